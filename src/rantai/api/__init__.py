@@ -1,0 +1,1 @@
+"""The JSON door: ``/api/v1`` with problem+json errors."""

@@ -1,0 +1,111 @@
+"""RFC 9457 problem details (``application/problem+json``) with a ``detail`` in the client's language.
+
+API clients choose the language with ``Accept-Language`` (``id`` is the default, ``en`` the other).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from rantai.i18n import DEFAULT_LOCALE, negotiate, translate
+from rantai.kit.errors import UserError
+from rantai.kit.text import N_
+
+PROBLEM_JSON = "application/problem+json"
+API_PREFIX = "/api/"
+
+TITLES: dict[int, str] = {
+    400: N_("Bad request"),
+    401: N_("Not authenticated"),
+    403: N_("Forbidden"),
+    404: N_("Not found"),
+    405: N_("Method not allowed"),
+    409: N_("Conflict"),
+    422: N_("Invalid input"),
+    429: N_("Too many attempts"),
+    500: N_("Internal error"),
+}
+HTTP_DETAILS: dict[int, str] = {
+    401: N_("Send a valid API token in the Authorization header: 'Bearer <token>'."),
+    403: N_("Your role does not allow this. Ask your organization's administrator."),
+    404: N_("There is nothing at this address. Check the URL."),
+    405: N_("This address does not accept that HTTP method."),
+    500: N_("Something went wrong on our side. Nothing was saved. Try again later; quote the request id."),
+}
+
+
+def is_api_request(request: Request) -> bool:
+    return request.url.path.startswith(API_PREFIX) and not request.url.path.startswith("/api/docs")
+
+
+def api_locale(request: Request) -> str:
+    return negotiate(request.headers.get("accept-language")) or DEFAULT_LOCALE
+
+
+def _field_message(locale: str, error: dict[str, Any]) -> str:
+    kind = str(error.get("type", ""))
+    ctx = error.get("ctx") or {}
+    if kind == "missing":
+        return translate(locale, N_("This field is required."))
+    if kind.startswith(("int_", "float_")):
+        return translate(locale, N_("Enter a number."))
+    if kind == "greater_than_equal":
+        return translate(locale, N_("Must be at least %(limit)s."), limit=ctx.get("ge"))
+    if kind == "less_than_equal":
+        return translate(locale, N_("Must be at most %(limit)s."), limit=ctx.get("le"))
+    if kind == "string_too_long":
+        return translate(locale, N_("At most %(limit)s characters."), limit=ctx.get("max_length"))
+    if kind == "string_too_short":
+        return translate(locale, N_("At least %(limit)s characters."), limit=ctx.get("min_length"))
+    if kind in ("enum", "literal_error"):
+        return translate(locale, N_("Choose one of: %(choices)s."), choices=ctx.get("expected", ""))
+    return translate(locale, N_("This value is not valid."))
+
+
+def problem_response(request: Request, exc: Exception) -> JSONResponse:
+    locale = api_locale(request)
+    body: dict[str, Any]
+    headers: dict[str, str] = {}
+    if isinstance(exc, UserError):
+        status = exc.status_code
+        body = {"type": f"urn:rantai:problem:{exc.code}", "detail": translate(locale, exc.message, **exc.params)}
+        if exc.field:
+            body["errors"] = [{"field": exc.field, "message": body["detail"]}]
+    elif isinstance(exc, RequestValidationError):
+        status = 422
+        errors = [
+            {
+                "field": ".".join(str(p) for p in err.get("loc", ()) if p not in ("body", "query", "path")),
+                "message": _field_message(locale, err),
+            }
+            for err in exc.errors()
+        ]
+        body = {
+            "type": "urn:rantai:problem:invalid",
+            "detail": translate(locale, N_("Some fields are not valid. Fix them and send again.")),
+            "errors": errors,
+        }
+    elif isinstance(exc, StarletteHTTPException):
+        status = exc.status_code
+        body = {
+            "type": "about:blank",
+            "detail": translate(locale, HTTP_DETAILS.get(status, TITLES.get(status, "Error"))),
+        }
+        if exc.headers:
+            headers.update(exc.headers)
+    else:
+        status = 500
+        body = {"type": "about:blank", "detail": translate(locale, HTTP_DETAILS[500])}
+    body["title"] = translate(locale, TITLES.get(status, "Error"))
+    body["status"] = status
+    body["instance"] = request.url.path
+    body["request_id"] = getattr(request.state, "request_id", None)
+    if status == 401:
+        headers["WWW-Authenticate"] = 'Bearer realm="rantai"'
+    headers["Content-Language"] = locale
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)

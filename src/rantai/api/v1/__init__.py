@@ -1,0 +1,10 @@
+"""Version 1 of the JSON API. One module per domain; each adds its router here."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from rantai.api.v1 import identity
+
+router = APIRouter()
+router.include_router(identity.router)

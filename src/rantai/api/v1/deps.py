@@ -1,0 +1,51 @@
+"""API dependencies: the bearer token, the actor it stands for, paging parameters."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from fastapi import Depends, Query, Request
+from sqlalchemy.orm import Session
+
+from rantai.identity import service as identity
+from rantai.identity.models import ApiToken, User
+from rantai.identity.policy import Actor
+from rantai.kit.errors import Unauthorized
+from rantai.kit.pagination import PageRequest
+from rantai.kit.text import N_
+from rantai.settings import Settings
+from rantai.web.requestctx import DbSession, get_settings_dep
+
+
+@dataclass(frozen=True, slots=True)
+class ApiCaller:
+    token: ApiToken
+    user: User
+    actor: Actor
+
+    @property
+    def organization_id(self) -> int:
+        return self.token.organization_id
+
+
+def api_caller(request: Request, db: Session = DbSession) -> ApiCaller:
+    """The caller behind ``Authorization: Bearer <token>``. Cookies are never accepted here, which is
+    why the API needs no CSRF token."""
+    header = request.headers.get("authorization", "")
+    scheme, _, secret = header.partition(" ")
+    if scheme.lower() != "bearer" or not secret.strip():
+        raise Unauthorized(N_("Send a valid API token in the Authorization header: 'Bearer <token>'."))
+    resolved = identity.resolve_api_token(db, secret.strip())
+    if resolved is None:
+        raise Unauthorized(N_("This API token is unknown, expired or revoked. Ask for a new one."))
+    token, user, actor = resolved
+    return ApiCaller(token=token, user=user, actor=actor)
+
+
+def page_request(
+    page: int = Query(1, ge=1, description="Page number, starting at 1."),
+    per_page: int | None = Query(None, ge=1, description="Items per page (default 25, at most 100)."),
+    settings: Settings = Depends(get_settings_dep),
+) -> PageRequest:
+    size = min(per_page or settings.page_size_default, settings.page_size_max)
+    return PageRequest(page=page, per_page=size)

@@ -1,0 +1,57 @@
+"""Entry point of the ``rantai`` command."""
+
+from __future__ import annotations
+
+import typer
+
+from rantai.cli import db, tokens, users
+from rantai.cli.common import settings, unit_of_work
+
+app = typer.Typer(help="Rantai: UMKM in the supply chains of BUMN and large buyers.", no_args_is_help=True)
+app.add_typer(db.app, name="db")
+app.add_typer(users.app, name="users")
+app.add_typer(tokens.app, name="tokens")
+
+
+@app.command("serve")
+def serve(
+    host: str | None = typer.Option(None, help="Address to listen on (default RANTAI_HOST)."),
+    port: int | None = typer.Option(None, help="Port (default RANTAI_PORT)."),
+    workers: int | None = typer.Option(None, help="Worker processes (default RANTAI_WORKERS)."),
+) -> None:
+    """Serve the web platform and the API."""
+    import uvicorn  # noqa: PLC0415 - only the serving commands need it
+
+    conf = settings()
+    uvicorn.run(
+        "rantai.app:create_app",
+        factory=True,
+        host=host or conf.host,
+        port=port or conf.port,
+        workers=workers or conf.workers,
+        proxy_headers=True,
+        log_level=conf.log_level.lower(),
+    )
+
+
+@app.command("demo")
+def demo(
+    serve_after: bool = typer.Option(True, "--serve/--no-serve", help="Serve the platform after loading."),
+    host: str | None = typer.Option(None, help="Address to listen on."),
+    port: int | None = typer.Option(None, help="Port."),
+) -> None:
+    """Upgrade the database, load the demo data, print the demo logins, then serve."""
+    from rantai.demo.seed import DEMO_PASSWORD, load_demo_identity  # noqa: PLC0415
+
+    db.upgrade_database(with_reference=True)
+    with unit_of_work() as session:
+        logins = load_demo_identity(session)
+    conf = settings()
+    typer.echo("")
+    typer.echo(f"Demo logins (password for all: {DEMO_PASSWORD}):")
+    for login in logins:
+        typer.echo(f"  {login.email:<28} {login.org_type.value:<20} {login.organization}")
+    typer.echo("")
+    if serve_after:
+        typer.echo(f"Open http://{host or conf.host}:{port or conf.port}/ in a browser.")
+        serve(host=host, port=port, workers=None)

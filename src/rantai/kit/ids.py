@@ -1,0 +1,19 @@
+"""Random identifiers and secret tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+
+def new_token(nbytes: int = 32) -> str:
+    """A URL-safe random secret (for session cookies, API tokens, CSRF)."""
+    return secrets.token_urlsafe(nbytes)
+
+
+def token_digest(token: str) -> str:
+    """SHA-256 of a high-entropy token, for storing it without keeping the token itself.
+
+    A plain hash is enough here: the tokens are random 256-bit values, not passwords.
+    """
+    return hashlib.sha256(token.encode()).hexdigest()

@@ -1,0 +1,72 @@
+"""The one place where Rantai reads its configuration (environment variables prefixed ``RANTAI_``)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Every setting Rantai reads. Each field is documented; ``docs/operations.md`` lists them all
+    (a test keeps that list complete)."""
+
+    model_config = SettingsConfigDict(env_prefix="RANTAI_", env_file=".env", extra="ignore")
+
+    database_url: str = Field(
+        default="sqlite:///./var/rantai.db",
+        description=(
+            "SQLAlchemy URL of the database. The default is an embedded SQLite file under ./var/; "
+            "use postgresql+psycopg://user@host/db for PostgreSQL."
+        ),
+    )
+    secret_key: str = Field(
+        default="dev-only-change-me",
+        description="Secret used to derive CSRF and other tokens. Set a long random value in production.",
+    )
+    environment: Literal["development", "test", "production"] = Field(
+        default="development",
+        description="Where Rantai runs. In production the default secret key is refused.",
+    )
+    default_locale: Literal["id", "en"] = Field(
+        default="id", description="Language shown when the user has not chosen one (Bahasa Indonesia)."
+    )
+    session_max_age_seconds: int = Field(
+        default=8 * 3600,
+        ge=60,
+        description="How long a login session lasts without activity before the user must log in again.",
+    )
+    cookie_secure: Literal["auto", "always", "never"] = Field(
+        default="auto",
+        description=(
+            "Secure flag on cookies: 'auto' sets it when the request arrived over https "
+            "(also behind a proxy that sends X-Forwarded-Proto), 'always' or 'never' force it."
+        ),
+    )
+    login_max_failures: int = Field(
+        default=5, ge=1, description="Failed logins in a row after which an account is locked for a while."
+    )
+    login_lockout_seconds: int = Field(
+        default=15 * 60, ge=1, description="How long an account stays locked after too many failed logins."
+    )
+    host: str = Field(default="127.0.0.1", description="Address `rantai serve` listens on.")
+    port: int = Field(default=8000, ge=1, le=65535, description="Port `rantai serve` listens on.")
+    workers: int = Field(default=1, ge=1, description="Number of web worker processes for `rantai serve`.")
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
+        default="INFO", description="Minimum level of log records written to standard error."
+    )
+    data_dir: Path = Field(
+        default=Path("./var"),
+        description="Directory for local state: the SQLite file by default, uploads and search indexes.",
+    )
+    page_size_default: int = Field(default=25, ge=1, le=200, description="Items per page when none is asked.")
+    page_size_max: int = Field(default=100, ge=1, le=1000, description="Largest page size a client may ask.")
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read once from the environment."""
+    return Settings()

@@ -1,0 +1,107 @@
+"""Who is logged in (from the session cookie) and the CSRF check that guards every form."""
+
+from __future__ import annotations
+
+import hmac
+
+from fastapi import Depends, Request
+from sqlalchemy.orm import Session
+
+from rantai.identity import repository as identity_repo
+from rantai.identity import service as identity
+from rantai.identity.models import Organization
+from rantai.identity.policy import Action
+from rantai.kit.errors import Forbidden, UserError
+from rantai.kit.text import N_
+from rantai.settings import Settings
+from rantai.web.requestctx import (
+    CSRF_COOKIE,
+    SESSION_COOKIE,
+    DbSession,
+    Viewer,
+    get_settings_dep,
+    request_locale,
+)
+
+
+class LoginRequired(UserError):
+    """Raised by pages that need a login; the web door turns it into a redirect to the login page."""
+
+    status_code = 401
+    code = "login-required"
+
+
+class CsrfFailed(Forbidden):
+    code = "csrf-failed"
+
+
+MSG_CSRF = N_(
+    "This form has expired or did not come from Rantai. Reload the page and send it again; nothing was saved."
+)
+MSG_SESSION_EXPIRED = N_("Your session has ended. Log in again to continue.")
+
+
+def get_viewer(
+    request: Request, db: Session = DbSession, settings: Settings = Depends(get_settings_dep)
+) -> Viewer:
+    """The current viewer; anonymous when there is no valid session cookie."""
+    locale = request_locale(request)
+    token = request.cookies.get(SESSION_COOKIE)
+    viewer = Viewer(locale=locale)
+    if token:
+        resolved = identity.resolve_session(db, token, max_age_seconds=settings.session_max_age_seconds)
+        if resolved is None:
+            viewer.session_expired = True
+        else:
+            web_session, user = resolved
+            if request.cookies.get("rantai_lang") not in ("id", "en"):
+                viewer.locale = user.locale if user.locale in ("id", "en") else locale
+            pairs = identity_repo.memberships_with_orgs(db, user.id)
+            orgs: dict[int, Organization] = {}
+            for _membership, org in pairs:
+                orgs.setdefault(org.id, org)
+            viewer.user = user
+            viewer.web_session = web_session
+            viewer.actor = identity.actor_for(db, user)
+            viewer.organizations = tuple(orgs.values())
+            active = web_session.active_organization_id
+            viewer.organization = orgs.get(active) if active else None
+            if viewer.organization is None and viewer.organizations:
+                viewer.organization = viewer.organizations[0]
+    request.state.viewer = viewer
+    return viewer
+
+
+def require_viewer(viewer: Viewer = Depends(get_viewer)) -> Viewer:
+    if viewer.user is None:
+        raise LoginRequired(MSG_SESSION_EXPIRED if viewer.session_expired else N_("Log in to continue."))
+    return viewer
+
+
+def require_action(action: Action) -> object:
+    """A dependency that lets the request through only when the policy allows ``action`` on the
+    viewer's active organization."""
+
+    def check(viewer: Viewer = Depends(require_viewer)) -> Viewer:
+        if not viewer.can(action):
+            raise Forbidden(N_("Your role does not allow this. Ask your organization's administrator."))
+        return viewer
+
+    return Depends(check)
+
+
+async def csrf_protect(request: Request) -> None:
+    """Double-submit check on every state-changing browser request: the form field (or the
+    ``X-CSRF-Token`` header HTMX sends) must equal the CSRF cookie. Runs before any handler writes."""
+    if request.method in ("GET", "HEAD", "OPTIONS"):
+        return
+    cookie = request.cookies.get(CSRF_COOKIE, "")
+    sent = request.headers.get("x-csrf-token", "")
+    if not sent:
+        content_type = request.headers.get("content-type", "")
+        if content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+            form = await request.form()
+            value = form.get("csrf_token")
+            sent = value if isinstance(value, str) else ""
+    if not cookie or not sent or not hmac.compare_digest(cookie, sent):
+        raise CsrfFailed(MSG_CSRF)

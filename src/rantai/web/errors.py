@@ -1,0 +1,85 @@
+"""Error pages in the viewer's language: 403, 404, 500 and the user's own mistakes."""
+
+from __future__ import annotations
+
+from fastapi import Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import PlainTextResponse, RedirectResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from rantai.kit.errors import UserError
+from rantai.kit.text import N_
+from rantai.web.auth import LoginRequired
+from rantai.web.requestctx import Viewer, request_locale
+from rantai.web.templating import render
+
+PAGE_TITLES = {
+    400: N_("The request could not be processed"),
+    401: N_("Please log in"),
+    403: N_("Access denied"),
+    404: N_("Page not found"),
+    405: N_("Action not allowed here"),
+    409: N_("Conflict"),
+    422: N_("Please check your input"),
+    429: N_("Too many attempts"),
+    500: N_("Something went wrong"),
+}
+PAGE_DETAILS = {
+    403: N_("Your role does not allow this. Ask your organization's administrator."),
+    404: N_("There is nothing at this address. Check the link, or go back to the home page."),
+    405: N_("This address does not accept that kind of request."),
+    500: N_("Something went wrong on our side. Nothing was saved. Try again later; quote the request id."),
+}
+
+
+def _viewer(request: Request) -> Viewer:
+    viewer = getattr(request.state, "viewer", None)
+    if isinstance(viewer, Viewer):
+        return viewer
+    return Viewer(locale=request_locale(request))
+
+
+def _page(request: Request, status: int, detail: str, **params: object) -> Response:
+    viewer = _viewer(request)
+    return render(
+        request,
+        "errors/error.html",
+        viewer,
+        {
+            "status": status,
+            "title": viewer._(PAGE_TITLES.get(status, PAGE_TITLES[400])),
+            "detail": viewer._(detail, **params),
+        },
+        status_code=status,
+    )
+
+
+def user_error_page(request: Request, exc: UserError) -> Response:
+    if isinstance(exc, LoginRequired):
+        # HTMX follows HX-Redirect; a plain browser follows the 303.
+        target = "/login?next=" + request.url.path
+        if _viewer(request).session_expired:
+            target += "&expired=1"
+        if request.headers.get("hx-request") == "true":
+            return Response(status_code=204, headers={"HX-Redirect": target})
+        return RedirectResponse(target, status_code=303)
+    return _page(request, exc.status_code, exc.message, **exc.params)
+
+
+def http_error_page(request: Request, exc: StarletteHTTPException) -> Response:
+    return _page(request, exc.status_code, PAGE_DETAILS.get(exc.status_code, PAGE_TITLES[400]))
+
+
+def validation_error_page(request: Request, exc: RequestValidationError) -> Response:
+    return _page(request, 422, N_("Some fields are missing or not valid. Go back, fix them and send again."))
+
+
+def server_error_page(request: Request) -> Response:
+    """A calm 500 page. It is drawn for an anonymous viewer (no menus), so a fault in the code that draws
+    menus cannot break the error page too; if even that fails, plain text is sent."""
+    viewer = Viewer(locale=_viewer(request).locale)
+    request.state.viewer = viewer
+    try:
+        return _page(request, 500, PAGE_DETAILS[500])
+    except Exception:  # noqa: BLE001 - last resort: never fail while reporting a failure
+        return PlainTextResponse(viewer._(PAGE_DETAILS[500]), status_code=500)

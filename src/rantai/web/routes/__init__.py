@@ -1,0 +1,14 @@
+"""Browser routes, one module per domain. Every state-changing request passes the CSRF check."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends
+
+from rantai.web.auth import csrf_protect
+from rantai.web.routes import account, auth, health, home
+
+router = APIRouter(dependencies=[Depends(csrf_protect)], include_in_schema=False)
+router.include_router(health.router)
+router.include_router(auth.router)
+router.include_router(home.router)
+router.include_router(account.router)

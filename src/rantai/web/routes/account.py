@@ -1,0 +1,119 @@
+"""The organization's own administration: members, API tokens, audit log, and the user's password."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
+
+from rantai.identity import repository as identity_repo
+from rantai.identity import service as identity
+from rantai.identity.policy import Action
+from rantai.identity.roles import Role
+from rantai.kit.errors import Invalid, UserError
+from rantai.kit.text import N_
+from rantai.kit.pagination import PageRequest
+from rantai.web.auth import require_action, require_viewer
+from rantai.web.requestctx import DbSession, Viewer
+from rantai.web.templating import render
+
+router = APIRouter(prefix="/account")
+
+ViewerMembers = require_action(Action.VIEW_ORGANIZATION)
+ViewerTokens = require_action(Action.MANAGE_API_TOKENS)
+ViewerAudit = require_action(Action.VIEW_AUDIT_LOG)
+
+
+@router.get("/members")
+def members(request: Request, db: Session = DbSession, viewer: Viewer = ViewerMembers) -> Response:
+    assert viewer.organization is not None
+    rows = identity_repo.members_of(db, viewer.organization.id)
+    people = [(user, [Role(r) for r in roles]) for user, roles in rows]
+    return render(request, "account/members.html", viewer, {"people": people})
+
+
+def _tokens_page(
+    request: Request, db: Session, viewer: Viewer, *, new_secret: str | None = None, error: str | None = None,
+    name: str = "", status_code: int = 200,
+) -> Response:
+    assert viewer.organization is not None
+    tokens = identity_repo.api_tokens_of(db, viewer.organization.id)
+    return render(
+        request,
+        "account/tokens.html",
+        viewer,
+        {"tokens": tokens, "new_secret": new_secret, "error": error, "name": name},
+        status_code=status_code,
+    )
+
+
+@router.get("/tokens")
+def tokens(request: Request, db: Session = DbSession, viewer: Viewer = ViewerTokens) -> Response:
+    return _tokens_page(request, db, viewer)
+
+
+@router.post("/tokens")
+def create_token(
+    request: Request, name: str = Form(""), db: Session = DbSession, viewer: Viewer = ViewerTokens
+) -> Response:
+    assert viewer.organization is not None and viewer.actor is not None and viewer.user is not None
+    try:
+        secret, _token = identity.create_api_token(
+            db, actor=viewer.actor, user=viewer.user, organization_id=viewer.organization.id, name=name
+        )
+    except UserError as exc:
+        db.rollback()
+        return _tokens_page(
+            request, db, viewer, error=viewer._(exc.message, **exc.params), name=name,
+            status_code=exc.status_code,
+        )
+    return _tokens_page(request, db, viewer, new_secret=secret)
+
+
+@router.post("/tokens/{token_id}/revoke")
+def revoke_token(token_id: int, db: Session = DbSession, viewer: Viewer = ViewerTokens) -> Response:
+    assert viewer.actor is not None
+    identity.revoke_api_token(db, actor=viewer.actor, token_id=token_id)
+    return RedirectResponse("/account/tokens", status_code=303)
+
+
+@router.get("/audit")
+def audit(
+    request: Request, page: int = 1, db: Session = DbSession, viewer: Viewer = ViewerAudit
+) -> Response:
+    assert viewer.organization is not None
+    result = identity_repo.audit_page(db, viewer.organization.id, PageRequest(page=max(1, page), per_page=25))
+    return render(request, "account/audit.html", viewer, {"page": result})
+
+
+@router.get("/password")
+def password_form(request: Request, viewer: Viewer = Depends(require_viewer)) -> Response:
+    return render(request, "account/password.html", viewer, {})
+
+
+@router.post("/password")
+def change_password(
+    request: Request,
+    current_password: str = Form(""),
+    new_password: str = Form(""),
+    confirm_password: str = Form(""),
+    db: Session = DbSession,
+    viewer: Viewer = Depends(require_viewer),
+) -> Response:
+    assert viewer.user is not None
+    try:
+        if new_password != confirm_password:
+            raise Invalid(N_("The two new passwords are not the same."), field="confirm_password")
+        identity.change_password(
+            db, user=viewer.user, current_password=current_password, new_password=new_password
+        )
+    except UserError as exc:
+        db.rollback()
+        return render(
+            request,
+            "account/password.html",
+            viewer,
+            {"error": viewer._(exc.message, **exc.params), "field": exc.field},
+            status_code=exc.status_code,
+        )
+    return render(request, "account/password.html", viewer, {"saved": True})

@@ -1,0 +1,78 @@
+"""Jinja2 environment: i18n through Babel catalogs, Indonesian formats, the policy for menus."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_datetime
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from rantai.i18n import translations
+from rantai.kit.money import format_number, format_rupiah
+from rantai.web.requestctx import Viewer
+
+TEMPLATE_DIR = Path(__file__).parent / "templates"
+JAKARTA = ZoneInfo("Asia/Jakarta")
+
+_env = Environment(
+    loader=FileSystemLoader(TEMPLATE_DIR),
+    autoescape=select_autoescape(["html"]),
+    extensions=["jinja2.ext.i18n"],
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+
+def _format_when(value: dt.datetime | None, locale: str = "id") -> str:
+    """Timestamps are stored in UTC and shown in WIB (Asia/Jakarta) until users carry their own zone."""
+    if value is None:
+        return "-"
+    babel_locale = "id_ID" if locale == "id" else "en_US"
+    local = value.astimezone(JAKARTA)
+    return f"{format_datetime(local, 'd MMM yyyy HH:mm', locale=babel_locale)} WIB"
+
+
+_env.filters["rupiah"] = format_rupiah
+_env.filters["number"] = format_number
+_env.filters["when"] = _format_when
+
+
+def render(
+    request: Request,
+    template: str,
+    viewer: Viewer,
+    context: dict[str, Any] | None = None,
+    *,
+    status_code: int = 200,
+) -> HTMLResponse:
+    """Render a full page, or only its content block when HTMX asks (``HX-Request``)."""
+    tmpl = _env.get_template(template)
+    values: dict[str, Any] = {
+        "request": request,
+        "viewer": viewer,
+        "locale": viewer.locale,
+        "csrf_token": getattr(request.state, "csrf_token", ""),
+        "htmx": request.headers.get("hx-request") == "true",
+        "request_id": getattr(request.state, "request_id", ""),
+        **(context or {}),
+    }
+    gettext = translations(viewer.locale)
+    # jinja2.ext.i18n reads these from the template globals; pass them per render for the viewer's language.
+    values["gettext"] = gettext.gettext
+    values["ngettext"] = gettext.ngettext
+    values["_"] = _translate_with(gettext.gettext)
+    html = tmpl.render(values)
+    return HTMLResponse(html, status_code=status_code)
+
+
+def _translate_with(gettext: Any) -> Any:
+    def _(message: str, **params: Any) -> str:
+        text: str = gettext(message)
+        return text % params if params else text
+
+    return _
