@@ -16,7 +16,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from rantai.api.problems import is_api_request, problem_response
 from rantai.api.v1 import router as api_v1_router
 from rantai.db import make_engine, make_session_factory
-from rantai.identity.audit import current_request_id
+from rantai.kit.context import current_request_id
 from rantai.kit.errors import UserError
 from rantai.kit.ids import new_token
 from rantai.logging import configure_logging
@@ -34,7 +34,7 @@ def create_app(
     settings: Settings | None = None, session_factory: sessionmaker[Session] | None = None
 ) -> FastAPI:
     settings = settings or get_settings()
-    if settings.environment == "production" and settings.secret_key == "dev-only-change-me":
+    if settings.environment == "production" and settings.secret_key == "dev-only-change-me":  # noqa: S105
         raise RuntimeError("Set RANTAI_SECRET_KEY to a long random value before running in production.")
     configure_logging(settings.log_level)
     if session_factory is None:
@@ -81,19 +81,22 @@ def create_app(
         return response
 
     async def handle_user_error(request: Request, exc: Exception) -> Response:
-        assert isinstance(exc, UserError)
+        if not isinstance(exc, UserError):
+            raise exc
         if is_api_request(request):
             return problem_response(request, exc)
         return web_errors.user_error_page(request, exc)
 
     async def handle_http_error(request: Request, exc: Exception) -> Response:
-        assert isinstance(exc, StarletteHTTPException)
+        if not isinstance(exc, StarletteHTTPException):
+            raise exc
         if is_api_request(request):
             return problem_response(request, exc)
         return web_errors.http_error_page(request, exc)
 
     async def handle_validation_error(request: Request, exc: Exception) -> Response:
-        assert isinstance(exc, RequestValidationError)
+        if not isinstance(exc, RequestValidationError):
+            raise exc
         if is_api_request(request):
             return problem_response(request, exc)
         return web_errors.validation_error_page(request, exc)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import sys
 
-from rantai.identity.audit import current_request_id
+from rantai.kit.context import current_request_id
 
 
 class RequestIdFilter(logging.Filter):

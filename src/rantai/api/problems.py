@@ -47,24 +47,28 @@ def api_locale(request: Request) -> str:
     return negotiate(request.headers.get("accept-language")) or DEFAULT_LOCALE
 
 
+# pydantic error type -> (message, the ctx key that fills %(limit)s / %(choices)s)
+_FIELD_MESSAGES: dict[str, tuple[str, str | None]] = {
+    "missing": (N_("This field is required."), None),
+    "greater_than_equal": (N_("Must be at least %(limit)s."), "ge"),
+    "greater_than": (N_("Must be more than %(limit)s."), "gt"),
+    "less_than_equal": (N_("Must be at most %(limit)s."), "le"),
+    "less_than": (N_("Must be less than %(limit)s."), "lt"),
+    "string_too_long": (N_("At most %(limit)s characters."), "max_length"),
+    "string_too_short": (N_("At least %(limit)s characters."), "min_length"),
+    "enum": (N_("Choose one of: %(limit)s."), "expected"),
+    "literal_error": (N_("Choose one of: %(limit)s."), "expected"),
+}
+
+
 def _field_message(locale: str, error: dict[str, Any]) -> str:
     kind = str(error.get("type", ""))
-    ctx = error.get("ctx") or {}
-    if kind == "missing":
-        return translate(locale, N_("This field is required."))
     if kind.startswith(("int_", "float_")):
         return translate(locale, N_("Enter a number."))
-    if kind == "greater_than_equal":
-        return translate(locale, N_("Must be at least %(limit)s."), limit=ctx.get("ge"))
-    if kind == "less_than_equal":
-        return translate(locale, N_("Must be at most %(limit)s."), limit=ctx.get("le"))
-    if kind == "string_too_long":
-        return translate(locale, N_("At most %(limit)s characters."), limit=ctx.get("max_length"))
-    if kind == "string_too_short":
-        return translate(locale, N_("At least %(limit)s characters."), limit=ctx.get("min_length"))
-    if kind in ("enum", "literal_error"):
-        return translate(locale, N_("Choose one of: %(choices)s."), choices=ctx.get("expected", ""))
-    return translate(locale, N_("This value is not valid."))
+    message, ctx_key = _FIELD_MESSAGES.get(kind, (N_("This value is not valid."), None))
+    if ctx_key is None:
+        return translate(locale, message)
+    return translate(locale, message, limit=(error.get("ctx") or {}).get(ctx_key, ""))
 
 
 def problem_response(request: Request, exc: Exception) -> JSONResponse:
@@ -73,7 +77,10 @@ def problem_response(request: Request, exc: Exception) -> JSONResponse:
     headers: dict[str, str] = {}
     if isinstance(exc, UserError):
         status = exc.status_code
-        body = {"type": f"urn:rantai:problem:{exc.code}", "detail": translate(locale, exc.message, **exc.params)}
+        body = {
+            "type": f"urn:rantai:problem:{exc.code}",
+            "detail": translate(locale, exc.message, **exc.params),
+        }
         if exc.field:
             body["errors"] = [{"field": exc.field, "message": body["detail"]}]
     elif isinstance(exc, RequestValidationError):

@@ -1,2 +1,2 @@
-"""The command line door (Typer): ``rantai serve``, ``rantai db upgrade``, ``rantai users``, ``rantai tokens``,
+"""The command line door (Typer): ``rantai serve``, ``rantai db``, ``rantai users``, ``rantai tokens``,
 ``rantai demo``."""

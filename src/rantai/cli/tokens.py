@@ -31,7 +31,9 @@ def create(
         secret, token = identity.create_api_token(
             session, actor=actor, user=user, organization_id=org.id, name=name
         )
-        typer.echo(f"Token {token.id} ({token.prefix}...) for '{org.name}'. Store it now, it is not shown again:")
+        typer.echo(
+            f"Token {token.id} ({token.prefix}...) for '{org.name}'. Store it now, it is not shown again:"
+        )
         typer.echo(secret)
 
 

@@ -32,9 +32,15 @@ def create(
     with unit_of_work() as session:
         org = identity_repo.organization_by_name(session, organization)
         if org is None:
-            org = identity.create_organization(session, name=organization, org_type=org_type, region_code=region)
+            org = identity.create_organization(
+                session, name=organization, org_type=org_type, region_code=region
+            )
         user = identity.create_user(
-            session, email=email, full_name=name, password=secret, locale=locale if locale in ("id", "en") else "id"
+            session,
+            email=email,
+            full_name=name,
+            password=secret,
+            locale=locale if locale in ("id", "en") else "id",
         )
         for r in role:
             identity.add_membership(session, user=user, organization=org, role=r)

@@ -24,7 +24,9 @@ class DemoLogin:
 
 
 DEMO_LOGINS: tuple[DemoLogin, ...] = (
-    DemoLogin("umkm@demo.rantai.id", "Ros Marlina", "Keripik Sanjai Bu Ros", OrgType.UMKM, (Role.OWNER,), "13.71"),
+    DemoLogin(
+        "umkm@demo.rantai.id", "Ros Marlina", "Keripik Sanjai Bu Ros", OrgType.UMKM, (Role.OWNER,), "13.71"
+    ),
     DemoLogin(
         "koperasi@demo.rantai.id",
         "Ahmad Fauzi",
@@ -66,7 +68,12 @@ DEMO_LOGINS: tuple[DemoLogin, ...] = (
         "31.71",
     ),
     DemoLogin(
-        "operator@demo.rantai.id", "Admin Rantai", "Operator Rantai", OrgType.OPERATOR_PLATFORM, (Role.ADMIN,), None
+        "operator@demo.rantai.id",
+        "Admin Rantai",
+        "Operator Rantai",
+        OrgType.OPERATOR_PLATFORM,
+        (Role.ADMIN,),
+        None,
     ),
 )
 

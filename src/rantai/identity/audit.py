@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from contextvars import ContextVar
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from rantai.identity.models import AuditEvent
-
-# Set by the web/API door for each request so audit entries can be traced to log lines.
-current_request_id: ContextVar[str | None] = ContextVar("current_request_id", default=None)
+from rantai.kit.context import current_request_id
 
 
 def record(

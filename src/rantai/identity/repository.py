@@ -35,7 +35,7 @@ def memberships_with_orgs(session: Session, user_id: int) -> Sequence[tuple[Memb
         .where(Membership.user_id == user_id, Organization.is_active.is_(True))
         .order_by(Membership.id)
     )
-    return [(m, o) for m, o in rows.tuples()]
+    return [(m, o) for m, o in rows]
 
 
 def membership_exists(session: Session, *, user_id: int, organization_id: int, role: str) -> bool:
@@ -54,7 +54,7 @@ def members_of(session: Session, organization_id: int) -> Sequence[tuple[User, l
         .join(Membership, Membership.user_id == User.id)
         .where(Membership.organization_id == organization_id)
         .order_by(User.full_name, Membership.id)
-    ).tuples()
+    )
     grouped: dict[int, tuple[User, list[str]]] = {}
     for user, role in rows:
         grouped.setdefault(user.id, (user, []))[1].append(role)

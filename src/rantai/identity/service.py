@@ -37,7 +37,7 @@ from rantai.kit.ids import new_token, token_digest
 from rantai.kit.text import N_
 
 _EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-API_TOKEN_PREFIX = "rnt_"
+API_TOKEN_PREFIX = "rnt_"  # noqa: S105 - a public prefix that makes leaked tokens easy to scan for
 
 
 def normalize_email(email: str) -> str:
@@ -50,7 +50,9 @@ def normalize_email(email: str) -> str:
 def _check_password(password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise WeakPassword(
-            N_("The password must have at least %(min)d characters."), field="password", min=MIN_PASSWORD_LENGTH
+            N_("The password must have at least %(min)d characters."),
+            field="password",
+            min=MIN_PASSWORD_LENGTH,
         )
 
 
@@ -254,7 +256,9 @@ def end_session(session: Session, web_session: WebSession) -> None:
     )
 
 
-def switch_organization(session: Session, web_session: WebSession, actor: Actor, organization_id: int) -> None:
+def switch_organization(
+    session: Session, web_session: WebSession, actor: Actor, organization_id: int
+) -> None:
     if not actor.is_member(organization_id):
         raise NotAMember(N_("You are not a member of that organization."))
     web_session.active_organization_id = organization_id

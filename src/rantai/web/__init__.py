@@ -1,1 +1,3 @@
-"""The browser door: server-rendered pages (Jinja2 + HTMX). Routes call services and hold no business rules."""
+"""The browser door: server-rendered pages (Jinja2 + HTMX).
+
+Routes call services and hold no business rules."""

@@ -3,32 +3,27 @@
 from __future__ import annotations
 
 import hmac
+from typing import Any
 
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
 from rantai.identity import repository as identity_repo
 from rantai.identity import service as identity
-from rantai.identity.models import Organization
 from rantai.identity.policy import Action
-from rantai.kit.errors import Forbidden, UserError
+from rantai.kit.errors import Forbidden
 from rantai.kit.text import N_
 from rantai.settings import Settings
 from rantai.web.requestctx import (
     CSRF_COOKIE,
     SESSION_COOKIE,
     DbSession,
+    LoginRequired,
+    OrgRef,
     Viewer,
     get_settings_dep,
     request_locale,
 )
-
-
-class LoginRequired(UserError):
-    """Raised by pages that need a login; the web door turns it into a redirect to the login page."""
-
-    status_code = 401
-    code = "login-required"
 
 
 class CsrfFailed(Forbidden):
@@ -57,10 +52,11 @@ def get_viewer(
             if request.cookies.get("rantai_lang") not in ("id", "en"):
                 viewer.locale = user.locale if user.locale in ("id", "en") else locale
             pairs = identity_repo.memberships_with_orgs(db, user.id)
-            orgs: dict[int, Organization] = {}
+            orgs: dict[int, OrgRef] = {}
             for _membership, org in pairs:
-                orgs.setdefault(org.id, org)
+                orgs.setdefault(org.id, OrgRef.of(org))
             viewer.user = user
+            viewer.name = user.full_name
             viewer.web_session = web_session
             viewer.actor = identity.actor_for(db, user)
             viewer.organizations = tuple(orgs.values())
@@ -78,7 +74,7 @@ def require_viewer(viewer: Viewer = Depends(get_viewer)) -> Viewer:
     return viewer
 
 
-def require_action(action: Action) -> object:
+def require_action(action: Action) -> Any:
     """A dependency that lets the request through only when the policy allows ``action`` on the
     viewer's active organization."""
 

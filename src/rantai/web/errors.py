@@ -9,8 +9,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from rantai.kit.errors import UserError
 from rantai.kit.text import N_
-from rantai.web.auth import LoginRequired
-from rantai.web.requestctx import Viewer, request_locale
+from rantai.web.requestctx import LoginRequired, Viewer, request_locale
 from rantai.web.templating import render
 
 PAGE_TITLES = {
@@ -70,7 +69,7 @@ def http_error_page(request: Request, exc: StarletteHTTPException) -> Response:
     return _page(request, exc.status_code, PAGE_DETAILS.get(exc.status_code, PAGE_TITLES[400]))
 
 
-def validation_error_page(request: Request, exc: RequestValidationError) -> Response:
+def validation_error_page(request: Request, _exc: RequestValidationError) -> Response:
     return _page(request, 422, N_("Some fields are missing or not valid. Go back, fix them and send again."))
 
 
@@ -81,5 +80,5 @@ def server_error_page(request: Request) -> Response:
     request.state.viewer = viewer
     try:
         return _page(request, 500, PAGE_DETAILS[500])
-    except Exception:  # noqa: BLE001 - last resort: never fail while reporting a failure
+    except Exception:  # last resort: never fail while reporting a failure
         return PlainTextResponse(viewer._(PAGE_DETAILS[500]), status_code=500)

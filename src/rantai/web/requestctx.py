@@ -1,45 +1,49 @@
-"""Per-request state shared by the web and API doors: the database session, the user, the language."""
+"""Per-request state of the browser door: who is looking (the viewer), in which language, cookies."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 
-from fastapi import Depends, Request
-from sqlalchemy.orm import Session, sessionmaker
+from fastapi import Request
 
+from rantai.http import DbSession, get_settings_dep
 from rantai.i18n import DEFAULT_LOCALE, translate
 from rantai.identity.models import Organization, User, WebSession
 from rantai.identity.policy import Action, Actor, OwnedByOrganization, can
+from rantai.kit.errors import Forbidden, UserError
+from rantai.kit.text import N_
 from rantai.settings import Settings
+
+__all__ = ["DbSession", "get_settings_dep"]  # re-exported for the web routes
 
 LANG_COOKIE = "rantai_lang"
 SESSION_COOKIE = "rantai_session"
 CSRF_COOKIE = "rantai_csrf"
 
 
-def get_settings_dep(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
+class LoginRequired(UserError):
+    """Raised by pages that need a login; the web door turns it into a redirect to the login page."""
+
+    status_code = 401
+    code = "login-required"
 
 
-def get_db(request: Request) -> Iterator[Session]:
-    """One transaction per request: commit when the handler returns, roll back when it raises."""
-    factory: sessionmaker[Session] = request.app.state.session_factory
-    session = factory()
-    try:
-        yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
+@dataclass(frozen=True, slots=True)
+class OrgRef:
+    """A plain copy of an organization for menus and the policy. Plain, so that an error page drawn after
+    the request's transaction was rolled back never touches an expired ORM object."""
 
+    id: int
+    name: str
+    org_type: str
 
-# scope="function": the commit happens before the response is sent, so a failed commit is an error page
-# rather than a success page for a change that was lost.
-DbSession = Depends(get_db, scope="function")
+    @property
+    def organization_id(self) -> int:
+        return self.id
+
+    @classmethod
+    def of(cls, org: Organization) -> OrgRef:
+        return cls(id=org.id, name=org.name, org_type=org.org_type)
 
 
 @dataclass
@@ -48,10 +52,11 @@ class Viewer:
 
     locale: str
     user: User | None = None
+    name: str = ""
     actor: Actor | None = None
     web_session: WebSession | None = None
-    organization: Organization | None = None
-    organizations: tuple[Organization, ...] = ()
+    organization: OrgRef | None = None
+    organizations: tuple[OrgRef, ...] = ()
     session_expired: bool = False
 
     def _(self, message: str, **params: object) -> str:
@@ -68,6 +73,31 @@ class Viewer:
     @property
     def organization_id(self) -> int | None:
         return self.organization.id if self.organization else None
+
+    # The accessors below narrow the optional fields for routes that already required a login.
+    @property
+    def current_user(self) -> User:
+        if self.user is None:
+            raise LoginRequired(N_("Log in to continue."))
+        return self.user
+
+    @property
+    def current_actor(self) -> Actor:
+        if self.actor is None:
+            raise LoginRequired(N_("Log in to continue."))
+        return self.actor
+
+    @property
+    def current_session(self) -> WebSession:
+        if self.web_session is None:
+            raise LoginRequired(N_("Log in to continue."))
+        return self.web_session
+
+    @property
+    def current_org(self) -> OrgRef:
+        if self.organization is None:
+            raise Forbidden(N_("You are not part of any organization yet."))
+        return self.organization
 
 
 def request_locale(request: Request) -> str:

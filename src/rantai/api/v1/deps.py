@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from fastapi import Depends, Query, Request
 from sqlalchemy.orm import Session
 
+from rantai.http import DbSession, get_settings_dep
 from rantai.identity import service as identity
 from rantai.identity.models import ApiToken, User
 from rantai.identity.policy import Actor
@@ -14,7 +15,6 @@ from rantai.kit.errors import Unauthorized
 from rantai.kit.pagination import PageRequest
 from rantai.kit.text import N_
 from rantai.settings import Settings
-from rantai.web.requestctx import DbSession, get_settings_dep
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,6 +9,9 @@ from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
+from rantai.api.v1.deps import ApiCaller, api_caller, page_request
+from rantai.api.v1.schemas import PageOut
+from rantai.http import DbSession
 from rantai.identity import repository as identity_repo
 from rantai.identity import service as identity
 from rantai.identity.models import ApiToken, AuditEvent
@@ -16,9 +19,6 @@ from rantai.identity.policy import Action, OrgScope, allowed_actions, can
 from rantai.kit.errors import Forbidden, NotFound
 from rantai.kit.pagination import PageRequest
 from rantai.kit.text import N_
-from rantai.api.v1.deps import ApiCaller, api_caller, page_request
-from rantai.api.v1.schemas import PageOut
-from rantai.web.requestctx import DbSession
 
 router = APIRouter(tags=["identity"])
 
@@ -100,7 +100,9 @@ def me(caller: ApiCaller = Depends(api_caller), db: Session = DbSession) -> MeOu
         user_id=caller.user.id,
         email=caller.user.email,
         full_name=caller.user.full_name,
-        organization=OrganizationOut(id=org.id, name=org.name, org_type=org.org_type, region_code=org.region_code),
+        organization=OrganizationOut(
+            id=org.id, name=org.name, org_type=org.org_type, region_code=org.region_code
+        ),
         roles=sorted(caller.actor.roles.get(org.id, frozenset())),
         allowed_actions=sorted(allowed_actions(caller.actor, org.id)),
     )

@@ -11,8 +11,8 @@ from rantai.identity import service as identity
 from rantai.identity.policy import Action
 from rantai.identity.roles import Role
 from rantai.kit.errors import Invalid, UserError
-from rantai.kit.text import N_
 from rantai.kit.pagination import PageRequest
+from rantai.kit.text import N_
 from rantai.web.auth import require_action, require_viewer
 from rantai.web.requestctx import DbSession, Viewer
 from rantai.web.templating import render
@@ -26,18 +26,22 @@ ViewerAudit = require_action(Action.VIEW_AUDIT_LOG)
 
 @router.get("/members")
 def members(request: Request, db: Session = DbSession, viewer: Viewer = ViewerMembers) -> Response:
-    assert viewer.organization is not None
-    rows = identity_repo.members_of(db, viewer.organization.id)
+    rows = identity_repo.members_of(db, viewer.current_org.id)
     people = [(user, [Role(r) for r in roles]) for user, roles in rows]
     return render(request, "account/members.html", viewer, {"people": people})
 
 
 def _tokens_page(
-    request: Request, db: Session, viewer: Viewer, *, new_secret: str | None = None, error: str | None = None,
-    name: str = "", status_code: int = 200,
+    request: Request,
+    db: Session,
+    viewer: Viewer,
+    *,
+    new_secret: str | None = None,
+    error: str | None = None,
+    name: str = "",
+    status_code: int = 200,
 ) -> Response:
-    assert viewer.organization is not None
-    tokens = identity_repo.api_tokens_of(db, viewer.organization.id)
+    tokens = identity_repo.api_tokens_of(db, viewer.current_org.id)
     return render(
         request,
         "account/tokens.html",
@@ -56,15 +60,22 @@ def tokens(request: Request, db: Session = DbSession, viewer: Viewer = ViewerTok
 def create_token(
     request: Request, name: str = Form(""), db: Session = DbSession, viewer: Viewer = ViewerTokens
 ) -> Response:
-    assert viewer.organization is not None and viewer.actor is not None and viewer.user is not None
     try:
         secret, _token = identity.create_api_token(
-            db, actor=viewer.actor, user=viewer.user, organization_id=viewer.organization.id, name=name
+            db,
+            actor=viewer.current_actor,
+            user=viewer.current_user,
+            organization_id=viewer.current_org.id,
+            name=name,
         )
     except UserError as exc:
         db.rollback()
         return _tokens_page(
-            request, db, viewer, error=viewer._(exc.message, **exc.params), name=name,
+            request,
+            db,
+            viewer,
+            error=viewer._(exc.message, **exc.params),
+            name=name,
             status_code=exc.status_code,
         )
     return _tokens_page(request, db, viewer, new_secret=secret)
@@ -72,17 +83,13 @@ def create_token(
 
 @router.post("/tokens/{token_id}/revoke")
 def revoke_token(token_id: int, db: Session = DbSession, viewer: Viewer = ViewerTokens) -> Response:
-    assert viewer.actor is not None
-    identity.revoke_api_token(db, actor=viewer.actor, token_id=token_id)
+    identity.revoke_api_token(db, actor=viewer.current_actor, token_id=token_id)
     return RedirectResponse("/account/tokens", status_code=303)
 
 
 @router.get("/audit")
-def audit(
-    request: Request, page: int = 1, db: Session = DbSession, viewer: Viewer = ViewerAudit
-) -> Response:
-    assert viewer.organization is not None
-    result = identity_repo.audit_page(db, viewer.organization.id, PageRequest(page=max(1, page), per_page=25))
+def audit(request: Request, page: int = 1, db: Session = DbSession, viewer: Viewer = ViewerAudit) -> Response:
+    result = identity_repo.audit_page(db, viewer.current_org.id, PageRequest(page=max(1, page), per_page=25))
     return render(request, "account/audit.html", viewer, {"page": result})
 
 
@@ -100,12 +107,11 @@ def change_password(
     db: Session = DbSession,
     viewer: Viewer = Depends(require_viewer),
 ) -> Response:
-    assert viewer.user is not None
     try:
         if new_password != confirm_password:
             raise Invalid(N_("The two new passwords are not the same."), field="confirm_password")
         identity.change_password(
-            db, user=viewer.user, current_password=current_password, new_password=new_password
+            db, user=viewer.current_user, current_password=current_password, new_password=new_password
         )
     except UserError as exc:
         db.rollback()

@@ -7,6 +7,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from rantai.identity import service as identity
+from rantai.identity.errors import MSG_BAD_LOGIN, InvalidCredentials
 from rantai.kit.text import N_
 from rantai.settings import Settings
 from rantai.web.auth import MSG_SESSION_EXPIRED, get_viewer, require_viewer
@@ -37,7 +38,9 @@ def login_form(
     if viewer.user is not None:
         return RedirectResponse(safe_next(next), status_code=303)
     notice = viewer._(MSG_SESSION_EXPIRED) if expired or viewer.session_expired else None
-    return render(request, "auth/login.html", viewer, {"next": safe_next(next), "notice": notice, "email": ""})
+    return render(
+        request, "auth/login.html", viewer, {"next": safe_next(next), "notice": notice, "email": ""}
+    )
 
 
 @router.post("/login")
@@ -55,7 +58,11 @@ def login(
             request,
             "auth/login.html",
             viewer,
-            {"next": safe_next(next), "email": email, "error": viewer._(N_("Enter your email and password."))},
+            {
+                "next": safe_next(next),
+                "email": email,
+                "error": viewer._(N_("Enter your email and password.")),
+            },
             status_code=422,
         )
     outcome = identity.authenticate(
@@ -66,7 +73,7 @@ def login(
         lockout_seconds=settings.login_lockout_seconds,
     )
     if outcome.user is None:
-        assert outcome.error is not None
+        error = outcome.error or InvalidCredentials(MSG_BAD_LOGIN)
         # The failure counter must persist even though the login failed: commit it here.
         db.commit()
         return render(
@@ -76,9 +83,9 @@ def login(
             {
                 "next": safe_next(next),
                 "email": email,
-                "error": viewer._(outcome.error.message, **outcome.error.params),
+                "error": viewer._(error.message, **error.params),
             },
-            status_code=outcome.error.status_code,
+            status_code=error.status_code,
         )
     token, _web_session = identity.start_session(
         db,
@@ -132,6 +139,5 @@ def switch_organization(
     db: Session = DbSession,
     viewer: Viewer = Depends(require_viewer),
 ) -> Response:
-    assert viewer.web_session is not None and viewer.actor is not None
-    identity.switch_organization(db, viewer.web_session, viewer.actor, organization_id)
+    identity.switch_organization(db, viewer.current_session, viewer.current_actor, organization_id)
     return RedirectResponse("/", status_code=303)

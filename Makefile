@@ -1,0 +1,73 @@
+# Rantai: `make demo` serves the platform with demo data; `make test` runs every check. Both install
+# what they need first (a virtualenv from requirements.lock, and Debian's Chromium for browser tests).
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
+CHROMIUM ?= /usr/bin/chromium
+export RANTAI_CHROMIUM := $(CHROMIUM)
+
+.DEFAULT_GOAL := help
+.PHONY: help install demo serve test lint format types contracts migrations-check pytest browser-deps i18n lock bench clean
+
+help: ## List the targets
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-18s %s\n", $$1, $$2}'
+
+$(STAMP): requirements.lock pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --disable-pip-version-check -q --require-hashes -r requirements.lock
+	$(BIN)/pip install --disable-pip-version-check -q --no-deps -e .
+	rm -f $(VENV)/.installed-* && touch $(STAMP)
+
+install: $(STAMP) ## Create .venv with the locked dependencies and Rantai itself
+
+demo: install ## Migrate, load reference and demo data into ./var/rantai.db (SQLite), print logins, serve on :8000
+	$(BIN)/rantai demo
+
+serve: install ## Serve the platform (RANTAI_DATABASE_URL selects the database)
+	$(BIN)/rantai serve
+
+test: install browser-deps lint types contracts migrations-check pytest ## Lint, types, import contracts, alembic check, all tests
+
+lint: install ## Ruff lint and format check
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+
+format: install ## Apply ruff's formatting and safe fixes
+	$(BIN)/ruff check --fix src tests bench
+	$(BIN)/ruff format src tests bench
+
+types: install ## mypy --strict on src/
+	$(BIN)/mypy
+
+contracts: install ## import-linter: matching is pure, domains import no web framework, doors sit above domains
+	$(BIN)/lint-imports
+
+migrations-check: install ## Upgrade a scratch SQLite database, then `alembic check` (models and migrations agree)
+	@rm -rf var/check && mkdir -p var/check
+	RANTAI_DATABASE_URL=sqlite:///var/check/check.db $(BIN)/rantai db upgrade --no-reference
+	RANTAI_DATABASE_URL=sqlite:///var/check/check.db $(BIN)/rantai db check
+
+pytest: install ## The test suite (SQLite always; PostgreSQL too when RANTAI_TEST_DATABASE_URL is set)
+	$(BIN)/pytest
+
+browser-deps: ## Install Debian's Chromium for the browser tests when it is missing
+	@if [ ! -x "$(CHROMIUM)" ]; then \
+	  echo "Installing Debian's chromium for the browser tests..."; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; \
+	fi
+
+i18n: install ## Extract messages and update the id/en catalogs (then translate the new Indonesian entries)
+	$(BIN)/pybabel extract -F babel.cfg -k N_ -k _ --no-location --sort-output -o var/messages.pot .
+	$(BIN)/pybabel update -i var/messages.pot -d src/rantai/i18n/locales --no-location --no-fuzzy-matching
+
+lock: ## Re-resolve requirements.lock from pyproject.toml (needs network)
+	$(PYTHON) -m pip install -q uv && $(PYTHON) -m uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 -o requirements.lock
+
+bench: install ## Run the benchmarks under bench/ and refresh docs/benchmarks.md
+	@for f in bench/*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
+
+clean: ## Remove the virtualenv, caches and local state (./var)
+	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache .import_linter_cache

@@ -1,0 +1,34 @@
+"""Request plumbing shared by the web and API doors: settings and the one transaction per request."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from fastapi import Depends, Request
+from sqlalchemy.orm import Session, sessionmaker
+
+from rantai.settings import Settings
+
+
+def get_settings_dep(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def get_db(request: Request) -> Iterator[Session]:
+    """One transaction per request: commit when the handler returns, roll back when it raises."""
+    factory: sessionmaker[Session] = request.app.state.session_factory
+    session = factory()
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+# scope="function": the commit happens before the response is sent, so a failed commit is an error page
+# rather than a success page for a change that was lost.
+DbSession = Depends(get_db, scope="function")

@@ -1,0 +1,118 @@
+"""Test database setup, following warehouse's tests/conftest.py.
+
+Migrations (and the reference data load) run once per test session and per database; every test then
+runs inside a transaction that is rolled back, the code under test seeing only savepoints. Database tests
+run on SQLite always and on PostgreSQL too when RANTAI_TEST_DATABASE_URL is set.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import Connection, Engine, text
+from sqlalchemy.orm import Session, sessionmaker
+
+from rantai import migrations
+from rantai.app import create_app
+from rantai.db import make_engine, transaction
+from rantai.settings import Settings
+
+PG_URL = os.environ.get("RANTAI_TEST_DATABASE_URL", "").strip()
+BACKENDS = ["sqlite", "postgresql"]
+
+
+def _reset_postgres(url: str) -> None:
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+def _load_reference(engine: Engine) -> None:
+    import importlib.util  # noqa: PLC0415
+
+    from rantai.db import make_session_factory  # noqa: PLC0415
+
+    if importlib.util.find_spec("rantai.reference.service") is None:  # TEMP until reference lands
+        return
+    from rantai.reference.service import load_reference_data  # noqa: PLC0415
+
+    with transaction(make_session_factory(engine)) as session:
+        load_reference_data(session)
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A migrated database with reference data, once per session and backend."""
+    if request.param == "postgresql":
+        if not PG_URL:
+            pytest.skip("PostgreSQL tests need RANTAI_TEST_DATABASE_URL")
+        _reset_postgres(PG_URL)
+        url = PG_URL
+    else:
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'rantai-test.db'}"
+    migrations.upgrade(url)
+    engine = make_engine(url)
+    _load_reference(engine)
+    engine.dispose()
+    return url
+
+
+@pytest.fixture(scope="session")
+def engine(database_url: str) -> Iterator[Engine]:
+    # check_same_thread off: the test client runs the app in another thread on the same connection.
+    kwargs = {"connect_args": {"check_same_thread": False}} if database_url.startswith("sqlite") else {}
+    eng = make_engine(database_url, **kwargs)
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture
+def connection(engine: Engine) -> Iterator[Connection]:
+    with engine.connect() as conn:
+        outer = conn.begin()
+        yield conn
+        if outer.is_active:
+            outer.rollback()
+
+
+@pytest.fixture
+def session_factory(connection: Connection) -> sessionmaker[Session]:
+    """Sessions whose commits only release a savepoint of the test's outer transaction."""
+    return sessionmaker(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False)
+
+
+@pytest.fixture
+def db(session_factory: sessionmaker[Session]) -> Iterator[Session]:
+    session = session_factory()
+    yield session
+    session.close()
+
+
+@pytest.fixture
+def settings(database_url: str, tmp_path: Path) -> Settings:
+    return Settings(
+        database_url=database_url,
+        environment="test",
+        secret_key="test-secret",
+        data_dir=tmp_path,
+        login_max_failures=3,
+        login_lockout_seconds=600,
+    )
+
+
+@pytest.fixture
+def app(settings: Settings, session_factory: sessionmaker[Session]) -> FastAPI:
+    return create_app(settings, session_factory)
+
+
+@pytest.fixture
+def client(app: FastAPI) -> Iterator[TestClient]:
+    with TestClient(app, raise_server_exceptions=False) as test_client:
+        yield test_client

@@ -1,0 +1,1 @@
+"""Typed builders of test data, one module per domain."""

@@ -1,0 +1,104 @@
+"""The authorization policy, pinned as an explicit role x action table (written out here, not derived from
+the policy module, so a change to the policy must be a deliberate change to this table too)."""
+
+from __future__ import annotations
+
+import pytest
+
+from rantai.identity.policy import Action, Actor, OrgScope, allowed_actions, can
+from rantai.identity.roles import OrgType, Role
+
+A = Action
+BASICS = {A.VIEW_ORGANIZATION, A.MANAGE_ORGANIZATION, A.MANAGE_MEMBERS, A.MANAGE_API_TOKENS, A.VIEW_AUDIT_LOG}
+
+# For each organization type and role: exactly the actions allowed on that organization.
+EXPECTED: dict[OrgType, dict[Role, set[Action]]] = {
+    OrgType.UMKM: {
+        Role.OWNER: BASICS | {A.EDIT_SUPPLIER_PROFILE, A.MANAGE_CATALOG},
+        Role.ADMIN: BASICS | {A.EDIT_SUPPLIER_PROFILE, A.MANAGE_CATALOG},
+        Role.PROCUREMENT_OFFICER: {A.VIEW_ORGANIZATION},
+        Role.APPROVER: {A.VIEW_ORGANIZATION},
+        Role.VERIFIER: {A.VIEW_ORGANIZATION},
+        Role.ANALYST: {A.VIEW_ORGANIZATION},
+        Role.VIEWER: {A.VIEW_ORGANIZATION},
+    },
+    OrgType.BUMN: {
+        Role.OWNER: BASICS | {A.CREATE_NEED, A.APPROVE_AWARD},
+        Role.ADMIN: BASICS,
+        Role.PROCUREMENT_OFFICER: {A.VIEW_ORGANIZATION, A.CREATE_NEED},
+        Role.APPROVER: {A.VIEW_ORGANIZATION, A.APPROVE_AWARD},
+        Role.VERIFIER: {A.VIEW_ORGANIZATION},
+        Role.ANALYST: {A.VIEW_ORGANIZATION},
+        Role.VIEWER: {A.VIEW_ORGANIZATION},
+    },
+    OrgType.KEMENTERIAN_DINAS: {
+        Role.OWNER: BASICS | {A.VIEW_PROGRAM_KPIS},
+        Role.ADMIN: BASICS,
+        Role.PROCUREMENT_OFFICER: {A.VIEW_ORGANIZATION},
+        Role.APPROVER: {A.VIEW_ORGANIZATION},
+        Role.VERIFIER: {A.VIEW_ORGANIZATION, A.VERIFY_SUPPLIER},
+        Role.ANALYST: {A.VIEW_ORGANIZATION, A.VIEW_PROGRAM_KPIS},
+        Role.VIEWER: {A.VIEW_ORGANIZATION},
+    },
+    OrgType.LEMBAGA_PEMBIAYAAN: {
+        Role.OWNER: BASICS | {A.FINANCE_ORDERS},
+        Role.ADMIN: BASICS,
+        Role.PROCUREMENT_OFFICER: {A.VIEW_ORGANIZATION},
+        Role.APPROVER: {A.VIEW_ORGANIZATION},
+        Role.VERIFIER: {A.VIEW_ORGANIZATION},
+        Role.ANALYST: {A.VIEW_ORGANIZATION},
+        Role.VIEWER: {A.VIEW_ORGANIZATION},
+    },
+    OrgType.OPERATOR_PLATFORM: {
+        Role.OWNER: BASICS | {A.VIEW_PROGRAM_KPIS, A.OPERATE_PLATFORM},
+        Role.ADMIN: BASICS | {A.OPERATE_PLATFORM},
+        Role.PROCUREMENT_OFFICER: {A.VIEW_ORGANIZATION},
+        Role.APPROVER: {A.VIEW_ORGANIZATION},
+        Role.VERIFIER: {A.VIEW_ORGANIZATION, A.VERIFY_SUPPLIER},
+        Role.ANALYST: {A.VIEW_ORGANIZATION, A.VIEW_PROGRAM_KPIS},
+        Role.VIEWER: {A.VIEW_ORGANIZATION},
+    },
+}
+# Types that behave like one already listed.
+SAME_AS = {
+    OrgType.KOPERASI: OrgType.UMKM,
+    OrgType.SWASTA_BESAR: OrgType.BUMN,
+    OrgType.PEMBELI_GLOBAL: OrgType.BUMN,
+    OrgType.INSTANSI_PEMERINTAH: OrgType.BUMN,
+}
+ORG_ID = 7
+
+
+def _actor(org_type: OrgType, *roles: Role) -> Actor:
+    return Actor(user_id=1, roles={ORG_ID: frozenset(roles)}, org_types={ORG_ID: org_type})
+
+
+def test_every_type_is_in_the_table() -> None:
+    assert set(EXPECTED) | set(SAME_AS) == set(OrgType)
+
+
+@pytest.mark.parametrize("org_type", list(OrgType))
+@pytest.mark.parametrize("role", list(Role))
+@pytest.mark.parametrize("action", list(Action))
+def test_role_action_table(org_type: OrgType, role: Role, action: Action) -> None:
+    expected = action in EXPECTED[SAME_AS.get(org_type, org_type)][role]
+    assert can(_actor(org_type, role), action, OrgScope(ORG_ID)) is expected
+
+
+def test_nothing_is_allowed_on_another_organization() -> None:
+    owner = _actor(OrgType.BUMN, Role.OWNER)
+    assert not any(can(owner, action, OrgScope(ORG_ID + 1)) for action in Action)
+
+
+def test_anonymous_is_denied_everything() -> None:
+    assert not any(can(None, action, OrgScope(ORG_ID)) for action in Action)
+
+
+def test_roles_combine() -> None:
+    actor = _actor(OrgType.KEMENTERIAN_DINAS, Role.VERIFIER, Role.ANALYST)
+    assert allowed_actions(actor, ORG_ID) == {A.VIEW_ORGANIZATION, A.VERIFY_SUPPLIER, A.VIEW_PROGRAM_KPIS}
+
+
+def test_owner_cannot_verify_even_in_a_dinas() -> None:
+    # Separation of duties: verification needs the verifier role.
+    assert not can(_actor(OrgType.KEMENTERIAN_DINAS, Role.OWNER), A.VERIFY_SUPPLIER, OrgScope(ORG_ID))
