@@ -61,7 +61,7 @@ browser-deps: ## Install Debian's Chromium for the browser tests when it is miss
 
 i18n: install ## Extract messages and update the id/en catalogs (then translate the new Indonesian entries)
 	$(BIN)/pybabel extract -F babel.cfg -k N_ -k _ --no-location --sort-output -o var/messages.pot .
-	$(BIN)/pybabel update -i var/messages.pot -d src/rantai/i18n/locales --no-location --no-fuzzy-matching
+	$(BIN)/pybabel update -i var/messages.pot -d src/rantai/i18n/locales --no-fuzzy-matching --ignore-obsolete
 
 lock: ## Re-resolve requirements.lock from pyproject.toml (needs network)
 	$(PYTHON) -m pip install -q uv && $(PYTHON) -m uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 -o requirements.lock

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from fastapi import FastAPI
@@ -96,12 +95,9 @@ def db(session_factory: sessionmaker[Session]) -> Iterator[Session]:
 
 
 @pytest.fixture
-def settings(database_url: str, tmp_path: Path) -> Settings:
+def settings(database_url: str) -> Settings:
     return Settings(
         database_url=database_url,
-        environment="test",
-        secret_key="test-secret",
-        data_dir=tmp_path,
         login_max_failures=3,
         login_lockout_seconds=600,
     )
@@ -116,3 +112,30 @@ def app(settings: Settings, session_factory: sessionmaker[Session]) -> FastAPI:
 def client(app: FastAPI) -> Iterator[TestClient]:
     with TestClient(app, raise_server_exceptions=False) as test_client:
         yield test_client
+
+
+_OUTCOMES: dict[str, dict[str, int]] = {}
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    """Count outcomes per database backend and for the browser tests, for the summary below."""
+    if report.when != "call" and not (report.when == "setup" and report.outcome != "passed"):
+        return
+    if "[sqlite" in report.nodeid:
+        group = "SQLite"
+    elif "[postgresql" in report.nodeid:
+        group = "PostgreSQL"
+    elif "/browser/" in report.nodeid:
+        group = "browser (Chromium)"
+    else:
+        group = "no database"
+    counts = _OUTCOMES.setdefault(group, {})
+    counts[report.outcome] = counts.get(report.outcome, 0) + 1
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    terminalreporter.section("Rantai: where the tests ran")
+    for group in ("no database", "SQLite", "PostgreSQL", "browser (Chromium)"):
+        counts = _OUTCOMES.get(group, {})
+        text = ", ".join(f"{n} {outcome}" for outcome, n in sorted(counts.items())) or "none"
+        terminalreporter.write_line(f"{group:>20}: {text}")

@@ -34,8 +34,6 @@ def create_app(
     settings: Settings | None = None, session_factory: sessionmaker[Session] | None = None
 ) -> FastAPI:
     settings = settings or get_settings()
-    if settings.environment == "production" and settings.secret_key == "dev-only-change-me":  # noqa: S105
-        raise RuntimeError("Set RANTAI_SECRET_KEY to a long random value before running in production.")
     configure_logging(settings.log_level)
     if session_factory is None:
         session_factory = make_session_factory(make_engine(settings.database_url))

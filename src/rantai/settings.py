@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from pathlib import Path
 from typing import Literal
 
 from pydantic import Field
@@ -22,14 +21,6 @@ class Settings(BaseSettings):
             "SQLAlchemy URL of the database. The default is an embedded SQLite file under ./var/; "
             "use postgresql+psycopg://user@host/db for PostgreSQL."
         ),
-    )
-    secret_key: str = Field(
-        default="dev-only-change-me",
-        description="Secret used to derive CSRF and other tokens. Set a long random value in production.",
-    )
-    environment: Literal["development", "test", "production"] = Field(
-        default="development",
-        description="Where Rantai runs. In production the default secret key is refused.",
     )
     default_locale: Literal["id", "en"] = Field(
         default="id", description="Language shown when the user has not chosen one (Bahasa Indonesia)."
@@ -57,10 +48,6 @@ class Settings(BaseSettings):
     workers: int = Field(default=1, ge=1, description="Number of web worker processes for `rantai serve`.")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
         default="INFO", description="Minimum level of log records written to standard error."
-    )
-    data_dir: Path = Field(
-        default=Path("./var"),
-        description="Directory for local state: the SQLite file by default, uploads and search indexes.",
     )
     page_size_default: int = Field(default=25, ge=1, le=200, description="Items per page when none is asked.")
     page_size_max: int = Field(default=100, ge=1, le=1000, description="Largest page size a client may ask.")
