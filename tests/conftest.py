@@ -18,7 +18,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from rantai import migrations
 from rantai.app import create_app
-from rantai.db import make_engine, transaction
+from rantai.db import make_engine, make_session_factory, transaction
+from rantai.reference.service import LoadReport, load_reference_data
 from rantai.settings import Settings
 
 PG_URL = os.environ.get("RANTAI_TEST_DATABASE_URL", "").strip()
@@ -33,17 +34,12 @@ def _reset_postgres(url: str) -> None:
     engine.dispose()
 
 
-def _load_reference(engine: Engine) -> None:
-    import importlib.util  # noqa: PLC0415
+_FIRST_LOADS: dict[str, LoadReport] = {}
 
-    from rantai.db import make_session_factory  # noqa: PLC0415
 
-    if importlib.util.find_spec("rantai.reference.service") is None:  # TEMP until reference lands
-        return
-    from rantai.reference.service import load_reference_data  # noqa: PLC0415
-
+def _load_reference(url: str, engine: Engine) -> None:
     with transaction(make_session_factory(engine)) as session:
-        load_reference_data(session)
+        _FIRST_LOADS[url] = load_reference_data(session)
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
@@ -58,9 +54,15 @@ def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
         url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'rantai-test.db'}"
     migrations.upgrade(url)
     engine = make_engine(url)
-    _load_reference(engine)
+    _load_reference(url, engine)
     engine.dispose()
     return url
+
+
+@pytest.fixture(scope="session")
+def first_reference_load(database_url: str) -> LoadReport:
+    """The report of the reference data load into the fresh test database."""
+    return _FIRST_LOADS[database_url]
 
 
 @pytest.fixture(scope="session")

@@ -265,6 +265,24 @@ def switch_organization(
     session.flush()
 
 
+def set_locale(session: Session, *, user: User, locale: str) -> None:
+    """Remember the user's language (``id`` or ``en``); anything else falls back to Indonesian."""
+    chosen = locale if locale in ("id", "en") else "id"
+    if user.locale == chosen:
+        return
+    user.locale = chosen
+    session.flush()
+    audit.record(
+        session,
+        action="user.locale_changed",
+        target_type="user",
+        target_id=user.id,
+        actor_user_id=user.id,
+        organization_id=None,
+        details={"locale": chosen},
+    )
+
+
 def change_password(session: Session, *, user: User, current_password: str, new_password: str) -> None:
     if not verify_password(user.password_hash, current_password):
         raise Invalid(N_("The current password is wrong."), field="current_password")

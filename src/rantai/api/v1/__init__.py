@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from rantai.api.v1 import identity
+from rantai.api.v1 import identity, reference
 
 router = APIRouter()
 router.include_router(identity.router)
+router.include_router(reference.router)

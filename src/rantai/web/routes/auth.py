@@ -125,9 +125,8 @@ def switch_language(
     viewer: Viewer = Depends(get_viewer),
 ) -> Response:
     chosen = locale if locale in ("id", "en") else "id"
-    if viewer.user is not None and viewer.user.locale != chosen:
-        viewer.user.locale = chosen
-        db.flush()
+    if viewer.user is not None:
+        identity.set_locale(db, user=viewer.user, locale=chosen)
     response = RedirectResponse(safe_next(next), status_code=303)
     response.set_cookie(LANG_COOKIE, chosen, max_age=365 * 86400, samesite="lax", path="/")
     return response

@@ -1,0 +1,5 @@
+"""Reference data shipped with Rantai: KBLI 2020, Kemendagri regions, BTKI 2022, units of measure,
+certification types, the PP 7/2021 size thresholds and kemitraan patterns.
+
+``service.load_reference_data`` loads it (``rantai db upgrade`` calls it); ``repository`` answers look-ups.
+"""

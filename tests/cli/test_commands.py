@@ -1,0 +1,113 @@
+"""The command line: users, tokens and the demo loader against a scratch SQLite database."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from typer.testing import CliRunner
+
+from rantai import migrations
+from rantai.cli.main import app
+from rantai.db import make_engine, make_session_factory
+from rantai.demo.seed import DEMO_LOGINS, DEMO_PASSWORD
+from rantai.identity.models import ApiToken, Membership, User
+from rantai.settings import get_settings
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def cli_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    migrations.upgrade(url)
+    monkeypatch.setenv("RANTAI_DATABASE_URL", url)
+    get_settings.cache_clear()
+    yield url
+    get_settings.cache_clear()
+
+
+def _rows(url: str, model: type) -> list:  # type: ignore[type-arg]
+    engine = make_engine(url)
+    with make_session_factory(engine)() as session:
+        rows = list(session.scalars(select(model)))
+    engine.dispose()
+    return rows
+
+
+def test_users_create_and_tokens(cli_db: str) -> None:
+    result = runner.invoke(
+        app,
+        [
+            "users",
+            "create",
+            "--email",
+            "Admin@Contoh.co.id",
+            "--name",
+            "Admin",
+            "--organization",
+            "PT Uji (Persero)",
+            "--org-type",
+            "bumn",
+            "--role",
+            "admin",
+            "--password",
+            "kata-sandi-panjang",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert [u.email for u in _rows(cli_db, User)] == ["admin@contoh.co.id"]
+    assert [m.role for m in _rows(cli_db, Membership)] == ["admin"]
+
+    created = runner.invoke(
+        app,
+        [
+            "tokens",
+            "create",
+            "--email",
+            "admin@contoh.co.id",
+            "--organization",
+            "PT Uji (Persero)",
+            "--name",
+            "ERP",
+        ],
+    )
+    assert created.exit_code == 0, created.output
+    assert re.search(r"^rnt_\S+$", created.output, re.MULTILINE)
+    token = _rows(cli_db, ApiToken)[0]
+    revoked = runner.invoke(app, ["tokens", "revoke", str(token.id), "--email", "admin@contoh.co.id"])
+    assert revoked.exit_code == 0, revoked.output
+    assert _rows(cli_db, ApiToken)[0].revoked_at is not None
+
+
+def test_bad_input_is_reported_in_indonesian_and_writes_nothing(cli_db: str) -> None:
+    result = runner.invoke(
+        app,
+        [
+            "users",
+            "create",
+            "--email",
+            "bukan-email",
+            "--name",
+            "X",
+            "--organization",
+            "Org Baru",
+            "--password",
+            "kata-sandi-panjang",
+        ],
+    )
+    assert result.exit_code == 1
+    assert "Isi alamat email yang valid" in result.output
+    assert _rows(cli_db, User) == []
+
+
+def test_demo_without_serving_prints_logins_and_is_idempotent(cli_db: str) -> None:
+    for _ in range(2):
+        result = runner.invoke(app, ["demo", "--no-serve"])
+        assert result.exit_code == 0, result.output
+    assert DEMO_PASSWORD in result.output
+    assert all(login.email in result.output for login in DEMO_LOGINS)
+    assert len(_rows(cli_db, User)) == len({login.email for login in DEMO_LOGINS})
