@@ -105,3 +105,10 @@ def test_change_password_validates(client: TestClient, db: Session) -> None:
         },
     )
     assert mismatch.status_code == 422 and "tidak sama" in mismatch.text
+
+
+def test_htmx_requests_get_only_the_content(client: TestClient, db: Session) -> None:
+    log_in(client, make_user(db, make_org(db)))
+    fragment = client.get("/", headers={"HX-Request": "true"}).text
+    assert "<html" not in fragment and 'data-testid="dashboard-supplier"' in fragment
+    assert "<html" in client.get("/").text

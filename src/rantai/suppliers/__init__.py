@@ -1,3 +1,2 @@
-"""UMKM and cooperative profiles, verification, certifications, bulk import (issue #3).
-
-Empty until that issue lands; the package exists so the layer contracts already name it."""
+"""UMKM and cooperative supplier profiles: identity (NIB, NPWP), address, KBLI, size class with its history,
+certifications, verification, privacy masking and bulk import."""

@@ -1,0 +1,99 @@
+"""The tantivy wrapper: plain documents in, BM25-ranked hits out, with the plain baseline beside it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+
+from rantai.matching import Document, FieldWeights, Hit, SearchIndex
+
+DOCUMENTS = [
+    Document("k1", "Keripik Singkong Pedas 250gr", "camilan renyah khas Garut", "Makanan", ("province:32",)),
+    Document("k2", "Kripik Pisang Manis 0,25 kg", "", "Makanan", ("province:61",)),
+    Document("s1", "Sablon Kaos Custom", "sablonan satuan", "Pakaian", ("province:61",)),
+    Document("s2", "Kaos Polos Katun Combed 30s", "", "Pakaian", ("province:31",)),
+    Document("a1", "Pulpen Gel Hitam 12 pcs", "alat tulis kantor", "ATK", ("province:31",)),
+    Document("a2", "Kertas HVS A4 70 gram 1 rim", "", "ATK", ()),
+]
+
+
+@pytest.fixture(scope="module")
+def index() -> SearchIndex:
+    return SearchIndex.build(DOCUMENTS)
+
+
+def ids(hits: Sequence[Hit]) -> list[str]:
+    return [hit.id for hit in hits]
+
+
+def test_counts_documents(index: SearchIndex) -> None:
+    assert len(index) == len(DOCUMENTS)
+
+
+def test_search_finds_spelling_variant_and_quantity(index: SearchIndex) -> None:
+    # "kripik" and "keripik", "250 g" and "0,25 kg" meet only through normalization.
+    hits = index.search("keripik 250 g")
+    assert set(ids(hits)[:2]) == {"k1", "k2"}
+    assert "qty:250g" in hits[0].terms
+    # The paper sold by the gram shares only the kind of amount, and comes last.
+    assert ids(hits)[2:] == ["a2"]
+
+
+def test_plain_baseline_does_not_normalize(index: SearchIndex) -> None:
+    assert ids(index.search_plain("keripik")) == ["k1"]
+    assert set(ids(index.search("keripik"))) == {"k1", "k2"}
+
+
+def test_plain_baseline_takes_any_text(index: SearchIndex) -> None:
+    # Query-parser syntax in a need must not raise.
+    assert ids(index.search_plain('kaos "polos" (katun) AND -combed:'))[0] == "s2"
+
+
+def test_hit_carries_category_and_score(index: SearchIndex) -> None:
+    hit = index.search("kaos polos")[0]
+    assert (hit.id, hit.category) == ("s2", "Pakaian")
+    assert hit.score > 0
+
+
+def test_exclude_ids(index: SearchIndex) -> None:
+    assert ids(index.search("kaos", exclude_ids={"s2"})) == ["s1"]
+
+
+def test_filters_select_without_changing_scores(index: SearchIndex) -> None:
+    unfiltered = {hit.id: hit.score for hit in index.search("keripik")}
+    filtered = index.search("keripik", filters=["province:61"])
+    assert ids(filtered) == ["k2"]
+    assert filtered[0].score == pytest.approx(unfiltered["k2"])
+    assert index.search("keripik", filters=["province:99"]) == []
+
+
+def test_description_field_counts_less_than_name(index: SearchIndex) -> None:
+    # "camilan" is only in k1's description; a name match would outrank it.
+    assert ids(index.search("camilan")) == ["k1"]
+    assert ids(index.search("camilan", fields=FieldWeights(name=1.0, description=0.0))) == []
+
+
+def test_weighted_phrase_query(index: SearchIndex) -> None:
+    hits = index.search_weighted({("alat", "tulis", "kantor"): 1.0})
+    assert ids(hits) == ["a1"]
+    assert index.search_weighted({("kantor", "tulis"): 1.0}) == []
+
+
+def test_empty_or_stopword_only_query(index: SearchIndex) -> None:
+    assert index.search("") == []
+    assert index.search("yang dan untuk") == []
+    assert index.search_plain("") == []
+
+
+def test_on_disk_index_reopens(tmp_path: Path) -> None:
+    SearchIndex.build(DOCUMENTS, path=tmp_path / "idx")
+    reopened = SearchIndex.open(tmp_path / "idx")
+    assert len(reopened) == len(DOCUMENTS)
+    assert ids(reopened.search("kripik pisang"))[0] == "k2"
+
+
+def test_duplicate_ids_are_refused() -> None:
+    with pytest.raises(ValueError, match="twice"):
+        SearchIndex.build([Document("x", "a"), Document("x", "b")])
