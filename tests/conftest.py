@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from rantai import migrations
 from rantai.app import create_app
+from rantai.catalog.service import ensure_categories
 from rantai.db import make_engine, make_session_factory, transaction
 from rantai.reference.service import LoadReport, load_reference_data
 from rantai.settings import Settings
@@ -40,6 +41,7 @@ _FIRST_LOADS: dict[str, LoadReport] = {}
 def _load_reference(url: str, engine: Engine) -> None:
     with transaction(make_session_factory(engine)) as session:
         _FIRST_LOADS[url] = load_reference_data(session)
+        ensure_categories(session)
 
 
 @pytest.fixture(scope="session", params=BACKENDS)

@@ -19,7 +19,7 @@ def test_me_describes_the_caller(client: TestClient, db: Session) -> None:
     body = client.get("/api/v1/me", headers=bearer(api_token_for(db, user, org))).json()
     assert body["organization"]["name"] == "PT Contoh (Persero)"
     assert body["roles"] == ["procurement_officer"]
-    assert body["allowed_actions"] == ["need.create", "organization.view"]
+    assert body["allowed_actions"] == ["need.create", "organization.view", "suppliers.import"]
 
 
 def test_missing_token_is_a_translated_problem(client: TestClient) -> None:

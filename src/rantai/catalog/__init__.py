@@ -1,3 +1,2 @@
-"""Products and capabilities of suppliers (issue #3).
-
-Empty until that issue lands; the package exists so the layer contracts already name it."""
+"""What suppliers make and sell: products and capabilities, the platform category tree mapped to KBLI,
+HS codes, units, prices in whole Rupiah, capacity and lead time."""

@@ -5,7 +5,9 @@ from __future__ import annotations
 import typer
 
 from rantai import migrations
+from rantai.catalog import service as catalog
 from rantai.cli.common import settings, unit_of_work
+from rantai.reference.service import load_reference_data
 
 app = typer.Typer(help="Database schema and reference data.", no_args_is_help=True)
 
@@ -15,12 +17,12 @@ def upgrade_database(*, with_reference: bool = True) -> None:
     migrations.upgrade(url)
     typer.echo("Schema up to date.")
     if with_reference:
-        from rantai.reference.service import load_reference_data  # noqa: PLC0415 - heavy; only when asked
-
         with unit_of_work() as session:
             report = load_reference_data(session)
+            categories = catalog.ensure_categories(session)
         for line in report.lines():
             typer.echo(line)
+        typer.echo(f"Catalog categories: {categories} changed.")
 
 
 @app.command("upgrade")

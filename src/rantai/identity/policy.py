@@ -8,6 +8,11 @@ module checks roles. An action is allowed when all three hold:
 2. one of the actor's roles there grants the action (ROLE_GRANTS);
 3. the organization's type makes the action meaningful at all (ORG_TYPE_CAPABILITIES): a cooperative
    cannot post procurement needs, a BUMN cannot verify suppliers.
+
+Supplier profiles add rules that cross organizations (SUPPLIER_RULES below): a verifier of a dinas acts
+on profiles in the dinas's region (a ministry or the platform operator, with no region, everywhere);
+personal data of a profile is seen by its own members and those verifiers only; a verified profile is
+public.
 """
 
 from __future__ import annotations
@@ -34,6 +39,10 @@ class Action(StrEnum):
     FINANCE_ORDERS = "financing.manage"
     VIEW_PROGRAM_KPIS = "kpi.view"
     OPERATE_PLATFORM = "platform.operate"
+    IMPORT_SUPPLIERS = "suppliers.import"
+    # Asked about a supplier profile, not an organization:
+    VIEW_SUPPLIER_PROFILE = "supplier_profile.view"
+    VIEW_PERSONAL_DATA = "supplier_profile.personal_data"
 
 
 _ORG_BASICS = frozenset(
@@ -46,27 +55,35 @@ _ORG_BASICS = frozenset(
     }
 )
 
+_PROFILE_ACTIONS = frozenset({Action.VIEW_SUPPLIER_PROFILE, Action.VIEW_PERSONAL_DATA})
+
 ROLE_GRANTS: Mapping[Role, frozenset[Action]] = {
-    Role.OWNER: frozenset(Action) - {Action.VERIFY_SUPPLIER},
-    Role.ADMIN: _ORG_BASICS | {Action.EDIT_SUPPLIER_PROFILE, Action.MANAGE_CATALOG, Action.OPERATE_PLATFORM},
-    Role.PROCUREMENT_OFFICER: frozenset({Action.VIEW_ORGANIZATION, Action.CREATE_NEED}),
+    Role.OWNER: frozenset(Action) - {Action.VERIFY_SUPPLIER} - _PROFILE_ACTIONS,
+    Role.ADMIN: _ORG_BASICS
+    | {Action.EDIT_SUPPLIER_PROFILE, Action.MANAGE_CATALOG, Action.OPERATE_PLATFORM, Action.IMPORT_SUPPLIERS},
+    Role.PROCUREMENT_OFFICER: frozenset(
+        {Action.VIEW_ORGANIZATION, Action.CREATE_NEED, Action.IMPORT_SUPPLIERS}
+    ),
     Role.APPROVER: frozenset({Action.VIEW_ORGANIZATION, Action.APPROVE_AWARD}),
     # Verification is kept apart from ownership so nobody verifies on their own say-so.
-    Role.VERIFIER: frozenset({Action.VIEW_ORGANIZATION, Action.VERIFY_SUPPLIER}),
+    Role.VERIFIER: frozenset({Action.VIEW_ORGANIZATION, Action.VERIFY_SUPPLIER, Action.IMPORT_SUPPLIERS}),
     Role.ANALYST: frozenset({Action.VIEW_ORGANIZATION, Action.VIEW_PROGRAM_KPIS}),
     Role.VIEWER: frozenset({Action.VIEW_ORGANIZATION}),
 }
 
 _SUPPLIER = _ORG_BASICS | {Action.EDIT_SUPPLIER_PROFILE, Action.MANAGE_CATALOG}
-_BUYER = _ORG_BASICS | {Action.CREATE_NEED, Action.APPROVE_AWARD}
+_BUYER = _ORG_BASICS | {Action.CREATE_NEED, Action.APPROVE_AWARD, Action.IMPORT_SUPPLIERS}
 
 ORG_TYPE_CAPABILITIES: Mapping[OrgType, frozenset[Action]] = {
     **dict.fromkeys(SUPPLIER_TYPES, _SUPPLIER),
+    # A cooperative registers its members in bulk.
+    OrgType.KOPERASI: _SUPPLIER | {Action.IMPORT_SUPPLIERS},
     **dict.fromkeys(BUYER_TYPES, _BUYER),
     OrgType.LEMBAGA_PEMBIAYAAN: _ORG_BASICS | {Action.FINANCE_ORDERS},
-    OrgType.KEMENTERIAN_DINAS: _ORG_BASICS | {Action.VERIFY_SUPPLIER, Action.VIEW_PROGRAM_KPIS},
+    OrgType.KEMENTERIAN_DINAS: _ORG_BASICS
+    | {Action.VERIFY_SUPPLIER, Action.VIEW_PROGRAM_KPIS, Action.IMPORT_SUPPLIERS},
     OrgType.OPERATOR_PLATFORM: _ORG_BASICS
-    | {Action.VERIFY_SUPPLIER, Action.VIEW_PROGRAM_KPIS, Action.OPERATE_PLATFORM},
+    | {Action.VERIFY_SUPPLIER, Action.VIEW_PROGRAM_KPIS, Action.OPERATE_PLATFORM, Action.IMPORT_SUPPLIERS},
 }
 
 
@@ -78,6 +95,8 @@ class Actor:
     roles: Mapping[int, frozenset[Role]] = field(default_factory=dict)
     org_types: Mapping[int, OrgType] = field(default_factory=dict)
     token_id: int | None = None
+    # Kemendagri code of each organization's area (None: national), for region-bound verification.
+    org_regions: Mapping[int, str | None] = field(default_factory=dict)
 
     def is_member(self, organization_id: int) -> bool:
         return bool(self.roles.get(organization_id))
@@ -97,11 +116,56 @@ class OrgScope:
     organization_id: int
 
 
-def can(actor: Actor | None, action: Action, resource: OwnedByOrganization) -> bool:
-    """May ``actor`` do ``action`` to ``resource``? Anything not granted here is denied."""
+class SupplierResource(Protocol):
+    """A supplier profile as the policy sees it."""
+
+    @property
+    def organization_id(self) -> int: ...
+    @property
+    def region_code(self) -> str: ...
+    @property
+    def status(self) -> str: ...
+
+
+def _covers(area: str | None, region_code: str) -> bool:
+    """Does an organization's area (a Kemendagri code, None for national) include ``region_code``?"""
+    return area is None or region_code == area or region_code.startswith(area + ".")
+
+
+def _verifies(actor: Actor | None, profile: SupplierResource) -> bool:
     if actor is None:
         return False
-    org_id = resource.organization_id
+    return any(
+        _member_can(actor, Action.VERIFY_SUPPLIER, org_id)
+        and _covers(actor.org_regions.get(org_id), profile.region_code)
+        for org_id in actor.roles
+    )
+
+
+def _supplier_rule(actor: Actor | None, action: Action, profile: SupplierResource) -> bool:
+    if action is Action.VERIFY_SUPPLIER:
+        return _verifies(actor, profile)
+    own = actor is not None and _member_can(actor, Action.VIEW_ORGANIZATION, profile.organization_id)
+    if action is Action.VIEW_PERSONAL_DATA:
+        return own or _verifies(actor, profile)
+    # VIEW_SUPPLIER_PROFILE: verified profiles are public.
+    return profile.status == "verified" or own or _verifies(actor, profile)
+
+
+SUPPLIER_RULES = frozenset({Action.VERIFY_SUPPLIER, Action.VIEW_PERSONAL_DATA, Action.VIEW_SUPPLIER_PROFILE})
+
+
+def can(actor: Actor | None, action: Action, resource: OwnedByOrganization) -> bool:
+    """May ``actor`` do ``action`` to ``resource``? Anything not granted here is denied."""
+    if action in SUPPLIER_RULES and hasattr(resource, "region_code") and hasattr(resource, "status"):
+        return _supplier_rule(actor, action, resource)  # type: ignore[arg-type]
+    if actor is None:
+        return False
+    return _member_can(actor, action, resource.organization_id)
+
+
+def _member_can(actor: Actor, action: Action, org_id: int) -> bool:
+    """Membership rule: a role in ``org_id`` grants ``action`` and the org's type allows it."""
     roles = actor.roles.get(org_id)
     org_type = actor.org_types.get(org_id)
     if not roles or org_type is None:

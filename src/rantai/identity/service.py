@@ -137,12 +137,19 @@ def actor_for(session: Session, user: User, *, only_organization_id: int | None 
     """The policy's view of a user: their roles per organization, optionally narrowed to one."""
     roles: dict[int, set[Role]] = {}
     types: dict[int, OrgType] = {}
+    regions: dict[int, str | None] = {}
     for membership, org in repository.memberships_with_orgs(session, user.id):
         if only_organization_id is not None and org.id != only_organization_id:
             continue
         roles.setdefault(org.id, set()).add(Role(membership.role))
         types[org.id] = OrgType(org.org_type)
-    return Actor(user_id=user.id, roles={k: frozenset(v) for k, v in roles.items()}, org_types=types)
+        regions[org.id] = org.region_code
+    return Actor(
+        user_id=user.id,
+        roles={k: frozenset(v) for k, v in roles.items()},
+        org_types=types,
+        org_regions=regions,
+    )
 
 
 # --- login -----------------------------------------------------------------------------------------
@@ -376,4 +383,4 @@ def resolve_api_token(session: Session, secret: str) -> tuple[ApiToken, User, Ac
     if token.last_used_at is None or moment - token.last_used_at > _TOUCH_INTERVAL:
         token.last_used_at = moment
         session.flush()
-    return token, user, Actor(actor.user_id, actor.roles, actor.org_types, token_id=token.id)
+    return token, user, Actor(actor.user_id, actor.roles, actor.org_types, token.id, actor.org_regions)

@@ -12,10 +12,20 @@ from rantai.settings import get_settings
 config = context.config
 
 
+# Full-text search structures made by hand in migrations, per database, and unknown to the models:
+# SQLite's FTS5 table (and its shadow tables) and PostgreSQL's expression GIN index.
+_HAND_MADE_PREFIXES = ("catalog_supplier_search_fts", "ix_catalog_supplier_search_tsv")
+
+
+def _include_object(_obj: object, name: str | None, _type: str, reflected: bool, _compare: object) -> bool:
+    return not (reflected and name is not None and name.startswith(_HAND_MADE_PREFIXES))
+
+
 def _run(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=metadata,
+        include_object=_include_object,
         render_as_batch=connection.dialect.name == "sqlite",  # SQLite alters tables by copying them
         compare_type=True,
     )

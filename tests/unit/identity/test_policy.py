@@ -3,6 +3,8 @@ the policy module, so a change to the policy must be a deliberate change to this
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pytest
 
 from rantai.identity.policy import Action, Actor, OrgScope, allowed_actions, can
@@ -10,6 +12,7 @@ from rantai.identity.roles import OrgType, Role
 
 A = Action
 BASICS = {A.VIEW_ORGANIZATION, A.MANAGE_ORGANIZATION, A.MANAGE_MEMBERS, A.MANAGE_API_TOKENS, A.VIEW_AUDIT_LOG}
+IMP = A.IMPORT_SUPPLIERS
 
 # For each organization type and role: exactly the actions allowed on that organization.
 EXPECTED: dict[OrgType, dict[Role, set[Action]]] = {
@@ -22,21 +25,33 @@ EXPECTED: dict[OrgType, dict[Role, set[Action]]] = {
         Role.ANALYST: {A.VIEW_ORGANIZATION},
         Role.VIEWER: {A.VIEW_ORGANIZATION},
     },
+    OrgType.KOPERASI: {
+        Role.OWNER: BASICS | {A.EDIT_SUPPLIER_PROFILE, A.MANAGE_CATALOG, IMP},
+        Role.ADMIN: BASICS | {A.EDIT_SUPPLIER_PROFILE, A.MANAGE_CATALOG, IMP},
+        Role.PROCUREMENT_OFFICER: {A.VIEW_ORGANIZATION, IMP},
+        Role.APPROVER: {A.VIEW_ORGANIZATION},
+        Role.VERIFIER: {A.VIEW_ORGANIZATION, IMP},
+        Role.ANALYST: {A.VIEW_ORGANIZATION},
+        Role.VIEWER: {A.VIEW_ORGANIZATION},
+    },
     OrgType.BUMN: {
-        Role.OWNER: BASICS | {A.CREATE_NEED, A.APPROVE_AWARD},
-        Role.ADMIN: BASICS,
-        Role.PROCUREMENT_OFFICER: {A.VIEW_ORGANIZATION, A.CREATE_NEED},
+        Role.OWNER: BASICS | {A.CREATE_NEED, A.APPROVE_AWARD, IMP},
+        Role.ADMIN: BASICS | {IMP},
+        Role.PROCUREMENT_OFFICER: {A.VIEW_ORGANIZATION, A.CREATE_NEED, IMP},
         Role.APPROVER: {A.VIEW_ORGANIZATION, A.APPROVE_AWARD},
-        Role.VERIFIER: {A.VIEW_ORGANIZATION},
+        Role.VERIFIER: {
+            A.VIEW_ORGANIZATION,
+            IMP,
+        },  # a BUMN's vendor-management verifier loads its vendor list
         Role.ANALYST: {A.VIEW_ORGANIZATION},
         Role.VIEWER: {A.VIEW_ORGANIZATION},
     },
     OrgType.KEMENTERIAN_DINAS: {
-        Role.OWNER: BASICS | {A.VIEW_PROGRAM_KPIS},
-        Role.ADMIN: BASICS,
-        Role.PROCUREMENT_OFFICER: {A.VIEW_ORGANIZATION},
+        Role.OWNER: BASICS | {A.VIEW_PROGRAM_KPIS, IMP},
+        Role.ADMIN: BASICS | {IMP},
+        Role.PROCUREMENT_OFFICER: {A.VIEW_ORGANIZATION, IMP},
         Role.APPROVER: {A.VIEW_ORGANIZATION},
-        Role.VERIFIER: {A.VIEW_ORGANIZATION, A.VERIFY_SUPPLIER},
+        Role.VERIFIER: {A.VIEW_ORGANIZATION, A.VERIFY_SUPPLIER, IMP},
         Role.ANALYST: {A.VIEW_ORGANIZATION, A.VIEW_PROGRAM_KPIS},
         Role.VIEWER: {A.VIEW_ORGANIZATION},
     },
@@ -50,18 +65,17 @@ EXPECTED: dict[OrgType, dict[Role, set[Action]]] = {
         Role.VIEWER: {A.VIEW_ORGANIZATION},
     },
     OrgType.OPERATOR_PLATFORM: {
-        Role.OWNER: BASICS | {A.VIEW_PROGRAM_KPIS, A.OPERATE_PLATFORM},
-        Role.ADMIN: BASICS | {A.OPERATE_PLATFORM},
-        Role.PROCUREMENT_OFFICER: {A.VIEW_ORGANIZATION},
+        Role.OWNER: BASICS | {A.VIEW_PROGRAM_KPIS, A.OPERATE_PLATFORM, IMP},
+        Role.ADMIN: BASICS | {A.OPERATE_PLATFORM, IMP},
+        Role.PROCUREMENT_OFFICER: {A.VIEW_ORGANIZATION, IMP},
         Role.APPROVER: {A.VIEW_ORGANIZATION},
-        Role.VERIFIER: {A.VIEW_ORGANIZATION, A.VERIFY_SUPPLIER},
+        Role.VERIFIER: {A.VIEW_ORGANIZATION, A.VERIFY_SUPPLIER, IMP},
         Role.ANALYST: {A.VIEW_ORGANIZATION, A.VIEW_PROGRAM_KPIS},
         Role.VIEWER: {A.VIEW_ORGANIZATION},
     },
 }
 # Types that behave like one already listed.
 SAME_AS = {
-    OrgType.KOPERASI: OrgType.UMKM,
     OrgType.SWASTA_BESAR: OrgType.BUMN,
     OrgType.PEMBELI_GLOBAL: OrgType.BUMN,
     OrgType.INSTANSI_PEMERINTAH: OrgType.BUMN,
@@ -96,9 +110,75 @@ def test_anonymous_is_denied_everything() -> None:
 
 def test_roles_combine() -> None:
     actor = _actor(OrgType.KEMENTERIAN_DINAS, Role.VERIFIER, Role.ANALYST)
-    assert allowed_actions(actor, ORG_ID) == {A.VIEW_ORGANIZATION, A.VERIFY_SUPPLIER, A.VIEW_PROGRAM_KPIS}
+    assert allowed_actions(actor, ORG_ID) == {
+        A.VIEW_ORGANIZATION,
+        A.VERIFY_SUPPLIER,
+        A.VIEW_PROGRAM_KPIS,
+        IMP,
+    }
 
 
 def test_owner_cannot_verify_even_in_a_dinas() -> None:
     # Separation of duties: verification needs the verifier role.
     assert not can(_actor(OrgType.KEMENTERIAN_DINAS, Role.OWNER), A.VERIFY_SUPPLIER, OrgScope(ORG_ID))
+
+
+@dataclass(frozen=True)
+class Profile:
+    organization_id: int
+    region_code: str
+    status: str = "submitted"
+
+
+SUPPLIER_ORG = 99
+BANDUNG_PROFILE = Profile(SUPPLIER_ORG, "32.73.01")
+
+
+def _verifier(org_type: OrgType, area: str | None, *roles: Role) -> Actor:
+    return Actor(
+        user_id=2,
+        roles={ORG_ID: frozenset(roles or (Role.VERIFIER,))},
+        org_types={ORG_ID: org_type},
+        org_regions={ORG_ID: area},
+    )
+
+
+@pytest.mark.parametrize(
+    ("area", "allowed"),
+    [("32", True), ("32.73", True), ("32.7", False), ("31", False), ("32.04", False), (None, True)],
+)
+def test_verifiers_act_in_their_region(area: str | None, allowed: bool) -> None:
+    actor = _verifier(OrgType.KEMENTERIAN_DINAS, area)
+    assert can(actor, A.VERIFY_SUPPLIER, BANDUNG_PROFILE) is allowed
+    assert can(actor, A.VIEW_PERSONAL_DATA, BANDUNG_PROFILE) is allowed
+
+
+def test_only_verifier_roles_of_verifying_orgs_verify() -> None:
+    assert not can(
+        _verifier(OrgType.KEMENTERIAN_DINAS, None, Role.ANALYST), A.VERIFY_SUPPLIER, BANDUNG_PROFILE
+    )
+    assert not can(_verifier(OrgType.KEMENTERIAN_DINAS, None, Role.OWNER), A.VERIFY_SUPPLIER, BANDUNG_PROFILE)
+    assert not can(_verifier(OrgType.BUMN, None), A.VERIFY_SUPPLIER, BANDUNG_PROFILE)
+    assert can(_verifier(OrgType.OPERATOR_PLATFORM, None), A.VERIFY_SUPPLIER, BANDUNG_PROFILE)
+
+
+def test_personal_data_is_for_the_owner_and_regional_verifiers_only() -> None:
+    owner = Actor(
+        user_id=3, roles={SUPPLIER_ORG: frozenset({Role.OWNER})}, org_types={SUPPLIER_ORG: OrgType.UMKM}
+    )
+    buyer = _actor(OrgType.BUMN, Role.PROCUREMENT_OFFICER)
+    verified = Profile(SUPPLIER_ORG, "32.73.01", "verified")
+    assert can(owner, A.VIEW_PERSONAL_DATA, verified)
+    assert not can(buyer, A.VIEW_PERSONAL_DATA, verified)
+    assert not can(None, A.VIEW_PERSONAL_DATA, verified)
+    assert not can(owner, A.VERIFY_SUPPLIER, BANDUNG_PROFILE)  # nobody verifies their own business
+
+
+def test_verified_profiles_are_public_others_are_not() -> None:
+    buyer = _actor(OrgType.BUMN, Role.PROCUREMENT_OFFICER)
+    assert can(None, A.VIEW_SUPPLIER_PROFILE, Profile(SUPPLIER_ORG, "32.73", "verified"))
+    assert can(buyer, A.VIEW_SUPPLIER_PROFILE, Profile(SUPPLIER_ORG, "32.73", "verified"))
+    for status in ("draft", "submitted", "rejected"):
+        assert not can(buyer, A.VIEW_SUPPLIER_PROFILE, Profile(SUPPLIER_ORG, "32.73", status))
+        assert not can(None, A.VIEW_SUPPLIER_PROFILE, Profile(SUPPLIER_ORG, "32.73", status))
+    assert can(_verifier(OrgType.KEMENTERIAN_DINAS, "32"), A.VIEW_SUPPLIER_PROFILE, BANDUNG_PROFILE)

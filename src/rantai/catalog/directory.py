@@ -1,0 +1,149 @@
+"""The supplier directory buyers search: words of what suppliers make, plus filters.
+
+Words go through the matching engine's Indonesian analyzer on both sides (so "kripik" finds "keripik"),
+then through the database's full-text index on ``catalog_supplier_search``: FTS5 on SQLite, a GIN
+``to_tsvector('simple', ...)`` index on PostgreSQL. Filters are plain indexed columns.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import Integer, and_, column, delete, exists, func, insert, select, text
+from sqlalchemy.orm import Session
+
+from rantai.catalog.models import Category, Product, SupplierSearchDocument
+from rantai.kit.pagination import Page, PageRequest
+from rantai.matching import normalize
+from rantai.suppliers.models import Certification, SupplierProfile
+
+
+@dataclass(frozen=True, slots=True)
+class DirectoryQuery:
+    text: str = ""
+    province_code: str | None = None
+    kabkota_code: str | None = None
+    kbli_code: str | None = None
+    size_class: str | None = None
+    certification_type: str | None = None
+    certification_valid_on: dt.date | None = None
+    verified_only: bool = True
+    min_capacity: int | None = None
+    sort: str = "relevance"  # relevance | name | newest
+
+
+def search_terms(text_value: str) -> list[str]:
+    """The analyzer's tokens, kept to plain words a full-text index can hold."""
+    return [t for t in normalize(text_value) if t.replace("_", "").isalnum()]
+
+
+def document_for(names: Iterable[str]) -> str:
+    return " ".join(dict.fromkeys(t for name in names for t in search_terms(name)))
+
+
+def refresh(session: Session, supplier_ids: Sequence[int]) -> None:
+    """Rebuild the search documents of these suppliers from their profile, active products and categories."""
+    if not supplier_ids:
+        return
+    texts: dict[int, list[str]] = {}
+    for sid, name, brand in session.execute(
+        select(SupplierProfile.id, SupplierProfile.business_name, SupplierProfile.brand_name).where(
+            SupplierProfile.id.in_(supplier_ids)
+        )
+    ):
+        texts[sid] = [name, brand or ""]
+    for sid, name, own, category in session.execute(
+        select(Product.supplier_id, Product.name, Product.own_category, Category.name_id)
+        .outerjoin(Category, Category.code == Product.category_code)
+        .where(Product.supplier_id.in_(supplier_ids), Product.is_active.is_(True))
+    ):
+        texts.setdefault(sid, []).extend([name, own or "", category or ""])
+    write_documents(session, {sid: document_for(parts) for sid, parts in texts.items()})
+
+
+def write_documents(session: Session, documents: dict[int, str]) -> None:
+    """Replace the search documents (and the SQLite FTS5 rows) of the given suppliers."""
+    if not documents:
+        return
+    ids = list(documents)
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        if sqlite:
+            session.execute(
+                text(
+                    "DELETE FROM catalog_supplier_search_fts WHERE rowid IN (SELECT value FROM json_each(:ids))"
+                ),
+                {"ids": "[" + ",".join(map(str, chunk)) + "]"},
+            )
+        session.execute(delete(SupplierSearchDocument).where(SupplierSearchDocument.supplier_id.in_(chunk)))
+    rows = [{"supplier_id": sid, "document": doc} for sid, doc in documents.items()]
+    session.execute(insert(SupplierSearchDocument), rows)
+    if sqlite:
+        session.execute(
+            text("INSERT INTO catalog_supplier_search_fts(rowid, document) VALUES (:supplier_id, :document)"),
+            rows,
+        )
+
+
+def _text_condition(session: Session, terms: list[str]):  # type: ignore[no-untyped-def]
+    """A condition on SupplierProfile.id that holds when every term is in the supplier's document."""
+    if session.get_bind().dialect.name == "sqlite":
+        match = " AND ".join(f'"{t}"*' if i == len(terms) - 1 else f'"{t}"' for i, t in enumerate(terms))
+        fts = text(
+            "SELECT rowid FROM catalog_supplier_search_fts WHERE catalog_supplier_search_fts MATCH :match"
+        )
+        return SupplierProfile.id.in_(fts.bindparams(match=match).columns(column("rowid", Integer)))
+    query = " & ".join([*terms[:-1], terms[-1] + ":*"])
+    vector = func.to_tsvector(text("'simple'"), SupplierSearchDocument.document)
+    matched = select(SupplierSearchDocument.supplier_id).where(
+        vector.op("@@")(func.to_tsquery(text("'simple'"), query))
+    )
+    return SupplierProfile.id.in_(matched)
+
+
+def search(session: Session, query: DirectoryQuery, page: PageRequest) -> Page[SupplierProfile]:
+    stmt = select(SupplierProfile)
+    if query.verified_only:
+        stmt = stmt.where(SupplierProfile.status == "verified")
+    if query.province_code:
+        stmt = stmt.where(SupplierProfile.province_code == query.province_code)
+    if query.kabkota_code:
+        stmt = stmt.where(SupplierProfile.kabkota_code == query.kabkota_code)
+    if query.size_class:
+        stmt = stmt.where(SupplierProfile.size_class == query.size_class)
+    if query.kbli_code:
+        stmt = stmt.where(SupplierProfile.primary_kbli.startswith(query.kbli_code))
+    if query.certification_type:
+        on = query.certification_valid_on or dt.date.today()  # noqa: DTZ011 - a calendar date, not a moment
+        stmt = stmt.where(
+            exists().where(
+                Certification.supplier_id == SupplierProfile.id,
+                Certification.type_code == query.certification_type,
+                Certification.status != "rejected",
+                (Certification.valid_from.is_(None)) | (Certification.valid_from <= on),
+                (Certification.valid_until.is_(None)) | (Certification.valid_until >= on),
+            )
+        )
+    if query.min_capacity:
+        stmt = stmt.where(
+            exists().where(
+                and_(
+                    Product.supplier_id == SupplierProfile.id,
+                    Product.is_active.is_(True),
+                    Product.capacity_per_month >= query.min_capacity,
+                )
+            )
+        )
+    terms = search_terms(query.text)
+    if terms:
+        stmt = stmt.where(_text_condition(session, terms))
+    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    order = {
+        "name": (SupplierProfile.business_name, SupplierProfile.id),
+        "newest": (SupplierProfile.verified_at.desc(), SupplierProfile.id.desc()),
+    }.get(query.sort, (SupplierProfile.business_name, SupplierProfile.id))
+    items = session.scalars(stmt.order_by(*order).offset(page.offset).limit(page.per_page)).all()
+    return Page(items=items, total=total, page=page.page, per_page=page.per_page)

@@ -1,0 +1,169 @@
+"""Catalog use cases: products of a supplier (create, edit, archive), the category tree, code suggestions.
+Services flush, never commit; changes are audited."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from rantai.catalog import repository
+from rantai.catalog.errors import (
+    MSG_CODE_TAKEN,
+    MSG_NAME_REQUIRED,
+    MSG_NOT_POSITIVE,
+    MSG_PRICE_RANGE,
+    MSG_PRODUCT_NOT_FOUND,
+    MSG_UNKNOWN_CODE,
+    ProductCodeTaken,
+    ProductInvalid,
+    ProductNotFound,
+)
+from rantai.catalog.models import Product
+from rantai.identity import audit
+from rantai.identity.policy import Action, Actor, OrgScope, can
+from rantai.reference import repository as ref
+from rantai.suppliers.errors import MSG_NOT_ALLOWED, SupplierForbidden
+from rantai.suppliers.models import SupplierProfile
+
+
+@dataclass
+class ProductData:
+    """Clean values for a product; prices in whole Rupiah per unit."""
+
+    name: str
+    code: str | None = None
+    description: str | None = None
+    category_code: str | None = None
+    own_category: str | None = None
+    kbli_code: str | None = None
+    hs_code: str | None = None
+    unit_code: str | None = None
+    price_min: int | None = None
+    price_max: int | None = None
+    moq: int | None = None
+    capacity_per_month: int | None = None
+    lead_time_days: int | None = None
+    certification_types: list[str] = field(default_factory=list)
+
+
+def ensure_categories(session: Session) -> int:
+    """Load the shipped category tree (idempotent); returns how many categories changed."""
+    return repository.upsert_categories(session, repository.shipped_categories())
+
+
+def _require(actor: Actor | None, profile: SupplierProfile) -> None:
+    if not can(actor, Action.MANAGE_CATALOG, OrgScope(profile.organization_id)):
+        raise SupplierForbidden(MSG_NOT_ALLOWED)
+
+
+def _values(session: Session, data: ProductData) -> dict[str, Any]:
+    name = " ".join(data.name.split())
+    if not name:
+        raise ProductInvalid(MSG_NAME_REQUIRED, field="name")
+    for label, value in (
+        ("moq", data.moq),
+        ("capacity_per_month", data.capacity_per_month),
+        ("lead_time_days", data.lead_time_days),
+        ("price_min", data.price_min),
+        ("price_max", data.price_max),
+    ):
+        if value is not None and value <= 0:
+            raise ProductInvalid(MSG_NOT_POSITIVE, field=label)
+    price_min, price_max = data.price_min, data.price_max
+    if price_min is not None and price_max is None:
+        price_max = price_min
+    if price_max is not None and price_min is None:
+        price_min = price_max
+    if price_min is not None and price_max is not None and price_min > price_max:
+        raise ProductInvalid(MSG_PRICE_RANGE, field="price_min")
+    checks = (
+        ("category_code", "category", data.category_code, lambda c: repository.category(session, c)),
+        ("kbli_code", "KBLI", data.kbli_code, lambda c: ref.get_kbli(session, c)),
+        ("hs_code", "HS", data.hs_code, lambda c: ref.get_hs_code(session, c)),
+        ("unit_code", "unit", data.unit_code, lambda c: ref.get_unit(session, c)),
+    )
+    values: dict[str, Any] = {}
+    for column, kind, code, lookup in checks:
+        found = lookup(code) if code else None
+        if code and found is None:
+            raise ProductInvalid(MSG_UNKNOWN_CODE, field=column, kind=kind, code=code)
+        values[column] = getattr(found, "code", None) if found is not None else None
+    for code in data.certification_types:
+        if ref.get_certification_type(session, code) is None:
+            raise ProductInvalid(MSG_UNKNOWN_CODE, field="certification_types", kind="certificate", code=code)
+    values.update(
+        name=name[:200],
+        code=(data.code or "").strip() or None,
+        description=(data.description or "").strip() or None,
+        own_category=(data.own_category or "").strip() or None,
+        price_min=price_min,
+        price_max=price_max,
+        moq=data.moq,
+        capacity_per_month=data.capacity_per_month,
+        lead_time_days=data.lead_time_days,
+    )
+    return values
+
+
+def create_product(
+    session: Session, *, actor: Actor | None, profile: SupplierProfile, data: ProductData
+) -> Product:
+    _require(actor, profile)
+    values = _values(session, data)
+    if values["code"] and repository.product_by_code(session, profile.id, values["code"]) is not None:
+        raise ProductCodeTaken(MSG_CODE_TAKEN, field="code", code=values["code"])
+    product = Product(supplier_id=profile.id, **values)
+    session.add(product)
+    session.flush()
+    repository.replace_product_certifications(session, product.id, sorted(set(data.certification_types)))
+    _audit(session, actor, profile, product, "product.created")
+    return product
+
+
+def get_product(session: Session, *, profile: SupplierProfile, product_id: int) -> Product:
+    product = repository.product(session, product_id)
+    if product is None or product.supplier_id != profile.id:
+        raise ProductNotFound(MSG_PRODUCT_NOT_FOUND)
+    return product
+
+
+def update_product(
+    session: Session, *, actor: Actor | None, profile: SupplierProfile, product: Product, data: ProductData
+) -> None:
+    _require(actor, profile)
+    values = _values(session, data)
+    if values["code"]:
+        other = repository.product_by_code(session, profile.id, values["code"])
+        if other is not None and other.id != product.id:
+            raise ProductCodeTaken(MSG_CODE_TAKEN, field="code", code=values["code"])
+    for name, value in values.items():
+        setattr(product, name, value)
+    repository.replace_product_certifications(session, product.id, sorted(set(data.certification_types)))
+    session.flush()
+    _audit(session, actor, profile, product, "product.updated")
+
+
+def set_active(
+    session: Session, *, actor: Actor | None, profile: SupplierProfile, product: Product, active: bool
+) -> None:
+    """Archive a product (kept for history, hidden from buyers) or bring it back."""
+    _require(actor, profile)
+    product.is_active = active
+    session.flush()
+    _audit(session, actor, profile, product, "product.restored" if active else "product.archived")
+
+
+def _audit(
+    session: Session, actor: Actor | None, profile: SupplierProfile, product: Product, action: str
+) -> None:
+    audit.record(
+        session,
+        action=action,
+        target_type="product",
+        target_id=product.id,
+        actor_user_id=actor.user_id if actor else None,
+        organization_id=profile.organization_id,
+        details={"name": product.name},
+    )

@@ -1,0 +1,162 @@
+"""Supplier tables: the profile of an UMKM or cooperative, its KBLI codes, its size-class history and
+its certifications.
+
+A profile belongs to exactly one organization (of type UMKM or koperasi); the organization carries the
+members and roles, the profile the business facts. Codes (KBLI, region, certification type) point at the
+reference tables.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import BigInteger, Date, ForeignKey, Index, SmallInteger, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from rantai.db import Base
+from rantai.kit.clock import now
+
+
+class SupplierProfile(Base):
+    """The business facts of an UMKM or cooperative."""
+
+    __tablename__ = "supplier_profile"
+    __table_args__ = (
+        Index("ix_supplier_profile_status_province", "status", "province_code"),
+        Index("ix_supplier_profile_status_kabkota", "status", "kabkota_code"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(
+        ForeignKey("organization.id", ondelete="CASCADE"), unique=True
+    )
+    business_name: Mapped[str] = mapped_column(String(200))
+    brand_name: Mapped[str | None] = mapped_column(String(200), default=None)
+    legal_form: Mapped[str] = mapped_column(String(24))
+    nib: Mapped[str] = mapped_column(String(13), unique=True)
+    npwp: Mapped[str | None] = mapped_column(String(16), default=None)
+    year_founded: Mapped[int | None] = mapped_column(SmallInteger, default=None)
+    phone: Mapped[str | None] = mapped_column(String(20), default=None)
+    email: Mapped[str | None] = mapped_column(String(254), default=None)
+    address: Mapped[str | None] = mapped_column(Text, default=None)
+    # Kemendagri codes down to the level the owner knows; the province and kab/kota are always set.
+    province_code: Mapped[str] = mapped_column(ForeignKey("ref_region.code"))
+    kabkota_code: Mapped[str] = mapped_column(ForeignKey("ref_region.code"))
+    kecamatan_code: Mapped[str | None] = mapped_column(ForeignKey("ref_region.code"), default=None)
+    desa_code: Mapped[str | None] = mapped_column(ForeignKey("ref_region.code"), default=None)
+    # Defaults to the kab/kota centroid until the owner places the business on a map.
+    lat: Mapped[float | None] = mapped_column(default=None)
+    lng: Mapped[float | None] = mapped_column(default=None)
+    primary_kbli: Mapped[str | None] = mapped_column(ForeignKey("ref_kbli.code"), default=None, index=True)
+    workers: Mapped[int | None] = mapped_column(default=None)
+    women_owned: Mapped[bool] = mapped_column(default=False)
+    youth_owned: Mapped[bool] = mapped_column(default=False)
+    export_experience: Mapped[bool] = mapped_column(default=False)
+    # The cooperative this business is a member of (a koperasi aggregates its members' supply).
+    cooperative_id: Mapped[int | None] = mapped_column(
+        ForeignKey("supplier_profile.id", ondelete="SET NULL"), default=None, index=True
+    )
+    business_capital: Mapped[int | None] = mapped_column(BigInteger, default=None)  # modal usaha, Rupiah
+    annual_sales: Mapped[int | None] = mapped_column(BigInteger, default=None)  # hasil penjualan tahunan
+    size_class: Mapped[str | None] = mapped_column(String(16), default=None, index=True)
+    size_basis: Mapped[str | None] = mapped_column(String(20), default=None)
+    status: Mapped[str] = mapped_column(String(16), default="draft", index=True)
+    status_reason: Mapped[str | None] = mapped_column(Text, default=None)
+    submitted_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    verified_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    verified_by_user_id: Mapped[int | None] = mapped_column(default=None)
+    # Deletion asked by the owner (UU 27/2022): personal fields are erased, records the law keeps remain.
+    erased_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    created_at: Mapped[dt.datetime] = mapped_column(default=now)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=now, onupdate=now)
+
+    @property
+    def region_code(self) -> str:
+        """The most precise region known (for the policy: verifiers act in their own region)."""
+        return self.desa_code or self.kecamatan_code or self.kabkota_code
+
+
+class SupplierKbli(Base):
+    """A KBLI 2020 class a supplier works in; one of them is the primary."""
+
+    __tablename__ = "supplier_kbli"
+    __table_args__ = (UniqueConstraint("supplier_id", "kbli_code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    supplier_id: Mapped[int] = mapped_column(
+        ForeignKey("supplier_profile.id", ondelete="CASCADE"), index=True
+    )
+    kbli_code: Mapped[str] = mapped_column(ForeignKey("ref_kbli.code"), index=True)
+    is_primary: Mapped[bool] = mapped_column(default=False)
+
+
+class SizeClassRecord(Base):
+    """A size class a supplier had from a date on: the history behind the "naik kelas" KPI."""
+
+    __tablename__ = "supplier_size_class"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    supplier_id: Mapped[int] = mapped_column(
+        ForeignKey("supplier_profile.id", ondelete="CASCADE"), index=True
+    )
+    size_class: Mapped[str] = mapped_column(String(16))
+    basis: Mapped[str] = mapped_column(String(20))
+    annual_sales: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    business_capital: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    effective_on: Mapped[dt.date] = mapped_column(Date)
+    recorded_at: Mapped[dt.datetime] = mapped_column(default=now)
+
+
+class Certification(Base):
+    """A certificate a supplier holds (halal, SNI, BPOM, SPP-IRT, ISO ...), with its validity."""
+
+    __tablename__ = "supplier_certification"
+    __table_args__ = (
+        UniqueConstraint("supplier_id", "type_code", "number"),
+        Index("ix_supplier_certification_type_valid", "type_code", "valid_until"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    supplier_id: Mapped[int] = mapped_column(
+        ForeignKey("supplier_profile.id", ondelete="CASCADE"), index=True
+    )
+    type_code: Mapped[str] = mapped_column(ForeignKey("ref_certification_type.code"))
+    number: Mapped[str] = mapped_column(String(100))
+    issuer: Mapped[str | None] = mapped_column(String(200), default=None)
+    valid_from: Mapped[dt.date | None] = mapped_column(Date, default=None)
+    valid_until: Mapped[dt.date | None] = mapped_column(Date, default=None)  # None: no expiry printed
+    # The uploaded document lives in file storage, not in the database; these describe it.
+    document_key: Mapped[str | None] = mapped_column(String(200), default=None)
+    document_name: Mapped[str | None] = mapped_column(String(200), default=None)
+    document_type: Mapped[str | None] = mapped_column(String(100), default=None)
+    document_size: Mapped[int | None] = mapped_column(default=None)
+    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending, verified, rejected
+    created_at: Mapped[dt.datetime] = mapped_column(default=now)
+
+
+class ImportJob(Base):
+    """One bulk import of suppliers or products: its mode, progress and outcome, kept for the job page."""
+
+    __tablename__ = "supplier_import_job"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))  # suppliers | products
+    mode: Mapped[str] = mapped_column(String(16))  # all_or_nothing | valid_rows
+    status: Mapped[str] = mapped_column(String(16), default="queued")  # queued, running, done, failed
+    file_name: Mapped[str] = mapped_column(String(200))
+    file_key: Mapped[str | None] = mapped_column(String(200), default=None)
+    organization_id: Mapped[int | None] = mapped_column(ForeignKey("organization.id", ondelete="SET NULL"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    rows_total: Mapped[int] = mapped_column(default=0)
+    rows_done: Mapped[int] = mapped_column(default=0)
+    rows_failed: Mapped[int] = mapped_column(default=0)
+    inserted: Mapped[int] = mapped_column(default=0)
+    updated: Mapped[int] = mapped_column(default=0)
+    unchanged: Mapped[int] = mapped_column(default=0)
+    # Extra columns reported and ignored, and a fatal problem with the file itself, if any.
+    warnings: Mapped[str | None] = mapped_column(Text, default=None)
+    error: Mapped[str | None] = mapped_column(Text, default=None)
+    errors_key: Mapped[str | None] = mapped_column(String(200), default=None)  # the row error report file
+    created_at: Mapped[dt.datetime] = mapped_column(default=now)
+    started_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(default=None)

@@ -1,0 +1,428 @@
+"""Supplier use cases: create and edit a profile, size class with history, verification, certificates,
+privacy (masking, export, erasure). Services flush, never commit; every change is audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from rantai.identity import audit
+from rantai.identity import repository as identity_repo
+from rantai.identity.policy import Action, Actor, OrgScope, can
+from rantai.identity.roles import SUPPLIER_TYPES, OrgType
+from rantai.kit.clock import now
+from rantai.kit.text import N_
+from rantai.reference import repository as ref
+from rantai.reference.models import RegionLevel
+from rantai.reference.service import classify_size, require_kbli, require_region
+from rantai.suppliers import repository
+from rantai.suppliers.errors import (
+    MSG_CERT_DATES,
+    MSG_CERT_DUPLICATE,
+    MSG_COOPERATIVE_UNKNOWN,
+    MSG_INCOMPLETE,
+    MSG_MOVE_NOT_ALLOWED,
+    MSG_NIB_TAKEN,
+    MSG_NOT_ALLOWED,
+    MSG_NOT_SUPPLIER_ORG,
+    MSG_PROFILE_EXISTS,
+    MSG_REASON_REQUIRED,
+    MoveNotAllowed,
+    NibTaken,
+    ProfileInvalid,
+    SupplierForbidden,
+)
+from rantai.suppliers.models import Certification, SizeClassRecord, SupplierProfile
+from rantai.suppliers.state import LEGAL_FIELDS, Move, ProfileStatus, next_status
+
+LEGAL_FORMS = ("perorangan", "ud", "cv", "pt", "pt_perorangan", "firma", "koperasi", "lainnya")
+# Sole proprietorships: the NPWP, phone and email there are a person's, hence personal data (UU 27/2022).
+SOLE_PROPRIETOR_FORMS = frozenset({"perorangan", "ud", "pt_perorangan"})
+EXPIRY_WARNING_DAYS = (60, 14)
+
+
+@dataclass
+class ProfileData:
+    """Clean values for a profile (parsing and format checks happen in the door's schema or the importer)."""
+
+    business_name: str
+    legal_form: str
+    nib: str
+    kabkota_code: str
+    npwp: str | None = None
+    brand_name: str | None = None
+    year_founded: int | None = None
+    phone: str | None = None
+    email: str | None = None
+    address: str | None = None
+    kecamatan_code: str | None = None
+    desa_code: str | None = None
+    lat: float | None = None
+    lng: float | None = None
+    kbli_codes: list[str] = field(default_factory=list)
+    workers: int | None = None
+    women_owned: bool = False
+    youth_owned: bool = False
+    export_experience: bool = False
+    cooperative_nib: str | None = None
+    business_capital: int | None = None
+    annual_sales: int | None = None
+
+
+def _require(actor: Actor | None, action: Action, resource: Any) -> None:
+    if not can(actor, action, resource):
+        raise SupplierForbidden(MSG_NOT_ALLOWED)
+
+
+def _place(session: Session, data: ProfileData) -> dict[str, Any]:
+    """Check the region codes against each other and fill the province and the default coordinates."""
+    kabkota = require_region(session, data.kabkota_code, level=RegionLevel.KABKOTA)
+    values: dict[str, Any] = {
+        "province_code": kabkota.parent_code,
+        "kabkota_code": kabkota.code,
+        "kecamatan_code": None,
+        "desa_code": None,
+    }
+    if data.kecamatan_code:
+        kecamatan = require_region(session, data.kecamatan_code, level=RegionLevel.KECAMATAN)
+        if kecamatan.parent_code != kabkota.code:
+            raise ProfileInvalid(
+                N_("Kecamatan %(code)s is not in the chosen kab/kota."),
+                field="kecamatan_code",
+                code=kecamatan.code,
+            )
+        values["kecamatan_code"] = kecamatan.code
+    if data.desa_code:
+        desa = require_region(session, data.desa_code, level=RegionLevel.DESA)
+        if values["kecamatan_code"] is None or desa.parent_code != values["kecamatan_code"]:
+            raise ProfileInvalid(
+                N_("Desa/kelurahan %(code)s is not in the chosen kecamatan."),
+                field="desa_code",
+                code=desa.code,
+            )
+        values["desa_code"] = desa.code
+    if data.lat is not None and data.lng is not None:
+        values["lat"], values["lng"] = data.lat, data.lng
+    else:
+        values["lat"], values["lng"] = kabkota.lat, kabkota.lng
+    return values
+
+
+def _check_kbli(session: Session, codes: Sequence[str]) -> list[str]:
+    unique = list(dict.fromkeys(c.strip() for c in codes if c.strip()))
+    for code in unique:
+        require_kbli(session, code, level="kelompok_5d")
+    return unique
+
+
+def _fields(session: Session, data: ProfileData, *, profile_id: int | None) -> dict[str, Any]:
+    if data.legal_form not in LEGAL_FORMS:
+        raise ProfileInvalid(N_("Choose a legal form from the list."), field="legal_form")
+    name = " ".join(data.business_name.split())
+    if not name:
+        raise ProfileInvalid(N_("Enter the business name."), field="business_name")
+    holder = repository.by_nib(session, data.nib)
+    if holder is not None and holder.id != profile_id:
+        raise NibTaken(MSG_NIB_TAKEN, field="nib", nib=data.nib)
+    cooperative_id = None
+    if data.cooperative_nib:
+        cooperative = repository.cooperative_by_nib(session, data.cooperative_nib)
+        if cooperative is None:
+            raise ProfileInvalid(MSG_COOPERATIVE_UNKNOWN, field="cooperative_nib", nib=data.cooperative_nib)
+        cooperative_id = cooperative.id
+    values = {
+        "business_name": name[:200],
+        "brand_name": (data.brand_name or "").strip() or None,
+        "legal_form": data.legal_form,
+        "nib": data.nib,
+        "npwp": data.npwp or None,
+        "year_founded": data.year_founded,
+        "phone": data.phone or None,
+        "email": data.email or None,
+        "address": (data.address or "").strip() or None,
+        "workers": data.workers,
+        "women_owned": data.women_owned,
+        "youth_owned": data.youth_owned,
+        "export_experience": data.export_experience,
+        "cooperative_id": cooperative_id,
+        "business_capital": data.business_capital,
+        "annual_sales": data.annual_sales,
+        **_place(session, data),
+    }
+    kbli = _check_kbli(session, data.kbli_codes)
+    values["primary_kbli"] = kbli[0] if kbli else None
+    values["kbli_codes"] = kbli
+    return values
+
+
+def _apply_size(session: Session, profile: SupplierProfile, on: dt.date) -> None:
+    """Classify by PP 7/2021 and append to the history when the class changes ("naik kelas")."""
+    if profile.annual_sales is None and profile.business_capital is None:
+        profile.size_class, profile.size_basis = None, None
+        return
+    size_class, basis = classify_size(
+        session, annual_sales=profile.annual_sales, business_capital=profile.business_capital, on=on
+    )
+    if size_class != profile.size_class or basis != profile.size_basis:
+        session.add(
+            SizeClassRecord(
+                supplier_id=profile.id,
+                size_class=size_class,
+                basis=basis,
+                annual_sales=profile.annual_sales,
+                business_capital=profile.business_capital,
+                effective_on=on,
+            )
+        )
+    profile.size_class, profile.size_basis = size_class, basis
+
+
+def create_profile(
+    session: Session, *, actor: Actor | None, organization_id: int, data: ProfileData
+) -> SupplierProfile:
+    """The owner (or an admin) of an UMKM/koperasi organization starts its profile (status draft)."""
+    _require(actor, Action.EDIT_SUPPLIER_PROFILE, OrgScope(organization_id))
+    org = identity_repo.organization_by_id(session, organization_id)
+    if org is None or OrgType(org.org_type) not in SUPPLIER_TYPES:
+        raise ProfileInvalid(MSG_NOT_SUPPLIER_ORG)
+    if repository.by_organization(session, organization_id) is not None:
+        raise ProfileInvalid(MSG_PROFILE_EXISTS)
+    values = _fields(session, data, profile_id=None)
+    codes = values.pop("kbli_codes")
+    profile = SupplierProfile(organization_id=organization_id, status=ProfileStatus.DRAFT.value, **values)
+    session.add(profile)
+    session.flush()
+    repository.replace_kbli(session, profile.id, codes)
+    _apply_size(session, profile, now().date())
+    session.flush()
+    _audit(session, actor, profile, "supplier.created", {"nib": profile.nib})
+    return profile
+
+
+def update_profile(
+    session: Session, *, actor: Actor | None, profile: SupplierProfile, data: ProfileData
+) -> list[str]:
+    """Change a profile; returns the names of the fields that changed. Changing a legal field of a verified
+    profile sends it back to the verifiers."""
+    _require(actor, Action.EDIT_SUPPLIER_PROFILE, OrgScope(profile.organization_id))
+    values = _fields(session, data, profile_id=profile.id)
+    codes = values.pop("kbli_codes")
+    changed = [name for name, value in values.items() if getattr(profile, name) != value]
+    if codes != repository.kbli_codes(session, profile.id):
+        changed.append("kbli_codes")
+        repository.replace_kbli(session, profile.id, codes)
+    for name, value in values.items():
+        setattr(profile, name, value)
+    _apply_size(session, profile, now().date())
+    if ProfileStatus(profile.status) is ProfileStatus.VERIFIED and LEGAL_FIELDS.intersection(changed):
+        _move(profile, Move.REVIEW_AGAIN)
+        profile.submitted_at = now()
+        profile.status_reason = None
+    session.flush()
+    if changed:
+        _audit(
+            session, actor, profile, "supplier.updated", {"fields": sorted(changed), "status": profile.status}
+        )
+    return changed
+
+
+def _move(profile: SupplierProfile, move: Move) -> None:
+    current = ProfileStatus(profile.status)
+    target = next_status(current, move)
+    if target is None:
+        raise MoveNotAllowed(MSG_MOVE_NOT_ALLOWED, status=current.value, move=move.value)
+    profile.status = target.value
+
+
+def missing_for_submission(profile: SupplierProfile, kbli_codes: Sequence[str]) -> list[str]:
+    """What a profile still lacks before a verifier can judge it (field names)."""
+    missing = []
+    if not kbli_codes:
+        missing.append("kbli")
+    if profile.annual_sales is None and profile.business_capital is None:
+        missing.append("omzet_tahunan")
+    if not (profile.phone or profile.email):
+        missing.append("telepon")
+    return missing
+
+
+def submit(session: Session, *, actor: Actor | None, profile: SupplierProfile) -> None:
+    _require(actor, Action.EDIT_SUPPLIER_PROFILE, OrgScope(profile.organization_id))
+    missing = missing_for_submission(profile, repository.kbli_codes(session, profile.id))
+    if missing:
+        raise ProfileInvalid(MSG_INCOMPLETE, missing=", ".join(missing))
+    _move(profile, Move.SUBMIT)
+    profile.submitted_at = now()
+    profile.status_reason = None
+    session.flush()
+    _audit(session, actor, profile, "supplier.submitted", {})
+
+
+def verify(session: Session, *, actor: Actor | None, profile: SupplierProfile) -> None:
+    _require(actor, Action.VERIFY_SUPPLIER, profile)
+    _move(profile, Move.VERIFY)
+    profile.verified_at = now()
+    profile.verified_by_user_id = actor.user_id if actor else None
+    profile.status_reason = None
+    session.flush()
+    _audit(session, actor, profile, "supplier.verified", {})
+
+
+def reject(session: Session, *, actor: Actor | None, profile: SupplierProfile, reason: str) -> None:
+    _require(actor, Action.VERIFY_SUPPLIER, profile)
+    text = " ".join(reason.split())
+    if not text:
+        raise ProfileInvalid(MSG_REASON_REQUIRED, field="reason")
+    _move(profile, Move.REJECT)
+    profile.status_reason = text[:1000]
+    profile.verified_at = None
+    session.flush()
+    _audit(session, actor, profile, "supplier.rejected", {"reason": profile.status_reason})
+
+
+def _audit(
+    session: Session, actor: Actor | None, profile: SupplierProfile, action: str, details: dict[str, Any]
+) -> None:
+    audit.record(
+        session,
+        action=action,
+        target_type="supplier_profile",
+        target_id=profile.id,
+        actor_user_id=actor.user_id if actor else None,
+        organization_id=profile.organization_id,
+        details=details,
+    )
+
+
+# --- certificates ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class CertificationData:
+    type_code: str
+    number: str
+    issuer: str | None = None
+    valid_from: dt.date | None = None
+    valid_until: dt.date | None = None
+
+
+def add_certification(
+    session: Session, *, actor: Actor | None, profile: SupplierProfile, data: CertificationData
+) -> Certification:
+    _require(actor, Action.EDIT_SUPPLIER_PROFILE, OrgScope(profile.organization_id))
+    if ref.get_certification_type(session, data.type_code) is None:
+        raise ProfileInvalid(N_("Choose the certificate type from the list."), field="type_code")
+    number = data.number.strip()
+    if not number:
+        raise ProfileInvalid(N_("Enter the certificate number."), field="number")
+    if data.valid_from and data.valid_until and data.valid_until <= data.valid_from:
+        raise ProfileInvalid(MSG_CERT_DATES, field="valid_until")
+    if repository.certification_exists(session, profile.id, data.type_code, number):
+        raise ProfileInvalid(MSG_CERT_DUPLICATE, field="number", type=data.type_code, number=number)
+    certification = Certification(
+        supplier_id=profile.id,
+        type_code=data.type_code,
+        number=number[:100],
+        issuer=(data.issuer or "").strip() or None,
+        valid_from=data.valid_from,
+        valid_until=data.valid_until,
+    )
+    session.add(certification)
+    session.flush()
+    _audit(session, actor, profile, "certification.added", {"type": data.type_code, "number": number})
+    return certification
+
+
+def certification_state(certification: Certification, on: dt.date) -> str:
+    """``valid``, ``expiring_60``, ``expiring_14`` or ``expired`` on a date; expired ones stop counting."""
+    if certification.valid_until is None:
+        return "valid"
+    days = (certification.valid_until - on).days
+    if days < 0:
+        return "expired"
+    if days <= EXPIRY_WARNING_DAYS[1]:
+        return "expiring_14"
+    if days <= EXPIRY_WARNING_DAYS[0]:
+        return "expiring_60"
+    return "valid"
+
+
+def is_valid_on(certification: Certification, on: dt.date) -> bool:
+    if certification.status == "rejected":
+        return False
+    started = certification.valid_from is None or certification.valid_from <= on
+    return started and (certification.valid_until is None or certification.valid_until >= on)
+
+
+# --- privacy (UU 27/2022) ---------------------------------------------------------------------------
+
+
+def mask(value: str | None, keep: int = 3) -> str | None:
+    """``081234567890`` -> ``081*******90``: enough to recognise, not enough to use."""
+    if not value:
+        return value
+    if "@" in value:
+        name, _, domain = value.partition("@")
+        return f"{name[:1]}***@{domain}"
+    if len(value) <= keep + 2:
+        return "*" * len(value)
+    return value[:keep] + "*" * (len(value) - keep - 2) + value[-2:]
+
+
+def personal_fields_masked(profile: SupplierProfile, actor: Actor | None) -> bool:
+    """Whether this viewer sees the sole proprietor's NPWP, phone and email masked."""
+    return profile.legal_form in SOLE_PROPRIETOR_FORMS and not can(actor, Action.VIEW_PERSONAL_DATA, profile)
+
+
+def export_own_data(session: Session, *, actor: Actor | None, profile: SupplierProfile) -> dict[str, Any]:
+    """Everything Rantai holds about the owner's business, for the download the law gives them."""
+    _require(actor, Action.EDIT_SUPPLIER_PROFILE, OrgScope(profile.organization_id))
+    fields = {c.name: getattr(profile, c.name) for c in SupplierProfile.__table__.columns}
+    return {
+        "profile": {
+            k: (v.isoformat() if isinstance(v, dt.date | dt.datetime) else v) for k, v in fields.items()
+        },
+        "kbli": repository.kbli_codes(session, profile.id),
+        "size_history": [
+            {"size_class": r.size_class, "basis": r.basis, "effective_on": r.effective_on.isoformat()}
+            for r in repository.size_history(session, profile.id)
+        ],
+        "certifications": [
+            {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in asdict(_cert_data(c)).items()}
+            for c in repository.certifications(session, profile.id)
+        ],
+    }
+
+
+def _cert_data(certification: Certification) -> CertificationData:
+    return CertificationData(
+        type_code=certification.type_code,
+        number=certification.number,
+        issuer=certification.issuer,
+        valid_from=certification.valid_from,
+        valid_until=certification.valid_until,
+    )
+
+
+RETAINED_NOTE = N_(
+    "Kept as the law requires: NIB, business name, legal form, region and the audit log of verification "
+    "and transactions. Personal contact data and the NPWP of a sole proprietor have been erased."
+)
+
+
+def erase_personal_data(session: Session, *, actor: Actor | None, profile: SupplierProfile) -> None:
+    """The owner's request for deletion: erase personal data, keep what must be retained, say so."""
+    _require(actor, Action.EDIT_SUPPLIER_PROFILE, OrgScope(profile.organization_id))
+    profile.phone = None
+    profile.email = None
+    profile.address = None
+    if profile.legal_form in SOLE_PROPRIETOR_FORMS:
+        profile.npwp = None
+    profile.lat, profile.lng = None, None
+    profile.erased_at = now()
+    session.flush()
+    _audit(session, actor, profile, "supplier.personal_data_erased", {})

@@ -1,0 +1,96 @@
+"""Builders for supplier profiles, certificates and products."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+
+from sqlalchemy.orm import Session
+from tests.factories.identity import make_org, make_user
+
+from rantai.catalog import directory
+from rantai.catalog import service as catalog
+from rantai.catalog.models import Product
+from rantai.identity import service as identity
+from rantai.identity.models import Organization, User
+from rantai.identity.policy import Actor
+from rantai.identity.roles import OrgType, Role
+from rantai.suppliers import service as suppliers
+from rantai.suppliers.models import SupplierProfile
+
+_nib = itertools.count(1_000_000_000_001)
+
+
+def next_nib() -> str:
+    return str(next(_nib))
+
+
+def profile_data(**overrides: object) -> suppliers.ProfileData:
+    values: dict[str, object] = {
+        "business_name": "Keripik Bu Sri",
+        "legal_form": "ud",
+        "nib": next_nib(),
+        "kabkota_code": "32.73",
+        "npwp": "013000666091000",
+        "phone": "+6281234567890",
+        "email": "sri@contoh.co.id",
+        "kbli_codes": ["10794"],
+        "annual_sales": 1_200_000_000,
+    }
+    values.update(overrides)
+    return suppliers.ProfileData(**values)  # type: ignore[arg-type]
+
+
+def make_supplier(
+    db: Session, *, status: str = "draft", org_type: OrgType = OrgType.UMKM, **overrides: object
+) -> tuple[SupplierProfile, User, Actor]:
+    """A profile with its organization and owner; ``status`` is reached through the real transitions."""
+    org: Organization = make_org(db, org_type)
+    owner = make_user(db, org, (Role.OWNER,))
+    actor = identity.actor_for(db, owner)
+    profile = suppliers.create_profile(
+        db, actor=actor, organization_id=org.id, data=profile_data(**overrides)
+    )
+    if status in ("submitted", "verified", "rejected"):
+        suppliers.submit(db, actor=actor, profile=profile)
+    if status in ("verified", "rejected"):
+        verifier = national_verifier(db)
+        if status == "verified":
+            suppliers.verify(db, actor=verifier, profile=profile)
+        else:
+            suppliers.reject(db, actor=verifier, profile=profile, reason="NIB tidak sesuai dengan OSS")
+    return profile, owner, actor
+
+
+def national_verifier(db: Session, area: str | None = None) -> Actor:
+    org = identity.create_organization(
+        db, name=f"Dinas Uji {area}", org_type=OrgType.KEMENTERIAN_DINAS, region_code=area
+    )
+    user = make_user(db, org, (Role.VERIFIER,))
+    return identity.actor_for(db, user)
+
+
+def add_product(
+    db: Session, profile: SupplierProfile, actor: Actor, name: str, **overrides: object
+) -> Product:
+    data = catalog.ProductData(name=name, **overrides)  # type: ignore[arg-type]
+    product = catalog.create_product(db, actor=actor, profile=profile, data=data)
+    directory.refresh(db, [profile.id])
+    return product
+
+
+def add_cert(
+    db: Session, profile: SupplierProfile, actor: Actor, type_code: str = "halal", days_left: int = 400
+) -> None:
+    today = dt.date.today()  # noqa: DTZ011
+    suppliers.add_certification(
+        db,
+        actor=actor,
+        profile=profile,
+        data=suppliers.CertificationData(
+            type_code=type_code,
+            number=f"ID-{type_code}-{next_nib()}",
+            valid_from=today - dt.timedelta(days=30),
+            valid_until=today + dt.timedelta(days=days_left),
+        ),
+    )
