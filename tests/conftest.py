@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from fastapi import FastAPI
@@ -99,9 +100,10 @@ def db(session_factory: sessionmaker[Session]) -> Iterator[Session]:
 
 
 @pytest.fixture
-def settings(database_url: str) -> Settings:
+def settings(database_url: str, tmp_path: Path) -> Settings:
     return Settings(
         database_url=database_url,
+        data_dir=tmp_path,
         login_max_failures=3,
         login_lockout_seconds=600,
     )
@@ -109,7 +111,10 @@ def settings(database_url: str) -> Settings:
 
 @pytest.fixture
 def app(settings: Settings, session_factory: sessionmaker[Session]) -> FastAPI:
-    return create_app(settings, session_factory)
+    application = create_app(settings, session_factory)
+    # Background jobs run inline in tests: the test's connection cannot be shared with another thread.
+    application.state.run_in_background = lambda function, *args: function(*args)
+    return application
 
 
 @pytest.fixture

@@ -22,6 +22,7 @@ from rantai.kit.ids import new_token
 from rantai.logging import configure_logging
 from rantai.settings import Settings, get_settings
 from rantai.web import errors as web_errors
+from rantai.web.background import run_in_background
 from rantai.web.requestctx import CSRF_COOKIE, cookie_secure
 from rantai.web.routes import router as web_router
 
@@ -48,6 +49,7 @@ def create_app(
     )
     app.state.settings = settings
     app.state.session_factory = session_factory
+    app.state.run_in_background = run_in_background
 
     @app.middleware("http")
     async def request_context(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from pathlib import Path
 from typing import Literal
 
 from pydantic import Field
@@ -49,6 +50,11 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
         default="INFO", description="Minimum level of log records written to standard error."
     )
+    data_dir: Path = Field(
+        default=Path("./var"),
+        description="Directory for local state: uploaded import files, their error reports and job progress.",
+    )
+    max_upload_mb: int = Field(default=50, ge=1, description="Largest import file accepted, in megabytes.")
     page_size_default: int = Field(default=25, ge=1, le=200, description="Items per page when none is asked.")
     page_size_max: int = Field(default=100, ge=1, le=1000, description="Largest page size a client may ask.")
 

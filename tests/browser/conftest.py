@@ -19,8 +19,10 @@ from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 
 from rantai import migrations
 from rantai.app import create_app
+from rantai.catalog.service import ensure_categories
 from rantai.db import make_engine, make_session_factory, transaction
 from rantai.demo.seed import load_demo_identity
+from rantai.reference.service import load_reference_data
 from rantai.settings import Settings
 
 CHROMIUM = os.environ.get("RANTAI_CHROMIUM", "/usr/bin/chromium")
@@ -51,6 +53,9 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     engine = make_engine(url)
     with transaction(make_session_factory(engine)) as session:
         load_demo_identity(session)
+    with transaction(make_session_factory(engine)) as session:
+        load_reference_data(session)
+        ensure_categories(session)
     settings = Settings(database_url=url, log_level="WARNING")
     app = create_app(settings, make_session_factory(engine))
     port = _free_port()

@@ -17,7 +17,7 @@ from rantai.identity.roles import OrgType, Role
         (OrgType.KOPERASI, "dashboard-supplier", "Lengkapi profil usaha"),
         (OrgType.BUMN, "dashboard-buyer", "Umumkan kebutuhan pengadaan"),
         (OrgType.LEMBAGA_PEMBIAYAAN, "dashboard-lender", "Belum ada pengajuan pembiayaan"),
-        (OrgType.KEMENTERIAN_DINAS, "dashboard-government", "Belum ada yang perlu diverifikasi"),
+        (OrgType.KEMENTERIAN_DINAS, "dashboard-government", "Buka antrean verifikasi"),
         (OrgType.OPERATOR_PLATFORM, "dashboard-operator", "Operasional platform"),
     ],
 )

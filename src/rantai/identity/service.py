@@ -113,6 +113,25 @@ def create_user(
     return user
 
 
+def register_owner(
+    session: Session,
+    *,
+    full_name: str,
+    email: str,
+    password: str,
+    organization_name: str,
+    org_type: OrgType,
+    locale: str = "id",
+) -> tuple[User, Organization]:
+    """Self-registration of a business owner: a new organization with the new user as its owner."""
+    if org_type not in (OrgType.UMKM, OrgType.KOPERASI):
+        raise Invalid(N_("Only an UMKM or a cooperative can register itself here."), field="org_type")
+    user = create_user(session, email=email, full_name=full_name, password=password, locale=locale)
+    org = create_organization(session, name=organization_name, org_type=org_type, actor_user_id=user.id)
+    add_membership(session, user=user, organization=org, role=Role.OWNER, actor_user_id=user.id)
+    return user, org
+
+
 def add_membership(
     session: Session, *, user: User, organization: Organization, role: Role, actor_user_id: int | None = None
 ) -> Membership:

@@ -36,10 +36,11 @@ from rantai.suppliers.errors import (
     ProfileInvalid,
     SupplierForbidden,
 )
+from rantai.suppliers.importing.cells import LegalForm
 from rantai.suppliers.models import Certification, SizeClassRecord, SupplierProfile
 from rantai.suppliers.state import LEGAL_FIELDS, Move, ProfileStatus, next_status
 
-LEGAL_FORMS = ("perorangan", "ud", "cv", "pt", "pt_perorangan", "firma", "koperasi", "lainnya")
+LEGAL_FORMS = tuple(form.value for form in LegalForm)
 # Sole proprietorships: the NPWP, phone and email there are a person's, hence personal data (UU 27/2022).
 SOLE_PROPRIETOR_FORMS = frozenset({"perorangan", "ud", "pt_perorangan"})
 EXPIRY_WARNING_DAYS = (60, 14)

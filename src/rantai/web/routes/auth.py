@@ -8,6 +8,8 @@ from sqlalchemy.orm import Session
 
 from rantai.identity import service as identity
 from rantai.identity.errors import MSG_BAD_LOGIN, InvalidCredentials
+from rantai.identity.roles import OrgType
+from rantai.kit.errors import Invalid, UserError
 from rantai.kit.text import N_
 from rantai.settings import Settings
 from rantai.web.auth import MSG_SESSION_EXPIRED, get_viewer, require_viewer
@@ -140,3 +142,64 @@ def switch_organization(
 ) -> Response:
     identity.switch_organization(db, viewer.current_session, viewer.current_actor, organization_id)
     return RedirectResponse("/", status_code=303)
+
+
+@router.get("/register")
+def register_form(request: Request, viewer: Viewer = Depends(get_viewer)) -> Response:
+    if viewer.user is not None:
+        return RedirectResponse("/", status_code=303)
+    return render(request, "auth/register.html", viewer, {"values": {"org_type": "umkm"}})
+
+
+@router.post("/register")
+async def register(
+    request: Request,
+    db: Session = DbSession,
+    settings: Settings = Depends(get_settings_dep),
+    viewer: Viewer = Depends(get_viewer),
+) -> Response:
+    """Self-registration of an UMKM or cooperative owner; logs them in and starts the onboarding."""
+    form = await request.form()
+    values = {k: v for k, v in form.items() if isinstance(v, str)}
+    try:
+        org_type = OrgType(values.get("org_type", ""))
+        user, _org = identity.register_owner(
+            db,
+            full_name=values.get("full_name", ""),
+            email=values.get("email", ""),
+            password=values.get("password", ""),
+            organization_name=values.get("organization_name", ""),
+            org_type=org_type,
+            locale=viewer.locale,
+        )
+    except ValueError:
+        error: UserError = Invalid(N_("Choose the kind of business."), field="org_type")
+    except UserError as exc:
+        error = exc
+    else:
+        token, _web_session = identity.start_session(
+            db,
+            user=user,
+            max_age_seconds=settings.session_max_age_seconds,
+            user_agent=request.headers.get("user-agent"),
+        )
+        response = RedirectResponse("/supplier/onboarding", status_code=303)
+        response.set_cookie(
+            SESSION_COOKIE,
+            token,
+            max_age=settings.session_max_age_seconds,
+            httponly=True,
+            samesite="lax",
+            secure=cookie_secure(settings, request),
+            path="/",
+        )
+        return response
+    db.rollback()
+    values.pop("password", None)
+    return render(
+        request,
+        "auth/register.html",
+        viewer,
+        {"values": values, "error": viewer._(error.message, **error.params), "field": error.field},
+        status_code=error.status_code,
+    )

@@ -1,0 +1,283 @@
+"""Bulk import of products: validated records in, an idempotent upsert keyed by NIB + kode_produk, else
+NIB + nama_produk. Same shape as suppliers.bulk: batches, bulk statements, one transaction, two modes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.orm import Session
+
+from rantai.catalog import directory
+from rantai.catalog.models import Category, Product, ProductCertification
+from rantai.identity import audit
+from rantai.identity.policy import Action, Actor, OrgScope, can
+from rantai.kit.clock import now
+from rantai.reference.models import HsCode, Kbli, KbliLevel, Unit
+from rantai.suppliers.bulk import BATCH, ImportMode, ImportOutcome, Progress, batched
+from rantai.suppliers.errors import MSG_NOT_ALLOWED, SupplierForbidden
+from rantai.suppliers.importing.reading import Table
+from rantai.suppliers.importing.records import ProductRecord, RejectedRow, name_key
+from rantai.suppliers.importing.validate import validate_products
+from rantai.suppliers.models import Certification, SupplierProfile
+
+# What people write for units that are not a unit's own code or name.
+UNIT_ALIASES = {
+    "pcs": "buah",
+    "pc": "buah",
+    "biji": "buah",
+    "bh": "buah",
+    "btl": "botol",
+    "bks": "bungkus",
+    "kilogram": "kg",
+}
+
+
+def unit_resolver(session: Session) -> Callable[[str], str | None]:
+    index: dict[str, str] = {}
+    for code, name_id, name_en in session.execute(select(Unit.code, Unit.name_id, Unit.name_en)):
+        for key in (code, name_id, name_en):
+            index.setdefault(key.casefold(), code)
+    for alias, code in UNIT_ALIASES.items():
+        if code in index.values():
+            index.setdefault(alias, code)
+    return lambda text: index.get(text.casefold())
+
+
+def _categories(session: Session) -> dict[str, str]:
+    index: dict[str, str] = {}
+    for code, name_id, name_en in session.execute(select(Category.code, Category.name_id, Category.name_en)):
+        for key in (code, name_id, name_en):
+            index.setdefault(key.casefold(), code)
+    return index
+
+
+def import_products(
+    session: Session,
+    table: Table,
+    *,
+    actor: Actor | None,
+    importer_organization_id: int,
+    mode: ImportMode,
+    progress: Progress | None = None,
+) -> ImportOutcome:
+    """Validate and upsert every row of a product file. The importer is either an organization that may
+    import suppliers (a dinas, a BUMN, a cooperative) or a supplier importing its own products."""
+    own = session.scalar(
+        select(SupplierProfile.nib).where(SupplierProfile.organization_id == importer_organization_id)
+    )
+    if not (
+        can(actor, Action.IMPORT_SUPPLIERS, OrgScope(importer_organization_id))
+        or (own is not None and can(actor, Action.MANAGE_CATALOG, OrgScope(importer_organization_id)))
+    ):
+        raise SupplierForbidden(MSG_NOT_ALLOWED)
+    only_nib = None if can(actor, Action.IMPORT_SUPPLIERS, OrgScope(importer_organization_id)) else own
+    kbli = set(session.scalars(select(Kbli.code).where(Kbli.level == KbliLevel.CLASS.value)))
+    hs = set(session.scalars(select(HsCode.code).where(HsCode.level == 8)))
+    suppliers = dict(session.execute(select(SupplierProfile.nib, SupplierProfile.id)).all())
+
+    def known_nib(nib: str) -> bool:
+        return nib in suppliers and (only_nib is None or nib == only_nib)
+
+    categories = _categories(session)
+    outcome = ImportOutcome()
+    savepoint = session.begin_nested()
+    results = validate_products(
+        table,
+        resolve_unit=unit_resolver(session),
+        known_kbli=kbli.__contains__,
+        known_hs=hs.__contains__,
+        known_nib=known_nib,
+    )
+    touched: set[int] = set()
+    for batch in batched(results, BATCH):
+        records: list[ProductRecord] = []
+        for result in batch:
+            outcome.rows += 1
+            if isinstance(result, RejectedRow):
+                outcome.errors.extend(result.errors)
+                outcome.rejected_rows += 1
+            else:
+                records.append(result)
+        if records and not (mode is ImportMode.ALL_OR_NOTHING and outcome.errors):
+            _upsert(session, records, suppliers, categories, outcome, touched)
+        if progress is not None:
+            progress(outcome.rows)
+    if mode is ImportMode.ALL_OR_NOTHING and outcome.errors:
+        savepoint.rollback()
+        outcome.rolled_back = True
+        outcome.inserted = outcome.updated = outcome.unchanged = 0
+        return outcome
+    for chunk in batched(sorted(touched), 1000):
+        directory.refresh(session, chunk)
+    savepoint.commit()
+    outcome.touched_supplier_ids = sorted(touched)
+    audit.record(
+        session,
+        action="product.imported",
+        target_type="organization",
+        target_id=importer_organization_id,
+        actor_user_id=actor.user_id if actor else None,
+        organization_id=importer_organization_id,
+        details={
+            "rows": outcome.rows,
+            "inserted": outcome.inserted,
+            "updated": outcome.updated,
+            "unchanged": outcome.unchanged,
+            "rejected": outcome.rejected_rows,
+            "mode": mode.value,
+        },
+    )
+    return outcome
+
+
+_COMPARED = (
+    "name",
+    "description",
+    "category_code",
+    "own_category",
+    "kbli_code",
+    "hs_code",
+    "unit_code",
+    "price_min",
+    "price_max",
+    "moq",
+    "capacity_per_month",
+    "lead_time_days",
+    "is_active",
+)
+
+
+def _values(record: ProductRecord, categories: dict[str, str]) -> dict[str, Any]:
+    return {
+        "name": record.name,
+        "description": record.description,
+        "category_code": categories.get(record.category.casefold()) if record.category else None,
+        "own_category": record.category,
+        "kbli_code": record.kbli_code,
+        "hs_code": record.hs_code,
+        "unit_code": record.unit_code,
+        "price_min": record.unit_price,
+        "price_max": record.unit_price,
+        "moq": record.min_order_quantity,
+        "capacity_per_month": record.monthly_capacity,
+        "lead_time_days": record.lead_time_days,
+        "is_active": True,
+    }
+
+
+def _existing(
+    session: Session, supplier_ids: set[int]
+) -> tuple[dict[tuple[int, str], Product], dict[tuple[int, str], Product], dict[int, set[str]]]:
+    """The suppliers' products by code and by name key, and each product's certification types."""
+    by_code: dict[tuple[int, str], Product] = {}
+    by_name: dict[tuple[int, str], Product] = {}
+    for product in session.scalars(select(Product).where(Product.supplier_id.in_(supplier_ids))):
+        if product.code:
+            by_code[(product.supplier_id, product.code)] = product
+        by_name.setdefault((product.supplier_id, name_key(product.name)), product)
+    certs_now: dict[int, set[str]] = {}
+    for pid, code in session.execute(
+        select(ProductCertification.product_id, ProductCertification.type_code)
+        .join(Product)
+        .where(Product.supplier_id.in_(supplier_ids))
+    ):
+        certs_now.setdefault(pid, set()).add(code)
+    return by_code, by_name, certs_now
+
+
+def _upsert(
+    session: Session,
+    records: list[ProductRecord],
+    suppliers: dict[str, int],
+    categories: dict[str, str],
+    outcome: ImportOutcome,
+    touched: set[int],
+) -> None:
+    by_code, by_name, certs_now = _existing(session, {suppliers[r.nib] for r in records})
+    moment = now()
+    updates: list[dict[str, Any]] = []
+    new: list[tuple[ProductRecord, dict[str, Any]]] = []
+    cert_rows: list[dict[str, Any]] = []
+    replace_certs: list[int] = []
+    for record in records:
+        sid = suppliers[record.nib]
+        values = _values(record, categories)
+        product: Product | None = (
+            by_code.get((sid, record.product_code))
+            if record.product_code
+            else by_name.get((sid, name_key(record.name)))
+        )
+        wanted = {c.type_code for c in record.certifications}
+        if product is None:
+            new.append(
+                (
+                    record,
+                    {
+                        "supplier_id": sid,
+                        "code": record.product_code,
+                        "created_at": moment,
+                        "updated_at": moment,
+                        **values,
+                    },
+                )
+            )
+            touched.add(sid)
+            continue
+        changed = {k: values[k] for k in _COMPARED if getattr(product, k) != values[k]}
+        if certs_now.get(product.id, set()) != wanted:
+            replace_certs.append(product.id)
+            cert_rows.extend({"product_id": product.id, "type_code": code} for code in sorted(wanted))
+            changed["updated_at"] = moment
+        if changed:
+            updates.append({"id": product.id, **changed, "updated_at": moment})
+            outcome.updated += 1
+            touched.add(sid)
+        else:
+            outcome.unchanged += 1
+    if updates:
+        session.execute(update(Product), updates)
+    if replace_certs:
+        session.execute(
+            delete(ProductCertification).where(ProductCertification.product_id.in_(replace_certs))
+        )
+    if new:
+        ids = session.scalars(
+            insert(Product).returning(Product.id, sort_by_parameter_order=True), [row for _, row in new]
+        ).all()
+        for pid, (record, _row) in zip(ids, new, strict=True):
+            cert_rows.extend(
+                {"product_id": pid, "type_code": code}
+                for code in sorted({c.type_code for c in record.certifications})
+            )
+        outcome.inserted += len(new)
+    if cert_rows:
+        session.execute(insert(ProductCertification), cert_rows)
+    _supplier_certificates(session, records, suppliers)
+
+
+def _supplier_certificates(session: Session, records: list[ProductRecord], suppliers: dict[str, int]) -> None:
+    """A certificate number in a product row is also a certificate of its supplier (added once, pending)."""
+    wanted = {(suppliers[r.nib], c.type_code, c.number) for r in records for c in r.certifications}
+    if not wanted:
+        return
+    have = set(
+        session.execute(
+            select(Certification.supplier_id, Certification.type_code, Certification.number).where(
+                Certification.supplier_id.in_({s for s, _, _ in wanted})
+            )
+        ).all()
+    )
+    missing = sorted(wanted - have)
+    if missing:
+        session.execute(
+            insert(Certification),
+            [
+                {"supplier_id": s, "type_code": t, "number": n, "status": "pending", "created_at": now()}
+                for s, t, n in missing
+            ],
+        )
+
+
+__all__ = ["import_products", "unit_resolver"]

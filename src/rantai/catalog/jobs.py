@@ -1,0 +1,185 @@
+"""Import jobs: a stored upload imported in the background, with progress another process can read.
+
+It lives in catalog because it runs both imports (suppliers below, products here) and catalog is the
+layer above suppliers.
+
+The import runs in one transaction (all-or-nothing needs it). On SQLite that transaction holds the write
+lock, so progress is not written to the database while it runs: it goes to a small JSON file under
+``<data_dir>/jobs/`` that any worker process can read; the job row gets the outcome at the end.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from rantai.catalog.bulk import import_products
+from rantai.db import transaction
+from rantai.identity import repository as identity_repo
+from rantai.identity import service as identity
+from rantai.kit.clock import now
+from rantai.kit.errors import UserError
+from rantai.kit.text import N_
+from rantai.suppliers import repository
+from rantai.suppliers.bulk import ImportMode, ImportOutcome, import_suppliers
+from rantai.suppliers.importing.reading import open_table
+from rantai.suppliers.importing.records import RowError
+from rantai.suppliers.importing.report import write_report_csv
+from rantai.suppliers.models import ImportJob
+
+log = logging.getLogger(__name__)
+MSG_FAILED = N_("Something went wrong on our side. Nothing was saved. Try again later; quote the request id.")
+MSG_ROLLED_BACK = N_(
+    "Nothing was imported: %(n)s rows have problems and the mode is all-or-nothing. Download the report, "
+    "fix those rows and import the file again."
+)
+KINDS = ("suppliers", "products")
+Translate = Callable[[str, dict[str, Any]], str]
+
+
+def jobs_dir(data_dir: Path) -> Path:
+    path = data_dir / "jobs"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def uploads_dir(data_dir: Path) -> Path:
+    path = data_dir / "uploads"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def create_job(
+    session: Session,
+    *,
+    kind: str,
+    mode: ImportMode,
+    file_name: str,
+    file_key: str,
+    organization_id: int,
+    user_id: int,
+) -> ImportJob:
+    job = ImportJob(
+        kind=kind,
+        mode=mode.value,
+        file_name=file_name[:200],
+        file_key=file_key,
+        organization_id=organization_id,
+        user_id=user_id,
+    )
+    session.add(job)
+    session.flush()
+    return job
+
+
+def progress_path(data_dir: Path, job_id: int) -> Path:
+    return jobs_dir(data_dir) / f"{job_id}.json"
+
+
+def errors_path(data_dir: Path, job_id: int) -> Path:
+    return jobs_dir(data_dir) / f"{job_id}-errors.csv"
+
+
+def read_progress(data_dir: Path, job_id: int) -> int | None:
+    try:
+        return int(json.loads(progress_path(data_dir, job_id).read_text())["rows"])
+    except (OSError, ValueError, KeyError):
+        return None
+
+
+def _write_progress(data_dir: Path, job_id: int, rows: int) -> None:
+    # Write then rename, so a reader never sees half a file.
+    target = progress_path(data_dir, job_id)
+    temporary = target.with_suffix(".tmp")
+    temporary.write_text(json.dumps({"rows": rows}))
+    os.replace(temporary, target)
+
+
+def count_rows(path: Path) -> int | None:
+    """Data rows of a CSV (lines minus the header), for a progress bar; None for XLSX."""
+    if path.suffix.lower() != ".csv" and not path.name.lower().endswith(".csv"):
+        return None
+    with path.open("rb") as handle:
+        lines = sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b""))
+    return max(0, lines - 1)
+
+
+def run_import(
+    session: Session,
+    *,
+    kind: str,
+    path: Path,
+    file_name: str,
+    mode: ImportMode,
+    organization_id: int,
+    user_id: int,
+    progress: Callable[[int], None] | None = None,
+) -> ImportOutcome:
+    """Import one file as the given user in the given organization (the CLI and the job runner share it)."""
+    user = identity_repo.user_by_id(session, user_id)
+    actor = identity.actor_for(session, user) if user is not None else None
+    importer = import_suppliers if kind == "suppliers" else import_products
+    with open_table(path, filename=file_name) as table:
+        return importer(
+            session,
+            table,
+            actor=actor,
+            importer_organization_id=organization_id,
+            mode=mode,
+            progress=progress,
+        )
+
+
+def run_job(factory: sessionmaker[Session], job_id: int, data_dir: Path, translate: Translate) -> None:
+    """Run a queued job to the end. Never raises: a failure is recorded on the job for its page."""
+    with transaction(factory) as session:
+        job = repository.import_job(session, job_id)
+        if job is None or job.status != "queued":
+            return
+        job.status, job.started_at = "running", now()
+        kind, mode, key, name = job.kind, ImportMode(job.mode), job.file_key or "", job.file_name
+        org_id, user_id = job.organization_id or 0, job.user_id or 0
+    outcome: ImportOutcome | None = None
+    failure: str | None = None
+    try:
+        with transaction(factory) as session:
+            outcome = run_import(
+                session,
+                kind=kind,
+                path=uploads_dir(data_dir) / key,
+                file_name=name,
+                mode=mode,
+                organization_id=org_id,
+                user_id=user_id,
+                progress=lambda rows: _write_progress(data_dir, job_id, rows),
+            )
+    except UserError as exc:
+        failure = translate(exc.message, exc.params)
+    except Exception:
+        log.exception("import job %s failed", job_id)
+        failure = translate(MSG_FAILED, {})
+    with transaction(factory) as session:
+        job = repository.import_job(session, job_id)
+        if job is None:
+            return
+        job.finished_at = now()
+        if outcome is None:
+            job.status, job.error = "failed", failure
+            return
+        job.status = "done"
+        job.rows_total = job.rows_done = outcome.rows
+        job.rows_failed = outcome.rejected_rows
+        job.inserted, job.updated, job.unchanged = outcome.inserted, outcome.updated, outcome.unchanged
+        problems: list[RowError] = [*outcome.warnings, *outcome.errors]
+        if problems:
+            with errors_path(data_dir, job_id).open("wb") as out:
+                write_report_csv(problems, out, translate=translate)
+            job.errors_key = errors_path(data_dir, job_id).name
+        if outcome.rolled_back:
+            job.error = translate(MSG_ROLLED_BACK, {"n": outcome.rejected_rows})

@@ -1,0 +1,465 @@
+"""Bulk import of suppliers into the database: validated records in, an idempotent upsert keyed by NIB.
+
+The file layer (``suppliers.importing``) streams and validates rows; this module writes them in batches
+with bulk statements, so 100,000 suppliers take seconds, not minutes. One transaction holds the whole
+import: in ``all_or_nothing`` mode any bad row rolls it all back; in ``valid_rows`` mode the good rows are
+kept and the bad ones reported. Importing the same file twice changes nothing (every field is compared).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any, TypeVar
+
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.orm import Session
+
+from rantai.identity import audit
+from rantai.identity.models import Organization
+from rantai.identity.policy import Action, Actor, OrgScope, can
+from rantai.identity.roles import OrgType
+from rantai.kit.clock import now
+from rantai.kit.text import N_
+from rantai.reference import repository as ref
+from rantai.reference.models import Kbli, KbliLevel, Region
+from rantai.reference.service import classify_size
+from rantai.suppliers.errors import MSG_NOT_ALLOWED, SupplierForbidden
+from rantai.suppliers.importing.cells import LegalForm, RegionMatch
+from rantai.suppliers.importing.reading import Table
+from rantai.suppliers.importing.records import RejectedRow, RowError, SupplierRecord
+from rantai.suppliers.importing.validate import validate_suppliers
+from rantai.suppliers.models import SizeClassRecord, SupplierKbli, SupplierProfile
+
+BATCH = 2000
+T = TypeVar("T")
+
+
+class ImportMode(StrEnum):
+    ALL_OR_NOTHING = "all_or_nothing"
+    VALID_ROWS = "valid_rows"
+
+
+@dataclass
+class ImportOutcome:
+    """What an import did (or, rolled back, would have done) and every problem it found."""
+
+    rows: int = 0
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    warnings: list[RowError] = field(default_factory=list)
+    rolled_back: bool = False
+    rejected_rows: int = 0
+    touched_supplier_ids: list[int] = field(default_factory=list)
+
+
+Progress = Callable[[int], None]
+
+
+def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    batch: list[T] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+class RegionIndex:
+    """Every Kemendagri code with its level, and unambiguous names, held in memory for one import."""
+
+    def __init__(self, session: Session) -> None:
+        self.level: dict[str, int] = {}
+        self.parent: dict[str, str | None] = {}
+        self.centroid: dict[str, tuple[float | None, float | None]] = {}
+        by_name: dict[str, list[str]] = {}
+        self.names: dict[str, str] = {}
+        for code, name, level, parent, lat, lng in session.execute(
+            select(Region.code, Region.name, Region.level, Region.parent_code, Region.lat, Region.lng)
+        ):
+            self.level[code] = level
+            self.parent[code] = parent
+            if level <= 3:
+                self.names[code] = name
+            if level <= 2:
+                self.centroid[code] = (lat, lng)
+            if level <= 3:
+                by_name.setdefault(_name_key(name), []).append(code)
+                if level == 2:  # "Kota Bandung" is also found as "Bandung" (with Kab. Bandung: ambiguous)
+                    bare = _name_key(name.removeprefix("Kabupaten ").removeprefix("Kota "))
+                    by_name.setdefault(bare, []).append(code)
+        self._by_name = by_name
+
+    def resolve(self, name: str) -> RegionMatch:
+        codes = sorted(set(self._by_name.get(_name_key(name), [])))
+        if len(codes) == 1:
+            return RegionMatch.found(codes[0])
+        return RegionMatch.ambiguous((code, self.names[code]) for code in codes)
+
+    def known(self, code: str) -> bool:
+        return code in self.level
+
+    def place(self, code: str) -> dict[str, Any] | None:
+        """Province, kab/kota, kecamatan and desa columns for a code at kab/kota level or below."""
+        level = self.level.get(code)
+        if level is None or level < 2:
+            return None
+        chain = [code]
+        while (parent := self.parent.get(chain[-1])) is not None:
+            chain.append(parent)
+        by_level = {self.level[c]: c for c in chain}
+        lat, lng = self.centroid.get(by_level[2], (None, None))
+        return {
+            "province_code": by_level[1],
+            "kabkota_code": by_level[2],
+            "kecamatan_code": by_level.get(3),
+            "desa_code": by_level.get(4),
+            "lat": lat,
+            "lng": lng,
+        }
+
+
+def _name_key(name: str) -> str:
+    return " ".join(name.casefold().replace("kab.", "kabupaten").split())
+
+
+def _known_kbli(session: Session) -> Callable[[str], bool]:
+    codes = set(session.scalars(select(Kbli.code).where(Kbli.level == KbliLevel.CLASS.value)))
+    return codes.__contains__
+
+
+MSG_REGION_TOO_COARSE = N_("Give the kab/kota (such as 32.73) or a finer region; %(code)s is a province.")
+MSG_COOPERATIVE_MISSING = N_(
+    "Imported without the cooperative link: NIB %(nib)s is not a cooperative on Rantai yet. Import the "
+    "cooperative first, then import this file again."
+)
+
+
+def import_suppliers(
+    session: Session,
+    table: Table,
+    *,
+    actor: Actor | None,
+    importer_organization_id: int,
+    mode: ImportMode,
+    progress: Progress | None = None,
+) -> ImportOutcome:
+    """Validate and upsert every row of a supplier file (see the module docstring for the modes)."""
+    if not can(actor, Action.IMPORT_SUPPLIERS, OrgScope(importer_organization_id)):
+        raise SupplierForbidden(MSG_NOT_ALLOWED)
+    regions = RegionIndex(session)
+    thresholds = ref.size_thresholds_on(session, now().date())
+    outcome = ImportOutcome()
+    savepoint = session.begin_nested()
+    results = validate_suppliers(
+        table, resolve_region=regions.resolve, known_kbli=_known_kbli(session), known_region=regions.known
+    )
+    cooperative_links: list[tuple[int, str, str, int]] = []  # (supplier id, coop nib, cell, row)
+    for batch in batched(results, BATCH):
+        records: list[SupplierRecord] = []
+        for result in batch:
+            outcome.rows += 1
+            if isinstance(result, RejectedRow):
+                outcome.errors.extend(result.errors)
+                outcome.rejected_rows += 1
+                continue
+            if regions.place(result.region_code) is None:
+                outcome.errors.append(
+                    RowError(
+                        result.row,
+                        "kode_wilayah",
+                        result.region_code,
+                        MSG_REGION_TOO_COARSE,
+                        {"code": result.region_code},
+                    )
+                )
+                outcome.rejected_rows += 1
+                continue
+            records.append(result)
+        if records and not (mode is ImportMode.ALL_OR_NOTHING and outcome.errors):
+            _upsert(session, records, regions, thresholds, outcome, cooperative_links)
+        if progress is not None:
+            progress(outcome.rows)
+    if mode is ImportMode.ALL_OR_NOTHING and outcome.errors:
+        savepoint.rollback()
+        outcome.rolled_back = True
+        outcome.inserted = outcome.updated = outcome.unchanged = 0
+        outcome.touched_supplier_ids = []
+        return outcome
+    _link_cooperatives(session, cooperative_links, outcome)
+    savepoint.commit()
+    audit.record(
+        session,
+        action="supplier.imported",
+        target_type="organization",
+        target_id=importer_organization_id,
+        actor_user_id=actor.user_id if actor else None,
+        organization_id=importer_organization_id,
+        details={
+            "rows": outcome.rows,
+            "inserted": outcome.inserted,
+            "updated": outcome.updated,
+            "unchanged": outcome.unchanged,
+            "rejected": outcome.rejected_rows,
+            "mode": mode.value,
+        },
+    )
+    return outcome
+
+
+# The profile columns a supplier row sets; compared one by one to tell "updated" from "unchanged".
+_COMPARED = (
+    "business_name",
+    "legal_form",
+    "npwp",
+    "address",
+    "province_code",
+    "kabkota_code",
+    "kecamatan_code",
+    "desa_code",
+    "primary_kbli",
+    "business_capital",
+    "annual_sales",
+    "workers",
+    "phone",
+    "email",
+    "year_founded",
+)
+
+
+def _values(record: SupplierRecord, regions: RegionIndex) -> dict[str, Any]:
+    place = regions.place(record.region_code) or {}
+    return {
+        "business_name": record.name,
+        "legal_form": record.legal_form.value,
+        "npwp": record.npwp,
+        "address": record.address,
+        "province_code": place["province_code"],
+        "kabkota_code": place["kabkota_code"],
+        "kecamatan_code": place["kecamatan_code"],
+        "desa_code": place["desa_code"],
+        "primary_kbli": record.kbli_codes[0] if record.kbli_codes else None,
+        "business_capital": record.business_capital,
+        "annual_sales": record.annual_sales,
+        "workers": record.employee_count,
+        "phone": record.phone,
+        "email": record.email,
+        "year_founded": record.year_founded,
+        "lat": place["lat"],
+        "lng": place["lng"],
+    }
+
+
+def _size(record: SupplierRecord, thresholds: Any) -> tuple[str | None, str | None]:
+    if record.annual_sales is None and record.business_capital is None:
+        return None, None
+    size_class, basis = classify_size(
+        thresholds,
+        annual_sales=record.annual_sales,
+        business_capital=record.business_capital,
+        on=now().date(),
+    )
+    return size_class, basis
+
+
+def _upsert(
+    session: Session,
+    records: list[SupplierRecord],
+    regions: RegionIndex,
+    thresholds: Any,
+    outcome: ImportOutcome,
+    cooperative_links: list[tuple[int, str, str, int]],
+) -> None:
+    existing = {
+        p.nib: p
+        for p in session.scalars(
+            select(SupplierProfile).where(SupplierProfile.nib.in_([r.nib for r in records]))
+        )
+    }
+    kbli_rows: list[dict[str, Any]] = []
+    history: list[dict[str, Any]] = []
+    _update_existing(session, records, existing, regions, thresholds, outcome, kbli_rows, history)
+    _insert_new(
+        session,
+        [r for r in records if r.nib not in existing],
+        regions,
+        thresholds,
+        outcome,
+        kbli_rows,
+        history,
+    )
+    if kbli_rows:
+        session.execute(insert(SupplierKbli), kbli_rows)
+    if history:
+        session.execute(insert(SizeClassRecord), history)
+    for record in records:
+        if record.cooperative_nib:
+            cooperative_links.append((0, record.cooperative_nib, record.nib, record.row))
+
+
+def _current_kbli(session: Session, ids: list[int]) -> dict[int, list[str]]:
+    found: dict[int, list[str]] = {}
+    if not ids:
+        return found
+    for sid, code in session.execute(
+        select(SupplierKbli.supplier_id, SupplierKbli.kbli_code)
+        .where(SupplierKbli.supplier_id.in_(ids))
+        .order_by(SupplierKbli.supplier_id, SupplierKbli.is_primary.desc(), SupplierKbli.id)
+    ):
+        found.setdefault(sid, []).append(code)
+    return found
+
+
+def _update_existing(
+    session: Session,
+    records: list[SupplierRecord],
+    existing: dict[str, SupplierProfile],
+    regions: RegionIndex,
+    thresholds: Any,
+    outcome: ImportOutcome,
+    kbli_rows: list[dict[str, Any]],
+    history: list[dict[str, Any]],
+) -> None:
+    kbli_now = _current_kbli(session, [p.id for p in existing.values()])
+    updates: list[dict[str, Any]] = []
+    replace_kbli: list[int] = []
+    for record in records:
+        profile = existing.get(record.nib)
+        if profile is None:
+            continue
+        values = _values(record, regions)
+        size_class, basis = _size(record, thresholds)
+        changed = {k: values[k] for k in _COMPARED if getattr(profile, k) != values[k]}
+        if (size_class, basis) != (profile.size_class, profile.size_basis):
+            changed.update(size_class=size_class, size_basis=basis)
+            if size_class is not None:
+                history.append(_history(profile.id, record, size_class, basis, now().date()))
+        if kbli_now.get(profile.id, []) != list(record.kbli_codes):
+            replace_kbli.append(profile.id)
+            kbli_rows.extend(_kbli_rows(profile.id, list(record.kbli_codes)))
+            changed.setdefault("primary_kbli", values["primary_kbli"])
+        if not changed:
+            outcome.unchanged += 1
+            continue
+        # A legal field changed on a verified profile: back to the verifiers, as service.update_profile does.
+        if profile.status == "verified" and (_LEGAL & changed.keys() or profile.id in replace_kbli):
+            changed.update(status="submitted", submitted_at=now())
+        updates.append({"id": profile.id, **changed, "updated_at": now()})
+        outcome.updated += 1
+        outcome.touched_supplier_ids.append(profile.id)
+    if updates:
+        session.execute(update(SupplierProfile), updates)
+    if replace_kbli:
+        session.execute(delete(SupplierKbli).where(SupplierKbli.supplier_id.in_(replace_kbli)))
+
+
+def _insert_new(
+    session: Session,
+    records: list[SupplierRecord],
+    regions: RegionIndex,
+    thresholds: Any,
+    outcome: ImportOutcome,
+    kbli_rows: list[dict[str, Any]],
+    history: list[dict[str, Any]],
+) -> None:
+    if not records:
+        return
+    moment = now()
+    organizations = [
+        {
+            "name": r.name,
+            "org_type": (OrgType.KOPERASI if r.legal_form is LegalForm.KOPERASI else OrgType.UMKM).value,
+            "region_code": (regions.place(r.region_code) or {}).get("kabkota_code"),
+            "is_active": True,
+            "created_at": moment,
+        }
+        for r in records
+    ]
+    org_ids = session.scalars(
+        insert(Organization).returning(Organization.id, sort_by_parameter_order=True), organizations
+    ).all()
+    profile_rows = []
+    for org_id, record in zip(org_ids, records, strict=True):
+        size_class, basis = _size(record, thresholds)
+        profile_rows.append(
+            {
+                "organization_id": org_id,
+                "nib": record.nib,
+                "status": "draft",
+                "size_class": size_class,
+                "size_basis": basis,
+                "created_at": moment,
+                "updated_at": moment,
+                **_values(record, regions),
+            }
+        )
+    profile_ids = session.scalars(
+        insert(SupplierProfile).returning(SupplierProfile.id, sort_by_parameter_order=True), profile_rows
+    ).all()
+    for pid, record, row in zip(profile_ids, records, profile_rows, strict=True):
+        kbli_rows.extend(_kbli_rows(pid, list(record.kbli_codes)))
+        if row["size_class"] is not None:
+            history.append(_history(pid, record, row["size_class"], row["size_basis"], moment.date()))
+    outcome.inserted += len(records)
+    outcome.touched_supplier_ids.extend(profile_ids)
+
+
+_LEGAL = frozenset({"business_name", "legal_form", "npwp", "primary_kbli"})
+
+
+def _kbli_rows(supplier_id: int, codes: list[str]) -> list[dict[str, Any]]:
+    return [{"supplier_id": supplier_id, "kbli_code": c, "is_primary": i == 0} for i, c in enumerate(codes)]
+
+
+def _history(
+    supplier_id: int, record: SupplierRecord, size_class: str, basis: str | None, today: dt.date
+) -> dict[str, Any]:
+    return {
+        "supplier_id": supplier_id,
+        "size_class": size_class,
+        "basis": basis,
+        "annual_sales": record.annual_sales,
+        "business_capital": record.business_capital,
+        "effective_on": today,
+        "recorded_at": now(),
+    }
+
+
+def _link_cooperatives(
+    session: Session, links: list[tuple[int, str, str, int]], outcome: ImportOutcome
+) -> None:
+    """Point members at their cooperative once every row is in (a cooperative may come later in the file)."""
+    if not links:
+        return
+    nibs = {nib for _, coop, nib, _ in links} | {coop for _, coop, _, _ in links}
+    profiles = {
+        nib: (pid, legal_form, coop_id)
+        for nib, pid, legal_form, coop_id in session.execute(
+            select(
+                SupplierProfile.nib,
+                SupplierProfile.id,
+                SupplierProfile.legal_form,
+                SupplierProfile.cooperative_id,
+            ).where(SupplierProfile.nib.in_(nibs))
+        ).all()
+    }
+    updates = []
+    for _, coop_nib, nib, row in links:
+        coop = profiles.get(coop_nib)
+        member = profiles.get(nib)
+        if member is None:
+            continue
+        if coop is None or coop[1] != LegalForm.KOPERASI.value:
+            outcome.warnings.append(
+                RowError(row, "nib_koperasi", coop_nib, MSG_COOPERATIVE_MISSING, {"nib": coop_nib})
+            )
+        elif member[2] != coop[0]:
+            updates.append({"id": member[0], "cooperative_id": coop[0]})
+    if updates:
+        session.execute(update(SupplierProfile), updates)

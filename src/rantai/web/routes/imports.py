@@ -1,0 +1,191 @@
+"""Bulk import pages: templates to download, an upload form, and a job page with live progress."""
+
+from __future__ import annotations
+
+import io
+import uuid
+from pathlib import Path
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import FileResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
+from starlette.datastructures import UploadFile
+
+from rantai.catalog import jobs
+from rantai.i18n import translate
+from rantai.identity.policy import Action
+from rantai.kit.errors import Forbidden, Invalid, NotFound, UserError
+from rantai.kit.text import N_
+from rantai.settings import Settings
+from rantai.suppliers import repository
+from rantai.suppliers.bulk import ImportMode
+from rantai.suppliers.importing.columns import PRODUCTS, SUPPLIERS
+from rantai.suppliers.importing.templates import write_template_csv, write_template_xlsx
+from rantai.suppliers.models import ImportJob
+from rantai.web.auth import require_viewer
+from rantai.web.requestctx import DbSession, Viewer, get_settings_dep
+from rantai.web.templating import render
+
+router = APIRouter(prefix="/imports")
+SPECS = {"suppliers": SUPPLIERS, "products": PRODUCTS}
+MSG_NO_RIGHT = N_("Your role does not allow imports. Ask your organization's administrator.")
+MSG_JOB_NOT_FOUND = N_("There is no such import.")
+
+
+def _kinds(viewer: Viewer) -> list[str]:
+    """Suppliers are imported by dinas, BUMN and cooperatives; products also by a supplier for itself."""
+    kinds = []
+    if viewer.can(Action.IMPORT_SUPPLIERS):
+        kinds.append("suppliers")
+    if viewer.can(Action.IMPORT_SUPPLIERS) or viewer.can(Action.MANAGE_CATALOG):
+        kinds.append("products")
+    return kinds
+
+
+def _page(
+    request: Request, viewer: Viewer, *, error: UserError | None = None, values: dict[str, str] | None = None
+) -> Response:
+    kinds = _kinds(viewer)
+    if not kinds:
+        raise Forbidden(MSG_NO_RIGHT)
+    return render(
+        request,
+        "imports/index.html",
+        viewer,
+        {
+            "kinds": kinds,
+            "values": values or {"kind": kinds[0], "mode": ImportMode.VALID_ROWS.value},
+            "error": viewer._(error.message, **error.params) if error else None,
+            "field": error.field if error else None,
+        },
+        status_code=error.status_code if error else 200,
+    )
+
+
+@router.get("")
+def index(request: Request, viewer: Viewer = Depends(require_viewer)) -> Response:
+    return _page(request, viewer)
+
+
+@router.get("/template/{kind}.{fmt}")
+def template(kind: str, fmt: str, viewer: Viewer = Depends(require_viewer)) -> Response:
+    spec = SPECS.get(kind)
+    if spec is None or fmt not in ("csv", "xlsx"):
+        raise NotFound(N_("There is no such template."))
+    out = io.BytesIO()
+    if fmt == "csv":
+        write_template_csv(spec, out)
+        media = "text/csv; charset=utf-8"
+    else:
+        write_template_xlsx(spec, out, translate=lambda m, p: viewer._(m, **p))
+        media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return Response(
+        out.getvalue(),
+        media_type=media,
+        headers={"Content-Disposition": f'attachment; filename="template_{kind}.{fmt}"'},
+    )
+
+
+@router.post("")
+async def upload(
+    request: Request,
+    db: Session = DbSession,
+    viewer: Viewer = Depends(require_viewer),
+    settings: Settings = Depends(get_settings_dep),
+) -> Response:
+    form = await request.form()
+    values = {k: v for k, v in form.items() if isinstance(v, str)}
+    file = form.get("file")
+    try:
+        kind = values.get("kind", "")
+        if kind not in _kinds(viewer):
+            raise Invalid(N_("Choose what the file holds: suppliers or products."), field="kind")
+        mode = ImportMode(values.get("mode") or ImportMode.VALID_ROWS.value)
+        if not isinstance(file, UploadFile) or not file.filename:
+            raise Invalid(N_("Choose the file to import (CSV or XLSX)."), field="file")
+        name = Path(file.filename).name
+        suffix = Path(name).suffix.lower()
+        if suffix not in (".csv", ".xlsx", ".txt"):
+            raise Invalid(N_("Upload a .csv or .xlsx file; '%(name)s' is neither."), field="file", name=name)
+        key = f"{uuid.uuid4().hex}{suffix}"
+        target = jobs.uploads_dir(settings.data_dir) / key
+        size, limit = 0, settings.max_upload_mb * 1024 * 1024
+        with target.open("wb") as out:
+            while chunk := await file.read(1 << 20):
+                size += len(chunk)
+                if size > limit:
+                    break
+                out.write(chunk)
+        if size > limit:
+            target.unlink(missing_ok=True)
+            raise Invalid(
+                N_("The file is larger than %(max)s MB; split it into smaller files."),
+                field="file",
+                max=settings.max_upload_mb,
+            )
+    except (UserError, ValueError) as exc:
+        error = (
+            exc
+            if isinstance(exc, UserError)
+            else Invalid(N_("Choose an import mode from the list."), field="mode")
+        )
+        return _page(request, viewer, error=error, values=values)
+    job = jobs.create_job(
+        db,
+        kind=kind,
+        mode=mode,
+        file_name=name,
+        file_key=key,
+        organization_id=viewer.current_org.id,
+        user_id=viewer.current_user.id,
+    )
+    db.commit()  # the background thread must see the job row
+    locale = viewer.locale
+    request.app.state.run_in_background(
+        jobs.run_job,
+        request.app.state.session_factory,
+        job.id,
+        settings.data_dir,
+        lambda message, params: translate(locale, message, **params),
+    )
+    return RedirectResponse(f"/imports/{job.id}", status_code=303)
+
+
+def _job(db: Session, viewer: Viewer, job_id: int) -> ImportJob:
+    job = repository.import_job(db, job_id)
+    # Another organization's job is reported as missing.
+    if job is None or job.organization_id != viewer.current_org.id:
+        raise NotFound(MSG_JOB_NOT_FOUND)
+    return job
+
+
+@router.get("/{job_id}")
+def job_page(
+    request: Request,
+    job_id: int,
+    db: Session = DbSession,
+    viewer: Viewer = Depends(require_viewer),
+    settings: Settings = Depends(get_settings_dep),
+) -> Response:
+    job = _job(db, viewer, job_id)
+    template = "imports/_progress.html" if request.headers.get("hx-request") == "true" else "imports/job.html"
+    return render(
+        request, template, viewer, {"job": job, "rows": jobs.read_progress(settings.data_dir, job.id)}
+    )
+
+
+@router.get("/{job_id}/errors.csv")
+def errors(
+    job_id: int,
+    db: Session = DbSession,
+    viewer: Viewer = Depends(require_viewer),
+    settings: Settings = Depends(get_settings_dep),
+) -> Response:
+    job = _job(db, viewer, job_id)
+    if not job.errors_key:
+        raise NotFound(N_("This import has no error report."))
+    return FileResponse(
+        jobs.errors_path(settings.data_dir, job.id),
+        filename=f"import-{job.id}-errors.csv",
+        media_type="text/csv",
+    )

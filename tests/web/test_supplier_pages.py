@@ -1,0 +1,134 @@
+"""The supplier journey through the pages: register, onboard, verify, find; and the forms' bad input."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from tests.factories.identity import PASSWORD, csrf_of, log_in, make_org, make_user
+from tests.factories.suppliers import next_nib
+
+from rantai.identity import service as identity
+from rantai.identity.models import User
+from rantai.identity.roles import OrgType, Role
+from rantai.suppliers import repository
+from rantai.suppliers.models import SupplierProfile
+
+PROFILE_FORM = {
+    "business_name": "Keripik Mak Ijah",
+    "legal_form": "UD",
+    "npwp": "01.300.066.6-091.000",
+    "province_code": "32",
+    "kabkota_code": "32.73",
+    "kbli_codes": "10794",
+    "annual_sales": "Rp 850.000.000",
+    "phone": "0812-3456-7890",
+    "then": "submit",
+}
+
+
+def _register(client: TestClient, email: str = "ijah@contoh.co.id") -> None:
+    response = client.post(
+        "/register",
+        data={
+            "full_name": "Siti Khadijah",
+            "email": email,
+            "password": PASSWORD,
+            "organization_name": "Keripik Mak Ijah",
+            "org_type": "umkm",
+            "csrf_token": csrf_of(client),
+        },
+        follow_redirects=False,
+    )
+    assert response.status_code == 303 and response.headers["location"] == "/supplier/onboarding"
+
+
+def test_register_onboard_verify_and_find(client: TestClient, db: Session) -> None:
+    _register(client)
+    nib = next_nib()
+    page = client.post(
+        "/supplier/onboarding", data={**PROFILE_FORM, "nib": nib, "csrf_token": csrf_of(client)}
+    )
+    assert page.status_code == 200 and "Menunggu verifikasi" in page.text
+    profile = repository.by_nib(db, nib)
+    assert profile is not None and profile.status == "submitted"
+    assert (profile.npwp, profile.phone, profile.annual_sales) == (
+        "0013000666091000",
+        "+6281234567890",
+        850_000_000,
+    )
+
+    verifier_org = identity.create_organization(
+        db, name="Dinas KUKM Jabar", org_type=OrgType.KEMENTERIAN_DINAS, region_code="32"
+    )
+    verifier = make_user(db, verifier_org, (Role.VERIFIER,))
+    client.cookies.clear()
+    log_in(client, verifier)
+    queue = client.get("/verification").text
+    assert "Keripik Mak Ijah" in queue
+    done = client.post(f"/verification/{profile.id}/verify", data={"csrf_token": csrf_of(client)})
+    assert "terverifikasi" in done.text.lower()
+
+    found = client.get("/directory", params={"text": "keripik", "province_code": "32"}).text
+    assert "Keripik Mak Ijah" in found
+    elsewhere = client.get("/directory", params={"text": "keripik", "province_code": "31"}).text
+    assert 'data-testid="no-results"' in elsewhere
+
+
+def test_bad_nib_is_explained_and_nothing_is_saved(client: TestClient, db: Session) -> None:
+    _register(client, "nib@contoh.co.id")
+    before = db.scalar(select(func.count()).select_from(SupplierProfile))
+    page = client.post(
+        "/supplier/onboarding", data={**PROFILE_FORM, "nib": "9.12E+12", "csrf_token": csrf_of(client)}
+    )
+    assert page.status_code == 422
+    assert "notasi ilmiah" in page.text or "scientific" in page.text
+    assert 'id="e-nib"' in page.text and 'value="Keripik Mak Ijah"' in page.text  # what was typed is kept
+    assert db.scalar(select(func.count()).select_from(SupplierProfile)) == before
+
+
+def test_register_validates(client: TestClient, db: Session) -> None:
+    response = client.post(
+        "/register",
+        data={
+            "full_name": "A",
+            "email": "bukan-email",
+            "password": PASSWORD,
+            "organization_name": "X",
+            "org_type": "umkm",
+            "csrf_token": csrf_of(client),
+        },
+    )
+    assert response.status_code == 422 and 'id="e-email"' in response.text
+    assert db.scalar(select(func.count()).select_from(User).where(User.full_name == "A")) == 0
+    bumn = client.post(
+        "/register",
+        data={
+            "full_name": "B",
+            "email": "b@contoh.co.id",
+            "password": PASSWORD,
+            "organization_name": "PT B",
+            "org_type": "bumn",
+            "csrf_token": csrf_of(client),
+        },
+    )
+    assert bumn.status_code == 422
+
+
+def test_unverified_profiles_are_not_public_and_personal_data_is_masked(
+    client: TestClient, db: Session
+) -> None:
+    from tests.factories.suppliers import make_supplier  # noqa: PLC0415
+
+    pending, _, _ = make_supplier(db, status="submitted")
+    assert client.get(f"/suppliers/{pending.id}").status_code == 404
+    verified, _, _ = make_supplier(db, status="verified", legal_form="perorangan", phone="+6281299998888")
+    page = client.get(f"/suppliers/{verified.id}").text
+    assert "+6281299998888" not in page and "+62*********88" in page
+
+
+def test_buyers_cannot_open_supplier_or_verifier_pages(client: TestClient, db: Session) -> None:
+    log_in(client, make_user(db, make_org(db, OrgType.BUMN), (Role.PROCUREMENT_OFFICER,)))
+    assert client.get("/supplier").status_code == 403
+    assert client.get("/verification").status_code == 403
+    assert client.get("/directory").status_code == 200
