@@ -19,6 +19,7 @@ from rantai.db import make_engine, make_session_factory
 from rantai.kit.context import current_request_id
 from rantai.kit.errors import UserError
 from rantai.kit.ids import new_token
+from rantai.kit.storage import LocalStorage
 from rantai.logging import configure_logging
 from rantai.settings import Settings, get_settings
 from rantai.web import errors as web_errors
@@ -50,6 +51,7 @@ def create_app(
     app.state.settings = settings
     app.state.session_factory = session_factory
     app.state.run_in_background = run_in_background
+    app.state.storage = LocalStorage(settings.data_dir / "files")
 
     @app.middleware("http")
     async def request_context(

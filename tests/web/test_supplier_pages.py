@@ -132,3 +132,59 @@ def test_buyers_cannot_open_supplier_or_verifier_pages(client: TestClient, db: S
     assert client.get("/supplier").status_code == 403
     assert client.get("/verification").status_code == 403
     assert client.get("/directory").status_code == 200
+
+
+def test_certificate_with_document_upload(client: TestClient, db: Session) -> None:
+    from tests.factories.suppliers import make_supplier  # noqa: PLC0415
+
+    profile, owner_user, _ = make_supplier(db)
+    log_in(client, owner_user)
+    fake_pdf = b"%PDF-1.4 sertifikat halal"
+    page = client.post(
+        "/supplier/certifications",
+        data={
+            "type_code": "halal",
+            "number": "ID3211000012",
+            "valid_until": "2027-12-31",
+            "csrf_token": csrf_of(client),
+        },
+        files={"document": ("halal.pdf", fake_pdf, "application/pdf")},
+    )
+    assert page.status_code == 200 and "ID3211000012" in page.text
+    cert = repository.certifications(db, profile.id)[0]
+    assert cert.document_type == "application/pdf" and cert.document_size == len(fake_pdf)
+    assert client.get(f"/certifications/{cert.id}/document").content == fake_pdf
+    bad = client.post(
+        "/supplier/certifications",
+        data={"type_code": "sni", "number": "SNI-1", "csrf_token": csrf_of(client)},
+        files={"document": ("virus.exe", b"MZ\x90\x00", "application/pdf")},
+    )
+    assert bad.status_code == 422 and "virus.exe" in bad.text
+    assert [c.type_code for c in repository.certifications(db, profile.id)] == ["halal"]  # nothing saved
+    client.cookies.clear()
+    log_in(client, make_user(db, make_org(db, OrgType.BUMN)))
+    assert client.get(f"/certifications/{cert.id}/document").status_code == 404
+
+
+def test_product_form_suggests_codes_the_owner_confirms(client: TestClient, db: Session) -> None:
+    from tests.factories.suppliers import make_supplier  # noqa: PLC0415
+
+    profile, owner_user, _ = make_supplier(db)
+    log_in(client, owner_user)
+    fragment = client.get(
+        "/catalog/suggest", params={"name": "Kopi bubuk robusta 250 gr"}, headers={"HX-Request": "true"}
+    ).text
+    assert 'value="10761"' in fragment and 'name="hs_code"' in fragment
+    client.post(
+        "/supplier/products/new",
+        data={
+            "name": "Kopi bubuk robusta 250 gr",
+            "kbli_code": "10761",
+            "hs_code": "",
+            "csrf_token": csrf_of(client),
+        },
+    )
+    from rantai.catalog.models import Product  # noqa: PLC0415
+
+    product = db.scalars(select(Product).where(Product.supplier_id == profile.id)).one()
+    assert (product.kbli_code, product.hs_code) == ("10761", None)

@@ -15,6 +15,7 @@ from rantai.identity import repository as identity_repo
 from rantai.identity.policy import Action, Actor, OrgScope, can
 from rantai.identity.roles import SUPPLIER_TYPES, OrgType
 from rantai.kit.clock import now
+from rantai.kit.storage import Storage
 from rantai.kit.text import N_
 from rantai.reference import repository as ref
 from rantai.reference.models import RegionLevel
@@ -24,6 +25,8 @@ from rantai.suppliers.errors import (
     MSG_CERT_DATES,
     MSG_CERT_DUPLICATE,
     MSG_COOPERATIVE_UNKNOWN,
+    MSG_FILE_TOO_BIG,
+    MSG_FILE_TYPE,
     MSG_INCOMPLETE,
     MSG_MOVE_NOT_ALLOWED,
     MSG_NIB_TAKEN,
@@ -336,6 +339,45 @@ def add_certification(
     session.flush()
     _audit(session, actor, profile, "certification.added", {"type": data.type_code, "number": number})
     return certification
+
+
+MAX_DOCUMENT_BYTES = 5 * 1024 * 1024
+# What the first bytes of an allowed document look like; the file name and the browser's word are not
+# trusted.
+_DOCUMENT_SIGNATURES = {
+    b"%PDF-": (".pdf", "application/pdf"),
+    b"\x89PNG": (".png", "image/png"),
+    b"\xff\xd8\xff": (".jpg", "image/jpeg"),
+}
+
+
+def attach_document(
+    session: Session,
+    *,
+    actor: Actor | None,
+    profile: SupplierProfile,
+    certification: Certification,
+    name: str,
+    data: bytes,
+    storage: Storage,
+) -> None:
+    """Keep the scanned certificate (PDF, JPG or PNG, at most 5 MB) in file storage, its details here."""
+    _require(actor, Action.EDIT_SUPPLIER_PROFILE, OrgScope(profile.organization_id))
+    if certification.supplier_id != profile.id:
+        raise ProfileInvalid(N_("Choose the certificate type from the list."), field="document")
+    if len(data) > MAX_DOCUMENT_BYTES:
+        raise ProfileInvalid(MSG_FILE_TOO_BIG, field="document", size=round(len(data) / 1048576, 1), max=5)
+    kind = next((v for sig, v in _DOCUMENT_SIGNATURES.items() if data.startswith(sig)), None)
+    if kind is None:
+        raise ProfileInvalid(MSG_FILE_TYPE, field="document", name=name)
+    if certification.document_key:
+        storage.delete(certification.document_key)
+    certification.document_key = storage.put(data, suffix=kind[0])
+    certification.document_name = name[:200]
+    certification.document_type = kind[1]
+    certification.document_size = len(data)
+    session.flush()
+    _audit(session, actor, profile, "certification.document_attached", {"certification": certification.id})
 
 
 def certification_state(certification: Certification, on: dt.date) -> str:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from rantai.api.v1 import identity, reference
+from rantai.api.v1 import identity, reference, suppliers
 
 router = APIRouter()
 router.include_router(identity.router)
 router.include_router(reference.router)
+router.include_router(suppliers.router)

@@ -9,6 +9,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
+from starlette.datastructures import UploadFile
 
 from rantai.catalog import directory
 from rantai.catalog import repository as catalog_repo
@@ -230,11 +231,24 @@ async def add_certification(
     profile = _my_profile(db, viewer)
     if profile is None:
         return RedirectResponse("/supplier/onboarding", status_code=303)
-    values = await _form(request)
+    form = await request.form()
+    values = {k: v for k, v in form.items() if isinstance(v, str)}
+    upload = form.get("document")
     try:
-        suppliers.add_certification(
+        cert = suppliers.add_certification(
             db, actor=viewer.current_actor, profile=profile, data=parse_certification(values)
         )
+        if isinstance(upload, UploadFile) and upload.filename:
+            data = await upload.read(suppliers.MAX_DOCUMENT_BYTES + 1)
+            suppliers.attach_document(
+                db,
+                actor=viewer.current_actor,
+                profile=profile,
+                certification=cert,
+                name=upload.filename,
+                data=data,
+                storage=request.app.state.storage,
+            )
     except UserError as exc:
         db.rollback()
         profile = _my_profile(db, viewer)
@@ -325,6 +339,8 @@ async def create_product(
             description=values.get("description") or None,
             category_code=values.get("category_code") or None,
             unit_code=values.get("unit_code") or None,
+            kbli_code=values.get("kbli_code") or None,
+            hs_code=values.get("hs_code") or None,
             price_min=_int(values, "price_min"),
             price_max=_int(values, "price_max"),
             moq=_int(values, "moq"),
@@ -398,27 +414,53 @@ def _queue(
     *,
     page: int = 1,
     q: str | None = None,
+    province_code: str | None = None,
+    status: str = "submitted",
     notice: str | None = None,
     error: str | None = None,
     status_code: int = 200,
 ) -> Response:
-    result = repository.verification_queue(db, PageRequest(max(1, page), 20), areas=_areas(viewer), query=q)
+    if status not in ("submitted", "rejected", "verified"):
+        status = "submitted"
+    result = repository.verification_queue(
+        db,
+        PageRequest(max(1, page), 20),
+        areas=_areas(viewer),
+        query=q,
+        province_code=province_code or None,
+        status=status,
+    )
     codes = {p.kabkota_code for p in result.items}
     regions = {code: r.name for code in codes if (r := ref.get_region(db, code)) is not None}
     return render(
         request,
         "suppliers/queue.html",
         viewer,
-        {"page": result, "q": q, "regions": regions, "notice": notice, "error": error},
+        {
+            "page": result,
+            "q": q,
+            "regions": regions,
+            "notice": notice,
+            "error": error,
+            "values": {"province_code": province_code or "", "status": status},
+            "provinces": _regions(db, None),
+            "statuses": [(s.value, viewer._(s.label)) for s in ProfileStatus if s is not ProfileStatus.DRAFT],
+        },
         status_code=status_code,
     )
 
 
 @router.get("/verification")
 def queue(
-    request: Request, page: int = 1, q: str | None = None, db: Session = DbSession, viewer: Viewer = Verifier
+    request: Request,
+    page: int = 1,
+    q: str | None = None,
+    province_code: str | None = None,
+    status: str = "submitted",
+    db: Session = DbSession,
+    viewer: Viewer = Verifier,
 ) -> Response:
-    return _queue(request, db, viewer, page=page, q=q)
+    return _queue(request, db, viewer, page=page, q=q, province_code=province_code, status=status)
 
 
 def _profile_or_404(db: Session, profile_id: int) -> SupplierProfile:
@@ -533,4 +575,40 @@ def public_profile(
             "certifications": _certifications(db, profile),
             "state_labels": CERT_STATE_LABELS,
         },
+    )
+
+
+@router.get("/certifications/{certification_id}/document")
+def certification_document(
+    request: Request, certification_id: int, db: Session = DbSession, viewer: Viewer = Depends(require_viewer)
+) -> Response:
+    """The scanned certificate, for the owner and the verifiers of the supplier's region only."""
+    cert = repository.certification_by_id(db, certification_id)
+    profile = repository.by_id(db, cert.supplier_id) if cert is not None else None
+    if (
+        cert is None
+        or profile is None
+        or not cert.document_key
+        or not viewer.can(Action.VIEW_PERSONAL_DATA, profile)
+    ):
+        raise SupplierNotFound(MSG_NOT_FOUND)
+    data = request.app.state.storage.get(cert.document_key)
+    return Response(
+        data,
+        media_type=cert.document_type or "application/octet-stream",
+        headers={"Content-Disposition": f'inline; filename="{cert.document_name or "sertifikat"}"'},
+    )
+
+
+@router.get("/catalog/suggest")
+def code_suggestions(
+    request: Request, name: str = "", viewer: Viewer = Depends(require_viewer), db: Session = DbSession
+) -> Response:
+    """Top 3 KBLI classes and HS lines for a product name, for the owner to confirm in the product form."""
+    text = name[:200]
+    return render(
+        request,
+        "suppliers/_code_suggestions.html",
+        viewer,
+        {"kbli": suggest(db, text, "kbli"), "hs": suggest(db, text, "hs")},
     )

@@ -1,0 +1,407 @@
+"""API: supplier profiles, verification, products, the directory and code suggestions."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from fastapi import APIRouter, Depends, Query
+from pydantic import BaseModel, Field
+from sqlalchemy.orm import Session
+
+from rantai.api.v1.deps import ApiCaller, api_caller, page_request
+from rantai.api.v1.schemas import PageOut
+from rantai.catalog import directory
+from rantai.catalog import repository as catalog_repo
+from rantai.catalog import service as catalog
+from rantai.catalog.models import Product
+from rantai.catalog.suggest import suggest
+from rantai.http import DbSession
+from rantai.identity.policy import Action, OrgScope, can
+from rantai.kit.clock import now
+from rantai.kit.errors import Forbidden
+from rantai.kit.pagination import PageRequest
+from rantai.kit.text import N_
+from rantai.suppliers import repository
+from rantai.suppliers import service as suppliers
+from rantai.suppliers.errors import MSG_NOT_FOUND, SupplierNotFound
+from rantai.suppliers.models import SupplierProfile
+from rantai.suppliers.schemas import parse_certification, parse_profile
+
+router = APIRouter(tags=["suppliers"])
+
+
+class ProfileIn(BaseModel):
+    """Profile fields as people write them; parsed with the importer's rules (NIB, NPWP, phone, Rupiah)."""
+
+    business_name: str = Field(max_length=200)
+    legal_form: str = Field(description="perorangan, UD, CV, firma, PT, PT perorangan or koperasi")
+    nib: str = Field(description="13 digits from OSS")
+    kabkota_code: str = Field(description="Kemendagri kab/kota code, e.g. 32.73")
+    npwp: str | None = None
+    brand_name: str | None = None
+    kecamatan_code: str | None = None
+    desa_code: str | None = None
+    address: str | None = None
+    year_founded: str | None = None
+    phone: str | None = None
+    email: str | None = None
+    kbli_codes: list[str] = Field(default_factory=list, description="5-digit KBLI 2020 codes, main first")
+    workers: str | None = None
+    annual_sales: str | None = Field(None, description="Whole Rupiah, e.g. 850000000 or 'Rp 850.000.000'")
+    business_capital: str | None = None
+    women_owned: bool = False
+    youth_owned: bool = False
+    export_experience: bool = False
+    cooperative_nib: str | None = None
+
+    def as_form(self) -> dict[str, str]:
+        values: dict[str, str] = {}
+        for key, value in self.model_dump().items():
+            if isinstance(value, bool):
+                values[key] = "1" if value else ""
+            elif isinstance(value, list):
+                values[key] = ";".join(value)
+            elif value is not None:
+                values[key] = str(value)
+        return values
+
+
+class ProfileOut(BaseModel):
+    id: int
+    business_name: str
+    legal_form: str
+    nib: str
+    npwp: str | None
+    phone: str | None
+    email: str | None
+    province_code: str
+    kabkota_code: str
+    kbli_codes: list[str]
+    size_class: str | None
+    size_basis: str | None
+    status: str
+    status_reason: str | None
+    verified_at: dt.datetime | None
+
+
+class CertificationIn(BaseModel):
+    type_code: str
+    number: str = Field(max_length=100)
+    issuer: str | None = None
+    valid_from: dt.date | None = None
+    valid_until: dt.date | None = None
+
+
+class CertificationOut(BaseModel):
+    id: int
+    type_code: str
+    number: str
+    valid_from: dt.date | None
+    valid_until: dt.date | None
+    state: str
+
+
+class ProductIn(BaseModel):
+    name: str = Field(max_length=200)
+    code: str | None = Field(None, max_length=64)
+    description: str | None = None
+    category_code: str | None = None
+    kbli_code: str | None = None
+    hs_code: str | None = None
+    unit_code: str | None = None
+    price_min: int | None = Field(None, ge=1, description="Whole Rupiah per unit")
+    price_max: int | None = Field(None, ge=1)
+    moq: int | None = Field(None, ge=1)
+    capacity_per_month: int | None = Field(None, ge=1)
+    lead_time_days: int | None = Field(None, ge=0)
+    certification_types: list[str] = Field(default_factory=list)
+
+
+class ProductOut(BaseModel):
+    id: int
+    code: str | None
+    name: str
+    category_code: str | None
+    unit_code: str | None
+    price_min: int | None
+    price_max: int | None
+    moq: int | None
+    capacity_per_month: int | None
+    lead_time_days: int | None
+    is_active: bool
+
+
+class RejectIn(BaseModel):
+    reason: str = Field(min_length=1, max_length=1000)
+
+
+class SuggestionOut(BaseModel):
+    code: str
+    title: str
+    score: float
+
+
+def _profile_out(db: Session, profile: SupplierProfile, caller: ApiCaller | None) -> ProfileOut:
+    masked = suppliers.personal_fields_masked(profile, caller.actor if caller else None)
+    show = suppliers.mask if masked else (lambda value: value)
+    return ProfileOut(
+        id=profile.id,
+        business_name=profile.business_name,
+        legal_form=profile.legal_form,
+        nib=profile.nib,
+        npwp=show(profile.npwp),
+        phone=show(profile.phone),
+        email=show(profile.email),
+        province_code=profile.province_code,
+        kabkota_code=profile.kabkota_code,
+        kbli_codes=repository.kbli_codes(db, profile.id),
+        size_class=profile.size_class,
+        size_basis=profile.size_basis,
+        status=profile.status,
+        status_reason=profile.status_reason,
+        verified_at=profile.verified_at,
+    )
+
+
+def _product_out(product: Product) -> ProductOut:
+    return ProductOut.model_validate(product, from_attributes=True)
+
+
+def _own(db: Session, caller: ApiCaller) -> SupplierProfile:
+    profile = repository.by_organization(db, caller.organization_id)
+    if profile is None:
+        raise SupplierNotFound(MSG_NOT_FOUND)
+    return profile
+
+
+# --- the caller's own profile ----------------------------------------------------------------------
+
+
+@router.get("/supplier", response_model=ProfileOut, summary="The caller organization's supplier profile")
+def get_own(caller: ApiCaller = Depends(api_caller), db: Session = DbSession) -> ProfileOut:
+    return _profile_out(db, _own(db, caller), caller)
+
+
+@router.post(
+    "/supplier", response_model=ProfileOut, status_code=201, summary="Create the caller's profile (draft)"
+)
+def create_own(
+    body: ProfileIn, caller: ApiCaller = Depends(api_caller), db: Session = DbSession
+) -> ProfileOut:
+    profile = suppliers.create_profile(
+        db, actor=caller.actor, organization_id=caller.organization_id, data=parse_profile(body.as_form())
+    )
+    directory.refresh(db, [profile.id])
+    return _profile_out(db, profile, caller)
+
+
+@router.put("/supplier", response_model=ProfileOut, summary="Update the caller's profile")
+def update_own(
+    body: ProfileIn, caller: ApiCaller = Depends(api_caller), db: Session = DbSession
+) -> ProfileOut:
+    profile = _own(db, caller)
+    suppliers.update_profile(db, actor=caller.actor, profile=profile, data=parse_profile(body.as_form()))
+    directory.refresh(db, [profile.id])
+    return _profile_out(db, profile, caller)
+
+
+@router.post("/supplier/submit", response_model=ProfileOut, summary="Send the profile for verification")
+def submit_own(caller: ApiCaller = Depends(api_caller), db: Session = DbSession) -> ProfileOut:
+    profile = _own(db, caller)
+    suppliers.submit(db, actor=caller.actor, profile=profile)
+    return _profile_out(db, profile, caller)
+
+
+@router.get("/supplier/export", summary="Everything held about the caller's business (UU 27/2022)")
+def export_own(caller: ApiCaller = Depends(api_caller), db: Session = DbSession) -> dict[str, Any]:
+    return suppliers.export_own_data(db, actor=caller.actor, profile=_own(db, caller))
+
+
+@router.post(
+    "/supplier/certifications", response_model=CertificationOut, status_code=201, summary="Add a certificate"
+)
+def add_certification(
+    body: CertificationIn, caller: ApiCaller = Depends(api_caller), db: Session = DbSession
+) -> CertificationOut:
+    profile = _own(db, caller)
+    data = parse_certification({k: "" if v is None else str(v) for k, v in body.model_dump().items()})
+    cert = suppliers.add_certification(db, actor=caller.actor, profile=profile, data=data)
+    return CertificationOut(
+        id=cert.id,
+        type_code=cert.type_code,
+        number=cert.number,
+        valid_from=cert.valid_from,
+        valid_until=cert.valid_until,
+        state=suppliers.certification_state(cert, now().date()),
+    )
+
+
+@router.get("/supplier/products", response_model=PageOut[ProductOut], summary="The caller's products")
+def list_products(
+    include_archived: bool = False,
+    caller: ApiCaller = Depends(api_caller),
+    db: Session = DbSession,
+    paging: PageRequest = Depends(page_request),
+) -> PageOut[ProductOut]:
+    page = catalog_repo.products_of(db, _own(db, caller).id, paging, include_archived=include_archived)
+    return PageOut[ProductOut].of(page, _product_out)
+
+
+def _product_data(body: ProductIn) -> catalog.ProductData:
+    return catalog.ProductData(**body.model_dump())
+
+
+@router.post("/supplier/products", response_model=ProductOut, status_code=201, summary="Add a product")
+def create_product(
+    body: ProductIn, caller: ApiCaller = Depends(api_caller), db: Session = DbSession
+) -> ProductOut:
+    profile = _own(db, caller)
+    product = catalog.create_product(db, actor=caller.actor, profile=profile, data=_product_data(body))
+    directory.refresh(db, [profile.id])
+    return _product_out(product)
+
+
+@router.put("/supplier/products/{product_id}", response_model=ProductOut, summary="Change a product")
+def update_product(
+    product_id: int, body: ProductIn, caller: ApiCaller = Depends(api_caller), db: Session = DbSession
+) -> ProductOut:
+    profile = _own(db, caller)
+    product = catalog.get_product(db, profile=profile, product_id=product_id)
+    catalog.update_product(db, actor=caller.actor, profile=profile, product=product, data=_product_data(body))
+    directory.refresh(db, [profile.id])
+    return _product_out(product)
+
+
+@router.post(
+    "/supplier/products/{product_id}/archive", response_model=ProductOut, summary="Archive a product"
+)
+def archive_product(
+    product_id: int, caller: ApiCaller = Depends(api_caller), db: Session = DbSession
+) -> ProductOut:
+    profile = _own(db, caller)
+    product = catalog.get_product(db, profile=profile, product_id=product_id)
+    catalog.set_active(db, actor=caller.actor, profile=profile, product=product, active=False)
+    directory.refresh(db, [profile.id])
+    return _product_out(product)
+
+
+# --- verification ----------------------------------------------------------------------------------
+
+
+@router.get(
+    "/verification-queue",
+    response_model=PageOut[ProfileOut],
+    summary="Profiles waiting in the caller's region",
+)
+def verification_queue(
+    q: str | None = None,
+    caller: ApiCaller = Depends(api_caller),
+    db: Session = DbSession,
+    paging: PageRequest = Depends(page_request),
+) -> PageOut[ProfileOut]:
+    if not can(caller.actor, Action.VERIFY_SUPPLIER, OrgScope(caller.organization_id)):
+        raise Forbidden(N_("Your role does not allow this. Ask your organization's administrator."))
+    areas = [caller.actor.org_regions.get(caller.organization_id)]
+    page = repository.verification_queue(db, paging, areas=areas, query=q)
+    return PageOut[ProfileOut].of(page, lambda p: _profile_out(db, p, caller))
+
+
+def _any_profile(db: Session, profile_id: int) -> SupplierProfile:
+    profile = repository.by_id(db, profile_id)
+    if profile is None:
+        raise SupplierNotFound(MSG_NOT_FOUND)
+    return profile
+
+
+@router.post(
+    "/suppliers/{profile_id}/verify", response_model=ProfileOut, summary="Verify a submitted profile"
+)
+def verify(profile_id: int, caller: ApiCaller = Depends(api_caller), db: Session = DbSession) -> ProfileOut:
+    profile = _any_profile(db, profile_id)
+    suppliers.verify(db, actor=caller.actor, profile=profile)
+    directory.refresh(db, [profile.id])
+    return _profile_out(db, profile, caller)
+
+
+@router.post(
+    "/suppliers/{profile_id}/reject", response_model=ProfileOut, summary="Send a profile back with a reason"
+)
+def reject(
+    profile_id: int, body: RejectIn, caller: ApiCaller = Depends(api_caller), db: Session = DbSession
+) -> ProfileOut:
+    profile = _any_profile(db, profile_id)
+    suppliers.reject(db, actor=caller.actor, profile=profile, reason=body.reason)
+    return _profile_out(db, profile, caller)
+
+
+# --- the directory ----------------------------------------------------------------------------------
+
+
+@router.get("/suppliers", response_model=PageOut[ProfileOut], summary="Search verified suppliers")
+def search(
+    text: str = Query("", max_length=200, description="Words of what the supplier makes or its name"),
+    province_code: str | None = None,
+    kabkota_code: str | None = None,
+    kbli_code: str | None = Query(None, description="A KBLI code or prefix of the main activity"),
+    size_class: str | None = Query(None, description="mikro, kecil or menengah"),
+    certification_type: str | None = None,
+    certification_valid_on: dt.date | None = None,
+    min_capacity: int | None = Query(None, ge=1, description="Some product makes at least this many a month"),
+    sort: str = Query("relevance", pattern="^(relevance|name|newest)$"),
+    caller: ApiCaller = Depends(api_caller),
+    db: Session = DbSession,
+    paging: PageRequest = Depends(page_request),
+) -> PageOut[ProfileOut]:
+    query = directory.DirectoryQuery(
+        text=text,
+        province_code=province_code,
+        kabkota_code=kabkota_code,
+        kbli_code=kbli_code,
+        size_class=size_class,
+        certification_type=certification_type,
+        certification_valid_on=certification_valid_on or now().date(),
+        min_capacity=min_capacity,
+        sort=sort,
+    )
+    page = directory.search(db, query, paging)
+    return PageOut[ProfileOut].of(page, lambda p: _profile_out(db, p, caller))
+
+
+@router.get("/suppliers/{profile_id}", response_model=ProfileOut, summary="A supplier's profile")
+def get_profile(
+    profile_id: int, caller: ApiCaller = Depends(api_caller), db: Session = DbSession
+) -> ProfileOut:
+    profile = repository.by_id(db, profile_id)
+    if profile is None or not can(caller.actor, Action.VIEW_SUPPLIER_PROFILE, profile):
+        raise SupplierNotFound(MSG_NOT_FOUND)  # an unpublished profile is reported as missing
+    return _profile_out(db, profile, caller)
+
+
+@router.get(
+    "/suppliers/{profile_id}/products",
+    response_model=PageOut[ProductOut],
+    summary="A supplier's active products",
+)
+def supplier_products(
+    profile_id: int,
+    caller: ApiCaller = Depends(api_caller),
+    db: Session = DbSession,
+    paging: PageRequest = Depends(page_request),
+) -> PageOut[ProductOut]:
+    profile = repository.by_id(db, profile_id)
+    if profile is None or not can(caller.actor, Action.VIEW_SUPPLIER_PROFILE, profile):
+        raise SupplierNotFound(MSG_NOT_FOUND)
+    return PageOut[ProductOut].of(catalog_repo.products_of(db, profile.id, paging), _product_out)
+
+
+@router.get(
+    "/catalog/suggest", response_model=list[SuggestionOut], summary="Top KBLI or HS codes for a product name"
+)
+def suggest_codes(
+    text: str = Query(..., min_length=1, max_length=200),
+    kind: str = Query("kbli", pattern="^(kbli|hs)$"),
+    _caller: ApiCaller = Depends(api_caller),
+    db: Session = DbSession,
+) -> list[SuggestionOut]:
+    return [SuggestionOut(code=s.code, title=s.title, score=s.score) for s in suggest(db, text, kind)]

@@ -1,0 +1,92 @@
+"""The supplier API: own profile, products, verification, the directory, with the policy and masking."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+from tests.factories.identity import api_token_for, bearer, make_org, make_user
+from tests.factories.suppliers import make_supplier, next_nib
+
+from rantai.identity import service as identity
+from rantai.identity.roles import OrgType, Role
+
+PROFILE = {
+    "business_name": "Sambal Bu Rudy",
+    "legal_form": "perorangan",
+    "kabkota_code": "35.78",
+    "kbli_codes": ["10773"],
+    "annual_sales": "Rp 1.200.000.000",
+    "phone": "0811 3333 444",
+}
+
+
+def _owner(db: Session) -> dict[str, str]:
+    org = make_org(db, OrgType.UMKM)
+    return bearer(api_token_for(db, make_user(db, org), org))
+
+
+def _verifier(db: Session, area: str | None = None) -> dict[str, str]:
+    org = identity.create_organization(
+        db, name=f"Dinas API {area}", org_type=OrgType.KEMENTERIAN_DINAS, region_code=area
+    )
+    return bearer(api_token_for(db, make_user(db, org, (Role.VERIFIER,)), org))
+
+
+def test_owner_creates_submits_and_is_verified(client: TestClient, db: Session) -> None:
+    owner = _owner(db)
+    created = client.post("/api/v1/supplier", json={**PROFILE, "nib": next_nib()}, headers=owner)
+    assert created.status_code == 201, created.text
+    body = created.json()
+    assert (body["status"], body["size_class"], body["phone"]) == ("draft", "mikro", "+628113333444")
+    product = client.post(
+        "/api/v1/supplier/products",
+        json={
+            "name": "Sambal Bawang 150 ml",
+            "price_min": 25000,
+            "unit_code": "botol",
+            "capacity_per_month": 4000,
+        },
+        headers=owner,
+    )
+    assert product.status_code == 201
+    assert client.post("/api/v1/supplier/submit", headers=owner).json()["status"] == "submitted"
+
+    jakarta = _verifier(db, "31")
+    assert client.post(f"/api/v1/suppliers/{body['id']}/verify", headers=jakarta).status_code == 403
+    jatim = _verifier(db, "35")
+    queue = client.get("/api/v1/verification-queue", headers=jatim).json()
+    assert body["id"] in [p["id"] for p in queue["items"]]
+    assert client.post(f"/api/v1/suppliers/{body['id']}/verify", headers=jatim).json()["status"] == "verified"
+
+    buyer_org = make_org(db, OrgType.BUMN)
+    buyer = bearer(api_token_for(db, make_user(db, buyer_org, (Role.PROCUREMENT_OFFICER,)), buyer_org))
+    found = client.get(
+        "/api/v1/suppliers", params={"text": "sambal", "province_code": "35"}, headers=buyer
+    ).json()
+    assert [p["business_name"] for p in found["items"]] == ["Sambal Bu Rudy"]
+    assert found["items"][0]["phone"] == "+62********44"  # a sole proprietor's phone is personal data
+    products = client.get(f"/api/v1/suppliers/{body['id']}/products", headers=buyer).json()
+    assert products["items"][0]["name"] == "Sambal Bawang 150 ml"
+
+
+def test_bad_profile_input_is_a_field_problem(client: TestClient, db: Session) -> None:
+    owner = _owner(db)
+    response = client.post("/api/v1/supplier", json={**PROFILE, "nib": "12345"}, headers=owner)
+    assert response.status_code == 422
+    assert response.json()["errors"] == [{"field": "nib", "message": "NIB harus 13 digit; tertulis 5 digit."}]
+    assert client.get("/api/v1/supplier", headers=owner).status_code == 404
+
+
+def test_unpublished_profiles_are_hidden_from_buyers(client: TestClient, db: Session) -> None:
+    pending, _, _ = make_supplier(db, status="submitted")
+    buyer_org = make_org(db, OrgType.BUMN)
+    buyer = bearer(api_token_for(db, make_user(db, buyer_org), buyer_org))
+    assert client.get(f"/api/v1/suppliers/{pending.id}", headers=buyer).status_code == 404
+    assert client.get(f"/api/v1/suppliers/{pending.id}", headers=_verifier(db)).status_code == 200
+
+
+def test_code_suggestions(client: TestClient, db: Session) -> None:
+    response = client.get(
+        "/api/v1/catalog/suggest", params={"text": "kopi bubuk", "kind": "kbli"}, headers=_owner(db)
+    )
+    assert response.json()[0]["code"] == "10761"
