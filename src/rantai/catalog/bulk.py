@@ -11,14 +11,13 @@ from sqlalchemy.orm import Session
 
 from rantai.catalog import directory
 from rantai.catalog.models import Category, Product, ProductCertification
-from rantai.identity import audit
 from rantai.identity.policy import Action, Actor, OrgScope, can
 from rantai.kit.clock import now
 from rantai.reference.models import HsCode, Kbli, KbliLevel, Unit
-from rantai.suppliers.bulk import BATCH, ImportMode, ImportOutcome, Progress, batched
+from rantai.suppliers.bulk import ImportMode, ImportOutcome, Progress, batched, consume, record_import
 from rantai.suppliers.errors import MSG_NOT_ALLOWED, SupplierForbidden
 from rantai.suppliers.importing.reading import Table
-from rantai.suppliers.importing.records import ProductRecord, RejectedRow, name_key
+from rantai.suppliers.importing.records import ProductRecord, name_key
 from rantai.suppliers.importing.validate import validate_products
 from rantai.suppliers.models import Certification, SupplierProfile
 
@@ -91,44 +90,18 @@ def import_products(
         known_nib=known_nib,
     )
     touched: set[int] = set()
-    for batch in batched(results, BATCH):
-        records: list[ProductRecord] = []
-        for result in batch:
-            outcome.rows += 1
-            if isinstance(result, RejectedRow):
-                outcome.errors.extend(result.errors)
-                outcome.rejected_rows += 1
-            else:
-                records.append(result)
-        if records and not (mode is ImportMode.ALL_OR_NOTHING and outcome.errors):
-            _upsert(session, records, suppliers, categories, outcome, touched)
-        if progress is not None:
-            progress(outcome.rows)
-    if mode is ImportMode.ALL_OR_NOTHING and outcome.errors:
+
+    def write(records: list[ProductRecord]) -> None:
+        _upsert(session, records, suppliers, categories, outcome, touched)
+
+    if consume(results, mode=mode, outcome=outcome, write=write, progress=progress):
         savepoint.rollback()
-        outcome.rolled_back = True
-        outcome.inserted = outcome.updated = outcome.unchanged = 0
-        return outcome
+        return outcome.roll_back()
     for chunk in batched(sorted(touched), 1000):
         directory.refresh(session, chunk)
     savepoint.commit()
     outcome.touched_supplier_ids = sorted(touched)
-    audit.record(
-        session,
-        action="product.imported",
-        target_type="organization",
-        target_id=importer_organization_id,
-        actor_user_id=actor.user_id if actor else None,
-        organization_id=importer_organization_id,
-        details={
-            "rows": outcome.rows,
-            "inserted": outcome.inserted,
-            "updated": outcome.updated,
-            "unchanged": outcome.unchanged,
-            "rejected": outcome.rejected_rows,
-            "mode": mode.value,
-        },
-    )
+    record_import(session, "product.imported", actor, importer_organization_id, outcome, mode)
     return outcome
 
 

@@ -35,6 +35,7 @@ from rantai.suppliers.models import SizeClassRecord, SupplierKbli, SupplierProfi
 
 BATCH = 2000
 T = TypeVar("T")
+R = TypeVar("R")
 
 
 class ImportMode(StrEnum):
@@ -55,6 +56,13 @@ class ImportOutcome:
     rolled_back: bool = False
     rejected_rows: int = 0
     touched_supplier_ids: list[int] = field(default_factory=list)
+
+    def roll_back(self) -> ImportOutcome:
+        """Mark the outcome as rolled back: the counts of what was written no longer hold."""
+        self.rolled_back = True
+        self.inserted = self.updated = self.unchanged = 0
+        self.touched_supplier_ids = []
+        return self
 
 
 Progress = Callable[[int], None]
@@ -160,47 +168,71 @@ def import_suppliers(
     results = validate_suppliers(
         table, resolve_region=regions.resolve, known_kbli=_known_kbli(session), known_region=regions.known
     )
-    cooperative_links: list[tuple[int, str, str, int]] = []  # (supplier id, coop nib, cell, row)
-    for batch in batched(results, BATCH):
-        records: list[SupplierRecord] = []
-        for result in batch:
-            outcome.rows += 1
-            if isinstance(result, RejectedRow):
-                outcome.errors.extend(result.errors)
-                outcome.rejected_rows += 1
-                continue
-            if regions.place(result.region_code) is None:
-                outcome.errors.append(
-                    RowError(
-                        result.row,
-                        "kode_wilayah",
-                        result.region_code,
-                        MSG_REGION_TOO_COARSE,
-                        {"code": result.region_code},
-                    )
-                )
-                outcome.rejected_rows += 1
-                continue
-            records.append(result)
-        if records and not (mode is ImportMode.ALL_OR_NOTHING and outcome.errors):
-            _upsert(session, records, regions, thresholds, outcome, cooperative_links)
-        if progress is not None:
-            progress(outcome.rows)
-    if mode is ImportMode.ALL_OR_NOTHING and outcome.errors:
+    cooperative_links: list[tuple[int, str, str, int]] = []  # (0, coop nib, member nib, row)
+
+    def too_coarse(record: SupplierRecord) -> tuple[RowError, ...]:
+        if regions.place(record.region_code) is not None:
+            return ()
+        code = record.region_code
+        return (RowError(record.row, "kode_wilayah", code, MSG_REGION_TOO_COARSE, {"code": code}),)
+
+    def write(records: list[SupplierRecord]) -> None:
+        _upsert(session, records, regions, thresholds, outcome, cooperative_links)
+
+    if consume(results, mode=mode, outcome=outcome, write=write, progress=progress, check=too_coarse):
         savepoint.rollback()
-        outcome.rolled_back = True
-        outcome.inserted = outcome.updated = outcome.unchanged = 0
-        outcome.touched_supplier_ids = []
-        return outcome
+        return outcome.roll_back()
     _link_cooperatives(session, cooperative_links, outcome)
     savepoint.commit()
+    record_import(session, "supplier.imported", actor, importer_organization_id, outcome, mode)
+    return outcome
+
+
+def consume(
+    results: Iterable[R | RejectedRow],
+    *,
+    mode: ImportMode,
+    outcome: ImportOutcome,
+    write: Callable[[list[R]], None],
+    progress: Progress | None,
+    check: Callable[[R], tuple[RowError, ...]] | None = None,
+) -> bool:
+    """Feed validated rows to ``write`` in batches, collecting every problem; True when the import must
+    be rolled back (all-or-nothing and some row is bad). Once a bad row is seen in that mode, nothing more
+    is written: the work would be thrown away."""
+    for batch in batched(results, BATCH):
+        records: list[R] = []
+        for result in batch:
+            outcome.rows += 1
+            problems = result.errors if isinstance(result, RejectedRow) else (check(result) if check else ())
+            if problems:
+                outcome.errors.extend(problems)
+                outcome.rejected_rows += 1
+            else:
+                records.append(result)  # type: ignore[arg-type]
+        if records and not (mode is ImportMode.ALL_OR_NOTHING and outcome.errors):
+            write(records)
+        if progress is not None:
+            progress(outcome.rows)
+    return mode is ImportMode.ALL_OR_NOTHING and bool(outcome.errors)
+
+
+def record_import(
+    session: Session,
+    action: str,
+    actor: Actor | None,
+    organization_id: int,
+    outcome: ImportOutcome,
+    mode: ImportMode,
+) -> None:
+    """One audit event per import with its counts (the file itself says what each row was)."""
     audit.record(
         session,
-        action="supplier.imported",
+        action=action,
         target_type="organization",
-        target_id=importer_organization_id,
+        target_id=organization_id,
         actor_user_id=actor.user_id if actor else None,
-        organization_id=importer_organization_id,
+        organization_id=organization_id,
         details={
             "rows": outcome.rows,
             "inserted": outcome.inserted,
@@ -210,7 +242,6 @@ def import_suppliers(
             "mode": mode.value,
         },
     )
-    return outcome
 
 
 # The profile columns a supplier row sets; compared one by one to tell "updated" from "unchanged".
