@@ -188,3 +188,27 @@ def test_product_form_suggests_codes_the_owner_confirms(client: TestClient, db: 
 
     product = db.scalars(select(Product).where(Product.supplier_id == profile.id)).one()
     assert (product.kbli_code, product.hs_code) == ("10761", None)
+
+
+def test_product_photo_is_shown_on_the_public_profile(client: TestClient, db: Session) -> None:
+    from tests.factories.suppliers import make_supplier  # noqa: PLC0415
+
+    profile, owner_user, _ = make_supplier(db, status="verified")
+    log_in(client, owner_user)
+    png = b"\x89PNG\r\n\x1a\n" + b"0" * 64
+    client.post(
+        "/supplier/products/new",
+        data={"name": "Tas Anyaman Pandan", "csrf_token": csrf_of(client)},
+        files={"photo": ("tas.png", png, "image/png")},
+    )
+    bad = client.post(
+        "/supplier/products/new",
+        data={"name": "Tas Kedua", "csrf_token": csrf_of(client)},
+        files={"photo": ("tas.gif", b"GIF89a", "image/gif")},
+    )
+    assert bad.status_code == 422 and "tas.gif" in bad.text
+    client.cookies.clear()
+    page = client.get(f"/suppliers/{profile.id}").text
+    assert "Tas Anyaman Pandan" in page and "Tas Kedua" not in page  # the bad one was not saved at all
+    src = page.split('<img src="')[1].split('"')[0]
+    assert client.get(src).content == png

@@ -76,3 +76,17 @@ class SupplierSearchDocument(Base):
         ForeignKey("supplier_profile.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
     )
     document: Mapped[str] = mapped_column(Text, default="")
+
+
+class ProductPhoto(Base):
+    """A photo of a product; the image lives in file storage, this row describes it."""
+
+    __tablename__ = "catalog_product_photo"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("catalog_product.id", ondelete="CASCADE"), index=True)
+    storage_key: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(50))
+    size: Mapped[int]
+    position: Mapped[int] = mapped_column(SmallInteger, default=0)
+    created_at: Mapped[dt.datetime] = mapped_column(default=now)

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from rantai.catalog.models import Category, Product, ProductCertification
+from rantai.catalog.models import Category, Product, ProductCertification, ProductPhoto
 from rantai.kit.pagination import Page, PageRequest
 
 
@@ -98,3 +98,21 @@ def replace_product_certifications(session: Session, product_id: int, codes: Seq
     session.add_all(
         ProductCertification(product_id=product_id, type_code=code) for code in sorted(wanted - current)
     )
+
+
+def photos_of(session: Session, product_ids: Sequence[int]) -> dict[int, list[ProductPhoto]]:
+    """Photos per product, in their order; one query for a whole page of products."""
+    found: dict[int, list[ProductPhoto]] = {}
+    if not product_ids:
+        return found
+    for photo in session.scalars(
+        select(ProductPhoto)
+        .where(ProductPhoto.product_id.in_(product_ids))
+        .order_by(ProductPhoto.position, ProductPhoto.id)
+    ):
+        found.setdefault(photo.product_id, []).append(photo)
+    return found
+
+
+def photo(session: Session, photo_id: int) -> ProductPhoto | None:
+    return session.get(ProductPhoto, photo_id)

@@ -20,9 +20,11 @@ from rantai.catalog.errors import (
     ProductInvalid,
     ProductNotFound,
 )
-from rantai.catalog.models import Product
+from rantai.catalog.models import Product, ProductPhoto
 from rantai.identity import audit
 from rantai.identity.policy import Action, Actor, OrgScope, can
+from rantai.kit.storage import Storage
+from rantai.kit.text import N_
 from rantai.reference import repository as ref
 from rantai.suppliers.errors import MSG_NOT_ALLOWED, SupplierForbidden
 from rantai.suppliers.models import SupplierProfile
@@ -167,3 +169,50 @@ def _audit(
         organization_id=profile.organization_id,
         details={"name": product.name},
     )
+
+
+MAX_PHOTO_BYTES = 2 * 1024 * 1024
+MAX_PHOTOS = 5
+_PHOTO_SIGNATURES = {
+    b"\xff\xd8\xff": (".jpg", "image/jpeg"),
+    b"\x89PNG": (".png", "image/png"),
+    b"RIFF": (".webp", "image/webp"),
+}
+MSG_PHOTO_TYPE = N_("Upload a JPG, PNG or WebP photo; '%(name)s' is not one of those.")
+MSG_PHOTO_SIZE = N_("A photo may be at most %(max)s MB; this one is %(size)s MB.")
+MSG_PHOTO_COUNT = N_("A product can have at most %(max)s photos.")
+
+
+def add_photo(
+    session: Session,
+    *,
+    actor: Actor | None,
+    profile: SupplierProfile,
+    product: Product,
+    name: str,
+    data: bytes,
+    storage: Storage,
+) -> ProductPhoto:
+    """Keep a product photo (JPG, PNG or WebP, at most 2 MB, five per product) in file storage."""
+    _require(actor, profile)
+    if product.supplier_id != profile.id:
+        raise ProductNotFound(MSG_PRODUCT_NOT_FOUND)
+    if len(data) > MAX_PHOTO_BYTES:
+        raise ProductInvalid(MSG_PHOTO_SIZE, field="photo", max=2, size=round(len(data) / 1048576, 1))
+    kind = next((v for sig, v in _PHOTO_SIGNATURES.items() if data.startswith(sig)), None)
+    if kind is None or (kind[0] == ".webp" and data[8:12] != b"WEBP"):
+        raise ProductInvalid(MSG_PHOTO_TYPE, field="photo", name=name)
+    count = len(repository.photos_of(session, [product.id]).get(product.id, []))
+    if count >= MAX_PHOTOS:
+        raise ProductInvalid(MSG_PHOTO_COUNT, field="photo", max=MAX_PHOTOS)
+    photo = ProductPhoto(
+        product_id=product.id,
+        storage_key=storage.put(data, suffix=kind[0]),
+        content_type=kind[1],
+        size=len(data),
+        position=count,
+    )
+    session.add(photo)
+    session.flush()
+    _audit(session, actor, profile, product, "product.photo_added")
+    return photo

@@ -332,7 +332,9 @@ async def create_product(
     profile = _my_profile(db, viewer)
     if profile is None:
         return RedirectResponse("/supplier/onboarding", status_code=303)
-    values = await _form(request)
+    form = await request.form()
+    values = {k: v for k, v in form.items() if isinstance(v, str)}
+    upload = form.get("photo")
     try:
         data = catalog.ProductData(
             name=values.get("name", ""),
@@ -347,7 +349,17 @@ async def create_product(
             capacity_per_month=_int(values, "capacity_per_month"),
             lead_time_days=_int(values, "lead_time_days"),
         )
-        catalog.create_product(db, actor=viewer.current_actor, profile=profile, data=data)
+        product = catalog.create_product(db, actor=viewer.current_actor, profile=profile, data=data)
+        if isinstance(upload, UploadFile) and upload.filename:
+            catalog.add_photo(
+                db,
+                actor=viewer.current_actor,
+                profile=profile,
+                product=product,
+                name=upload.filename,
+                data=await upload.read(catalog.MAX_PHOTO_BYTES + 1),
+                storage=request.app.state.storage,
+            )
         directory.refresh(db, [profile.id])
     except UserError as exc:
         db.rollback()
@@ -559,6 +571,7 @@ def public_profile(
         raise SupplierNotFound(MSG_NOT_FOUND)
     masked = suppliers.personal_fields_masked(profile, viewer.actor)
     region = ref.get_region(db, profile.kabkota_code)
+    products = catalog_repo.products_of(db, profile.id, PageRequest(1, 50))
     return render(
         request,
         "suppliers/public.html",
@@ -571,7 +584,8 @@ def public_profile(
             "phone": suppliers.mask(profile.phone) if masked else profile.phone,
             "email": suppliers.mask(profile.email) if masked else profile.email,
             "kbli": repository.kbli_codes(db, profile.id),
-            "products": catalog_repo.products_of(db, profile.id, PageRequest(1, 50)),
+            "products": products,
+            "photos": catalog_repo.photos_of(db, [p.id for p in products.items]),
             "certifications": _certifications(db, profile),
             "state_labels": CERT_STATE_LABELS,
         },
@@ -611,4 +625,21 @@ def code_suggestions(
         "suppliers/_code_suggestions.html",
         viewer,
         {"kbli": suggest(db, text, "kbli"), "hs": suggest(db, text, "hs")},
+    )
+
+
+@router.get("/products/photos/{photo_id}")
+def product_photo(
+    request: Request, photo_id: int, db: Session = DbSession, viewer: Viewer = Depends(get_viewer)
+) -> Response:
+    """A product photo, visible wherever its supplier's profile is."""
+    photo = catalog_repo.photo(db, photo_id)
+    product = catalog_repo.product(db, photo.product_id) if photo is not None else None
+    profile = repository.by_id(db, product.supplier_id) if product is not None else None
+    if photo is None or profile is None or not viewer.can(Action.VIEW_SUPPLIER_PROFILE, profile):
+        raise SupplierNotFound(MSG_NOT_FOUND)
+    return Response(
+        request.app.state.storage.get(photo.storage_key),
+        media_type=photo.content_type,
+        headers={"Cache-Control": "private, max-age=86400"},
     )
