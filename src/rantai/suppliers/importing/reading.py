@@ -39,7 +39,7 @@ _ZIP_MAGIC = b"PK\x03\x04"  # an .xlsx file is a zip archive
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # the old binary .xls format
 _EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls"}
 _SAMPLE_BYTES = 64 * 1024
-_SCAN_CHUNK = 1024 * 1024
+_SCAN_CHUNK = 256 * 1024
 _SPOOL_IN_MEMORY = 8 * 1024 * 1024
 _DELIMITERS = (",", ";", "\t")
 _HEADER_SEPARATORS = re.compile(r"[\s\-]+")
@@ -77,19 +77,27 @@ class Table:
         Each header of the file is a key (empty text for a short row); columns without a header are left
         out. Raises ``Invalid`` if the file turns out to be broken further down.
         """
-        header_row, width = self.header_row, len(self.headers)
         names = self.headers
         unnamed = "" in names
-        for number, cells in self._records():
-            if number <= header_row or not cells:
-                continue
-            values = [value.strip() for value in cells] if len(cells) == width else _fit(cells, width)
-            if not any(values):
-                continue
+        for number, values in self.value_rows():
             row = dict(zip(names, values, strict=True))
             if unnamed:
                 del row[""]
             yield number, row
+
+    def value_rows(self) -> Iterator[tuple[int, list[str]]]:
+        """Like ``rows``, with the stripped texts in a list in the order of ``headers``.
+
+        The validators use this form: building a dict per row costs a tenth of their time budget.
+        """
+        header_row, width = self.header_row, len(self.headers)
+        strip = str.strip
+        for number, cells in self._records():
+            if number <= header_row or not cells:
+                continue
+            values = list(map(strip, cells)) if len(cells) == width else _fit(cells, width)
+            if any(values):
+                yield number, values
 
     def close(self) -> None:
         if self._owned:

@@ -32,6 +32,12 @@ CSV_DELIMITER = ";"
 MAX_XLSX_PROBLEMS = 1_048_576 - 2
 # Text starting like a formula would run as one when the report is opened (CSV injection, OWASP).
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_NOT_IN_SHEET_TITLES = str.maketrans("", "", "[]:*?/\\")
+
+
+def sheet_title(text: str) -> str:
+    """``text`` as an Excel sheet name: without the characters Excel refuses, at most 31 long."""
+    return text.translate(_NOT_IN_SHEET_TITLES).strip()[:31] or "Sheet"
 
 
 def _report_lines(errors: Iterable[RowError], translate: Translate) -> Iterator[tuple[int, str, str, str]]:
@@ -71,7 +77,7 @@ def write_report_xlsx(errors: Iterable[RowError], out: BinaryIO | Path, *, trans
     Returns the number of problems written; past what a sheet holds, a last line says the list was cut.
     """
     workbook: Any = openpyxl.Workbook(write_only=True)
-    sheet: Any = workbook.create_sheet(translate(N_("Import problems"), {})[:31])
+    sheet: Any = workbook.create_sheet(sheet_title(translate(N_("Import problems"), {})))
     sheet.freeze_panes = "A2"
     for letter, width in zip("ABCD", (8, 24, 30, 90), strict=True):
         sheet.column_dimensions[letter].width = width

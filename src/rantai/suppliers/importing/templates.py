@@ -19,7 +19,7 @@ from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
 
 from rantai.kit.text import N_
 from rantai.suppliers.importing.columns import ImportSpec
-from rantai.suppliers.importing.report import CSV_DELIMITER, Translate
+from rantai.suppliers.importing.report import CSV_DELIMITER, Translate, sheet_title
 
 TEXT_FORMAT = "@"  # Excel's "Text" number format
 _MAX_WIDTH = 60
@@ -49,17 +49,13 @@ def write_template_xlsx(spec: ImportSpec, out: BinaryIO | Path, *, translate: Tr
     workbook: Any = openpyxl.Workbook()
     _data_sheet(workbook.active, spec, translate)
     _instructions_sheet(
-        workbook.create_sheet(_sheet_title(translate(N_("Instructions"), {}))), spec, translate
+        workbook.create_sheet(sheet_title(translate(N_("Instructions"), {}))), spec, translate
     )
     workbook.save(out)
 
 
-def _sheet_title(text: str) -> str:
-    return text[:31]  # Excel's limit on sheet names
-
-
 def _data_sheet(sheet: Any, spec: ImportSpec, translate: Translate) -> None:
-    sheet.title = _sheet_title(translate(spec.title, {}))
+    sheet.title = sheet_title(translate(spec.title, {}))
     bold = Font(bold=True)
     for index, column in enumerate(spec.columns, start=1):
         letter = get_column_letter(index)
