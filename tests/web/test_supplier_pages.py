@@ -212,3 +212,16 @@ def test_product_photo_is_shown_on_the_public_profile(client: TestClient, db: Se
     assert "Tas Anyaman Pandan" in page and "Tas Kedua" not in page  # the bad one was not saved at all
     src = page.split('<img src="')[1].split('"')[0]
     assert client.get(src).content == png
+
+
+def test_directory_pages_through_many_results(client: TestClient, db: Session) -> None:
+    from tests.factories.suppliers import add_product, make_supplier  # noqa: PLC0415
+
+    for index in range(21):
+        profile, _, owner = make_supplier(db, status="verified", business_name=f"Rengginang Rasa {index:02d}")
+        add_product(db, profile, owner, "Rengginang ketan")
+    first = client.get("/directory", params={"text": "rengginang"})
+    assert first.status_code == 200 and "21 pemasok terverifikasi" in first.text
+    assert 'rel="next"' in first.text and "Halaman 1 dari 2" in first.text
+    second = client.get("/directory", params={"text": "rengginang", "page": 2})
+    assert "Rengginang Rasa 20" in second.text and 'rel="prev"' in second.text

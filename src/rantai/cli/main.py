@@ -38,15 +38,19 @@ def serve(
 @app.command("demo")
 def demo(
     serve_after: bool = typer.Option(True, "--serve/--no-serve", help="Serve the platform after loading."),
+    suppliers: int = typer.Option(3000, "--suppliers", min=0, help="How many demo UMKM and cooperatives."),
     host: str | None = typer.Option(None, help="Address to listen on."),
     port: int | None = typer.Option(None, help="Port."),
 ) -> None:
     """Upgrade the database, load the demo data, print the demo logins, then serve."""
+    from rantai.demo.registry import load_demo_registry  # noqa: PLC0415
     from rantai.demo.seed import DEMO_PASSWORD, load_demo_identity  # noqa: PLC0415
 
     db.upgrade_database(with_reference=True)
     with unit_of_work() as session:
         logins = load_demo_identity(session)
+        registry = load_demo_registry(session, suppliers=suppliers)  # after the logins: it needs the verifier
+    typer.echo(registry.summary())
     conf = settings()
     typer.echo("")
     typer.echo(f"Demo logins (password for all: {DEMO_PASSWORD}):")

@@ -165,6 +165,12 @@ async def edit_save(request: Request, db: Session = DbSession, viewer: Viewer = 
     return RedirectResponse("/supplier", status_code=303)
 
 
+def _cert_names(db: Session, viewer: Viewer) -> dict[str, str]:
+    return {
+        c.code: c.name_id if viewer.locale == "id" else c.name_en for c in ref.list_certification_types(db)
+    }
+
+
 def _certifications(db: Session, profile: SupplierProfile) -> list[tuple[Any, str]]:
     today = now().date()
     return [(c, suppliers.certification_state(c, today)) for c in repository.certifications(db, profile.id)]
@@ -192,6 +198,7 @@ def _mine(
             "certifications": certifications,
             "expiring": [c for c, state in certifications if state in ("expiring_60", "expiring_14")],
             "state_labels": CERT_STATE_LABELS,
+            "cert_names": _cert_names(db, viewer),
             "cert_types": [
                 (c.code, c.name_id if viewer.locale == "id" else c.name_en)
                 for c in ref.list_certification_types(db)
@@ -586,6 +593,7 @@ def public_profile(
             "kbli": repository.kbli_codes(db, profile.id),
             "products": products,
             "photos": catalog_repo.photos_of(db, [p.id for p in products.items]),
+            "cert_names": _cert_names(db, viewer),
             "certifications": _certifications(db, profile),
             "state_labels": CERT_STATE_LABELS,
         },
