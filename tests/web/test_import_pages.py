@@ -45,6 +45,8 @@ def test_upload_runs_the_job_and_reports_bad_rows(client: TestClient, db: Sessio
     job_url = str(response.url)
     report = client.get(job_url + "/errors.csv").content.decode("utf-8-sig")
     assert "notasi ilmiah" in report and "4;nib;" in report
+    workbook = client.get(job_url + "/errors.xlsx")
+    assert workbook.status_code == 200 and workbook.content[:2] == b"PK"
     # Polling (HTMX) gets only the fragment.
     assert "<html" not in client.get(job_url, headers={"HX-Request": "true"}).text
 

@@ -225,3 +225,28 @@ def test_directory_pages_through_many_results(client: TestClient, db: Session) -
     assert 'rel="next"' in first.text and "Halaman 1 dari 2" in first.text
     second = client.get("/directory", params={"text": "rengginang", "page": 2})
     assert "Rengginang Rasa 20" in second.text and 'rel="prev"' in second.text
+
+
+def test_directory_filters_and_bad_filter_input(client: TestClient, db: Session) -> None:
+    from tests.factories.suppliers import add_cert, add_product, make_supplier  # noqa: PLC0415
+
+    big, _, owner_big = make_supplier(
+        db, status="verified", business_name="Dodol Garut Besar", kabkota_code="32.05"
+    )
+    add_product(db, big, owner_big, "Dodol garut", capacity_per_month=10000)
+    add_cert(db, big, owner_big, "halal", days_left=30)
+    small, _, owner_small = make_supplier(
+        db, status="verified", business_name="Dodol Kecil", kabkota_code="32.73"
+    )
+    add_product(db, small, owner_small, "Dodol durian", capacity_per_month=100)
+    names = lambda **params: client.get("/directory", params={"text": "dodol", **params}).text  # noqa: E731
+    assert "Dodol Garut Besar" in names(kabkota_code="32.05") and "Dodol Kecil" not in names(
+        kabkota_code="32.05"
+    )
+    assert "Dodol Kecil" not in names(min_capacity="1.000")
+    assert "Dodol Garut Besar" in names(certification_type="halal")
+    assert "Dodol Garut Besar" not in names(
+        certification_type="halal", valid_on="2099-01-01"
+    )  # expired by then
+    bad = client.get("/directory", params={"text": "dodol", "valid_on": "besok"})
+    assert bad.status_code == 422 and 'id="e-valid_on"' in bad.text

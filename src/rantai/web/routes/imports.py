@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import uuid
 from pathlib import Path
@@ -20,6 +21,8 @@ from rantai.settings import Settings
 from rantai.suppliers import repository
 from rantai.suppliers.bulk import ImportMode
 from rantai.suppliers.importing.columns import PRODUCTS, SUPPLIERS
+from rantai.suppliers.importing.records import RowError
+from rantai.suppliers.importing.report import write_report_xlsx
 from rantai.suppliers.importing.templates import write_template_csv, write_template_xlsx
 from rantai.suppliers.models import ImportJob
 from rantai.web.auth import require_viewer
@@ -188,4 +191,31 @@ def errors(
         jobs.errors_path(settings.data_dir, job.id),
         filename=f"import-{job.id}-errors.csv",
         media_type="text/csv",
+    )
+
+
+@router.get("/{job_id}/errors.xlsx")
+def errors_xlsx(
+    job_id: int,
+    db: Session = DbSession,
+    viewer: Viewer = Depends(require_viewer),
+    settings: Settings = Depends(get_settings_dep),
+) -> Response:
+    """The same report as a workbook, rebuilt from the stored (already translated) CSV."""
+    job = _job(db, viewer, job_id)
+    if not job.errors_key:
+        raise NotFound(N_("This import has no error report."))
+    text = jobs.errors_path(settings.data_dir, job.id).read_text(encoding="utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))[1:]
+    problems = [
+        RowError(int(r[0]), r[1], r[2].removeprefix("'"), r[3])
+        for r in rows
+        if len(r) >= 4 and r[0].isdigit()
+    ]
+    out = io.BytesIO()
+    write_report_xlsx(problems, out, translate=lambda message, _params: message)
+    return Response(
+        out.getvalue(),
+        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": f'attachment; filename="import-{job.id}-errors.xlsx"'},
     )

@@ -3,8 +3,10 @@ buyers' directory and public profiles. Routes parse and render; rules live in th
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
@@ -18,7 +20,7 @@ from rantai.catalog.errors import ProductInvalid
 from rantai.catalog.suggest import suggest
 from rantai.identity.policy import Action, OrgScope
 from rantai.kit.clock import now
-from rantai.kit.errors import UserError
+from rantai.kit.errors import Invalid, UserError
 from rantai.kit.pagination import PageRequest
 from rantai.kit.text import N_
 from rantai.reference import repository as ref
@@ -526,29 +528,60 @@ def directory_page(
     request: Request,
     text: str = "",
     province_code: str = "",
+    kabkota_code: str = "",
+    kbli_code: str = "",
     size_class: str = "",
     certification_type: str = "",
+    valid_on: str = "",
+    min_capacity: str = "",
+    include_unverified: str = "",
     page: int = 1,
     db: Session = DbSession,
     viewer: Viewer = Depends(get_viewer),
 ) -> Response:
+    values = {
+        "text": text,
+        "province_code": province_code,
+        "kabkota_code": kabkota_code,
+        "kbli_code": kbli_code,
+        "size_class": size_class,
+        "certification_type": certification_type,
+        "valid_on": valid_on,
+        "min_capacity": min_capacity,
+        "include_unverified": include_unverified,
+    }
+    error: UserError | None = None
+    try:
+        on = dt.date.fromisoformat(valid_on) if valid_on else now().date()
+        capacity = cells.parse_count(min_capacity, minimum=1) if min_capacity.strip() else None
+    except (ValueError, cells.CellError) as exc:
+        on, capacity = now().date(), None
+        message = (
+            exc.message
+            if isinstance(exc, cells.CellError)
+            else N_("Enter a date like 2026-03-31; found %(value)s.")
+        )
+        params = exc.params if isinstance(exc, cells.CellError) else {"value": valid_on}
+        error = Invalid(
+            message, field="valid_on" if not isinstance(exc, cells.CellError) else "min_capacity", **params
+        )
+    # Unverified profiles are listed only for those allowed to see them: the verifiers.
+    unverified = bool(include_unverified) and viewer.can(Action.VERIFY_SUPPLIER)
     query = directory.DirectoryQuery(
         text=text[:200],
         province_code=province_code or None,
+        kabkota_code=kabkota_code or None,
+        kbli_code=kbli_code.strip() or None,
         size_class=size_class or None,
         certification_type=certification_type or None,
-        certification_valid_on=now().date(),
+        certification_valid_on=on,
+        min_capacity=capacity,
+        verified_only=not unverified,
     )
     result = directory.search(db, query, PageRequest(max(1, page), 20))
     codes = {p.kabkota_code for p in result.items}
     regions = {code: r.name for code in codes if (r := ref.get_region(db, code)) is not None}
-    values = {
-        "text": text,
-        "province_code": province_code,
-        "size_class": size_class,
-        "certification_type": certification_type,
-    }
-    prefix = "/directory?" + "".join(f"{k}={v}&" for k, v in values.items() if v)
+    prefix = "/directory?" + urlencode({k: v for k, v in values.items() if v}) + "&"
     return render(
         request,
         "suppliers/directory.html",
@@ -558,13 +591,18 @@ def directory_page(
             "values": values,
             "regions": regions,
             "provinces": _regions(db, None),
+            "kabkota": _regions(db, province_code) if province_code else [],
             "size_classes": [("mikro", "Mikro"), ("kecil", "Kecil"), ("menengah", "Menengah")],
             "cert_types": [
                 (c.code, c.name_id if viewer.locale == "id" else c.name_en)
                 for c in ref.list_certification_types(db)
             ],
             "query_prefix": prefix,
+            "error": viewer._(error.message, **error.params) if error else None,
+            "field": error.field if error else None,
+            "can_verify": viewer.can(Action.VERIFY_SUPPLIER),
         },
+        status_code=error.status_code if error else 200,
     )
 
 
