@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session, sessionmaker
 
+from rantai.db import transaction
 from rantai.settings import Settings
 
 
@@ -18,15 +19,8 @@ def get_settings_dep(request: Request) -> Settings:
 def get_db(request: Request) -> Iterator[Session]:
     """One transaction per request: commit when the handler returns, roll back when it raises."""
     factory: sessionmaker[Session] = request.app.state.session_factory
-    session = factory()
-    try:
+    with transaction(factory) as session:
         yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
 
 
 # scope="function": the commit happens before the response is sent, so a failed commit is an error page

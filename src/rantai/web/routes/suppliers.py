@@ -60,6 +60,14 @@ async def _form(request: Request) -> dict[str, str]:
     return {k: v for k, v in form.items() if isinstance(v, str)}
 
 
+async def _form_with_file(request: Request, name: str) -> tuple[dict[str, str], UploadFile | None]:
+    """The text fields of a multipart form, and the file sent as ``name`` if one was chosen."""
+    form = await request.form()
+    upload = form.get(name)
+    chosen = upload if isinstance(upload, UploadFile) and upload.filename else None
+    return {k: v for k, v in form.items() if isinstance(v, str)}, chosen
+
+
 def _my_profile(db: Session, viewer: Viewer) -> SupplierProfile | None:
     return repository.by_organization(db, viewer.current_org.id)
 
@@ -240,21 +248,19 @@ async def add_certification(
     profile = _my_profile(db, viewer)
     if profile is None:
         return RedirectResponse("/supplier/onboarding", status_code=303)
-    form = await request.form()
-    values = {k: v for k, v in form.items() if isinstance(v, str)}
-    upload = form.get("document")
+    values, upload = await _form_with_file(request, "document")
     try:
         cert = suppliers.add_certification(
             db, actor=viewer.current_actor, profile=profile, data=parse_certification(values)
         )
-        if isinstance(upload, UploadFile) and upload.filename:
+        if upload is not None:
             data = await upload.read(suppliers.MAX_DOCUMENT_BYTES + 1)
             suppliers.attach_document(
                 db,
                 actor=viewer.current_actor,
                 profile=profile,
                 certification=cert,
-                name=upload.filename,
+                name=upload.filename or "",
                 data=data,
                 storage=request.app.state.storage,
             )
@@ -341,9 +347,7 @@ async def create_product(
     profile = _my_profile(db, viewer)
     if profile is None:
         return RedirectResponse("/supplier/onboarding", status_code=303)
-    form = await request.form()
-    values = {k: v for k, v in form.items() if isinstance(v, str)}
-    upload = form.get("photo")
+    values, upload = await _form_with_file(request, "photo")
     try:
         data = catalog.ProductData(
             name=values.get("name", ""),
@@ -359,13 +363,13 @@ async def create_product(
             lead_time_days=_int(values, "lead_time_days"),
         )
         product = catalog.create_product(db, actor=viewer.current_actor, profile=profile, data=data)
-        if isinstance(upload, UploadFile) and upload.filename:
+        if upload is not None:
             catalog.add_photo(
                 db,
                 actor=viewer.current_actor,
                 profile=profile,
                 product=product,
-                name=upload.filename,
+                name=upload.filename or "",
                 data=await upload.read(catalog.MAX_PHOTO_BYTES + 1),
                 storage=request.app.state.storage,
             )
