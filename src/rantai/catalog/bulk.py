@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from rantai.catalog import directory
 from rantai.catalog.models import Category, Product, ProductCertification
+from rantai.db import table_of
 from rantai.identity.policy import Action, Actor, OrgScope, can
 from rantai.kit.clock import now
 from rantai.reference.models import HsCode, Kbli, KbliLevel, Unit
@@ -217,7 +218,8 @@ def _upsert(
         )
     if new:
         ids = session.scalars(
-            insert(Product).returning(Product.id, sort_by_parameter_order=True), [row for _, row in new]
+            insert(table_of(Product)).returning(table_of(Product).c.id, sort_by_parameter_order=True),
+            [row for _, row in new],
         ).all()
         for pid, (record, _row) in zip(ids, new, strict=True):
             cert_rows.extend(
@@ -226,7 +228,7 @@ def _upsert(
             )
         outcome.inserted += len(new)
     if cert_rows:
-        session.execute(insert(ProductCertification), cert_rows)
+        session.execute(insert(table_of(ProductCertification)), cert_rows)
     _supplier_certificates(session, records, suppliers)
 
 
@@ -245,7 +247,7 @@ def _supplier_certificates(session: Session, records: list[ProductRecord], suppl
     missing = sorted(wanted - have)
     if missing:
         session.execute(
-            insert(Certification),
+            insert(table_of(Certification)),
             [
                 {"supplier_id": s, "type_code": t, "number": n, "status": "pending", "created_at": now()}
                 for s, t, n in missing

@@ -10,11 +10,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from sqlalchemy import Integer, and_, column, delete, exists, func, insert, select, text
 from sqlalchemy.orm import Session
 
 from rantai.catalog.models import Category, Product, SupplierSearchDocument
+from rantai.db import table_of
 from rantai.kit.pagination import Page, PageRequest
 from rantai.matching import normalize
 from rantai.suppliers.models import Certification, SupplierProfile
@@ -36,7 +38,13 @@ class DirectoryQuery:
 
 def search_terms(text_value: str) -> list[str]:
     """The analyzer's tokens, kept to plain words a full-text index can hold."""
-    return [t for t in normalize(text_value) if t.replace("_", "").isalnum()]
+    return list(_search_terms(text_value))
+
+
+@lru_cache(maxsize=1 << 16)
+def _search_terms(text_value: str) -> tuple[str, ...]:
+    # Category names and common product names repeat on most rows of an import; analyse each once.
+    return tuple(t for t in normalize(text_value) if t.replace("_", "").isalnum())
 
 
 def document_for(names: Iterable[str]) -> str:
@@ -80,7 +88,7 @@ def write_documents(session: Session, documents: dict[int, str]) -> None:
             )
         session.execute(delete(SupplierSearchDocument).where(SupplierSearchDocument.supplier_id.in_(chunk)))
     rows = [{"supplier_id": sid, "document": doc} for sid, doc in documents.items()]
-    session.execute(insert(SupplierSearchDocument), rows)
+    session.execute(insert(table_of(SupplierSearchDocument)), rows)
     if sqlite:
         session.execute(
             text("INSERT INTO catalog_supplier_search_fts(rowid, document) VALUES (:supplier_id, :document)"),

@@ -19,6 +19,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from rantai.catalog import directory
 from rantai.catalog.bulk import import_products
 from rantai.db import transaction
 from rantai.identity import repository as identity_repo
@@ -27,7 +28,7 @@ from rantai.kit.clock import now
 from rantai.kit.errors import UserError
 from rantai.kit.text import N_
 from rantai.suppliers import repository
-from rantai.suppliers.bulk import ImportMode, ImportOutcome, import_suppliers
+from rantai.suppliers.bulk import ImportMode, ImportOutcome, batched, import_suppliers
 from rantai.suppliers.importing.reading import open_table
 from rantai.suppliers.importing.records import RowError
 from rantai.suppliers.importing.report import write_report_csv
@@ -126,7 +127,7 @@ def run_import(
     actor = identity.actor_for(session, user) if user is not None else None
     importer = import_suppliers if kind == "suppliers" else import_products
     with open_table(path, filename=file_name) as table:
-        return importer(
+        outcome = importer(
             session,
             table,
             actor=actor,
@@ -134,6 +135,12 @@ def run_import(
             mode=mode,
             progress=progress,
         )
+    if kind == "suppliers" and not outcome.rolled_back:
+        # New or renamed suppliers must be found by name in the directory (the product import refreshes
+        # the suppliers it touches itself).
+        for chunk in batched(outcome.touched_supplier_ids, 1000):
+            directory.refresh(session, chunk)
+    return outcome
 
 
 def run_job(factory: sessionmaker[Session], job_id: int, data_dir: Path, translate: Translate) -> None:

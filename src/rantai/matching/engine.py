@@ -2,16 +2,22 @@
 
 need text -> normalize -> + synonyms -> BM25 -> + feedback terms -> BM25 -> category re-rank.
 Each step can be switched off in `MatcherConfig` (weight 0), which the quality harness uses to show
-what each step is worth.
+what each step is worth. Filters (region, certificates valid on the needed-by date, verified, size
+class) select inside both searches, so every ranked item is eligible.
+
+Only the items shown are read from the index's store: the feedback step reads the few first-pass hits
+it learns from, the re-rank works on scores and category keys, and the `limit` best items are read
+last, with what the app needs to say why each is there.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 
 from rantai.matching.feedback import feedback_terms, interpolate
-from rantai.matching.index import FieldWeights, Hit, SearchIndex, term_weights
+from rantai.matching.index import Candidate, FieldWeights, Filters, SearchIndex, term_weights
 from rantai.matching.normalize import Phrase, expand_synonyms, normalize
 from rantai.matching.rerank import rerank_by_category
 
@@ -33,7 +39,13 @@ class MatcherConfig:
 
 @dataclass(frozen=True, slots=True)
 class Match:
-    """One ranked item for a need, with the reasons for its place."""
+    """One ranked item for a need, with the reasons for its place.
+
+    The reasons are plain data for the app to put in the user's words: which of the need's words the
+    item holds, which other words of the item matched (synonyms of the need's words, or words the best
+    items share), the item's name as the supplier wrote it, which of the search's filter terms it holds
+    and, for those that lapse, their last valid day.
+    """
 
     id: str
     score: float
@@ -41,6 +53,10 @@ class Match:
     text_score: float  # BM25 relative to the best hit (0..1)
     category_support: float  # the share of the best hits that sit in this item's category (0..1)
     matched_terms: tuple[str, ...]  # the need's own normalized words found in the item
+    name: str = ""  # the item's name as indexed (Document.name)
+    related_terms: tuple[str, ...] = ()  # the item's words matched through synonyms or feedback
+    matched_filters: tuple[str, ...] = ()  # the search's filter terms the item holds
+    valid_until: tuple[tuple[str, date], ...] = ()  # of those, the lapsing ones with their last day
 
 
 class Matcher:
@@ -65,43 +81,56 @@ class Matcher:
         *,
         limit: int = 10,
         exclude_ids: Collection[str] = (),
-        filters: Sequence[str] = (),
+        filters: Filters | Sequence[str] = (),
     ) -> list[Match]:
-        """The `limit` best items for `need`, best first."""
+        """The `limit` best items for `need` that pass `filters`, best first.
+
+        `filters` is a `Filters`, or a list of terms every item must hold (`["province:61"]`).
+        """
         config = self.config
+        selected = Filters.of(filters)
         tokens, query = self.query_for(need)
-        if not query:
+        if not query or limit <= 0:
             return []
         depth = max(limit, config.rerank_depth if config.category_weight > 0 else limit)
 
-        def search(weighted: dict[Phrase, float], count: int) -> list[Hit]:
-            return self.index.search_weighted(
-                weighted, limit=count, fields=config.fields, exclude_ids=exclude_ids, filters=filters
+        def search(weighted: dict[Phrase, float], count: int) -> list[Candidate]:
+            return self.index.candidates(
+                weighted, limit=count, fields=config.fields, exclude_ids=exclude_ids, filters=selected
             )
 
-        if config.feedback_weight > 0 and config.feedback_terms > 0:
-            first = search(query, max(depth, config.feedback_docs))
+        if config.feedback_weight > 0 and config.feedback_terms > 0 and config.feedback_docs > 0:
+            # Only the best few first-pass hits feed back, so only they are searched for and read.
+            first = self.index.hits(search(query, config.feedback_docs))
             expansion = feedback_terms(
-                first[: config.feedback_docs],
+                first,
                 doc_freq=self.index.doc_freq,
                 num_docs=len(self.index),
                 terms=config.feedback_terms,
             )
-            hits = search(interpolate(query, expansion, config.feedback_weight), depth)
-        else:
-            hits = search(query, depth)
+            query = interpolate(query, expansion, config.feedback_weight)
         reranked = rerank_by_category(
-            hits, neighbours=config.rerank_neighbours, weight=config.category_weight, power=config.vote_power
-        )
+            search(query, depth),
+            neighbours=config.rerank_neighbours,
+            weight=config.category_weight,
+            power=config.vote_power,
+        )[:limit]
+        hits = self.index.hits(item.hit for item in reranked)
         need_terms = set(tokens)
+        query_terms = {word for phrase in query for word in phrase} - need_terms
+        wanted = selected.wanted()
         return [
             Match(
-                id=item.hit.id,
+                id=hit.id,
                 score=item.score,
-                category=item.hit.category,
+                category=hit.category,
                 text_score=item.text_score,
                 category_support=item.category_support,
-                matched_terms=tuple(dict.fromkeys(term for term in item.hit.terms if term in need_terms)),
+                matched_terms=tuple(dict.fromkeys(term for term in hit.terms if term in need_terms)),
+                name=hit.name,
+                related_terms=tuple(dict.fromkeys(term for term in hit.terms if term in query_terms)),
+                matched_filters=tuple(term for term in hit.filters if term in wanted),
+                valid_until=tuple((term, day) for term, day in hit.valid_until if term in wanted),
             )
-            for item in reranked[:limit]
+            for item, hit in zip(reranked, hits, strict=True)
         ]

@@ -5,15 +5,31 @@ Two ways to search the same index:
 - `search` / `search_weighted`: BM25 over the normalized text (`rantai.matching.normalize`), with
   weighted terms and phrases so that the matcher can add synonyms and feedback terms;
 - `search_plain`: the baseline the quality harness compares against, BM25 with tantivy's default
-  tokenizer on the raw text (no normalization, no synonyms).
+  tokenizer on the raw text (no normalization, no synonyms). Its fields are only indexed when the index
+  is built with `plain=True`.
+
+Filters (`Filters`) select inside the tantivy query: exact `key:value` terms indexed untokenized, and
+for terms that lapse (a certificate's end date) an integer per (term, last valid day) so that "valid on
+the needed-by date" is a range test in the index, not a pass over the hits in Python.
+
+`search_weighted` fetches every hit's stored fields. The matcher, which ranks a hundred hits and shows
+ten, uses `candidates` (scores and category keys from a column, no stored fields) and `hits` (stored
+fields for the few it shows).
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping, Sequence
+import hashlib
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
 from pathlib import Path
-from typing import Final
+from typing import Final, NamedTuple
 
 import tantivy
 
@@ -31,14 +47,37 @@ _PLAIN_ANALYZER: Final = (
 )
 TEXT_FIELDS: Final = ("name", "description", "category")
 _PLAIN_PREFIX: Final = "plain_"
+_FILTER: Final = "filter"
+_FILTER_UNTIL: Final = "filter_until"
+_CATEGORY_KEY: Final = "category_key"
+_LOCALITY: Final = "locality"
+_TITLE: Final = "title"
+# A lapsing filter term is indexed as one integer: 48 bits of the term's hash, then 16 bits of its last
+# valid day counted from 1970-01-01 (up to the year 2149). 48 bits keep collisions between distinct
+# terms below one in a million for a hundred thousand terms.
+_DAY_BITS: Final = 16
+_EPOCH: Final = date(1970, 1, 1)
+_LAST_DAY: Final = (1 << _DAY_BITS) - 1
+# Writer memory: tantivy flushes a segment each time a thread's share is full, so more memory means
+# fewer segments to search and merge.
+DEFAULT_WRITER_MEMORY: Final = 512_000_000
+_MIN_MEMORY_PER_THREAD: Final = 15_000_000
+_BATCH: Final = 2000  # documents sent to a worker at a time
 
 
 @dataclass(frozen=True, slots=True)
 class Document:
     """Something a supplier offers, as the matcher sees it.
 
-    `filters` are exact `key:value` terms a search can require (`province:61`, `kbli:10794`,
-    `scale:mikro`); they take no part in ranking.
+    `filters` are exact `key:value` terms a search can require (`province:61`, `kabkota:61.71`,
+    `cert:halal`, `scale:mikro`, `verified`); they take no part in ranking. `valid_until` lists terms
+    that lapse, each with the last day it holds (`("cert:sni", date(2027, 3, 31))`): they are filters
+    of the document too, and a search with `Filters.valid_on` counts them only up to that day.
+
+    `locality` orders the index: documents are stored by it, so documents with close values sit
+    together. Give documents that a filter selects together close values (the kab/kota code as a
+    number, 6171 for 61.71, puts a kab/kota and a province each in one stretch of the index) and a
+    filtered search reads that stretch instead of the whole index. It takes no part in ranking.
     """
 
     id: str
@@ -46,6 +85,37 @@ class Document:
     description: str = ""
     category: str = ""
     filters: tuple[str, ...] = ()
+    valid_until: tuple[tuple[str, date], ...] = ()
+    locality: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    """Which documents a search may return. Filters select; they never change a score.
+
+    - `all_of`: the document holds every one of these terms;
+    - `any_of`: for each group, the document holds at least one term of the group;
+    - `none_of`: the document holds none of these terms (a UMKM-only line: `none_of=("scale:besar",)`);
+    - `valid_on`: terms the document holds only until a day (`Document.valid_until`) count for
+      `all_of` and `any_of` only if that day is on or after `valid_on`.
+    """
+
+    all_of: tuple[str, ...] = ()
+    any_of: tuple[tuple[str, ...], ...] = ()
+    none_of: tuple[str, ...] = ()
+    valid_on: date | None = None
+
+    @classmethod
+    def of(cls, filters: Filters | Iterable[str]) -> Filters:
+        """`filters` as they are, or a plain list of terms read as `all_of` (the older call style)."""
+        return filters if isinstance(filters, Filters) else cls(all_of=tuple(filters))
+
+    def wanted(self) -> frozenset[str]:
+        """Every term a matching document may hold because of these filters (for reasons)."""
+        return frozenset(self.all_of).union(*self.any_of)
+
+    def __bool__(self) -> bool:
+        return bool(self.all_of or self.any_of or self.none_of)
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,12 +134,26 @@ class FieldWeights:
 
 @dataclass(frozen=True, slots=True)
 class Hit:
-    """One ranked document: its id, BM25 score, category and normalized text (for feedback and reasons)."""
+    """One ranked document: its id, BM25 score, category and normalized text (for feedback and reasons),
+    the name as it was indexed, and its filter terms with the end dates of those that lapse."""
 
     id: str
     score: float
     category: str
     terms: tuple[str, ...] = field(default=(), repr=False)
+    name: str = ""
+    filters: tuple[str, ...] = field(default=(), repr=False)
+    valid_until: tuple[tuple[str, date], ...] = field(default=(), repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A ranked document before its stored fields are read: score and a key standing for its category
+    (equal categories, equal keys; 0 for no category). `SearchIndex.hits` turns it into a `Hit`."""
+
+    score: float
+    category: int
+    address: tantivy.DocAddress = field(repr=False, compare=False)
 
 
 def term_weights(tokens: Iterable[str]) -> dict[Phrase, float]:
@@ -80,20 +164,50 @@ def term_weights(tokens: Iterable[str]) -> dict[Phrase, float]:
     return weights
 
 
-def _schema() -> tantivy.Schema:
+@lru_cache(maxsize=4096)
+def category_key(category: str) -> int:
+    """The integer that stands for a category in the index (0 for none)."""
+    if not category:
+        return 0
+    return int.from_bytes(hashlib.blake2b(category.encode(), digest_size=8).digest(), "big") or 1
+
+
+@lru_cache(maxsize=4096)
+def _term_hash(term: str) -> int:
+    return int.from_bytes(hashlib.blake2b(term.encode(), digest_size=6).digest(), "big")
+
+
+def _day_number(day: date) -> int:
+    return min(max((day - _EPOCH).days, 0), _LAST_DAY)
+
+
+def _schema(*, plain: bool) -> tantivy.Schema:
     builder = tantivy.SchemaBuilder()
     builder.add_text_field("id", stored=True, tokenizer_name="raw", index_option="basic")
     builder.add_text_field("category_label", stored=True, tokenizer_name="raw", index_option="basic")
-    builder.add_text_field("filter", stored=False, tokenizer_name="raw", index_option="basic")
+    builder.add_unsigned_field(_CATEGORY_KEY, stored=False, indexed=False, fast=True)
+    builder.add_unsigned_field(_LOCALITY, stored=False, indexed=False, fast=True)
+    # The name as given, for reasons; stored only (a bytes field is not indexed).
+    builder.add_bytes_field(_TITLE, stored=True, indexed=False, fast=False)
+    builder.add_text_field(_FILTER, stored=True, tokenizer_name="raw", index_option="basic")
+    builder.add_unsigned_field(_FILTER_UNTIL, stored=True, indexed=True, fast=False)
     for name in TEXT_FIELDS:
-        builder.add_text_field(name, stored=True, tokenizer_name=_TOKENS, index_option="position")
-        builder.add_text_field(_PLAIN_PREFIX + name, stored=False, tokenizer_name="default")
+        # Name and description tokens are stored for feedback and reasons; the category's label is.
+        stored = name != "category"
+        builder.add_text_field(name, stored=stored, tokenizer_name=_TOKENS, index_option="position")
+        if plain:
+            builder.add_text_field(_PLAIN_PREFIX + name, stored=False, tokenizer_name="default")
     return builder.build()
 
 
 def _register(index: tantivy.Index) -> tantivy.Index:
     index.register_tokenizer(_TOKENS, tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.whitespace()).build())
     return index
+
+
+def default_threads() -> int:
+    """Indexing threads: one per core but one, which the Python side needs to analyse the text."""
+    return max(1, min(8, (os.cpu_count() or 2) - 1))
 
 
 class SearchIndex:
@@ -103,27 +217,57 @@ class SearchIndex:
         self._index = index
         self._schema = index.schema
         self._searcher = index.searcher()
+        try:
+            tantivy.Query.term_query(self._schema, _PLAIN_PREFIX + "name", "")
+        except ValueError:
+            self.has_plain = False
+        else:
+            self.has_plain = True
 
     @classmethod
-    def build(cls, documents: Iterable[Document], *, path: Path | None = None) -> SearchIndex:
+    def build(
+        cls,
+        documents: Iterable[Document],
+        *,
+        path: Path | None = None,
+        plain: bool = True,
+        threads: int | None = None,
+        memory: int = DEFAULT_WRITER_MEMORY,
+        workers: int = 0,
+    ) -> SearchIndex:
         """Index `documents` (in RAM, or in the empty-or-new directory `path`) and return the index.
+
+        Documents are read as a stream. `plain=False` leaves out the plain-BM25 baseline fields (a third
+        of the indexing work), which only the quality harness searches. `threads` (default: one per core
+        but one) and `memory` (bytes, shared by the threads) set tantivy's writer. `workers` > 0 analyses
+        the text in that many processes while this one feeds the writer: worth it for a bulk build of
+        more than about 100,000 documents; each worker takes a few tenths of a second to start. Workers
+        are spawned (a fresh interpreter each), so a script that builds with workers must guard its
+        entry point with `if __name__ == "__main__":`.
 
         Raises ValueError when two documents share an id: hits are reported by id, so they must be unique.
         """
-        schema = _schema()
+        schema = _schema(plain=plain)
         if path is not None:
             path.mkdir(parents=True, exist_ok=True)
-        index = _register(tantivy.Index(schema, path=None if path is None else str(path), reuse=False))
-        # One thread: indexing a catalogue is small work, and several threads would make many segments.
-        writer = index.writer(heap_size=64_000_000, num_threads=1)
-        seen: set[str] = set()
-        for document in documents:
-            if document.id in seen:
-                raise ValueError(f"document id {document.id!r} appears twice")
-            seen.add(document.id)
-            writer.add_document(_to_tantivy(document))
-        writer.commit()
-        writer.wait_merging_threads()
+        index = _register(
+            tantivy.Index(
+                schema, path=None if path is None else str(path), reuse=False, sort_by_field=_LOCALITY
+            )
+        )
+        threads = threads or default_threads()
+        pool = _start_workers(workers)
+        try:
+            writer = index.writer(
+                heap_size=max(memory, threads * _MIN_MEMORY_PER_THREAD), num_threads=threads
+            )
+            for document in _unique(documents) if pool is None else _analysed(documents, pool, workers):
+                writer.add_document(_to_tantivy(document, plain=plain))
+            writer.commit()
+            writer.wait_merging_threads()
+        finally:
+            if pool is not None:
+                pool.shutdown(cancel_futures=True)
         index.reload()
         return cls(index)
 
@@ -146,7 +290,7 @@ class SearchIndex:
         limit: int = 10,
         fields: FieldWeights = FieldWeights(),
         exclude_ids: Collection[str] = (),
-        filters: Sequence[str] = (),
+        filters: Filters | Sequence[str] = (),
     ) -> list[Hit]:
         """BM25 over the normalized text of `text` (no synonyms, no feedback)."""
         return self.search_weighted(
@@ -164,9 +308,23 @@ class SearchIndex:
         limit: int = 10,
         fields: FieldWeights = FieldWeights(),
         exclude_ids: Collection[str] = (),
-        filters: Sequence[str] = (),
+        filters: Filters | Sequence[str] = (),
     ) -> list[Hit]:
         """BM25 for weighted normalized terms and phrases: {('keripik',): 1.0, ('makanan', 'ringan'): 0.5}."""
+        return self.hits(
+            self.candidates(query, limit=limit, fields=fields, exclude_ids=exclude_ids, filters=filters)
+        )
+
+    def candidates(
+        self,
+        query: Mapping[Phrase, float],
+        *,
+        limit: int = 10,
+        fields: FieldWeights = FieldWeights(),
+        exclude_ids: Collection[str] = (),
+        filters: Filters | Sequence[str] = (),
+    ) -> list[Candidate]:
+        """Like `search_weighted`, without reading stored fields: scores and category keys only."""
         clauses: list[tantivy.Query] = []
         for phrase, weight in query.items():
             if weight <= 0 or not phrase:
@@ -177,7 +335,7 @@ class SearchIndex:
                 else:
                     clause = tantivy.Query.phrase_query(self._schema, field_name, list(phrase))
                 clauses.append(tantivy.Query.boost_query(clause, weight * field_weight))
-        return self._run(clauses, limit=limit, exclude_ids=exclude_ids, filters=filters)
+        return self._run(clauses, limit=limit, exclude_ids=exclude_ids, filters=Filters.of(filters))
 
     def search_plain(
         self,
@@ -186,19 +344,47 @@ class SearchIndex:
         limit: int = 10,
         fields: FieldWeights = FieldWeights(),
         exclude_ids: Collection[str] = (),
-        filters: Sequence[str] = (),
+        filters: Filters | Sequence[str] = (),
     ) -> list[Hit]:
         """Plain BM25: tantivy's default tokenizer on the raw text, every searched field counting the same.
 
         This is what `Index.parse_query` would do with the words of `text` (OR of terms over the default
-        fields), without its query syntax, so any need text is accepted.
+        fields), without its query syntax, so any need text is accepted. Needs an index built with
+        `plain=True` (ValueError otherwise).
         """
+        if not self.has_plain:
+            raise ValueError("this index was built without the plain-BM25 fields (plain=False)")
         clauses = [
             tantivy.Query.term_query(self._schema, _PLAIN_PREFIX + field_name, token)
             for field_name, _ in fields.items()
             for token in _PLAIN_ANALYZER.analyze(text)
         ]
-        return self._run(clauses, limit=limit, exclude_ids=exclude_ids, filters=filters)
+        return self.hits(
+            self._run(clauses, limit=limit, exclude_ids=exclude_ids, filters=Filters.of(filters))
+        )
+
+    def hits(self, candidates: Iterable[Candidate]) -> list[Hit]:
+        """The stored fields of `candidates`, in their order."""
+        hits = []
+        for candidate in candidates:
+            stored = self._searcher.doc(candidate.address)
+            terms = " ".join(str(stored.get_first(name) or "") for name in ("name", "description"))
+            title = stored.get_first(_TITLE)
+            filters = tuple(str(term) for term in stored.get_all(_FILTER))
+            hits.append(
+                Hit(
+                    id=str(stored.get_first("id")),
+                    score=candidate.score,
+                    category=str(stored.get_first("category_label") or ""),
+                    terms=tuple(terms.split()),
+                    name=bytes(title).decode() if title is not None else "",
+                    filters=filters,
+                    valid_until=_decode_until(
+                        filters, [int(value) for value in stored.get_all(_FILTER_UNTIL)]
+                    ),
+                )
+            )
+        return hits
 
     def _run(
         self,
@@ -206,46 +392,169 @@ class SearchIndex:
         *,
         limit: int,
         exclude_ids: Collection[str],
-        filters: Sequence[str],
-    ) -> list[Hit]:
+        filters: Filters,
+    ) -> list[Candidate]:
         if not should or limit <= 0:
             return []
         occur = tantivy.Occur
         text_query = tantivy.Query.boolean_query([(occur.Should, clause) for clause in should])
-        subqueries = [(occur.Must, text_query)]
-        for term in filters:
-            # Filters select, they do not rank: a constant score of 0 leaves BM25 as it is.
-            required = tantivy.Query.term_query(self._schema, "filter", term)
-            subqueries.append((occur.Must, tantivy.Query.const_score_query(required, 0.0)))
+        subqueries = [(occur.Must, text_query), *self._filter_clauses(filters)]
         for excluded in exclude_ids:
             subqueries.append((occur.MustNot, tantivy.Query.term_query(self._schema, "id", excluded)))
         query = tantivy.Query.boolean_query(subqueries)
-        hits = []
-        for score, address in self._searcher.search(query, limit=limit, count=False).hits:
-            stored = self._searcher.doc(address)
-            terms = " ".join(str(stored.get_first(name) or "") for name in ("name", "description"))
-            hits.append(
-                Hit(
-                    id=str(stored.get_first("id")),
-                    score=float(score),
-                    category=str(stored.get_first("category_label") or ""),
-                    terms=tuple(terms.split()),
-                )
+        found = self._searcher.search(query, limit=limit, count=False).hits
+        if not found:
+            return []
+        addresses = [address for _, address in found]
+        keys = self._searcher.fast_field_values(_CATEGORY_KEY, addresses)
+        return [
+            Candidate(score=float(score), category=int(key or 0), address=address)
+            for (score, address), key in zip(found, keys, strict=True)
+        ]
+
+    def _filter_clauses(self, filters: Filters) -> list[tuple[tantivy.Occur, tantivy.Query]]:
+        """Boolean clauses that select, each scoring 0 so that BM25 stays as it is."""
+        occur = tantivy.Occur
+        clauses = []
+        for term in filters.all_of:
+            clauses.append((occur.Must, tantivy.Query.const_score_query(self._holds(term, filters), 0.0)))
+        for group in filters.any_of:
+            either = tantivy.Query.boolean_query(
+                [(occur.Should, self._holds(term, filters)) for term in group]
             )
-        return hits
+            clauses.append((occur.Must, tantivy.Query.const_score_query(either, 0.0)))
+        for term in filters.none_of:
+            clauses.append((occur.MustNot, tantivy.Query.term_query(self._schema, _FILTER, term)))
+        return clauses
+
+    def _holds(self, term: str, filters: Filters) -> tantivy.Query:
+        """Documents that hold `term`, and still hold it on `filters.valid_on` if a day is given."""
+        holds = tantivy.Query.term_query(self._schema, _FILTER, term)
+        if filters.valid_on is None:
+            return holds
+        day = _day_number(filters.valid_on)
+        if day == 0:
+            return holds
+        base = _term_hash(term) << _DAY_BITS
+        # Lapsed = the term's end day falls before the day asked for; terms with no end never lapse.
+        lapsed = tantivy.Query.range_query(
+            self._schema,
+            _FILTER_UNTIL,
+            tantivy.FieldType.Unsigned,
+            base,
+            base + day - 1,
+            use_inverted_index=True,
+        )
+        occur = tantivy.Occur
+        return tantivy.Query.boolean_query([(occur.Must, holds), (occur.MustNot, lapsed)])
 
 
-def _to_tantivy(document: Document) -> tantivy.Document:
+def _tokens_of(text: str) -> str:
+    """The normalized tokens of `text` as the index's token fields hold them."""
+    return " ".join(normalize(text))
+
+
+def _analyse(texts: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """In a worker process: the token fields of a batch of (name, description) pairs."""
+    return [(_tokens_of(name), _tokens_of(description)) for name, description in texts]
+
+
+class _Analysed(NamedTuple):
+    """A document with its text already normalized by a worker (a tuple: made a million times)."""
+
+    document: Document
+    name_tokens: str
+    description_tokens: str
+
+
+def _start_workers(workers: int) -> ProcessPoolExecutor | None:
+    if workers <= 0:
+        return None
+    # A fresh interpreter per worker (spawn): forking a process that runs threads (tantivy's) is unsafe.
+    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+
+
+def _unique(documents: Iterable[Document]) -> Iterator[Document]:
+    """`documents`, refusing a second document with an id seen before."""
+    seen: set[str] = set()
+    for document in documents:
+        if document.id in seen:
+            raise ValueError(f"document id {document.id!r} appears twice")
+        seen.add(document.id)
+        yield document
+
+
+def _analysed(documents: Iterable[Document], pool: ProcessPoolExecutor, workers: int) -> Iterator[_Analysed]:
+    """`documents` with their text normalized by `pool`, in order, a bounded number of batches ahead
+    (so that a stream of documents stays a stream)."""
+    pending: deque[tuple[list[Document], Future[list[tuple[str, str]]]]] = deque()
+
+    def ready() -> Iterator[_Analysed]:
+        batch, future = pending.popleft()
+        for document, (name, description) in zip(batch, future.result(), strict=True):
+            yield _Analysed(document, name, description)
+
+    batch: list[Document] = []
+    for document in _unique(documents):
+        batch.append(document)
+        if len(batch) == _BATCH:
+            pending.append((batch, pool.submit(_analyse, [(d.name, d.description) for d in batch])))
+            batch = []
+            if len(pending) > 2 * workers:
+                yield from ready()
+    if batch:
+        pending.append((batch, pool.submit(_analyse, [(d.name, d.description) for d in batch])))
+    while pending:
+        yield from ready()
+
+
+@lru_cache(maxsize=4096)
+def _normalized(text: str) -> str:
+    """Normalized text of a short field that repeats across documents (a category)."""
+    return " ".join(normalize(text))
+
+
+def _to_tantivy(item: Document | _Analysed, *, plain: bool) -> tantivy.Document:
+    document = item.document if isinstance(item, _Analysed) else item
     doc = tantivy.Document()
     doc.add_text("id", document.id)
     doc.add_text("category_label", document.category)
-    for term in document.filters:
-        doc.add_text("filter", term)
-    for name, text in (
-        ("name", document.name),
-        ("description", document.description),
-        ("category", document.category),
-    ):
-        doc.add_text(name, " ".join(normalize(text)))
-        doc.add_text(_PLAIN_PREFIX + name, text)
+    doc.add_unsigned(_CATEGORY_KEY, category_key(document.category))
+    doc.add_unsigned(_LOCALITY, document.locality)
+    doc.add_bytes(_TITLE, document.name.encode())
+    if document.valid_until:
+        ends: dict[str, date] = {}
+        for term, until in document.valid_until:
+            # One end per term, the latest: a renewed certificate replaces the lapsed one.
+            ends[term] = max(until, ends.get(term, until))
+        for term in dict.fromkeys((*document.filters, *ends)):
+            doc.add_text(_FILTER, term)
+        for term, until in ends.items():
+            doc.add_unsigned(_FILTER_UNTIL, (_term_hash(term) << _DAY_BITS) | _day_number(until))
+    else:
+        for term in dict.fromkeys(document.filters):
+            doc.add_text(_FILTER, term)
+    if isinstance(item, _Analysed):
+        name, description = item.name_tokens, item.description_tokens
+    else:
+        name, description = _tokens_of(document.name), _tokens_of(document.description)
+    doc.add_text("name", name)
+    doc.add_text("description", description)
+    doc.add_text("category", _normalized(document.category))
+    if plain:
+        doc.add_text(_PLAIN_PREFIX + "name", document.name)
+        doc.add_text(_PLAIN_PREFIX + "description", document.description)
+        doc.add_text(_PLAIN_PREFIX + "category", document.category)
     return doc
+
+
+def _decode_until(filters: Sequence[str], values: Sequence[int]) -> tuple[tuple[str, date], ...]:
+    """The (term, last day) pairs of a stored document, matched back to its filter terms by hash."""
+    if not values:
+        return ()
+    days = {value >> _DAY_BITS: value & _LAST_DAY for value in values}
+    return tuple(
+        (term, date.fromordinal(_EPOCH.toordinal() + days[_term_hash(term)]))
+        for term in filters
+        if _term_hash(term) in days
+    )

@@ -7,35 +7,51 @@ lets the close matches speak louder than the long tail of one-word matches, a so
 vote); a hit's final score adds `weight` times the share of the vote its category won. Only the
 indexed items' categories are used (never anything known about the need itself), so it works the same
 for a need typed by a buyer.
+
+Anything with a `score` and a `category` can be re-ranked: a `Hit` (category label) or a `Candidate`
+(category key, read from an index column without the stored fields).
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
+from typing import Generic, Protocol, TypeVar
 
-from rantai.matching.index import Hit
+
+class Ranked(Protocol):
+    """A search result as the re-rank sees it: a score and something that names its category
+    (empty or 0 for none)."""
+
+    @property
+    def score(self) -> float: ...
+
+    @property
+    def category(self) -> Hashable: ...
+
+
+R = TypeVar("R", bound=Ranked)
 
 
 @dataclass(frozen=True, slots=True)
-class Reranked:
+class Reranked(Generic[R]):
     """A hit with its relative text score, its category's share of the vote and the combined score."""
 
-    hit: Hit
+    hit: R
     text_score: float
     category_support: float
     score: float
 
 
-def category_votes(hits: Sequence[Hit], *, neighbours: int, power: float = 2.0) -> dict[str, float]:
+def category_votes(hits: Sequence[Ranked], *, neighbours: int, power: float = 2.0) -> dict[Hashable, float]:
     """Each category's share (0..1) of the vote among the top `neighbours` hits, each voting
     (score / best score) ** power for its own category."""
     top = [hit for hit in hits[:neighbours] if hit.category]
     if not top:
         return {}
     top_score = max(hit.score for hit in top) or 1.0
-    votes: Counter[str] = Counter()
+    votes: Counter[Hashable] = Counter()
     for hit in top:
         votes[hit.category] += (hit.score / top_score) ** power
     total = sum(votes.values())
@@ -43,8 +59,8 @@ def category_votes(hits: Sequence[Hit], *, neighbours: int, power: float = 2.0) 
 
 
 def rerank_by_category(
-    hits: Sequence[Hit], *, neighbours: int, weight: float, power: float = 2.0
-) -> list[Reranked]:
+    hits: Sequence[R], *, neighbours: int, weight: float, power: float = 2.0
+) -> list[Reranked[R]]:
     """`hits` re-scored as relative BM25 + `weight` * category vote share, best first."""
     if not hits:
         return []

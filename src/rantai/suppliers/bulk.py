@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
+from rantai.db import table_of
 from rantai.identity import audit
 from rantai.identity.models import Organization
 from rantai.identity.policy import Action, Actor, OrgScope, can
@@ -244,6 +245,10 @@ def record_import(
     )
 
 
+# Bulk inserts go through Core (``insert(table_of(Model))``) on purpose: the ORM's bulk INSERT drops
+# None-valued keys and groups rows by key set, so rows with different empty cells become one INSERT each,
+# and its RETURNING rows are spliced one batch at a time (measured in bench/import_registry.py).
+
 # The profile columns a supplier row sets; compared one by one to tell "updated" from "unchanged".
 _COMPARED = (
     "business_name",
@@ -326,9 +331,9 @@ def _upsert(
         history,
     )
     if kbli_rows:
-        session.execute(insert(SupplierKbli), kbli_rows)
+        session.execute(insert(table_of(SupplierKbli)), kbli_rows)
     if history:
-        session.execute(insert(SizeClassRecord), history)
+        session.execute(insert(table_of(SizeClassRecord)), history)
     for record in records:
         if record.cooperative_nib:
             cooperative_links.append((0, record.cooperative_nib, record.nib, record.row))
@@ -413,7 +418,8 @@ def _insert_new(
         for r in records
     ]
     org_ids = session.scalars(
-        insert(Organization).returning(Organization.id, sort_by_parameter_order=True), organizations
+        insert(table_of(Organization)).returning(table_of(Organization).c.id, sort_by_parameter_order=True),
+        organizations,
     ).all()
     profile_rows = []
     for org_id, record in zip(org_ids, records, strict=True):
@@ -431,7 +437,10 @@ def _insert_new(
             }
         )
     profile_ids = session.scalars(
-        insert(SupplierProfile).returning(SupplierProfile.id, sort_by_parameter_order=True), profile_rows
+        insert(table_of(SupplierProfile)).returning(
+            SupplierProfile.__table__.c.id, sort_by_parameter_order=True
+        ),
+        profile_rows,
     ).all()
     for pid, record, row in zip(profile_ids, records, profile_rows, strict=True):
         kbli_rows.extend(_kbli_rows(pid, list(record.kbli_codes)))

@@ -185,3 +185,28 @@ def test_import_needs_the_right(db: Session) -> None:
         import_suppliers(
             db, table, actor=lender, importer_organization_id=buyer_org.id, mode=ImportMode.VALID_ROWS
         )
+
+
+def test_imported_suppliers_are_found_by_name_in_the_directory(db: Session, tmp_path: object) -> None:
+    from pathlib import Path  # noqa: PLC0415
+
+    from rantai.catalog import directory  # noqa: PLC0415
+    from rantai.catalog.jobs import run_import  # noqa: PLC0415
+    from rantai.kit.pagination import PageRequest  # noqa: PLC0415
+
+    org_id, actor = _importer(db)
+    path = Path(str(tmp_path)) / "pemasok.csv"
+    path.write_bytes(_file(GOOD).getvalue())
+    run_import(
+        db,
+        kind="suppliers",
+        path=path,
+        file_name=path.name,
+        mode=ImportMode.VALID_ROWS,
+        organization_id=org_id,
+        user_id=actor.user_id,
+    )  # type: ignore[attr-defined]
+    found = directory.search(
+        db, directory.DirectoryQuery(text="laweyan", verified_only=False), PageRequest(1, 10)
+    )
+    assert [p.business_name for p in found.items] == ["CV Batik Laweyan"]
