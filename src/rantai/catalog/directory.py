@@ -2,7 +2,7 @@
 
 Words go through the matching engine's Indonesian analyzer on both sides (so "kripik" finds "keripik"),
 then through the database's full-text index on ``catalog_supplier_search``: FTS5 on SQLite, a GIN
-``to_tsvector('simple', ...)`` index on PostgreSQL. Filters are plain indexed columns.
+``to_tsvector('simple', ...)`` column (stored, generated) on PostgreSQL. Filters are plain indexed columns.
 """
 
 from __future__ import annotations
@@ -105,11 +105,11 @@ def _text_condition(session: Session, terms: list[str]):  # type: ignore[no-unty
         )
         return SupplierProfile.id.in_(fts.bindparams(match=match).columns(column("rowid", Integer)))
     query = " & ".join([*terms[:-1], terms[-1] + ":*"])
-    vector = func.to_tsvector(text("'simple'"), SupplierSearchDocument.document)
-    matched = select(SupplierSearchDocument.supplier_id).where(
-        vector.op("@@")(func.to_tsquery(text("'simple'"), query))
-    )
-    return SupplierProfile.id.in_(matched)
+    # document_tsv is a stored generated column with a GIN index (migration 0005), unknown to the model.
+    matched = text(
+        "SELECT supplier_id FROM catalog_supplier_search WHERE document_tsv @@ to_tsquery('simple', :tsquery)"
+    ).bindparams(tsquery=query)
+    return SupplierProfile.id.in_(matched.columns(column("supplier_id", Integer)))
 
 
 def search(session: Session, query: DirectoryQuery, page: PageRequest) -> Page[SupplierProfile]:

@@ -14,7 +14,7 @@ config = context.config
 
 # Full-text search structures made by hand in migrations, per database, and unknown to the models:
 # SQLite's FTS5 table (and its shadow tables) and PostgreSQL's expression GIN index.
-_HAND_MADE_PREFIXES = ("catalog_supplier_search_fts", "ix_catalog_supplier_search_tsv")
+_HAND_MADE_PREFIXES = ("catalog_supplier_search_fts", "ix_catalog_supplier_search_tsv", "document_tsv")
 
 
 def _include_object(_obj: object, name: str | None, _type: str, reflected: bool, _compare: object) -> bool:
