@@ -1,0 +1,437 @@
+"""Matching speed: the engine against SQLite FTS5 and PostgreSQL full-text search, same corpus, same run.
+
+A generated catalogue of N products (default 1,000,000) recombined from real vocabulary, and 1,000 real
+procurement lines of the RUP of Kalimantan Barat as needs (bench/matching/generate.py). Each need asks
+for the ten best products of a region (the province or one of its kab/kota) that hold a certification
+valid on the line's needed-by day; the engine also returns each hit's reasons (matched words, name,
+matched filters with end dates). For each system, in one process and one run:
+
+- build: products/s from the same TSV stream to a searchable index (engine: tantivy on disk; SQLite:
+  a temporary file; PostgreSQL: the server at --postgres, in a schema of its own dropped afterwards);
+- query latency p50/p95/p99 over the needs, after a warm-up pass over the first 50;
+- for the engine, the process's peak resident memory (VmHWM, /proc/self/status) after its build and
+  queries, before any baseline runs; the catalogue and queries are generated in a child process, so
+  they do not count.
+
+Prints a markdown table and writes bench/out/matching_speed.md.
+
+    .venv/bin/python bench/matching_speed.py [--products N] [--queries N] [--workers N] [--no-postgres]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import resource
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from matching.baselines import Answer, PostgresFts, SqliteFts5, region_term
+from matching.generate import Query, read_queries, read_tsv
+from rantai.matching import Document, Filters, Matcher, SearchIndex
+from rantai.matching.index import DEFAULT_WRITER_MEMORY, default_threads
+
+REPO = Path(__file__).resolve().parents[1]
+OUT = REPO / "bench" / "out" / "matching_speed.md"
+GENERATE = REPO / "bench" / "matching" / "generate.py"
+DEFAULT_POSTGRES = "postgresql://postgres@127.0.0.1:5432/test"
+WARM_UP = 50
+LIMIT = 10
+# The issue's targets.
+TARGET_P50_MS = 10.0
+TARGET_P99_MS = 50.0
+TARGET_BUILD_PER_S = 50_000
+TARGET_RSS_BYTES = 2 * 1024**3
+
+
+@dataclass
+class Result:
+    """One system's figures."""
+
+    name: str
+    products: int = 0
+    build_seconds: float = 0.0
+    latencies_ms: list[float] = field(default_factory=list)
+    hit_counts: list[int] = field(default_factory=list)
+    size_bytes: int = 0
+    skipped: str = ""
+    build_cpu: dict[str, float] = field(default_factory=dict)  # CPU seconds of the build, by part
+
+    @property
+    def per_second(self) -> float:
+        return self.products / self.build_seconds if self.build_seconds else 0.0
+
+    def percentile(self, share: int) -> float:
+        """The `share`-th percentile of the query latencies, in ms."""
+        return statistics.quantiles(self.latencies_ms, n=100, method="inclusive")[share - 1]
+
+
+def engine_documents(tsv: Path) -> Iterator[Document]:
+    """The generated products of `tsv` as the engine's documents, read straight from the lines (the
+    bulk import an app would write): region, size class, verified and certificate terms, the
+    certificates that lapse with their last valid day, the kab/kota code as the locality."""
+    with tsv.open(encoding="utf-8") as handle:
+        for line in handle:
+            pid, _, kabkota, scale, verified, certificates, category, name, description = line.rstrip(
+                "\n"
+            ).split("\t")
+            filters = [f"province:{kabkota.partition('.')[0]}", f"kabkota:{kabkota}", f"scale:{scale}"]
+            if verified == "1":
+                filters.append("verified")
+            lapsing = []
+            for certificate in certificates.split(";") if certificates else ():
+                code, _, until = certificate.partition("@")
+                if until:
+                    lapsing.append((f"cert:{code}", date.fromisoformat(until)))
+                else:
+                    filters.append(f"cert:{code}")
+            yield Document(
+                pid,
+                name,
+                description,
+                category,
+                tuple(filters),
+                tuple(lapsing),
+                int(kabkota.replace(".", "")),
+            )
+
+
+def engine_filters(query: Query) -> Filters:
+    """The region and the certification, valid on the needed-by day."""
+    return Filters(
+        all_of=(region_term(query.region), f"cert:{query.certification}"), valid_on=query.needed_by
+    )
+
+
+def memory_status() -> dict[str, int]:
+    """VmHWM and VmRSS of this process in bytes (empty where /proc is missing)."""
+    status: dict[str, int] = {}
+    try:
+        with open("/proc/self/status", encoding="ascii") as handle:
+            for line in handle:
+                key, _, value = line.partition(":")
+                if key in {"VmHWM", "VmRSS"}:
+                    status[key] = int(value.split()[0]) * 1024
+    except OSError:
+        pass
+    return status
+
+
+def build_cpu() -> dict[str, float]:
+    """CPU seconds so far of this process's main thread (which feeds the writer), of its other threads
+    (tantivy's), and of its finished child processes (the text-analysis workers)."""
+    process = os.times()
+    main = 0.0
+    try:
+        with open(f"/proc/self/task/{os.getpid()}/stat", encoding="ascii") as handle:
+            # utime and stime, in clock ticks: the 14th and 15th fields, counted after the command name.
+            fields = handle.read().rsplit(")", 1)[1].split()
+        main = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except OSError:
+        pass
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return {
+        "feeder": main,
+        "tantivy": process.user + process.system - main,
+        "workers": children.ru_utime + children.ru_stime,
+    }
+
+
+def directory_size(path: Path) -> int:
+    """Bytes of the files under `path`."""
+    return sum(item.stat().st_size for item in path.rglob("*") if item.is_file())
+
+
+def timed_queries(
+    result: Result, queries: Sequence[Query], search: Callable[[Query], int], *, progress: str
+) -> None:
+    """Warm up on the first queries, then time every query; `search` returns the number of hits."""
+    for query in queries[:WARM_UP]:
+        search(query)
+    for number, query in enumerate(queries, start=1):
+        started = time.perf_counter()
+        hits = search(query)
+        result.latencies_ms.append((time.perf_counter() - started) * 1000)
+        result.hit_counts.append(hits)
+        if number % 250 == 0:
+            print(f"  {progress}: {number} queries", file=sys.stderr)
+
+
+def run_engine(
+    tsv: Path, queries: Sequence[Query], workdir: Path, args: argparse.Namespace
+) -> tuple[Result, dict[str, int], int]:
+    """Build the engine's index from the TSV stream, run the queries; return figures, memory and the
+    count of hits that broke a filter (must be 0)."""
+    result = Result("Rantai engine (tantivy BM25 + synonyms + feedback + category re-rank, reasons)")
+    cpu_before = build_cpu()
+    started = time.perf_counter()
+    index = SearchIndex.build(
+        engine_documents(tsv),
+        path=workdir / "engine",
+        plain=False,
+        threads=args.threads,
+        memory=args.memory,
+        workers=args.workers,
+    )
+    result.build_seconds = time.perf_counter() - started
+    result.build_cpu = {part: seconds - cpu_before[part] for part, seconds in build_cpu().items()}
+    result.products = len(index)
+    result.size_bytes = directory_size(workdir / "engine")
+    print(f"  engine: built {result.products} in {result.build_seconds:.1f} s", file=sys.stderr)
+    matcher = Matcher(index)
+    broken = 0
+
+    def search(query: Query) -> int:
+        nonlocal broken
+        matches = matcher.match(query.text, limit=LIMIT, filters=engine_filters(query))
+        wanted = {region_term(query.region), f"cert:{query.certification}"}
+        for match in matches:
+            ends = dict(match.valid_until)
+            cert_end = ends.get(f"cert:{query.certification}")
+            if set(match.matched_filters) != wanted or (cert_end is not None and cert_end < query.needed_by):
+                broken += 1
+        return len(matches)
+
+    timed_queries(result, queries, search, progress="engine")
+    return result, memory_status(), broken
+
+
+def run_sqlite(tsv: Path, queries: Sequence[Query], workdir: Path) -> Result:
+    """The SQLite FTS5 baseline in a temporary file."""
+    system = SqliteFts5(workdir / "fts5.db")
+    result = Result(system.name)
+    started = time.perf_counter()
+    result.products = system.build(read_tsv(tsv))
+    result.build_seconds = time.perf_counter() - started
+    result.size_bytes = system.size()
+    print(f"  sqlite: built in {result.build_seconds:.1f} s", file=sys.stderr)
+
+    def search(query: Query) -> int:
+        return len(system.search(query, limit=LIMIT).ids)
+
+    timed_queries(result, queries, search, progress="sqlite")
+    system.close()
+    return result
+
+
+def run_postgres(tsv: Path, queries: Sequence[Query], url: str) -> Result:
+    """The PostgreSQL baseline, or a skipped result when the server is unreachable."""
+    result = Result(PostgresFts.name)
+    try:
+        import psycopg  # noqa: PLC0415 - only this baseline needs a driver
+
+        connection = psycopg.connect(url, connect_timeout=5)
+    except Exception as error:
+        result.skipped = f"PostgreSQL unreachable at {url}: {error}".strip()
+        print(f"  postgres: skipped ({result.skipped})", file=sys.stderr)
+        return result
+    system = PostgresFts(connection, f"rantai_bench_speed_{os.getpid()}")
+    try:
+        started = time.perf_counter()
+        result.products = system.build(read_tsv(tsv))
+        result.build_seconds = time.perf_counter() - started
+        result.size_bytes = system.size()
+        print(f"  postgres: built in {result.build_seconds:.1f} s", file=sys.stderr)
+
+        def search(query: Query) -> int:
+            answer: Answer = system.search(query, limit=LIMIT)
+            return len(answer.ids)
+
+        timed_queries(result, queries, search, progress="postgres")
+        version = connection.info.server_version
+        result.name += f" (PostgreSQL {version // 10000}.{version % 10000})"
+    finally:
+        system.close()
+    return result
+
+
+def generate(workdir: Path, products: int, queries: int) -> tuple[Path, Path, float]:
+    """Write the catalogue and the queries as TSV in a child process; return their paths and seconds."""
+    tsv, queries_tsv = workdir / "products.tsv", workdir / "queries.tsv"
+    started = time.perf_counter()
+    subprocess.run(  # noqa: S603 - our own script, run with our own interpreter
+        [
+            sys.executable,
+            str(GENERATE),
+            "--products",
+            str(products),
+            "--queries",
+            str(queries),
+            "--tsv",
+            str(tsv),
+            "--queries-tsv",
+            str(queries_tsv),
+        ],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    return tsv, queries_tsv, time.perf_counter() - started
+
+
+def _mb(value: int) -> str:
+    return f"{value / 1024**2:,.0f} MB"
+
+
+def _verdict(ok: bool) -> str:
+    return "met" if ok else "**not met**"
+
+
+def report(
+    results: list[Result],
+    *,
+    queries: Sequence[Query],
+    memory: dict[str, int],
+    broken: int,
+    setup: dict[str, str],
+) -> str:
+    """The figures as markdown: one table, then the targets, then how the run was set up."""
+    engine = results[0]
+    lines = [
+        "# Matching speed (generated catalogue, RUP Kalimantan Barat needs)",
+        "",
+        f"{engine.products:,} products, {len(queries):,} needs, top {LIMIT} with a region and a "
+        "certification filter (valid on the needed-by day); engine hits include their reasons. "
+        f"Latencies after a warm-up over the first {WARM_UP} needs; build from the same TSV stream.",
+        "",
+        "| system | build | products/s | p50 ms | p95 ms | p99 ms | mean hits | index size |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for result in results:
+        if result.skipped:
+            lines.append(f"| {result.name} | skipped: {result.skipped} | | | | | | |")
+            continue
+        lines.append(
+            f"| {result.name} | {result.build_seconds:.1f} s | {result.per_second:,.0f} | "
+            f"{result.percentile(50):.2f} | {result.percentile(95):.2f} | {result.percentile(99):.2f} | "
+            f"{statistics.mean(result.hit_counts):.1f} | {_mb(result.size_bytes)} |"
+        )
+    baselines = [result for result in results[1:] if not result.skipped]
+    hwm = memory.get("VmHWM", 0)
+    p50 = engine.percentile(50)
+    cpu = engine.build_cpu
+    per_product = (
+        {part: seconds / engine.products * 1e6 for part, seconds in cpu.items()} if engine.products else {}
+    )
+    lines += [
+        "",
+        f"Engine peak resident memory (VmHWM, build and queries): {_mb(hwm)}; resident after the "
+        f"queries: {_mb(memory.get('VmRSS', 0))}. Engine hits that broke a filter: {broken}.",
+        "",
+        "Engine build CPU per product: "
+        + ", ".join(f"{part} {micro:.1f} µs" for part, micro in per_product.items())
+        + f" (total {sum(per_product.values()):.1f} µs; wall {engine.build_seconds / engine.products * 1e6:.1f} µs)."
+        " The feeder is this process's main thread (reads the stream, makes tantivy documents); "
+        "tantivy's threads index them; the workers normalize the text.",
+        "",
+        "| target | figure | verdict |",
+        "|---|---:|---|",
+        f"| p50 at most {TARGET_P50_MS:.0f} ms | {p50:.2f} ms | {_verdict(p50 <= TARGET_P50_MS)} |",
+        f"| p99 at most {TARGET_P99_MS:.0f} ms | {engine.percentile(99):.2f} ms | "
+        f"{_verdict(engine.percentile(99) <= TARGET_P99_MS)} |",
+        f"| build at least {TARGET_BUILD_PER_S:,} products/s | {engine.per_second:,.0f} | "
+        f"{_verdict(engine.per_second >= TARGET_BUILD_PER_S)} |",
+        f"| resident memory at most 2 GB | {_mb(hwm)} | {_verdict(0 < hwm <= TARGET_RSS_BYTES)} |",
+    ]
+    for baseline in baselines:
+        faster = p50 < baseline.percentile(50)
+        lines.append(
+            f"| p50 faster than {baseline.name} | {p50:.2f} vs {baseline.percentile(50):.2f} ms | "
+            f"{_verdict(faster)} |"
+        )
+    lines += ["", "Setup:", ""]
+    lines += [f"- {key}: {value}" for key, value in setup.items()]
+    return "\n".join(lines) + "\n"
+
+
+def _load() -> str:
+    try:
+        return " / ".join(f"{value:.2f}" for value in os.getloadavg())
+    except OSError:
+        return "unknown"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Parse arguments, run the three systems, print and write the report."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--products", type=int, default=1_000_000, help="catalogue size (default 1,000,000)")
+    parser.add_argument("--queries", type=int, default=1000, help="needs to run (default 1,000)")
+    parser.add_argument("--threads", type=int, default=default_threads(), help="tantivy indexing threads")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=max(0, (os.cpu_count() or 1) - 1),
+        help="processes analysing text during the engine's build (default: one per core but one)",
+    )
+    parser.add_argument(
+        "--memory", type=int, default=DEFAULT_WRITER_MEMORY, help="tantivy writer memory, bytes"
+    )
+    parser.add_argument(
+        "--postgres",
+        default=os.environ.get("RANTAI_BENCH_POSTGRES_URL", DEFAULT_POSTGRES),
+        help="PostgreSQL URL for the baseline (default %(default)s)",
+    )
+    parser.add_argument("--no-postgres", action="store_true", help="skip the PostgreSQL baseline")
+    parser.add_argument("--no-sqlite", action="store_true", help="skip the SQLite FTS5 baseline")
+    parser.add_argument("--out", type=Path, default=OUT, help="where to write the markdown report")
+    args = parser.parse_args(argv)
+    url = args.postgres.replace("postgresql+psycopg://", "postgresql://")
+    load_before = _load()
+    started = datetime.now(UTC)
+    with tempfile.TemporaryDirectory(prefix="rantai-matching-speed-") as scratch:
+        workdir = Path(scratch)
+        print(f"generating {args.products:,} products and {args.queries:,} needs...", file=sys.stderr)
+        tsv, queries_tsv, generate_seconds = generate(workdir, args.products, args.queries)
+        queries = read_queries(queries_tsv)
+        engine, memory, broken = run_engine(tsv, queries, workdir, args)
+        results = [engine]
+        if args.no_sqlite:
+            results.append(Result(SqliteFts5.name, skipped="--no-sqlite"))
+        else:
+            results.append(run_sqlite(tsv, queries, workdir))
+        if args.no_postgres:
+            results.append(Result(PostgresFts.name, skipped="--no-postgres"))
+        else:
+            results.append(run_postgres(tsv, queries, url))
+    setup = {
+        "run": f"{started:%Y-%m-%d %H:%M} UTC, {(datetime.now(UTC) - started).total_seconds():.0f} s in all",
+        "machine": f"{os.cpu_count()} cores ({platform.processor() or platform.machine()}), "
+        f"load average (1/5/15 min) {load_before} before, {_load()} after",
+        "software": f"Python {platform.python_version()}, tantivy-py {_version('tantivy')}, "
+        f"SQLite {sqlite3.sqlite_version}",
+        "engine build": f"tantivy writer {args.threads} thread(s), {_mb(args.memory)}, "
+        f"{args.workers} text-analysis worker process(es), on disk, no plain-BM25 fields",
+        "catalogue": f"generated in {generate_seconds:.0f} s by bench/matching/generate.py (seeded; real "
+        "vocabulary from RUP Kalbar 2023-2025 and PRDECT-ID), not counted in any build",
+        "needs": f"{len(queries)} distinct RUP package names (goods lines), "
+        f"{sum('.' not in q.region for q in queries)} filtered on the province, "
+        f"{sum('.' in q.region for q in queries)} on a kab/kota; needed-by days "
+        f"{min(q.needed_by for q in queries)} to {max(q.needed_by for q in queries)}",
+    }
+    text = report(results, queries=queries, memory=memory, broken=broken, setup=setup)
+    print(text)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(text, encoding="utf-8")
+    print(f"written to {args.out}")
+    return 0
+
+
+def _version(package: str) -> str:
+    from importlib.metadata import PackageNotFoundError, version  # noqa: PLC0415
+
+    try:
+        return version(package)
+    except PackageNotFoundError:
+        return "unknown"
+
+
+if __name__ == "__main__":
+    sys.exit(main())
