@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, cast
 
-from sqlalchemy import DateTime, Engine, MetaData, Table, create_engine, event
+from sqlalchemy import DateTime, Engine, MetaData, Table, create_engine, event, insert
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
@@ -90,6 +90,12 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         event.listen(engine, "begin", _sqlite_begin)
         return engine
     kwargs.setdefault("pool_pre_ping", True)
+    # psycopg prepares a statement run five times, and PostgreSQL may then give it a generic plan made
+    # without the parameter values: the directory's queries differ by orders of magnitude in selectivity
+    # (a rare word or a common one, a small province or Jawa Barat) and took 100-300 ms instead of 5-30 ms
+    # (bench/directory_search.py). Plan every execution for its own values instead.
+    connect_args = kwargs.setdefault("connect_args", {})
+    connect_args.setdefault("prepare_threshold", None)
     return create_engine(url, **kwargs)
 
 
@@ -114,3 +120,67 @@ def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
 def table_of(model: type[Base]) -> Table:
     """A model's Core table, for bulk statements that skip the ORM's per-row bookkeeping."""
     return cast(Table, model.__table__)
+
+
+def bulk_insert(
+    session: Session, model: type[Base], rows: list[dict[str, Any]], *, return_ids: bool = False
+) -> list[int]:
+    """Insert many rows fast; with ``return_ids`` the new primary keys come back in the rows' order.
+
+    On PostgreSQL the rows go as one array per column through ``INSERT ... SELECT ... FROM unnest(...)
+    WITH ORDINALITY``: a short statement that psycopg parses once, instead of SQLAlchemy's multi-row
+    VALUES with a placeholder per cell, which psycopg re-parses in Python for every batch (over half of a
+    large import's time, measured in bench/import_registry.py). Elsewhere it is a Core executemany.
+    """
+    if not rows:
+        return []
+    table = table_of(model)
+    if session.get_bind().dialect.name != "postgresql":
+        statement = insert(table)
+        if return_ids:
+            return list(
+                session.scalars(statement.returning(table.c.id, sort_by_parameter_order=True), rows).all()
+            )
+        session.execute(statement, rows)
+        return []
+    return _unnest_insert(session, table, rows, return_ids=return_ids)
+
+
+def _unnest_insert(
+    session: Session, table: Table, rows: list[dict[str, Any]], *, return_ids: bool
+) -> list[int]:
+    connection = session.connection()
+    dialect = connection.dialect
+    quote = dialect.identifier_preparer.quote
+    keys = {key for row in rows for key in row}
+    names: list[str] = []
+    casts: list[str] = []
+    params: dict[str, list[Any]] = {}
+    for column in table.columns:
+        default = column.default
+        if column.key in keys:
+            values = [row.get(column.key) for row in rows]
+        elif default is not None and getattr(default, "is_scalar", False):
+            values = [getattr(default, "arg", None)] * len(rows)
+        elif default is not None and getattr(default, "is_callable", False):
+            make = getattr(default, "arg", None)
+            values = [make(None) if make else None for _ in rows]
+        else:
+            continue  # left to the database (the primary key's sequence)
+        if isinstance(column.type, TypeDecorator):
+            values = [column.type.process_bind_param(value, dialect) for value in values]
+        name = f"p{len(names)}"
+        names.append(quote(column.name))
+        params[name] = values
+        casts.append(f"%({name})s::{column.type.compile(dialect=dialect)}[]")
+    # Only the table's quoted identifiers and type names are put into the text; every value is a parameter.
+    sql = (
+        f"INSERT INTO {quote(table.name)} ({', '.join(names)}) SELECT {', '.join(names)} "  # noqa: S608
+        f"FROM unnest({', '.join(casts)}) WITH ORDINALITY AS v({', '.join(names)}, rantai_ord) ORDER BY rantai_ord"
+    )
+    if not return_ids:
+        connection.exec_driver_sql(sql, params)
+        return []
+    # Sequence values are drawn in ORDER BY order, so the ascending ids are the rows' order.
+    found = connection.exec_driver_sql(f"{sql} RETURNING {quote('id')}", params).scalars().all()
+    return sorted(int(value) for value in found)

@@ -6,12 +6,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from rantai.catalog import directory
 from rantai.catalog.models import Category, Product, ProductCertification
-from rantai.db import table_of
+from rantai.db import bulk_insert
 from rantai.identity.policy import Action, Actor, OrgScope, can
 from rantai.kit.clock import now
 from rantai.reference.models import HsCode, Kbli, KbliLevel, Unit
@@ -217,10 +217,7 @@ def _upsert(
             delete(ProductCertification).where(ProductCertification.product_id.in_(replace_certs))
         )
     if new:
-        ids = session.scalars(
-            insert(table_of(Product)).returning(table_of(Product).c.id, sort_by_parameter_order=True),
-            [row for _, row in new],
-        ).all()
+        ids = bulk_insert(session, Product, [row for _, row in new], return_ids=True)
         for pid, (record, _row) in zip(ids, new, strict=True):
             cert_rows.extend(
                 {"product_id": pid, "type_code": code}
@@ -228,7 +225,7 @@ def _upsert(
             )
         outcome.inserted += len(new)
     if cert_rows:
-        session.execute(insert(table_of(ProductCertification)), cert_rows)
+        bulk_insert(session, ProductCertification, cert_rows)
     _supplier_certificates(session, records, suppliers)
 
 
@@ -246,8 +243,9 @@ def _supplier_certificates(session: Session, records: list[ProductRecord], suppl
     )
     missing = sorted(wanted - have)
     if missing:
-        session.execute(
-            insert(table_of(Certification)),
+        bulk_insert(
+            session,
+            Certification,
             [
                 {"supplier_id": s, "type_code": t, "number": n, "status": "pending", "created_at": now()}
                 for s, t, n in missing

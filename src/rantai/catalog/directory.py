@@ -12,11 +12,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from sqlalchemy import Integer, and_, column, delete, exists, func, insert, select, text
+from sqlalchemy import Integer, and_, column, delete, exists, func, select, text
 from sqlalchemy.orm import Session
 
 from rantai.catalog.models import Category, Product, SupplierSearchDocument
-from rantai.db import table_of
+from rantai.db import bulk_insert
 from rantai.kit.pagination import Page, PageRequest
 from rantai.matching import normalize
 from rantai.suppliers.models import Certification, SupplierProfile
@@ -88,7 +88,7 @@ def write_documents(session: Session, documents: dict[int, str]) -> None:
             )
         session.execute(delete(SupplierSearchDocument).where(SupplierSearchDocument.supplier_id.in_(chunk)))
     rows = [{"supplier_id": sid, "document": doc} for sid, doc in documents.items()]
-    session.execute(insert(table_of(SupplierSearchDocument)), rows)
+    bulk_insert(session, SupplierSearchDocument, rows)
     if sqlite:
         session.execute(
             text("INSERT INTO catalog_supplier_search_fts(rowid, document) VALUES (:supplier_id, :document)"),

@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, TypeVar
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from rantai.db import table_of
+from rantai.db import bulk_insert
 from rantai.identity import audit
 from rantai.identity.models import Organization
 from rantai.identity.policy import Action, Actor, OrgScope, can
@@ -245,9 +245,9 @@ def record_import(
     )
 
 
-# Bulk inserts go through Core (``insert(table_of(Model))``) on purpose: the ORM's bulk INSERT drops
-# None-valued keys and groups rows by key set, so rows with different empty cells become one INSERT each,
-# and its RETURNING rows are spliced one batch at a time (measured in bench/import_registry.py).
+# Bulk inserts go through db.bulk_insert, not the ORM, on purpose: the ORM's bulk INSERT drops None-valued
+# keys and groups rows by key set, so rows with different empty cells become one INSERT each, and its
+# RETURNING rows are spliced one batch at a time (measured in bench/import_registry.py).
 
 # The profile columns a supplier row sets; compared one by one to tell "updated" from "unchanged".
 _COMPARED = (
@@ -331,9 +331,9 @@ def _upsert(
         history,
     )
     if kbli_rows:
-        session.execute(insert(table_of(SupplierKbli)), kbli_rows)
+        bulk_insert(session, SupplierKbli, kbli_rows)
     if history:
-        session.execute(insert(table_of(SizeClassRecord)), history)
+        bulk_insert(session, SizeClassRecord, history)
     for record in records:
         if record.cooperative_nib:
             cooperative_links.append((0, record.cooperative_nib, record.nib, record.row))
@@ -417,10 +417,7 @@ def _insert_new(
         }
         for r in records
     ]
-    org_ids = session.scalars(
-        insert(table_of(Organization)).returning(table_of(Organization).c.id, sort_by_parameter_order=True),
-        organizations,
-    ).all()
+    org_ids = bulk_insert(session, Organization, organizations, return_ids=True)
     profile_rows = []
     for org_id, record in zip(org_ids, records, strict=True):
         size_class, basis = _size(record, thresholds)
@@ -436,12 +433,7 @@ def _insert_new(
                 **_values(record, regions),
             }
         )
-    profile_ids = session.scalars(
-        insert(table_of(SupplierProfile)).returning(
-            SupplierProfile.__table__.c.id, sort_by_parameter_order=True
-        ),
-        profile_rows,
-    ).all()
+    profile_ids = bulk_insert(session, SupplierProfile, profile_rows, return_ids=True)
     for pid, record, row in zip(profile_ids, records, profile_rows, strict=True):
         kbli_rows.extend(_kbli_rows(pid, list(record.kbli_codes)))
         if row["size_class"] is not None:
