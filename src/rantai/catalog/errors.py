@@ -9,6 +9,7 @@ MSG_PRODUCT_NOT_FOUND = N_("There is no such product in your catalog.")
 MSG_NAME_REQUIRED = N_("Enter the product name.")
 MSG_PRICE_RANGE = N_("The lowest price must not be above the highest price.")
 MSG_NOT_POSITIVE = N_("Enter a whole number above zero.")
+MSG_NOT_NEGATIVE = N_("Enter a whole number of zero or more.")
 MSG_UNKNOWN_CODE = N_("Unknown %(kind)s: %(code)s. Choose it from the list.")
 MSG_CODE_TAKEN = N_("Product code %(code)s is already used by another product of yours.")
 

@@ -12,6 +12,7 @@ from rantai.catalog import repository
 from rantai.catalog.errors import (
     MSG_CODE_TAKEN,
     MSG_NAME_REQUIRED,
+    MSG_NOT_NEGATIVE,
     MSG_NOT_POSITIVE,
     MSG_PRICE_RANGE,
     MSG_PRODUCT_NOT_FOUND,
@@ -67,12 +68,14 @@ def _values(session: Session, data: ProductData) -> dict[str, Any]:
     for label, value in (
         ("moq", data.moq),
         ("capacity_per_month", data.capacity_per_month),
-        ("lead_time_days", data.lead_time_days),
         ("price_min", data.price_min),
         ("price_max", data.price_max),
     ):
         if value is not None and value <= 0:
             raise ProductInvalid(MSG_NOT_POSITIVE, field=label)
+    # 0 days means ready stock, as the import template says; only a negative lead time is wrong.
+    if data.lead_time_days is not None and data.lead_time_days < 0:
+        raise ProductInvalid(MSG_NOT_NEGATIVE, field="lead_time_days")
     price_min, price_max = data.price_min, data.price_max
     if price_min is not None and price_max is None:
         price_max = price_min

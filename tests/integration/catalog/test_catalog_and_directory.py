@@ -79,3 +79,12 @@ def test_code_suggestions(db: Session) -> None:
     assert suggest(db, "kopi bubuk robusta", "kbli")[0].code == "10761"
     assert any(s.code.startswith("09.01") for s in suggest(db, "kopi robusta", "hs"))
     assert suggest(db, "   ", "kbli") == []
+
+
+def test_zero_lead_time_means_ready_stock(db: Session) -> None:
+    profile, _, owner = make_supplier(db)
+    assert add_product(db, profile, owner, "Keripik siap kirim", lead_time_days=0).lead_time_days == 0
+    with pytest.raises(ProductInvalid):
+        catalog.create_product(
+            db, actor=owner, profile=profile, data=catalog.ProductData(name="X", lead_time_days=-1)
+        )

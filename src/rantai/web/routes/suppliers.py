@@ -335,7 +335,9 @@ def _int(values: dict[str, str], name: str) -> int | None:
     if not raw:
         return None
     try:
-        return cells.parse_rupiah(raw) if name.startswith("price") else cells.parse_count(raw, minimum=1)
+        if name.startswith("price"):
+            return cells.parse_rupiah(raw)
+        return cells.parse_count(raw, minimum=0 if name == "lead_time_days" else 1)
     except cells.CellError as exc:
         raise ProductInvalid(exc.message, field=name, **exc.params) from exc
 
