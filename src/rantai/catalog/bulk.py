@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from rantai.catalog import directory
 from rantai.catalog.models import Category, Product, ProductCertification
 from rantai.db import bulk_insert
-from rantai.identity.policy import Action, Actor, OrgScope, can
+from rantai.identity.policy import Actor, import_kinds
 from rantai.kit.clock import now
 from rantai.reference.models import HsCode, Kbli, KbliLevel, Unit
 from rantai.suppliers.bulk import ImportMode, ImportOutcome, Progress, batched, consume, record_import
@@ -67,12 +67,12 @@ def import_products(
     own = session.scalar(
         select(SupplierProfile.nib).where(SupplierProfile.organization_id == importer_organization_id)
     )
-    if not (
-        can(actor, Action.IMPORT_SUPPLIERS, OrgScope(importer_organization_id))
-        or (own is not None and can(actor, Action.MANAGE_CATALOG, OrgScope(importer_organization_id)))
-    ):
+    kinds = import_kinds(actor, importer_organization_id)
+    # A supplier (no right to import suppliers) imports only its own products.
+    everyone = "suppliers" in kinds
+    if "products" not in kinds or (not everyone and own is None):
         raise SupplierForbidden(MSG_NOT_ALLOWED)
-    only_nib = None if can(actor, Action.IMPORT_SUPPLIERS, OrgScope(importer_organization_id)) else own
+    only_nib = None if everyone else own
     kbli = set(session.scalars(select(Kbli.code).where(Kbli.level == KbliLevel.CLASS.value)))
     hs = set(session.scalars(select(HsCode.code).where(HsCode.level == 8)))
     suppliers = dict(session.execute(select(SupplierProfile.nib, SupplierProfile.id)).all())

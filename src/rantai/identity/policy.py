@@ -179,3 +179,23 @@ def allowed_actions(actor: Actor | None, organization_id: int) -> frozenset[Acti
     """Every action the actor may take on their organization (for navigation menus)."""
     scope = OrgScope(organization_id)
     return frozenset(a for a in Action if can(actor, a, scope))
+
+
+def verification_areas(actor: Actor | None) -> list[str | None]:
+    """The regions where ``actor`` may verify suppliers (None stands for everywhere)."""
+    if actor is None:
+        return []
+    return [
+        actor.org_regions.get(org_id)
+        for org_id in actor.roles
+        if _member_can(actor, Action.VERIFY_SUPPLIER, org_id)
+    ]
+
+
+def import_kinds(actor: Actor | None, organization_id: int) -> tuple[str, ...]:
+    """Which bulk imports ``actor`` may run for an organization: suppliers (a dinas, a BUMN, a cooperative)
+    and products (those, or a supplier for its own catalog)."""
+    scope = OrgScope(organization_id)
+    suppliers = can(actor, Action.IMPORT_SUPPLIERS, scope)
+    products = suppliers or can(actor, Action.MANAGE_CATALOG, scope)
+    return (("suppliers",) if suppliers else ()) + (("products",) if products else ())

@@ -14,7 +14,7 @@ from starlette.datastructures import UploadFile
 
 from rantai.catalog import jobs
 from rantai.i18n import translate
-from rantai.identity.policy import Action
+from rantai.identity.policy import import_kinds
 from rantai.kit.errors import Forbidden, Invalid, NotFound, UserError
 from rantai.kit.text import N_
 from rantai.settings import Settings
@@ -36,13 +36,7 @@ MSG_JOB_NOT_FOUND = N_("There is no such import.")
 
 
 def _kinds(viewer: Viewer) -> list[str]:
-    """Suppliers are imported by dinas, BUMN and cooperatives; products also by a supplier for itself."""
-    kinds = []
-    if viewer.can(Action.IMPORT_SUPPLIERS):
-        kinds.append("suppliers")
-    if viewer.can(Action.IMPORT_SUPPLIERS) or viewer.can(Action.MANAGE_CATALOG):
-        kinds.append("products")
-    return kinds
+    return list(import_kinds(viewer.actor, viewer.current_org.id))
 
 
 def _page(

@@ -18,7 +18,7 @@ from rantai.catalog import repository as catalog_repo
 from rantai.catalog import service as catalog
 from rantai.catalog.errors import ProductInvalid
 from rantai.catalog.suggest import suggest
-from rantai.identity.policy import Action, OrgScope
+from rantai.identity.policy import Action, verification_areas
 from rantai.kit.clock import now
 from rantai.kit.errors import Invalid, UserError
 from rantai.kit.pagination import PageRequest
@@ -425,13 +425,7 @@ Verifier = require_action(Action.VERIFY_SUPPLIER)
 
 
 def _areas(viewer: Viewer) -> list[str | None]:
-    """The regions the viewer verifies in (None: everywhere), from the policy's view of their orgs."""
-    actor = viewer.current_actor
-    return [
-        actor.org_regions.get(org_id)
-        for org_id in actor.roles
-        if viewer.can(Action.VERIFY_SUPPLIER, OrgScope(org_id))
-    ]
+    return verification_areas(viewer.current_actor)
 
 
 def _queue(
