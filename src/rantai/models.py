@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+from rantai.catalog import index_changes  # noqa: F401  (registers the flush listener that queues index changes)
 from rantai.catalog import models as catalog_models
 from rantai.db import Base
 from rantai.identity import models as identity_models
 from rantai.reference import models as reference_models
+from rantai.sourcing import models as sourcing_models
 from rantai.suppliers import models as supplier_models
 
 metadata = Base.metadata
 
-__all__ = ["catalog_models", "identity_models", "metadata", "reference_models", "supplier_models"]
+__all__ = [
+    "catalog_models",
+    "identity_models",
+    "metadata",
+    "reference_models",
+    "sourcing_models",
+    "supplier_models",
+]

@@ -15,6 +15,7 @@ from functools import lru_cache
 from sqlalchemy import Integer, and_, column, delete, exists, func, select, text
 from sqlalchemy.orm import Session
 
+from rantai.catalog import index_changes
 from rantai.catalog.models import Category, Product, SupplierSearchDocument
 from rantai.db import bulk_insert
 from rantai.kit.pagination import Page, PageRequest
@@ -55,6 +56,9 @@ def refresh(session: Session, supplier_ids: Sequence[int]) -> None:
     """Rebuild the search documents of these suppliers from their profile, active products and categories."""
     if not supplier_ids:
         return
+    # The matching index follows the same changes (the bulk paths write with Core, which the flush
+    # listener of index_changes does not see).
+    index_changes.mark(session, supplier_ids)
     texts: dict[int, list[str]] = {}
     for sid, name, brand in session.execute(
         select(SupplierProfile.id, SupplierProfile.business_name, SupplierProfile.brand_name).where(

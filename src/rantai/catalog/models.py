@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import BigInteger, ForeignKey, Index, SmallInteger, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, ForeignKey, Index, Integer, SmallInteger, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from rantai.db import Base
@@ -89,4 +89,20 @@ class ProductPhoto(Base):
     content_type: Mapped[str] = mapped_column(String(50))
     size: Mapped[int]
     position: Mapped[int] = mapped_column(SmallInteger, default=0)
+    created_at: Mapped[dt.datetime] = mapped_column(default=now)
+
+
+class IndexChange(Base):
+    """A supplier whose matching-index documents are out of date (an outbox).
+
+    Every change to a supplier, its certificates, track record or products adds a row in the same
+    transaction (`rantai.catalog.index_changes`); whichever web or CLI process next matches applies the
+    rows to the shared on-disk index and deletes them (`rantai.catalog.search_index`). No foreign key:
+    a deleted supplier's row must survive to remove its documents.
+    """
+
+    __tablename__ = "catalog_index_change"
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer(), "sqlite"), primary_key=True)
+    supplier_id: Mapped[int] = mapped_column(index=True)
     created_at: Mapped[dt.datetime] = mapped_column(default=now)

@@ -32,6 +32,7 @@ from rantai.reference.models import (
     KemitraanPattern,
     Region,
     SizeThreshold,
+    UmkmReservation,
     Unit,
 )
 
@@ -369,6 +370,24 @@ def build_kemitraan_patterns(contents: Contents) -> list[Row]:
     ]
 
 
+def build_umkm_reservations(contents: Contents) -> list[Row]:
+    rows: list[Row] = []
+    for r in _records(contents["umkm_reservation.csv"]):
+        ceiling = int(r["ceiling"])
+        if ceiling <= 0:
+            raise ReferenceDataError(f"UMKM reservation ceiling must be positive, got {ceiling}")
+        rows.append(
+            {
+                "buyer_kind": r["buyer_kind"].strip(),
+                "effective_from": dt.date.fromisoformat(r["effective_from"].strip()),
+                "ceiling": ceiling,
+                "legal_basis": _clean(r["legal_basis"]),
+                "note": _optional(r["note"]),
+            }
+        )
+    return rows
+
+
 DATASETS: tuple[Dataset, ...] = (
     Dataset("kbli", "KBLI 2020", ("kbli2020.csv.gz", "kbli2020_sections.csv"), Kbli, build_kbli),
     Dataset(
@@ -398,5 +417,12 @@ DATASETS: tuple[Dataset, ...] = (
         ("kemitraan_patterns.csv",),
         KemitraanPattern,
         build_kemitraan_patterns,
+    ),
+    Dataset(
+        "umkm_reservation",
+        "PER-2/MBU/03/2023",
+        ("umkm_reservation.csv",),
+        UmkmReservation,
+        build_umkm_reservations,
     ),
 )

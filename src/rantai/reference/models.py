@@ -151,6 +151,20 @@ class KemitraanPattern(Base):
     legal_basis: Mapped[str] = mapped_column(String(64))
 
 
+class UmkmReservation(Base):
+    """The ceiling up to which a buyer's procurement package is reserved for UMKM and cooperatives, from a
+    date on (whole Rupiah, inclusive: "sampai dengan"). A need line is UMKM-only by default when its
+    budget is at or below the ceiling in force on the day it is recorded."""
+
+    __tablename__ = "ref_umkm_reservation"
+
+    buyer_kind: Mapped[str] = mapped_column(String(32), primary_key=True)  # bumn (others may follow)
+    effective_from: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    ceiling: Mapped[int] = mapped_column(BigInteger)
+    legal_basis: Mapped[str] = mapped_column(String(200))
+    note: Mapped[str | None] = mapped_column(Text, default=None)
+
+
 class ReferenceDataset(Base):
     """Which version of a shipped dataset is loaded; a matching checksum lets a reload skip it."""
 

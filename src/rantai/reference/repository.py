@@ -19,6 +19,7 @@ from rantai.reference.models import (
     ReferenceDataset,
     Region,
     SizeThreshold,
+    UmkmReservation,
     Unit,
 )
 
@@ -230,3 +231,13 @@ def size_thresholds_on(session: Session, on: dt.date) -> Sequence[SizeThreshold]
         .where(SizeThreshold.effective_from == latest.scalar_subquery())
         .order_by(SizeThreshold.rank)
     ).all()
+
+
+def umkm_reservation_ceiling(session: Session, on: dt.date, buyer_kind: str = "bumn") -> int | None:
+    """The UMKM reservation ceiling in force on ``on`` for a kind of buyer (None: no rule yet)."""
+    return session.scalar(
+        select(UmkmReservation.ceiling)
+        .where(UmkmReservation.buyer_kind == buyer_kind, UmkmReservation.effective_from <= on)
+        .order_by(UmkmReservation.effective_from.desc())
+        .limit(1)
+    )

@@ -160,3 +160,21 @@ class ImportJob(Base):
     created_at: Mapped[dt.datetime] = mapped_column(default=now)
     started_at: Mapped[dt.datetime | None] = mapped_column(default=None)
     finished_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+
+
+class TrackRecord(Base):
+    """What a supplier has done on the platform: awards won, orders completed and completed on time.
+
+    The orders domain keeps it up to date as POs are awarded and received; the matching engine reads it
+    (track record, and "newcomer": a supplier that has never won an award).
+    """
+
+    __tablename__ = "supplier_track_record"
+
+    supplier_id: Mapped[int] = mapped_column(
+        ForeignKey("supplier_profile.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    awards_won: Mapped[int] = mapped_column(default=0)
+    orders_completed: Mapped[int] = mapped_column(default=0)
+    orders_on_time: Mapped[int] = mapped_column(default=0)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=now, onupdate=now)

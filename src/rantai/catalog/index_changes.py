@@ -1,0 +1,57 @@
+"""Record which suppliers' matching-index documents went out of date, in the transaction that changed them.
+
+A supplier's documents in the matching index carry its products and its facts (verified, size class,
+place, certificates, track record), so a change to any of those tables outdates them. A listener on
+every ORM flush adds one `IndexChange` row per touched supplier; bulk paths that write with Core
+(imports, the demo) call `mark` themselves (through `directory.refresh`, which they already call).
+The rows are the outbox `rantai.catalog.search_index` drains: because they commit with the change, no
+change is lost when a process dies, and every web worker sees them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import event, insert, select
+from sqlalchemy.orm import Session
+
+from rantai.catalog.models import IndexChange, Product, ProductCertification
+from rantai.db import table_of
+from rantai.suppliers.models import Certification, SupplierKbli, SupplierProfile, TrackRecord
+
+# Tables whose rows carry the supplier id themselves.
+_BY_SUPPLIER_ID = (Product, Certification, TrackRecord, SupplierKbli)
+
+
+def mark(session: Session, supplier_ids: Iterable[int]) -> None:
+    """Queue these suppliers for re-indexing (in the session's transaction)."""
+    rows = [{"supplier_id": sid} for sid in dict.fromkeys(supplier_ids)]
+    if rows:
+        session.connection().execute(insert(table_of(IndexChange)), rows)
+
+
+def _touched(session: Session) -> set[int]:
+    """Supplier ids of every object the flush wrote, read from the pre-flush lists."""
+    ids: set[int] = set()
+    product_ids: set[int] = set()
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        if isinstance(obj, SupplierProfile):
+            ids.add(obj.id)
+        elif isinstance(obj, _BY_SUPPLIER_ID):
+            ids.add(obj.supplier_id)
+        elif isinstance(obj, ProductCertification):
+            product_ids.add(obj.product_id)
+    if product_ids:
+        ids.update(
+            session.connection().scalars(select(Product.supplier_id).where(Product.id.in_(product_ids)))
+        )
+    ids.discard(None)  # type: ignore[arg-type]  # an object whose flush failed has no id
+    return ids
+
+
+@event.listens_for(Session, "after_flush")
+def _after_flush(session: Session, _context: Any) -> None:
+    touched = _touched(session)
+    if touched:
+        mark(session, sorted(touched))

@@ -1,0 +1,311 @@
+"""The matching index on disk, shared by every web worker and CLI process, kept fresh from the outbox.
+
+Layout under ``<data_dir>/index/``: one directory per generation (a full build), and a file ``CURRENT``
+naming the generation in use. ``rebuild`` writes a new generation from the database and swaps
+``CURRENT`` atomically, so processes keep answering from the old one until they see the new name.
+
+Freshness: every change queues its supplier in ``catalog_index_change`` (`index_changes`). Before a
+process matches, ``LiveIndex.fresh`` drains the queue into the index (tantivy lets one process write at a
+time; the others wait for that commit and reload) and reloads commits made by other processes. So a
+change is visible to the next match in any process, well within the 2 seconds the issue allows, and
+nothing needs a background thread. The index survives restarts; if it is missing it is built on first use.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fcntl
+import logging
+import os
+import shutil
+import threading
+import time
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from rantai.catalog.models import Category, IndexChange, Product, ProductCertification
+from rantai.matching import (
+    Certificate,
+    Document,
+    IndexBusy,
+    OfferFacts,
+    SearchIndex,
+    SupplierFacts,
+    offer_document,
+)
+from rantai.matching.index import default_threads
+from rantai.suppliers.models import Certification, SupplierProfile, TrackRecord
+
+log = logging.getLogger(__name__)
+
+_CURRENT = "CURRENT"
+_BATCH = 500  # suppliers read from the database at a time
+_DRAIN = 2000  # queued changes applied per commit
+_WAIT_SECONDS = 2.0  # how long a process waits for another one's commit before answering from its copy
+_KEEP_GENERATIONS = 2
+
+
+@dataclass(frozen=True, slots=True)
+class RebuildReport:
+    """What a rebuild did: suppliers and products indexed, seconds taken, the generation's directory."""
+
+    suppliers: int
+    products: int
+    seconds: float
+    path: Path
+
+
+def locality(kabkota_code: str | None) -> int:
+    """The index order of a supplier's documents: its kab/kota code as a number (32.73 -> 3273), so a
+    region filter reads one stretch of the index."""
+    digits = (kabkota_code or "").replace(".", "")
+    return int(digits) if digits.isdigit() else 0
+
+
+def supplier_facts(
+    profile: SupplierProfile, certificates: Sequence[Certification], record: TrackRecord | None
+) -> SupplierFacts:
+    """A supplier as the engine sees it. Rejected certificates do not count; pending ones do, shown
+    with their validity (the verifier checks them with the profile)."""
+    return SupplierFacts(
+        id=str(profile.id),
+        name=profile.business_name,
+        verified=profile.status == "verified",
+        size_class=profile.size_class,
+        kabkota=profile.kabkota_code,
+        lat=profile.lat,
+        lng=profile.lng,
+        certificates=tuple(
+            Certificate(code=cert.type_code, valid_until=cert.valid_until)
+            for cert in certificates
+            if cert.status != "rejected"
+        ),
+        awards_won=record.awards_won if record else 0,
+        orders_completed=record.orders_completed if record else 0,
+        orders_on_time=record.orders_on_time if record else 0,
+    )
+
+
+def documents_for(session: Session, supplier_ids: Sequence[int]) -> list[Document]:
+    """The index documents of these suppliers: one per active product, erased profiles left out."""
+    if not supplier_ids:
+        return []
+    profiles = {
+        p.id: p
+        for p in session.scalars(
+            select(SupplierProfile).where(
+                SupplierProfile.id.in_(supplier_ids), SupplierProfile.erased_at.is_(None)
+            )
+        )
+    }
+    if not profiles:
+        return []
+    ids = list(profiles)
+    certs: dict[int, list[Certification]] = defaultdict(list)
+    for cert in session.scalars(select(Certification).where(Certification.supplier_id.in_(ids))):
+        certs[cert.supplier_id].append(cert)
+    records = {
+        r.supplier_id: r for r in session.scalars(select(TrackRecord).where(TrackRecord.supplier_id.in_(ids)))
+    }
+    products = session.execute(
+        select(Product, Category.name_id)
+        .outerjoin(Category, Category.code == Product.category_code)
+        .where(Product.supplier_id.in_(ids), Product.is_active.is_(True))
+        .order_by(Product.supplier_id, Product.id)
+    ).all()
+    product_certs: dict[int, list[str]] = defaultdict(list)
+    if products:
+        for product_id, code in session.execute(
+            select(ProductCertification.product_id, ProductCertification.type_code).where(
+                ProductCertification.product_id.in_([p.id for p, _ in products])
+            )
+        ):
+            product_certs[product_id].append(code)
+    facts = {sid: supplier_facts(p, certs[sid], records.get(sid)) for sid, p in profiles.items()}
+    documents = []
+    for product, category in products:
+        supplier = facts[product.supplier_id]
+        offer = OfferFacts(
+            id=str(product.id),
+            name=product.name,
+            category=category or product.own_category or "",
+            unit=product.unit_code,
+            price_min=product.price_min,
+            price_max=product.price_max,
+            capacity_per_month=product.capacity_per_month,
+            lead_time_days=product.lead_time_days,
+            moq=product.moq,
+            kbli=product.kbli_code,
+            hs=product.hs_code,
+            certificates=tuple(product_certs.get(product.id, ())),
+        )
+        description = " ".join(part for part in (product.description, product.own_category) if part)
+        documents.append(
+            offer_document(supplier, offer, description=description, locality=locality(supplier.kabkota))
+        )
+    return documents
+
+
+def _all_documents(session: Session, counts: list[int]) -> Iterator[Document]:
+    """Every supplier's documents, a batch of suppliers at a time (counts[0] += suppliers)."""
+    last = 0
+    while True:
+        ids = list(
+            session.scalars(
+                select(SupplierProfile.id)
+                .where(SupplierProfile.id > last)
+                .order_by(SupplierProfile.id)
+                .limit(_BATCH)
+            )
+        )
+        if not ids:
+            return
+        last = ids[-1]
+        counts[0] += len(ids)
+        yield from documents_for(session, ids)
+
+
+class LiveIndex:
+    """One process's handle on the shared on-disk index under ``root``."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._lock = threading.Lock()
+        self._generation: str | None = None
+        self._index: SearchIndex | None = None
+        self._stamp: int = -1
+
+    # -- reading ---------------------------------------------------------------------------------
+
+    def fresh(self, session: Session) -> SearchIndex:
+        """The index with every queued change applied (building it first if there is none)."""
+        with self._lock:
+            generation = self._current_name()
+            if generation is None:
+                self.rebuild(session)
+                generation = self._current_name()
+            if generation is None:  # a rebuild that failed raised already; this is a removed directory
+                raise RuntimeError(f"the matching index under {self.root} has no current generation")
+            if generation != self._generation or self._index is None:
+                self._index = SearchIndex.open(self.root / generation)
+                self._generation = generation
+                self._stamp = self._meta_stamp()
+            self._drain(session, self._index)
+            stamp = self._meta_stamp()
+            if stamp != self._stamp:
+                self._index.reload()
+                self._stamp = stamp
+            return self._index
+
+    def _current_name(self) -> str | None:
+        try:
+            name = (self.root / _CURRENT).read_text().strip()
+        except FileNotFoundError:
+            return None
+        return name if name and (self.root / name).is_dir() else None
+
+    def _meta_stamp(self) -> int:
+        """Changes whenever a process commits to the current generation (tantivy rewrites meta.json)."""
+        try:
+            return (self.root / (self._generation or "") / "meta.json").stat().st_mtime_ns
+        except FileNotFoundError:
+            return -1
+
+    # -- writing ---------------------------------------------------------------------------------
+
+    def _drain(self, session: Session, index: SearchIndex) -> None:
+        """Apply queued changes; when another process holds the writer, wait for its commit."""
+        deadline = time.monotonic() + _WAIT_SECONDS
+        while True:
+            pending = session.execute(
+                select(IndexChange.id, IndexChange.supplier_id).order_by(IndexChange.id).limit(_DRAIN)
+            ).all()
+            if not pending:
+                return
+            supplier_ids = sorted({sid for _, sid in pending})
+            try:
+                index.update(
+                    remove_groups=[str(sid) for sid in supplier_ids], add=documents_for(session, supplier_ids)
+                )
+            except IndexBusy:
+                if time.monotonic() > deadline:
+                    log.warning(
+                        "matching index busy for %.1f s; answering from the last commit", _WAIT_SECONDS
+                    )
+                    return
+                time.sleep(0.05)
+                index.reload()
+                continue
+            session.execute(delete(IndexChange).where(IndexChange.id.in_([cid for cid, _ in pending])))
+            session.flush()
+            if len(pending) < _DRAIN:
+                return
+
+    def rebuild(self, session: Session, *, threads: int | None = None) -> RebuildReport:
+        """Build a new generation from the database and make it current; queued changes up to the start
+        are covered by it and dropped, later ones stay queued."""
+        started = time.perf_counter()
+        self.root.mkdir(parents=True, exist_ok=True)
+        with _exclusive(self.root / ".rebuild.lock"):
+            high_water = session.scalar(select(func.max(IndexChange.id))) or 0
+            name = "gen-" + dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%f") + f"-{os.getpid()}"
+            path = self.root / name
+            counts = [0]
+            products = _Counter(_all_documents(session, counts))
+            SearchIndex.build(products, path=path, plain=False, threads=threads or default_threads())
+            tmp = self.root / (_CURRENT + ".tmp")
+            tmp.write_text(name + "\n")
+            os.replace(tmp, self.root / _CURRENT)
+            session.execute(delete(IndexChange).where(IndexChange.id <= high_water))
+            session.flush()
+            self._prune(keep=name)
+        return RebuildReport(counts[0], products.count, time.perf_counter() - started, path)
+
+    def _prune(self, *, keep: str) -> None:
+        """Remove old generations (open files stay readable to processes that still use them)."""
+        generations = sorted(p for p in self.root.iterdir() if p.is_dir() and p.name.startswith("gen-"))
+        for old in generations[:-_KEEP_GENERATIONS]:
+            if old.name != keep:
+                shutil.rmtree(old, ignore_errors=True)
+
+
+class _Counter:
+    """Counts the documents of a stream as they pass."""
+
+    def __init__(self, items: Iterable[Document]) -> None:
+        self._items = items
+        self.count = 0
+
+    def __iter__(self) -> Iterator[Document]:
+        for item in self._items:
+            self.count += 1
+            yield item
+
+
+@contextmanager
+def _exclusive(path: Path) -> Iterator[None]:
+    with path.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+_LIVE: dict[Path, LiveIndex] = {}
+_LIVE_LOCK = threading.Lock()
+
+
+def live_index(data_dir: Path) -> LiveIndex:
+    """This process's handle on the index under ``data_dir`` (one per directory)."""
+    root = (data_dir / "index").resolve()
+    with _LIVE_LOCK:
+        if root not in _LIVE:
+            _LIVE[root] = LiveIndex(root)
+        return _LIVE[root]

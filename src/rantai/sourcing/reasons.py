@@ -1,0 +1,136 @@
+"""The engine's reasons in the user's language.
+
+The matching engine says why with codes and plain values (`rantai.matching.Reason`); this module is the
+one place that words them, for the web page, the API and the CLI alike: "cocok dengan produk Keripik
+Singkong Balado 250 g", "sertifikat Halal berlaku s.d. Mar 2027", "kapasitas 2.000/bulan cukup untuk
+5.000 dalam 3 bulan", "jarak 12 km", and for exclusions "sertifikat SNI kedaluwarsa", "kapasitas
+200/bulan < 1.000 diminta". Numbers, money and dates follow the locale (Babel).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from functools import lru_cache
+
+from babel.dates import format_date
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from rantai.i18n import translate
+from rantai.kit.money import format_number, format_rupiah
+from rantai.kit.text import N_
+from rantai.matching import Reason
+from rantai.reference.models import CertificationType, Unit
+
+MESSAGES: dict[str, str] = {
+    # why a supplier is on the shortlist
+    "matched_offer": N_("matches the product %(name)s"),
+    "matched_terms": N_("matching words: %(terms)s"),
+    "category_agrees": N_("in the category %(category)s"),
+    "kbli_agrees": N_("its KBLI %(kbli)s fits this need"),
+    "hs_agrees": N_("its HS code %(hs)s fits this need"),
+    "cert_valid": N_("%(cert)s certificate valid until %(until)s"),
+    "cert_valid_open": N_("%(cert)s certificate (no expiry date)"),
+    "capacity_fits": N_("capacity %(per_month)s/month is enough for %(quantity)s in %(months)s months"),
+    "distance": N_("%(km)s km away"),
+    "price_fits": N_("price %(unit_price)s per unit: %(total)s in all, within the budget of %(budget)s"),
+    "price_over_budget": N_(
+        "price %(unit_price)s per unit: %(total)s in all, above the budget of %(budget)s"
+    ),
+    "track_record": N_("%(completed)s orders completed, %(on_time_pct)s%% on time"),
+    "newcomer": N_("newcomer: has not won an order on Rantai yet"),
+    "size_preferred": N_("size class %(size)s, as preferred"),
+    # why a supplier is not on it
+    "not_verified": N_("not verified yet"),
+    "cert_missing": N_("no %(cert)s certificate"),
+    "cert_expired": N_("%(cert)s certificate expired (valid until %(until)s)"),
+    "size_excluded": N_("a large business (usaha besar): this line is reserved for UMKM"),
+    "capacity_short": N_("capacity %(per_month)s/month < %(quantity)s requested (in %(months)s months)"),
+    "region_outside": N_("outside the region asked for (%(region)s)"),
+    "no_matching_offer": N_("none of its products matches this need"),
+}
+_MONEY = frozenset({"unit_price", "total", "budget"})
+_BABEL = {"id": "id_ID", "en": "en_US"}
+
+
+@lru_cache(maxsize=8)
+def _names(rows: tuple[tuple[str, str, str], ...], locale: str) -> dict[str, str]:
+    return {code: (name_en if locale == "en" else name_id) for code, name_id, name_en in rows}
+
+
+class Vocabulary:
+    """Certificate and unit names in one locale, read once per request."""
+
+    def __init__(self, session: Session, locale: str) -> None:
+        self.locale = locale
+        self.certs = _names(
+            tuple(
+                session.execute(
+                    select(CertificationType.code, CertificationType.name_id, CertificationType.name_en)
+                ).tuples()
+            ),
+            locale,
+        )
+        self.units = _names(
+            tuple(session.execute(select(Unit.code, Unit.name_id, Unit.name_en)).tuples()), locale
+        )
+
+    def cert(self, code: str) -> str:
+        return self.certs.get(code, code)
+
+    def unit(self, code: str | None) -> str:
+        return self.units.get(code, code).lower() if code else ""
+
+
+def _value(key: str, value: object, vocabulary: Vocabulary) -> str:
+    locale = vocabulary.locale
+    if isinstance(value, bool):
+        return str(value)
+    if key in _MONEY and isinstance(value, int | float):
+        return format_rupiah(round(value), locale)
+    if isinstance(value, dt.date):
+        return format_date(value, "MMM yyyy", locale=_BABEL.get(locale, "id_ID"))
+    if isinstance(value, int | float):
+        number = round(value, 1) if isinstance(value, float) and not value.is_integer() else int(value)
+        return format_number(number, locale)
+    if isinstance(value, tuple | list):
+        return ", ".join(str(item) for item in value)
+    return str(value)
+
+
+def describe(reason: Reason, vocabulary: Vocabulary) -> str:
+    """One reason as a short phrase in the vocabulary's locale."""
+    params = dict(reason.params)
+    code = reason.code
+    if code == "cert_valid" and params.get("until") is None:
+        code = "cert_valid_open"
+    message = MESSAGES.get(code)
+    if message is None:  # a reason this version of the app does not word yet
+        return code.replace("_", " ")
+    values: dict[str, str] = {}
+    for key, value in params.items():
+        if key in {"cert", "code"} and isinstance(value, str) and code.startswith("cert"):
+            values["cert"] = vocabulary.cert(value)
+        else:
+            values[key] = _value(key, value, vocabulary)
+    unit = params.get("unit")
+    if "quantity" in values and isinstance(unit, str) and unit:
+        values["quantity"] = f"{values['quantity']} {vocabulary.unit(unit)}"
+    values.setdefault("cert", "")
+    try:
+        return translate(vocabulary.locale, message, **values)
+    except (KeyError, ValueError):
+        return translate(vocabulary.locale, message.split("%(")[0].strip())
+
+
+def describe_all(reasons: Iterable[Reason], vocabulary: Vocabulary) -> list[str]:
+    return [describe(reason, vocabulary) for reason in reasons]
+
+
+def params_json(params: Mapping[str, object]) -> dict[str, object]:
+    """Reason parameters as JSON values (dates as ISO text) for the API."""
+    return {
+        k: (v.isoformat() if isinstance(v, dt.date) else list(v) if isinstance(v, tuple) else v)
+        for k, v in params.items()
+    }

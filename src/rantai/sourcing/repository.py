@@ -1,0 +1,125 @@
+"""Every query of the sourcing domain."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+
+from sqlalchemy import delete, func, or_, select
+from sqlalchemy.orm import Session
+
+from rantai.kit.pagination import Page, PageRequest
+from rantai.sourcing.models import Need, NeedLine, NeedLineCertification, ShortlistDecision
+
+SORTS = {
+    "newest": (Need.created_at.desc(), Need.id.desc()),
+    "oldest": (Need.created_at.asc(), Need.id.asc()),
+    "title": (Need.title.asc(), Need.id.asc()),
+}
+
+
+def need(session: Session, need_id: int) -> Need | None:
+    return session.get(Need, need_id)
+
+
+def line(session: Session, line_id: int) -> NeedLine | None:
+    return session.get(NeedLine, line_id)
+
+
+def lines_of(session: Session, need_id: int) -> Sequence[NeedLine]:
+    return session.scalars(
+        select(NeedLine).where(NeedLine.need_id == need_id).order_by(NeedLine.line_no)
+    ).all()
+
+
+def certifications_of(session: Session, line_ids: Sequence[int]) -> dict[int, list[str]]:
+    found: dict[int, list[str]] = defaultdict(list)
+    if line_ids:
+        for line_id, code in session.execute(
+            select(NeedLineCertification.line_id, NeedLineCertification.type_code)
+            .where(NeedLineCertification.line_id.in_(line_ids))
+            .order_by(NeedLineCertification.id)
+        ):
+            found[line_id].append(code)
+    return found
+
+
+def delete_lines(session: Session, need_id: int) -> None:
+    session.execute(delete(NeedLine).where(NeedLine.need_id == need_id))
+
+
+def needs_page(
+    session: Session,
+    *,
+    organization_id: int,
+    page: PageRequest,
+    status: str | None = None,
+    text: str | None = None,
+    sort: str = "newest",
+) -> Page[Need]:
+    stmt = select(Need).where(Need.organization_id == organization_id)
+    if status:
+        stmt = stmt.where(Need.status == status)
+    if text:
+        like = f"%{text.lower()}%"
+        in_lines = select(NeedLine.need_id).where(func.lower(NeedLine.name).like(like))
+        stmt = stmt.where(
+            or_(
+                func.lower(Need.title).like(like),
+                func.lower(Need.reference).like(like),
+                Need.id.in_(in_lines),
+            )
+        )
+    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    items = session.scalars(
+        stmt.order_by(*SORTS.get(sort, SORTS["newest"])).offset(page.offset).limit(page.per_page)
+    ).all()
+    return Page(items=items, total=total, page=page.page, per_page=page.per_page)
+
+
+def line_counts(session: Session, need_ids: Sequence[int]) -> dict[int, tuple[int, int]]:
+    """(lines, total budget) per need."""
+    if not need_ids:
+        return {}
+    return {
+        need_id: (count, int(budget or 0))
+        for need_id, count, budget in session.execute(
+            select(NeedLine.need_id, func.count(), func.sum(NeedLine.budget))
+            .where(NeedLine.need_id.in_(need_ids))
+            .group_by(NeedLine.need_id)
+        )
+    }
+
+
+def open_lines(session: Session, *, limit: int = 20000) -> Sequence[tuple[NeedLine, Need]]:
+    """Lines of every open need, newest first (the opportunities suppliers see)."""
+    return session.execute(
+        select(NeedLine, Need)
+        .join(Need, Need.id == NeedLine.need_id)
+        .where(Need.status == "open")
+        .order_by(Need.id.desc(), NeedLine.line_no)
+        .limit(limit)
+    ).all()  # type: ignore[return-value]
+
+
+def open_lines_stamp(session: Session) -> tuple[int, object]:
+    """Changes whenever an open need or its lines change: (count of open needs, latest update)."""
+    count, latest = session.execute(
+        select(func.count(), func.max(Need.updated_at)).where(Need.status == "open")
+    ).one()
+    return int(count), latest
+
+
+def decisions_of(session: Session, line_id: int) -> dict[int, ShortlistDecision]:
+    return {
+        d.supplier_id: d
+        for d in session.scalars(select(ShortlistDecision).where(ShortlistDecision.line_id == line_id))
+    }
+
+
+def decision(session: Session, line_id: int, supplier_id: int) -> ShortlistDecision | None:
+    return session.scalar(
+        select(ShortlistDecision).where(
+            ShortlistDecision.line_id == line_id, ShortlistDecision.supplier_id == supplier_id
+        )
+    )

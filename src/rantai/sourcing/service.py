@@ -1,0 +1,344 @@
+"""Procurement needs: record, change, publish, list; and the buyer's shortlist decisions.
+
+Services check the policy, validate every line before writing anything (a bad line changes nothing),
+flush but never commit, and leave an audit event for each change.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from rantai.identity import audit
+from rantai.identity.models import Organization
+from rantai.identity.policy import Action, Actor, OrgScope, can
+from rantai.identity.roles import BUYER_TYPES
+from rantai.kit.clock import now, today
+from rantai.kit.pagination import Page, PageRequest
+from rantai.reference.models import CertificationType, KemitraanPattern, Region, RegionLevel, Unit
+from rantai.reference.repository import umkm_reservation_ceiling
+from rantai.sourcing import repository
+from rantai.sourcing.errors import (
+    MSG_BUDGET,
+    MSG_CERT_UNKNOWN,
+    MSG_KEMITRAAN_UNKNOWN,
+    MSG_LINE_NAME_REQUIRED,
+    MSG_LINE_NOT_FOUND,
+    MSG_MOVE_NOT_ALLOWED,
+    MSG_NO_LINES,
+    MSG_NOT_ALLOWED,
+    MSG_NOT_BUYER,
+    MSG_NOT_EDITABLE,
+    MSG_NOT_FOUND,
+    MSG_PAST_DATE,
+    MSG_QUANTITY,
+    MSG_REGION_UNKNOWN,
+    MSG_SIZE_UNKNOWN,
+    MSG_TITLE_REQUIRED,
+    MSG_TOO_LONG,
+    MSG_TOO_MANY_LINES,
+    MSG_UNIT_UNKNOWN,
+    NeedForbidden,
+    NeedInvalid,
+    NeedMoveNotAllowed,
+    NeedNotFound,
+)
+from rantai.sourcing.models import Need, NeedLine, NeedLineCertification, ShortlistDecision
+from rantai.sourcing.state import EDITABLE, Decision, NeedMove, NeedStatus, next_status
+
+MAX_LINES = 200
+NAME_MAX = 300
+TITLE_MAX = 300
+SIZE_CLASSES = ("mikro", "kecil", "menengah")
+
+
+@dataclass
+class LineData:
+    """Clean values of one need line (parsing from text happens in the door's schema or the plan reader).
+
+    ``umkm_only`` None means "as the policy says": on when the budget is unknown or at or below the UMKM
+    reservation ceiling in force (Rp14 billion for BUMN), off above it.
+    """
+
+    name: str
+    specification: str | None = None
+    quantity: int | None = None
+    unit_code: str | None = None
+    delivery_kabkota_code: str | None = None
+    needed_by: dt.date | None = None
+    budget: int | None = None
+    umkm_only: bool | None = None
+    preferred_size_class: str | None = None
+    kemitraan_code: str | None = None
+    certifications: list[str] = field(default_factory=list)
+
+
+@dataclass
+class NeedData:
+    title: str
+    lines: list[LineData]
+    reference: str | None = None
+    description: str | None = None
+
+
+def _require(actor: Actor | None, action: Action, organization_id: int) -> None:
+    if not can(actor, action, OrgScope(organization_id)):
+        raise NeedForbidden(MSG_NOT_ALLOWED)
+
+
+def reserved_for_umkm(session: Session, budget: int | None, on: dt.date) -> bool:
+    """The default of a line's UMKM-only flag: on at or below the reservation ceiling in force."""
+    if budget is None:
+        return True
+    ceiling = umkm_reservation_ceiling(session, on)
+    return ceiling is None or budget <= ceiling
+
+
+def check_line(
+    session: Session, line: LineData, *, number: int, on: dt.date, check_dates: bool = True
+) -> dict[str, Any]:
+    """The column values of a valid line, or NeedInvalid naming the field (``lines-<n>-<field>``)."""
+
+    def invalid(message: str, name: str, **params: Any) -> NeedInvalid:
+        return NeedInvalid(message, field=f"lines-{number}-{name}", line=number, **params)
+
+    name = (line.name or "").strip()
+    if not name:
+        raise invalid(MSG_LINE_NAME_REQUIRED, "name")
+    if len(name) > NAME_MAX:
+        raise invalid(MSG_TOO_LONG, "name", what="name", max=NAME_MAX)
+    if line.quantity is not None and line.quantity < 1:
+        raise invalid(MSG_QUANTITY, "quantity")
+    if line.unit_code and session.get(Unit, line.unit_code) is None:
+        raise invalid(MSG_UNIT_UNKNOWN, "unit_code", unit=line.unit_code)
+    if line.delivery_kabkota_code:
+        region = session.get(Region, line.delivery_kabkota_code)
+        if region is None or region.level != RegionLevel.KABKOTA:
+            raise invalid(MSG_REGION_UNKNOWN, "delivery_kabkota_code", code=line.delivery_kabkota_code)
+    if check_dates and line.needed_by is not None and line.needed_by < on:
+        raise invalid(MSG_PAST_DATE, "needed_by", date=line.needed_by.isoformat())
+    if line.budget is not None and line.budget < 0:
+        raise invalid(MSG_BUDGET, "budget")
+    certs = list(dict.fromkeys(c.strip() for c in line.certifications if c.strip()))
+    for code in certs:
+        if session.get(CertificationType, code) is None:
+            raise invalid(MSG_CERT_UNKNOWN, "certifications", code=code)
+    if line.preferred_size_class and line.preferred_size_class not in SIZE_CLASSES:
+        raise invalid(MSG_SIZE_UNKNOWN, "preferred_size_class")
+    if line.kemitraan_code and session.get(KemitraanPattern, line.kemitraan_code) is None:
+        raise invalid(MSG_KEMITRAAN_UNKNOWN, "kemitraan_code", code=line.kemitraan_code)
+    umkm_only = line.umkm_only if line.umkm_only is not None else reserved_for_umkm(session, line.budget, on)
+    return {
+        "name": name,
+        "specification": (line.specification or "").strip() or None,
+        "quantity": line.quantity,
+        "unit_code": line.unit_code or None,
+        "delivery_kabkota_code": line.delivery_kabkota_code or None,
+        "needed_by": line.needed_by,
+        "budget": line.budget,
+        "umkm_only": umkm_only,
+        "preferred_size_class": line.preferred_size_class or None,
+        "kemitraan_code": line.kemitraan_code or None,
+        "certifications": certs,
+    }
+
+
+def _check(
+    session: Session, data: NeedData, *, on: dt.date, check_dates: bool = True
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    title = (data.title or "").strip()
+    if not title:
+        raise NeedInvalid(MSG_TITLE_REQUIRED, field="title")
+    if len(title) > TITLE_MAX:
+        raise NeedInvalid(MSG_TOO_LONG, field="title", line=0, what="title", max=TITLE_MAX)
+    if not data.lines:
+        raise NeedInvalid(MSG_NO_LINES, field="lines")
+    if len(data.lines) > MAX_LINES:
+        raise NeedInvalid(MSG_TOO_MANY_LINES, field="lines", max=MAX_LINES)
+    lines = [
+        check_line(session, line, number=number, on=on, check_dates=check_dates)
+        for number, line in enumerate(data.lines, start=1)
+    ]
+    need = {
+        "title": title,
+        "reference": (data.reference or "").strip() or None,
+        "description": (data.description or "").strip() or None,
+    }
+    return need, lines
+
+
+def _write_lines(session: Session, need: Need, lines: Sequence[dict[str, Any]]) -> None:
+    for number, values in enumerate(lines, start=1):
+        certs = values.pop("certifications")
+        row = NeedLine(need_id=need.id, line_no=number, **values)
+        session.add(row)
+        session.flush()
+        for code in certs:
+            session.add(NeedLineCertification(line_id=row.id, type_code=code))
+    session.flush()
+
+
+def create_need(
+    session: Session,
+    *,
+    actor: Actor | None,
+    organization_id: int,
+    data: NeedData,
+    source: str = "form",
+    check_dates: bool = True,
+) -> Need:
+    """Record a draft need with its lines for a buyer organization."""
+    _require(actor, Action.CREATE_NEED, organization_id)
+    organization = session.get(Organization, organization_id)
+    if organization is None or organization.org_type not in BUYER_TYPES:
+        raise NeedForbidden(MSG_NOT_BUYER)
+    values, lines = _check(session, data, on=today(), check_dates=check_dates)
+    need = Need(
+        organization_id=organization_id,
+        source=source,
+        created_by_user_id=actor.user_id if actor else None,
+        **values,
+    )
+    session.add(need)
+    session.flush()
+    _write_lines(session, need, lines)
+    _audit(session, actor, need, "need.created", {"lines": len(lines), "source": source})
+    return need
+
+
+def update_need(session: Session, *, actor: Actor | None, need: Need, data: NeedData) -> Need:
+    """Replace a need's title and lines (decisions on lines that keep their number are kept)."""
+    _require(actor, Action.CREATE_NEED, need.organization_id)
+    status = NeedStatus(need.status)
+    if status not in EDITABLE:
+        raise NeedMoveNotAllowed(MSG_NOT_EDITABLE, status=status.label)
+    values, lines = _check(session, data, on=today())
+    for key, value in values.items():
+        setattr(need, key, value)
+    existing = {line.line_no: line for line in repository.lines_of(session, need.id)}
+    for number, line_values in enumerate(lines, start=1):
+        certs = line_values.pop("certifications")
+        row = existing.pop(number, None)
+        if row is None:
+            row = NeedLine(need_id=need.id, line_no=number, **line_values)
+            session.add(row)
+        else:
+            for key, value in line_values.items():
+                setattr(row, key, value)
+        session.flush()
+        current = repository.certifications_of(session, [row.id]).get(row.id, [])
+        if current != certs:
+            session.query(NeedLineCertification).filter_by(line_id=row.id).delete()
+            for code in certs:
+                session.add(NeedLineCertification(line_id=row.id, type_code=code))
+    for row in existing.values():
+        session.delete(row)
+    need.updated_at = now()
+    session.flush()
+    _audit(session, actor, need, "need.updated", {"lines": len(lines)})
+    return need
+
+
+def move_need(session: Session, *, actor: Actor | None, need: Need, move: NeedMove) -> Need:
+    """Publish, close, cancel or reopen a need, as the lifecycle table allows."""
+    _require(actor, Action.CREATE_NEED, need.organization_id)
+    current = NeedStatus(need.status)
+    target = next_status(current, move)
+    if target is None:
+        raise NeedMoveNotAllowed(MSG_MOVE_NOT_ALLOWED, status=current.label, move=move.value)
+    need.status = target.value
+    if target is NeedStatus.OPEN:
+        need.published_at = now()
+    need.updated_at = now()
+    session.flush()
+    _audit(session, actor, need, f"need.{move.value}", {"from": current.value, "to": target.value})
+    return need
+
+
+def get_need(session: Session, *, actor: Actor | None, need_id: int) -> Need:
+    """A need its organization's members may see (others get not-found, not a hint it exists)."""
+    need = repository.need(session, need_id)
+    if need is None or not can(actor, Action.VIEW_ORGANIZATION, need):
+        raise NeedNotFound(MSG_NOT_FOUND)
+    return need
+
+
+def get_line(session: Session, *, need: Need, line_id: int) -> NeedLine:
+    line = repository.line(session, line_id)
+    if line is None or line.need_id != need.id:
+        raise NeedNotFound(MSG_LINE_NOT_FOUND)
+    return line
+
+
+def needs_page(
+    session: Session,
+    *,
+    actor: Actor | None,
+    organization_id: int,
+    page: PageRequest,
+    status: str | None = None,
+    text: str | None = None,
+    sort: str = "newest",
+) -> Page[Need]:
+    if not can(actor, Action.VIEW_ORGANIZATION, OrgScope(organization_id)):
+        raise NeedForbidden(MSG_NOT_ALLOWED)
+    return repository.needs_page(
+        session, organization_id=organization_id, page=page, status=status or None, text=text, sort=sort
+    )
+
+
+def decide(
+    session: Session,
+    *,
+    actor: Actor | None,
+    need: Need,
+    line: NeedLine,
+    supplier_id: int,
+    decision: Decision | None,
+) -> ShortlistDecision | None:
+    """Shortlist or dismiss a supplier for a line; None takes the decision back."""
+    _require(actor, Action.CREATE_NEED, need.organization_id)
+    existing = repository.decision(session, line.id, supplier_id)
+    if decision is None:
+        if existing is not None:
+            session.delete(existing)
+            session.flush()
+            _audit(
+                session,
+                actor,
+                need,
+                "need.decision_cleared",
+                {"line": line.line_no, "supplier_id": supplier_id},
+            )
+        return None
+    if existing is None:
+        existing = ShortlistDecision(line_id=line.id, supplier_id=supplier_id, decision=decision.value)
+        session.add(existing)
+    existing.decision = decision.value
+    existing.decided_by_user_id = actor.user_id if actor else None
+    existing.decided_at = now()
+    session.flush()
+    _audit(
+        session,
+        actor,
+        need,
+        f"need.supplier_{decision.value}",
+        {"line": line.line_no, "supplier_id": supplier_id},
+    )
+    return existing
+
+
+def _audit(session: Session, actor: Actor | None, need: Need, action: str, details: dict[str, Any]) -> None:
+    audit.record(
+        session,
+        action=action,
+        target_type="need",
+        target_id=need.id,
+        actor_user_id=actor.user_id if actor else None,
+        organization_id=need.organization_id,
+        details=details,
+    )
