@@ -31,6 +31,14 @@ UNIT_ALIASES = {
     "btl": "botol",
     "bks": "bungkus",
     "kilogram": "kg",
+    "stel": "set",  # a uniform: shirt and trousers
+    "pasang": "pasang",
+    "ltr": "liter",
+    "pack": "pak",
+    "box": "dus",
+    "kardus": "dus",
+    "lbr": "lembar",
+    "gr": "gram",
 }
 
 
