@@ -39,6 +39,10 @@ CHROMIUM_ARGS = [
 ]
 
 
+# The database behind each live server, for tests that add their own story data before they browse.
+LIVE_DATABASES: dict[str, str] = {}
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -56,7 +60,8 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with transaction(make_session_factory(engine)) as session:
         load_reference_data(session)
         ensure_categories(session)
-    settings = Settings(database_url=url, log_level="WARNING")
+    # Its own data directory: uploads and the matching index must not land in the checkout's var/.
+    settings = Settings(database_url=url, log_level="WARNING", data_dir=folder / "data")
     app = create_app(settings, make_session_factory(engine))
     port = _free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
@@ -67,7 +72,9 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         if time.monotonic() > deadline:
             raise RuntimeError("the test server did not start")
         time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
+    server_url = f"http://127.0.0.1:{port}"
+    LIVE_DATABASES[server_url] = url
+    yield server_url
     server.should_exit = True
     thread.join(timeout=10)
     engine.dispose()

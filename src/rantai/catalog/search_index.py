@@ -146,9 +146,9 @@ def documents_for(session: Session, supplier_ids: Sequence[int]) -> list[Documen
             certificates=tuple(product_certs.get(product.id, ())),
         )
         description = " ".join(part for part in (product.description, product.own_category) if part)
-        documents.append(
-            offer_document(supplier, offer, description=description, locality=locality(supplier.kabkota))
-        )
+        # Stored in kab/kota order (offer_document's default locality), so a region filter reads one
+        # stretch of the index.
+        documents.append(offer_document(supplier, offer, description=description))
     return documents
 
 

@@ -44,11 +44,12 @@ MESSAGES: dict[str, str] = {
     # why a supplier is not on it
     "not_verified": N_("not verified yet"),
     "cert_missing": N_("no %(cert)s certificate"),
-    "cert_expired": N_("%(cert)s certificate expired (valid until %(until)s)"),
+    "cert_expired": N_("%(cert)s certificate expired by the needed-by date (valid until %(until)s)"),
     "size_excluded": N_("a large business (usaha besar): this line is reserved for UMKM"),
     "capacity_short": N_("capacity %(per_month)s/month < %(quantity)s requested (in %(months)s months)"),
     "region_outside": N_("outside the region asked for (%(region)s)"),
     "no_matching_offer": N_("none of its products matches this need"),
+    "ranked_below": N_("qualified, but ranked %(rank)s while the shortlist shows %(top)s"),
 }
 _MONEY = frozenset({"unit_price", "total", "budget"})
 _BABEL = {"id": "id_ID", "en": "en_US"}
@@ -77,10 +78,21 @@ class Vocabulary:
         )
 
     def cert(self, code: str) -> str:
+        """A certificate's short name for a phrase ("Halal", "SNI", "BPOM MD", "SPP-IRT")."""
+        return short_cert_name(code)
+
+    def cert_full(self, code: str) -> str:
         return self.certs.get(code, code)
 
     def unit(self, code: str | None) -> str:
         return self.units.get(code, code).lower() if code else ""
+
+
+_SHORT_CERT_NAMES = {"halal": "Halal", "spp_irt": "SPP-IRT", "organik": "Organik"}
+
+
+def short_cert_name(code: str) -> str:
+    return _SHORT_CERT_NAMES.get(code) or code.replace("_", " ").upper()
 
 
 def _value(key: str, value: object, vocabulary: Vocabulary) -> str:

@@ -1,0 +1,119 @@
+"""The shared on-disk matching index: built from the database, kept fresh from the outbox, shared by
+processes, surviving restarts, rebuilt on demand."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from tests.factories.suppliers import add_cert, add_product, make_supplier
+
+from rantai.catalog import service as catalog
+from rantai.catalog.models import IndexChange
+from rantai.catalog.search_index import LiveIndex
+from rantai.matching import Filters, SearchIndex
+from rantai.suppliers import service as suppliers
+from rantai.suppliers.models import TrackRecord
+
+
+def groups(index: SearchIndex, text: str, **filters: object) -> set[str]:
+    return {hit.group for hit in index.search(text, limit=50, filters=Filters(**filters))}  # type: ignore[arg-type]
+
+
+def queued(db: Session) -> int:
+    return db.scalar(select(func.count()).select_from(IndexChange)) or 0
+
+
+def test_changes_are_queued_in_the_same_transaction(db: Session) -> None:
+    before = queued(db)
+    profile, _, owner = make_supplier(db)
+    add_product(db, profile, owner, "Keripik Singkong Balado 250 g")
+    assert queued(db) > before
+    assert profile.id in set(db.scalars(select(IndexChange.supplier_id)))
+
+
+def test_the_index_is_built_on_first_use_and_follows_every_change(db: Session, tmp_path: Path) -> None:
+    live = LiveIndex(tmp_path / "index")
+    profile, _, owner = make_supplier(db, status="verified")
+    product = add_product(db, profile, owner, "Keripik Singkong Balado 250 g")
+    index = live.fresh(db)
+    assert groups(index, "keripik singkong") == {str(profile.id)}
+    assert queued(db) == 0  # the build covered the queue
+
+    # A new product shows at the next match.
+    add_product(db, profile, owner, "Rengginang Ketan Hitam")
+    assert groups(live.fresh(db), "rengginang") == {str(profile.id)}
+    # A certificate becomes a filter term.
+    assert groups(live.fresh(db), "keripik", all_of=("cert:halal",)) == set()
+    add_cert(db, profile, owner, "halal")
+    assert groups(live.fresh(db), "keripik", all_of=("cert:halal",)) == {str(profile.id)}
+    # Verification status is a filter term too.
+    suppliers.reject(db, actor=_verifier(db), profile=profile, reason="NIB tidak cocok")
+    assert groups(live.fresh(db), "keripik", all_of=("verified",)) == set()
+    # A deactivated product leaves the index.
+    catalog.set_active(db, actor=owner, profile=profile, product=product, active=False)
+    assert groups(live.fresh(db), "balado") == set()
+    # The track record travels in the documents' facts.
+    db.add(TrackRecord(supplier_id=profile.id, awards_won=4, orders_completed=5, orders_on_time=4))
+    db.flush()
+    hit = live.fresh(db).search("rengginang")[0]
+    assert hit.facts["s"]["awards_won"] == 4  # type: ignore[index]
+
+
+def _verifier(db: Session):  # type: ignore[no-untyped-def]
+    from tests.factories.suppliers import national_verifier  # noqa: PLC0415
+
+    return national_verifier(db)
+
+
+def test_two_workers_share_one_index(db: Session, tmp_path: Path) -> None:
+    """Worker B sees what worker A applied, without applying it again (the queue is empty by then)."""
+    root = tmp_path / "index"
+    worker_a, worker_b = LiveIndex(root), LiveIndex(root)
+    profile, _, owner = make_supplier(db, status="verified")
+    add_product(db, profile, owner, "Kemeja Batik Tulis")
+    worker_a.fresh(db)
+    worker_b.fresh(db)
+    add_product(db, profile, owner, "Tas Anyaman Pandan")
+    assert groups(worker_a.fresh(db), "anyaman pandan") == {str(profile.id)}
+    assert queued(db) == 0
+    assert groups(worker_b.fresh(db), "anyaman pandan") == {str(profile.id)}
+
+
+def test_the_index_survives_a_restart_and_another_process_reads_it(db: Session, tmp_path: Path) -> None:
+    root = tmp_path / "index"
+    profile, _, owner = make_supplier(db, status="verified")
+    add_product(db, profile, owner, "Sambal Roa Botol 200 ml")
+    LiveIndex(root).fresh(db)
+    generation = (root / "CURRENT").read_text().strip()
+    restarted = LiveIndex(root)
+    assert groups(restarted.fresh(db), "sambal roa") == {str(profile.id)}
+    assert (root / "CURRENT").read_text().strip() == generation  # reopened, not rebuilt
+    script = (
+        "import json, sys; from pathlib import Path; from rantai.matching import SearchIndex; "
+        "index = SearchIndex.open(Path(sys.argv[1])); "
+        "print(json.dumps(sorted({h.group for h in index.search('sambal roa')})))"
+    )
+    out = subprocess.run(  # noqa: S603 - our own fixed script
+        [sys.executable, "-c", script, str(root / generation)], capture_output=True, text=True, check=True
+    )
+    assert json.loads(out.stdout) == [str(profile.id)]
+
+
+def test_rebuild_makes_a_new_generation_and_clears_the_queue(db: Session, tmp_path: Path) -> None:
+    live = LiveIndex(tmp_path / "index")
+    profile, _, owner = make_supplier(db, status="verified")
+    add_product(db, profile, owner, "Gula Aren Cetak 1 kg")
+    add_product(db, profile, owner, "Gula Semut Aren 500 g")
+    live.fresh(db)
+    first = (live.root / "CURRENT").read_text().strip()
+    add_product(db, profile, owner, "Madu Hutan 250 ml")
+    report = live.rebuild(db)
+    assert (report.suppliers >= 1, report.products >= 3) == (True, True)
+    assert (live.root / "CURRENT").read_text().strip() != first
+    assert queued(db) == 0
+    assert groups(live.fresh(db), "madu hutan") == {str(profile.id)}
