@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from rantai.cli import db, imports, tokens, users
+from rantai.cli import db, imports, index, match, tokens, users
 from rantai.cli.common import settings, unit_of_work
 
 app = typer.Typer(help="Rantai: UMKM in the supply chains of BUMN and large buyers.", no_args_is_help=True)
@@ -12,6 +12,8 @@ app.add_typer(db.app, name="db")
 app.add_typer(users.app, name="users")
 app.add_typer(tokens.app, name="tokens")
 app.add_typer(imports.app, name="import")
+app.add_typer(index.app, name="index")
+app.add_typer(match.app, name="match")
 
 
 @app.command("serve")
@@ -43,15 +45,28 @@ def demo(
     port: int | None = typer.Option(None, help="Port."),
 ) -> None:
     """Upgrade the database, load the demo data, print the demo logins, then serve."""
+    from rantai.catalog.search_index import live_index  # noqa: PLC0415
+    from rantai.demo.procurement import load_demo_procurement  # noqa: PLC0415
     from rantai.demo.registry import load_demo_registry  # noqa: PLC0415
+    from rantai.kit.clock import today  # noqa: PLC0415
     from rantai.demo.seed import DEMO_PASSWORD, load_demo_identity  # noqa: PLC0415
 
     db.upgrade_database(with_reference=True)
     with unit_of_work() as session:
         logins = load_demo_identity(session)
         registry = load_demo_registry(session, suppliers=suppliers)  # after the logins: it needs the verifier
+        procurement = load_demo_procurement(session, today=today())
     typer.echo(registry.summary())
+    typer.echo(
+        f"Demo buyers: {procurement.buyers}; needs added: {procurement.needs} ({procurement.open_needs} open); "
+        f"suppliers given a track record: {procurement.track_records}"
+    )
     conf = settings()
+    with unit_of_work() as session:
+        built = live_index(conf.data_dir).rebuild(session)
+    typer.echo(
+        f"Matching index: {built.products} products of {built.suppliers} suppliers in {built.seconds:.1f} s"
+    )
     typer.echo("")
     typer.echo(f"Demo logins (password for all: {DEMO_PASSWORD}):")
     for login in logins:

@@ -1,0 +1,212 @@
+"""Demo buyers and their procurement needs, made of real procurement plan lines (`demo/needs.py`).
+
+BUMN buyers (real names from the Kementerian BUMN list) each get open needs drawn from real RUP lines of
+the kinds they buy, delivered to their head office or a large city, needed 30-120 days from the load day;
+the demo buyer login's organization gets some too. Some food and timber lines require the certificate
+that applies to their kind. Demo suppliers get a track record (a share have won and delivered before),
+so shortlists show both experienced suppliers and newcomers. Idempotent: a second load adds nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import random
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from rantai.catalog import index_changes
+from rantai.db import bulk_insert
+from rantai.demo.needs import (
+    BuyerSeed,
+    NeedSeed,
+    delivery_kabkota,
+    load_buyers,
+    load_need_lines,
+    needed_by,
+    plan_needs,
+)
+from rantai.demo.registry import DEMO_NIB_PREFIX, ProductKind, demo_data
+from rantai.demo.seed import DEMO_LOGINS
+from rantai.identity import repository as identity_repo
+from rantai.identity import service as identity
+from rantai.identity.roles import OrgType
+from rantai.kit.clock import now
+from rantai.reference.repository import umkm_reservation_ceiling
+from rantai.sourcing.models import Need, NeedLine, NeedLineCertification
+from rantai.suppliers.models import SupplierProfile, TrackRecord
+
+DEMO_SOURCE = "demo"
+# Certificates a demo line may require, by the product kind's first applicable certificate.
+_REQUIRABLE = frozenset({"halal", "spp_irt", "bpom_md", "svlk", "sni"})
+_REQUIRE_SHARE = 3  # one line in three of a kind with such a certificate requires it
+_TRACK_RECORD_SHARE = 0.45  # of verified demo suppliers, those that have won before
+
+
+@dataclass(frozen=True, slots=True)
+class ProcurementReport:
+    buyers: int
+    needs: int
+    open_needs: int
+    track_records: int
+
+
+def demo_need_count(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(Need).where(Need.source == DEMO_SOURCE)) or 0
+
+
+def _digest(text: str) -> int:
+    return int.from_bytes(hashlib.sha256(text.encode()).digest()[:8], "big")
+
+
+def _buyer_orgs(session: Session, buyers: list[BuyerSeed]) -> dict[str, int]:
+    ids: dict[str, int] = {}
+    for buyer in buyers:
+        org = identity_repo.organization_by_name(session, buyer.name)
+        if org is None:
+            org = identity.create_organization(
+                session, name=buyer.name, org_type=OrgType.BUMN, region_code=buyer.kabkota_code
+            )
+        ids[buyer.slug] = org.id
+    return ids
+
+
+def _login_buyer(buyers: list[BuyerSeed]) -> tuple[BuyerSeed, str] | None:
+    """The demo buyer login's organization, as a buyer that buys every kind."""
+    login = next((d for d in DEMO_LOGINS if d.org_type is OrgType.BUMN and d.region_code), None)
+    if login is None or login.region_code is None:
+        return None
+    kinds = tuple(sorted({kind for buyer in buyers for kind in buyer.kinds}))
+    seed = BuyerSeed(
+        name=login.organization,
+        cluster="Demo",
+        slug="demo-login",
+        province_code=login.region_code.split(".")[0],
+        kabkota_code=login.region_code,
+        kinds=kinds,
+    )
+    return seed, login.organization
+
+
+def load_demo_procurement(
+    session: Session, *, today: dt.date, needs_per_buyer: int = 200, seed: int = 2026
+) -> ProcurementReport:
+    """Create the demo buyers, their needs and the suppliers' track records (once)."""
+    buyers = load_buyers()
+    extra = _login_buyer(buyers)
+    if extra is not None:
+        buyers = [*buyers, extra[0]]
+    if demo_need_count(session):
+        return ProcurementReport(len(buyers), 0, 0, 0)
+    orgs = _buyer_orgs(session, [b for b in buyers if b.slug != "demo-login"])
+    if extra is not None:
+        login_org = identity_repo.organization_by_name(session, extra[1])
+        if login_org is not None:
+            orgs["demo-login"] = login_org.id
+    buyers = [b for b in buyers if b.slug in orgs]
+    plan = plan_needs(buyers, load_need_lines(), per_buyer=needs_per_buyer, seed=seed)
+    kinds = demo_data().kinds
+    ceiling = umkm_reservation_ceiling(session, today) or 0
+    stamp = now()
+    need_rows: list[dict[str, object]] = []
+    line_rows: list[dict[str, object]] = []
+    certs: list[str | None] = []
+    by_slug = {b.slug: b for b in buyers}
+    for slug, lines in plan.items():
+        buyer = by_slug[slug]
+        for line in lines:
+            digest = _digest(line.kd_rup)
+            status = "draft" if digest % 5 == 0 else "open"  # four in five published
+            need_rows.append(
+                {
+                    "organization_id": orgs[slug],
+                    "title": line.package_name[:300],
+                    "reference": line.kd_rup,
+                    "description": (line.description or None) and line.description[:2000],
+                    "status": status,
+                    "source": DEMO_SOURCE,
+                    "created_at": stamp,
+                    "updated_at": stamp,
+                    "published_at": stamp if status == "open" else None,
+                }
+            )
+            line_rows.append(_line_row(line, buyer, today=today, ceiling=ceiling))
+            certs.append(_required_cert(line, kinds, digest))
+    need_ids = bulk_insert(session, Need, need_rows, return_ids=True)
+    for row, need_id in zip(line_rows, need_ids, strict=True):
+        row["need_id"] = need_id
+    line_ids = bulk_insert(session, NeedLine, line_rows, return_ids=True)
+    bulk_insert(
+        session,
+        NeedLineCertification,
+        [
+            {"line_id": line_id, "type_code": code}
+            for line_id, code in zip(line_ids, certs, strict=True)
+            if code
+        ],
+    )
+    records = _track_records(session, seed)
+    return ProcurementReport(
+        buyers=len(orgs),
+        needs=len(need_rows),
+        open_needs=sum(1 for row in need_rows if row["status"] == "open"),
+        track_records=records,
+    )
+
+
+def _line_row(line: NeedSeed, buyer: BuyerSeed, *, today: dt.date, ceiling: int) -> dict[str, object]:
+    return {
+        "line_no": 1,
+        "name": line.name[:300],
+        "specification": (line.specification or None) and line.specification[:2000],
+        "quantity": line.quantity,
+        "unit_code": line.unit_code,
+        "delivery_kabkota_code": delivery_kabkota(line, buyer),
+        "needed_by": needed_by(line, today=today),
+        "budget": line.budget,
+        "umkm_only": line.budget <= ceiling if ceiling else True,
+        "preferred_size_class": None,
+        "kemitraan_code": "rantai_pasok",
+    }
+
+
+def _required_cert(line: NeedSeed, kinds: dict[str, ProductKind], digest: int) -> str | None:
+    kind = kinds.get(line.kind or "")
+    applicable = kind.certifications if kind is not None else ()
+    first = next((code for code in applicable if code in _REQUIRABLE), None)
+    if first is None or digest % _REQUIRE_SHARE:
+        return None
+    return first
+
+
+def _track_records(session: Session, seed: int) -> int:
+    """A track record for a share of the verified demo suppliers (the others are newcomers)."""
+    ids = list(
+        session.scalars(
+            select(SupplierProfile.id)
+            .where(SupplierProfile.nib.startswith(DEMO_NIB_PREFIX), SupplierProfile.status == "verified")
+            .order_by(SupplierProfile.id)
+        )
+    )
+    existing = set(session.scalars(select(TrackRecord.supplier_id)))
+    rng = random.Random(seed)  # noqa: S311 - reproducible demo data
+    rows = []
+    for supplier_id in ids:
+        if supplier_id in existing or rng.random() >= _TRACK_RECORD_SHARE:
+            continue
+        completed = int(rng.lognormvariate(1.3, 0.9)) + 1
+        awards = max(1, completed + rng.randint(0, 2))
+        on_time = min(completed, round(completed * rng.uniform(0.6, 1.0)))
+        rows.append(
+            {
+                "supplier_id": supplier_id,
+                "awards_won": awards,
+                "orders_completed": completed,
+                "orders_on_time": on_time,
+            }
+        )
+    bulk_insert(session, TrackRecord, rows)
+    index_changes.mark(session, [int(row["supplier_id"]) for row in rows])
+    return len(rows)
