@@ -92,10 +92,13 @@ def supplier_facts(
     )
 
 
-def documents_for(session: Session, supplier_ids: Sequence[int]) -> list[Document]:
-    """The index documents of these suppliers: one per active product, erased profiles left out."""
+def offers_of(
+    session: Session, supplier_ids: Sequence[int]
+) -> dict[int, tuple[SupplierFacts, list[tuple[OfferFacts, str]]]]:
+    """Each supplier's facts and its active products as offers (with their description), erased
+    profiles left out."""
     if not supplier_ids:
-        return []
+        return {}
     profiles = {
         p.id: p
         for p in session.scalars(
@@ -105,7 +108,7 @@ def documents_for(session: Session, supplier_ids: Sequence[int]) -> list[Documen
         )
     }
     if not profiles:
-        return []
+        return {}
     ids = list(profiles)
     certs: dict[int, list[Certification]] = defaultdict(list)
     for cert in session.scalars(select(Certification).where(Certification.supplier_id.in_(ids))):
@@ -127,10 +130,10 @@ def documents_for(session: Session, supplier_ids: Sequence[int]) -> list[Documen
             )
         ):
             product_certs[product_id].append(code)
-    facts = {sid: supplier_facts(p, certs[sid], records.get(sid)) for sid, p in profiles.items()}
-    documents = []
+    result: dict[int, tuple[SupplierFacts, list[tuple[OfferFacts, str]]]] = {
+        sid: (supplier_facts(p, certs[sid], records.get(sid)), []) for sid, p in profiles.items()
+    }
     for product, category in products:
-        supplier = facts[product.supplier_id]
         offer = OfferFacts(
             id=str(product.id),
             name=product.name,
@@ -146,10 +149,18 @@ def documents_for(session: Session, supplier_ids: Sequence[int]) -> list[Documen
             certificates=tuple(product_certs.get(product.id, ())),
         )
         description = " ".join(part for part in (product.description, product.own_category) if part)
-        # Stored in kab/kota order (offer_document's default locality), so a region filter reads one
-        # stretch of the index.
-        documents.append(offer_document(supplier, offer, description=description))
-    return documents
+        result[product.supplier_id][1].append((offer, description))
+    return result
+
+
+def documents_for(session: Session, supplier_ids: Sequence[int]) -> list[Document]:
+    """The index documents of these suppliers: one per active product."""
+    # Stored in kab/kota order (offer_document's default locality), so a region filter reads one stretch.
+    return [
+        offer_document(supplier, offer, description=description)
+        for supplier, offers in offers_of(session, supplier_ids).values()
+        for offer, description in offers
+    ]
 
 
 def _all_documents(session: Session, counts: list[int]) -> Iterator[Document]:

@@ -1,0 +1,132 @@
+"""The supplier's side: open need lines a supplier can win, and what would unlock more of them.
+
+The engine's `NeedIndex` is built from every open need line and kept per process until an open need
+changes (a cheap count-and-latest-update stamp is checked on each call), so a newly published need shows
+on suppliers' home pages at their next visit. The supplier's own facts and products are read fresh from
+the database each time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from rantai import matching
+from rantai.catalog.search_index import offers_of
+from rantai.identity.models import Organization
+from rantai.kit.clock import today
+from rantai.reference.models import Region, RegionLevel
+from rantai.sourcing import repository
+from rantai.sourcing.models import Need, NeedLine
+from rantai.sourcing.shortlists import line_text, units
+
+DEFAULT_TOP = 20
+
+
+@dataclass(frozen=True, slots=True)
+class OpenLine:
+    """What a supplier is shown of an open need line: the line, its need and the buyer's name."""
+
+    line: NeedLine
+    need: Need
+    buyer: str
+    certifications: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SupplierOpportunities:
+    recommended: tuple[tuple[matching.Recommendation, OpenLine], ...]
+    gaps: tuple[matching.Gap, ...]
+    open_lines: int
+    offers: dict[str, str]  # offer id -> product name, for capacity gaps
+
+
+class _Cache:
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.key: tuple[object, ...] | None = None
+        self.index: matching.NeedIndex | None = None
+        self.lines: dict[str, OpenLine] = {}
+
+
+_CACHE: dict[str, _Cache] = {}
+_CACHE_LOCK = threading.Lock()
+
+
+def _cache_for(session: Session) -> _Cache:
+    key = str(session.get_bind().engine.url)
+    with _CACHE_LOCK:
+        return _CACHE.setdefault(key, _Cache())
+
+
+def need_index(
+    session: Session, *, on: dt.date | None = None
+) -> tuple[matching.NeedIndex, dict[str, OpenLine]]:
+    """The index of open need lines, rebuilt when an open need changed since the last build."""
+    on = on or today()
+    cache = _cache_for(session)
+    key = (*repository.open_lines_stamp(session), on)
+    with cache.lock:
+        if cache.key == key and cache.index is not None:
+            return cache.index, cache.lines
+        rows = repository.open_lines(session)
+        line_ids = [line.id for line, _ in rows]
+        certs = repository.certifications_of(session, line_ids)
+        places = {
+            code: (lat, lng)
+            for code, lat, lng in session.execute(
+                select(Region.code, Region.lat, Region.lng).where(Region.level == RegionLevel.KABKOTA)
+            )
+        }
+        buyers: dict[int, str] = dict(
+            session.execute(
+                select(Organization.id, Organization.name).where(
+                    Organization.id.in_({need.organization_id for _, need in rows})
+                )
+            ).tuples().all()
+        )
+        engine_lines: dict[str, matching.NeedLine] = {}
+        shown: dict[str, OpenLine] = {}
+        for line, need in rows:
+            lat, lng = places.get(line.delivery_kabkota_code or "", (None, None))
+            engine_lines[str(line.id)] = matching.NeedLine(
+                text=line_text(line.name, line.specification),
+                today=on,
+                quantity=line.quantity,
+                unit=line.unit_code,
+                needed_by=line.needed_by,
+                budget=line.budget,
+                lat=lat,
+                lng=lng,
+                required_certs=tuple(certs.get(line.id, ())),
+                umkm_only=line.umkm_only,
+                preferred_size=line.preferred_size_class,
+            )
+            shown[str(line.id)] = OpenLine(
+                line, need, buyers.get(need.organization_id, ""), tuple(certs.get(line.id, ()))
+            )
+        index = matching.NeedIndex.build(engine_lines, matching.OpportunityConfig(units=units(session)))
+        cache.key, cache.index, cache.lines = key, index, shown
+        return index, shown
+
+
+def opportunities_for(session: Session, supplier_id: int, *, top: int = DEFAULT_TOP) -> SupplierOpportunities:
+    """The open lines a supplier can win (best first, with reasons) and the gaps that would open more."""
+    found = offers_of(session, [supplier_id]).get(supplier_id)
+    index, lines = need_index(session)
+    if found is None or not found[1]:
+        return SupplierOpportunities((), (), len(lines), {})
+    supplier, offers = found
+    result = index.opportunities(supplier, [offer for offer, _ in offers], top=top)
+    return SupplierOpportunities(
+        recommended=tuple(
+            (item, lines[item.line_id]) for item in result.recommended if item.line_id in lines
+        ),
+        gaps=result.gaps,
+        open_lines=len(lines),
+        offers={offer.id: offer.name for offer, _ in offers},
+    )
