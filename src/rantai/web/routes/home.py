@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+from babel.dates import format_date
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
 
+from rantai.http import DbSession
+from rantai.identity.policy import Action
 from rantai.identity.roles import BUYER_TYPES, SUPPLIER_TYPES, OrgType, Role
-from rantai.web.auth import get_viewer
+from rantai.kit.money import format_number, format_rupiah
+from rantai.sourcing import opportunities
+from rantai.sourcing.reasons import Vocabulary, describe, short_cert_name
+from rantai.suppliers import repository as supplier_repo
+from rantai.web.auth import get_viewer, require_action
 from rantai.web.requestctx import Viewer
 from rantai.web.templating import render
 
@@ -47,5 +55,75 @@ def home(request: Request, viewer: Viewer = Depends(get_viewer)) -> Response:
             "org": org,
             "org_type_label": OrgType(org.org_type).label if org else "",
             "roles": roles,
+        },
+    )
+
+
+_BABEL = {"id": "id_ID", "en": "en_US"}
+
+
+@router.get("/supplier/opportunities")
+def supplier_opportunities(
+    request: Request, db: Session = DbSession, viewer: Viewer = require_action(Action.MANAGE_CATALOG)
+) -> Response:
+    """The supplier home's opportunities and gaps (loaded into the dashboard by HTMX)."""
+    profile = supplier_repo.by_organization(db, viewer.current_org.id)
+    found = opportunities.opportunities_for(db, profile.id) if profile is not None else None
+    vocabulary = Vocabulary(db, viewer.locale)
+    locale = _BABEL.get(viewer.locale, "id_ID")
+    items = []
+    for recommendation, shown in found.recommended if found else ():
+        line = shown.line
+        items.append(
+            {
+                "name": line.name,
+                "buyer": shown.buyer,
+                "quantity": f"{format_number(line.quantity, viewer.locale)} {vocabulary.unit(line.unit_code)}"
+                if line.quantity
+                else "",
+                "needed_by": format_date(line.needed_by, "d MMM yyyy", locale=locale)
+                if line.needed_by
+                else "",
+                "budget": format_rupiah(line.budget, viewer.locale) if line.budget else "",
+                "certs": [short_cert_name(code) for code in shown.certifications],
+                "offer": recommendation.offer.name,
+                "reasons": [describe(reason, vocabulary) for reason in recommendation.reasons],
+            }
+        )
+    gaps = []
+    for gap in found.gaps if found else ():
+        value = format_rupiah(gap.value, viewer.locale)
+        if gap.kind == "cert" and gap.code:
+            text = viewer._(
+                "A valid %(cert)s certificate would open %(lines)s more needs worth %(value)s.",
+                cert=short_cert_name(gap.code),
+                lines=gap.lines,
+                value=value,
+            )
+        elif gap.kind == "capacity":
+            text = viewer._(
+                "Raising the capacity of %(product)s to %(capacity)s a month would open %(lines)s more needs "
+                "worth %(value)s.",
+                product=found.offers.get(gap.offer_id or "", "") if found else "",
+                capacity=format_number(gap.needed_per_month or 0, viewer.locale),
+                lines=gap.lines,
+                value=value,
+            )
+        else:
+            text = viewer._(
+                "Getting your profile verified would open %(lines)s needs worth %(value)s.",
+                lines=gap.lines,
+                value=value,
+            )
+        gaps.append({"kind": gap.kind, "text": text})
+    return render(
+        request,
+        "home/_opportunities.html",
+        viewer,
+        {
+            "has_profile": profile is not None,
+            "items": items,
+            "gaps": gaps,
+            "open_lines": found.open_lines if found else 0,
         },
     )
