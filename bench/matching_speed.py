@@ -1,13 +1,18 @@
 """Matching speed: the engine against SQLite FTS5 and PostgreSQL full-text search, same corpus, same run.
 
-A generated catalogue of N products (default 1,000,000) recombined from real vocabulary, and 1,000 real
-procurement lines of the RUP of Kalimantan Barat as needs (bench/matching/generate.py). Each need asks
-for the ten best products of a region (the province or one of its kab/kota) that hold a certification
-valid on the line's needed-by day; the engine also returns each hit's reasons (matched words, name,
-matched filters with end dates). For each system, in one process and one run:
+A generated catalogue of N products (default 1,000,000; five per generated supplier) recombined from
+real vocabulary, and 1,000 real procurement lines of the RUP of Kalimantan Barat as needs
+(bench/matching/generate.py). Each need asks for the ten best of a region (the province or one of its
+kab/kota) that hold a certification valid on the line's needed-by day. The engine's timed path is the
+supplier shortlist (`Shortlister`): it ranks products, groups them by supplier, scores the best 40
+suppliers on every soft feature (capacity, distance, price, track record, codes, size) and gives the
+ten best suppliers with their reasons; the product matcher alone (the previous timed path) is timed
+too, on the same index. The baselines return ten products. For each system, in one process and one
+run:
 
-- build: products/s from the same TSV stream to a searchable index (engine: tantivy on disk; SQLite:
-  a temporary file; PostgreSQL: the server at --postgres, in a schema of its own dropped afterwards);
+- build: products/s from the same TSV stream to a searchable index (engine: tantivy on disk, each
+  product an `offer_document` with its supplier's facts; SQLite: a temporary file; PostgreSQL: the
+  server at --postgres, in a schema of its own dropped afterwards);
 - query latency p50/p95/p99 over the needs, after a warm-up pass over the first 50;
 - for the engine, the process's peak resident memory (VmHWM, /proc/self/status) after its build and
   queries, before any baseline runs; the catalogue and queries are generated in a child process, so
@@ -30,14 +35,27 @@ import subprocess
 import sys
 import tempfile
 import time
+import zlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from matching.baselines import Answer, PostgresFts, SqliteFts5, region_term
-from matching.generate import Query, read_queries, read_tsv
-from rantai.matching import Document, Filters, Matcher, SearchIndex
+from matching.generate import Query, centroids, read_queries, read_tsv
+from rantai.matching import (
+    Certificate,
+    Document,
+    Filters,
+    Matcher,
+    NeedLine,
+    OfferFacts,
+    SearchIndex,
+    Shortlister,
+    SupplierFacts,
+    offer_document,
+)
+from rantai.matching.facts import supplier_terms
 from rantai.matching.index import DEFAULT_WRITER_MEMORY, default_threads
 
 REPO = Path(__file__).resolve().parents[1]
@@ -75,40 +93,81 @@ class Result:
         return statistics.quantiles(self.latencies_ms, n=100, method="inclusive")[share - 1]
 
 
+def _spread(key: str, modulo: int) -> int:
+    """A stable pseudo-random number in [0, modulo) from a key (the same in every run)."""
+    return zlib.crc32(key.encode()) % modulo
+
+
 def engine_documents(tsv: Path) -> Iterator[Document]:
-    """The generated products of `tsv` as the engine's documents, read straight from the lines (the
-    bulk import an app would write): region, size class, verified and certificate terms, the
-    certificates that lapse with their last valid day, the kab/kota code as the locality."""
+    """The generated products of `tsv` as the app would index them: one `offer_document` per product
+    with its supplier's facts (kab/kota centroid, size class, verified, certificates with their last
+    valid days, awards and order history) and its offer's (unit, price, monthly capacity, lead time),
+    the figures the generator does not make spread by a hash of the ids. The certificates are the
+    row's (the generator draws them per product), so one supplier's documents may differ in them."""
+    places = centroids()
     with tsv.open(encoding="utf-8") as handle:
         for line in handle:
-            pid, _, kabkota, scale, verified, certificates, category, name, description = line.rstrip(
-                "\n"
-            ).split("\t")
-            filters = [f"province:{kabkota.partition('.')[0]}", f"kabkota:{kabkota}", f"scale:{scale}"]
-            if verified == "1":
-                filters.append("verified")
-            lapsing = []
+            pid, supplier_id, kabkota, scale, verified, certificates, category, name, description = (
+                line.rstrip("\n").split("\t")
+            )
+            held = []
             for certificate in certificates.split(";") if certificates else ():
                 code, _, until = certificate.partition("@")
-                if until:
-                    lapsing.append((f"cert:{code}", date.fromisoformat(until)))
-                else:
-                    filters.append(f"cert:{code}")
-            yield Document(
-                pid,
-                name,
-                description,
-                category,
-                tuple(filters),
-                tuple(lapsing),
-                int(kabkota.replace(".", "")),
+                held.append(Certificate(code, date.fromisoformat(until) if until else None))
+            lat, lng = places.get(kabkota, (None, None))
+            spread = zlib.crc32(supplier_id.encode())
+            completed = spread % 80
+            supplier = SupplierFacts(
+                id=supplier_id,
+                name=f"UD {supplier_id}",
+                verified=verified == "1",
+                size_class=scale,
+                kabkota=kabkota,
+                lat=lat,
+                lng=lng,
+                certificates=tuple(held),
+                awards_won=(spread >> 8) % 4,  # a quarter are newcomers
+                orders_completed=completed,
+                orders_on_time=completed * (70 + (spread >> 12) % 31) // 100,
             )
+            spread = zlib.crc32(pid.encode())
+            offer = OfferFacts(
+                id=pid,
+                name=name,
+                category=category,
+                unit="buah",
+                price_min=1_000 * (1 + spread % 200),
+                capacity_per_month=None if (spread >> 8) % 3 == 0 else 100 * (1 + (spread >> 10) % 100),
+                lead_time_days=(spread >> 20) % 21,
+            )
+            yield offer_document(supplier, offer, description=description)
 
 
 def engine_filters(query: Query) -> Filters:
     """The region and the certification, valid on the needed-by day."""
     return Filters(
         all_of=(region_term(query.region), f"cert:{query.certification}"), valid_on=query.needed_by
+    )
+
+
+def need_line(query: Query, places: dict[str, tuple[float, float]]) -> NeedLine:
+    """The query as a need line: the baselines' filters (region, certification valid on the needed-by
+    day; open to large firms, unverified suppliers included by the caller), a delivery place at the
+    region's centroid, and for half the lines a quantity and a budget."""
+    lat, lng = places.get(query.region, (None, None))
+    quantity = 50 * (1 + _spread(query.id, 40)) if _spread(query.id + "q", 2) else None
+    return NeedLine(
+        text=query.text,
+        today=query.needed_by - timedelta(days=90),
+        needed_by=query.needed_by,
+        quantity=quantity,
+        unit="buah" if quantity else None,
+        budget=quantity * 60_000 if quantity else None,
+        lat=lat,
+        lng=lng,
+        required_certs=(query.certification,),
+        umkm_only=False,
+        region=region_term(query.region),
     )
 
 
@@ -168,10 +227,14 @@ def timed_queries(
 
 def run_engine(
     tsv: Path, queries: Sequence[Query], workdir: Path, args: argparse.Namespace
-) -> tuple[Result, dict[str, int], int]:
-    """Build the engine's index from the TSV stream, run the queries; return figures, memory and the
-    count of hits that broke a filter (must be 0)."""
-    result = Result("Rantai engine (tantivy BM25 + synonyms + feedback + category re-rank, reasons)")
+) -> tuple[Result, Result, dict[str, int], int]:
+    """Build the engine's index from the TSV stream, run the queries through the shortlist and through
+    the product matcher; return both figures, memory and the count of entries or hits that broke a
+    filter (must be 0)."""
+    result = Result(
+        "Rantai engine: supplier shortlist (BM25 + synonyms + feedback + category re-rank, grouped by "
+        "supplier, soft features, newcomer slots, reasons)"
+    )
     cpu_before = build_cpu()
     started = time.perf_counter()
     index = SearchIndex.build(
@@ -187,22 +250,37 @@ def run_engine(
     result.products = len(index)
     result.size_bytes = directory_size(workdir / "engine")
     print(f"  engine: built {result.products} in {result.build_seconds:.1f} s", file=sys.stderr)
-    matcher = Matcher(index)
+    shortlister = Shortlister(index)
+    places = centroids()
+    needs = {query.id: need_line(query, places) for query in queries}
     broken = 0
 
-    def search(query: Query) -> int:
+    def shortlist(query: Query) -> int:
+        nonlocal broken
+        entries = shortlister.shortlist(needs[query.id], top=LIMIT, include_unverified=True).entries
+        for entry in entries:
+            held, until = entry.supplier.certificate_end(query.certification)
+            outside = region_term(query.region) not in supplier_terms(entry.supplier)
+            if outside or not held or (until is not None and until < query.needed_by):
+                broken += 1
+        return len(entries)
+
+    timed_queries(result, queries, shortlist, progress="engine shortlist")
+    products = Result("Rantai engine: product matcher alone (the previous timed path; ten products)")
+    matcher = Matcher(index)
+
+    def match(query: Query) -> int:
         nonlocal broken
         matches = matcher.match(query.text, limit=LIMIT, filters=engine_filters(query))
         wanted = {region_term(query.region), f"cert:{query.certification}"}
-        for match in matches:
-            ends = dict(match.valid_until)
-            cert_end = ends.get(f"cert:{query.certification}")
-            if set(match.matched_filters) != wanted or (cert_end is not None and cert_end < query.needed_by):
+        for found in matches:
+            cert_end = dict(found.valid_until).get(f"cert:{query.certification}")
+            if set(found.matched_filters) != wanted or (cert_end is not None and cert_end < query.needed_by):
                 broken += 1
         return len(matches)
 
-    timed_queries(result, queries, search, progress="engine")
-    return result, memory_status(), broken
+    timed_queries(products, queries, match, progress="engine matcher")
+    return result, products, memory_status(), broken
 
 
 def run_sqlite(tsv: Path, queries: Sequence[Query], workdir: Path) -> Result:
@@ -299,7 +377,8 @@ def report(
         "# Matching speed (generated catalogue, RUP Kalimantan Barat needs)",
         "",
         f"{engine.products:,} products, {len(queries):,} needs, top {LIMIT} with a region and a "
-        "certification filter (valid on the needed-by day); engine hits include their reasons. "
+        "certification filter (valid on the needed-by day): ten suppliers from the shortlist, ten "
+        "products from the matcher and the baselines; the engine's include their reasons. "
         f"Latencies after a warm-up over the first {WARM_UP} needs; build from the same TSV stream.",
         "",
         "| system | build | products/s | p50 ms | p95 ms | p99 ms | mean hits | index size |",
@@ -309,12 +388,19 @@ def report(
         if result.skipped:
             lines.append(f"| {result.name} | skipped: {result.skipped} | | | | | | |")
             continue
+        if not result.products:  # timed on the engine's index: no build of its own
+            lines.append(
+                f"| {result.name} | (same index) | | {result.percentile(50):.2f} | "
+                f"{result.percentile(95):.2f} | {result.percentile(99):.2f} | "
+                f"{statistics.mean(result.hit_counts):.1f} | |"
+            )
+            continue
         lines.append(
             f"| {result.name} | {result.build_seconds:.1f} s | {result.per_second:,.0f} | "
             f"{result.percentile(50):.2f} | {result.percentile(95):.2f} | {result.percentile(99):.2f} | "
             f"{statistics.mean(result.hit_counts):.1f} | {_mb(result.size_bytes)} |"
         )
-    baselines = [result for result in results[1:] if not result.skipped]
+    baselines = [result for result in results[1:] if not result.skipped and result.products]
     hwm = memory.get("VmHWM", 0)
     p50 = engine.percentile(50)
     cpu = engine.build_cpu
@@ -391,8 +477,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"generating {args.products:,} products and {args.queries:,} needs...", file=sys.stderr)
         tsv, queries_tsv, generate_seconds = generate(workdir, args.products, args.queries)
         queries = read_queries(queries_tsv)
-        engine, memory, broken = run_engine(tsv, queries, workdir, args)
-        results = [engine]
+        engine, products, memory, broken = run_engine(tsv, queries, workdir, args)
+        results = [engine, products]
         if args.no_sqlite:
             results.append(Result(SqliteFts5.name, skipped="--no-sqlite"))
         else:

@@ -10,7 +10,7 @@ Products recombine real phrases, never invented words:
   the same category.
 
 A product adds a quantity with a unit that fits its goods, a description made of other real phrases
-of its category, a supplier (about ten products each), the supplier's kab/kota (Kemendagri 2025 codes;
+of its category, a supplier (about five products each), the supplier's kab/kota (Kemendagri 2025 codes;
 30% in Kalimantan Barat, the pilot province, the rest spread over the country), size class, verified
 flag, and certificates with frequencies by kind of goods and validity dates from each certificate's
 validity period.
@@ -55,7 +55,7 @@ REGIONS_CSV: Final = (
 SEED: Final = 20261128
 PILOT_PROVINCE: Final = "61"  # Kalimantan Barat: the RUP lines are its own
 PILOT_SHARE: Final = 0.30
-PRODUCTS_PER_SUPPLIER: Final = 10
+PRODUCTS_PER_SUPPLIER: Final = 5
 RUP_SHARE: Final = 0.6  # of products built from RUP items; the rest from e-commerce titles
 
 # Size classes of PP 7/2021 with a plausible spread for a UMKM platform that also lists large firms.
@@ -374,6 +374,16 @@ def _regions(path: Path = REGIONS_CSV) -> tuple[list[str], list[str]]:
         codes = sorted(row["kode"] for row in csv.DictReader(handle) if row["level"] == "2")
     pilot = [code for code in codes if code.startswith(PILOT_PROVINCE + ".")]
     return pilot, [code for code in codes if not code.startswith(PILOT_PROVINCE + ".")]
+
+
+def centroids(path: Path = REGIONS_CSV) -> dict[str, tuple[float, float]]:
+    """(lat, lng) of each province and kab/kota code that has them."""
+    with gzip.open(path, "rt", encoding="utf-8", newline="") as handle:
+        return {
+            row["kode"]: (float(row["lat"]), float(row["lng"]))
+            for row in csv.DictReader(handle)
+            if row["lat"] and row["lng"]
+        }
 
 
 def _valid_until(rng: random.Random, code: str) -> date | None:

@@ -12,14 +12,14 @@ last, with what the app needs to say why each is there.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
 from rantai.matching.feedback import feedback_terms, interpolate
 from rantai.matching.index import Candidate, FieldWeights, Filters, SearchIndex, term_weights
 from rantai.matching.normalize import Phrase, expand_synonyms, normalize
-from rantai.matching.rerank import rerank_by_category
+from rantai.matching.rerank import Reranked, category_votes, rerank_by_category
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +59,19 @@ class Match:
     valid_until: tuple[tuple[str, date], ...] = ()  # of those, the lapsing ones with their last day
 
 
+@dataclass(frozen=True, slots=True)
+class Ranking:
+    """A need's ranked candidates before their stored fields are read, with what scored them: the need's
+    normalized tokens, the final weighted query (synonyms and feedback included), and the scale of the
+    re-rank (best BM25 score, category vote shares), so that other items can be scored alike."""
+
+    tokens: tuple[str, ...]
+    query: Mapping[Phrase, float]
+    ranked: list[Reranked[Candidate]]
+    top_score: float = 1.0
+    votes: Mapping[Hashable, float] = field(default_factory=dict)
+
+
 class Matcher:
     """Ranks the items of a `SearchIndex` for a need."""
 
@@ -87,35 +100,13 @@ class Matcher:
 
         `filters` is a `Filters`, or a list of terms every item must hold (`["province:61"]`).
         """
-        config = self.config
         selected = Filters.of(filters)
-        tokens, query = self.query_for(need)
-        if not query or limit <= 0:
+        if limit <= 0:
             return []
-        depth = max(limit, config.rerank_depth if config.category_weight > 0 else limit)
-
-        def search(weighted: dict[Phrase, float], count: int) -> list[Candidate]:
-            return self.index.candidates(
-                weighted, limit=count, fields=config.fields, exclude_ids=exclude_ids, filters=selected
-            )
-
-        if config.feedback_weight > 0 and config.feedback_terms > 0 and config.feedback_docs > 0:
-            # Only the best few first-pass hits feed back, so only they are searched for and read.
-            first = self.index.hits(search(query, config.feedback_docs))
-            expansion = feedback_terms(
-                first,
-                doc_freq=self.index.doc_freq,
-                num_docs=len(self.index),
-                terms=config.feedback_terms,
-            )
-            query = interpolate(query, expansion, config.feedback_weight)
-        reranked = rerank_by_category(
-            search(query, depth),
-            neighbours=config.rerank_neighbours,
-            weight=config.category_weight,
-            power=config.vote_power,
-        )[:limit]
+        ranking = self.rank(need, depth=limit, exclude_ids=exclude_ids, filters=selected)
+        reranked = ranking.ranked[:limit]
         hits = self.index.hits(item.hit for item in reranked)
+        tokens, query = ranking.tokens, ranking.query
         need_terms = set(tokens)
         query_terms = {word for phrase in query for word in phrase} - need_terms
         wanted = selected.wanted()
@@ -134,3 +125,72 @@ class Matcher:
             )
             for item, hit in zip(reranked, hits, strict=True)
         ]
+
+    def rank(
+        self,
+        need: str,
+        *,
+        depth: int,
+        exclude_ids: Collection[str] = (),
+        filters: Filters | Sequence[str] = (),
+    ) -> Ranking:
+        """At least `depth` (when there are as many) candidates for `need` that pass `filters`, re-ranked,
+        best first; stored fields are not read but for the few feedback learns from."""
+        config = self.config
+        selected = Filters.of(filters)
+        tokens, query = self.query_for(need)
+        if not query or depth <= 0:
+            return Ranking(tuple(tokens), query, [])
+        depth = max(depth, config.rerank_depth if config.category_weight > 0 else depth)
+
+        def search(weighted: dict[Phrase, float], count: int) -> list[Candidate]:
+            return self.index.candidates(
+                weighted, limit=count, fields=config.fields, exclude_ids=exclude_ids, filters=selected
+            )
+
+        if config.feedback_weight > 0 and config.feedback_terms > 0 and config.feedback_docs > 0:
+            # Only the best few first-pass hits feed back, so only they are searched for and read.
+            first = self.index.hits(search(query, config.feedback_docs))
+            expansion = feedback_terms(
+                first,
+                doc_freq=self.index.doc_freq,
+                num_docs=len(self.index),
+                terms=config.feedback_terms,
+            )
+            query = interpolate(query, expansion, config.feedback_weight)
+        found = search(query, depth)
+        if not found:
+            return Ranking(tuple(tokens), query, [])
+        top_score = max(candidate.score for candidate in found) or 1.0
+        votes = (
+            category_votes(found, neighbours=config.rerank_neighbours, power=config.vote_power)
+            if config.category_weight > 0
+            else {}
+        )
+        reranked = rerank_by_category(
+            found,
+            neighbours=config.rerank_neighbours,
+            weight=config.category_weight,
+            power=config.vote_power,
+            top_score=top_score,
+            votes=votes,
+        )
+        return Ranking(tuple(tokens), query, reranked, top_score, votes)
+
+    def rescore(
+        self, ranking: Ranking, *, limit: int, filters: Filters | Sequence[str] = ()
+    ) -> list[Reranked[Candidate]]:
+        """The `limit` best items passing `filters` for the query of `ranking`, scored on its scale (a
+        relative text score above 1 means better than the best item `ranking` found)."""
+        if not ranking.query or limit <= 0:
+            return []
+        config = self.config
+        found = self.index.candidates(ranking.query, limit=limit, fields=config.fields, filters=filters)
+        return rerank_by_category(
+            found,
+            neighbours=config.rerank_neighbours,
+            weight=config.category_weight,
+            power=config.vote_power,
+            top_score=ranking.top_score,
+            votes=ranking.votes,
+        )

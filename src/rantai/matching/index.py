@@ -15,15 +15,25 @@ stored in `Document.locality` order, so that a region filter selects one stretch
 BM25 scores only the documents there (three times faster on the speed benchmark's million products).
 
 `search_weighted` fetches every hit's stored fields. The matcher, which ranks a hundred hits and shows
-ten, uses `candidates` (scores and category keys from a column, no stored fields) and `hits` (stored
-fields for the few it shows).
+ten, uses `candidates` (scores, category and group keys from columns, no stored fields) and `hits`
+(stored fields for the few it shows).
+
+A document may belong to a `group` (the app's supplier id: one document per product, grouped by
+supplier) and carry `facts` (JSON-able plain data the shortlist rebuilds its suppliers and offers from,
+so that ranking needs no database). An on-disk index is kept current with `update` (remove groups, add
+documents, commit), which any process may call: tantivy lets one writer at a time hold a directory, and
+a process that finds it held gets `IndexBusy` and retries. Other processes see a commit after `reload`.
+`meta` is a small JSON sidecar (`rantai-meta.json`) written after each commit, under the writer lock,
+for the app to record how far its change log has been applied.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import multiprocessing
 import os
+import tempfile
 from collections import deque
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -31,7 +41,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
-from typing import Final, NamedTuple
+from typing import Any, Final, NamedTuple
 
 import tantivy
 
@@ -54,6 +64,10 @@ _FILTER_UNTIL: Final = "filter_until"
 _CATEGORY_KEY: Final = "category_key"
 _LOCALITY: Final = "locality"
 _TITLE: Final = "title"
+_GROUP: Final = "group"
+_GROUP_KEY: Final = "group_key"
+_FACTS: Final = "facts"
+META_FILE: Final = "rantai-meta.json"
 # A lapsing filter term is indexed as one integer: 48 bits of the term's hash, then 16 bits of its last
 # valid day counted from 1970-01-01 (up to the year 2149). With ten thousand distinct lapsing terms
 # (there are a few dozen kinds of certificate) two of them share a hash with odds of about 1 in 5 million.
@@ -65,6 +79,40 @@ _LAST_DAY: Final = (1 << _DAY_BITS) - 1
 DEFAULT_WRITER_MEMORY: Final = 512_000_000
 _MIN_MEMORY_PER_THREAD: Final = 15_000_000
 _BATCH: Final = 2000  # documents sent to a worker at a time
+# An update adds a few hundred documents at most (one supplier's products): one thread, a small heap.
+_UPDATE_MEMORY: Final = 50_000_000
+
+
+class IndexBusy(RuntimeError):
+    """Another writer (in this process or another) holds the index directory: try again shortly."""
+
+
+class EncodedFacts(Mapping[str, object]):
+    """Facts already encoded as a JSON object, stored as they are (a bulk build's writer then skips the
+    encoding); read like any mapping, decoded on first use."""
+
+    __slots__ = ("_decoded", "json")
+
+    def __init__(self, json_text: str) -> None:
+        self.json = json_text
+        self._decoded: dict[str, object] | None = None
+
+    def _data(self) -> dict[str, object]:
+        if self._decoded is None:
+            self._decoded = json.loads(self.json)
+        return self._decoded
+
+    def __getitem__(self, key: str) -> object:
+        return self._data()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._data())
+
+    def __len__(self) -> int:
+        return len(self._data())
+
+    def __repr__(self) -> str:
+        return f"EncodedFacts({self.json!r})"
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +128,12 @@ class Document:
     together. Give documents that a filter selects together close values (the kab/kota code as a
     number, 6171 for 61.71, puts a kab/kota and a province each in one stretch of the index) and a
     filtered search reads that stretch instead of the whole index. It takes no part in ranking.
+
+    `group` is what the document belongs to (the supplier of a product): a search can be kept to some
+    groups or keep them out (`Filters.in_groups`, `Filters.not_groups`), and `SearchIndex.update`
+    replaces a group's documents at once. `facts` is JSON-able data stored with the document and given
+    back on its `Hit` (the shortlist keeps its supplier and offer facts there); it takes no part in
+    search.
     """
 
     id: str
@@ -89,6 +143,8 @@ class Document:
     filters: tuple[str, ...] = ()
     valid_until: tuple[tuple[str, date], ...] = ()
     locality: int = 0
+    group: str = ""
+    facts: Mapping[str, object] = field(default_factory=dict, hash=False, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,13 +155,17 @@ class Filters:
     - `any_of`: for each group, the document holds at least one term of the group;
     - `none_of`: the document holds none of these terms (a UMKM-only line: `none_of=("scale:besar",)`);
     - `valid_on`: terms the document holds only until a day (`Document.valid_until`) count for
-      `all_of` and `any_of` only if that day is on or after `valid_on`.
+      `all_of` and `any_of` only if that day is on or after `valid_on`;
+    - `in_groups`: the document's group is one of these (empty: any group);
+    - `not_groups`: the document's group is none of these.
     """
 
     all_of: tuple[str, ...] = ()
     any_of: tuple[tuple[str, ...], ...] = ()
     none_of: tuple[str, ...] = ()
     valid_on: date | None = None
+    in_groups: tuple[str, ...] = ()
+    not_groups: tuple[str, ...] = ()
 
     @classmethod
     def of(cls, filters: Filters | Iterable[str]) -> Filters:
@@ -117,7 +177,7 @@ class Filters:
         return frozenset(self.all_of).union(*self.any_of)
 
     def __bool__(self) -> bool:
-        return bool(self.all_of or self.any_of or self.none_of)
+        return bool(self.all_of or self.any_of or self.none_of or self.in_groups or self.not_groups)
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,7 +197,8 @@ class FieldWeights:
 @dataclass(frozen=True, slots=True)
 class Hit:
     """One ranked document: its id, BM25 score, category and normalized text (for feedback and reasons),
-    the name as it was indexed, and its filter terms with the end dates of those that lapse."""
+    the name as it was indexed, its filter terms with the end dates of those that lapse, its group and
+    its facts."""
 
     id: str
     score: float
@@ -146,16 +207,19 @@ class Hit:
     name: str = ""
     filters: tuple[str, ...] = field(default=(), repr=False)
     valid_until: tuple[tuple[str, date], ...] = field(default=(), repr=False)
+    group: str = ""
+    facts: Mapping[str, object] = field(default_factory=dict, repr=False, hash=False, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
 class Candidate:
-    """A ranked document before its stored fields are read: score and a key standing for its category
-    (equal categories, equal keys; 0 for no category). `SearchIndex.hits` turns it into a `Hit`."""
+    """A ranked document before its stored fields are read: score, and keys standing for its category
+    and its group (equal values, equal keys; 0 for none). `SearchIndex.hits` turns it into a `Hit`."""
 
     score: float
     category: int
     address: tantivy.DocAddress = field(repr=False, compare=False)
+    group: int = 0
 
 
 def term_weights(tokens: Iterable[str]) -> dict[Phrase, float]:
@@ -172,6 +236,14 @@ def category_key(category: str) -> int:
     if not category:
         return 0
     return int.from_bytes(hashlib.blake2b(category.encode(), digest_size=8).digest(), "big") or 1
+
+
+@lru_cache(maxsize=1 << 16)
+def group_key(group: str) -> int:
+    """The integer that stands for a group in the index (0 for none)."""
+    if not group:
+        return 0
+    return int.from_bytes(hashlib.blake2b(group.encode(), digest_size=8).digest(), "big") or 1
 
 
 @lru_cache(maxsize=4096)
@@ -193,6 +265,9 @@ def _schema(*, plain: bool) -> tantivy.Schema:
     builder.add_bytes_field(_TITLE, stored=True, indexed=False, fast=False)
     builder.add_text_field(_FILTER, stored=True, tokenizer_name="raw", index_option="basic")
     builder.add_unsigned_field(_FILTER_UNTIL, stored=True, indexed=True, fast=False)
+    builder.add_text_field(_GROUP, stored=True, tokenizer_name="raw", index_option="basic")
+    builder.add_unsigned_field(_GROUP_KEY, stored=False, indexed=False, fast=True)
+    builder.add_bytes_field(_FACTS, stored=True, indexed=False, fast=False)
     for name in TEXT_FIELDS:
         # Name and description tokens are stored for feedback and reasons; the category's label is.
         stored = name != "category"
@@ -214,12 +289,15 @@ def default_threads() -> int:
 
 
 class SearchIndex:
-    """A tantivy index of `Document`s, in memory or on disk. Build it with `build`, reopen with `open`."""
+    """A tantivy index of `Document`s, in memory or on disk. Build it with `build`, reopen with `open`
+    (or `open_or_create`), keep it current with `update`."""
 
-    def __init__(self, index: tantivy.Index) -> None:
+    def __init__(self, index: tantivy.Index, *, path: Path | None = None) -> None:
         self._index = index
         self._schema = index.schema
         self._searcher = index.searcher()
+        self.path = path
+        self._meta: dict[str, Any] = {}  # an in-memory index's meta (an on-disk one keeps a file)
         try:
             tantivy.Query.term_query(self._schema, _PLAIN_PREFIX + "name", "")
         except ValueError:
@@ -273,15 +351,118 @@ class SearchIndex:
             if pool is not None:
                 pool.shutdown(cancel_futures=True)
         index.reload()
-        return cls(index)
+        return cls(index, path=path)
 
     @classmethod
     def open(cls, path: Path) -> SearchIndex:
-        """Reopen an index that `build` wrote to `path`."""
-        return cls(_register(tantivy.Index.open(str(path))))
+        """Reopen an index that `build` wrote to `path` (ValueError if there is none)."""
+        if not _exists(path):
+            raise ValueError(f"no index at {path}")
+        return cls(_register(tantivy.Index.open(str(path))), path=path)
+
+    @classmethod
+    def open_or_create(cls, path: Path, *, plain: bool = False) -> SearchIndex:
+        """The index at `path`, created empty if there is none yet (what an app process calls at start).
+
+        Two processes creating it at once is safe: the loser of the writer lock gets `IndexBusy`, and the
+        index exists when it retries.
+        """
+        if _exists(path):
+            return cls.open(path)
+        try:
+            return cls.build((), path=path, plain=plain, memory=_UPDATE_MEMORY)
+        except ValueError as error:
+            if _exists(path):  # another process created it first
+                return cls.open(path)
+            raise _busy_or(error) from error
 
     def __len__(self) -> int:
         return int(self._searcher.num_docs)
+
+    def reload(self) -> None:
+        """See the commits made since this index was opened or last reloaded, by any process."""
+        self._index.reload()
+        self._searcher = self._index.searcher()
+
+    def update(
+        self,
+        *,
+        remove_groups: Iterable[str] = (),
+        add: Iterable[Document] = (),
+        meta: Mapping[str, Any] | None = None,
+    ) -> None:
+        """Delete every document of `remove_groups`, add `add`, commit, then see the result.
+
+        A document of `add` replaces any document with the same id, wherever it was. `meta`, when given,
+        is written (`meta` property) after the commit while the writer lock is still held, so it never
+        claims more than the index holds; if the process dies between the two, the next update repeats
+        changes already applied, which is harmless because an update replaces whole groups.
+
+        Raises `IndexBusy` when another writer holds the index (retry later), ValueError when two
+        documents of `add` share an id.
+        """
+        documents = list(_unique(add))
+        groups = list(dict.fromkeys(remove_groups))
+        writer = self._writer()
+        try:
+            for group in groups:
+                writer.delete_documents_by_term(_GROUP, group)
+            for document in documents:
+                writer.delete_documents_by_term("id", document.id)
+                writer.add_document(_to_tantivy(document, plain=self.has_plain))
+            writer.commit()
+            if meta is not None:
+                self._write_meta(meta)
+        except BaseException:
+            writer.rollback()
+            raise
+        finally:
+            # Merges of the small segments that updates make finish here, so searches stay fast; this
+            # also drops the writer, which releases the lock.
+            writer.wait_merging_threads()
+        self.reload()
+
+    @property
+    def meta(self) -> dict[str, Any]:
+        """The small dict last written with `update(meta=...)` or `write_meta` (empty if none)."""
+        if self.path is None:
+            return dict(self._meta)
+        try:
+            data = json.loads((self.path / META_FILE).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return {}
+        return dict(data) if isinstance(data, dict) else {}
+
+    def write_meta(self, meta: Mapping[str, Any]) -> None:
+        """Replace `meta` under the writer lock (IndexBusy if another writer holds it)."""
+        writer = self._writer()
+        try:
+            self._write_meta(meta)
+        finally:
+            writer.wait_merging_threads()  # drops the writer: releases the lock
+
+    def _writer(self) -> tantivy.IndexWriter:
+        try:
+            return self._index.writer(heap_size=_UPDATE_MEMORY, num_threads=1)
+        except ValueError as error:
+            raise _busy_or(error) from error
+
+    def _write_meta(self, meta: Mapping[str, Any]) -> None:
+        text = json.dumps(dict(meta), ensure_ascii=False, sort_keys=True, default=str)
+        if self.path is None:
+            self._meta = json.loads(text)
+            return
+        # A whole file or the old one, never half of one: write beside it, then rename over it.
+        handle, temporary = tempfile.mkstemp(prefix=".rantai-meta-", dir=self.path)
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8") as out:
+                out.write(text)
+                out.flush()
+                os.fsync(out.fileno())
+            os.replace(temporary, self.path / META_FILE)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
 
     def doc_freq(self, term: str, field_name: str = "name") -> int:
         """How many documents hold the normalized `term` in `field_name`."""
@@ -374,6 +555,7 @@ class SearchIndex:
             stored = self._searcher.doc(candidate.address)
             terms = " ".join(str(stored.get_first(name) or "") for name in ("name", "description"))
             title = stored.get_first(_TITLE)
+            facts = stored.get_first(_FACTS)
             filters = tuple(str(term) for term in stored.get_all(_FILTER))
             hits.append(
                 Hit(
@@ -386,6 +568,8 @@ class SearchIndex:
                     valid_until=_decode_until(
                         filters, [int(value) for value in stored.get_all(_FILTER_UNTIL)]
                     ),
+                    group=str(stored.get_first(_GROUP) or ""),
+                    facts=json.loads(facts) if facts else {},
                 )
             )
         return hits
@@ -411,9 +595,10 @@ class SearchIndex:
             return []
         addresses = [address for _, address in found]
         keys = self._searcher.fast_field_values(_CATEGORY_KEY, addresses)
+        groups = self._searcher.fast_field_values(_GROUP_KEY, addresses)
         return [
-            Candidate(score=float(score), category=int(key or 0), address=address)
-            for (score, address), key in zip(found, keys, strict=True)
+            Candidate(score=float(score), category=int(key or 0), address=address, group=int(group or 0))
+            for (score, address), key, group in zip(found, keys, groups, strict=True)
         ]
 
     def _filter_clauses(self, filters: Filters) -> list[tuple[tantivy.Occur, tantivy.Query]]:
@@ -429,6 +614,16 @@ class SearchIndex:
             clauses.append((occur.Must, tantivy.Query.const_score_query(either, 0.0)))
         for term in filters.none_of:
             clauses.append((occur.MustNot, tantivy.Query.term_query(self._schema, _FILTER, term)))
+        if filters.in_groups:
+            member = tantivy.Query.boolean_query(
+                [
+                    (occur.Should, tantivy.Query.term_query(self._schema, _GROUP, name))
+                    for name in dict.fromkeys(filters.in_groups)
+                ]
+            )
+            clauses.append((occur.Must, tantivy.Query.const_score_query(member, 0.0)))
+        for name in filters.not_groups:
+            clauses.append((occur.MustNot, tantivy.Query.term_query(self._schema, _GROUP, name)))
         return clauses
 
     def _holds(self, term: str, filters: Filters) -> tantivy.Query:
@@ -451,6 +646,15 @@ class SearchIndex:
         )
         occur = tantivy.Occur
         return tantivy.Query.boolean_query([(occur.Must, holds), (occur.MustNot, lapsed)])
+
+
+def _exists(path: Path) -> bool:
+    return path.is_dir() and bool(tantivy.Index.exists(str(path)))
+
+
+def _busy_or(error: ValueError) -> Exception:
+    """`IndexBusy` for tantivy's "lock busy" error; the error itself for any other."""
+    return IndexBusy(str(error)) if "LockBusy" in str(error) else error
 
 
 def _tokens_of(text: str) -> str:
@@ -526,6 +730,11 @@ def _to_tantivy(item: Document | _Analysed, *, plain: bool) -> tantivy.Document:
     doc.add_unsigned(_CATEGORY_KEY, category_key(document.category))
     doc.add_unsigned(_LOCALITY, document.locality)
     doc.add_bytes(_TITLE, document.name.encode())
+    if document.group:
+        doc.add_text(_GROUP, document.group)
+        doc.add_unsigned(_GROUP_KEY, group_key(document.group))
+    if document.facts:
+        doc.add_bytes(_FACTS, _facts_bytes(document.facts))
     if document.valid_until:
         ends: dict[str, date] = {}
         for term, until in document.valid_until:
@@ -550,6 +759,21 @@ def _to_tantivy(item: Document | _Analysed, *, plain: bool) -> tantivy.Document:
         doc.add_text(_PLAIN_PREFIX + "description", document.description)
         doc.add_text(_PLAIN_PREFIX + "category", document.category)
     return doc
+
+
+def _facts_bytes(facts: Mapping[str, object]) -> bytes:
+    if isinstance(facts, EncodedFacts):
+        return facts.json.encode()
+    return json.dumps(facts, ensure_ascii=False, separators=(",", ":"), default=_json_default).encode()
+
+
+def _json_default(value: object) -> object:
+    """Dates (and anything else with an ISO form) as ISO text; tuples and sets as lists."""
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, (set, frozenset)):
+        return sorted(value)
+    raise TypeError(f"not JSON-able in Document.facts: {value!r}")
 
 
 def _decode_until(filters: Sequence[str], values: Sequence[int]) -> tuple[tuple[str, date], ...]:

@@ -15,7 +15,7 @@ Anything with a `score` and a `category` can be re-ranked: a `Hit` (category lab
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Generic, Protocol, TypeVar
 
@@ -59,13 +59,25 @@ def category_votes(hits: Sequence[Ranked], *, neighbours: int, power: float = 2.
 
 
 def rerank_by_category(
-    hits: Sequence[R], *, neighbours: int, weight: float, power: float = 2.0
+    hits: Sequence[R],
+    *,
+    neighbours: int,
+    weight: float,
+    power: float = 2.0,
+    top_score: float | None = None,
+    votes: Mapping[Hashable, float] | None = None,
 ) -> list[Reranked[R]]:
-    """`hits` re-scored as relative BM25 + `weight` * category vote share, best first."""
+    """`hits` re-scored as relative BM25 + `weight` * category vote share, best first.
+
+    `top_score` and `votes` default to those of `hits` themselves; pass another search's to score hits
+    on its scale (the shortlist scores one supplier's items against the ranking of all).
+    """
     if not hits:
         return []
-    top_score = max(hit.score for hit in hits) or 1.0
-    votes = category_votes(hits, neighbours=neighbours, power=power) if weight > 0 else {}
+    if top_score is None:
+        top_score = max(hit.score for hit in hits) or 1.0
+    if votes is None:
+        votes = category_votes(hits, neighbours=neighbours, power=power) if weight > 0 else {}
     reranked = []
     for hit in hits:
         text_score = hit.score / top_score

@@ -249,7 +249,7 @@ def move_need(session: Session, *, actor: Actor | None, need: Need, move: NeedMo
     current = NeedStatus(need.status)
     target = next_status(current, move)
     if target is None:
-        raise NeedMoveNotAllowed(MSG_MOVE_NOT_ALLOWED, status=current.label, move=move.value)
+        raise NeedMoveNotAllowed(MSG_MOVE_NOT_ALLOWED, status=current.label)
     need.status = target.value
     if target is NeedStatus.OPEN:
         need.published_at = now()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends
 
 from rantai.web.auth import csrf_protect
-from rantai.web.routes import account, auth, health, home, imports, suppliers
+from rantai.web.routes import account, auth, health, home, imports, needs, suppliers
 
 router = APIRouter(dependencies=[Depends(csrf_protect)], include_in_schema=False)
 router.include_router(health.router)
@@ -14,3 +14,4 @@ router.include_router(home.router)
 router.include_router(account.router)
 router.include_router(suppliers.router)
 router.include_router(imports.router)
+router.include_router(needs.router)
