@@ -46,7 +46,7 @@ def _touched(session: Session) -> set[int]:
         ids.update(
             session.connection().scalars(select(Product.supplier_id).where(Product.id.in_(product_ids)))
         )
-    ids.discard(None)  # type: ignore[arg-type]  # an object whose flush failed has no id
+    ids.discard(None)  # type: ignore[arg-type,unused-ignore]  # an object whose flush failed has no id
     return ids
 
 

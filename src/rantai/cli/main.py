@@ -48,8 +48,8 @@ def demo(
     from rantai.catalog.search_index import live_index  # noqa: PLC0415
     from rantai.demo.procurement import load_demo_procurement  # noqa: PLC0415
     from rantai.demo.registry import load_demo_registry  # noqa: PLC0415
-    from rantai.kit.clock import today  # noqa: PLC0415
     from rantai.demo.seed import DEMO_PASSWORD, load_demo_identity  # noqa: PLC0415
+    from rantai.kit.clock import today  # noqa: PLC0415
 
     db.upgrade_database(with_reference=True)
     with unit_of_work() as session:

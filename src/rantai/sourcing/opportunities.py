@@ -87,7 +87,7 @@ def need_index(
                 select(Organization.id, Organization.name).where(
                     Organization.id.in_({need.organization_id for _, need in rows})
                 )
-            ).tuples().all()
+            ).all()
         )
         engine_lines: dict[str, matching.NeedLine] = {}
         shown: dict[str, OpenLine] = {}

@@ -69,12 +69,12 @@ class Vocabulary:
             tuple(
                 session.execute(
                     select(CertificationType.code, CertificationType.name_id, CertificationType.name_en)
-                ).tuples()
+                ).all()
             ),
             locale,
         )
         self.units = _names(
-            tuple(session.execute(select(Unit.code, Unit.name_id, Unit.name_en)).tuples()), locale
+            tuple(session.execute(select(Unit.code, Unit.name_id, Unit.name_en)).all()), locale
         )
 
     def cert(self, code: str) -> str:

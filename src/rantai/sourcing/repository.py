@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from typing import Any
 
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import ColumnElement, delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from rantai.kit.pagination import Page, PageRequest
 from rantai.sourcing.models import Need, NeedLine, NeedLineCertification, ShortlistDecision
 
-SORTS = {
+SORTS: dict[str, tuple[ColumnElement[Any], ...]] = {
     "newest": (Need.created_at.desc(), Need.id.desc()),
     "oldest": (Need.created_at.asc(), Need.id.asc()),
     "title": (Need.title.asc(), Need.id.asc()),
@@ -99,7 +100,7 @@ def open_lines(session: Session, *, limit: int = 20000) -> Sequence[tuple[NeedLi
         .where(Need.status == "open")
         .order_by(Need.id.desc(), NeedLine.line_no)
         .limit(limit)
-    ).all()  # type: ignore[return-value]
+    ).all()
 
 
 def open_lines_stamp(session: Session) -> tuple[int, object]:

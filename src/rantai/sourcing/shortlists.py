@@ -147,11 +147,10 @@ def shortlister(session: Session, data_dir: Path, *, newcomer_slots: int = 2) ->
 def nibs_of(session: Session, supplier_ids: Collection[int]) -> dict[int, str]:
     if not supplier_ids:
         return {}
-    return dict(
-        session.execute(
-            select(SupplierProfile.id, SupplierProfile.nib).where(SupplierProfile.id.in_(supplier_ids))
-        ).tuples()
-    )
+    rows = session.execute(
+        select(SupplierProfile.id, SupplierProfile.nib).where(SupplierProfile.id.in_(supplier_ids))
+    ).all()
+    return dict(rows)  # a list of rows: dict() of the Result itself would take it for a mapping
 
 
 def shortlist_line(

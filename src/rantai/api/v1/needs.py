@@ -1,0 +1,470 @@
+"""API: a buyer's procurement needs (kebutuhan pengadaan), their lifecycle, and each line's shortlist.
+
+The endpoints hold no rules: the sourcing service validates and authorizes (a member of another
+organization gets 404, a supplier organization 403), and the matching engine, fed by
+`rantai.sourcing.shortlists`, ranks and explains. Reasons come as codes with plain parameters, and as
+text in the request's language (``Accept-Language``) worded by `rantai.sourcing.reasons`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from fastapi import APIRouter, Depends, Query, Request
+from pydantic import BaseModel, Field
+from sqlalchemy.orm import Session
+
+from rantai import matching
+from rantai.api.problems import api_locale
+from rantai.api.v1.deps import ApiCaller, api_caller, page_request
+from rantai.api.v1.schemas import PageOut
+from rantai.http import DbSession, get_settings_dep
+from rantai.identity.policy import Action, can
+from rantai.kit.pagination import PageRequest
+from rantai.settings import Settings
+from rantai.sourcing import repository, shortlists
+from rantai.sourcing import service as sourcing
+from rantai.sourcing.errors import MSG_SUPPLIER_UNKNOWN, NeedInvalid
+from rantai.sourcing.models import Need, NeedLine
+from rantai.sourcing.reasons import Vocabulary, describe, params_json
+from rantai.sourcing.state import Decision, NeedMove
+from rantai.suppliers import repository as supplier_repo
+from rantai.suppliers.models import SupplierProfile
+
+router = APIRouter(tags=["needs"])
+
+
+# --- shapes ----------------------------------------------------------------------------------------
+
+
+class LineIn(BaseModel):
+    """One thing the need asks for. Codes point at the reference data (``/api/v1/reference``)."""
+
+    name: str = Field(description="What is needed: the package or item name.")
+    specification: str | None = None
+    quantity: int | None = Field(None, description="A whole number of at least 1.")
+    unit_code: str | None = Field(None, description="A unit code, e.g. bungkus, kg, buah.")
+    delivery_kabkota_code: str | None = Field(None, description="Kemendagri kab/kota code, e.g. 32.73")
+    needed_by: dt.date | None = None
+    budget: int | None = Field(None, description="HPS/pagu of the whole line, in whole Rupiah.")
+    umkm_only: bool | None = Field(
+        None,
+        description="Reserved for UMKM and cooperatives; null: as the reservation rule says (on up to the "
+        "ceiling in force, Rp14 billion for BUMN).",
+    )
+    preferred_size_class: str | None = Field(None, description="mikro, kecil or menengah")
+    kemitraan_code: str | None = Field(None, description="A kemitraan pattern of PP 7/2021.")
+    certifications: list[str] = Field(default_factory=list, description="Certificate type codes, e.g. halal")
+
+    def data(self) -> sourcing.LineData:
+        return sourcing.LineData(**self.model_dump())
+
+
+class NeedIn(BaseModel):
+    title: str = Field(description="The need's title, for example the package name.")
+    reference: str | None = Field(None, max_length=64, description="Your own reference, e.g. a RUP code.")
+    description: str | None = None
+    lines: list[LineIn] = Field(default_factory=list)
+
+    def data(self) -> sourcing.NeedData:
+        return sourcing.NeedData(
+            title=self.title,
+            reference=self.reference,
+            description=self.description,
+            lines=[line.data() for line in self.lines],
+        )
+
+
+class LineOut(BaseModel):
+    id: int
+    line_no: int
+    name: str
+    specification: str | None
+    quantity: int | None
+    unit_code: str | None
+    delivery_kabkota_code: str | None
+    needed_by: dt.date | None
+    budget: int | None
+    umkm_only: bool
+    preferred_size_class: str | None
+    kemitraan_code: str | None
+    certifications: list[str]
+
+
+class NeedOut(BaseModel):
+    id: int
+    title: str
+    reference: str | None
+    description: str | None
+    status: str
+    source: str
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    published_at: dt.datetime | None
+    lines: list[LineOut]
+
+
+class NeedSummaryOut(BaseModel):
+    """A need in a list: its lines are counted, their budgets summed (whole Rupiah)."""
+
+    id: int
+    title: str
+    reference: str | None
+    status: str
+    source: str
+    lines: int
+    budget_total: int
+    created_at: dt.datetime
+    published_at: dt.datetime | None
+
+
+class ReasonOut(BaseModel):
+    code: str
+    params: dict[str, object]
+    text: str
+
+
+class SupplierOut(BaseModel):
+    id: int
+    nib: str | None
+    name: str
+    size_class: str | None
+    kabkota: str | None
+
+
+class OfferOut(BaseModel):
+    id: int
+    name: str
+
+
+class MatchOut(BaseModel):
+    rank: int
+    supplier: SupplierOut
+    offer: OfferOut
+    score: float
+    newcomer: bool
+    decision: str | None
+    reasons: list[ReasonOut]
+
+
+class ExcludedOut(BaseModel):
+    supplier: SupplierOut
+    offer: OfferOut | None
+    reasons: list[ReasonOut]
+
+
+class MatchesOut(BaseModel):
+    items: list[MatchOut]
+    excluded: list[ExcludedOut]
+
+
+class ExplanationOut(BaseModel):
+    """``included``: on the shortlist (``rank`` is its place); ``offer``: its best matching product when
+    it is eligible; ``reasons``: why it is there, or why not."""
+
+    supplier: SupplierOut
+    included: bool
+    rank: int | None
+    offer: OfferOut | None
+    reasons: list[ReasonOut]
+
+
+class DecisionIn(BaseModel):
+    supplier_id: int
+    decision: Decision | None = Field(description="shortlisted, dismissed, or null to take it back")
+
+
+class DecisionOut(BaseModel):
+    supplier_id: int
+    decision: str | None
+
+
+# --- conversions -----------------------------------------------------------------------------------
+
+
+def _line_out(line: NeedLine, certifications: list[str]) -> LineOut:
+    return LineOut(
+        id=line.id,
+        line_no=line.line_no,
+        name=line.name,
+        specification=line.specification,
+        quantity=line.quantity,
+        unit_code=line.unit_code,
+        delivery_kabkota_code=line.delivery_kabkota_code,
+        needed_by=line.needed_by,
+        budget=line.budget,
+        umkm_only=line.umkm_only,
+        preferred_size_class=line.preferred_size_class,
+        kemitraan_code=line.kemitraan_code,
+        certifications=certifications,
+    )
+
+
+def _need_out(db: Session, need: Need) -> NeedOut:
+    lines = repository.lines_of(db, need.id)
+    certs = repository.certifications_of(db, [line.id for line in lines])
+    return NeedOut(
+        id=need.id,
+        title=need.title,
+        reference=need.reference,
+        description=need.description,
+        status=need.status,
+        source=need.source,
+        created_at=need.created_at,
+        updated_at=need.updated_at,
+        published_at=need.published_at,
+        lines=[_line_out(line, certs.get(line.id, [])) for line in lines],
+    )
+
+
+def _summaries(db: Session, needs: Sequence[Need]) -> dict[int, tuple[int, int]]:
+    return repository.line_counts(db, [need.id for need in needs])
+
+
+def _reasons(reasons: Sequence[matching.Reason], vocabulary: Vocabulary) -> list[ReasonOut]:
+    return [
+        ReasonOut(code=r.code, params=params_json(r.as_dict()), text=describe(r, vocabulary)) for r in reasons
+    ]
+
+
+def _supplier_out(supplier: matching.SupplierFacts, nibs: dict[int, str]) -> SupplierOut:
+    sid = int(supplier.id)
+    return SupplierOut(
+        id=sid,
+        nib=nibs.get(sid),
+        name=supplier.name,
+        size_class=supplier.size_class,
+        kabkota=supplier.kabkota,
+    )
+
+
+def _offer_out(offer: matching.OfferFacts) -> OfferOut:
+    return OfferOut(id=int(offer.id), name=offer.name)
+
+
+# --- needs -----------------------------------------------------------------------------------------
+
+
+def _need(db: Session, caller: ApiCaller, need_id: int) -> Need:
+    return sourcing.get_need(db, actor=caller.actor, need_id=need_id)
+
+
+@router.get("/needs", response_model=PageOut[NeedSummaryOut], summary="The caller organization's needs")
+def list_needs(
+    q: str | None = Query(None, max_length=200, description="Words of the title, reference or a line name"),
+    status: str | None = Query(None, pattern="^(draft|open|closed|cancelled)$"),
+    sort: str = Query("newest", pattern="^(newest|oldest|title)$"),
+    caller: ApiCaller = Depends(api_caller),
+    db: Session = DbSession,
+    paging: PageRequest = Depends(page_request),
+) -> PageOut[NeedSummaryOut]:
+    page = sourcing.needs_page(
+        db,
+        actor=caller.actor,
+        organization_id=caller.organization_id,
+        page=paging,
+        status=status,
+        text=(q or "").strip() or None,
+        sort=sort,
+    )
+    counts = _summaries(db, page.items)
+
+    def summary(need: Need) -> NeedSummaryOut:
+        lines, budget = counts.get(need.id, (0, 0))
+        return NeedSummaryOut(
+            id=need.id,
+            title=need.title,
+            reference=need.reference,
+            status=need.status,
+            source=need.source,
+            lines=lines,
+            budget_total=budget,
+            created_at=need.created_at,
+            published_at=need.published_at,
+        )
+
+    return PageOut[NeedSummaryOut].of(page, summary)
+
+
+@router.post("/needs", response_model=NeedOut, status_code=201, summary="Record a need (draft)")
+def create_need(body: NeedIn, caller: ApiCaller = Depends(api_caller), db: Session = DbSession) -> NeedOut:
+    need = sourcing.create_need(
+        db, actor=caller.actor, organization_id=caller.organization_id, data=body.data(), source="api"
+    )
+    return _need_out(db, need)
+
+
+@router.get("/needs/{need_id}", response_model=NeedOut, summary="A need with its lines")
+def get_need(need_id: int, caller: ApiCaller = Depends(api_caller), db: Session = DbSession) -> NeedOut:
+    return _need_out(db, _need(db, caller, need_id))
+
+
+@router.put("/needs/{need_id}", response_model=NeedOut, summary="Replace a need's title and lines")
+def update_need(
+    need_id: int, body: NeedIn, caller: ApiCaller = Depends(api_caller), db: Session = DbSession
+) -> NeedOut:
+    need = _need(db, caller, need_id)
+    sourcing.update_need(db, actor=caller.actor, need=need, data=body.data())
+    return _need_out(db, need)
+
+
+def _move(db: Session, caller: ApiCaller, need_id: int, move: NeedMove) -> NeedOut:
+    need = sourcing.move_need(db, actor=caller.actor, need=_need(db, caller, need_id), move=move)
+    return _need_out(db, need)
+
+
+@router.post("/needs/{need_id}/publish", response_model=NeedOut, summary="Open a draft need to suppliers")
+def publish(need_id: int, caller: ApiCaller = Depends(api_caller), db: Session = DbSession) -> NeedOut:
+    return _move(db, caller, need_id, NeedMove.PUBLISH)
+
+
+@router.post("/needs/{need_id}/close", response_model=NeedOut, summary="Close an open need")
+def close(need_id: int, caller: ApiCaller = Depends(api_caller), db: Session = DbSession) -> NeedOut:
+    return _move(db, caller, need_id, NeedMove.CLOSE)
+
+
+@router.post("/needs/{need_id}/cancel", response_model=NeedOut, summary="Withdraw a draft or open need")
+def cancel(need_id: int, caller: ApiCaller = Depends(api_caller), db: Session = DbSession) -> NeedOut:
+    return _move(db, caller, need_id, NeedMove.CANCEL)
+
+
+@router.post("/needs/{need_id}/reopen", response_model=NeedOut, summary="Make a closed need a draft again")
+def reopen(need_id: int, caller: ApiCaller = Depends(api_caller), db: Session = DbSession) -> NeedOut:
+    return _move(db, caller, need_id, NeedMove.REOPEN)
+
+
+# --- a line's shortlist ----------------------------------------------------------------------------
+
+
+def _line(db: Session, caller: ApiCaller, need_id: int, line_id: int) -> tuple[Need, NeedLine]:
+    need = _need(db, caller, need_id)
+    return need, sourcing.get_line(db, need=need, line_id=line_id)
+
+
+@router.get(
+    "/needs/{need_id}/lines/{line_id}/matches",
+    response_model=MatchesOut,
+    summary="The line's ranked suppliers with the reasons, and the good text matches a rule excludes",
+)
+def matches(
+    need_id: int,
+    line_id: int,
+    request: Request,
+    top: int = Query(10, ge=1, le=100),
+    include_unverified: bool = False,
+    caller: ApiCaller = Depends(api_caller),
+    db: Session = DbSession,
+    settings: Settings = Depends(get_settings_dep),
+) -> MatchesOut:
+    _, line = _line(db, caller, need_id, line_id)
+    shortlist = shortlists.shortlist_line(
+        db, data_dir=settings.data_dir, line=line, top=top, include_unverified=include_unverified
+    )
+    vocabulary = Vocabulary(db, api_locale(request))
+    decisions = shortlist.decisions
+    return MatchesOut(
+        items=[
+            MatchOut(
+                rank=entry.rank,
+                supplier=_supplier_out(entry.supplier, shortlist.nibs),
+                offer=_offer_out(entry.offer),
+                score=entry.score,
+                newcomer=entry.newcomer,
+                decision=(d.decision if (d := decisions.get(int(entry.supplier.id))) else None),
+                reasons=_reasons(entry.reasons, vocabulary),
+            )
+            for entry in shortlist.entries
+        ],
+        excluded=[
+            ExcludedOut(
+                supplier=_supplier_out(exclusion.supplier, shortlist.nibs),
+                offer=_offer_out(exclusion.offer) if exclusion.offer is not None else None,
+                reasons=_reasons(exclusion.reasons, vocabulary),
+            )
+            for exclusion in shortlist.excluded
+        ],
+    )
+
+
+def _named_supplier(
+    db: Session, supplier_id: int | None, nib: str | None, *, visible_to: ApiCaller | None = None
+) -> SupplierProfile:
+    """The supplier named by id or NIB; with ``visible_to``, one the caller may see (a profile it may not
+    see is reported as unknown, so that its existence is not disclosed, as on the web page)."""
+    profile: SupplierProfile | None = None
+    if supplier_id is not None:
+        profile = supplier_repo.by_id(db, supplier_id)
+    elif nib:
+        profile = supplier_repo.by_nib(db, nib.strip())
+    if profile is None or (
+        visible_to is not None and not can(visible_to.actor, Action.VIEW_SUPPLIER_PROFILE, profile)
+    ):
+        field = "nib" if supplier_id is None and nib else "supplier_id"
+        raise NeedInvalid(MSG_SUPPLIER_UNKNOWN, field=field)
+    return profile
+
+
+@router.get(
+    "/needs/{need_id}/lines/{line_id}/explanation",
+    response_model=ExplanationOut,
+    summary="Why a supplier is, or is not, on the line's shortlist",
+)
+def explanation(
+    need_id: int,
+    line_id: int,
+    request: Request,
+    supplier_id: int | None = Query(None, description="The supplier's id"),
+    nib: str | None = Query(None, max_length=13, description="Or its NIB"),
+    include_unverified: bool = False,
+    caller: ApiCaller = Depends(api_caller),
+    db: Session = DbSession,
+    settings: Settings = Depends(get_settings_dep),
+) -> ExplanationOut:
+    _, line = _line(db, caller, need_id, line_id)
+    profile = _named_supplier(db, supplier_id, nib, visible_to=caller)
+    vocabulary = Vocabulary(db, api_locale(request))
+    explained = shortlists.explain_line(
+        db,
+        data_dir=settings.data_dir,
+        line=line,
+        supplier_id=profile.id,
+        include_unverified=include_unverified,
+    )
+    # Included: the reasons for its place; otherwise why not (a rule it fails, no matching product, or
+    # `ranked_below` with the place it would take).
+    entry = explained.entry
+    included = explained.included and entry is not None
+    return ExplanationOut(
+        supplier=SupplierOut(
+            id=profile.id,
+            nib=profile.nib,
+            name=profile.business_name,
+            size_class=profile.size_class,
+            kabkota=profile.kabkota_code,
+        ),
+        included=included,
+        rank=entry.rank if included and entry is not None else None,
+        offer=_offer_out(entry.offer) if entry is not None else None,
+        reasons=_reasons(entry.reasons if included and entry is not None else explained.reasons, vocabulary),
+    )
+
+
+@router.post(
+    "/needs/{need_id}/lines/{line_id}/decisions",
+    response_model=DecisionOut,
+    summary="Shortlist or dismiss a supplier for the line (null takes the decision back)",
+)
+def decide(
+    need_id: int,
+    line_id: int,
+    body: DecisionIn,
+    caller: ApiCaller = Depends(api_caller),
+    db: Session = DbSession,
+) -> DecisionOut:
+    need, line = _line(db, caller, need_id, line_id)
+    profile = _named_supplier(db, body.supplier_id, None)
+    decided = sourcing.decide(
+        db, actor=caller.actor, need=need, line=line, supplier_id=profile.id, decision=body.decision
+    )
+    return DecisionOut(supplier_id=profile.id, decision=decided.decision if decided else None)
