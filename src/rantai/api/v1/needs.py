@@ -222,7 +222,7 @@ def _summaries(db: Session, needs: Sequence[Need]) -> dict[int, tuple[int, int]]
     return repository.line_counts(db, [need.id for need in needs])
 
 
-def _reasons(reasons: Sequence[matching.Reason], vocabulary: Vocabulary) -> list[ReasonOut]:
+def reasons_out(reasons: Sequence[matching.Reason], vocabulary: Vocabulary) -> list[ReasonOut]:
     return [
         ReasonOut(code=r.code, params=params_json(r.as_dict()), text=describe(r, vocabulary)) for r in reasons
     ]
@@ -372,7 +372,7 @@ def matches(
                 score=entry.score,
                 newcomer=entry.newcomer,
                 decision=(d.decision if (d := decisions.get(int(entry.supplier.id))) else None),
-                reasons=_reasons(entry.reasons, vocabulary),
+                reasons=reasons_out(entry.reasons, vocabulary),
             )
             for entry in shortlist.entries
         ],
@@ -380,7 +380,7 @@ def matches(
             ExcludedOut(
                 supplier=_supplier_out(exclusion.supplier, shortlist.nibs),
                 offer=_offer_out(exclusion.offer) if exclusion.offer is not None else None,
-                reasons=_reasons(exclusion.reasons, vocabulary),
+                reasons=reasons_out(exclusion.reasons, vocabulary),
             )
             for exclusion in shortlist.excluded
         ],
@@ -446,7 +446,9 @@ def explanation(
         included=included,
         rank=entry.rank if included and entry is not None else None,
         offer=_offer_out(entry.offer) if entry is not None else None,
-        reasons=_reasons(entry.reasons if included and entry is not None else explained.reasons, vocabulary),
+        reasons=reasons_out(
+            entry.reasons if included and entry is not None else explained.reasons, vocabulary
+        ),
     )
 
 

@@ -1,0 +1,57 @@
+"""API: a supplier's open opportunities and gaps (issue #4)."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+from tests.factories.identity import api_token_for, bearer, make_org, make_user
+from tests.factories.suppliers import add_product, make_supplier
+
+from rantai.identity import service as identity
+from rantai.identity.models import Organization
+from rantai.identity.roles import OrgType, Role
+from rantai.sourcing import service as sourcing
+from rantai.sourcing.service import LineData, NeedData
+from rantai.sourcing.state import NeedMove
+
+
+def _open_need(db: Session, line: LineData) -> None:
+    org = make_org(db, OrgType.BUMN)
+    actor = identity.actor_for(db, make_user(db, org, (Role.PROCUREMENT_OFFICER,)))
+    need = sourcing.create_need(
+        db, actor=actor, organization_id=org.id, data=NeedData(title=line.name, lines=[line])
+    )
+    sourcing.move_need(db, actor=actor, need=need, move=NeedMove.PUBLISH)
+
+
+def test_recommended_lines_and_gaps(client: TestClient, db: Session) -> None:
+    profile, owner, actor = make_supplier(db, status="verified")
+    add_product(db, profile, actor, "Kaos Polos Katun Combed 30s", unit_code="buah", capacity_per_month=1000)
+    _open_need(db, LineData(name="Kaos polos katun", quantity=500, unit_code="buah", budget=30_000_000))
+    _open_need(
+        db, LineData(name="Kaos polos katun combed", quantity=9000, unit_code="buah", budget=90_000_000)
+    )
+    _open_need(
+        db,
+        LineData(
+            name="Kaos polos sablon", quantity=100, unit_code="buah", budget=8_000_000, certifications=["sni"]
+        ),
+    )
+    token = api_token_for(db, owner, db.get(Organization, profile.organization_id))  # type: ignore[arg-type]
+    body = client.get("/api/v1/opportunities", headers=bearer(token)).json()
+    assert body["open_lines"] == 3
+    assert [item["name"] for item in body["recommended"]] == ["Kaos polos katun"]
+    assert body["recommended"][0]["reasons"][0]["code"] == "matched_offer"
+    kinds = {(gap["kind"], gap["code"]): gap for gap in body["gaps"]}
+    assert kinds[("cert", "sni")]["value"] == 8_000_000
+    capacity = kinds[("capacity", None)]
+    assert capacity["lines"] == 1 and capacity["needed_per_month"] > 1000
+
+
+def test_a_buyer_has_no_opportunities(client: TestClient, db: Session) -> None:
+    org = make_org(db, OrgType.BUMN)
+    user = make_user(db, org, (Role.OWNER,))
+    token = api_token_for(db, user, org)
+    response = client.get("/api/v1/opportunities", headers=bearer(token))
+    assert response.status_code == 403
+    assert response.headers["content-type"].startswith("application/problem+json")
