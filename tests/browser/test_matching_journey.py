@@ -64,6 +64,7 @@ def _story(url: str) -> None:
                     kabkota_code=("32.73", "32.04", "32.77", "32.11")[number % 4],
                     kbli_codes=["10794"],
                     annual_sales=900_000_000,
+                    phone=f"+62812{number:08d}",
                 ),
             )
             expired = name == EXPIRED_NAME
@@ -87,7 +88,7 @@ def _story(url: str) -> None:
                     unit_code="bungkus",
                     price_min=9_000,
                     price_max=12_000,
-                    capacity_per_month=4_000,
+                    capacity_per_month=8_000,
                     lead_time_days=7,
                 ),
             )

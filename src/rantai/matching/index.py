@@ -111,6 +111,9 @@ class EncodedFacts(Mapping[str, object]):
     def __len__(self) -> int:
         return len(self._data())
 
+    def __bool__(self) -> bool:
+        return self.json not in ("", "{}")  # without decoding
+
     def __repr__(self) -> str:
         return f"EncodedFacts({self.json!r})"
 
@@ -548,12 +551,17 @@ class SearchIndex:
             self._run(clauses, limit=limit, exclude_ids=exclude_ids, filters=Filters.of(filters))
         )
 
-    def hits(self, candidates: Iterable[Candidate]) -> list[Hit]:
-        """The stored fields of `candidates`, in their order."""
+    def hits(self, candidates: Iterable[Candidate], *, terms: bool = True) -> list[Hit]:
+        """The stored fields of `candidates`, in their order; `terms=False` leaves out the normalized
+        text (`Hit.terms` empty), which is most of the cost of a hit after reading it."""
         hits = []
         for candidate in candidates:
             stored = self._searcher.doc(candidate.address)
-            terms = " ".join(str(stored.get_first(name) or "") for name in ("name", "description"))
+            text = (
+                " ".join(str(stored.get_first(name) or "") for name in ("name", "description"))
+                if terms
+                else ""
+            )
             title = stored.get_first(_TITLE)
             facts = stored.get_first(_FACTS)
             filters = tuple(str(term) for term in stored.get_all(_FILTER))
@@ -562,7 +570,7 @@ class SearchIndex:
                     id=str(stored.get_first("id")),
                     score=candidate.score,
                     category=str(stored.get_first("category_label") or ""),
-                    terms=tuple(terms.split()),
+                    terms=tuple(text.split()),
                     name=bytes(title).decode() if title is not None else "",
                     filters=filters,
                     valid_until=_decode_until(

@@ -1,0 +1,515 @@
+"""Explained shortlists of suppliers for a procurement need line.
+
+need line -> hard rules as index filters -> `Matcher` ranks products (synonyms, feedback, category
+re-rank) -> products grouped by supplier (best product each, a few others kept) -> the best `pool`
+suppliers by text are read and scored on soft features (`rantai.matching.features`) -> the capacity
+rule -> newcomer slots -> the `top` entries, each with its reasons (`rantai.matching.reasons`).
+
+Only the `pool` best suppliers by text relevance (40 by default) are read from the index and scored:
+reading a stored document is the costly step of a search, and a supplier further down matches the
+need's words too weakly for the other features to lift it into a shortlist of ten.
+
+Newcomer slots: a newcomer is a supplier that has won no award yet. A shortlist of `top` keeps room for
+round(top * newcomer_slots / 10) qualified newcomers (at least one when top >= 3, and
+`newcomer_slots` = 2 by default: 2 of 10, 1 of 5): when fewer are among the `top` best scores, the
+best-scoring eligible newcomers whose text relevance is at least `newcomer_min_text` replace the
+lowest-ranked non-newcomers, and take the last places.
+
+With `explain_exclusions`, the need's text is also searched without the hard rules (a shallower
+search), and the good text matches (relative text score at least `exclusion_min_text`) that fail a
+rule are listed with the rules they fail, for the "why not" view.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Final
+
+from rantai.matching.eligibility import Capacity, Units, capacity, need_filters, supplier_failures
+from rantai.matching.engine import Matcher, MatcherConfig, Ranking
+from rantai.matching.facts import NeedLine, OfferFacts, SupplierFacts, offer_from_facts, supplier_from_facts
+from rantai.matching.features import (
+    FeatureWeights,
+    capacity_feature,
+    codes_feature,
+    combine,
+    distance_feature,
+    majority_code,
+    price_feature,
+    size_feature,
+    track_record_feature,
+)
+from rantai.matching.index import Candidate, Filters, Hit, SearchIndex
+from rantai.matching.reasons import (
+    CATEGORY_AGREES,
+    CERT_VALID,
+    MATCHED_OFFER,
+    MATCHED_TERMS,
+    NEWCOMER,
+    NO_MATCHING_OFFER,
+    RANKED_BELOW,
+    Reason,
+)
+from rantai.matching.rerank import Reranked
+
+_EXPLAIN_DEPTH: Final = 50  # a supplier's own products searched by `explain`
+
+
+@dataclass(frozen=True, slots=True)
+class ShortlistConfig:
+    """The shortlist's knobs (the matcher's own are in `MatcherConfig`)."""
+
+    weights: FeatureWeights = field(default_factory=FeatureWeights)
+    newcomer_slots: int = 2  # places per 10 kept for newcomers
+    newcomer_min_text: float = 0.5  # a newcomer's least text relevance to take a newcomer slot
+    depth: int = 200  # products fetched from the index
+    pool: int = 40  # suppliers read and scored, best by text relevance
+    other_offers: int = 2  # other matching products given per entry
+    offers_tried: int = 4  # products of one supplier tried against the capacity rule
+    # Unit code -> (base unit code, factor to base): 1 kg = 1000 gram. The app passes the reference table.
+    units: Units = field(default_factory=dict)
+    horizon_months: float = 1.0  # production window when a line has no needed-by day
+    min_window_days: int = 7  # the shortest production window considered
+    distance_scale_km: float = 300.0
+    track_prior_orders: float = 10.0
+    track_prior_rate: float = 0.7
+    category_support: float = 0.5  # share of the category vote above which `category_agrees` is said
+    code_consensus: int = 20  # best offers whose KBLI/HS vote when the need gives no codes
+    exclusion_depth: int = 60  # products fetched by the search without hard rules
+    exclusion_min_text: float = 0.5  # relative text score of a "good text match"
+
+
+@dataclass(frozen=True, slots=True)
+class ShortlistEntry:
+    """One supplier on a shortlist: its rank (1 = first), its best matching offer, score (0..1), whether
+    it is a newcomer, the reasons, each feature's value (0..1) and a few other matching offers."""
+
+    rank: int
+    supplier: SupplierFacts
+    offer: OfferFacts
+    score: float
+    newcomer: bool
+    reasons: tuple[Reason, ...]
+    features: dict[str, float] = field(default_factory=dict, hash=False, compare=False)
+    other_offers: tuple[OfferFacts, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Exclusion:
+    """A good text match that fails a hard rule, with the rules it fails."""
+
+    supplier: SupplierFacts
+    offer: OfferFacts | None
+    reasons: tuple[Reason, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Shortlist:
+    """The entries, best first, and (when asked) the good text matches excluded by a rule."""
+
+    entries: tuple[ShortlistEntry, ...]
+    excluded: tuple[Exclusion, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Explanation:
+    """Why a supplier is (not) on a need's shortlist.
+
+    `included`: it is among the `top` entries. `entry`: its place in the full ranking whenever it is
+    eligible (rank may exceed `top`). `reasons`: why not, when not included: the rules it fails,
+    `no_matching_offer`, or `ranked_below` {rank, top}. `supplier` is None only when no product of it
+    matches the text.
+    """
+
+    supplier_id: str
+    included: bool
+    entry: ShortlistEntry | None
+    reasons: tuple[Reason, ...]
+    supplier: SupplierFacts | None = None
+
+
+@dataclass(slots=True)
+class _Group:
+    """One supplier's matching products, best first."""
+
+    items: list[Reranked[Candidate]]
+
+
+@dataclass(frozen=True, slots=True)
+class _Offer:
+    """A read product: the ranking item, its hit and its facts."""
+
+    item: Reranked[Candidate]
+    hit: Hit
+    supplier: SupplierFacts
+    offer: OfferFacts
+
+
+@dataclass(slots=True)
+class _Scored:
+    """An eligible supplier with its chosen offer, scored."""
+
+    chosen: _Offer
+    group: _Group
+    text: float
+    capacity: Capacity | None
+    score: float = 0.0
+    features: dict[str, float] = field(default_factory=dict)
+    reasons: list[Reason] = field(default_factory=list)
+
+    @property
+    def newcomer(self) -> bool:
+        return self.chosen.supplier.awards_won == 0
+
+
+@dataclass(frozen=True, slots=True)
+class _Short:
+    """A supplier whose matching offers all fail the capacity rule."""
+
+    chosen: _Offer
+    text: float
+    reason: Reason
+
+
+def newcomer_slots(top: int, per_ten: int) -> int:
+    """Places kept for newcomers in a shortlist of `top` (see the module docstring)."""
+    if per_ten <= 0 or top <= 0:
+        return 0
+    slots = int(top * per_ten / 10 + 0.5)
+    if top >= 3:
+        slots = max(1, slots)
+    return min(slots, top)
+
+
+def group_by_supplier(ranked: Sequence[Reranked[Candidate]]) -> list[_Group]:
+    """Ranked products grouped by their group key, groups in the order of their best product."""
+    groups: dict[int, _Group] = {}
+    for position, item in enumerate(ranked):
+        # A document without a group stands alone (negative keys never clash with real ones).
+        key = item.hit.group or -1 - position
+        if key in groups:
+            groups[key].items.append(item)
+        else:
+            groups[key] = _Group([item])
+    return list(groups.values())
+
+
+class Shortlister:
+    """Shortlists the suppliers of a `SearchIndex` built from `offer_document`s for need lines."""
+
+    def __init__(
+        self,
+        index: SearchIndex,
+        config: ShortlistConfig | None = None,
+        matcher_config: MatcherConfig | None = None,
+    ) -> None:
+        self.index = index
+        self.config = config or ShortlistConfig()
+        self.matcher = Matcher(index, matcher_config)
+
+    def shortlist(
+        self,
+        need: NeedLine,
+        *,
+        top: int = 10,
+        include_unverified: bool = False,
+        explain_exclusions: bool = False,
+        exclude_suppliers: Collection[str] = (),
+    ) -> Shortlist:
+        """The `top` best eligible suppliers for `need`, with their reasons; with `explain_exclusions`,
+        also the good text matches a hard rule keeps out."""
+        excluded_groups = tuple(dict.fromkeys(exclude_suppliers))
+        ranking = self._rank(need, include_unverified=include_unverified, not_groups=excluded_groups)
+        scored, short = self._score(need, ranking, include_unverified=include_unverified)
+        entries = self._entries(need, self._select(scored, top))
+        exclusions: tuple[Exclusion, ...] = ()
+        if explain_exclusions:
+            listed = {entry.supplier.id for entry in entries}
+            exclusions = self._exclusions(
+                need,
+                short,
+                skip=listed,
+                not_groups=excluded_groups,
+                limit=max(top, 1),
+                include_unverified=include_unverified,
+            )
+        return Shortlist(entries, exclusions)
+
+    def explain(
+        self, need: NeedLine, supplier_id: str, *, top: int = 10, include_unverified: bool = False
+    ) -> Explanation:
+        """Why `supplier_id` is or is not on the shortlist of `top` for `need`."""
+        ranking = self._rank(need, include_unverified=include_unverified)
+        scored, _ = self._score(need, ranking, include_unverified=include_unverified)
+        mine = next((item for item in scored if item.chosen.supplier.id == supplier_id), None)
+        if mine is None:
+            # Not among the scored: read its own products, scored on the ranking's scale.
+            own = self.matcher.rescore(
+                ranking, limit=_EXPLAIN_DEPTH, filters=Filters(in_groups=(supplier_id,))
+            )
+            if not own and ranking.query:
+                # Nothing under the ranking's query (feedback terms may differ): try the need's own words.
+                own = self.matcher.rank(
+                    need.text, depth=_EXPLAIN_DEPTH, filters=Filters(in_groups=(supplier_id,))
+                ).ranked
+            offers = self._read(item for item in own)
+            if not offers:
+                return Explanation(supplier_id, False, None, (Reason.of(NO_MATCHING_OFFER),))
+            supplier = offers[0].supplier
+            failures = supplier_failures(supplier, need, include_unverified=include_unverified)
+            if failures:
+                return Explanation(supplier_id, False, None, tuple(failures), supplier)
+            best = ranking.ranked[0].score if ranking.ranked else own[0].score
+            chosen = self._choose(need, _Group(list(own)), offers[0], best)
+            if isinstance(chosen, _Short):
+                return Explanation(supplier_id, False, None, (chosen.reason,), supplier)
+            mine = chosen
+            scored = [*scored, mine]
+            self._features(need, scored)
+            scored.sort(key=lambda item: -item.score)
+        selected = self._select(scored, top)
+        if any(item is mine for item in selected):
+            entry = self._entries(need, selected)[[item is mine for item in selected].index(True)]
+            return Explanation(supplier_id, True, entry, (), mine.chosen.supplier)
+        others = [item for item in scored if not any(item is chosen for chosen in selected)]
+        rank = len(selected) + 1 + others.index(mine)
+        entry = self._entry(need, mine, rank)
+        return Explanation(
+            supplier_id,
+            False,
+            entry,
+            (Reason.of(RANKED_BELOW, rank=rank, top=top),),
+            mine.chosen.supplier,
+        )
+
+    # The steps.
+
+    def _rank(self, need: NeedLine, *, include_unverified: bool, not_groups: tuple[str, ...] = ()) -> Ranking:
+        filters = need_filters(need, include_unverified=include_unverified, not_groups=not_groups)
+        return self.matcher.rank(need.text, depth=self.config.depth, filters=filters)
+
+    def _read(
+        self,
+        items: Iterator[Reranked[Candidate]] | Sequence[Reranked[Candidate]],
+        *,
+        terms: bool = False,
+    ) -> list[_Offer]:
+        """The facts of ranked products (those without shortlist facts are left out); their normalized
+        text only with `terms` (for the reasons of the entries shown)."""
+        items = list(items)
+        offers = []
+        hits = self.index.hits((item.hit for item in items), terms=terms)
+        for item, hit in zip(items, hits, strict=True):
+            try:
+                offers.append(_Offer(item, hit, supplier_from_facts(hit.facts), offer_from_facts(hit.facts)))
+            except (ValueError, TypeError):
+                continue
+        return offers
+
+    def _score(
+        self, need: NeedLine, ranking: Ranking, *, include_unverified: bool
+    ) -> tuple[list[_Scored], list[_Short]]:
+        """The eligible suppliers of the `pool` best groups, scored best first, and those the capacity
+        rule keeps out."""
+        if not ranking.ranked:
+            return [], []
+        best = max(item.score for item in ranking.ranked) or 1.0
+        groups = group_by_supplier(ranking.ranked)[: self.config.pool]
+        firsts = {id(offer.item): offer for offer in self._read(group.items[0] for group in groups)}
+        scored: list[_Scored] = []
+        short: list[_Short] = []
+        for group in groups:
+            first = firsts.get(id(group.items[0]))
+            if first is None:
+                continue
+            # The index applied the rules; facts that disagree (written at another time) are left out.
+            if supplier_failures(first.supplier, need, include_unverified=include_unverified):
+                continue
+            chosen = self._choose(need, group, first, best)
+            if isinstance(chosen, _Short):
+                short.append(chosen)
+            else:
+                scored.append(chosen)
+        self._features(need, scored)
+        scored.sort(key=lambda item: -item.score)
+        return scored, short
+
+    def _choose(self, need: NeedLine, group: _Group, first: _Offer, best: float) -> _Scored | _Short:
+        """The supplier's best product that passes the capacity rule, or the reason none does."""
+        config = self.config
+        tried = [first]
+        check = self._capacity(first.offer, need)
+        if check is not None and not check.fits:
+            for offer in self._read(group.items[1 : config.offers_tried]):
+                tried.append(offer)
+                check = self._capacity(offer.offer, need)
+                if check is None or check.fits:
+                    break
+        chosen = tried[-1]
+        text = min(1.0, chosen.item.score / best) if best > 0 else 0.0
+        if check is not None and not check.fits:
+            return _Short(first, min(1.0, first.item.score / best) if best > 0 else 0.0, check.reason())
+        return _Scored(chosen, group, text, check)
+
+    def _capacity(self, offer: OfferFacts, need: NeedLine) -> Capacity | None:
+        config = self.config
+        return capacity(
+            offer,
+            need,
+            config.units,
+            horizon_months=config.horizon_months,
+            min_window_days=config.min_window_days,
+        )
+
+    def _features(self, need: NeedLine, scored: list[_Scored]) -> None:
+        """Fill in each scored supplier's features, score and reasons."""
+        config = self.config
+        weights = config.weights.as_dict()
+        by_text = sorted(scored, key=lambda item: -item.text)[: config.code_consensus]
+        kbli_targets = need.kbli or _one(
+            majority_code((item.chosen.offer.kbli, item.text) for item in by_text)
+        )
+        hs_targets = need.hs or _one(majority_code((item.chosen.offer.hs, item.text) for item in by_text))
+        for item in scored:
+            supplier, offer, hit = item.chosen.supplier, item.chosen.offer, item.chosen.hit
+            reasons = [Reason.of(MATCHED_OFFER, name=offer.name)]
+            if item.chosen.item.category_support >= config.category_support and (
+                offer.category or hit.category
+            ):
+                reasons.append(Reason.of(CATEGORY_AGREES, category=offer.category or hit.category))
+            codes, code_reasons = codes_feature(offer, kbli_targets, hs_targets)
+            reasons += code_reasons
+            for code in dict.fromkeys(need.required_certs):
+                _, until = supplier.certificate_end(code)
+                reasons.append(
+                    Reason.of(CERT_VALID, code=code)
+                    if until is None
+                    else Reason.of(CERT_VALID, code=code, until=until)
+                )
+            capacity_value, capacity_reason = capacity_feature(item.capacity)
+            distance_value, distance_reason = distance_feature(
+                supplier, need, scale_km=config.distance_scale_km
+            )
+            price_value, price_reason = price_feature(offer, need, config.units)
+            track_value, track_reason = track_record_feature(
+                supplier, prior_orders=config.track_prior_orders, prior_rate=config.track_prior_rate
+            )
+            size_value, size_reason = size_feature(supplier, need)
+            reasons += [
+                reason
+                for reason in (capacity_reason, distance_reason, price_reason, track_reason, size_reason)
+                if reason is not None
+            ]
+            if item.newcomer:
+                reasons.append(Reason.of(NEWCOMER))
+            item.features = {
+                "text": item.text,
+                "codes": codes,
+                "capacity": capacity_value,
+                "distance": distance_value,
+                "price": price_value,
+                "track_record": track_value,
+                "size": size_value,
+            }
+            item.score = combine(item.features, weights)
+            item.reasons = reasons
+
+    def _select(self, scored: list[_Scored], top: int) -> list[_Scored]:
+        """The `top` best, with the newcomer slots filled (see the module docstring)."""
+        if top <= 0:
+            return []
+        head = scored[:top]
+        wanted = newcomer_slots(top, self.config.newcomer_slots) - sum(item.newcomer for item in head)
+        if wanted <= 0:
+            return head
+        newcomers = [
+            item for item in scored[top:] if item.newcomer and item.text >= self.config.newcomer_min_text
+        ][:wanted]
+        for newcomer in newcomers:
+            last = next((i for i in range(len(head) - 1, -1, -1) if not head[i].newcomer), None)
+            if last is None:
+                break
+            del head[last]
+            head.append(newcomer)
+        return head
+
+    def _entries(self, need: NeedLine, selected: list[_Scored]) -> tuple[ShortlistEntry, ...]:
+        """The entries for `selected`, ranked in that order, with the words they match and a few other
+        offers of each supplier (read in one pass)."""
+        others = [
+            [other for other in item.group.items if other is not item.chosen.item][: self.config.other_offers]
+            for item in selected
+        ]
+        wanted = [item.chosen.item for item in selected] + [other for group in others for other in group]
+        read = {id(offer.item): offer for offer in self._read(wanted, terms=True)}
+        need_terms = set(self.matcher.query_for(need.text)[0])
+        entries = []
+        for rank, (item, other_items) in enumerate(zip(selected, others, strict=True), start=1):
+            chosen = read.get(id(item.chosen.item), item.chosen)
+            matched = [term for term in dict.fromkeys(chosen.hit.terms) if term in need_terms]
+            reasons = list(item.reasons)
+            if matched:
+                reasons.insert(1, Reason.of(MATCHED_TERMS, terms=" ".join(matched)))
+            entries.append(
+                ShortlistEntry(
+                    rank=rank,
+                    supplier=item.chosen.supplier,
+                    offer=item.chosen.offer,
+                    score=item.score,
+                    newcomer=item.newcomer,
+                    reasons=tuple(reasons),
+                    features=dict(item.features),
+                    other_offers=tuple(read[id(other)].offer for other in other_items if id(other) in read),
+                )
+            )
+        return tuple(entries)
+
+    def _entry(self, need: NeedLine, item: _Scored, rank: int) -> ShortlistEntry:
+        """One entry at `rank` (for `explain`)."""
+        return replace(self._entries(need, [item])[0], rank=rank)
+
+    def _exclusions(
+        self,
+        need: NeedLine,
+        short: list[_Short],
+        *,
+        skip: set[str],
+        not_groups: tuple[str, ...],
+        limit: int,
+        include_unverified: bool,
+    ) -> tuple[Exclusion, ...]:
+        """Good text matches that fail a rule, best text match first."""
+        config = self.config
+        found: dict[str, tuple[float, Exclusion]] = {}
+        for item in short:
+            found[item.chosen.supplier.id] = (
+                item.text,
+                Exclusion(item.chosen.supplier, item.chosen.offer, (item.reason,)),
+            )
+        unfiltered = self.matcher.rank(
+            need.text, depth=config.exclusion_depth, filters=Filters(not_groups=not_groups)
+        )
+        if unfiltered.ranked:
+            best = max(item.score for item in unfiltered.ranked) or 1.0
+            good = [
+                group
+                for group in group_by_supplier(unfiltered.ranked)
+                if group.items[0].score / best >= config.exclusion_min_text
+            ]
+            for offer in self._read(group.items[0] for group in good):
+                supplier = offer.supplier
+                if supplier.id in skip or supplier.id in found:
+                    continue
+                failures = supplier_failures(supplier, need, include_unverified=include_unverified)
+                if failures:
+                    found[supplier.id] = (
+                        offer.item.score / best,
+                        Exclusion(supplier, offer.offer, tuple(failures)),
+                    )
+        ranked = sorted(found.values(), key=lambda pair: -pair[0])
+        return tuple(exclusion for _, exclusion in ranked[:limit])
+
+
+def _one(code: str | None) -> tuple[str, ...]:
+    return (code,) if code else ()

@@ -1,0 +1,697 @@
+"""Procurement need pages for buyers: the list with the one-sentence entry, the need form, the need page
+with its lifecycle, each line's explained shortlist (loaded as an HTMX fragment) with the buyer's
+decisions and "why not", and the import of a procurement plan file.
+
+Routes parse and render; the sourcing services decide and the policy authorizes.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
+from starlette.datastructures import UploadFile
+
+from rantai.identity.policy import Action
+from rantai.kit.clock import today
+from rantai.kit.errors import UserError
+from rantai.kit.money import format_number
+from rantai.kit.pagination import PageRequest
+from rantai.kit.text import N_
+from rantai.reference import repository as ref
+from rantai.settings import Settings
+from rantai.sourcing import plan_file, quick, reasons, repository, shortlists
+from rantai.sourcing import service as sourcing
+from rantai.sourcing.errors import MSG_NOT_ALLOWED, MSG_SUPPLIER_UNKNOWN, NeedForbidden, NeedInvalid
+from rantai.sourcing.models import Need, NeedLine
+from rantai.sourcing.schemas import LineForm, NeedForm, parse_need, read_form
+from rantai.sourcing.state import EDITABLE, Decision, NeedMove, NeedStatus, next_status
+from rantai.suppliers import repository as suppliers_repo
+from rantai.suppliers.importing.reading import open_table
+from rantai.suppliers.importing.templates import write_template_csv, write_template_xlsx
+from rantai.suppliers.models import SupplierProfile
+from rantai.web.auth import require_action, require_viewer
+from rantai.web.requestctx import DbSession, Viewer, get_settings_dep
+from rantai.web.templating import render
+
+router = APIRouter(prefix="/needs")
+
+NeedCreator = require_action(Action.CREATE_NEED)
+PER_PAGE = 20
+MAX_SHOWN_ERRORS = 200
+
+SORTS = {"newest": N_("Newest first"), "oldest": N_("Oldest first"), "title": N_("Title (A-Z)")}
+UMKM_CHOICES = (
+    ("", N_("Automatic: UMKM only up to the reservation ceiling")),
+    ("yes", N_("Yes: UMKM and cooperatives only")),
+    ("no", N_("No: open to every business")),
+)
+SIZE_CLASSES = (("mikro", "Mikro"), ("kecil", "Kecil"), ("menengah", "Menengah"))
+MOVE_LABELS = {
+    NeedMove.PUBLISH: N_("Publish to suppliers"),
+    NeedMove.CLOSE: N_("Close"),
+    NeedMove.CANCEL: N_("Cancel the need"),
+    NeedMove.REOPEN: N_("Reopen as a draft"),
+}
+MOVE_NOTICES = {
+    NeedMove.PUBLISH: N_("Published: suppliers now see it among their opportunities."),
+    NeedMove.CLOSE: N_("The need is closed."),
+    NeedMove.CANCEL: N_("The need is cancelled."),
+    NeedMove.REOPEN: N_("The need is a draft again: change it, then publish it."),
+}
+MSG_CHOOSE_MOVE = N_("Choose what to do with the need.")
+MSG_CHOOSE_DECISION = N_("Choose shortlist or dismiss.")
+MSG_NO_PLAN_FILE = N_("Choose the file to import (CSV or XLSX).")
+MSG_PLAN_TOO_LARGE = N_("The file is larger than %(max)s MB; split it into smaller files.")
+MSG_PLAN_SUFFIX = N_("Upload a .csv or .xlsx file; '%(name)s' is neither.")
+
+
+# --- helpers -------------------------------------------------------------------------------------
+
+
+async def _form(request: Request) -> dict[str, str]:
+    form = await request.form()
+    return {k: v for k, v in form.items() if isinstance(v, str)}
+
+
+def _is_htmx(request: Request) -> bool:
+    return request.headers.get("hx-request") == "true"
+
+
+def _localized(viewer: Viewer, name_id: str, name_en: str) -> str:
+    return name_id if viewer.locale == "id" else name_en
+
+
+def _regions(db: Session, parent: str | None) -> list[tuple[str, str]]:
+    return [(r.code, r.name) for r in ref.region_children(db, parent)]
+
+
+def _error(viewer: Viewer, error: UserError | None) -> str | None:
+    return viewer._(error.message, **error.params) if error else None
+
+
+def _need(db: Session, viewer: Viewer, need_id: int) -> Need:
+    return sourcing.get_need(db, actor=viewer.actor, need_id=need_id)
+
+
+def _may_change(viewer: Viewer, need: Need) -> bool:
+    return viewer.can(Action.CREATE_NEED, need)
+
+
+# --- the list and the one-sentence entry ----------------------------------------------------------
+
+
+def _index(
+    request: Request,
+    db: Session,
+    viewer: Viewer,
+    *,
+    q: str = "",
+    status: str = "",
+    sort: str = "newest",
+    page: int = 1,
+    notice: str | None = None,
+    quick_text: str = "",
+    error: UserError | None = None,
+) -> Response:
+    status = status if status in {s.value for s in NeedStatus} else ""
+    sort = sort if sort in SORTS else "newest"
+    result = sourcing.needs_page(
+        db,
+        actor=viewer.current_actor,
+        organization_id=viewer.current_org.id,
+        page=PageRequest(max(1, page), PER_PAGE),
+        status=status or None,
+        text=q.strip()[:200] or None,
+        sort=sort,
+    )
+    filters = {"q": q, "status": status, "sort": "" if sort == "newest" else sort}
+    return render(
+        request,
+        "needs/index.html",
+        viewer,
+        {
+            "page": result,
+            "counts": repository.line_counts(db, [n.id for n in result.items]),
+            "values": {**filters, "sort": sort, "text": quick_text},
+            "filtered": bool(q.strip() or status),
+            "statuses": [(s.value, viewer._(s.label)) for s in NeedStatus],
+            "status_labels": {s.value: s.label for s in NeedStatus},
+            "sorts": [(key, viewer._(label)) for key, label in SORTS.items()],
+            "query_prefix": "/needs?" + urlencode({k: v for k, v in filters.items() if v}) + "&",
+            "notice": notice,
+            "error": _error(viewer, error),
+            "field": error.field if error else None,
+        },
+        status_code=error.status_code if error else 200,
+    )
+
+
+@router.get("")
+def index(
+    request: Request,
+    q: str = "",
+    status: str = "",
+    sort: str = "newest",
+    page: int = 1,
+    imported: int | None = None,
+    db: Session = DbSession,
+    viewer: Viewer = NeedCreator,
+) -> Response:
+    notice = None
+    if imported is not None:
+        notice = viewer._("Needs created from the plan file, as drafts: %(n)s.", n=imported)
+    return _index(request, db, viewer, q=q, status=status, sort=sort, page=page, notice=notice)
+
+
+@router.post("/quick")
+async def quick_create(request: Request, db: Session = DbSession, viewer: Viewer = NeedCreator) -> Response:
+    values = await _form(request)
+    text = values.get("text", "")[:1000]
+    try:
+        need, understood = quick.create_quick_need(
+            db, actor=viewer.current_actor, organization_id=viewer.current_org.id, text=text
+        )
+    except UserError as exc:
+        db.rollback()
+        return _index(request, db, viewer, quick_text=text, error=exc)
+    query = {"quick": "1"}
+    if understood.place and not understood.place_found:
+        query["place"] = understood.place
+    return RedirectResponse(f"/needs/{need.id}?{urlencode(query)}", status_code=303)
+
+
+# --- the need form ------------------------------------------------------------------------------
+
+
+def _choices(db: Session, viewer: Viewer) -> dict[str, Any]:
+    return {
+        "units": [(u.code, _localized(viewer, u.name_id, u.name_en)) for u in ref.list_units(db)],
+        "cert_types": [
+            (c.code, _localized(viewer, c.name_id, c.name_en)) for c in ref.list_certification_types(db)
+        ],
+        "kemitraan": [
+            (k.code, _localized(viewer, k.name_id, k.name_en)) for k in ref.list_kemitraan_patterns(db)
+        ],
+        "provinces": _regions(db, None),
+        "size_classes": list(SIZE_CLASSES),
+        "umkm_choices": [(value, viewer._(label)) for value, label in UMKM_CHOICES],
+    }
+
+
+def _form_lines(db: Session, form: NeedForm) -> list[dict[str, Any]]:
+    """Each line's fields keyed by their form names (``lines-2-budget``), with its kab/kota options."""
+    lines = form.lines or [LineForm()]
+    shown = []
+    for number, line in enumerate(lines, start=1):
+        kabkota = line.values.get("delivery_kabkota_code", "")
+        province = line.values.get("province_code") or kabkota[:2]
+        values = {f"lines-{number}-{key}": value for key, value in line.values.items()}
+        values[f"lines-{number}-province_code"] = province
+        shown.append(
+            {
+                "n": number,
+                "fields": values,
+                "certifications": line.certifications,
+                "kabkota": _regions(db, province) if province else [],
+            }
+        )
+    return shown
+
+
+def _form_page(
+    request: Request,
+    db: Session,
+    viewer: Viewer,
+    form: NeedForm,
+    *,
+    need: Need | None,
+    error: UserError | None = None,
+) -> Response:
+    return render(
+        request,
+        "needs/form.html",
+        viewer,
+        {
+            "title": viewer._("New procurement need") if need is None else viewer._("Edit the need"),
+            "action": "/needs/new" if need is None else f"/needs/{need.id}/edit",
+            "back": "/needs" if need is None else f"/needs/{need.id}",
+            "need": need,
+            "values": form.values,
+            "lines": _form_lines(db, form),
+            **_choices(db, viewer),
+            "error": _error(viewer, error),
+            "field": error.field if error else None,
+        },
+        status_code=error.status_code if error else 200,
+    )
+
+
+async def _read_need_form(request: Request) -> tuple[NeedForm, str]:
+    """The posted form and what the user asked for: save, add-line, or remove-<n>."""
+    posted = await request.form()
+    pairs = [(k, v) for k, v in posted.multi_items() if isinstance(v, str)]
+    then = next((v for k, v in pairs if k == "then"), "") or "save"
+    remove = then.removeprefix("remove-")
+    form = read_form(pairs, remove=int(remove) if remove.isdigit() else None)
+    if then == "add-line":
+        form.lines.append(LineForm())
+    return form, then
+
+
+def _number(value: int | None, locale: str) -> str:
+    return "" if value is None else format_number(value, locale)
+
+
+def _stored_form(db: Session, viewer: Viewer, need: Need) -> NeedForm:
+    """A stored need as the form shows it, numbers written the viewer's way."""
+    lines = repository.lines_of(db, need.id)
+    certs = repository.certifications_of(db, [line.id for line in lines])
+    on = today()
+    form = NeedForm(
+        values={"title": need.title, "reference": need.reference or "", "description": need.description or ""}
+    )
+    for line in lines:
+        # Show "automatic" while the stored flag is what the reservation rule gives for this budget.
+        automatic = line.umkm_only == sourcing.reserved_for_umkm(db, line.budget, on)
+        form.lines.append(
+            LineForm(
+                values={
+                    "name": line.name,
+                    "specification": line.specification or "",
+                    "quantity": _number(line.quantity, viewer.locale),
+                    "unit_code": line.unit_code or "",
+                    "delivery_kabkota_code": line.delivery_kabkota_code or "",
+                    "needed_by": line.needed_by.isoformat() if line.needed_by else "",
+                    "budget": _number(line.budget, viewer.locale),
+                    "umkm_only": "" if automatic else ("yes" if line.umkm_only else "no"),
+                    "preferred_size_class": line.preferred_size_class or "",
+                    "kemitraan_code": line.kemitraan_code or "",
+                },
+                certifications=list(certs.get(line.id, [])),
+            )
+        )
+    return form
+
+
+@router.get("/new")
+def new(request: Request, db: Session = DbSession, viewer: Viewer = NeedCreator) -> Response:
+    return _form_page(request, db, viewer, NeedForm(), need=None)
+
+
+@router.post("/new")
+async def create(request: Request, db: Session = DbSession, viewer: Viewer = NeedCreator) -> Response:
+    form, then = await _read_need_form(request)
+    if then != "save":
+        return _form_page(request, db, viewer, form, need=None)
+    try:
+        need = sourcing.create_need(
+            db, actor=viewer.current_actor, organization_id=viewer.current_org.id, data=parse_need(form)
+        )
+    except UserError as exc:
+        db.rollback()
+        return _form_page(request, db, viewer, form, need=None, error=exc)
+    return RedirectResponse(f"/needs/{need.id}", status_code=303)
+
+
+def _editable(viewer: Viewer, need: Need) -> bool:
+    return _may_change(viewer, need) and NeedStatus(need.status) in EDITABLE
+
+
+@router.get("/{need_id:int}/edit")
+def edit(
+    request: Request, need_id: int, db: Session = DbSession, viewer: Viewer = Depends(require_viewer)
+) -> Response:
+    need = _need(db, viewer, need_id)
+    if not _may_change(viewer, need):
+        raise NeedForbidden(MSG_NOT_ALLOWED)
+    if not _editable(viewer, need):
+        return RedirectResponse(f"/needs/{need.id}", status_code=303)
+    return _form_page(request, db, viewer, _stored_form(db, viewer, need), need=need)
+
+
+@router.post("/{need_id:int}/edit")
+async def update(
+    request: Request, need_id: int, db: Session = DbSession, viewer: Viewer = Depends(require_viewer)
+) -> Response:
+    need = _need(db, viewer, need_id)
+    form, then = await _read_need_form(request)
+    if then != "save":
+        return _form_page(request, db, viewer, form, need=need)
+    try:
+        sourcing.update_need(db, actor=viewer.current_actor, need=need, data=parse_need(form))
+    except UserError as exc:
+        db.rollback()
+        return _form_page(request, db, viewer, form, need=_need(db, viewer, need_id), error=exc)
+    return RedirectResponse(f"/needs/{need_id}", status_code=303)
+
+
+@router.get("/kabkota-options")
+def kabkota_options(
+    request: Request, db: Session = DbSession, viewer: Viewer = Depends(require_viewer)
+) -> Response:
+    """The kab/kota of the province chosen in a line (its select is named ``lines-<n>-province_code``)."""
+    province = next((v for k, v in request.query_params.multi_items() if k.endswith("province_code")), "")
+    options = _regions(db, province) if province.isdigit() else []
+    return render(request, "suppliers/_region_options.html", viewer, {"options": options})
+
+
+# --- the need page and its lifecycle --------------------------------------------------------------
+
+
+def _line_facts(db: Session, viewer: Viewer, lines: list[NeedLine]) -> dict[str, Any]:
+    """Names for the codes the lines use, in the viewer's language."""
+    units = {u.code: _localized(viewer, u.name_id, u.name_en) for u in ref.list_units(db)}
+    certs = {c.code: _localized(viewer, c.name_id, c.name_en) for c in ref.list_certification_types(db)}
+    kemitraan = {k.code: _localized(viewer, k.name_id, k.name_en) for k in ref.list_kemitraan_patterns(db)}
+    codes = {line.delivery_kabkota_code for line in lines if line.delivery_kabkota_code}
+    regions = {code: r.name for code in codes if (r := ref.get_region(db, code)) is not None}
+    return {"unit_names": units, "cert_names": certs, "kemitraan_names": kemitraan, "regions": regions}
+
+
+def _detail(
+    request: Request,
+    db: Session,
+    viewer: Viewer,
+    need: Need,
+    *,
+    notice: str | None = None,
+    error: UserError | None = None,
+) -> Response:
+    lines = list(repository.lines_of(db, need.id))
+    status = NeedStatus(need.status)
+    may_change = _may_change(viewer, need)
+    return render(
+        request,
+        "needs/detail.html",
+        viewer,
+        {
+            "need": need,
+            "status_label": status.label,
+            "lines": lines,
+            "line_certs": repository.certifications_of(db, [line.id for line in lines]),
+            **_line_facts(db, viewer, lines),
+            "moves": [
+                (move.value, MOVE_LABELS[move])
+                for move in NeedMove
+                if may_change and next_status(status, move) is not None
+            ],
+            "editable": may_change and status in EDITABLE,
+            "notice": notice,
+            "error": _error(viewer, error),
+        },
+        status_code=error.status_code if error else 200,
+    )
+
+
+@router.get("/{need_id:int}")
+def detail(
+    request: Request,
+    need_id: int,
+    quick: str = "",
+    place: str = "",
+    moved: str = "",
+    db: Session = DbSession,
+    viewer: Viewer = Depends(require_viewer),
+) -> Response:
+    need = _need(db, viewer, need_id)
+    notices = []
+    if quick:
+        notices.append(viewer._("We filled in the line from your sentence. Check it, then publish the need."))
+    if place:
+        notices.append(
+            viewer._(
+                "'%(place)s' is not a kab/kota Rantai knows; choose the delivery place in the form.",
+                place=place[:100],
+            )
+        )
+    if moved in {m.value for m in NeedMove}:
+        notices.append(viewer._(MOVE_NOTICES[NeedMove(moved)]))
+    return _detail(request, db, viewer, need, notice=" ".join(notices) or None)
+
+
+def _confirm_cancel(request: Request, viewer: Viewer, need: Need) -> Response:
+    return render(request, "needs/confirm_cancel.html", viewer, {"need": need})
+
+
+@router.get("/{need_id:int}/cancel")
+def cancel_confirmation(
+    request: Request, need_id: int, db: Session = DbSession, viewer: Viewer = Depends(require_viewer)
+) -> Response:
+    need = _need(db, viewer, need_id)
+    if not _may_change(viewer, need):
+        raise NeedForbidden(MSG_NOT_ALLOWED)
+    return _confirm_cancel(request, viewer, need)
+
+
+@router.post("/{need_id:int}/move")
+async def move(
+    request: Request, need_id: int, db: Session = DbSession, viewer: Viewer = Depends(require_viewer)
+) -> Response:
+    need = _need(db, viewer, need_id)
+    values = await _form(request)
+    try:
+        chosen = NeedMove(values.get("move", ""))
+    except ValueError:
+        raise NeedInvalid(MSG_CHOOSE_MOVE, field="move") from None
+    # Cancelling cannot be taken back in one step (a reopened need is a draft again): ask first.
+    if chosen is NeedMove.CANCEL and values.get("confirm") != "yes":
+        if not _may_change(viewer, need):
+            raise NeedForbidden(MSG_NOT_ALLOWED)
+        return _confirm_cancel(request, viewer, need)
+    try:
+        sourcing.move_need(db, actor=viewer.actor, need=need, move=chosen)
+    except UserError as exc:
+        db.rollback()
+        return _detail(request, db, viewer, _need(db, viewer, need_id), error=exc)
+    return RedirectResponse(f"/needs/{need_id}?moved={chosen.value}", status_code=303)
+
+
+# --- shortlists, decisions, "why not" --------------------------------------------------------------
+
+
+def _names(db: Session, supplier_ids: list[int]) -> list[tuple[int, str]]:
+    profiles = [suppliers_repo.by_id(db, sid) for sid in supplier_ids]
+    return [(p.id, p.business_name) for p in profiles if p is not None]
+
+
+def _shortlist(
+    request: Request,
+    db: Session,
+    viewer: Viewer,
+    settings: Settings,
+    need: Need,
+    line: NeedLine,
+    *,
+    error: UserError | None = None,
+) -> Response:
+    result = shortlists.shortlist_line(db, data_dir=settings.data_dir, line=line)
+    vocabulary = reasons.Vocabulary(db, viewer.locale)
+    return render(
+        request,
+        "needs/shortlist.html",
+        viewer,
+        {
+            "need": need,
+            "line": line,
+            "certs": repository.certifications_of(db, [line.id]).get(line.id, []),
+            "shortlist": result,
+            "decisions": {sid: d.decision for sid, d in result.decisions.items()},
+            "dismissed": _names(db, list(result.dismissed)),
+            "describe": lambda reason: reasons.describe(reason, vocabulary),
+            "may_decide": _may_change(viewer, need),
+            "error": _error(viewer, error),
+        },
+        # HTMX swaps only successful answers: a fragment carrying an error must come as 200 to be seen.
+        status_code=error.status_code if error and not _is_htmx(request) else 200,
+    )
+
+
+@router.get("/{need_id:int}/lines/{line_id:int}/shortlist")
+def shortlist(
+    request: Request,
+    need_id: int,
+    line_id: int,
+    db: Session = DbSession,
+    viewer: Viewer = Depends(require_viewer),
+    settings: Settings = Depends(get_settings_dep),
+) -> Response:
+    need = _need(db, viewer, need_id)
+    line = sourcing.get_line(db, need=need, line_id=line_id)
+    return _shortlist(request, db, viewer, settings, need, line)
+
+
+def _supplier(db: Session, raw: str) -> SupplierProfile:
+    profile = suppliers_repo.by_id(db, int(raw)) if raw.strip().isdigit() else None
+    if profile is None:
+        raise NeedInvalid(MSG_SUPPLIER_UNKNOWN, field="supplier_id")
+    return profile
+
+
+@router.post("/{need_id:int}/lines/{line_id:int}/decisions")
+async def decide(
+    request: Request,
+    need_id: int,
+    line_id: int,
+    db: Session = DbSession,
+    viewer: Viewer = Depends(require_viewer),
+    settings: Settings = Depends(get_settings_dep),
+) -> Response:
+    need = _need(db, viewer, need_id)
+    line = sourcing.get_line(db, need=need, line_id=line_id)
+    values = await _form(request)
+    try:
+        raw = values.get("decision", "")
+        try:
+            decision = Decision(raw) if raw else None
+        except ValueError:
+            raise NeedInvalid(MSG_CHOOSE_DECISION, field="decision") from None
+        supplier = _supplier(db, values.get("supplier_id", ""))
+        sourcing.decide(
+            db, actor=viewer.actor, need=need, line=line, supplier_id=supplier.id, decision=decision
+        )
+    except UserError as exc:
+        db.rollback()
+        need = _need(db, viewer, need_id)
+        line = sourcing.get_line(db, need=need, line_id=line_id)
+        return _shortlist(request, db, viewer, settings, need, line, error=exc)
+    if _is_htmx(request):
+        return _shortlist(request, db, viewer, settings, need, line)
+    return RedirectResponse(f"/needs/{need_id}/lines/{line_id}/shortlist", status_code=303)
+
+
+@router.get("/{need_id:int}/lines/{line_id:int}/explain")
+def explain(
+    request: Request,
+    need_id: int,
+    line_id: int,
+    supplier: str = "",
+    db: Session = DbSession,
+    viewer: Viewer = Depends(require_viewer),
+    settings: Settings = Depends(get_settings_dep),
+) -> Response:
+    """Why a supplier named by NIB, id or name is (or is not) on a line's shortlist."""
+    need = _need(db, viewer, need_id)
+    line = sourcing.get_line(db, need=need, line_id=line_id)
+    profile = shortlists.find_supplier(db, supplier[:200])
+    # A profile the viewer may not see is reported as unknown, so its existence is not disclosed.
+    if profile is None or not viewer.can(Action.VIEW_SUPPLIER_PROFILE, profile):
+        error = NeedInvalid(MSG_SUPPLIER_UNKNOWN, field="supplier")
+        return render(
+            request,
+            "needs/explain.html",
+            viewer,
+            {"need": need, "line": line, "supplier": supplier, "error": _error(viewer, error)},
+            status_code=200 if _is_htmx(request) else error.status_code,
+        )
+    explanation = shortlists.explain_line(db, data_dir=settings.data_dir, line=line, supplier_id=profile.id)
+    vocabulary = reasons.Vocabulary(db, viewer.locale)
+    return render(
+        request,
+        "needs/explain.html",
+        viewer,
+        {
+            "need": need,
+            "line": line,
+            "supplier": supplier,
+            "profile": profile,
+            "explanation": explanation,
+            "describe": lambda reason: reasons.describe(reason, vocabulary),
+        },
+    )
+
+
+# --- plan files -----------------------------------------------------------------------------------
+
+
+def _import_page(
+    request: Request,
+    viewer: Viewer,
+    *,
+    report: plan_file.PlanReport | None = None,
+    file_name: str = "",
+    error: UserError | None = None,
+) -> Response:
+    problems = report.errors if report else []
+    warnings = report.warnings if report else []
+
+    def rows(items: list[Any]) -> list[tuple[int, str, str, str]]:
+        return [(e.row, e.column, e.value, viewer._(e.message, **e.params)) for e in items[:MAX_SHOWN_ERRORS]]
+
+    status = error.status_code if error else (422 if problems else 200)
+    return render(
+        request,
+        "needs/import.html",
+        viewer,
+        {
+            "report": report,
+            "file_name": file_name,
+            "problems": rows(problems),
+            "problem_count": len(problems),
+            "warnings": rows(warnings),
+            "error": _error(viewer, error),
+            "field": error.field if error else None,
+        },
+        status_code=status,
+    )
+
+
+@router.get("/import")
+def import_page(request: Request, viewer: Viewer = NeedCreator) -> Response:
+    return _import_page(request, viewer)
+
+
+@router.get("/import/template.{fmt}")
+def plan_template(fmt: str, viewer: Viewer = NeedCreator) -> Response:
+    out = io.BytesIO()
+    if fmt == "csv":
+        write_template_csv(plan_file.PLAN, out)
+        media = "text/csv; charset=utf-8"
+    elif fmt == "xlsx":
+        write_template_xlsx(plan_file.PLAN, out, translate=lambda m, p: viewer._(m, **p))
+        media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    else:
+        return Response(status_code=404)
+    return Response(
+        out.getvalue(),
+        media_type=media,
+        headers={"Content-Disposition": f'attachment; filename="rencana_pengadaan.{fmt}"'},
+    )
+
+
+@router.post("/import")
+async def import_upload(
+    request: Request,
+    db: Session = DbSession,
+    viewer: Viewer = NeedCreator,
+    settings: Settings = Depends(get_settings_dep),
+) -> Response:
+    posted = await request.form()
+    upload = posted.get("file")
+    name = ""
+    try:
+        if not isinstance(upload, UploadFile) or not upload.filename:
+            raise NeedInvalid(MSG_NO_PLAN_FILE, field="file")
+        name = Path(upload.filename).name
+        if Path(name).suffix.lower() not in (".csv", ".xlsx", ".txt"):
+            raise NeedInvalid(MSG_PLAN_SUFFIX, field="file", name=name)
+        limit = settings.max_upload_mb * 1024 * 1024
+        data = await upload.read(limit + 1)
+        if len(data) > limit:
+            raise NeedInvalid(MSG_PLAN_TOO_LARGE, field="file", max=settings.max_upload_mb)
+        with open_table(io.BytesIO(data), filename=name) as table:
+            report = plan_file.import_plan(
+                db, table, actor=viewer.current_actor, organization_id=viewer.current_org.id
+            )
+    except UserError as exc:
+        db.rollback()
+        return _import_page(request, viewer, file_name=name, error=exc)
+    if report.errors:
+        db.rollback()  # import_plan writes nothing when a row is bad; the rollback makes sure of it
+        return _import_page(request, viewer, report=report, file_name=name)
+    return RedirectResponse(f"/needs?imported={report.created}", status_code=303)
