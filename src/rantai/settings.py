@@ -56,6 +56,15 @@ class Settings(BaseSettings):
     )
     max_upload_mb: int = Field(default=50, ge=1, description="Largest import file accepted, in megabytes.")
     page_size_default: int = Field(default=25, ge=1, le=200, description="Items per page when none is asked.")
+    newcomer_slots: int = Field(
+        default=2,
+        ge=0,
+        le=10,
+        description=(
+            "Places per 10 of every shortlist kept for qualified suppliers that have never won an award "
+            "(newcomers); 0 turns the rule off."
+        ),
+    )
     page_size_max: int = Field(default=100, ge=1, le=1000, description="Largest page size a client may ask.")
 
 

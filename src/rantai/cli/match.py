@@ -119,7 +119,7 @@ def query(
             umkm_only=sourcing.reserved_for_umkm(session, line.budget, today()),
             region=place.term if place else None,
         )
-        engine = shortlists.shortlister(session, conf.data_dir)
+        engine = shortlists.shortlister(session, conf.data_dir, newcomer_slots=conf.newcomer_slots)
         result = engine.shortlist(need, top=top, include_unverified=include_unverified)
         nibs = shortlists.nibs_of(session, {int(entry.supplier.id) for entry in result.entries})
         vocabulary = Vocabulary(session, locale)
@@ -272,7 +272,7 @@ def _match_plan(
     writer.writerow(RESULT_COLUMNS)
     with unit_of_work() as session, open_table(path) as table:
         # Built once for the whole file: the engine over the index (with the unit table), the vocabulary.
-        engine = shortlists.shortlister(session, conf.data_dir)
+        engine = shortlists.shortlister(session, conf.data_dir, newcomer_slots=conf.newcomer_slots)
         vocabulary = Vocabulary(session, locale)
         on = today()
         batch: list[tuple[int, Sequence[matching.ShortlistEntry]]] = []

@@ -185,10 +185,16 @@ def shortlist_line(
 
 
 def explain_line(
-    session: Session, *, data_dir: Path, line: NeedLine, supplier_id: int, include_unverified: bool = False
+    session: Session,
+    *,
+    data_dir: Path,
+    line: NeedLine,
+    supplier_id: int,
+    include_unverified: bool = False,
+    newcomer_slots: int = 2,
 ) -> matching.Explanation:
     """Why a named supplier is (or is not) on a line's shortlist."""
-    engine = shortlister(session, data_dir)
+    engine = shortlister(session, data_dir, newcomer_slots=newcomer_slots)
     return engine.explain(need_line(session, line), str(supplier_id), include_unverified=include_unverified)
 
 

@@ -359,7 +359,12 @@ def matches(
 ) -> MatchesOut:
     _, line = _line(db, caller, need_id, line_id)
     shortlist = shortlists.shortlist_line(
-        db, data_dir=settings.data_dir, line=line, top=top, include_unverified=include_unverified
+        db,
+        data_dir=settings.data_dir,
+        line=line,
+        top=top,
+        include_unverified=include_unverified,
+        newcomer_slots=settings.newcomer_slots,
     )
     vocabulary = Vocabulary(db, api_locale(request))
     decisions = shortlist.decisions
@@ -430,6 +435,7 @@ def explanation(
         line=line,
         supplier_id=profile.id,
         include_unverified=include_unverified,
+        newcomer_slots=settings.newcomer_slots,
     )
     # Included: the reasons for its place; otherwise why not (a rule it fails, no matching product, or
     # `ranked_below` with the place it would take).

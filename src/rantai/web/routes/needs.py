@@ -490,7 +490,9 @@ def _shortlist(
     *,
     error: UserError | None = None,
 ) -> Response:
-    result = shortlists.shortlist_line(db, data_dir=settings.data_dir, line=line)
+    result = shortlists.shortlist_line(
+        db, data_dir=settings.data_dir, line=line, newcomer_slots=settings.newcomer_slots
+    )
     vocabulary = reasons.Vocabulary(db, viewer.locale)
     return render(
         request,
@@ -589,7 +591,13 @@ def explain(
             {"need": need, "line": line, "supplier": supplier, "error": _error(viewer, error)},
             status_code=200 if _is_htmx(request) else error.status_code,
         )
-    explanation = shortlists.explain_line(db, data_dir=settings.data_dir, line=line, supplier_id=profile.id)
+    explanation = shortlists.explain_line(
+        db,
+        data_dir=settings.data_dir,
+        line=line,
+        supplier_id=profile.id,
+        newcomer_slots=settings.newcomer_slots,
+    )
     vocabulary = reasons.Vocabulary(db, viewer.locale)
     return render(
         request,
