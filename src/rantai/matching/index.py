@@ -772,7 +772,7 @@ def _to_tantivy(item: Document | _Analysed, *, plain: bool) -> tantivy.Document:
 def _facts_bytes(facts: Mapping[str, object]) -> bytes:
     if isinstance(facts, EncodedFacts):
         return facts.json.encode()
-    return json.dumps(facts, ensure_ascii=False, separators=(",", ":"), default=_json_default).encode()
+    return json.dumps(facts, separators=(",", ":"), default=_json_default).encode()
 
 
 def _json_default(value: object) -> object:

@@ -24,6 +24,7 @@ T = TypeVar("T")
 
 NEED_FIELDS = ("title", "reference", "description")
 LINE_FIELDS = (
+    "id",  # the stored line's id on an edit form, so a line keeps its decisions when others are removed
     "name",
     "specification",
     "quantity",
@@ -50,7 +51,7 @@ class LineForm:
 
     @property
     def blank(self) -> bool:
-        return not self.certifications and not any(v.strip() for v in self.values.values())
+        return not self.certifications and not any(v.strip() for k, v in self.values.items() if k != "id")
 
 
 @dataclass
@@ -104,7 +105,9 @@ def parse_line(line: LineForm, *, number: int) -> LineData:
     def parse(name: str, parser: Callable[[str], T]) -> T | None:
         return _parse(values, name, f"lines-{number}-{name}", parser)
 
+    line_id = _text(values, "id")
     return LineData(
+        id=int(line_id) if line_id.isdigit() else None,
         name=" ".join(_text(values, "name").split()),
         specification=parse("specification", lambda v: cells.check_length(v, max_length=TEXT_MAX)),
         quantity=parse("quantity", lambda v: cells.parse_count(v, minimum=1)),

@@ -68,6 +68,7 @@ class LineData:
     specification: str | None = None
     quantity: int | None = None
     unit_code: str | None = None
+    id: int | None = None  # the stored line this replaces (edits); None: matched by position
     delivery_kabkota_code: str | None = None
     needed_by: dt.date | None = None
     budget: int | None = None
@@ -133,6 +134,7 @@ def check_line(
         raise invalid(MSG_KEMITRAAN_UNKNOWN, "kemitraan_code", code=line.kemitraan_code)
     umkm_only = line.umkm_only if line.umkm_only is not None else reserved_for_umkm(session, line.budget, on)
     return {
+        "id": line.id,
         "name": name,
         "specification": (line.specification or "").strip() or None,
         "quantity": line.quantity,
@@ -174,6 +176,7 @@ def _check(
 def _write_lines(session: Session, need: Need, lines: Sequence[dict[str, Any]]) -> None:
     for number, values in enumerate(lines, start=1):
         certs = values.pop("certifications")
+        values.pop("id")
         row = NeedLine(need_id=need.id, line_no=number, **values)
         session.add(row)
         session.flush()
@@ -211,7 +214,8 @@ def create_need(
 
 
 def update_need(session: Session, *, actor: Actor | None, need: Need, data: NeedData) -> Need:
-    """Replace a need's title and lines (decisions on lines that keep their number are kept)."""
+    """Replace a need's title and lines. A line that names its stored id keeps that row (and the buyer's
+    decisions on it); lines without an id take the stored rows in order; rows left over are removed."""
     _require(actor, Action.CREATE_NEED, need.organization_id)
     status = NeedStatus(need.status)
     if status not in EDITABLE:
@@ -219,24 +223,36 @@ def update_need(session: Session, *, actor: Actor | None, need: Need, data: Need
     values, lines = _check(session, data, on=today())
     for key, value in values.items():
         setattr(need, key, value)
-    existing = {line.line_no: line for line in repository.lines_of(session, need.id)}
+    stored = list(repository.lines_of(session, need.id))
+    by_id = {line.id: line for line in stored}
+    claimed = {values["id"] for values in lines if values["id"] in by_id}
+    spare = [line for line in stored if line.id not in claimed]
+    # Line numbers are unique per need: park the kept rows out of the way before renumbering.
+    for row in stored:
+        row.line_no = -row.line_no
+    session.flush()
+    kept: set[int] = set()
     for number, line_values in enumerate(lines, start=1):
         certs = line_values.pop("certifications")
-        row = existing.pop(number, None)
+        line_id = line_values.pop("id")
+        row = by_id.get(line_id) if line_id in claimed else (spare.pop(0) if spare else None)
         if row is None:
             row = NeedLine(need_id=need.id, line_no=number, **line_values)
             session.add(row)
         else:
+            row.line_no = number
             for key, value in line_values.items():
                 setattr(row, key, value)
         session.flush()
+        kept.add(row.id)
         current = repository.certifications_of(session, [row.id]).get(row.id, [])
         if current != certs:
             session.query(NeedLineCertification).filter_by(line_id=row.id).delete()
             for code in certs:
                 session.add(NeedLineCertification(line_id=row.id, type_code=code))
-    for row in existing.values():
-        session.delete(row)
+    for row in stored:
+        if row.id not in kept:
+            session.delete(row)
     need.updated_at = now()
     session.flush()
     _audit(session, actor, need, "need.updated", {"lines": len(lines)})

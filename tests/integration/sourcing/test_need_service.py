@@ -194,6 +194,25 @@ def test_update_keeps_decisions_of_lines_that_stay(db: Session) -> None:
     assert repository.decisions_of(db, first.id) == {}
 
 
+def test_removing_a_line_keeps_the_decisions_of_the_others(db: Session) -> None:
+    org_id, actor = buyer(db)
+    need = service.create_need(
+        db, actor=actor, organization_id=org_id, data=NeedData(title="X", lines=[line(), line(name="Kopi")])
+    )
+    first, second = repository.lines_of(db, need.id)
+    profile, _, _ = make_supplier(db, status="verified")
+    service.decide(
+        db, actor=actor, need=need, line=second, supplier_id=profile.id, decision=Decision.SHORTLISTED
+    )
+    service.update_need(
+        db, actor=actor, need=need, data=NeedData(title="X", lines=[line(id=second.id, name="Kopi")])
+    )
+    (only,) = repository.lines_of(db, need.id)
+    assert (only.id, only.line_no, only.name) == (second.id, 1, "Kopi")
+    assert repository.decisions_of(db, only.id)[profile.id].decision == "shortlisted"
+    assert repository.line(db, first.id) is None
+
+
 def test_needs_page_searches_titles_and_line_names(db: Session) -> None:
     org_id, actor = buyer(db)
     for title, name in [("Kudapan", "Keripik"), ("Seragam", "Kemeja kerja"), ("ATK", "Kertas A4")]:

@@ -41,6 +41,9 @@ router = APIRouter(tags=["needs"])
 class LineIn(BaseModel):
     """One thing the need asks for. Codes point at the reference data (``/api/v1/reference``)."""
 
+    id: int | None = Field(
+        None, description="On an update: the stored line this replaces, so it keeps the decisions made on it."
+    )
     name: str = Field(description="What is needed: the package or item name.")
     specification: str | None = None
     quantity: int | None = Field(None, description="A whole number of at least 1.")

@@ -282,6 +282,7 @@ def _stored_form(db: Session, viewer: Viewer, need: Need) -> NeedForm:
         form.lines.append(
             LineForm(
                 values={
+                    "id": str(line.id),
                     "name": line.name,
                     "specification": line.specification or "",
                     "quantity": _number(line.quantity, viewer.locale),
