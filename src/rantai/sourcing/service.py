@@ -228,14 +228,14 @@ def update_need(session: Session, *, actor: Actor | None, need: Need, data: Need
     claimed = {values["id"] for values in lines if values["id"] in by_id}
     spare = [line for line in stored if line.id not in claimed]
     # Line numbers are unique per need: park the kept rows out of the way before renumbering.
-    for row in stored:
-        row.line_no = -row.line_no
+    for parked in stored:
+        parked.line_no = -parked.line_no
     session.flush()
     kept: set[int] = set()
     for number, line_values in enumerate(lines, start=1):
         certs = line_values.pop("certifications")
         line_id = line_values.pop("id")
-        row = by_id.get(line_id) if line_id in claimed else (spare.pop(0) if spare else None)
+        row: NeedLine | None = by_id[line_id] if line_id in claimed else (spare.pop(0) if spare else None)
         if row is None:
             row = NeedLine(need_id=need.id, line_no=number, **line_values)
             session.add(row)
@@ -250,9 +250,9 @@ def update_need(session: Session, *, actor: Actor | None, need: Need, data: Need
             session.query(NeedLineCertification).filter_by(line_id=row.id).delete()
             for code in certs:
                 session.add(NeedLineCertification(line_id=row.id, type_code=code))
-    for row in stored:
-        if row.id not in kept:
-            session.delete(row)
+    for old in stored:
+        if old.id not in kept:
+            session.delete(old)
     need.updated_at = now()
     session.flush()
     _audit(session, actor, need, "need.updated", {"lines": len(lines)})
