@@ -29,6 +29,7 @@ from pathlib import Path
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from rantai.catalog import index_changes  # noqa: F401  (its flush listener fills the outbox this module drains)
 from rantai.catalog.models import Category, IndexChange, Product, ProductCertification
 from rantai.matching import (
     Certificate,

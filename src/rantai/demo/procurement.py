@@ -122,7 +122,7 @@ def load_demo_procurement(
             need_rows.append(
                 {
                     "organization_id": orgs[slug],
-                    "title": line.package_name[:300],
+                    "title": line.package_name[:500],
                     "reference": line.kd_rup,
                     "description": (line.description or None) and line.description[:2000],
                     "status": status,
@@ -159,7 +159,7 @@ def load_demo_procurement(
 def _line_row(line: NeedSeed, buyer: BuyerSeed, *, today: dt.date, ceiling: int) -> dict[str, object]:
     return {
         "line_no": 1,
-        "name": line.name[:300],
+        "name": line.name[:500],
         "specification": (line.specification or None) and line.specification[:2000],
         "quantity": line.quantity,
         "unit_code": line.unit_code,

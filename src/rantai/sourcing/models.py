@@ -25,7 +25,7 @@ class Need(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id", ondelete="CASCADE"))
-    title: Mapped[str] = mapped_column(String(300))
+    title: Mapped[str] = mapped_column(String(500))
     # The buyer's own reference: a RUP code (kd_rup), a package number.
     reference: Mapped[str | None] = mapped_column(String(64), default=None)
     description: Mapped[str | None] = mapped_column(Text, default=None)
@@ -49,7 +49,7 @@ class NeedLine(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     need_id: Mapped[int] = mapped_column(ForeignKey("sourcing_need.id", ondelete="CASCADE"), index=True)
     line_no: Mapped[int] = mapped_column(SmallInteger)
-    name: Mapped[str] = mapped_column(String(300))
+    name: Mapped[str] = mapped_column(String(500))
     specification: Mapped[str | None] = mapped_column(Text, default=None)
     quantity: Mapped[int | None] = mapped_column(BigInteger, default=None)
     unit_code: Mapped[str | None] = mapped_column(ForeignKey("ref_unit.code"), default=None)

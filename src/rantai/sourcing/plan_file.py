@@ -25,7 +25,7 @@ from rantai.kit.errors import Invalid
 from rantai.kit.text import N_
 from rantai.reference.models import CertificationType, Region, RegionLevel
 from rantai.sourcing.errors import NeedInvalid
-from rantai.sourcing.service import LineData, NeedData, check_line, create_need
+from rantai.sourcing.service import NAME_MAX, LineData, NeedData, check_line, create_need
 from rantai.suppliers.importing.cells import (
     CellError,
     CertificationTypes,
@@ -215,7 +215,7 @@ def read_plan(
     resolve_unit = unit_resolver(session)
     types = CertificationTypes(tuple(session.scalars(select(CertificationType.code))))
     parsers: dict[str, Callable[[str], Any]] = {
-        "nama_paket": lambda v: check_length(" ".join(v.split()), max_length=300),
+        "nama_paket": lambda v: check_length(" ".join(v.split()), max_length=NAME_MAX),
         "spesifikasi": lambda v: check_length(v.strip(), max_length=4000),
         "jumlah": lambda v: parse_count(v, minimum=1),
         "satuan": lambda v: parse_unit(v, resolve_unit=resolve_unit),

@@ -51,8 +51,8 @@ from rantai.sourcing.models import Need, NeedLine, NeedLineCertification, Shortl
 from rantai.sourcing.state import EDITABLE, Decision, NeedMove, NeedStatus, next_status
 
 MAX_LINES = 200
-NAME_MAX = 300
-TITLE_MAX = 300
+NAME_MAX = 500  # real RUP package names run to 400 characters
+TITLE_MAX = 500
 SIZE_CLASSES = ("mikro", "kecil", "menengah")
 
 
