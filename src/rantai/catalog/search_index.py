@@ -215,6 +215,13 @@ class LiveIndex:
                 self._stamp = stamp
             return self._index
 
+    def ensure(self, session: Session) -> RebuildReport | None:
+        """Build the index when there is none yet (at server start, so no request waits for it)."""
+        with self._lock:
+            if self._current_name() is not None:
+                return None
+            return self.rebuild(session)
+
     def _current_name(self) -> str | None:
         try:
             name = (self.root / _CURRENT).read_text().strip()

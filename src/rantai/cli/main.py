@@ -26,6 +26,13 @@ def serve(
     import uvicorn  # noqa: PLC0415 - only the serving commands need it
 
     conf = settings()
+    from rantai.catalog.search_index import live_index  # noqa: PLC0415
+
+    # Build the matching index before serving when there is none, so no request waits for the build.
+    with unit_of_work() as session:
+        built = live_index(conf.data_dir).ensure(session)
+    if built is not None:
+        typer.echo(f"Matching index built: {built.products} products of {built.suppliers} suppliers.")
     uvicorn.run(
         "rantai.app:create_app",
         factory=True,

@@ -117,3 +117,12 @@ def test_rebuild_makes_a_new_generation_and_clears_the_queue(db: Session, tmp_pa
     assert (live.root / "CURRENT").read_text().strip() != first
     assert queued(db) == 0
     assert groups(live.fresh(db), "madu hutan") == {str(profile.id)}
+
+
+def test_ensure_builds_only_when_there_is_no_index(db: Session, tmp_path: Path) -> None:
+    live = LiveIndex(tmp_path / "index")
+    profile, _, owner = make_supplier(db, status="verified")
+    add_product(db, profile, owner, "Kopi Liberika Sangrai 250 g")
+    first = live.ensure(db)
+    assert first is not None and first.products >= 1
+    assert live.ensure(db) is None
