@@ -53,7 +53,7 @@ def demo(
 ) -> None:
     """Upgrade the database, load the demo data, print the demo logins, then serve."""
     from rantai.catalog.search_index import live_index  # noqa: PLC0415
-    from rantai.demo.procurement import load_demo_procurement  # noqa: PLC0415
+    from rantai.demo.procurement import load_demo_procurement, load_demo_supplier_login  # noqa: PLC0415
     from rantai.demo.registry import load_demo_registry  # noqa: PLC0415
     from rantai.demo.seed import DEMO_PASSWORD, load_demo_identity  # noqa: PLC0415
     from rantai.kit.clock import today  # noqa: PLC0415
@@ -63,6 +63,7 @@ def demo(
         logins = load_demo_identity(session)
         registry = load_demo_registry(session, suppliers=suppliers)  # after the logins: it needs the verifier
         procurement = load_demo_procurement(session, today=today())
+        load_demo_supplier_login(session, today=today())
     typer.echo(registry.summary())
     typer.echo(
         f"Demo buyers: {procurement.buyers}; needs added: {procurement.needs} ({procurement.open_needs} open); "

@@ -210,3 +210,81 @@ def _track_records(session: Session, seed: int) -> int:
     bulk_insert(session, TrackRecord, rows)
     index_changes.mark(session, [int(row["supplier_id"]) for row in rows])
     return len(rows)
+
+
+# The demo UMKM login's own business, so that logging in as it shows opportunities and a gap at once: a
+# verified keripik maker in Kota Padang whose halal certificate has lapsed.
+_LOGIN_NIB = "9999099990001"
+_LOGIN_PRODUCTS = (
+    ("Keripik Sanjai Balado 250 g", 16_000, 3_000),
+    ("Keripik Singkong Original 500 g", 22_000, 2_000),
+    ("Kerupuk Jangek Kulit Sapi 250 g", 25_000, 800),
+)
+
+
+def load_demo_supplier_login(session: Session, *, today: dt.date) -> bool:
+    """Give the demo UMKM login's organization a verified profile with products (once); True if made."""
+    from rantai.catalog import service as catalog  # noqa: PLC0415 - demo-only wiring
+    from rantai.suppliers import repository as supplier_repo  # noqa: PLC0415
+    from rantai.suppliers import service as suppliers  # noqa: PLC0415
+
+    login = next((d for d in DEMO_LOGINS if d.org_type is OrgType.UMKM), None)
+    org = identity_repo.organization_by_name(session, login.organization) if login else None
+    user = identity_repo.user_by_email(session, login.email) if login else None
+    if login is None or org is None or user is None or supplier_repo.by_organization(session, org.id):
+        return False
+    actor = identity.actor_for(session, user)
+    profile = suppliers.create_profile(
+        session,
+        actor=actor,
+        organization_id=org.id,
+        data=suppliers.ProfileData(
+            business_name=login.organization,
+            legal_form="ud",
+            nib=_LOGIN_NIB,
+            kabkota_code=login.region_code or "13.71",
+            phone="+6281266001234",
+            kbli_codes=["10794"],
+            annual_sales=480_000_000,
+            workers=6,
+            women_owned=True,
+        ),
+    )
+    for type_code, number, days in (
+        ("spp_irt", "2061371010123-27", 600),
+        ("halal", "ID13110000555550124", -45),
+    ):
+        suppliers.add_certification(
+            session,
+            actor=actor,
+            profile=profile,
+            data=suppliers.CertificationData(
+                type_code=type_code,
+                number=number,
+                valid_from=today - dt.timedelta(days=900),
+                valid_until=today + dt.timedelta(days=days),
+            ),
+        )
+    for name, price, capacity in _LOGIN_PRODUCTS:
+        catalog.create_product(
+            session,
+            actor=actor,
+            profile=profile,
+            data=catalog.ProductData(
+                name=name,
+                category_code="pangan.olahan",
+                kbli_code="10794",
+                unit_code="bungkus",
+                price_min=price,
+                price_max=price + 3_000,
+                capacity_per_month=capacity,
+                lead_time_days=5,
+                moq=50,
+            ),
+        )
+    suppliers.submit(session, actor=actor, profile=profile)
+    # Verified as the registry's demo rows are (data only: no demo verifier covers West Sumatra).
+    profile.status = "verified"
+    profile.verified_at = now()
+    session.flush()
+    return True
