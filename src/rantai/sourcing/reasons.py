@@ -51,6 +51,18 @@ MESSAGES: dict[str, str] = {
     "no_matching_offer": N_("none of its products matches this need"),
     "ranked_below": N_("qualified, but ranked %(rank)s while the shortlist shows %(top)s"),
 }
+# English wants a singular for one; the two locales Rantai speaks need no other plural forms.
+SINGULAR: dict[str, tuple[str, str]] = {
+    "capacity_fits": (
+        "months",
+        N_("capacity %(per_month)s/month is enough for %(quantity)s in %(months)s month"),
+    ),
+    "capacity_short": (
+        "months",
+        N_("capacity %(per_month)s/month < %(quantity)s requested (in %(months)s month)"),
+    ),
+    "track_record": ("completed", N_("%(completed)s order completed, %(on_time_pct)s%% on time")),
+}
 _MONEY = frozenset({"unit_price", "total", "budget"})
 _BABEL = {"id": "id_ID", "en": "en_US"}
 
@@ -120,6 +132,8 @@ def describe(reason: Reason, vocabulary: Vocabulary) -> str:
     message = MESSAGES.get(code)
     if message is None:  # a reason this version of the app does not word yet
         return code.replace("_", " ")
+    if code in SINGULAR and params.get(SINGULAR[code][0]) == 1:
+        message = SINGULAR[code][1]
     values: dict[str, str] = {}
     for key, value in params.items():
         if key in {"cert", "code"} and isinstance(value, str) and code.startswith("cert"):
