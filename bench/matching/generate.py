@@ -10,10 +10,12 @@ Products recombine real phrases, never invented words:
   the same category.
 
 A product adds a quantity with a unit that fits its goods, a description made of other real phrases
-of its category, a supplier (about five products each), the supplier's kab/kota (Kemendagri 2025 codes;
-30% in Kalimantan Barat, the pilot province, the rest spread over the country), size class, verified
-flag, and certificates with frequencies by kind of goods and validity dates from each certificate's
-validity period.
+of its category, and a supplier (about five products each) that sells its kind of goods (food, care or
+other goods), with the supplier's kab/kota (Kemendagri 2025 codes; 30% in Kalimantan Barat, the pilot
+province, the rest spread over the country), size class, verified flag, and certificates. Certificates
+belong to the supplier, as in the app (every product of a supplier lists the same ones): those of a firm
+(ISO 9001, SMK3) and those of its kind of goods, with frequencies by kind and validity dates from each
+certificate's validity period.
 
 Queries are real package names (`nama_paket`) of distinct goods lines of the same RUP file, each with
 a region filter (the province or one of its kab/kota), a certification fitting the goods (food lines
@@ -61,7 +63,7 @@ RUP_SHARE: Final = 0.6  # of products built from RUP items; the rest from e-comm
 # Size classes of PP 7/2021 with a plausible spread for a UMKM platform that also lists large firms.
 SCALES: Final = (("mikro", 0.55), ("kecil", 0.25), ("menengah", 0.12), ("besar", 0.08))
 VERIFIED_SHARE: Final = 0.75
-# Certificates a product holds, by kind of goods: (code, probability). Codes are those of
+# Certificates a supplier of a kind of goods holds: (code, probability). Codes are those of
 # src/rantai/reference/data/certification_types.csv.
 PRODUCT_CERTIFICATES: Final = {
     "food": (("halal", 0.45), ("spp_irt", 0.30), ("bpom_md", 0.12), ("haccp", 0.03), ("iso_22000", 0.02)),
@@ -409,18 +411,26 @@ class _Supplier:
     kabkota: str
     scale: str
     verified: bool
+    goods: str  # the kind of goods it sells: food, care or goods
     certificates: tuple[tuple[str, date | None], ...]
 
 
-def _suppliers(rng: random.Random, count: int) -> list[_Supplier]:
+def _suppliers(rng: random.Random, count: int, kinds: Sequence[tuple[str, float]]) -> list[_Supplier]:
+    """`count` suppliers, each selling one kind of goods (drawn by `kinds`' weights) and holding the
+    certificates of a firm (ISO 9001, ...) and those of its kind of goods, each drawn once."""
     pilot, others = _regions()
     suppliers = []
     for _ in range(count):
         region = rng.choice(pilot) if rng.random() < PILOT_SHARE else rng.choice(others)
+        scale = _pick(rng, SCALES)
+        verified = rng.random() < VERIFIED_SHARE
+        goods = _pick(rng, kinds)
         certificates = tuple(
-            (code, _valid_until(rng, code)) for code, share in SUPPLIER_CERTIFICATES if rng.random() < share
+            (code, _valid_until(rng, code))
+            for code, share in (*PRODUCT_CERTIFICATES[goods], *SUPPLIER_CERTIFICATES)
+            if rng.random() < share
         )
-        suppliers.append(_Supplier(region, _pick(rng, SCALES), rng.random() < VERIFIED_SHARE, certificates))
+        suppliers.append(_Supplier(region, scale, verified, goods, certificates))
     return suppliers
 
 
@@ -441,7 +451,14 @@ def products(count: int, *, seed: int = SEED, vocabulary: Vocabulary | None = No
     families, cumulative = vocabulary.families
     total = cumulative[-1]
     phrases = vocabulary.phrases_by_category
-    suppliers = _suppliers(rng, max(1, count // PRODUCTS_PER_SUPPLIER))
+    kinds: dict[str, float] = defaultdict(float)
+    for family, weight in zip(families, itertools.pairwise([0.0, *cumulative]), strict=True):
+        kinds[family.goods] += weight[1] - weight[0]
+    suppliers = _suppliers(rng, max(1, count // PRODUCTS_PER_SUPPLIER), sorted(kinds.items()))
+    by_kind: dict[str, list[int]] = defaultdict(list)
+    for number, supplier in enumerate(suppliers):
+        by_kind[supplier.goods].append(number)
+    everyone = list(range(len(suppliers)))
     for number in range(count):
         family = families[min(bisect.bisect(cumulative, rng.random() * total), len(families) - 1)]
         if family.kind == "rup":
@@ -459,21 +476,17 @@ def products(count: int, *, seed: int = SEED, vocabulary: Vocabulary | None = No
             name = f"{name} {rng.choice(family.quantities)}"
         pool = phrases[family.category]
         description = ", ".join(rng.choice(pool) for _ in range(rng.randint(1, 3)))
-        supplier_number = rng.randrange(len(suppliers))
+        # A product is sold by a supplier of its kind of goods, and holds that supplier's certificates.
+        numbers = by_kind.get(family.goods) or everyone
+        supplier_number = numbers[rng.randrange(len(numbers))]
         supplier = suppliers[supplier_number]
-        certificates = [
-            (code, _valid_until(rng, code))
-            for code, share in PRODUCT_CERTIFICATES[family.goods]
-            if rng.random() < share
-        ]
-        certificates += supplier.certificates
         yield Product(
             id=f"p{number:07d}",
             supplier_id=f"s{supplier_number:06d}",
             kabkota=supplier.kabkota,
             scale=supplier.scale,
             verified=supplier.verified,
-            certificates=tuple(certificates),
+            certificates=supplier.certificates,
             category=family.category,
             name=name,
             description=description,
@@ -533,6 +546,12 @@ def _parse_certificates(text: str) -> tuple[tuple[str, date | None], ...]:
         code, _, until = part.partition("@")
         parsed.append((code, date.fromisoformat(until) if until else None))
     return tuple(parsed)
+
+
+def by_supplier(items: Iterable[Product]) -> list[Product]:
+    """`items` grouped by supplier (suppliers by id, each one's products in their order): the order the
+    app's rebuild reads the catalogue in (a batch of suppliers at a time, with their products)."""
+    return sorted(items, key=lambda product: product.supplier_id)
 
 
 def write_tsv(items: Iterable[Product], handle: TextIO) -> int:
@@ -603,7 +622,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Generate the matching benchmark's catalogue and queries.")
     parser.add_argument("--products", type=int, default=10, help="products to generate")
     parser.add_argument("--queries", type=int, default=10, help="queries to show")
-    parser.add_argument("--tsv", type=Path, help="write the products to this TSV file instead of printing")
+    parser.add_argument(
+        "--tsv",
+        type=Path,
+        help="write the products to this TSV file (grouped by supplier) instead of printing",
+    )
     parser.add_argument(
         "--queries-tsv", type=Path, help="write the queries to this TSV file instead of printing"
     )
@@ -616,7 +639,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.tsv or args.queries_tsv:
         if args.tsv:
             with args.tsv.open("w", encoding="utf-8") as handle:
-                print(f"{write_tsv(products(args.products, vocabulary=vocabulary), handle)} products written")
+                catalogue = by_supplier(products(args.products, vocabulary=vocabulary))
+                print(f"{write_tsv(catalogue, handle)} products written")
         if args.queries_tsv:
             with args.queries_tsv.open("w", encoding="utf-8") as handle:
                 print(

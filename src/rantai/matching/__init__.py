@@ -5,8 +5,9 @@ data and returns plain data, so it could leave the codebase as its own package:
 
 - `normalize` turns Indonesian trade text into tokens (`rantai.matching.normalize`);
 - `SearchIndex` indexes `Document`s with tantivy and ranks them by BM25, selecting with `Filters`
-  (region, certificates valid on a day, verified, size class, group) inside the index, and keeps an
-  on-disk index current across processes with `update` (`rantai.matching.index`);
+  (region, certificates valid on a day, verified, size class, group) inside the index, keeps the facts
+  a group's documents share once per group (`rantai.matching.groups`), and keeps an on-disk index
+  current across processes with `update` (`rantai.matching.index`);
 - `Matcher` adds synonyms, pseudo-relevance feedback and a category re-rank, and says why each `Match`
   is there (`rantai.matching.engine`);
 - `Shortlister` turns product matches into explained shortlists of suppliers for a `NeedLine`: hard

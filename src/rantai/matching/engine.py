@@ -12,13 +12,14 @@ last, with what the app needs to say why each is there.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Collection, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
 from rantai.matching.feedback import feedback_terms, interpolate
 from rantai.matching.index import Candidate, FieldWeights, Filters, SearchIndex, term_weights
-from rantai.matching.normalize import Phrase, expand_synonyms, normalize
+from rantai.matching.normalize import Phrase, normalize, synonym_pairs
 from rantai.matching.rerank import Reranked, category_votes, rerank_by_category
 
 
@@ -27,7 +28,7 @@ class MatcherConfig:
     """The matcher's knobs. A weight of 0 switches its step off."""
 
     fields: FieldWeights = field(default_factory=FieldWeights)
-    synonym_weight: float = 0.5  # of a synonym phrase, against 1 for each word of the need
+    synonym_weight: float = 1.0  # of a synonym, against the need's phrase it stands for (IDF-equalized)
     feedback_docs: int = 5  # first-pass hits read for feedback terms
     feedback_terms: int = 10  # terms taken from them
     feedback_weight: float = 0.3  # RM3's lambda: the expansion's share of the final query
@@ -70,6 +71,7 @@ class Ranking:
     ranked: list[Reranked[Candidate]]
     top_score: float = 1.0
     votes: Mapping[Hashable, float] = field(default_factory=dict)
+    same_as: Mapping[Phrase, Phrase] = field(default_factory=dict)  # synonym -> the need's word
 
 
 class Matcher:
@@ -81,12 +83,38 @@ class Matcher:
 
     def query_for(self, need: str) -> tuple[list[str], dict[Phrase, float]]:
         """The need's normalized tokens and its weighted query with synonyms (before feedback)."""
+        tokens, query, _ = self._query(need)
+        return tokens, query
+
+    def _query(self, need: str) -> tuple[list[str], dict[Phrase, float], dict[Phrase, Phrase]]:
+        """`query_for`, and which synonym stands for which word of the need.
+
+        A synonym stands for a phrase of the need (`benih` for `bibit`): its weight is `synonym_weight`
+        times that phrase's, lowered by the ratio of their IDFs when the synonym is the rarer word, so
+        that an item matching the synonym scores about `synonym_weight` times an item matching the
+        need's own phrase (BM25 alone would rank a rare synonym above the need's own word). A synonym of
+        one word of the need is searched together with it (`SearchIndex.candidates`' `same_as`), so an
+        item naming both counts once.
+        """
         tokens = normalize(need)
         query = term_weights(tokens)
+        same_as: dict[Phrase, Phrase] = {}
         if self.config.synonym_weight > 0:
-            for phrase in expand_synonyms(tokens):
-                query[phrase] = max(query.get(phrase, 0.0), self.config.synonym_weight)
-        return tokens, query
+            for found, phrase in synonym_pairs(tokens):
+                own = sum(query.get((token,), 1.0) for token in found) / len(found)
+                weight = self.config.synonym_weight * own * min(1.0, self._idf(found) / self._idf(phrase))
+                query[phrase] = max(query.get(phrase, 0.0), weight)
+                if len(found) == 1:
+                    same_as[phrase] = found
+        return tokens, query, same_as
+
+    def _idf(self, phrase: Phrase) -> float:
+        """BM25's IDF of a phrase in item names (the sum of its words', as tantivy scores a phrase)."""
+        total = len(self.index)
+        return sum(
+            math.log(1 + (total - df + 0.5) / (df + 0.5))
+            for df in (self.index.doc_freq(token) for token in phrase)
+        )
 
     def match(
         self,
@@ -138,14 +166,19 @@ class Matcher:
         best first; stored fields are not read but for the few feedback learns from."""
         config = self.config
         selected = Filters.of(filters)
-        tokens, query = self.query_for(need)
+        tokens, query, same_as = self._query(need)
         if not query or depth <= 0:
-            return Ranking(tuple(tokens), query, [])
+            return Ranking(tuple(tokens), query, [], same_as=same_as)
         depth = max(depth, config.rerank_depth if config.category_weight > 0 else depth)
 
         def search(weighted: dict[Phrase, float], count: int) -> list[Candidate]:
             return self.index.candidates(
-                weighted, limit=count, fields=config.fields, exclude_ids=exclude_ids, filters=selected
+                weighted,
+                limit=count,
+                fields=config.fields,
+                exclude_ids=exclude_ids,
+                filters=selected,
+                same_as=same_as,
             )
 
         if config.feedback_weight > 0 and config.feedback_terms > 0 and config.feedback_docs > 0:
@@ -160,7 +193,7 @@ class Matcher:
             query = interpolate(query, expansion, config.feedback_weight)
         found = search(query, depth)
         if not found:
-            return Ranking(tuple(tokens), query, [])
+            return Ranking(tuple(tokens), query, [], same_as=same_as)
         top_score = max(candidate.score for candidate in found) or 1.0
         votes = (
             category_votes(found, neighbours=config.rerank_neighbours, power=config.vote_power)
@@ -175,7 +208,7 @@ class Matcher:
             top_score=top_score,
             votes=votes,
         )
-        return Ranking(tuple(tokens), query, reranked, top_score, votes)
+        return Ranking(tuple(tokens), query, reranked, top_score, votes, same_as)
 
     def rescore(
         self, ranking: Ranking, *, limit: int, filters: Filters | Sequence[str] = ()
@@ -185,7 +218,9 @@ class Matcher:
         if not ranking.query or limit <= 0:
             return []
         config = self.config
-        found = self.index.candidates(ranking.query, limit=limit, fields=config.fields, filters=filters)
+        found = self.index.candidates(
+            ranking.query, limit=limit, fields=config.fields, filters=filters, same_as=ranking.same_as
+        )
         return rerank_by_category(
             found,
             neighbours=config.rerank_neighbours,

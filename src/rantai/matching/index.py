@@ -20,9 +20,12 @@ ten, uses `candidates` (scores, category and group keys from columns, no stored 
 
 A document may belong to a `group` (the app's supplier id: one document per product, grouped by
 supplier) and carry `facts` (JSON-able plain data the shortlist rebuilds its suppliers and offers from,
-so that ranking needs no database). An on-disk index is kept current with `update` (remove groups, add
-documents, commit), which any process may call: tantivy lets one writer at a time hold a directory, and
-a process that finds it held gets `IndexBusy` and retries. Other processes see a commit after `reload`.
+so that ranking needs no database). Facts that every document of a group shares (the supplier's) are
+given as `group_facts` and kept once per group beside the index (`rantai.matching.groups`), not in each
+document: a hit's facts are its group's overlaid with its own. An on-disk index is kept current with
+`update` (remove groups, add documents, commit), which any process may call: tantivy lets one writer at a
+time hold a directory, and a process that finds it held gets `IndexBusy` and retries. Other processes
+see a commit, and the group facts written with it, after `reload`.
 `meta` is a small JSON sidecar (`rantai-meta.json`) written after each commit, under the writer lock,
 for the app to record how far its change log has been applied.
 """
@@ -35,16 +38,17 @@ import multiprocessing
 import os
 import tempfile
 from collections import deque
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Final, NamedTuple
+from typing import Any, Final, cast
 
 import tantivy
 
+from rantai.matching.groups import GroupFacts
 from rantai.matching.normalize import Phrase, normalize
 
 # The engine's fields hold normalized tokens joined by spaces; they are split on whitespace only and kept
@@ -135,8 +139,11 @@ class Document:
     `group` is what the document belongs to (the supplier of a product): a search can be kept to some
     groups or keep them out (`Filters.in_groups`, `Filters.not_groups`), and `SearchIndex.update`
     replaces a group's documents at once. `facts` is JSON-able data stored with the document and given
-    back on its `Hit` (the shortlist keeps its supplier and offer facts there); it takes no part in
-    search.
+    back on its `Hit` (the shortlist keeps its offer facts there); it takes no part in search.
+    `group_facts` is JSON-able data about the group, kept once per group (the last document of the group
+    to give it wins; the shortlist keeps its supplier facts there): a `Hit`'s facts are its group's
+    facts overlaid with the document's own. Give every document of a group the same `group_facts`
+    object, so that it is encoded once.
     """
 
     id: str
@@ -148,6 +155,7 @@ class Document:
     locality: int = 0
     group: str = ""
     facts: Mapping[str, object] = field(default_factory=dict, hash=False, compare=False)
+    group_facts: Mapping[str, object] = field(default_factory=dict, hash=False, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,7 +209,7 @@ class FieldWeights:
 class Hit:
     """One ranked document: its id, BM25 score, category and normalized text (for feedback and reasons),
     the name as it was indexed, its filter terms with the end dates of those that lapse, its group and
-    its facts."""
+    its facts (its group's `Document.group_facts` overlaid with its own `Document.facts`)."""
 
     id: str
     score: float
@@ -295,12 +303,18 @@ class SearchIndex:
     """A tantivy index of `Document`s, in memory or on disk. Build it with `build`, reopen with `open`
     (or `open_or_create`), keep it current with `update`."""
 
-    def __init__(self, index: tantivy.Index, *, path: Path | None = None) -> None:
+    def __init__(
+        self, index: tantivy.Index, *, path: Path | None = None, groups: GroupFacts | None = None
+    ) -> None:
         self._index = index
         self._schema = index.schema
         self._searcher = index.searcher()
         self.path = path
         self._meta: dict[str, Any] = {}  # an in-memory index's meta (an on-disk one keeps a file)
+        if groups is None:
+            groups = GroupFacts(path)
+            groups.load()
+        self._groups = groups
         try:
             tantivy.Query.term_query(self._schema, _PLAIN_PREFIX + "name", "")
         except ValueError:
@@ -342,19 +356,31 @@ class SearchIndex:
         )
         threads = max(1, threads)
         pool = _start_workers(workers)
+        shared = _SharedFacts()
+        converter = _Converter(plain=plain)
         try:
             writer = index.writer(
                 heap_size=max(memory, threads * _MIN_MEMORY_PER_THREAD), num_threads=threads
             )
-            for document in _unique(documents) if pool is None else _analysed(documents, pool, workers):
-                writer.add_document(_to_tantivy(document, plain=plain))
+            add, convert, remember = writer.add_document, converter.convert, shared.remember
+            if pool is None:
+                for document in _unique(documents):
+                    add(convert(document, None))
+                    remember(document)
+            else:
+                for document, tokens in _analysed(documents, pool, workers):
+                    add(convert(document, tokens))
+                    remember(document)
+            # The group facts first: a process that sees the commit finds them.
+            groups = GroupFacts(path)
+            groups.rewrite(shared.texts)
             writer.commit()
             writer.wait_merging_threads()
         finally:
             if pool is not None:
                 pool.shutdown(cancel_futures=True)
         index.reload()
-        return cls(index, path=path)
+        return cls(index, path=path, groups=groups)
 
     @classmethod
     def open(cls, path: Path) -> SearchIndex:
@@ -384,8 +410,13 @@ class SearchIndex:
 
     def reload(self) -> None:
         """See the commits made since this index was opened or last reloaded, by any process."""
+        self._groups.load()  # first: group facts are written before the commit they go with
         self._index.reload()
         self._searcher = self._index.searcher()
+
+    def group_facts(self, group: str) -> Mapping[str, object]:
+        """The facts kept for `group` (`Document.group_facts`; empty when none). Shared: do not change."""
+        return self._groups.get(group)
 
     def update(
         self,
@@ -396,7 +427,8 @@ class SearchIndex:
     ) -> None:
         """Delete every document of `remove_groups`, add `add`, commit, then see the result.
 
-        A document of `add` replaces any document with the same id, wherever it was. `meta`, when given,
+        A document of `add` replaces any document with the same id, wherever it was. The facts of a group
+        of `remove_groups` are forgotten unless a document of `add` gives them again. `meta`, when given,
         is written (`meta` property) after the commit while the writer lock is still held, so it never
         claims more than the index holds; if the process dies between the two, the next update repeats
         changes already applied, which is harmless because an update replaces whole groups.
@@ -407,23 +439,45 @@ class SearchIndex:
         documents = list(_unique(add))
         groups = list(dict.fromkeys(remove_groups))
         writer = self._writer()
+        undo: dict[str, str | None] | None = None
+        committed = False
         try:
+            converter = _Converter(plain=self.has_plain)
             for group in groups:
                 writer.delete_documents_by_term(_GROUP, group)
             for document in documents:
                 writer.delete_documents_by_term("id", document.id)
-                writer.add_document(_to_tantivy(document, plain=self.has_plain))
+                writer.add_document(converter.convert(document, None))
+            self._groups.load()  # what other writers recorded since this process last looked
+            changes = self._group_changes(groups, documents)
+            undo = self._groups.snapshot(changes)
+            # The group facts first: a process that sees the commit finds them.
+            self._groups.write(changes)
             writer.commit()
+            committed = True
             if meta is not None:
                 self._write_meta(meta)
         except BaseException:
-            writer.rollback()
+            if not committed:
+                if undo:
+                    self._groups.write(undo)
+                writer.rollback()
             raise
         finally:
             # Merges of the small segments that updates make finish here, so searches stay fast; this
             # also drops the writer, which releases the lock.
             writer.wait_merging_threads()
         self.reload()
+
+    def _group_changes(self, removed: Sequence[str], added: Sequence[Document]) -> dict[str, str | None]:
+        """The group facts an update changes: forgotten for removed groups, replaced for added documents
+        that give them (no entry where nothing changes)."""
+        changes: dict[str, str | None] = {group: None for group in removed if group in self._groups}
+        shared = _SharedFacts()
+        for document in added:
+            shared.remember(document)
+        changes.update(shared.texts)
+        return {group: text for group, text in changes.items() if self._groups.text(group) != text}
 
     @property
     def meta(self) -> dict[str, Any]:
@@ -511,19 +565,32 @@ class SearchIndex:
         fields: FieldWeights = FieldWeights(),
         exclude_ids: Collection[str] = (),
         filters: Filters | Sequence[str] = (),
+        same_as: Mapping[Phrase, Phrase] = {},
     ) -> list[Candidate]:
-        """Like `search_weighted`, without reading stored fields: scores and category keys only."""
-        clauses: list[tantivy.Query] = []
+        """Like `search_weighted`, without reading stored fields: scores and category keys only.
+
+        `same_as` maps phrases of `query` to another phrase of it they stand for (a synonym to the need's
+        word): in each field a document scores the best of such a group, not their sum, so that an item
+        saying `jilbab kerudung hijab` counts the idea once.
+        """
+        groups: dict[Phrase, list[tuple[Phrase, float]]] = {}
         for phrase, weight in query.items():
-            if weight <= 0 or not phrase:
-                continue
-            for field_name, field_weight in fields.items():
-                if len(phrase) == 1:
-                    clause = tantivy.Query.term_query(self._schema, field_name, phrase[0])
-                else:
-                    clause = tantivy.Query.phrase_query(self._schema, field_name, list(phrase))
-                clauses.append(tantivy.Query.boost_query(clause, weight * field_weight))
+            if weight > 0 and phrase:
+                groups.setdefault(same_as.get(phrase, phrase), []).append((phrase, weight))
+        clauses: list[tantivy.Query] = []
+        for field_name, field_weight in fields.items():
+            for members in groups.values():
+                alike = [
+                    tantivy.Query.boost_query(self._phrase_query(field_name, phrase), weight * field_weight)
+                    for phrase, weight in members
+                ]
+                clauses.append(alike[0] if len(alike) == 1 else tantivy.Query.disjunction_max_query(alike))
         return self._run(clauses, limit=limit, exclude_ids=exclude_ids, filters=Filters.of(filters))
+
+    def _phrase_query(self, field_name: str, phrase: Phrase) -> tantivy.Query:
+        if len(phrase) == 1:
+            return tantivy.Query.term_query(self._schema, field_name, phrase[0])
+        return tantivy.Query.phrase_query(self._schema, field_name, list(phrase))
 
     def search_plain(
         self,
@@ -564,6 +631,9 @@ class SearchIndex:
             )
             title = stored.get_first(_TITLE)
             facts = stored.get_first(_FACTS)
+            own: Mapping[str, object] = json.loads(facts) if facts else {}
+            group = str(stored.get_first(_GROUP) or "")
+            shared = self._groups.get(group) if group else None
             filters = tuple(str(term) for term in stored.get_all(_FILTER))
             hits.append(
                 Hit(
@@ -576,8 +646,8 @@ class SearchIndex:
                     valid_until=_decode_until(
                         filters, [int(value) for value in stored.get_all(_FILTER_UNTIL)]
                     ),
-                    group=str(stored.get_first(_GROUP) or ""),
-                    facts=json.loads(facts) if facts else {},
+                    group=group,
+                    facts={**shared, **own} if shared else own,
                 )
             )
         return hits
@@ -675,14 +745,6 @@ def _analyse(texts: list[tuple[str, str]]) -> list[tuple[str, str]]:
     return [(_tokens_of(name), _tokens_of(description)) for name, description in texts]
 
 
-class _Analysed(NamedTuple):
-    """A document with its text already normalized by a worker (a tuple: made a million times)."""
-
-    document: Document
-    name_tokens: str
-    description_tokens: str
-
-
 def _start_workers(workers: int) -> ProcessPoolExecutor | None:
     if workers <= 0:
         return None
@@ -700,15 +762,16 @@ def _unique(documents: Iterable[Document]) -> Iterator[Document]:
         yield document
 
 
-def _analysed(documents: Iterable[Document], pool: ProcessPoolExecutor, workers: int) -> Iterator[_Analysed]:
-    """`documents` with their text normalized by `pool`, in order, a bounded number of batches ahead
-    (so that a stream of documents stays a stream)."""
+def _analysed(
+    documents: Iterable[Document], pool: ProcessPoolExecutor, workers: int
+) -> Iterator[tuple[Document, tuple[str, str]]]:
+    """`documents` with the token fields of their name and description, analysed by `pool`, in order, a
+    bounded number of batches ahead (so that a stream of documents stays a stream)."""
     pending: deque[tuple[list[Document], Future[list[tuple[str, str]]]]] = deque()
 
-    def ready() -> Iterator[_Analysed]:
+    def ready() -> Iterator[tuple[Document, tuple[str, str]]]:
         batch, future = pending.popleft()
-        for document, (name, description) in zip(batch, future.result(), strict=True):
-            yield _Analysed(document, name, description)
+        return zip(batch, future.result(), strict=True)
 
     batch: list[Document] = []
     for document in _unique(documents):
@@ -730,19 +793,73 @@ def _normalized(text: str) -> str:
     return " ".join(normalize(text))
 
 
-def _to_tantivy(item: Document | _Analysed, *, plain: bool) -> tantivy.Document:
-    document = item.document if isinstance(item, _Analysed) else item
+# A tantivy document copies itself with `__copy__` (missing from its type stubs); `copy.copy` would add a
+# lookup per document.
+_copy_document: Final = cast(
+    "Callable[[tantivy.Document], tantivy.Document]",
+    tantivy.Document.__copy__,  # type: ignore[attr-defined]
+)
+
+
+class _Converter:
+    """Turns `Document`s into tantivy documents. What a document has from its group (filter terms,
+    lapsing terms, group, locality) is made once into a template, copied for each following document
+    with the very same values (a stream grouped by supplier gives it once per supplier)."""
+
+    __slots__ = ("_filters", "_group", "_locality", "_plain", "_template", "_until")
+
+    def __init__(self, *, plain: bool) -> None:
+        self._plain = plain
+        self._filters: tuple[str, ...] | None = None
+        self._until: tuple[tuple[str, date], ...] | None = None
+        self._group = ""
+        self._locality = -1
+        self._template = tantivy.Document()
+
+    def convert(self, document: Document, tokens: tuple[str, str] | None) -> tantivy.Document:
+        """The tantivy document of `document`; `tokens`: its name and description already analysed."""
+        # The same tuples (not merely equal ones), and an equal group and locality.
+        if not (
+            document.filters is self._filters
+            and document.valid_until is self._until
+            and document.group == self._group
+            and document.locality == self._locality
+        ):
+            self._template = _group_part(document)
+            self._filters, self._until = document.filters, document.valid_until
+            self._group, self._locality = document.group, document.locality
+        doc = _copy_document(self._template)
+        doc.add_text("id", document.id)
+        category = document.category
+        doc.add_text("category_label", category)
+        doc.add_unsigned(_CATEGORY_KEY, category_key(category))
+        name = document.name
+        doc.add_bytes(_TITLE, name.encode())
+        facts = document.facts
+        if facts:
+            doc.add_bytes(
+                _FACTS, (facts.json if type(facts) is EncodedFacts else _facts_json(facts)).encode()
+            )
+        if tokens is None:
+            tokens = (_tokens_of(name), _tokens_of(document.description))
+        doc.add_text("name", tokens[0])
+        doc.add_text("description", tokens[1])
+        doc.add_text("category", _normalized(category))
+        if self._plain:
+            doc.add_text(_PLAIN_PREFIX + "name", name)
+            doc.add_text(_PLAIN_PREFIX + "description", document.description)
+            doc.add_text(_PLAIN_PREFIX + "category", category)
+        return doc
+
+
+def _group_part(document: Document) -> tantivy.Document:
+    """A tantivy document holding what `document` has from its group: filter terms (with the end days
+    of those that lapse), group and locality."""
     doc = tantivy.Document()
-    doc.add_text("id", document.id)
-    doc.add_text("category_label", document.category)
-    doc.add_unsigned(_CATEGORY_KEY, category_key(document.category))
     doc.add_unsigned(_LOCALITY, document.locality)
-    doc.add_bytes(_TITLE, document.name.encode())
     if document.group:
         doc.add_text(_GROUP, document.group)
         doc.add_unsigned(_GROUP_KEY, group_key(document.group))
-    if document.facts:
-        doc.add_bytes(_FACTS, _facts_bytes(document.facts))
     if document.valid_until:
         ends: dict[str, date] = {}
         for term, until in document.valid_until:
@@ -755,24 +872,33 @@ def _to_tantivy(item: Document | _Analysed, *, plain: bool) -> tantivy.Document:
     else:
         for term in dict.fromkeys(document.filters):
             doc.add_text(_FILTER, term)
-    if isinstance(item, _Analysed):
-        name, description = item.name_tokens, item.description_tokens
-    else:
-        name, description = _tokens_of(document.name), _tokens_of(document.description)
-    doc.add_text("name", name)
-    doc.add_text("description", description)
-    doc.add_text("category", _normalized(document.category))
-    if plain:
-        doc.add_text(_PLAIN_PREFIX + "name", document.name)
-        doc.add_text(_PLAIN_PREFIX + "description", document.description)
-        doc.add_text(_PLAIN_PREFIX + "category", document.category)
     return doc
 
 
-def _facts_bytes(facts: Mapping[str, object]) -> bytes:
-    if isinstance(facts, EncodedFacts):
-        return facts.json.encode()
-    return json.dumps(facts, separators=(",", ":"), default=_json_default).encode()
+class _SharedFacts:
+    """The group facts of a stream of documents, as JSON text per group (each object encoded once)."""
+
+    __slots__ = ("_last", "texts")
+
+    def __init__(self) -> None:
+        self.texts: dict[str, str] = {}
+        self._last: tuple[object, str] = (None, "")
+
+    def remember(self, document: Document) -> None:
+        facts = document.group_facts
+        if not facts or not document.group:
+            return
+        last, text = self._last
+        if facts is not last:
+            text = facts.json if type(facts) is EncodedFacts else _facts_json(facts)
+            if "\n" in text or "\r" in text:  # allowed between JSON tokens, not in the one-line log
+                text = _facts_json(json.loads(text))
+            self._last = (facts, text)
+        self.texts[document.group] = text
+
+
+def _facts_json(facts: Mapping[str, object]) -> str:
+    return json.dumps(facts, separators=(",", ":"), default=_json_default)
 
 
 def _json_default(value: object) -> object:

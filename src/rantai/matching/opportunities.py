@@ -18,6 +18,11 @@ bare numbers left out; idf over the open lines) found in the offer's name and ca
 the synonym table. A line is relevant when its best offer reaches `min_relevance` (0.5):
 "kaos polos" is relevant to "Kaos Polos Katun Combed" (1.0), "keripik singkong" to "Keripik Pisang"
 only in part (the rarer "singkong" weighs more), "meja kantor" not to "Kaos Polos" (0).
+
+The offer's name must hold at least one of the line's words (or a synonym of it); its category's words
+only add to the share. A category is broad and its label is the supplier's filing, not what the item is:
+"Gula Aren Cair" filed under "Makanan dan Minuman" is no offer for "Makan dan Minum Jamuan Tamu", nor a
+bamboo basket under "Mebel dan Kerajinan" one for "Mebel".
 """
 
 from __future__ import annotations
@@ -110,6 +115,14 @@ def _content(tokens: Sequence[str]) -> list[str]:
     return [token for token in tokens if ":" not in token and not token.replace(".", "").isdigit()]
 
 
+def _widened(tokens: list[str]) -> set[str]:
+    """`tokens` and the words of their synonyms."""
+    words = set(tokens)
+    for phrase in expand_synonyms(tokens):
+        words.update(phrase)
+    return words
+
+
 class NeedIndex:
     """Open need lines, searchable by a supplier's offers."""
 
@@ -139,11 +152,19 @@ class NeedIndex:
     def __len__(self) -> int:
         return len(self.lines)
 
-    def relevance(self, line_id: str, offer_words: set[str]) -> tuple[float, tuple[str, ...]]:
-        """The share of line `line_id`'s idf-weighted words in `offer_words`, and the words found."""
+    def relevance(
+        self, line_id: str, offer_words: set[str], name_words: set[str] | None = None
+    ) -> tuple[float, tuple[str, ...]]:
+        """The share of line `line_id`'s idf-weighted words in `offer_words`, and the words found.
+
+        With `name_words` (the words of the offer's name, a subset of `offer_words`), a line none of
+        whose words is among them scores 0: the other words (the category's) only add to a share.
+        """
         words = self._words.get(line_id, ())
         total = sum(self._idf.get(word, 0.0) for word in words)
         if total <= 0:
+            return 0.0, ()
+        if name_words is not None and name_words.isdisjoint(words):
             return 0.0, ()
         found = tuple(word for word in words if word in offer_words)
         return sum(self._idf.get(word, 0.0) for word in found) / total, found
@@ -200,17 +221,15 @@ class NeedIndex:
         config = self.config
         best: dict[str, tuple[float, tuple[str, ...], OfferFacts]] = {}
         for offer in offers:
-            tokens = _content(normalize(f"{offer.name} {offer.category}"))
-            words = set(tokens)
-            for phrase in expand_synonyms(tokens):
-                words.update(phrase)
-            query = term_weights(sorted(words))
-            if not query:
+            name_words = _widened(_content(normalize(offer.name)))
+            if not name_words:
                 continue
+            words = name_words | _widened(_content(normalize(offer.category)))
+            # Only lines holding a word of the name can be relevant: the name's words are the query.
             for hit in self.index.search_weighted(
-                query, limit=config.depth, fields=FieldWeights(description=0)
+                term_weights(sorted(name_words)), limit=config.depth, fields=FieldWeights(description=0)
             ):
-                share, found = self.relevance(hit.id, words)
+                share, found = self.relevance(hit.id, words, name_words)
                 if share >= config.min_relevance and share > best.get(hit.id, (-1.0, (), offer))[0]:
                     best[hit.id] = (share, found, offer)
         return best

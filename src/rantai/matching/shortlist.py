@@ -77,7 +77,9 @@ class ShortlistConfig:
     category_support: float = 0.5  # share of the category vote above which `category_agrees` is said
     code_consensus: int = 20  # best offers whose KBLI/HS vote when the need gives no codes
     exclusion_depth: int = 60  # products fetched by the search without hard rules
-    exclusion_min_text: float = 0.5  # relative text score of a "good text match"
+    # Relative text score of a "good text match": an item holding two of a three-word need's words
+    # ("keripik singkong" for "keripik singkong balado") scores about half the best, on either side of 0.5.
+    exclusion_min_text: float = 0.4
 
 
 @dataclass(frozen=True, slots=True)

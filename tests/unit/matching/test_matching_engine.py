@@ -44,6 +44,66 @@ def test_multiword_synonym(index: SearchIndex) -> None:
     assert found[0].id == "c1"  # "seragam" = "baju kerja"
 
 
+FOOD, FARM = "Makanan dan Minuman", "Pertanian dan Perkebunan"
+SEEDLINGS = [
+    Document("k1", "Kopi Robusta Bubuk", category=FOOD),
+    Document("k2", "Kopi Robusta Biji Sangrai 1 kg", category=FOOD),
+    Document("k3", "Kopi Arabika Gayo Bubuk 250 gr", category=FOOD),
+    Document("k4", "Kopi Bubuk Kapal Api 165 gr", category=FOOD),
+    Document("k5", "Kopi Luwak Robusta Asli", category=FOOD),
+    Document("k6", "Kopi Robusta Lampung Premium", category=FOOD),
+    Document("k7", "Teh Celup Melati", category=FOOD),
+    Document("k8", "Gula Aren Cair", category=FOOD),
+    Document("b1", "Benih Kopi Robusta Siap Tanam", category=FARM),
+    Document("b2", "Bibit Durian Musang King", category=FARM),
+    Document("b3", "Benih Padi Inpari 32", category=FARM),
+    Document("b4", "Bibit Alpukat Mentega", category=FARM),
+    Document("b5", "Bibit Kakao Unggul Sambung Pucuk", category=FARM),
+    Document("b6", "Pupuk NPK Mutiara 1 kg", category=FARM),
+    Document("b7", "Benih Jagung Hibrida", category=FARM),
+]
+
+
+def test_a_synonym_counts_as_the_need_s_own_word() -> None:
+    # "bibit" (seedling) = "benih": the seedling names the thing bought, the ground coffee only its kind.
+    ranked = [
+        match.id for match in Matcher(SearchIndex.build(SEEDLINGS)).match("Bibit Kopi Robusta", limit=5)
+    ]
+    assert ranked[0] == "b1"
+    assert ranked.index("b1") < ranked.index("k1")
+
+
+def test_a_rare_synonym_does_not_outrank_the_need_s_own_word() -> None:
+    index = SearchIndex.build(
+        [
+            Document("own", "Bibit Durian Montong"),
+            Document("rare", "Seed Durian Montong"),  # "seed" is in one item, "bibit" in five
+            *(
+                Document(f"b{number}", f"Bibit {fruit}")
+                for number, fruit in enumerate(["Mangga", "Jeruk", "Kakao", "Pala"])
+            ),
+        ]
+    )
+    found = {
+        match.id: match.score
+        for match in Matcher(index, replace(NO_STEPS, synonym_weight=1.0)).match("bibit durian")
+    }
+    # Without its IDF lowered to the need's word, "seed" (rarer) would score above "bibit".
+    assert found["rare"] == pytest.approx(found["own"])
+
+
+def test_an_item_naming_a_word_and_its_synonyms_counts_the_idea_once() -> None:
+    index = SearchIndex.build(
+        [
+            Document("plain", "Jilbab Instan Bergo"),
+            Document("stuffed", "Jilbab Kerudung Hijab Instan Bergo"),
+            Document("other", "Kaos Polos Hitam"),
+        ]
+    )
+    found = Matcher(index, replace(NO_STEPS, synonym_weight=1.0)).match("jilbab instan")
+    assert [match.id for match in found] == ["plain", "stuffed"]
+
+
 def test_category_rerank_favours_the_neighbourhood(index: SearchIndex) -> None:
     need = "keripik singkong"
     plain = [m.id for m in Matcher(index, NO_STEPS).match(need, limit=len(CATALOGUE))]

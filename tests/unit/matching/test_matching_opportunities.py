@@ -131,3 +131,40 @@ def test_synonyms_count_for_relevance() -> None:
 def test_top_limits_the_recommendations(needs: NeedIndex) -> None:
     assert len(needs.opportunities(SUPPLIER, OFFERS, top=1).recommended) == 1
     assert len(needs) == len(LINES)
+
+
+def test_a_line_matching_only_the_offer_s_category_is_not_relevant() -> None:
+    needs = NeedIndex.build(
+        {
+            "jamuan": line("Makan dan Minum Jamuan Tamu"),
+            "mebel": line("Mebel"),
+            "gula": line("Gula Aren"),
+            "keranjang": line("Keranjang Bambu"),
+        }
+    )
+    offers = [
+        OfferFacts(id="gula", name="Gula Aren Cair", category="Makanan dan minuman olahan"),
+        OfferFacts(id="keranjang", name="Keranjang Bambu Anyaman", category="Mebel dan kerajinan"),
+    ]
+    found = {item.line_id: item.offer.id for item in needs.opportunities(SUPPLIER, offers).recommended}
+    assert found == {"gula": "gula", "keranjang": "keranjang"}
+
+
+def test_category_words_add_to_a_share_the_name_opened() -> None:
+    needs = NeedIndex.build({"kursi": line("kursi kerja kantor"), "other": line("meja makan")})
+    chair = OfferFacts(id="o", name="Kursi Kerja Jaring", category="Perabot Kantor")
+    assert needs.relevance(
+        "kursi", {"kursi", "kerja", "jaring", "perabot", "kantor"}, {"kursi", "kerja"}
+    ) == (
+        1.0,
+        ("kursi", "kerja", "kantor"),
+    )
+    assert needs.relevance("kursi", {"kantor", "perabot"}, {"jaring"}) == (0.0, ())
+    found = needs.opportunities(SUPPLIER, [chair]).recommended
+    assert [(item.line_id, item.relevance) for item in found] == [("kursi", 1.0)]
+
+
+def test_a_synonym_of_a_line_word_in_the_name_opens_the_line() -> None:
+    needs = NeedIndex.build({"jilbab": line("jilbab instan"), "other": line("kaos polos")})
+    offers = [OfferFacts(id="o", name="Kerudung Instan Bergo", category="Busana Muslim")]
+    assert [item.line_id for item in needs.opportunities(SUPPLIER, offers).recommended] == ["jilbab"]

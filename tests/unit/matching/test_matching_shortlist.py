@@ -467,8 +467,11 @@ def test_facts_round_trip_through_the_document() -> None:
     )
     item = offer("rt-1", certificates=("halal",), hs="20052000", price_max=12_000, moq=100)
     document = offer_document(facts, item)
-    assert supplier_from_facts(document.facts) == facts
+    assert supplier_from_facts(document.group_facts) == facts
     assert offer_from_facts(document.facts) == item
+    # Through the index: a hit's facts are its supplier's (kept once per group) with its offer's.
+    hit = SearchIndex.build([document]).search(item.name)[0]
+    assert (supplier_from_facts(hit.facts), offer_from_facts(hit.facts)) == (facts, item)
     assert document.group == "rt"
     assert document.locality == 6171
     assert set(document.filters) == {"verified", "kabkota:61.71", "province:61", "cert:halal"}

@@ -13,7 +13,7 @@ from rantai.matching.normalize.pipeline import normalize
 from rantai.matching.normalize.quantity import canonical_number, parse_number, quantity_token
 from rantai.matching.normalize.stem import stem
 from rantai.matching.normalize.stopwords import is_stopword, remove_stopwords
-from rantai.matching.normalize.synonyms import SynonymTable, expand_synonyms, synonym_table
+from rantai.matching.normalize.synonyms import SynonymTable, expand_synonyms, synonym_pairs, synonym_table
 from rantai.matching.normalize.tokenize import tokenize
 from rantai.matching.normalize.variants import VariantTable, fold_variants, variant_table
 
@@ -31,6 +31,7 @@ __all__ = [
     "quantity_token",
     "remove_stopwords",
     "stem",
+    "synonym_pairs",
     "synonym_table",
     "tokenize",
     "variant_table",

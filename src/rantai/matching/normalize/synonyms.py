@@ -28,15 +28,20 @@ class SynonymTable:
 
     def alternatives(self, tokens: Sequence[str]) -> list[Phrase]:
         """The phrases that may stand for a phrase found in `tokens`, minus those already there."""
+        return list(dict.fromkeys(alternative for _, alternative in self.expansions(tokens)))
+
+    def expansions(self, tokens: Sequence[str]) -> list[tuple[Phrase, Phrase]]:
+        """(phrase found in `tokens`, a phrase that may stand for it), for every alternative not already
+        in `tokens`; an alternative of two found phrases is given with the first."""
         found = [phrase for _, phrase in self._finder.find(tokens)]
         present = set(found)
-        extra: dict[Phrase, None] = {}
+        pairs: dict[Phrase, Phrase] = {}
         for phrase in found:
             for group in self._groups_of[phrase]:
                 for member in group:
-                    if member not in present:
-                        extra[member] = None
-        return list(extra)
+                    if member not in present and member not in pairs:
+                        pairs[member] = phrase
+        return [(phrase, member) for member, phrase in pairs.items()]
 
 
 @cache
@@ -51,3 +56,8 @@ def synonym_table() -> SynonymTable:
 def expand_synonyms(tokens: Sequence[str]) -> list[Phrase]:
     """Alternative phrases from the shipped synonym table for the normalized tokens of a need."""
     return synonym_table().alternatives(tokens)
+
+
+def synonym_pairs(tokens: Sequence[str]) -> list[tuple[Phrase, Phrase]]:
+    """(phrase of the need, alternative) pairs from the shipped synonym table (`SynonymTable.expansions`)."""
+    return synonym_table().expansions(tokens)
