@@ -281,11 +281,38 @@ def test_matches_rank_eligible_suppliers_with_reasons_and_say_why_not(
 
     why_not = {e["supplier"]["name"]: [r["code"] for r in e["reasons"]] for e in body["excluded"]}
     assert why_not["Keripik Pak Joko"] == ["cert_missing"]
-    assert why_not["Keripik Mbak Ani"] == ["not_verified"]
+    # A supplier not verified yet is not disclosed to a buyer, not even under "why not".
+    assert "Keripik Mbak Ani" not in why_not
     assert "Sambal Bu Rudy" not in why_not
 
-    unverified = client.get(f"{line}/matches", params={"include_unverified": True}, headers=buyer).json()
-    assert {m["supplier"]["name"] for m in unverified["items"]} == {"Keripik Bu Sri", "Keripik Mbak Ani"}
+    # Only verifiers may ask for suppliers not verified yet.
+    refused = client.get(f"{line}/matches", params={"include_unverified": True}, headers=buyer)
+    assert refused.status_code == 403
+
+
+def test_a_draft_supplier_cannot_be_decided_on_or_explained(client: TestClient, db: Session) -> None:
+    suppliers = _suppliers(db)
+    buyer = _buyer(db)
+    line = _line_of(client, buyer)
+    hidden = suppliers["pending"].id
+    decided = client.post(
+        f"{line}/decisions", json={"supplier_id": hidden, "decision": "dismissed"}, headers=buyer
+    )
+    assert decided.status_code == 422
+    assert client.get(f"{line}/explanation", params={"supplier_id": hidden}, headers=buyer).status_code == 422
+
+
+def test_ids_too_large_for_the_database_are_not_found(client: TestClient, db: Session) -> None:
+    buyer = _buyer(db)
+    huge = 10**20
+    assert client.get(f"/api/v1/needs/{huge}", headers=buyer).status_code == 404
+    line = _line_of(client, buyer)
+    assert client.get(f"{line}/explanation", params={"supplier_id": huge}, headers=buyer).status_code == 422
+    too_big = client.post(
+        "/api/v1/needs", json={"title": "X", "lines": [_line(quantity=10**19)]}, headers=buyer
+    )
+    assert too_big.status_code == 422
+    assert client.get("/api/v1/needs", params={"page": huge}, headers=buyer).status_code == 200
 
 
 def test_reason_texts_follow_the_request_language(client: TestClient, db: Session) -> None:

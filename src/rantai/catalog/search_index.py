@@ -26,7 +26,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from rantai.catalog import index_changes  # noqa: F401  (its flush listener fills the outbox this module drains)
@@ -261,6 +261,9 @@ class LiveIndex:
                 time.sleep(0.05)
                 index.reload()
                 continue
+            if self._current_name() != self._generation:
+                # A rebuild made another generation current meanwhile: leave the rows queued for it.
+                return
             session.execute(delete(IndexChange).where(IndexChange.id.in_([cid for cid, _ in pending])))
             session.flush()
             if len(pending) < _DRAIN:
@@ -272,7 +275,9 @@ class LiveIndex:
         started = time.perf_counter()
         self.root.mkdir(parents=True, exist_ok=True)
         with _exclusive(self.root / ".rebuild.lock"):
-            high_water = session.scalar(select(func.max(IndexChange.id))) or 0
+            # Exactly the rows queued when the build starts (committed, so the build reads their changes);
+            # ids do not follow commit order, so "every id up to the highest" could drop a later commit's.
+            covered = list(session.scalars(select(IndexChange.id)))
             name = "gen-" + dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%f") + f"-{os.getpid()}"
             path = self.root / name
             counts = [0]
@@ -281,7 +286,8 @@ class LiveIndex:
             tmp = self.root / (_CURRENT + ".tmp")
             tmp.write_text(name + "\n")
             os.replace(tmp, self.root / _CURRENT)
-            session.execute(delete(IndexChange).where(IndexChange.id <= high_water))
+            for start in range(0, len(covered), 1000):
+                session.execute(delete(IndexChange).where(IndexChange.id.in_(covered[start : start + 1000])))
             session.flush()
             self._prune(keep=name)
         return RebuildReport(counts[0], products.count, time.perf_counter() - started, path)

@@ -17,3 +17,12 @@ def token_digest(token: str) -> str:
     A plain hash is enough here: the tokens are random 256-bit values, not passwords.
     """
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+MAX_ID = 2**63 - 1  # the largest key a BIGINT (and SQLite's INTEGER) column holds
+
+
+def storable_id(value: int) -> bool:
+    """Whether ``value`` can be a row's key at all: a 20-digit id typed into a URL is simply not found,
+    instead of overflowing the database driver."""
+    return 0 < value <= MAX_ID

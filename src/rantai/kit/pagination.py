@@ -10,10 +10,16 @@ from typing import Generic, TypeVar
 T = TypeVar("T")
 
 
+MAX_PAGE = 1_000_000  # beyond any real listing; keeps OFFSET inside what databases accept
+
+
 @dataclass(frozen=True, slots=True)
 class PageRequest:
     page: int = 1
     per_page: int = 25
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "page", min(max(1, self.page), MAX_PAGE))
 
     @property
     def offset(self) -> int:

@@ -29,12 +29,35 @@ DEFAULT_TOP = 20
 
 @dataclass(frozen=True, slots=True)
 class OpenLine:
-    """What a supplier is shown of an open need line: the line, its need and the buyer's name."""
+    """What a supplier is shown of an open need line (plain values: kept across requests)."""
 
-    line: NeedLine
-    need: Need
+    need_id: int
+    line_id: int
+    title: str
+    name: str
+    quantity: int | None
+    unit_code: str | None
+    delivery_kabkota_code: str | None
+    needed_by: dt.date | None
+    budget: int | None
     buyer: str
     certifications: tuple[str, ...]
+
+    @classmethod
+    def of(cls, line: NeedLine, need: Need, buyer: str, certifications: tuple[str, ...]) -> OpenLine:
+        return cls(
+            need_id=need.id,
+            line_id=line.id,
+            title=need.title,
+            name=line.name,
+            quantity=line.quantity,
+            unit_code=line.unit_code,
+            delivery_kabkota_code=line.delivery_kabkota_code,
+            needed_by=line.needed_by,
+            budget=line.budget,
+            buyer=buyer,
+            certifications=certifications,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,7 +129,7 @@ def need_index(
                 umkm_only=line.umkm_only,
                 preferred_size=line.preferred_size_class,
             )
-            shown[str(line.id)] = OpenLine(
+            shown[str(line.id)] = OpenLine.of(
                 line, need, buyers.get(need.organization_id, ""), tuple(certs.get(line.id, ()))
             )
         index = matching.NeedIndex.build(engine_lines, matching.OpportunityConfig(units=units(session)))

@@ -116,7 +116,8 @@ def parse_date(value: str) -> dt.date:
     """A date written as 2027-03-31 (ISO, as Excel cells are read) or 31/03/2027 (day first)."""
     text = value.strip()
     try:
-        return dt.date.fromisoformat(text[:10])
+        # 2027-03-31, or a spreadsheet's date-time cell (2027-03-31 08:00:00); nothing trailing.
+        return dt.date.fromisoformat(text) if len(text) == 10 else dt.datetime.fromisoformat(text).date()
     except ValueError:
         pass
     match = _DATE_DMY.fullmatch(text)

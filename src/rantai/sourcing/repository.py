@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, delete, func, or_, select
 from sqlalchemy.orm import Session
 
+from rantai.kit.ids import storable_id
 from rantai.kit.pagination import Page, PageRequest
 from rantai.sourcing.models import Need, NeedLine, NeedLineCertification, ShortlistDecision
 
@@ -20,11 +21,11 @@ SORTS: dict[str, tuple[ColumnElement[Any], ...]] = {
 
 
 def need(session: Session, need_id: int) -> Need | None:
-    return session.get(Need, need_id)
+    return session.get(Need, need_id) if storable_id(need_id) else None
 
 
 def line(session: Session, line_id: int) -> NeedLine | None:
-    return session.get(NeedLine, line_id)
+    return session.get(NeedLine, line_id) if storable_id(line_id) else None
 
 
 def lines_of(session: Session, need_id: int) -> Sequence[NeedLine]:

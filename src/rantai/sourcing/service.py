@@ -49,6 +49,7 @@ from rantai.sourcing.errors import (
 )
 from rantai.sourcing.models import Need, NeedLine, NeedLineCertification, ShortlistDecision
 from rantai.sourcing.state import EDITABLE, Decision, NeedMove, NeedStatus, next_status
+from rantai.suppliers.importing.cells import MAX_COUNT, MAX_RUPIAH
 
 MAX_LINES = 200
 NAME_MAX = 500  # real RUP package names run to 400 characters
@@ -112,8 +113,8 @@ def check_line(
         raise invalid(MSG_LINE_NAME_REQUIRED, "name")
     if len(name) > NAME_MAX:
         raise invalid(MSG_TOO_LONG, "name", what="name", max=NAME_MAX)
-    if line.quantity is not None and line.quantity < 1:
-        raise invalid(MSG_QUANTITY, "quantity")
+    if line.quantity is not None and not 1 <= line.quantity <= MAX_COUNT:
+        raise invalid(MSG_QUANTITY, "quantity", max=MAX_COUNT)
     if line.unit_code and session.get(Unit, line.unit_code) is None:
         raise invalid(MSG_UNIT_UNKNOWN, "unit_code", unit=line.unit_code)
     if line.delivery_kabkota_code:
@@ -122,8 +123,8 @@ def check_line(
             raise invalid(MSG_REGION_UNKNOWN, "delivery_kabkota_code", code=line.delivery_kabkota_code)
     if check_dates and line.needed_by is not None and line.needed_by < on:
         raise invalid(MSG_PAST_DATE, "needed_by", date=line.needed_by.isoformat())
-    if line.budget is not None and line.budget < 0:
-        raise invalid(MSG_BUDGET, "budget")
+    if line.budget is not None and not 0 <= line.budget <= MAX_RUPIAH:
+        raise invalid(MSG_BUDGET, "budget", max=MAX_RUPIAH)
     certs = list(dict.fromkeys(c.strip() for c in line.certifications if c.strip()))
     for code in certs:
         if session.get(CertificationType, code) is None:
@@ -213,6 +214,24 @@ def create_need(
     return need
 
 
+def _stored_rows(stored: Sequence[NeedLine], lines: Sequence[dict[str, Any]]) -> list[NeedLine | None]:
+    """The stored row each submitted line replaces (None: a new row).
+
+    A line naming a stored id keeps that row; an id named twice keeps it for its first line only. Lines
+    take stored rows by position only when none names an id (an older client): otherwise a new line would
+    inherit a removed line's decisions.
+    """
+    by_id = {line.id: line for line in stored}
+    rows: list[NeedLine | None] = []
+    for values in lines:
+        row = by_id.pop(values["id"], None) if values["id"] is not None else None
+        rows.append(row)
+    if all(row is None for row in rows):
+        spare = list(stored)
+        return [spare.pop(0) if spare else None for _ in lines]
+    return rows
+
+
 def update_need(session: Session, *, actor: Actor | None, need: Need, data: NeedData) -> Need:
     """Replace a need's title and lines. A line that names its stored id keeps that row (and the buyer's
     decisions on it); lines without an id take the stored rows in order; rows left over are removed."""
@@ -224,18 +243,16 @@ def update_need(session: Session, *, actor: Actor | None, need: Need, data: Need
     for key, value in values.items():
         setattr(need, key, value)
     stored = list(repository.lines_of(session, need.id))
-    by_id = {line.id: line for line in stored}
-    claimed = {values["id"] for values in lines if values["id"] in by_id}
-    spare = [line for line in stored if line.id not in claimed]
+    rows = _stored_rows(stored, lines)
     # Line numbers are unique per need: park the kept rows out of the way before renumbering.
     for parked in stored:
         parked.line_no = -parked.line_no
     session.flush()
     kept: set[int] = set()
-    for number, line_values in enumerate(lines, start=1):
+    for number, (line_values, replaced) in enumerate(zip(lines, rows, strict=True), start=1):
         certs = line_values.pop("certifications")
-        line_id = line_values.pop("id")
-        row: NeedLine | None = by_id[line_id] if line_id in claimed else (spare.pop(0) if spare else None)
+        line_values.pop("id")
+        row = replaced
         if row is None:
             row = NeedLine(need_id=need.id, line_no=number, **line_values)
             session.add(row)

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from rantai import matching
 from rantai.catalog.search_index import live_index
 from rantai.kit.clock import today
+from rantai.kit.ids import storable_id
 from rantai.reference.models import Region, Unit
 from rantai.sourcing import repository
 from rantai.sourcing.models import NeedLine, ShortlistDecision
@@ -174,10 +175,12 @@ def shortlist_line(
         explain_exclusions=True,
         exclude_suppliers=[str(sid) for sid in dismissed],
     )
-    ids = {int(e.supplier.id) for e in result.entries} | {int(e.supplier.id) for e in result.excluded}
+    # A buyer never sees suppliers that are not verified, not even under "why not".
+    excluded = tuple(x for x in result.excluded if include_unverified or x.supplier.verified)
+    ids = {int(e.supplier.id) for e in result.entries} | {int(e.supplier.id) for e in excluded}
     return LineShortlist(
         entries=result.entries,
-        excluded=result.excluded,
+        excluded=excluded,
         decisions=decisions,
         dismissed=dismissed,
         nibs=nibs_of(session, ids),
@@ -198,6 +201,11 @@ def explain_line(
     return engine.explain(need_line(session, line), str(supplier_id), include_unverified=include_unverified)
 
 
+def _literal(text: str) -> str:
+    """``text`` for LIKE with its wildcards taken literally."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 def find_supplier(session: Session, text: str) -> SupplierProfile | None:
     """A supplier named by id, NIB or exact business name (for "why not this supplier?")."""
     value = text.strip()
@@ -206,10 +214,10 @@ def find_supplier(session: Session, text: str) -> SupplierProfile | None:
     if value.isdigit() and len(value) == 13:
         return session.scalar(select(SupplierProfile).where(SupplierProfile.nib == value))
     if value.isdigit():
-        return session.get(SupplierProfile, int(value))
+        return session.get(SupplierProfile, int(value)) if storable_id(int(value)) else None
     return session.scalar(
         select(SupplierProfile)
-        .where(SupplierProfile.business_name.ilike(value))
+        .where(SupplierProfile.business_name.ilike(_literal(value), escape="\\"))
         .order_by(SupplierProfile.id)
         .limit(1)
     )

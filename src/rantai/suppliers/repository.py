@@ -8,12 +8,13 @@ from collections.abc import Sequence
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from rantai.kit.ids import storable_id
 from rantai.kit.pagination import Page, PageRequest
 from rantai.suppliers.models import Certification, ImportJob, SizeClassRecord, SupplierKbli, SupplierProfile
 
 
 def by_id(session: Session, profile_id: int) -> SupplierProfile | None:
-    return session.get(SupplierProfile, profile_id)
+    return session.get(SupplierProfile, profile_id) if storable_id(profile_id) else None
 
 
 def by_organization(session: Session, organization_id: int) -> SupplierProfile | None:

@@ -213,6 +213,54 @@ def test_removing_a_line_keeps_the_decisions_of_the_others(db: Session) -> None:
     assert repository.line(db, first.id) is None
 
 
+def test_a_new_line_does_not_inherit_a_removed_lines_decisions(db: Session) -> None:
+    org_id, actor = buyer(db)
+    need = service.create_need(
+        db, actor=actor, organization_id=org_id, data=NeedData(title="X", lines=[line(), line(name="Kopi")])
+    )
+    first, second = repository.lines_of(db, need.id)
+    profile, _, _ = make_supplier(db, status="verified")
+    service.decide(
+        db, actor=actor, need=need, line=second, supplier_id=profile.id, decision=Decision.DISMISSED
+    )
+    # Line 2 removed, a new line added: the new line is a new row, without line 2's dismissal.
+    service.update_need(
+        db,
+        actor=actor,
+        need=need,
+        data=NeedData(title="X", lines=[line(id=first.id), line(name="Seragam satpam")]),
+    )
+    kept, added = repository.lines_of(db, need.id)
+    assert kept.id == first.id and added.id != second.id
+    assert repository.decisions_of(db, added.id) == {}
+
+
+def test_an_id_named_twice_keeps_both_lines(db: Session) -> None:
+    org_id, actor = buyer(db)
+    need = service.create_need(
+        db, actor=actor, organization_id=org_id, data=NeedData(title="X", lines=[line(), line(name="Kopi")])
+    )
+    first, _ = repository.lines_of(db, need.id)
+    service.update_need(
+        db,
+        actor=actor,
+        need=need,
+        data=NeedData(title="X", lines=[line(id=first.id, name="satu"), line(id=first.id, name="dua")]),
+    )
+    assert [(row.line_no, row.name) for row in repository.lines_of(db, need.id)] == [(1, "satu"), (2, "dua")]
+    assert repository.lines_of(db, need.id)[0].id == first.id
+
+
+def test_too_large_numbers_are_refused(db: Session) -> None:
+    org_id, actor = buyer(db)
+    for bad, field in (({"quantity": 10**19}, "lines-1-quantity"), ({"budget": 10**19}, "lines-1-budget")):
+        with pytest.raises(NeedInvalid) as caught:
+            service.create_need(
+                db, actor=actor, organization_id=org_id, data=NeedData(title="X", lines=[line(**bad)])
+            )
+        assert caught.value.field == field
+
+
 def test_needs_page_searches_titles_and_line_names(db: Session) -> None:
     org_id, actor = buyer(db)
     for title, name in [("Kudapan", "Keripik"), ("Seragam", "Kemeja kerja"), ("ATK", "Kertas A4")]:

@@ -20,8 +20,10 @@ from rantai.api.problems import api_locale
 from rantai.api.v1.deps import ApiCaller, api_caller, page_request
 from rantai.api.v1.schemas import PageOut
 from rantai.http import DbSession, get_settings_dep
-from rantai.identity.policy import Action, can
+from rantai.identity.policy import Action, can, verification_areas
+from rantai.kit.errors import Forbidden
 from rantai.kit.pagination import PageRequest
+from rantai.kit.text import N_
 from rantai.settings import Settings
 from rantai.sourcing import repository, shortlists
 from rantai.sourcing import service as sourcing
@@ -361,6 +363,7 @@ def matches(
     settings: Settings = Depends(get_settings_dep),
 ) -> MatchesOut:
     _, line = _line(db, caller, need_id, line_id)
+    _check_unverified(caller, include_unverified)
     shortlist = shortlists.shortlist_line(
         db,
         data_dir=settings.data_dir,
@@ -393,6 +396,12 @@ def matches(
             for exclusion in shortlist.excluded
         ],
     )
+
+
+def _check_unverified(caller: ApiCaller, include_unverified: bool) -> None:
+    """Suppliers not verified yet are shown only to those who verify suppliers (a buyer sees verified ones)."""
+    if include_unverified and not verification_areas(caller.actor):
+        raise Forbidden(N_("Only verifiers may include suppliers that are not verified yet."))
 
 
 def _named_supplier(
@@ -430,6 +439,7 @@ def explanation(
     settings: Settings = Depends(get_settings_dep),
 ) -> ExplanationOut:
     _, line = _line(db, caller, need_id, line_id)
+    _check_unverified(caller, include_unverified)
     profile = _named_supplier(db, supplier_id, nib, visible_to=caller)
     vocabulary = Vocabulary(db, api_locale(request))
     explained = shortlists.explain_line(
@@ -474,7 +484,7 @@ def decide(
     db: Session = DbSession,
 ) -> DecisionOut:
     need, line = _line(db, caller, need_id, line_id)
-    profile = _named_supplier(db, body.supplier_id, None)
+    profile = _named_supplier(db, body.supplier_id, None, visible_to=caller)
     decided = sourcing.decide(
         db, actor=caller.actor, need=need, line=line, supplier_id=profile.id, decision=body.decision
     )

@@ -73,7 +73,7 @@ def supplier_opportunities(
     locale = _BABEL.get(viewer.locale, "id_ID")
     items = []
     for recommendation, shown in found.recommended if found else ():
-        line = shown.line
+        line = shown
         items.append(
             {
                 "name": line.name,

@@ -529,9 +529,10 @@ def shortlist(
     return _shortlist(request, db, viewer, settings, need, line)
 
 
-def _supplier(db: Session, raw: str) -> SupplierProfile:
+def _supplier(db: Session, viewer: Viewer, raw: str) -> SupplierProfile:
+    """A supplier the viewer may see, named by id (one it may not see is "unknown", not disclosed)."""
     profile = suppliers_repo.by_id(db, int(raw)) if raw.strip().isdigit() else None
-    if profile is None:
+    if profile is None or not viewer.can(Action.VIEW_SUPPLIER_PROFILE, profile):
         raise NeedInvalid(MSG_SUPPLIER_UNKNOWN, field="supplier_id")
     return profile
 
@@ -554,7 +555,7 @@ async def decide(
             decision = Decision(raw) if raw else None
         except ValueError:
             raise NeedInvalid(MSG_CHOOSE_DECISION, field="decision") from None
-        supplier = _supplier(db, values.get("supplier_id", ""))
+        supplier = _supplier(db, viewer, values.get("supplier_id", ""))
         sourcing.decide(
             db, actor=viewer.actor, need=need, line=line, supplier_id=supplier.id, decision=decision
         )
