@@ -333,8 +333,11 @@ def decide(
     supplier_id: int,
     decision: Decision | None,
 ) -> ShortlistDecision | None:
-    """Shortlist or dismiss a supplier for a line; None takes the decision back."""
+    """Shortlist or dismiss a supplier for a line; None takes the decision back (draft or open needs only)."""
     _require(actor, Action.CREATE_NEED, need.organization_id)
+    status = NeedStatus(need.status)
+    if status not in EDITABLE:
+        raise NeedMoveNotAllowed(MSG_NOT_EDITABLE, status=status.label)
     existing = repository.decision(session, line.id, supplier_id)
     if decision is None:
         if existing is not None:

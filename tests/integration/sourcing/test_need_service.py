@@ -261,6 +261,21 @@ def test_too_large_numbers_are_refused(db: Session) -> None:
         assert caught.value.field == field
 
 
+def test_no_decisions_on_a_cancelled_need(db: Session) -> None:
+    org_id, actor = buyer(db)
+    need = service.create_need(
+        db, actor=actor, organization_id=org_id, data=NeedData(title="X", lines=[line()])
+    )
+    service.move_need(db, actor=actor, need=need, move=NeedMove.CANCEL)
+    profile, _, _ = make_supplier(db, status="verified")
+    (only,) = repository.lines_of(db, need.id)
+    with pytest.raises(NeedMoveNotAllowed):
+        service.decide(
+            db, actor=actor, need=need, line=only, supplier_id=profile.id, decision=Decision.SHORTLISTED
+        )
+    assert repository.decisions_of(db, only.id) == {}
+
+
 def test_needs_page_searches_titles_and_line_names(db: Session) -> None:
     org_id, actor = buyer(db)
     for title, name in [("Kudapan", "Keripik"), ("Seragam", "Kemeja kerja"), ("ATK", "Kertas A4")]:
