@@ -192,6 +192,12 @@ def verification_areas(actor: Actor | None) -> list[str | None]:
     ]
 
 
+def sees_unverified_suppliers(actor: Actor | None) -> bool:
+    """Whether ``actor`` may have suppliers that are not verified yet in shortlists: those who verify
+    suppliers somewhere (a buyer only ever sees verified ones)."""
+    return bool(verification_areas(actor))
+
+
 def import_kinds(actor: Actor | None, organization_id: int) -> tuple[str, ...]:
     """Which bulk imports ``actor`` may run for an organization: suppliers (a dinas, a BUMN, a cooperative)
     and products (those, or a supplier for its own catalog)."""

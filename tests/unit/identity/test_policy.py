@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from rantai.identity.policy import Action, Actor, OrgScope, allowed_actions, can
+from rantai.identity.policy import Action, Actor, OrgScope, allowed_actions, can, sees_unverified_suppliers
 from rantai.identity.roles import OrgType, Role
 
 A = Action
@@ -182,3 +182,11 @@ def test_verified_profiles_are_public_others_are_not() -> None:
         assert not can(buyer, A.VIEW_SUPPLIER_PROFILE, Profile(SUPPLIER_ORG, "32.73", status))
         assert not can(None, A.VIEW_SUPPLIER_PROFILE, Profile(SUPPLIER_ORG, "32.73", status))
     assert can(_verifier(OrgType.KEMENTERIAN_DINAS, "32"), A.VIEW_SUPPLIER_PROFILE, BANDUNG_PROFILE)
+
+
+def test_only_verifiers_see_unverified_suppliers_in_shortlists() -> None:
+    assert sees_unverified_suppliers(_verifier(OrgType.KEMENTERIAN_DINAS, "32"))
+    assert sees_unverified_suppliers(_verifier(OrgType.OPERATOR_PLATFORM, None))
+    assert not sees_unverified_suppliers(_verifier(OrgType.BUMN, None, Role.PROCUREMENT_OFFICER))
+    assert not sees_unverified_suppliers(_verifier(OrgType.KEMENTERIAN_DINAS, None, Role.ANALYST))
+    assert not sees_unverified_suppliers(None)

@@ -20,7 +20,7 @@ from rantai.api.problems import api_locale
 from rantai.api.v1.deps import ApiCaller, api_caller, page_request
 from rantai.api.v1.schemas import PageOut
 from rantai.http import DbSession, get_settings_dep
-from rantai.identity.policy import Action, can, verification_areas
+from rantai.identity.policy import Action, can, sees_unverified_suppliers
 from rantai.kit.errors import Forbidden
 from rantai.kit.pagination import PageRequest
 from rantai.kit.text import N_
@@ -400,7 +400,7 @@ def matches(
 
 def _check_unverified(caller: ApiCaller, include_unverified: bool) -> None:
     """Suppliers not verified yet are shown only to those who verify suppliers (a buyer sees verified ones)."""
-    if include_unverified and not verification_areas(caller.actor):
+    if include_unverified and not sees_unverified_suppliers(caller.actor):
         raise Forbidden(N_("Only verifiers may include suppliers that are not verified yet."))
 
 
