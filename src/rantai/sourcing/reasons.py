@@ -10,7 +10,7 @@ Singkong Balado 250 g", "sertifikat Halal berlaku s.d. Mar 2027", "kapasitas 2.0
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from functools import lru_cache
 
 from babel.dates import format_date
@@ -21,7 +21,7 @@ from rantai.i18n import translate
 from rantai.kit.money import format_number, format_rupiah
 from rantai.kit.text import N_
 from rantai.matching import Reason
-from rantai.reference.models import CertificationType, Unit
+from rantai.reference.models import Unit
 
 MESSAGES: dict[str, str] = {
     # why a supplier is on the shortlist
@@ -73,18 +73,10 @@ def _names(rows: tuple[tuple[str, str, str], ...], locale: str) -> dict[str, str
 
 
 class Vocabulary:
-    """Certificate and unit names in one locale, read once per request."""
+    """Unit names in one locale, read once per request; certificates go by their short names."""
 
     def __init__(self, session: Session, locale: str) -> None:
         self.locale = locale
-        self.certs = _names(
-            tuple(
-                session.execute(
-                    select(CertificationType.code, CertificationType.name_id, CertificationType.name_en)
-                ).all()
-            ),
-            locale,
-        )
         self.units = _names(
             tuple(session.execute(select(Unit.code, Unit.name_id, Unit.name_en)).all()), locale
         )
@@ -92,9 +84,6 @@ class Vocabulary:
     def cert(self, code: str) -> str:
         """A certificate's short name for a phrase ("Halal", "SNI", "BPOM MD", "SPP-IRT")."""
         return short_cert_name(code)
-
-    def cert_full(self, code: str) -> str:
-        return self.certs.get(code, code)
 
     def unit(self, code: str | None) -> str:
         return self.units.get(code, code).lower() if code else ""
@@ -148,10 +137,6 @@ def describe(reason: Reason, vocabulary: Vocabulary) -> str:
         return translate(vocabulary.locale, message, **values)
     except (KeyError, ValueError):
         return translate(vocabulary.locale, message.split("%(")[0].strip())
-
-
-def describe_all(reasons: Iterable[Reason], vocabulary: Vocabulary) -> list[str]:
-    return [describe(reason, vocabulary) for reason in reasons]
 
 
 def params_json(params: Mapping[str, object]) -> dict[str, object]:

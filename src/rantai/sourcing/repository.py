@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, delete, func, or_, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
 
 from rantai.kit.ids import storable_id
@@ -44,10 +44,6 @@ def certifications_of(session: Session, line_ids: Sequence[int]) -> dict[int, li
         ):
             found[line_id].append(code)
     return found
-
-
-def delete_lines(session: Session, need_id: int) -> None:
-    session.execute(delete(NeedLine).where(NeedLine.need_id == need_id))
 
 
 def needs_page(
