@@ -26,6 +26,7 @@ Prints a markdown table and writes bench/out/matching_speed.md.
 from __future__ import annotations
 
 import argparse
+import functools
 import itertools
 import os
 import platform
@@ -100,20 +101,26 @@ def _spread(key: str, modulo: int) -> int:
     return zlib.crc32(key.encode()) % modulo
 
 
-def engine_documents(tsv: Path) -> Iterator[Document]:
+def engine_documents(tsv: Path, start: int = 0, end: int | None = None) -> Iterator[Document]:
     """The generated products of `tsv` as the app would index them: one `offer_document` per product
     with its supplier's facts (kab/kota centroid, size class, verified, certificates with their last
     valid days, awards and order history) and its offer's (unit, price, monthly capacity, lead time),
     the figures the generator does not make spread by a hash of the ids. Like the app's rebuild, which
     reads a batch of suppliers with their products, it makes one `SupplierFacts` per supplier (the
-    catalogue lists a supplier's products one after another)."""
+    catalogue lists a supplier's products one after another). `start` and `end`: the stretch of the
+    file to read, in bytes (`tsv_parts`)."""
     places = centroids()
     supplier_columns: tuple[str, ...] = ()
     supplier: SupplierFacts | None = None
-    with tsv.open(encoding="utf-8") as handle:
-        for line in handle:
+    with tsv.open("rb") as handle:
+        handle.seek(start)
+        left = (end if end is not None else tsv.stat().st_size) - start
+        for raw in handle:
+            if left <= 0:
+                break
+            left -= len(raw)
             pid, supplier_id, kabkota, scale, verified, certificates, category, name, description = (
-                line.rstrip("\n").split("\t")
+                raw.decode("utf-8").rstrip("\n").split("\t")
             )
             columns = (supplier_id, kabkota, scale, verified, certificates)
             if supplier is None or columns != supplier_columns:
@@ -130,6 +137,27 @@ def engine_documents(tsv: Path) -> Iterator[Document]:
                 lead_time_days=(spread >> 20) % 21,
             )
             yield offer_document(supplier, offer, description=description)
+
+
+def tsv_parts(tsv: Path, parts: int) -> list[tuple[int, int]]:
+    """`parts` stretches (start, end) of the catalogue in bytes, of about equal size, each starting at
+    the first product of a supplier (so a supplier's products are in one stretch, as a rebuild that
+    splits its suppliers between processes has them)."""
+    size = tsv.stat().st_size
+    starts = [0]
+    with tsv.open("rb") as handle:
+        for number in range(1, parts):
+            handle.seek(max(size * number // parts, starts[-1]))
+            handle.readline()  # to the next line's start
+            position = handle.tell()
+            line = handle.readline()
+            supplier = line.split(b"\t", 2)[1] if line else b""
+            while line and line.split(b"\t", 2)[1] == supplier:
+                position = handle.tell()
+                line = handle.readline()
+            starts.append(position)
+    ends = [*starts[1:], size]
+    return [(start, end) for start, end in zip(starts, ends, strict=True) if end > start]
 
 
 def _supplier(
@@ -256,14 +284,25 @@ def run_engine(
     )
     cpu_before = build_cpu()
     started = time.perf_counter()
-    index = SearchIndex.build(
-        engine_documents(tsv),
-        path=workdir / "engine",
-        plain=False,
-        threads=args.threads,
-        memory=args.memory,
-        workers=args.workers,
-    )
+    if args.parts > 1:
+        index = SearchIndex.build_parallel(
+            [
+                functools.partial(engine_documents, tsv, start, end)
+                for start, end in tsv_parts(tsv, args.parts)
+            ],
+            path=workdir / "engine",
+            plain=False,
+            memory=args.memory,
+        )
+    else:
+        index = SearchIndex.build(
+            engine_documents(tsv),
+            path=workdir / "engine",
+            plain=False,
+            threads=args.threads,
+            memory=args.memory,
+            workers=args.workers,
+        )
     result.build_seconds = time.perf_counter() - started
     result.build_cpu = {part: seconds - cpu_before[part] for part, seconds in build_cpu().items()}
     result.products = len(index)
@@ -482,6 +521,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--products", type=int, default=1_000_000, help="catalogue size (default 1,000,000)")
     parser.add_argument("--queries", type=int, default=1000, help="needs to run (default 1,000)")
+    parser.add_argument(
+        "--parts",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="processes building the engine's index, one part each (default: one per core; 1: one "
+        "process, with --threads and --workers)",
+    )
     parser.add_argument("--threads", type=int, default=default_threads(), help="tantivy indexing threads")
     parser.add_argument(
         "--workers",

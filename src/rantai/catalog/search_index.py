@@ -24,13 +24,15 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from rantai.catalog import index_changes  # noqa: F401  (its flush listener fills the outbox this module drains)
 from rantai.catalog.models import Category, IndexChange, Product, ProductCertification
+from rantai.db import make_engine, make_session_factory, transaction
 from rantai.matching import (
     Certificate,
     Document,
@@ -50,6 +52,7 @@ _BATCH = 500  # suppliers read from the database at a time
 _DRAIN = 2000  # queued changes applied per commit
 _WAIT_SECONDS = 2.0  # how long a process waits for another one's commit before answering from its copy
 _KEEP_GENERATIONS = 2
+PARALLEL_FROM = 100_000  # active products from which a full rebuild uses every core
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,23 +167,53 @@ def documents_for(session: Session, supplier_ids: Sequence[int]) -> list[Documen
     ]
 
 
-def _all_documents(session: Session, counts: list[int]) -> Iterator[Document]:
-    """Every supplier's documents, a batch of suppliers at a time (counts[0] += suppliers)."""
-    last = 0
+def _all_documents(
+    session: Session, counts: list[int], *, after: int = 0, up_to: int | None = None
+) -> Iterator[Document]:
+    """The documents of every supplier with an id in (after, up_to], a batch of suppliers at a time
+    (counts[0] += suppliers)."""
+    last = after
     while True:
-        ids = list(
-            session.scalars(
-                select(SupplierProfile.id)
-                .where(SupplierProfile.id > last)
-                .order_by(SupplierProfile.id)
-                .limit(_BATCH)
-            )
-        )
+        query = select(SupplierProfile.id).where(SupplierProfile.id > last)
+        if up_to is not None:
+            query = query.where(SupplierProfile.id <= up_to)
+        ids = list(session.scalars(query.order_by(SupplierProfile.id).limit(_BATCH)))
         if not ids:
             return
         last = ids[-1]
         counts[0] += len(ids)
         yield from documents_for(session, ids)
+
+
+def documents_between(database_url: str, after: int, up_to: int | None) -> Iterator[Document]:
+    """In a process of a parallel rebuild: the documents of the suppliers with an id in (after, up_to],
+    read through a connection of its own."""
+    engine = make_engine(database_url)
+    try:
+        with transaction(make_session_factory(engine)) as session:
+            yield from _all_documents(session, [0], after=after, up_to=up_to)
+    finally:
+        engine.dispose()
+
+
+def supplier_ranges(session: Session, parts: int) -> list[tuple[int, int | None]]:
+    """At most `parts` ranges of supplier ids, (after, up_to], with about as many active products each,
+    covering every supplier (the last one is open-ended)."""
+    counts = session.execute(
+        select(Product.supplier_id, func.count())
+        .where(Product.is_active.is_(True))
+        .group_by(Product.supplier_id)
+        .order_by(Product.supplier_id)
+    ).all()
+    total = sum(count for _, count in counts)
+    bounds: list[int] = []
+    running = 0
+    for supplier_id, count in counts:
+        running += count
+        if len(bounds) < parts - 1 and running >= total * (len(bounds) + 1) / parts:
+            bounds.append(supplier_id)
+    edges = [0, *bounds]
+    return [(edges[n], edges[n + 1] if n + 1 < len(edges) else None) for n in range(len(edges))]
 
 
 class LiveIndex:
@@ -269,9 +302,14 @@ class LiveIndex:
             if len(pending) < _DRAIN:
                 return
 
-    def rebuild(self, session: Session, *, threads: int | None = None) -> RebuildReport:
+    def rebuild(self, session: Session, *, threads: int | None = None, processes: int = 1) -> RebuildReport:
         """Build a new generation from the database and make it current; queued changes up to the start
-        are covered by it and dropped, later ones stay queued."""
+        are covered by it and dropped, later ones stay queued.
+
+        `processes` > 1 builds in that many processes, each reading a range of suppliers through its own
+        connection (`SearchIndex.build_parallel`): they see only what is committed, so the caller must
+        not have uncommitted changes that the index should hold. `parallel_processes` says how many
+        are worth it."""
         started = time.perf_counter()
         self.root.mkdir(parents=True, exist_ok=True)
         with _exclusive(self.root / ".rebuild.lock"):
@@ -280,9 +318,22 @@ class LiveIndex:
             covered = list(session.scalars(select(IndexChange.id)))
             name = "gen-" + dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%f") + f"-{os.getpid()}"
             path = self.root / name
-            counts = [0]
-            products = _Counter(_all_documents(session, counts))
-            SearchIndex.build(products, path=path, plain=False, threads=threads or default_threads())
+            url = session.get_bind().engine.url
+            if processes > 1 and not (
+                url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:")
+            ):
+                sources = [
+                    partial(documents_between, url.render_as_string(hide_password=False), after, up_to)
+                    for after, up_to in supplier_ranges(session, processes)
+                ]
+                built = SearchIndex.build_parallel(sources, path=path, plain=False)
+                counts = [session.scalar(select(func.count()).select_from(SupplierProfile)) or 0]
+                indexed = len(built)
+            else:
+                counts = [0]
+                products = _Counter(_all_documents(session, counts))
+                SearchIndex.build(products, path=path, plain=False, threads=threads or default_threads())
+                indexed = products.count
             tmp = self.root / (_CURRENT + ".tmp")
             tmp.write_text(name + "\n")
             os.replace(tmp, self.root / _CURRENT)
@@ -290,7 +341,7 @@ class LiveIndex:
                 session.execute(delete(IndexChange).where(IndexChange.id.in_(covered[start : start + 1000])))
             session.flush()
             self._prune(keep=name)
-        return RebuildReport(counts[0], products.count, time.perf_counter() - started, path)
+        return RebuildReport(counts[0], indexed, time.perf_counter() - started, path)
 
     def _prune(self, *, keep: str) -> None:
         """Remove old generations (open files stay readable to processes that still use them)."""
@@ -325,6 +376,17 @@ def _exclusive(path: Path) -> Iterator[None]:
 
 _LIVE: dict[Path, LiveIndex] = {}
 _LIVE_LOCK = threading.Lock()
+
+
+def parallel_processes(session: Session) -> int:
+    """How many processes a full rebuild is worth: one per core for a large catalogue, one below
+    `PARALLEL_FROM` active products (starting a process costs about a second, what one process indexes
+    20,000 products in)."""
+    cores = os.cpu_count() or 1
+    if cores < 2:
+        return 1
+    active = session.scalar(select(func.count()).select_from(Product).where(Product.is_active.is_(True)))
+    return cores if (active or 0) >= PARALLEL_FROM else 1
 
 
 def live_index(data_dir: Path) -> LiveIndex:

@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import shutil
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
@@ -163,6 +164,32 @@ class GroupFacts:
         if self.file is not None:
             self._identity, self._token = (status.st_dev, status.st_ino), token
             self._offset, self._lines = status.st_size, len(self._texts)
+
+    @staticmethod
+    def join(files: Iterable[Path], directory: Path) -> None:
+        """Write the log of `directory` as the changes of the logs `files`, one after another (a later
+        line still wins): how `SearchIndex.build_parallel` keeps its parts' facts. Missing files are
+        skipped."""
+        handle, temporary = tempfile.mkstemp(prefix=".rantai-groups-", dir=directory)
+        try:
+            with os.fdopen(handle, "wb") as out:
+                out.write(f"#rantai-groups {secrets.token_hex(8)}\n".encode())
+                for file in files:
+                    try:
+                        source = file.open("rb")
+                    except FileNotFoundError:
+                        continue
+                    with source:
+                        header = source.readline()
+                        if not header.startswith(b"#"):
+                            source.seek(0)
+                        shutil.copyfileobj(source, out)
+                out.flush()
+                os.fsync(out.fileno())
+            os.replace(temporary, directory / GROUPS_FILE)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
 
     def snapshot(self, groups: Iterable[str]) -> dict[str, str | None]:
         """The current facts of `groups` as `write` takes them (to undo a write)."""

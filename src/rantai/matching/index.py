@@ -36,6 +36,7 @@ import hashlib
 import json
 import multiprocessing
 import os
+import shutil
 import tempfile
 from collections import deque
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
@@ -48,8 +49,8 @@ from typing import Any, Final, cast
 
 import tantivy
 
-from rantai.matching.groups import GroupFacts
-from rantai.matching.normalize import Phrase, normalize
+from rantai.matching.groups import GROUPS_FILE, GroupFacts
+from rantai.matching.normalize import Phrase, normalize, normalize_text
 
 # The engine's fields hold normalized tokens joined by spaces; they are split on whitespace only and kept
 # as they are (normalize() already folded case), so a `qty:250g` token stays whole.
@@ -83,6 +84,7 @@ _LAST_DAY: Final = (1 << _DAY_BITS) - 1
 DEFAULT_WRITER_MEMORY: Final = 512_000_000
 _MIN_MEMORY_PER_THREAD: Final = 15_000_000
 _BATCH: Final = 2000  # documents sent to a worker at a time
+_BURST: Final = 1024  # documents handed to the writer at a time
 # An update adds a few hundred documents at most (one supplier's products): one thread, a small heap.
 _UPDATE_MEMORY: Final = 50_000_000
 
@@ -363,14 +365,24 @@ class SearchIndex:
                 heap_size=max(memory, threads * _MIN_MEMORY_PER_THREAD), num_threads=threads
             )
             add, convert, remember = writer.add_document, converter.convert, shared.remember
-            if pool is None:
-                for document in _unique(documents):
-                    add(convert(document, None))
-                    remember(document)
-            else:
-                for document, tokens in _analysed(documents, pool, workers):
-                    add(convert(document, tokens))
-                    remember(document)
+            pairs: Iterable[tuple[Document, tuple[str, str] | None]] = (
+                ((document, None) for document in _unique(documents))
+                if pool is None
+                else _analysed(documents, pool, workers)
+            )
+            # Handed to the writer in bursts: its indexing thread then works through a burst at a time
+            # instead of waking for each document (the wake-ups cost as much CPU as indexing did).
+            burst: list[tantivy.Document] = []
+            keep = burst.append
+            for document, tokens in pairs:
+                keep(convert(document, tokens))
+                remember(document)
+                if len(burst) == _BURST:
+                    for doc in burst:
+                        add(doc)
+                    burst.clear()
+            for doc in burst:
+                add(doc)
             # The group facts first: a process that sees the commit finds them.
             groups = GroupFacts(path)
             groups.rewrite(shared.texts)
@@ -381,6 +393,58 @@ class SearchIndex:
                 pool.shutdown(cancel_futures=True)
         index.reload()
         return cls(index, path=path, groups=groups)
+
+    @classmethod
+    def build_parallel(
+        cls,
+        sources: Sequence[Callable[[], Iterable[Document]]],
+        *,
+        path: Path,
+        plain: bool = True,
+        memory: int = DEFAULT_WRITER_MEMORY,
+    ) -> SearchIndex:
+        """Index the documents of `sources` into the empty-or-new directory `path`, one process per
+        source, and return the index: what `build` does, on every core.
+
+        Python can run one thread at a time per process, so a single process that feeds tantivy spends
+        most of its time making documents while the other cores wait. Here each source is built into a
+        part of its own (a tantivy index with one writer thread) in a spawned process, and the parts'
+        segments are then brought together into one index: tantivy keeps an index as independent
+        segments listed in its `meta.json`, so the parts' segment files are moved into `path` and listed
+        in one `meta.json` (the schema and settings are the same, since the parts were built by the same
+        code). Each part's group facts are kept likewise (the logs are joined).
+
+        A source is a picklable callable (a module-level function, or a `functools.partial` of one) that
+        yields documents; the sources should split the documents by group (a supplier's products in one
+        source), so that a group's facts come from one place. Raises ValueError when two documents share
+        an id, within a source or across them. Spawned processes import the caller's main module: a
+        script that calls this must guard its entry point with `if __name__ == "__main__":`.
+        """
+        if len(sources) <= 1:
+            documents = sources[0]() if sources else ()
+            return cls.build(documents, path=path, plain=plain, threads=default_threads(), memory=memory)
+        path.mkdir(parents=True, exist_ok=True)
+        if any(path.iterdir()):
+            raise ValueError(f"{path} is not empty")
+        parts = [path / f".part-{number}" for number in range(len(sources))]
+        share = max(memory // len(sources), _MIN_MEMORY_PER_THREAD)
+        try:
+            with ProcessPoolExecutor(len(sources), mp_context=multiprocessing.get_context("spawn")) as pool:
+                futures = [
+                    pool.submit(_build_part, source, part, plain, share)
+                    for source, part in zip(sources, parts, strict=True)
+                ]
+                seen: set[str] = set()
+                for future in futures:
+                    ids = future.result()
+                    if not seen.isdisjoint(ids):  # each part checked its own
+                        raise ValueError("a document id appears in more than one source")
+                    seen.update(ids)
+            _join_parts(parts, path)
+            return cls.open(path)
+        except BaseException:
+            shutil.rmtree(path, ignore_errors=True)
+            raise
 
     @classmethod
     def open(cls, path: Path) -> SearchIndex:
@@ -737,7 +801,7 @@ def _busy_or(error: ValueError) -> Exception:
 
 def _tokens_of(text: str) -> str:
     """The normalized tokens of `text` as the index's token fields hold them."""
-    return " ".join(normalize(text))
+    return normalize_text(text)
 
 
 def _analyse(texts: list[tuple[str, str]]) -> list[tuple[str, str]]:
@@ -920,3 +984,57 @@ def _decode_until(filters: Sequence[str], values: Sequence[int]) -> tuple[tuple[
         for term in filters
         if _term_hash(term) in days
     )
+
+
+def _build_part(source: Callable[[], Iterable[Document]], path: Path, plain: bool, memory: int) -> list[str]:
+    """In a spawned process: build one part of `SearchIndex.build_parallel`; return its document ids."""
+    ids: list[str] = []
+    keep = ids.append
+
+    def documents() -> Iterator[Document]:
+        for document in source():
+            keep(document.id)
+            yield document
+
+    SearchIndex.build(documents(), path=path, plain=plain, threads=1, memory=memory)
+    return ids
+
+
+_TANTIVY_OWN: Final = frozenset({"meta.json", ".managed.json", ".tantivy-meta.lock", ".tantivy-writer.lock"})
+
+
+def _join_parts(parts: Sequence[Path], path: Path) -> None:
+    """Move the segments of the indexes in `parts` into the index at `path` (none there yet) and list
+    them all in its `meta.json`; join the parts' group facts logs; remove the parts."""
+    metas = [json.loads((part / "meta.json").read_text(encoding="utf-8")) for part in parts]
+    first = metas[0]
+    managed: list[str] = []
+    segments: list[dict[str, Any]] = []
+    for part, meta in zip(parts, metas, strict=True):
+        if meta["schema"] != first["schema"] or meta["index_settings"] != first["index_settings"]:
+            raise ValueError(f"{part}: another schema or settings than {parts[0]}")
+        segments.extend(meta["segments"])
+        managed.extend(json.loads((part / ".managed.json").read_text(encoding="utf-8")))
+        for item in part.iterdir():
+            if item.name not in _TANTIVY_OWN and item.name != GROUPS_FILE:
+                os.replace(item, path / item.name)
+    GroupFacts.join([part / GROUPS_FILE for part in parts], path)
+    joined = {**first, "segments": segments, "opstamp": max(int(meta["opstamp"]) for meta in metas)}
+    _write_json(path / ".managed.json", sorted(set(managed)))
+    _write_json(path / "meta.json", joined)  # last: this makes the index
+    for part in parts:
+        shutil.rmtree(part)
+
+
+def _write_json(target: Path, value: object) -> None:
+    """Write `value` as JSON to `target` whole (beside it first, then renamed over it), synced."""
+    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}-", dir=target.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            json.dump(value, out)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

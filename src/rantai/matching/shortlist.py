@@ -165,6 +165,12 @@ class _Scored:
         return self.chosen.supplier.awards_won == 0
 
 
+def _rank_order(item: _Scored) -> tuple[float, str]:
+    """Best score first; equal scores by supplier id, so the order does not depend on where the
+    documents sit in the index (which a rebuild or a merge changes)."""
+    return (-item.score, item.chosen.supplier.id)
+
+
 @dataclass(frozen=True, slots=True)
 class _Short:
     """A supplier whose matching offers all fail the capacity rule."""
@@ -269,7 +275,7 @@ class Shortlister:
             mine = chosen
             scored = [*scored, mine]
             self._features(need, scored)
-            scored.sort(key=lambda item: -item.score)
+            scored.sort(key=_rank_order)
         selected = self._select(scored, top)
         if any(item is mine for item in selected):
             entry = self._entries(need, selected)[[item is mine for item in selected].index(True)]
@@ -334,7 +340,7 @@ class Shortlister:
             else:
                 scored.append(chosen)
         self._features(need, scored)
-        scored.sort(key=lambda item: -item.score)
+        scored.sort(key=_rank_order)
         return scored, short
 
     def _choose(self, need: NeedLine, group: _Group, first: _Offer, best: float) -> _Scored | _Short:

@@ -4,17 +4,21 @@ processes, surviving restarts, rebuilt on demand."""
 from __future__ import annotations
 
 import json
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 
-from sqlalchemy import func, select
+import pytest
+from sqlalchemy import func, make_url, select
 from sqlalchemy.orm import Session
 from tests.factories.suppliers import add_cert, add_product, make_supplier
 
+from rantai.catalog import search_index
 from rantai.catalog import service as catalog
 from rantai.catalog.models import IndexChange
-from rantai.catalog.search_index import LiveIndex
+from rantai.catalog.search_index import LiveIndex, parallel_processes, supplier_ranges
+from rantai.db import make_engine, make_session_factory, transaction
 from rantai.matching import Filters, SearchIndex
 from rantai.suppliers import service as suppliers
 from rantai.suppliers.models import TrackRecord
@@ -126,3 +130,53 @@ def test_ensure_builds_only_when_there_is_no_index(db: Session, tmp_path: Path) 
     first = live.ensure(db)
     assert first is not None and first.products >= 1
     assert live.ensure(db) is None
+
+
+def test_a_rebuild_in_several_processes_indexes_what_one_process_does(
+    database_url: str, tmp_path: Path
+) -> None:
+    """The processes read committed rows through connections of their own: a copy of the SQLite test
+    database, with committed suppliers, stands for a production database."""
+    if make_url(database_url).get_backend_name() != "sqlite":
+        pytest.skip("works on a copy of the SQLite test database")
+    copy = tmp_path / "copy.db"
+    with sqlite3.connect(str(make_url(database_url).database)) as source, sqlite3.connect(copy) as target:
+        source.backup(target)
+    engine = make_engine(f"sqlite:///{copy}")
+    factory = make_session_factory(engine)
+    try:
+        with transaction(factory) as session:
+            for number in range(7):
+                profile, _, owner = make_supplier(session, status="verified", kabkota_code="32.73")
+                for item in range(number % 3 + 1):
+                    add_product(session, profile, owner, f"Keripik Singkong Rasa {number} {item}")
+            add_product(session, profile, owner, "Kaos Polos Hitam")
+        with transaction(factory) as session:
+            ranges = supplier_ranges(session, 3)
+            one = LiveIndex(tmp_path / "one").rebuild(session, processes=1)
+        with transaction(factory) as session:
+            many = LiveIndex(tmp_path / "many").rebuild(session, processes=3)
+    finally:
+        engine.dispose()
+    assert len(ranges) == 3 and ranges[0][0] == 0 and ranges[-1][1] is None
+    assert all(ranges[n][1] == ranges[n + 1][0] for n in range(2))
+    assert (many.suppliers, many.products) == (one.suppliers, one.products)
+    assert one.products == sum(number % 3 + 1 for number in range(7)) + 1
+    one_index, many_index = SearchIndex.open(one.path), SearchIndex.open(many.path)
+    for text in ("keripik singkong", "kaos hitam", "rasa 4"):
+        assert sorted((hit.id, round(hit.score, 5)) for hit in many_index.search(text, limit=50)) == sorted(
+            (hit.id, round(hit.score, 5)) for hit in one_index.search(text, limit=50)
+        )
+    first = many_index.search("kaos hitam")[0]
+    assert first.facts == one_index.search("kaos hitam")[0].facts  # the supplier's facts came along
+
+
+def test_a_large_catalogue_is_rebuilt_on_every_core(db: Session, monkeypatch: pytest.MonkeyPatch) -> None:
+    profile, _, owner = make_supplier(db, status="verified")
+    add_product(db, profile, owner, "Keripik Singkong Balado 250 g")
+    monkeypatch.setattr(search_index.os, "cpu_count", lambda: 4)
+    assert parallel_processes(db) == 1  # a small catalogue: starting processes would cost more
+    monkeypatch.setattr(search_index, "PARALLEL_FROM", 1)
+    assert parallel_processes(db) == 4
+    monkeypatch.setattr(search_index.os, "cpu_count", lambda: 1)
+    assert parallel_processes(db) == 1

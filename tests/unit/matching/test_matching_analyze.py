@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
-from rantai.matching.normalize import fold_text
-from rantai.matching.normalize.analyze import base_tokens, reference_tokens
+from rantai.matching.normalize import analyze, fold_text, normalize, normalize_text, variant_table
+from rantai.matching.normalize.analyze import PieceTexts, base_tokens, chunks, reference_tokens
 
 TRICKY = [
     "Keripik Singkong 250 gr",
@@ -34,3 +36,53 @@ def test_fast_path_agrees_with_whole_text_tokenizing(text: str) -> None:
 def test_ascii_fold_matches_the_unicode_fold() -> None:
     assert fold_text("Men`s KAOS") == "men's kaos"
     assert fold_text("Kaos\u2019s CAFÉ") == "kaos's cafe"
+
+
+# The chunks as first written, slow but plain: a piece with a digit, the pieces with a digit after it,
+# and one piece more (the unit), or any other piece.
+_PLAIN_CHUNK = re.compile(r"\S*[0-9]\S*(?:\s+\S*[0-9]\S*)*(?:\s+\S+)?|\S+")
+CHUNKY = [
+    *TRICKY,
+    "a1 b2 c",
+    "250 500 gr x",
+    "x12",
+    "ab12cd 3 kg lagi",
+    "\t5\tkg\n",
+    "250 gr 500 ml",
+    "akhir 12",
+    "1",
+    "kata\x1ckata 2\x1dkg",  # separators Python counts as whitespace
+]
+
+
+@pytest.mark.parametrize("text", CHUNKY)
+def test_chunks_are_the_plain_patterns_chunks(text: str) -> None:
+    folded = fold_text(text)
+    assert chunks(folded) == _PLAIN_CHUNK.findall(folded)
+
+
+VARIANTS = [
+    *CHUNKY,
+    "Flash Disk 16 GB flash-disk",  # a variant of two words
+    "kripik singkong dan kripik pisang",  # one word
+    "T-Shirt polos wi fi hard disk",
+    "ball point, ballpoint",
+    "harinya cenderamata",  # a variant that becomes two words
+]
+
+
+@pytest.mark.parametrize("text", VARIANTS)
+def test_normalize_text_is_normalize_joined(text: str) -> None:
+    assert normalize_text(text) == " ".join(normalize(text))
+    assert normalize_text(text) == " ".join(normalize(text))  # again, from the piece cache
+
+
+def test_normalize_text_empties_its_cache_when_full(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(analyze, "_CACHE_SIZE", 3)
+    texts = PieceTexts(variant_table().firsts)
+    assert texts.base_text("flash disk") == ("flash disk", True)
+    for text in ("satu dua tiga", "empat lima", "enam"):
+        texts.base_text(text)
+        assert len(texts) <= 3 + 3  # emptied before a text, never in the middle of one
+    assert texts.base_text("flash disk") == ("flash disk", True)  # marked again after emptying
+    assert texts.base_text("kaos hitam") == ("kaos hitam", False)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from rantai.matching.normalize.fold import fold_text
 from rantai.matching.normalize.phrases import Phrase
-from rantai.matching.normalize.pipeline import normalize
+from rantai.matching.normalize.pipeline import normalize, normalize_text
 from rantai.matching.normalize.quantity import canonical_number, parse_number, quantity_token
 from rantai.matching.normalize.stem import stem
 from rantai.matching.normalize.stopwords import is_stopword, remove_stopwords
@@ -27,6 +27,7 @@ __all__ = [
     "fold_variants",
     "is_stopword",
     "normalize",
+    "normalize_text",
     "parse_number",
     "quantity_token",
     "remove_stopwords",

@@ -16,11 +16,11 @@ class VariantTable:
     def __init__(self, variants: Mapping[Phrase, Phrase]) -> None:
         self.variants = dict(variants)
         self._finder = PhraseFinder(self.variants)
-        self._firsts = frozenset(variant[0] for variant in self.variants if variant)
+        self.firsts = frozenset(variant[0] for variant in self.variants if variant)
 
     def fold(self, tokens: Sequence[str]) -> list[str]:
         """`tokens` with every variant phrase replaced by its canonical phrase."""
-        if self._firsts.isdisjoint(tokens):
+        if self.firsts.isdisjoint(tokens):
             return list(tokens)  # the common case: no variant starts anywhere
         folded: list[str] = []
         position = 0
