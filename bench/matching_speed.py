@@ -352,7 +352,10 @@ def build_engine(tsv: Path, path: Path, args: argparse.Namespace, *, parts: int)
 def run_engine_in_one_process(tsv: Path, workdir: Path, args: argparse.Namespace) -> Result:
     """The build as it was before the parallel build (one process feeding tantivy, text workers), on
     the same catalogue in the same run; build figures only."""
-    result = Result("Rantai engine built in one process (the build before this change; same index)")
+    result = Result(
+        "Rantai engine built in one process (one process feeding tantivy, text workers: how it was "
+        "built before the parallel build; same documents)"
+    )
     cpu_before = build_cpu()
     started = time.perf_counter()
     index = build_engine(tsv, workdir / "engine-one", args, parts=1)
@@ -542,7 +545,7 @@ def report(
     baselines = [
         result for result in results[1:] if not result.skipped and result.products and result.latencies_ms
     ]
-    builds = [result for result in results if not result.skipped and result.products]
+    builds = [result for result in results if not result.skipped and result.products and result.build_cpu]
     hwm = memory.get("VmHWM", 0)
     children, parts = memory.get("children", 0), memory.get("parts", 1)
     together = hwm + children  # an upper bound: the two peaks need not fall at the same moment

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from tests.factories.identity import api_token_for, bearer, make_org, make_user
 from tests.factories.suppliers import add_product, make_supplier
@@ -55,3 +56,16 @@ def test_a_buyer_has_no_opportunities(client: TestClient, db: Session) -> None:
     response = client.get("/api/v1/opportunities", headers=bearer(token))
     assert response.status_code == 403
     assert response.headers["content-type"].startswith("application/problem+json")
+
+
+def test_a_renamed_buyer_shows_its_new_name(client: TestClient, db: Session) -> None:
+    profile, owner, actor = make_supplier(db, status="verified")
+    add_product(db, profile, actor, "Kaos Polos Katun Combed 30s", unit_code="buah", capacity_per_month=1000)
+    _open_need(db, LineData(name="Kaos polos katun", quantity=500, unit_code="buah", budget=30_000_000))
+    token = api_token_for(db, owner, db.get(Organization, profile.organization_id))  # type: ignore[arg-type]
+    first = client.get("/api/v1/opportunities", headers=bearer(token)).json()["recommended"][0]
+    buyer = db.scalars(select(Organization).where(Organization.name == first["buyer"])).one()
+    buyer.name = "PT Nama Baru (Persero)"  # no open need changes with it
+    db.flush()
+    again = client.get("/api/v1/opportunities", headers=bearer(token)).json()["recommended"][0]
+    assert again["buyer"] == "PT Nama Baru (Persero)"

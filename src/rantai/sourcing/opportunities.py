@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -40,11 +40,14 @@ class OpenLine:
     delivery_kabkota_code: str | None
     needed_by: dt.date | None
     budget: int | None
-    buyer: str
+    buyer_id: int
     certifications: tuple[str, ...]
+    # The buyer's name is read when the line is shown, not kept with it: an organization can be renamed
+    # without any open need changing (which is what the cache watches).
+    buyer: str = ""
 
     @classmethod
-    def of(cls, line: NeedLine, need: Need, buyer: str, certifications: tuple[str, ...]) -> OpenLine:
+    def of(cls, line: NeedLine, need: Need, certifications: tuple[str, ...]) -> OpenLine:
         return cls(
             need_id=need.id,
             line_id=line.id,
@@ -55,7 +58,7 @@ class OpenLine:
             delivery_kabkota_code=line.delivery_kabkota_code,
             needed_by=line.needed_by,
             budget=line.budget,
-            buyer=buyer,
+            buyer_id=need.organization_id,
             certifications=certifications,
         )
 
@@ -105,13 +108,6 @@ def need_index(
                 select(Region.code, Region.lat, Region.lng).where(Region.level == RegionLevel.KABKOTA)
             )
         }
-        buyers: dict[int, str] = dict(
-            session.execute(
-                select(Organization.id, Organization.name).where(
-                    Organization.id.in_({need.organization_id for _, need in rows})
-                )
-            ).all()
-        )
         engine_lines: dict[str, matching.NeedLine] = {}
         shown: dict[str, OpenLine] = {}
         for line, need in rows:
@@ -129,9 +125,7 @@ def need_index(
                 umkm_only=line.umkm_only,
                 preferred_size=line.preferred_size_class,
             )
-            shown[str(line.id)] = OpenLine.of(
-                line, need, buyers.get(need.organization_id, ""), tuple(certs.get(line.id, ()))
-            )
+            shown[str(line.id)] = OpenLine.of(line, need, tuple(certs.get(line.id, ())))
         index = matching.NeedIndex.build(engine_lines, matching.OpportunityConfig(units=units(session)))
         cache.key, cache.index, cache.lines = key, index, shown
         return index, shown
@@ -145,9 +139,17 @@ def opportunities_for(session: Session, supplier_id: int, *, top: int = DEFAULT_
         return SupplierOpportunities((), (), len(lines), {})
     supplier, offers = found
     result = index.opportunities(supplier, [offer for offer, _ in offers], top=top)
+    chosen = [(item, lines[item.line_id]) for item in result.recommended if item.line_id in lines]
+    buyers: dict[int, str] = dict(
+        session.execute(
+            select(Organization.id, Organization.name).where(
+                Organization.id.in_({line.buyer_id for _, line in chosen})
+            )
+        ).all()
+    )
     return SupplierOpportunities(
         recommended=tuple(
-            (item, lines[item.line_id]) for item in result.recommended if item.line_id in lines
+            (item, replace(line, buyer=buyers.get(line.buyer_id, ""))) for item, line in chosen
         ),
         gaps=result.gaps,
         open_lines=len(lines),
