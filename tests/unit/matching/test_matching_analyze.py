@@ -84,5 +84,5 @@ def test_normalize_text_empties_its_cache_when_full(monkeypatch: pytest.MonkeyPa
     for text in ("satu dua tiga", "empat lima", "enam"):
         texts.base_text(text)
         assert len(texts) <= 3 + 3  # emptied before a text, never in the middle of one
-    assert texts.base_text("flash disk") == ("flash disk", True)  # marked again after emptying
+    assert texts.base_text("flash disk") == ("flash disk", True)  # still marked after emptying
     assert texts.base_text("kaos hitam") == ("kaos hitam", False)

@@ -65,7 +65,8 @@ class PieceTexts(dict[str, str]):
     """Piece -> its content tokens joined by spaces, made on first use (`base_text`). Pieces whose
     tokens `marked` picks are also remembered in `marked_pieces` (the variant table's first words), so
     a caller learns from one set test whether a text needs more than its pieces' texts. Bounded: it
-    is emptied, between texts, when full."""
+    is emptied, between texts, when full; `marked_pieces` (a few hundred in a large catalogue) is kept
+    then, so another thread between its lookups and its set test never misses a mark."""
 
     def __init__(self, marked: frozenset[str]) -> None:
         super().__init__()
@@ -84,7 +85,8 @@ class PieceTexts(dict[str, str]):
         """`base_tokens(text)` joined by spaces, and whether a piece of it holds a marked token."""
         if len(self) >= _CACHE_SIZE:
             self.clear()
-            self.marked_pieces.clear()
+            if len(self.marked_pieces) >= _CACHE_SIZE:
+                self.marked_pieces.clear()
         pieces = chunks(fold_text(text))
         joined = " ".join(filter(None, map(self.__getitem__, pieces)))
         return joined, bool(self.marked_pieces) and not self.marked_pieces.isdisjoint(pieces)
