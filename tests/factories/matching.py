@@ -3,7 +3,9 @@ import them (a `functools.partial` of one is what the build sends to each proces
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
+from pathlib import Path
 
 from rantai.matching import Document
 
@@ -47,3 +49,16 @@ def with_a_stray(first: int, last: int) -> Iterator[Document]:
     """`groups_of`, plus a copy of the first document of s0 (an id another source gives too)."""
     yield from groups_of(first, last)
     yield catalogue()[0]
+
+
+def failing() -> Iterator[Document]:
+    """A source whose reading fails at once (a database error, say)."""
+    raise RuntimeError("source failed")
+    yield  # pragma: no cover - makes this a generator
+
+
+def slow(marker: str) -> Iterator[Document]:
+    """A source that takes 20 seconds, then leaves a file at `marker` (if it was let finish)."""
+    time.sleep(20)
+    Path(marker).write_text("finished")
+    yield from ()

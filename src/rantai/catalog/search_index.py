@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import URL, delete, func, select
 from sqlalchemy.orm import Session
 
 from rantai.catalog import index_changes  # noqa: F401  (its flush listener fills the outbox this module drains)
@@ -53,6 +53,7 @@ _DRAIN = 2000  # queued changes applied per commit
 _WAIT_SECONDS = 2.0  # how long a process waits for another one's commit before answering from its copy
 _KEEP_GENERATIONS = 2
 PARALLEL_FROM = 100_000  # active products from which a full rebuild uses every core
+MAX_PROCESSES = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -319,9 +320,7 @@ class LiveIndex:
             name = "gen-" + dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%f") + f"-{os.getpid()}"
             path = self.root / name
             url = session.get_bind().engine.url
-            if processes > 1 and not (
-                url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:")
-            ):
+            if processes > 1 and not _in_memory(url):
                 sources = [
                     partial(documents_between, url.render_as_string(hide_password=False), after, up_to)
                     for after, up_to in supplier_ranges(session, processes)
@@ -379,14 +378,30 @@ _LIVE_LOCK = threading.Lock()
 
 
 def parallel_processes(session: Session) -> int:
-    """How many processes a full rebuild is worth: one per core for a large catalogue, one below
-    `PARALLEL_FROM` active products (starting a process costs about a second, what one process indexes
-    20,000 products in)."""
-    cores = os.cpu_count() or 1
+    """How many processes a full rebuild is worth: one per core this process may use (at most
+    `MAX_PROCESSES`: each takes a database connection and a few hundred MB) for a large catalogue, one
+    below `PARALLEL_FROM` active products (starting a process costs about a second, what one process
+    indexes 20,000 products in)."""
+    cores = min(_usable_cores(), MAX_PROCESSES)
     if cores < 2:
         return 1
     active = session.scalar(select(func.count()).select_from(Product).where(Product.is_active.is_(True)))
     return cores if (active or 0) >= PARALLEL_FROM else 1
+
+
+def _usable_cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # not on Linux
+        return os.cpu_count() or 1
+
+
+def _in_memory(url: URL) -> bool:
+    """A SQLite database that lives in this process only (another process would open an empty one)."""
+    if url.get_backend_name() != "sqlite":
+        return False
+    database = url.database or ""
+    return database in ("", ":memory:") or ":memory:" in database or url.query.get("mode") == "memory"
 
 
 def live_index(data_dir: Path) -> LiveIndex:

@@ -420,23 +420,20 @@ class SearchIndex:
         an id, within a source or across them. Spawned processes import the caller's main module: a
         script that calls this must guard its entry point with `if __name__ == "__main__":`.
         """
-        if len(sources) <= 1:
-            documents = sources[0]() if sources else ()
-            return cls.build(documents, path=path, plain=plain, threads=default_threads(), memory=memory)
         path.mkdir(parents=True, exist_ok=True)
         if any(path.iterdir()):
             raise ValueError(f"{path} is not empty")
-        parts = [path / f".part-{number}" for number in range(len(sources))]
-        share = max(memory // len(sources), _MIN_MEMORY_PER_THREAD)
         try:
-            with ProcessPoolExecutor(len(sources), mp_context=multiprocessing.get_context("spawn")) as pool:
-                futures = [
-                    pool.submit(_build_part, source, part, plain, share)
-                    for source, part in zip(sources, parts, strict=True)
-                ]
+            if len(sources) <= 1:
+                documents = sources[0]() if sources else ()
+                return cls.build(documents, path=path, plain=plain, threads=default_threads(), memory=memory)
+            parts = [path / f".part-{number}" for number in range(len(sources))]
+            share = max(memory // len(sources), _MIN_MEMORY_PER_THREAD)
+            jobs = [(source, part, plain, share) for source, part in zip(sources, parts, strict=True)]
+            # A pool that `terminate`s: when a part fails, the others are stopped, not waited for.
+            with multiprocessing.get_context("spawn").Pool(len(jobs)) as pool:
                 seen: set[str] = set()
-                for future in futures:
-                    ids = future.result()
+                for ids in pool.imap_unordered(_build_part, jobs):
                     if not seen.isdisjoint(ids):  # each part checked its own
                         raise ValueError("a document id appears in more than one source")
                     seen.update(ids)
@@ -986,8 +983,10 @@ def _decode_until(filters: Sequence[str], values: Sequence[int]) -> tuple[tuple[
     )
 
 
-def _build_part(source: Callable[[], Iterable[Document]], path: Path, plain: bool, memory: int) -> list[str]:
-    """In a spawned process: build one part of `SearchIndex.build_parallel`; return its document ids."""
+def _build_part(job: tuple[Callable[[], Iterable[Document]], Path, bool, int]) -> list[str]:
+    """In a spawned process: build one part of `SearchIndex.build_parallel` (source, directory, plain
+    fields, writer memory); return its document ids."""
+    source, path, plain, memory = job
     ids: list[str] = []
     keep = ids.append
 
@@ -1020,10 +1019,21 @@ def _join_parts(parts: Sequence[Path], path: Path) -> None:
                 os.replace(item, path / item.name)
     GroupFacts.join([part / GROUPS_FILE for part in parts], path)
     joined = {**first, "segments": segments, "opstamp": max(int(meta["opstamp"]) for meta in metas)}
+    _sync_directory(path)  # the moved segment files, before the meta.json that lists them
     _write_json(path / ".managed.json", sorted(set(managed)))
     _write_json(path / "meta.json", joined)  # last: this makes the index
+    _sync_directory(path)
     for part in parts:
         shutil.rmtree(part)
+
+
+def _sync_directory(path: Path) -> None:
+    """Make the names in `path` (renames into it) durable."""
+    handle = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(handle)
+    finally:
+        os.close(handle)
 
 
 def _write_json(target: Path, value: object) -> None:

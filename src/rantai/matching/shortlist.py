@@ -165,10 +165,12 @@ class _Scored:
         return self.chosen.supplier.awards_won == 0
 
 
-def _rank_order(item: _Scored) -> tuple[float, str]:
-    """Best score first; equal scores by supplier id, so the order does not depend on where the
-    documents sit in the index (which a rebuild or a merge changes)."""
-    return (-item.score, item.chosen.supplier.id)
+def _rank_order(item: _Scored) -> tuple[float, int, str]:
+    """Best score first; equal scores by supplier id (numeric ids in number order), so the order of the
+    suppliers found does not depend on where their documents sit in the index (which a rebuild or a
+    merge changes)."""
+    supplier_id = item.chosen.supplier.id
+    return (-item.score, len(supplier_id), supplier_id)
 
 
 @dataclass(frozen=True, slots=True)

@@ -204,9 +204,27 @@ def test_a_rebuild_in_several_processes_indexes_what_one_process_does(
 def test_a_large_catalogue_is_rebuilt_on_every_core(db: Session, monkeypatch: pytest.MonkeyPatch) -> None:
     profile, _, owner = make_supplier(db, status="verified")
     add_product(db, profile, owner, "Keripik Singkong Balado 250 g")
-    monkeypatch.setattr(search_index.os, "cpu_count", lambda: 4)
+    monkeypatch.setattr(search_index, "_usable_cores", lambda: 4)
     assert parallel_processes(db) == 1  # a small catalogue: starting processes would cost more
     monkeypatch.setattr(search_index, "PARALLEL_FROM", 1)
     assert parallel_processes(db) == 4
-    monkeypatch.setattr(search_index.os, "cpu_count", lambda: 1)
+    monkeypatch.setattr(search_index, "_usable_cores", lambda: 64)
+    assert parallel_processes(db) == search_index.MAX_PROCESSES  # a connection and memory each
+    monkeypatch.setattr(search_index, "_usable_cores", lambda: 1)
     assert parallel_processes(db) == 1
+
+
+@pytest.mark.parametrize(
+    ("url", "in_memory"),
+    [
+        ("sqlite://", True),
+        ("sqlite:///:memory:", True),
+        ("sqlite:///file::memory:?cache=shared&uri=true", True),
+        ("sqlite:///file:shared?mode=memory&cache=shared&uri=true", True),
+        ("sqlite:///var/rantai.db", False),
+        ("postgresql+psycopg://rantai@db/rantai", False),
+    ],
+)
+def test_a_database_in_memory_is_rebuilt_in_one_process(url: str, in_memory: bool) -> None:
+    # Another process would open an empty database of its own.
+    assert search_index._in_memory(make_url(url)) is in_memory

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+import sys
+import threading
 
 import pytest
 
-from rantai.matching.normalize import analyze, fold_text, normalize, normalize_text, variant_table
+from rantai.matching.normalize import analyze, fold_text, normalize, normalize_text, pipeline, variant_table
 from rantai.matching.normalize.analyze import PieceTexts, base_tokens, chunks, reference_tokens
 
 TRICKY = [
@@ -81,8 +83,33 @@ def test_normalize_text_empties_its_cache_when_full(monkeypatch: pytest.MonkeyPa
     monkeypatch.setattr(analyze, "_CACHE_SIZE", 3)
     texts = PieceTexts(variant_table().firsts)
     assert texts.base_text("flash disk") == ("flash disk", True)
-    for text in ("satu dua tiga", "empat lima", "enam"):
-        texts.base_text(text)
-        assert len(texts) <= 3 + 3  # emptied before a text, never in the middle of one
-    assert texts.base_text("flash disk") == ("flash disk", True)  # still marked after emptying
-    assert texts.base_text("kaos hitam") == ("kaos hitam", False)
+    assert texts.base_text("satu dua tiga") == ("satu dua tiga", False)
+    assert len(texts) == 5  # emptied before a text, never in the middle of one
+    assert texts.base_text("empat lima") == ("empat lima", False)
+    assert len(texts) == 2
+    assert texts.base_text("flash disk") == ("flash disk", True)  # marked again when made again
+
+
+def test_normalize_text_under_threads_that_empty_the_cache(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Other threads emptying the cache between this thread's lookups cost lookups, never a variant."""
+    monkeypatch.setattr(analyze, "_CACHE_SIZE", 4)
+    pipeline._piece_texts().clear()
+    texts = [f"flash disk {number} kripik wi fi {number % 7}" for number in range(400)]
+    expected = {text: " ".join(normalize(text)) for text in texts}
+    wrong: list[str] = []
+    switch = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+
+        def work() -> None:
+            wrong.extend(text for text in texts if normalize_text(text) != expected[text])
+
+        threads = [threading.Thread(target=work) for _ in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        sys.setswitchinterval(switch)
+        pipeline._piece_texts().clear()
+    assert wrong == []

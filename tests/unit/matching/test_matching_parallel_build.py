@@ -8,7 +8,7 @@ from functools import partial
 from pathlib import Path
 
 import pytest
-from tests.factories.matching import catalogue, groups_of, with_a_stray
+from tests.factories.matching import catalogue, failing, groups_of, slow, with_a_stray
 
 from rantai.matching import Document, Filters, SearchIndex
 from rantai.matching.groups import GROUPS_FILE
@@ -97,3 +97,11 @@ def test_one_source_is_built_in_this_process(tmp_path: Path) -> None:
     index = SearchIndex.build_parallel([partial(groups_of, 0, 5)], path=tmp_path / "index")
     assert len(index) == len(catalogue())
     assert index.has_plain
+
+
+def test_a_failing_source_stops_the_others(tmp_path: Path) -> None:
+    marker = tmp_path / "finished"
+    with pytest.raises(RuntimeError, match="source failed"):
+        SearchIndex.build_parallel([partial(slow, str(marker)), failing], path=tmp_path / "index")
+    assert not marker.exists()  # stopped, not waited for
+    assert not (tmp_path / "index").exists()

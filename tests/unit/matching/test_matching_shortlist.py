@@ -482,3 +482,13 @@ def test_a_certificate_without_end_outlasts_one_with_an_end() -> None:
     facts = supplier("c", certificates=(Certificate("halal", date(2020, 1, 1)), HALAL))
     assert "cert:halal" in offer_document(facts, offer("c-1")).filters
     assert offer_document(facts, offer("c-1")).valid_until == ()
+
+
+def test_equal_scores_are_ranked_by_supplier_id_wherever_the_documents_sit() -> None:
+    twins = {key: (supplier(key), [offer(f"{key}-1")]) for key in ("100", "10", "9")}
+    for order in (["100", "10", "9"], ["9", "100", "10"]):
+        shortlist = Shortlister(
+            build({key: twins[key] for key in order}), ShortlistConfig(units=UNITS)
+        ).shortlist(need())
+        assert len({entry.score for entry in shortlist.entries}) == 1
+        assert ids(shortlist) == ["9", "10", "100"]

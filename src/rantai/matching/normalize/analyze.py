@@ -61,23 +61,26 @@ def base_tokens(text: str) -> list[str]:
     return [token for chunk in chunks(fold_text(text)) for token in _piece_tokens(chunk)]
 
 
+# Put before the text of a piece that holds a marked token: the mark travels with the text, so a text
+# learns whether it holds one from its own joined string (no token holds a control character).
+_MARK: Final = "\x01"
+
+
 class PieceTexts(dict[str, str]):
-    """Piece -> its content tokens joined by spaces, made on first use (`base_text`). Pieces whose
-    tokens `marked` picks are also remembered in `marked_pieces` (the variant table's first words), so
-    a caller learns from one set test whether a text needs more than its pieces' texts. Bounded: it
-    is emptied, between texts, when full; `marked_pieces` (a few hundred in a large catalogue) is kept
-    then, so another thread between its lookups and its set test never misses a mark."""
+    """Piece -> its content tokens joined by spaces, made on first use (`base_text`); the text of a piece
+    whose tokens `marked` picks (the variant table's first words) starts with a mark, so one scan of
+    a joined text says whether it needs more than its pieces' texts. Bounded: it is emptied, between
+    texts, when full (another thread's lookups then only miss)."""
 
     def __init__(self, marked: frozenset[str]) -> None:
         super().__init__()
         self.marked = marked
-        self.marked_pieces: set[str] = set()
 
     def __missing__(self, piece: str) -> str:
         tokens = _piece_tokens(piece)
-        if not self.marked.isdisjoint(tokens):
-            self.marked_pieces.add(piece)
         text = " ".join(tokens)
+        if not self.marked.isdisjoint(tokens):
+            text = _MARK + text
         self[piece] = text
         return text
 
@@ -85,11 +88,10 @@ class PieceTexts(dict[str, str]):
         """`base_tokens(text)` joined by spaces, and whether a piece of it holds a marked token."""
         if len(self) >= _CACHE_SIZE:
             self.clear()
-            if len(self.marked_pieces) >= _CACHE_SIZE:
-                self.marked_pieces.clear()
-        pieces = chunks(fold_text(text))
-        joined = " ".join(filter(None, map(self.__getitem__, pieces)))
-        return joined, bool(self.marked_pieces) and not self.marked_pieces.isdisjoint(pieces)
+        joined = " ".join(filter(None, map(self.__getitem__, chunks(fold_text(text)))))
+        if _MARK in joined:
+            return joined.replace(_MARK, ""), True
+        return joined, False
 
 
 def reference_tokens(text: str) -> list[str]:
