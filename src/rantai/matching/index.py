@@ -570,17 +570,7 @@ class SearchIndex:
         if self.path is None:
             self._meta = json.loads(text)
             return
-        # A whole file or the old one, never half of one: write beside it, then rename over it.
-        handle, temporary = tempfile.mkstemp(prefix=".rantai-meta-", dir=self.path)
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8") as out:
-                out.write(text)
-                out.flush()
-                os.fsync(out.fileno())
-            os.replace(temporary, self.path / META_FILE)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        _write_whole(self.path / META_FILE, text)
 
     def doc_freq(self, term: str, field_name: str = "name") -> int:
         """How many documents hold the normalized `term` in `field_name`."""
@@ -1020,8 +1010,8 @@ def _join_parts(parts: Sequence[Path], path: Path) -> None:
     GroupFacts.join([part / GROUPS_FILE for part in parts], path)
     joined = {**first, "segments": segments, "opstamp": max(int(meta["opstamp"]) for meta in metas)}
     _sync_directory(path)  # the moved segment files, before the meta.json that lists them
-    _write_json(path / ".managed.json", sorted(set(managed)))
-    _write_json(path / "meta.json", joined)  # last: this makes the index
+    _write_whole(path / ".managed.json", json.dumps(sorted(set(managed))))
+    _write_whole(path / "meta.json", json.dumps(joined))  # last: this makes the index
     _sync_directory(path)
     for part in parts:
         shutil.rmtree(part)
@@ -1036,12 +1026,12 @@ def _sync_directory(path: Path) -> None:
         os.close(handle)
 
 
-def _write_json(target: Path, value: object) -> None:
-    """Write `value` as JSON to `target` whole (beside it first, then renamed over it), synced."""
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}-", dir=target.parent)
+def _write_whole(target: Path, text: str) -> None:
+    """Write `text` to `target` whole or not at all (beside it first, synced, then renamed over it)."""
+    handle, temporary = tempfile.mkstemp(prefix=f".{target.stem}-", dir=target.parent)
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as out:
-            json.dump(value, out)
+            out.write(text)
             out.flush()
             os.fsync(out.fileno())
         os.replace(temporary, target)

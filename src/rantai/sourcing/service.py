@@ -38,6 +38,7 @@ from rantai.sourcing.errors import (
     MSG_QUANTITY,
     MSG_REGION_UNKNOWN,
     MSG_SIZE_UNKNOWN,
+    MSG_SUPPLIER_UNKNOWN,
     MSG_TITLE_REQUIRED,
     MSG_TOO_LONG,
     MSG_TOO_MANY_LINES,
@@ -49,7 +50,9 @@ from rantai.sourcing.errors import (
 )
 from rantai.sourcing.models import Need, NeedLine, NeedLineCertification, ShortlistDecision
 from rantai.sourcing.state import EDITABLE, Decision, NeedMove, NeedStatus, next_status
+from rantai.suppliers import repository as suppliers_repository
 from rantai.suppliers.importing.cells import MAX_COUNT, MAX_RUPIAH
+from rantai.suppliers.models import SupplierProfile
 
 MAX_LINES = 200
 NAME_MAX = 500  # real RUP package names run to 400 characters
@@ -90,6 +93,14 @@ class NeedData:
 def _require(actor: Actor | None, action: Action, organization_id: int) -> None:
     if not can(actor, action, OrgScope(organization_id)):
         raise NeedForbidden(MSG_NOT_ALLOWED)
+
+
+def visible_supplier(actor: Actor | None, profile: SupplierProfile | None, *, field: str) -> SupplierProfile:
+    """`profile` when `actor` may see it. A missing profile and one the actor may not see get the same
+    answer (unknown, on `field`), so that a profile's existence is not disclosed."""
+    if profile is None or not can(actor, Action.VIEW_SUPPLIER_PROFILE, profile):
+        raise NeedInvalid(MSG_SUPPLIER_UNKNOWN, field=field)
+    return profile
 
 
 def reserved_for_umkm(session: Session, budget: int | None, on: dt.date) -> bool:
@@ -333,11 +344,13 @@ def decide(
     supplier_id: int,
     decision: Decision | None,
 ) -> ShortlistDecision | None:
-    """Shortlist or dismiss a supplier for a line; None takes the decision back (draft or open needs only)."""
+    """Shortlist or dismiss a supplier the actor may see for a line; None takes the decision back (draft
+    or open needs only)."""
     _require(actor, Action.CREATE_NEED, need.organization_id)
     status = NeedStatus(need.status)
     if status not in EDITABLE:
         raise NeedMoveNotAllowed(MSG_NOT_EDITABLE, status=status.label)
+    visible_supplier(actor, suppliers_repository.by_id(session, supplier_id), field="supplier_id")
     existing = repository.decision(session, line.id, supplier_id)
     if decision is None:
         if existing is not None:

@@ -17,6 +17,14 @@ def by_id(session: Session, profile_id: int) -> SupplierProfile | None:
     return session.get(SupplierProfile, profile_id) if storable_id(profile_id) else None
 
 
+def business_names(session: Session, profile_ids: Sequence[int]) -> dict[int, str]:
+    """Profile id -> business name, for those of `profile_ids` that exist (one query)."""
+    query = select(SupplierProfile.id, SupplierProfile.business_name).where(
+        SupplierProfile.id.in_(profile_ids)
+    )
+    return {profile_id: name for profile_id, name in session.execute(query).all()}  # noqa: C416 - typed pairs (dict(rows) is dict[Any, Any])
+
+
 def by_organization(session: Session, organization_id: int) -> SupplierProfile | None:
     return session.scalars(
         select(SupplierProfile).where(SupplierProfile.organization_id == organization_id)

@@ -20,14 +20,13 @@ from rantai.api.problems import api_locale
 from rantai.api.v1.deps import ApiCaller, api_caller, page_request
 from rantai.api.v1.schemas import PageOut
 from rantai.http import DbSession, get_settings_dep
-from rantai.identity.policy import Action, can, sees_unverified_suppliers
+from rantai.identity.policy import sees_unverified_suppliers
 from rantai.kit.errors import Forbidden
 from rantai.kit.pagination import PageRequest
 from rantai.kit.text import N_
 from rantai.settings import Settings
 from rantai.sourcing import repository, shortlists
 from rantai.sourcing import service as sourcing
-from rantai.sourcing.errors import MSG_SUPPLIER_UNKNOWN, NeedInvalid
 from rantai.sourcing.models import Need, NeedLine
 from rantai.sourcing.reasons import Vocabulary, describe, params_json
 from rantai.sourcing.state import Decision, NeedMove
@@ -405,21 +404,16 @@ def _check_unverified(caller: ApiCaller, include_unverified: bool) -> None:
 
 
 def _named_supplier(
-    db: Session, supplier_id: int | None, nib: str | None, *, visible_to: ApiCaller | None = None
+    db: Session, caller: ApiCaller, supplier_id: int | None, nib: str | None
 ) -> SupplierProfile:
-    """The supplier named by id or NIB; with ``visible_to``, one the caller may see (a profile it may not
-    see is reported as unknown, so that its existence is not disclosed, as on the web page)."""
+    """The supplier named by id or NIB, one the caller may see (`sourcing.visible_supplier`)."""
     profile: SupplierProfile | None = None
     if supplier_id is not None:
         profile = supplier_repo.by_id(db, supplier_id)
     elif nib:
         profile = supplier_repo.by_nib(db, nib.strip())
-    if profile is None or (
-        visible_to is not None and not can(visible_to.actor, Action.VIEW_SUPPLIER_PROFILE, profile)
-    ):
-        field = "nib" if supplier_id is None and nib else "supplier_id"
-        raise NeedInvalid(MSG_SUPPLIER_UNKNOWN, field=field)
-    return profile
+    field = "nib" if supplier_id is None and nib else "supplier_id"
+    return sourcing.visible_supplier(caller.actor, profile, field=field)
 
 
 @router.get(
@@ -440,7 +434,7 @@ def explanation(
 ) -> ExplanationOut:
     _, line = _line(db, caller, need_id, line_id)
     _check_unverified(caller, include_unverified)
-    profile = _named_supplier(db, supplier_id, nib, visible_to=caller)
+    profile = _named_supplier(db, caller, supplier_id, nib)
     vocabulary = Vocabulary(db, api_locale(request))
     explained = shortlists.explain_line(
         db,
@@ -484,8 +478,7 @@ def decide(
     db: Session = DbSession,
 ) -> DecisionOut:
     need, line = _line(db, caller, need_id, line_id)
-    profile = _named_supplier(db, body.supplier_id, None, visible_to=caller)
     decided = sourcing.decide(
-        db, actor=caller.actor, need=need, line=line, supplier_id=profile.id, decision=body.decision
+        db, actor=caller.actor, need=need, line=line, supplier_id=body.supplier_id, decision=body.decision
     )
-    return DecisionOut(supplier_id=profile.id, decision=decided.decision if decided else None)
+    return DecisionOut(supplier_id=body.supplier_id, decision=decided.decision if decided else None)

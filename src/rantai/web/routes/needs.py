@@ -27,14 +27,13 @@ from rantai.reference import repository as ref
 from rantai.settings import Settings
 from rantai.sourcing import plan_file, quick, reasons, repository, shortlists
 from rantai.sourcing import service as sourcing
-from rantai.sourcing.errors import MSG_NOT_ALLOWED, MSG_SUPPLIER_UNKNOWN, NeedForbidden, NeedInvalid
+from rantai.sourcing.errors import MSG_NOT_ALLOWED, NeedForbidden, NeedInvalid
 from rantai.sourcing.models import Need, NeedLine
 from rantai.sourcing.schemas import LineForm, NeedForm, parse_need, read_form
 from rantai.sourcing.state import EDITABLE, Decision, NeedMove, NeedStatus, next_status
 from rantai.suppliers import repository as suppliers_repo
 from rantai.suppliers.importing.reading import open_table
 from rantai.suppliers.importing.templates import write_template_csv, write_template_xlsx
-from rantai.suppliers.models import SupplierProfile
 from rantai.web.auth import require_action, require_viewer
 from rantai.web.requestctx import DbSession, Viewer, get_settings_dep
 from rantai.web.templating import render
@@ -477,8 +476,9 @@ async def move(
 
 
 def _names(db: Session, supplier_ids: list[int]) -> list[tuple[int, str]]:
-    profiles = [suppliers_repo.by_id(db, sid) for sid in supplier_ids]
-    return [(p.id, p.business_name) for p in profiles if p is not None]
+    """(id, business name) of these suppliers, in the order given."""
+    names = suppliers_repo.business_names(db, supplier_ids)
+    return [(sid, names[sid]) for sid in supplier_ids if sid in names]
 
 
 def _shortlist(
@@ -529,14 +529,6 @@ def shortlist(
     return _shortlist(request, db, viewer, settings, need, line)
 
 
-def _supplier(db: Session, viewer: Viewer, raw: str) -> SupplierProfile:
-    """A supplier the viewer may see, named by id (one it may not see is "unknown", not disclosed)."""
-    profile = suppliers_repo.by_id(db, int(raw)) if raw.strip().isdigit() else None
-    if profile is None or not viewer.can(Action.VIEW_SUPPLIER_PROFILE, profile):
-        raise NeedInvalid(MSG_SUPPLIER_UNKNOWN, field="supplier_id")
-    return profile
-
-
 @router.post("/{need_id:int}/lines/{line_id:int}/decisions")
 async def decide(
     request: Request,
@@ -555,9 +547,14 @@ async def decide(
             decision = Decision(raw) if raw else None
         except ValueError:
             raise NeedInvalid(MSG_CHOOSE_DECISION, field="decision") from None
-        supplier = _supplier(db, viewer, values.get("supplier_id", ""))
+        raw_supplier = values.get("supplier_id", "").strip()
         sourcing.decide(
-            db, actor=viewer.actor, need=need, line=line, supplier_id=supplier.id, decision=decision
+            db,
+            actor=viewer.actor,
+            need=need,
+            line=line,
+            supplier_id=int(raw_supplier) if raw_supplier.isdigit() else 0,  # 0: no supplier, unknown
+            decision=decision,
         )
     except UserError as exc:
         db.rollback()
@@ -582,10 +579,11 @@ def explain(
     """Why a supplier named by NIB, id or name is (or is not) on a line's shortlist."""
     need = _need(db, viewer, need_id)
     line = sourcing.get_line(db, need=need, line_id=line_id)
-    profile = shortlists.find_supplier(db, supplier[:200])
-    # A profile the viewer may not see is reported as unknown, so its existence is not disclosed.
-    if profile is None or not viewer.can(Action.VIEW_SUPPLIER_PROFILE, profile):
-        error = NeedInvalid(MSG_SUPPLIER_UNKNOWN, field="supplier")
+    try:
+        profile = sourcing.visible_supplier(
+            viewer.actor, shortlists.find_supplier(db, supplier[:200]), field="supplier"
+        )
+    except NeedInvalid as error:
         return render(
             request,
             "needs/explain.html",
