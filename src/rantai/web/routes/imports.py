@@ -10,8 +10,9 @@ from pathlib import Path
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
-from starlette.datastructures import UploadFile
+from starlette.datastructures import FormData
 
+import rantai.web.paths  # noqa: F401 - registers the {name:id} path convertor
 from rantai.catalog import jobs
 from rantai.i18n import translate
 from rantai.identity.policy import import_kinds
@@ -26,6 +27,7 @@ from rantai.suppliers.importing.report import write_report_xlsx
 from rantai.suppliers.importing.templates import write_template_csv, write_template_xlsx
 from rantai.suppliers.models import ImportJob
 from rantai.web.auth import require_viewer
+from rantai.web.forms import PostedForm, chosen_file, text_fields
 from rantai.web.requestctx import DbSession, Viewer, get_settings_dep
 from rantai.web.templating import render
 
@@ -84,21 +86,21 @@ def template(kind: str, fmt: str, viewer: Viewer = Depends(require_viewer)) -> R
 
 
 @router.post("")
-async def upload(
+def upload(
     request: Request,
     db: Session = DbSession,
     viewer: Viewer = Depends(require_viewer),
     settings: Settings = Depends(get_settings_dep),
+    posted: FormData = PostedForm,
 ) -> Response:
-    form = await request.form()
-    values = {k: v for k, v in form.items() if isinstance(v, str)}
-    file = form.get("file")
+    values = text_fields(posted)
+    file = chosen_file(posted, "file")
     try:
         kind = values.get("kind", "")
         if kind not in _kinds(viewer):
             raise Invalid(N_("Choose what the file holds: suppliers or products."), field="kind")
         mode = ImportMode(values.get("mode") or ImportMode.VALID_ROWS.value)
-        if not isinstance(file, UploadFile) or not file.filename:
+        if file is None or not file.filename:
             raise Invalid(N_("Choose the file to import (CSV or XLSX)."), field="file")
         name = Path(file.filename).name
         suffix = Path(name).suffix.lower()
@@ -107,8 +109,9 @@ async def upload(
         key = f"{uuid.uuid4().hex}{suffix}"
         target = jobs.uploads_dir(settings.data_dir) / key
         size, limit = 0, settings.max_upload_mb * 1024 * 1024
+        file.file.seek(0)
         with target.open("wb") as out:
-            while chunk := await file.read(1 << 20):
+            while chunk := file.file.read(1 << 20):
                 size += len(chunk)
                 if size > limit:
                     break
@@ -156,7 +159,7 @@ def _job(db: Session, viewer: Viewer, job_id: int) -> ImportJob:
     return job
 
 
-@router.get("/{job_id}")
+@router.get("/{job_id:id}")
 def job_page(
     request: Request,
     job_id: int,
@@ -171,7 +174,7 @@ def job_page(
     )
 
 
-@router.get("/{job_id}/errors.csv")
+@router.get("/{job_id:id}/errors.csv")
 def errors(
     job_id: int,
     db: Session = DbSession,
@@ -188,7 +191,7 @@ def errors(
     )
 
 
-@router.get("/{job_id}/errors.xlsx")
+@router.get("/{job_id:id}/errors.xlsx")
 def errors_xlsx(
     job_id: int,
     db: Session = DbSession,

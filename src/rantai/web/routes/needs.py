@@ -15,8 +15,9 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
-from starlette.datastructures import UploadFile
+from starlette.datastructures import FormData
 
+import rantai.web.paths  # noqa: F401 - registers the {name:id} path convertor
 from rantai.identity.policy import Action
 from rantai.kit.clock import today
 from rantai.kit.errors import UserError
@@ -35,6 +36,7 @@ from rantai.suppliers import repository as suppliers_repo
 from rantai.suppliers.importing.reading import open_table
 from rantai.suppliers.importing.templates import write_template_csv, write_template_xlsx
 from rantai.web.auth import require_action, require_viewer
+from rantai.web.forms import PostedForm, chosen_file, read_upload, text_fields
 from rantai.web.requestctx import DbSession, Viewer, get_settings_dep
 from rantai.web.templating import render
 
@@ -71,11 +73,6 @@ MSG_PLAN_SUFFIX = N_("Upload a .csv or .xlsx file; '%(name)s' is neither.")
 
 
 # --- helpers -------------------------------------------------------------------------------------
-
-
-async def _form(request: Request) -> dict[str, str]:
-    form = await request.form()
-    return {k: v for k, v in form.items() if isinstance(v, str)}
 
 
 def _is_htmx(request: Request) -> bool:
@@ -169,8 +166,10 @@ def index(
 
 
 @router.post("/quick")
-async def quick_create(request: Request, db: Session = DbSession, viewer: Viewer = NeedCreator) -> Response:
-    values = await _form(request)
+def quick_create(
+    request: Request, db: Session = DbSession, viewer: Viewer = NeedCreator, posted: FormData = PostedForm
+) -> Response:
+    values = text_fields(posted)
     text = values.get("text", "")[:1000]
     try:
         need, understood = quick.create_quick_need(
@@ -251,9 +250,8 @@ def _form_page(
     )
 
 
-async def _read_need_form(request: Request) -> tuple[NeedForm, str]:
+def _read_need_form(posted: FormData) -> tuple[NeedForm, str]:
     """The posted form and what the user asked for: save, add-line, or remove-<n>."""
-    posted = await request.form()
     pairs = [(k, v) for k, v in posted.multi_items() if isinstance(v, str)]
     then = next((v for k, v in pairs if k == "then"), "") or "save"
     remove = then.removeprefix("remove-")
@@ -305,8 +303,10 @@ def new(request: Request, db: Session = DbSession, viewer: Viewer = NeedCreator)
 
 
 @router.post("/new")
-async def create(request: Request, db: Session = DbSession, viewer: Viewer = NeedCreator) -> Response:
-    form, then = await _read_need_form(request)
+def create(
+    request: Request, db: Session = DbSession, viewer: Viewer = NeedCreator, posted: FormData = PostedForm
+) -> Response:
+    form, then = _read_need_form(posted)
     if then != "save":
         return _form_page(request, db, viewer, form, need=None)
     try:
@@ -323,7 +323,7 @@ def _editable(viewer: Viewer, need: Need) -> bool:
     return _may_change(viewer, need) and NeedStatus(need.status) in EDITABLE
 
 
-@router.get("/{need_id:int}/edit")
+@router.get("/{need_id:id}/edit")
 def edit(
     request: Request, need_id: int, db: Session = DbSession, viewer: Viewer = Depends(require_viewer)
 ) -> Response:
@@ -335,12 +335,16 @@ def edit(
     return _form_page(request, db, viewer, _stored_form(db, viewer, need), need=need)
 
 
-@router.post("/{need_id:int}/edit")
-async def update(
-    request: Request, need_id: int, db: Session = DbSession, viewer: Viewer = Depends(require_viewer)
+@router.post("/{need_id:id}/edit")
+def update(
+    request: Request,
+    need_id: int,
+    db: Session = DbSession,
+    viewer: Viewer = Depends(require_viewer),
+    posted: FormData = PostedForm,
 ) -> Response:
     need = _need(db, viewer, need_id)
-    form, then = await _read_need_form(request)
+    form, then = _read_need_form(posted)
     if then != "save":
         return _form_page(request, db, viewer, form, need=need)
     try:
@@ -409,7 +413,7 @@ def _detail(
     )
 
 
-@router.get("/{need_id:int}")
+@router.get("/{need_id:id}")
 def detail(
     request: Request,
     need_id: int,
@@ -439,7 +443,7 @@ def _confirm_cancel(request: Request, viewer: Viewer, need: Need) -> Response:
     return render(request, "needs/confirm_cancel.html", viewer, {"need": need})
 
 
-@router.get("/{need_id:int}/cancel")
+@router.get("/{need_id:id}/cancel")
 def cancel_confirmation(
     request: Request, need_id: int, db: Session = DbSession, viewer: Viewer = Depends(require_viewer)
 ) -> Response:
@@ -449,12 +453,16 @@ def cancel_confirmation(
     return _confirm_cancel(request, viewer, need)
 
 
-@router.post("/{need_id:int}/move")
-async def move(
-    request: Request, need_id: int, db: Session = DbSession, viewer: Viewer = Depends(require_viewer)
+@router.post("/{need_id:id}/move")
+def move(
+    request: Request,
+    need_id: int,
+    db: Session = DbSession,
+    viewer: Viewer = Depends(require_viewer),
+    posted: FormData = PostedForm,
 ) -> Response:
     need = _need(db, viewer, need_id)
-    values = await _form(request)
+    values = text_fields(posted)
     try:
         chosen = NeedMove(values.get("move", ""))
     except ValueError:
@@ -515,7 +523,7 @@ def _shortlist(
     )
 
 
-@router.get("/{need_id:int}/lines/{line_id:int}/shortlist")
+@router.get("/{need_id:id}/lines/{line_id:id}/shortlist")
 def shortlist(
     request: Request,
     need_id: int,
@@ -529,18 +537,19 @@ def shortlist(
     return _shortlist(request, db, viewer, settings, need, line)
 
 
-@router.post("/{need_id:int}/lines/{line_id:int}/decisions")
-async def decide(
+@router.post("/{need_id:id}/lines/{line_id:id}/decisions")
+def decide(
     request: Request,
     need_id: int,
     line_id: int,
     db: Session = DbSession,
     viewer: Viewer = Depends(require_viewer),
     settings: Settings = Depends(get_settings_dep),
+    posted: FormData = PostedForm,
 ) -> Response:
     need = _need(db, viewer, need_id)
     line = sourcing.get_line(db, need=need, line_id=line_id)
-    values = await _form(request)
+    values = text_fields(posted)
     try:
         raw = values.get("decision", "")
         try:
@@ -566,7 +575,7 @@ async def decide(
     return RedirectResponse(f"/needs/{need_id}/lines/{line_id}/shortlist", status_code=303)
 
 
-@router.get("/{need_id:int}/lines/{line_id:int}/explain")
+@router.get("/{need_id:id}/lines/{line_id:id}/explain")
 def explain(
     request: Request,
     need_id: int,
@@ -673,23 +682,23 @@ def plan_template(fmt: str, viewer: Viewer = NeedCreator) -> Response:
 
 
 @router.post("/import")
-async def import_upload(
+def import_upload(
     request: Request,
     db: Session = DbSession,
     viewer: Viewer = NeedCreator,
     settings: Settings = Depends(get_settings_dep),
+    posted: FormData = PostedForm,
 ) -> Response:
-    posted = await request.form()
-    upload = posted.get("file")
+    upload = chosen_file(posted, "file")
     name = ""
     try:
-        if not isinstance(upload, UploadFile) or not upload.filename:
+        if upload is None or not upload.filename:
             raise NeedInvalid(MSG_NO_PLAN_FILE, field="file")
         name = Path(upload.filename).name
         if Path(name).suffix.lower() not in (".csv", ".xlsx", ".txt"):
             raise NeedInvalid(MSG_PLAN_SUFFIX, field="file", name=name)
         limit = settings.max_upload_mb * 1024 * 1024
-        data = await upload.read(limit + 1)
+        data = read_upload(upload, limit + 1)
         if len(data) > limit:
             raise NeedInvalid(MSG_PLAN_TOO_LARGE, field="file", max=settings.max_upload_mb)
         with open_table(io.BytesIO(data), filename=name) as table:

@@ -11,8 +11,9 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
-from starlette.datastructures import UploadFile
+from starlette.datastructures import FormData
 
+import rantai.web.paths  # noqa: F401 - registers the {name:id} path convertor
 from rantai.catalog import directory
 from rantai.catalog import repository as catalog_repo
 from rantai.catalog import service as catalog
@@ -33,6 +34,7 @@ from rantai.suppliers.models import SupplierProfile
 from rantai.suppliers.schemas import parse_certification, parse_profile
 from rantai.suppliers.state import ProfileStatus
 from rantai.web.auth import get_viewer, require_action, require_viewer
+from rantai.web.forms import PostedForm, chosen_file, read_upload, text_fields
 from rantai.web.requestctx import DbSession, Viewer
 from rantai.web.templating import render
 
@@ -53,19 +55,6 @@ LEGAL_FORM_LABELS = {
     "pt_perorangan": "PT Perorangan",
     "koperasi": "Koperasi",
 }
-
-
-async def _form(request: Request) -> dict[str, str]:
-    form = await request.form()
-    return {k: v for k, v in form.items() if isinstance(v, str)}
-
-
-async def _form_with_file(request: Request, name: str) -> tuple[dict[str, str], UploadFile | None]:
-    """The text fields of a multipart form, and the file sent as ``name`` if one was chosen."""
-    form = await request.form()
-    upload = form.get(name)
-    chosen = upload if isinstance(upload, UploadFile) and upload.filename else None
-    return {k: v for k, v in form.items() if isinstance(v, str)}, chosen
 
 
 def _my_profile(db: Session, viewer: Viewer) -> SupplierProfile | None:
@@ -131,10 +120,10 @@ def onboarding(request: Request, db: Session = DbSession, viewer: Viewer = Profi
 
 
 @router.post("/supplier/onboarding")
-async def onboarding_save(
-    request: Request, db: Session = DbSession, viewer: Viewer = ProfileEditor
+def onboarding_save(
+    request: Request, db: Session = DbSession, viewer: Viewer = ProfileEditor, posted: FormData = PostedForm
 ) -> Response:
-    values = await _form(request)
+    values = text_fields(posted)
     try:
         data = parse_profile(values)
         profile = suppliers.create_profile(
@@ -158,11 +147,13 @@ def edit(request: Request, db: Session = DbSession, viewer: Viewer = ProfileEdit
 
 
 @router.post("/supplier/edit")
-async def edit_save(request: Request, db: Session = DbSession, viewer: Viewer = ProfileEditor) -> Response:
+def edit_save(
+    request: Request, db: Session = DbSession, viewer: Viewer = ProfileEditor, posted: FormData = PostedForm
+) -> Response:
     profile = _my_profile(db, viewer)
     if profile is None:
         return RedirectResponse("/supplier/onboarding", status_code=303)
-    values = await _form(request)
+    values = text_fields(posted)
     try:
         suppliers.update_profile(db, actor=viewer.current_actor, profile=profile, data=parse_profile(values))
         if values.get("then") == "submit" and profile.status in ("draft", "rejected"):
@@ -242,19 +233,19 @@ def submit(request: Request, db: Session = DbSession, viewer: Viewer = ProfileEd
 
 
 @router.post("/supplier/certifications")
-async def add_certification(
-    request: Request, db: Session = DbSession, viewer: Viewer = ProfileEditor
+def add_certification(
+    request: Request, db: Session = DbSession, viewer: Viewer = ProfileEditor, posted: FormData = PostedForm
 ) -> Response:
     profile = _my_profile(db, viewer)
     if profile is None:
         return RedirectResponse("/supplier/onboarding", status_code=303)
-    values, upload = await _form_with_file(request, "document")
+    values, upload = text_fields(posted), chosen_file(posted, "document")
     try:
         cert = suppliers.add_certification(
             db, actor=viewer.current_actor, profile=profile, data=parse_certification(values)
         )
         if upload is not None:
-            data = await upload.read(suppliers.MAX_DOCUMENT_BYTES + 1)
+            data = read_upload(upload, suppliers.MAX_DOCUMENT_BYTES + 1)
             suppliers.attach_document(
                 db,
                 actor=viewer.current_actor,
@@ -343,13 +334,13 @@ def _int(values: dict[str, str], name: str) -> int | None:
 
 
 @router.post("/supplier/products/new")
-async def create_product(
-    request: Request, db: Session = DbSession, viewer: Viewer = CatalogEditor
+def create_product(
+    request: Request, db: Session = DbSession, viewer: Viewer = CatalogEditor, posted: FormData = PostedForm
 ) -> Response:
     profile = _my_profile(db, viewer)
     if profile is None:
         return RedirectResponse("/supplier/onboarding", status_code=303)
-    values, upload = await _form_with_file(request, "photo")
+    values, upload = text_fields(posted), chosen_file(posted, "photo")
     try:
         data = catalog.ProductData(
             name=values.get("name", ""),
@@ -372,7 +363,7 @@ async def create_product(
                 profile=profile,
                 product=product,
                 name=upload.filename or "",
-                data=await upload.read(catalog.MAX_PHOTO_BYTES + 1),
+                data=read_upload(upload, catalog.MAX_PHOTO_BYTES + 1),
                 storage=request.app.state.storage,
             )
         directory.refresh(db, [profile.id])
@@ -382,7 +373,7 @@ async def create_product(
     return RedirectResponse("/supplier", status_code=303)
 
 
-@router.post("/supplier/products/{product_id}/archive")
+@router.post("/supplier/products/{product_id:id}/archive")
 def archive_product(product_id: int, db: Session = DbSession, viewer: Viewer = CatalogEditor) -> Response:
     profile = _my_profile(db, viewer)
     if profile is None:
@@ -491,7 +482,7 @@ def _profile_or_404(db: Session, profile_id: int) -> SupplierProfile:
     return profile
 
 
-@router.post("/verification/{profile_id}/verify")
+@router.post("/verification/{profile_id:id}/verify")
 def verify(request: Request, profile_id: int, db: Session = DbSession, viewer: Viewer = Verifier) -> Response:
     profile = _profile_or_404(db, profile_id)
     suppliers.verify(db, actor=viewer.current_actor, profile=profile)
@@ -499,12 +490,16 @@ def verify(request: Request, profile_id: int, db: Session = DbSession, viewer: V
     return _queue(request, db, viewer, notice=viewer._("%(name)s is verified.", name=profile.business_name))
 
 
-@router.post("/verification/{profile_id}/reject")
-async def reject(
-    request: Request, profile_id: int, db: Session = DbSession, viewer: Viewer = Verifier
+@router.post("/verification/{profile_id:id}/reject")
+def reject(
+    request: Request,
+    profile_id: int,
+    db: Session = DbSession,
+    viewer: Viewer = Verifier,
+    posted: FormData = PostedForm,
 ) -> Response:
     profile = _profile_or_404(db, profile_id)
-    values = await _form(request)
+    values = text_fields(posted)
     try:
         suppliers.reject(db, actor=viewer.current_actor, profile=profile, reason=values.get("reason", ""))
     except UserError as exc:
@@ -606,7 +601,7 @@ def directory_page(
     )
 
 
-@router.get("/suppliers/{profile_id}")
+@router.get("/suppliers/{profile_id:id}")
 def public_profile(
     request: Request, profile_id: int, db: Session = DbSession, viewer: Viewer = Depends(get_viewer)
 ) -> Response:
@@ -638,7 +633,7 @@ def public_profile(
     )
 
 
-@router.get("/certifications/{certification_id}/document")
+@router.get("/certifications/{certification_id:id}/document")
 def certification_document(
     request: Request, certification_id: int, db: Session = DbSession, viewer: Viewer = Depends(require_viewer)
 ) -> Response:
@@ -674,7 +669,7 @@ def code_suggestions(
     )
 
 
-@router.get("/products/photos/{photo_id}")
+@router.get("/products/photos/{photo_id:id}")
 def product_photo(
     request: Request, photo_id: int, db: Session = DbSession, viewer: Viewer = Depends(get_viewer)
 ) -> Response:
