@@ -61,6 +61,15 @@ def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
 
 
+# How long a statement waits for a lock before the request answers "busy, try again" (503): on SQLite the
+# busy handler's wait for the write lock, on PostgreSQL ``lock_timeout`` for a row or table lock.
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+POSTGRES_LOCK_TIMEOUT_MS = 30_000
+# A transaction left open and idle (a stuck worker) is ended by PostgreSQL, so its locks are released.
+POSTGRES_IDLE_IN_TRANSACTION_MS = 300_000
+WRITE = "rantai_write"
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # Foreign keys are off by default in SQLite; WAL lets readers run beside one writer.
     # The driver's own transaction handling breaks SAVEPOINT; SQLAlchemy emits BEGIN itself instead
@@ -70,12 +79,20 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=5000")
+    # A writer waits its turn for up to this long (a big import's final merge takes a few seconds).
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cursor.close()
 
 
 def _sqlite_begin(connection: Any) -> None:
-    connection.exec_driver_sql("BEGIN")
+    # A transaction that will write takes the write lock at BEGIN (IMMEDIATE), so it waits its turn in the
+    # busy handler. A deferred transaction that read first cannot wait to upgrade: SQLite answers "database
+    # is locked" at once, because waiting could deadlock two readers that both want to write (issue #9,
+    # finding 3). Reads stay deferred so they run beside the one writer (WAL).
+    if connection.get_execution_options().get(WRITE):
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    else:
+        connection.exec_driver_sql("BEGIN")
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
@@ -96,6 +113,12 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     # (bench/directory_search.py). Plan every execution for its own values instead.
     connect_args = kwargs.setdefault("connect_args", {})
     connect_args.setdefault("prepare_threshold", None)
+    # No request waits forever on a lock, and no stuck transaction keeps its locks (issue #9, finding 2).
+    connect_args.setdefault(
+        "options",
+        f"-c lock_timeout={POSTGRES_LOCK_TIMEOUT_MS} "
+        f"-c idle_in_transaction_session_timeout={POSTGRES_IDLE_IN_TRANSACTION_MS}",
+    )
     return create_engine(url, **kwargs)
 
 
@@ -104,9 +127,15 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
 
 
 @contextmanager
-def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
-    """One unit of work: commit when the block ends, roll back when it raises."""
+def transaction(factory: sessionmaker[Session], *, write: bool = False) -> Iterator[Session]:
+    """One unit of work: commit when the block ends, roll back when it raises.
+
+    ``write``: the work will write, so on SQLite it takes the write lock when it begins (see
+    ``_sqlite_begin``); elsewhere it changes nothing.
+    """
     session = factory()
+    if write:
+        session.connection(execution_options={WRITE: True})
     try:
         yield session
         session.commit()

@@ -16,10 +16,15 @@ def get_settings_dep(request: Request) -> Settings:
     return settings
 
 
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
 def get_db(request: Request) -> Iterator[Session]:
-    """One transaction per request: commit when the handler returns, roll back when it raises."""
+    """One transaction per request: commit when the handler returns, roll back when it raises. A request
+    that may change something (POST, PUT, DELETE...) begins as a writer, so on SQLite it waits for the
+    write lock up front instead of failing when it tries to write after reading."""
     factory: sessionmaker[Session] = request.app.state.session_factory
-    with transaction(factory) as session:
+    with transaction(factory, write=request.method not in READ_METHODS) as session:
         yield session
 
 

@@ -209,6 +209,43 @@ def test_edit_keeps_numbers_readable_and_saves(client: TestClient, db: Session) 
     assert need.title == "Judul baru"
 
 
+def test_a_form_opened_before_another_save_does_not_overwrite_it(client: TestClient, db: Session) -> None:
+    """Issue #9, finding 10: two tabs open the form; the second save must not wipe the first one's budget."""
+    org, actor = _buyer(db, client)
+    need = make_need(db, org, actor, lines=[line_data(budget=1_500_000)])
+    opened = client.get(f"/needs/{need.id}/edit").text
+    version = re.search(r'name="version" value="(\d+)"', opened)
+    assert version is not None
+    first = _form(client, title="Tab pertama", version=version[1], **{"lines-1-budget": "9.000.000"})
+    assert client.post(f"/needs/{need.id}/edit", data=first, follow_redirects=False).status_code == 303
+
+    stale = _form(client, title="Tab kedua", version=version[1], **{"lines-1-budget": ""})
+    refused = client.post(f"/needs/{need.id}/edit", data=stale)
+    assert refused.status_code == 409
+    assert "Someone saved this need after you opened it" in refused.text
+    assert 'value="Tab kedua"' in refused.text  # what the user typed is still on screen
+    db.refresh(need)
+    assert need.title == "Tab pertama"
+    assert [ln.budget for ln in repository.lines_of(db, need.id)] == [9_000_000]
+    # The refused page now carries the current version: saving again is a deliberate overwrite.
+    current = re.search(r'name="version" value="(\d+)"', refused.text)
+    assert current is not None and int(current[1]) == need.version != int(version[1])
+
+
+def test_a_lifecycle_button_from_a_stale_page_is_refused(client: TestClient, db: Session) -> None:
+    org, actor = _buyer(db, client)
+    need = make_need(db, org, actor)
+    page = client.get(f"/needs/{need.id}").text
+    version = re.search(r'name="version" value="(\d+)"', page)
+    assert version is not None
+    data = {"move": "publish", "version": version[1], "csrf_token": csrf_of(client)}
+    assert client.post(f"/needs/{need.id}/move", data=data).status_code == 200
+    again = client.post(f"/needs/{need.id}/move", data={**data, "move": "close"})
+    assert again.status_code == 409
+    db.refresh(need)
+    assert need.status == "open"
+
+
 def test_viewers_of_a_buyer_see_a_need_but_cannot_change_it(client: TestClient, db: Session) -> None:
     org, _, actor = make_buyer(db)
     need = make_need(db, org, actor)

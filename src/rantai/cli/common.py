@@ -19,12 +19,15 @@ def settings() -> Settings:
 
 
 @contextmanager
-def unit_of_work() -> Iterator[Session]:
-    """A committed transaction; a user error is printed in the configured language and exits 1."""
+def unit_of_work(*, write: bool = True) -> Iterator[Session]:
+    """A committed transaction; a user error is printed in the configured language and exits 1.
+
+    Commands write by default, so on SQLite they take the write lock at the start and wait their turn
+    beside a serving platform; read-only commands pass ``write=False`` and do not hold up its writers."""
     conf = settings()
     engine = make_engine(conf.database_url)
     try:
-        with transaction(make_session_factory(engine)) as session:
+        with transaction(make_session_factory(engine), write=write) as session:
             yield session
     except UserError as exc:
         typer.secho(translate(conf.default_locale, exc.message, **exc.params), fg="red", err=True)

@@ -28,6 +28,14 @@ MSG_BUDGET = N_("Line %(line)s: the budget (HPS/pagu) must be a whole number of 
 MSG_CERT_UNKNOWN = N_("Line %(line)s: '%(code)s' is not a certificate type Rantai knows.")
 MSG_SIZE_UNKNOWN = N_("Line %(line)s: the preferred size class must be mikro, kecil or menengah.")
 MSG_KEMITRAAN_UNKNOWN = N_("Line %(line)s: '%(code)s' is not a kemitraan pattern of PP 7/2021.")
+MSG_NEED_CHANGED = N_(
+    "Someone saved this need after you opened it, so your changes are not saved yet. Check them against "
+    "the current need (version %(version)s), then save again."
+)
+MSG_NEED_CHANGED_NOW = N_(
+    "Someone saved this need at the same moment, so your changes are not saved. Open the need again and "
+    "repeat your change."
+)
 MSG_SUPPLIER_UNKNOWN = N_("There is no supplier with that id or NIB.")
 MSG_QUICK_EMPTY = N_(
     "Write what you need, for example: keripik singkong 5.000 bungkus, halal, kirim ke Kota Bandung."
@@ -48,3 +56,9 @@ class NeedInvalid(Invalid):
 
 class NeedMoveNotAllowed(Conflict):
     code = "need-move-not-allowed"
+
+
+class NeedChanged(Conflict):
+    """The need was saved by someone else since the form was opened (or at the same moment)."""
+
+    code = "need-changed"

@@ -10,7 +10,18 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import BigInteger, Date, ForeignKey, Index, SmallInteger, String, Text, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from rantai.db import Base
@@ -38,6 +49,12 @@ class Need(Base):
     created_at: Mapped[dt.datetime] = mapped_column(default=now)
     updated_at: Mapped[dt.datetime] = mapped_column(default=now, onupdate=now)
     published_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    # Bumped by every change (the ORM adds ``AND version = :loaded`` to each UPDATE): two saves of one
+    # need cannot both win, and a form opened before someone else's save is refused instead of silently
+    # overwriting it (issue #9, finding 10).
+    version: Mapped[int] = mapped_column(Integer, server_default=text("1"))
+
+    __mapper_args__ = {"version_id_col": version}
 
 
 class NeedLine(Base):

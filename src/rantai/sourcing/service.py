@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from rantai.identity import audit
 from rantai.identity.models import Organization
@@ -29,6 +30,8 @@ from rantai.sourcing.errors import (
     MSG_LINE_NAME_REQUIRED,
     MSG_LINE_NOT_FOUND,
     MSG_MOVE_NOT_ALLOWED,
+    MSG_NEED_CHANGED,
+    MSG_NEED_CHANGED_NOW,
     MSG_NO_LINES,
     MSG_NOT_ALLOWED,
     MSG_NOT_BUYER,
@@ -43,6 +46,7 @@ from rantai.sourcing.errors import (
     MSG_TOO_LONG,
     MSG_TOO_MANY_LINES,
     MSG_UNIT_UNKNOWN,
+    NeedChanged,
     NeedForbidden,
     NeedInvalid,
     NeedMoveNotAllowed,
@@ -243,16 +247,43 @@ def _stored_rows(stored: Sequence[NeedLine], lines: Sequence[dict[str, Any]]) ->
     return rows
 
 
-def update_need(session: Session, *, actor: Actor | None, need: Need, data: NeedData) -> Need:
+def _check_version(need: Need, expected_version: int | None) -> None:
+    """Refuse a change made from a stale copy: the form (or API body) carries the version it was made
+    from, and someone saved the need since (issue #9, finding 10)."""
+    if expected_version is not None and expected_version != need.version:
+        raise NeedChanged(MSG_NEED_CHANGED, version=need.version)
+
+
+def _flush(session: Session) -> None:
+    """Flush; a concurrent save of the same need (the version no longer matches) becomes a conflict."""
+    try:
+        session.flush()
+    except StaleDataError:
+        raise NeedChanged(MSG_NEED_CHANGED_NOW) from None
+
+
+def update_need(
+    session: Session,
+    *,
+    actor: Actor | None,
+    need: Need,
+    data: NeedData,
+    expected_version: int | None = None,
+) -> Need:
     """Replace a need's title and lines. A line that names its stored id keeps that row (and the buyer's
-    decisions on it); lines without an id take the stored rows in order; rows left over are removed."""
+    decisions on it); lines without an id take the stored rows in order; rows left over are removed.
+    With ``expected_version`` (what the form was opened on), a need saved since is refused."""
     _require(actor, Action.CREATE_NEED, need.organization_id)
+    _check_version(need, expected_version)
     status = NeedStatus(need.status)
     if status not in EDITABLE:
         raise NeedMoveNotAllowed(MSG_NOT_EDITABLE, status=status.label)
     values, lines = _check(session, data, on=today())
     for key, value in values.items():
         setattr(need, key, value)
+    # The need's row is written first, whatever changed, so its version check guards the lines too.
+    need.updated_at = now()
+    _flush(session)
     stored = list(repository.lines_of(session, need.id))
     rows = _stored_rows(stored, lines)
     # Line numbers are unique per need: park the kept rows out of the way before renumbering.
@@ -281,15 +312,23 @@ def update_need(session: Session, *, actor: Actor | None, need: Need, data: Need
     for old in stored:
         if old.id not in kept:
             session.delete(old)
-    need.updated_at = now()
     session.flush()
     _audit(session, actor, need, "need.updated", {"lines": len(lines)})
     return need
 
 
-def move_need(session: Session, *, actor: Actor | None, need: Need, move: NeedMove) -> Need:
-    """Publish, close, cancel or reopen a need, as the lifecycle table allows."""
+def move_need(
+    session: Session,
+    *,
+    actor: Actor | None,
+    need: Need,
+    move: NeedMove,
+    expected_version: int | None = None,
+) -> Need:
+    """Publish, close, cancel or reopen a need, as the lifecycle table allows. The move is a
+    compare-and-set on the need's version: of two concurrent moves, the second is refused."""
     _require(actor, Action.CREATE_NEED, need.organization_id)
+    _check_version(need, expected_version)
     current = NeedStatus(need.status)
     target = next_status(current, move)
     if target is None:
@@ -298,7 +337,7 @@ def move_need(session: Session, *, actor: Actor | None, need: Need, move: NeedMo
     if target is NeedStatus.OPEN:
         need.published_at = now()
     need.updated_at = now()
-    session.flush()
+    _flush(session)
     _audit(session, actor, need, f"need.{move.value}", {"from": current.value, "to": target.value})
     return need
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import sqlalchemy as sa  # noqa: F401
-from alembic import op  # noqa: F401
+import sqlalchemy as sa
+from alembic import op
 
 import rantai.db  # noqa: F401
 
@@ -21,8 +21,10 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    pass
+    with op.batch_alter_table("sourcing_need") as batch:
+        batch.add_column(sa.Column("version", sa.Integer(), server_default=sa.text("1"), nullable=False))
 
 
 def downgrade() -> None:
-    pass
+    with op.batch_alter_table("sourcing_need") as batch:
+        batch.drop_column("version")

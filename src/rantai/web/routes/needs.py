@@ -28,7 +28,7 @@ from rantai.reference import repository as ref
 from rantai.settings import Settings
 from rantai.sourcing import plan_file, quick, reasons, repository, shortlists
 from rantai.sourcing import service as sourcing
-from rantai.sourcing.errors import MSG_NOT_ALLOWED, NeedForbidden, NeedInvalid
+from rantai.sourcing.errors import MSG_NOT_ALLOWED, NeedChanged, NeedForbidden, NeedInvalid
 from rantai.sourcing.models import Need, NeedLine
 from rantai.sourcing.schemas import LineForm, NeedForm, parse_need, read_form
 from rantai.sourcing.state import EDITABLE, Decision, NeedMove, NeedStatus, next_status
@@ -230,6 +230,7 @@ def _form_page(
     *,
     need: Need | None,
     error: UserError | None = None,
+    version: int | None = None,
 ) -> Response:
     return render(
         request,
@@ -240,6 +241,8 @@ def _form_page(
             "action": "/needs/new" if need is None else f"/needs/{need.id}/edit",
             "back": "/needs" if need is None else f"/needs/{need.id}",
             "need": need,
+            # The version the form was opened on; saving refuses it once someone else saved the need.
+            "version": version if version is not None else (need.version if need else None),
             "values": form.values,
             "lines": _form_lines(db, form),
             **_choices(db, viewer),
@@ -248,6 +251,14 @@ def _form_page(
         },
         status_code=error.status_code if error else 200,
     )
+
+
+def _posted_version(posted: FormData) -> int | None:
+    """The need version a form or button was made from (None when absent or not a plain number)."""
+    raw = posted.get("version")
+    if isinstance(raw, str) and raw.isascii() and raw.isdigit() and len(raw) <= 9:
+        return int(raw)
+    return None
 
 
 def _read_need_form(posted: FormData) -> tuple[NeedForm, str]:
@@ -345,13 +356,24 @@ def update(
 ) -> Response:
     need = _need(db, viewer, need_id)
     form, then = _read_need_form(posted)
+    version = _posted_version(posted)
     if then != "save":
-        return _form_page(request, db, viewer, form, need=need)
+        return _form_page(request, db, viewer, form, need=need, version=version)
     try:
-        sourcing.update_need(db, actor=viewer.current_actor, need=need, data=parse_need(form))
+        sourcing.update_need(
+            db,
+            actor=viewer.current_actor,
+            need=need,
+            data=parse_need(form),
+            expected_version=version,
+        )
     except UserError as exc:
         db.rollback()
-        return _form_page(request, db, viewer, form, need=_need(db, viewer, need_id), error=exc)
+        fresh = _need(db, viewer, need_id)
+        # After a conflict the form keeps the user's input and now carries the current version, so saving
+        # again is a deliberate choice made after seeing the message.
+        kept = None if isinstance(exc, NeedChanged) else version
+        return _form_page(request, db, viewer, form, need=fresh, error=exc, version=kept)
     return RedirectResponse(f"/needs/{need_id}", status_code=303)
 
 
@@ -473,7 +495,9 @@ def move(
             raise NeedForbidden(MSG_NOT_ALLOWED)
         return _confirm_cancel(request, viewer, need)
     try:
-        sourcing.move_need(db, actor=viewer.actor, need=need, move=chosen)
+        sourcing.move_need(
+            db, actor=viewer.actor, need=need, move=chosen, expected_version=_posted_version(posted)
+        )
     except UserError as exc:
         db.rollback()
         return _detail(request, db, viewer, _need(db, viewer, need_id), error=exc)
