@@ -55,6 +55,20 @@ class Settings(BaseSettings):
         description="Directory for local state: uploaded import files, their error reports and job progress.",
     )
     max_upload_mb: int = Field(default=50, ge=1, description="Largest import file accepted, in megabytes.")
+    import_max_unpacked_mb: int = Field(
+        default=200,
+        ge=1,
+        description=(
+            "Most an uploaded Excel workbook may unpack to, in megabytes (an .xlsx is a zip archive; a small "
+            "file can hide gigabytes). Its shared text may take half of it. Larger workbooks are refused "
+            "with advice to split them or save them as CSV."
+        ),
+    )
+    import_max_cells: int = Field(
+        default=5_000_000,
+        ge=1,
+        description="Most cells read from the first sheet of an imported Excel workbook (empty rows count as one).",
+    )
     page_size_default: int = Field(default=25, ge=1, le=200, description="Items per page when none is asked.")
     newcomer_slots: int = Field(
         default=2,
@@ -66,6 +80,14 @@ class Settings(BaseSettings):
         ),
     )
     page_size_max: int = Field(default=100, ge=1, le=1000, description="Largest page size a client may ask.")
+    hsts_max_age_seconds: int = Field(
+        default=31_536_000,
+        ge=0,
+        description=(
+            "Strict-Transport-Security max-age sent on responses to https requests (as judged for "
+            "RANTAI_COOKIE_SECURE), so browsers never try plain http again; 0 sends no such header."
+        ),
+    )
 
 
 @lru_cache(maxsize=1)

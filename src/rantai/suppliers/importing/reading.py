@@ -8,6 +8,12 @@ right line.
 CSV files come as people really have them (issue #3): UTF-8 with or without a byte order mark, UTF-16
 (Excel's "Unicode text"), otherwise Windows-1252 (Excel's "CSV" on Windows), separated by ``,``, ``;``
 (Excel with Indonesian regional settings) or tabs.
+
+An XLSX file is a zip archive, and a few hundred kilobytes can unpack to gigabytes (issue #9, finding 4:
+a 300 KB file holding a 300 MB shared string). Before openpyxl reads anything, the archive's table of
+contents is checked against ``XlsxLimits`` (what it unpacks to, how far each part is compressed, the text
+openpyxl would hold in memory); the first sheet's stated size is checked next, and its cells are counted
+while they stream, since a sheet may state a false size.
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ import shutil
 import tempfile
 import zipfile
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from types import TracebackType
@@ -32,6 +39,7 @@ from openpyxl.utils.exceptions import InvalidFileException  # type: ignore[impor
 
 from rantai.kit.errors import Invalid
 from rantai.kit.text import N_
+from rantai.settings import get_settings
 
 Row = tuple[int, dict[str, str]]
 
@@ -43,6 +51,54 @@ _SCAN_CHUNK = 256 * 1024
 _SPOOL_IN_MEMORY = 8 * 1024 * 1024
 _DELIMITERS = (",", ";", "\t")
 _HEADER_SEPARATORS = re.compile(r"[\s\-]+")
+_MB = 1024 * 1024
+# Parts smaller than this may be packed as tightly as they like; a few header parts compress 100 times.
+_RATIO_CHECKED_FROM = _MB
+
+MSG_XLSX_TOO_LARGE_UNPACKED = N_(
+    "%(filename)s unpacks to more than %(limit)s MB, more than Rantai reads from one workbook; "
+    "split it into smaller files, or save it as .csv, and upload it again."
+)
+MSG_XLSX_TOO_MUCH_TEXT = N_(
+    "%(filename)s holds more than %(limit)s MB of text, more than Rantai reads from one workbook; "
+    "split it into smaller files, or save it as .csv, and upload it again."
+)
+MSG_XLSX_PACKED_ODDLY = N_(
+    "%(filename)s does not look like a workbook saved by a spreadsheet program: one of its parts unpacks "
+    "to more than %(ratio)s times its size. Open it, save it again as .xlsx or .csv, and upload it again."
+)
+MSG_XLSX_TOO_MANY_CELLS = N_(
+    "The first sheet of %(filename)s has more than %(limit)s cells, more than Rantai reads from one "
+    "workbook; split it into smaller files, or save it as .csv, and upload it again."
+)
+
+
+@dataclass(frozen=True)
+class XlsxLimits:
+    """How much of an Excel workbook Rantai agrees to unpack and read (issue #9, finding 4).
+
+    ``max_unpacked_bytes`` caps the archive's parts together; the shared text (``sharedStrings.xml``,
+    which openpyxl holds in memory whole) may take half of it. ``max_ratio`` refuses a part larger than
+    a megabyte that unpacks to more than that many times its packed size: spreadsheet programs reach
+    about 25, a zip bomb about 1,000. ``max_cells`` caps the first sheet's cells (an empty row counts as
+    one), as stated in the sheet and as counted while reading it.
+    """
+
+    max_unpacked_bytes: int = 200 * _MB
+    max_cells: int = 5_000_000
+    max_ratio: int = 200
+
+    @property
+    def max_shared_strings_bytes(self) -> int:
+        return self.max_unpacked_bytes // 2
+
+    @classmethod
+    def from_settings(cls) -> XlsxLimits:
+        """The limits configured for this process (``RANTAI_IMPORT_MAX_UNPACKED_MB``, ``..._MAX_CELLS``)."""
+        settings = get_settings()
+        return cls(
+            max_unpacked_bytes=settings.import_max_unpacked_mb * _MB, max_cells=settings.import_max_cells
+        )
 
 
 class FileFormat(StrEnum):
@@ -181,26 +237,48 @@ class XlsxTable(Table):
 
     format = FileFormat.XLSX
 
-    def __init__(self, stream: BinaryIO, *, filename: str, owned: bool) -> None:
+    def __init__(self, stream: BinaryIO, *, filename: str, owned: bool, limits: XlsxLimits) -> None:
         super().__init__(stream, filename=filename, owned=owned)
+        self._limits = limits
+        _check_archive(stream, filename, limits)  # before openpyxl unpacks anything
         try:
             self._workbook: Any = openpyxl.load_workbook(
                 stream, read_only=True, data_only=True, keep_links=False
             )
         except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError, ParseError):
             raise _unreadable(filename) from None
-        if not self._workbook.worksheets:
-            raise _unreadable(filename)
-        # The data is on the first sheet; the template keeps its instructions on the second.
-        self._sheet: Any = self._workbook.worksheets[0]
-        # Some programs write a wrong size into the sheet, and openpyxl would stop reading there.
-        self._sheet.reset_dimensions()
-        self._read_headers()
+        try:
+            if not self._workbook.worksheets:
+                raise _unreadable(filename)
+            # The data is on the first sheet; the template keeps its instructions on the second.
+            self._sheet: Any = self._workbook.worksheets[0]
+            self._check_stated_size()
+            # Some programs write a wrong size into the sheet, and openpyxl would stop reading there.
+            self._sheet.reset_dimensions()
+            self._read_headers()
+        except BaseException:
+            self._workbook.close()
+            raise
+
+    def _check_stated_size(self) -> None:
+        """Refuse a sheet that says it is larger than the cell cap (``_records`` counts the real cells)."""
+        sheet = self._sheet
+        if None in (sheet.min_row, sheet.max_row, sheet.min_column, sheet.max_column):
+            return
+        cells = (sheet.max_row - sheet.min_row + 1) * (sheet.max_column - sheet.min_column + 1)
+        if cells > self._limits.max_cells:
+            raise _too_many_cells(self.filename, self._limits)
 
     def _records(self) -> Iterator[tuple[int, Sequence[str]]]:
+        limit, counted = self._limits.max_cells, 0
         try:
             # openpyxl yields every row from the first, empty ones included, so counting gives row numbers.
             for number, values in enumerate(self._sheet.iter_rows(min_row=1, values_only=True), start=1):
+                # A row numbered 1,000,000,000 in a tiny file makes openpyxl yield as many empty rows:
+                # each counts as a cell.
+                counted += len(values) or 1
+                if counted > limit:
+                    raise _too_many_cells(self.filename, self._limits)
                 yield number, [cell_text(value) for value in values]
         except (zipfile.BadZipFile, KeyError, ValueError, OSError, ParseError):
             raise _unreadable(self.filename) from None
@@ -233,13 +311,16 @@ def cell_text(value: object) -> str:
     return text
 
 
-def open_table(source: Path | BinaryIO, *, filename: str | None = None) -> Table:
+def open_table(
+    source: Path | BinaryIO, *, filename: str | None = None, limits: XlsxLimits | None = None
+) -> Table:
     """Open a CSV or XLSX file for import and read its header row.
 
     The format comes from the file's first bytes (an ``.xlsx`` is a zip archive), so a workbook renamed
     to ``.csv`` still opens; the name (``filename``, else the path's) only serves the error messages and
-    tells an unreadable Excel file from a text one. Raises ``Invalid`` for an unreadable or empty file or
-    a repeated column.
+    tells an unreadable Excel file from a text one. ``limits`` bound what a workbook may unpack to (the
+    configured ones when not given). Raises ``Invalid`` for an unreadable, empty or oversized file or a
+    repeated column.
     """
     if isinstance(source, Path):
         name = filename or source.name
@@ -252,18 +333,18 @@ def open_table(source: Path | BinaryIO, *, filename: str | None = None) -> Table
         name = filename or "upload"
         stream, owned = _seekable(source)
     try:
-        return _open(stream, name, owned=owned)
+        return _open(stream, name, owned=owned, limits=limits or XlsxLimits.from_settings())
     except BaseException:
         if owned:
             stream.close()
         raise
 
 
-def _open(stream: BinaryIO, filename: str, *, owned: bool) -> Table:
+def _open(stream: BinaryIO, filename: str, *, owned: bool, limits: XlsxLimits) -> Table:
     stream.seek(0)
     magic = stream.read(8)
     if magic.startswith(_ZIP_MAGIC):
-        return XlsxTable(stream, filename=filename, owned=owned)
+        return XlsxTable(stream, filename=filename, owned=owned, limits=limits)
     if magic.startswith(_OLE_MAGIC):
         raise Invalid(
             N_("%(filename)s is an old Excel .xls file; save it as .xlsx or .csv and upload it again."),
@@ -284,6 +365,36 @@ def _seekable(source: BinaryIO) -> tuple[BinaryIO, bool]:
     copy: IO[bytes] = tempfile.SpooledTemporaryFile(max_size=_SPOOL_IN_MEMORY)  # noqa: SIM115 - the table closes it
     shutil.copyfileobj(source, copy)
     return copy, True  # type: ignore[return-value]  # SpooledTemporaryFile is a binary file in all but name
+
+
+def _check_archive(stream: BinaryIO, filename: str, limits: XlsxLimits) -> None:
+    """Refuse a workbook whose parts would unpack to too much, from the archive's table of contents alone.
+
+    The sizes it states can be trusted as upper bounds: Python's zipfile, which openpyxl reads through,
+    never unpacks more of a part than its stated size (a longer part fails its checksum).
+    """
+    try:
+        with zipfile.ZipFile(stream) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise _unreadable(filename) from None
+    if sum(part.file_size for part in parts) > limits.max_unpacked_bytes:
+        raise Invalid(MSG_XLSX_TOO_LARGE_UNPACKED, filename=filename, limit=limits.max_unpacked_bytes // _MB)
+    for part in parts:
+        if part.file_size >= _RATIO_CHECKED_FROM and part.file_size > limits.max_ratio * max(
+            part.compress_size, 1
+        ):
+            raise Invalid(MSG_XLSX_PACKED_ODDLY, filename=filename, ratio=limits.max_ratio)
+        if part.filename.lower().endswith("sharedstrings.xml") and (
+            part.file_size > limits.max_shared_strings_bytes
+        ):
+            raise Invalid(
+                MSG_XLSX_TOO_MUCH_TEXT, filename=filename, limit=limits.max_shared_strings_bytes // _MB
+            )
+
+
+def _too_many_cells(filename: str, limits: XlsxLimits) -> Invalid:
+    return Invalid(MSG_XLSX_TOO_MANY_CELLS, filename=filename, limit=limits.max_cells)
 
 
 def _unreadable(filename: str) -> Invalid:
