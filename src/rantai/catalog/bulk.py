@@ -1,9 +1,15 @@
 """Bulk import of products: validated records in, an idempotent upsert keyed by NIB + kode_produk, else
-NIB + nama_produk. Same shape as suppliers.bulk: batches, bulk statements, one transaction, two modes."""
+NIB + nama_produk. Same shape as suppliers.bulk: batches, bulk statements, one transaction, two modes.
+
+A row changes the catalog (and the certificates) of a supplier only when the importing organization
+manages its profile, as for supplier rows (issue #9); any other NIB is a row error naming it. Each
+supplier whose catalog an import changed gets one entry in its own organization's audit log.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import delete, select, update
@@ -15,10 +21,19 @@ from rantai.db import bulk_insert
 from rantai.identity.policy import Actor, import_kinds
 from rantai.kit.clock import now
 from rantai.reference.models import HsCode, Kbli, KbliLevel, Unit
-from rantai.suppliers.bulk import ImportMode, ImportOutcome, Progress, batched, consume, record_import
-from rantai.suppliers.errors import MSG_NOT_ALLOWED, SupplierForbidden
+from rantai.suppliers.bulk import (
+    Importer,
+    ImportMode,
+    ImportOutcome,
+    Progress,
+    batched,
+    consume,
+    record_import,
+    reject_row,
+)
+from rantai.suppliers.errors import MSG_NOT_ALLOWED, MSG_PRODUCTS_NOT_MANAGED, SupplierForbidden
 from rantai.suppliers.importing.reading import Table
-from rantai.suppliers.importing.records import ProductRecord, name_key
+from rantai.suppliers.importing.records import ProductRecord, RowError, name_key
 from rantai.suppliers.importing.validate import validate_products
 from rantai.suppliers.models import Certification, SupplierProfile
 
@@ -61,6 +76,42 @@ def _categories(session: Session) -> dict[str, str]:
     return index
 
 
+@dataclass(frozen=True, slots=True)
+class Supplier:
+    """What the product import needs of a supplier: its profile, its organization, where it is and who
+    manages it."""
+
+    id: int
+    organization_id: int
+    region_code: str
+    managed_by: int | None
+
+
+@dataclass
+class CatalogChange:
+    """What an import did to one supplier's catalog, for the entry in its audit log."""
+
+    products_inserted: int = 0
+    products_updated: int = 0
+    certificates_added: int = 0
+
+
+def _suppliers(session: Session) -> dict[str, Supplier]:
+    query = select(
+        SupplierProfile.nib,
+        SupplierProfile.id,
+        SupplierProfile.organization_id,
+        SupplierProfile.desa_code,
+        SupplierProfile.kecamatan_code,
+        SupplierProfile.kabkota_code,
+        SupplierProfile.managed_by_organization_id,
+    )
+    return {
+        nib: Supplier(pid, org_id, desa or kecamatan or kabkota, managed_by)
+        for nib, pid, org_id, desa, kecamatan, kabkota, managed_by in session.execute(query)
+    }
+
+
 def import_products(
     session: Session,
     table: Table,
@@ -81,12 +132,20 @@ def import_products(
     if "products" not in kinds or (not everyone and own is None):
         raise SupplierForbidden(MSG_NOT_ALLOWED)
     only_nib = None if everyone else own
+    importer = Importer(actor, importer_organization_id)
     kbli = set(session.scalars(select(Kbli.code).where(Kbli.level == KbliLevel.CLASS.value)))
     hs = set(session.scalars(select(HsCode.code).where(HsCode.level == 8)))
-    suppliers = dict(session.execute(select(SupplierProfile.nib, SupplierProfile.id)).all())
+    suppliers = _suppliers(session)
 
     def known_nib(nib: str) -> bool:
         return nib in suppliers and (only_nib is None or nib == only_nib)
+
+    def manages(supplier: Supplier) -> bool:
+        # A supplier importing its own catalog (only_nib) is its own business; an importer of suppliers
+        # changes the catalogs of the profiles it manages.
+        if only_nib is not None:
+            return True
+        return importer.may(supplier.region_code, exists=True, managed_by=supplier.managed_by)
 
     categories = _categories(session)
     outcome = ImportOutcome()
@@ -99,15 +158,43 @@ def import_products(
         known_nib=known_nib,
     )
     touched: set[int] = set()
+    changes: dict[int, CatalogChange] = {}
+    ids = {nib: supplier.id for nib, supplier in suppliers.items()}
 
     def write(records: list[ProductRecord]) -> None:
-        _upsert(session, records, suppliers, categories, outcome, touched)
+        allowed = []
+        for record in records:
+            if manages(suppliers[record.nib]):
+                allowed.append(record)
+            else:
+                params = {"nib": record.nib}
+                reject_row(outcome, RowError(record.row, "nib", record.nib, MSG_PRODUCTS_NOT_MANAGED, params))
+        if allowed:
+            _upsert(session, allowed, ids, categories, outcome, touched, changes)
 
     if consume(results, mode=mode, outcome=outcome, write=write, progress=progress):
         savepoint.rollback()
         return outcome.roll_back()
     for chunk in batched(sorted(touched), 1000):
         directory.refresh(session, chunk)
+    organization_of = {supplier.id: supplier.organization_id for supplier in suppliers.values()}
+    importer.audit(
+        session,
+        "catalog.changed_by_import",
+        (
+            (
+                sid,
+                organization_of[sid],
+                {
+                    "products_inserted": change.products_inserted,
+                    "products_updated": change.products_updated,
+                    "certificates_added": change.certificates_added,
+                },
+            )
+            for sid, change in sorted(changes.items())
+            if change.products_inserted or change.products_updated or change.certificates_added
+        ),
+    )
     savepoint.commit()
     outcome.touched_supplier_ids = sorted(touched)
     record_import(session, "product.imported", actor, importer_organization_id, outcome, mode)
@@ -176,6 +263,7 @@ def _upsert(
     categories: dict[str, str],
     outcome: ImportOutcome,
     touched: set[int],
+    changes: dict[int, CatalogChange],
 ) -> None:
     by_code, by_name, certs_now = _existing(session, {suppliers[r.nib] for r in records})
     moment = now()
@@ -206,6 +294,7 @@ def _upsert(
                 )
             )
             touched.add(sid)
+            changes.setdefault(sid, CatalogChange()).products_inserted += 1
             continue
         changed = {k: values[k] for k in _COMPARED if getattr(product, k) != values[k]}
         if certs_now.get(product.id, set()) != wanted:
@@ -216,6 +305,7 @@ def _upsert(
             updates.append({"id": product.id, **changed, "updated_at": moment})
             outcome.updated += 1
             touched.add(sid)
+            changes.setdefault(sid, CatalogChange()).products_updated += 1
         else:
             outcome.unchanged += 1
     if updates:
@@ -234,14 +324,18 @@ def _upsert(
         outcome.inserted += len(new)
     if cert_rows:
         bulk_insert(session, ProductCertification, cert_rows)
-    _supplier_certificates(session, records, suppliers)
+    for sid in _supplier_certificates(session, records, suppliers):
+        changes.setdefault(sid, CatalogChange()).certificates_added += 1
 
 
-def _supplier_certificates(session: Session, records: list[ProductRecord], suppliers: dict[str, int]) -> None:
-    """A certificate number in a product row is also a certificate of its supplier (added once, pending)."""
+def _supplier_certificates(
+    session: Session, records: list[ProductRecord], suppliers: dict[str, int]
+) -> list[int]:
+    """A certificate number in a product row is also a certificate of its supplier (added once, pending).
+    Returns the supplier of each certificate added."""
     wanted = {(suppliers[r.nib], c.type_code, c.number) for r in records for c in r.certifications}
     if not wanted:
-        return
+        return []
     have = set(
         session.execute(
             select(Certification.supplier_id, Certification.type_code, Certification.number).where(
@@ -259,6 +353,7 @@ def _supplier_certificates(session: Session, records: list[ProductRecord], suppl
                 for s, t, n in missing
             ],
         )
+    return [s for s, _, _ in missing]
 
 
 __all__ = ["import_products", "unit_resolver"]

@@ -12,7 +12,9 @@ module checks roles. An action is allowed when all three hold:
 Supplier profiles add rules that cross organizations (SUPPLIER_RULES below): a verifier of a dinas acts
 on profiles in the dinas's region (a ministry or the platform operator, with no region, everywhere);
 personal data of a profile is seen by its own members and those verifiers only; a verified profile is
-public.
+public. An import changes a profile only when the importing organization manages it (IMPORT_RULES below,
+issue #9): its own business once claimed, else the organization that imported it; a dinas creates
+profiles only in its region.
 """
 
 from __future__ import annotations
@@ -43,6 +45,8 @@ class Action(StrEnum):
     # Asked about a supplier profile, not an organization:
     VIEW_SUPPLIER_PROFILE = "supplier_profile.view"
     VIEW_PERSONAL_DATA = "supplier_profile.personal_data"
+    # Asked about one row of a supplier or product import (an ImportTarget):
+    CHANGE_BY_IMPORT = "supplier_profile.import"
 
 
 _ORG_BASICS = frozenset(
@@ -55,7 +59,9 @@ _ORG_BASICS = frozenset(
     }
 )
 
-_PROFILE_ACTIONS = frozenset({Action.VIEW_SUPPLIER_PROFILE, Action.VIEW_PERSONAL_DATA})
+_PROFILE_ACTIONS = frozenset(
+    {Action.VIEW_SUPPLIER_PROFILE, Action.VIEW_PERSONAL_DATA, Action.CHANGE_BY_IMPORT}
+)
 
 ROLE_GRANTS: Mapping[Role, frozenset[Action]] = {
     Role.OWNER: frozenset(Action) - {Action.VERIFY_SUPPLIER} - _PROFILE_ACTIONS,
@@ -155,10 +161,47 @@ def _supplier_rule(actor: Actor | None, action: Action, profile: SupplierResourc
 SUPPLIER_RULES = frozenset({Action.VERIFY_SUPPLIER, Action.VIEW_PERSONAL_DATA, Action.VIEW_SUPPLIER_PROFILE})
 
 
+@dataclass(frozen=True, slots=True)
+class ImportTarget:
+    """One row of a supplier or product import as the policy sees it: the importing organization (which
+    owns the import, as for anything it does), where the business is, and, when the profile exists
+    already, who manages it (``SupplierProfile.managed_by_organization_id``)."""
+
+    organization_id: int  # the importing organization
+    region_code: str  # the business's region as the row leaves it (kab/kota or finer)
+    exists: bool  # False: the row creates the profile
+    managed_by_organization_id: int | None = None
+
+
+# Importers bound to their own region when they create or change a profile (issue #9): a dinas serves its
+# province or kab/kota. A BUMN loads its vendor list and a cooperative its members wherever they are; a
+# ministry or the platform operator (no region) covers everywhere.
+REGION_BOUND_IMPORTERS = frozenset({OrgType.KEMENTERIAN_DINAS})
+
+
+def _import_rule(actor: Actor | None, target: ImportTarget) -> bool:
+    """May this import write this row? Creating: any organization allowed to import suppliers (a dinas
+    inside its region). Changing an existing profile (its fields, its catalog, its certificates, its
+    cooperative): only the organization that manages it, so knowing a public NIB gives no write access."""
+    importer = target.organization_id
+    if actor is None or not _member_can(actor, Action.IMPORT_SUPPLIERS, importer):
+        return False
+    if actor.org_types.get(importer) in REGION_BOUND_IMPORTERS and not _covers(
+        actor.org_regions.get(importer), target.region_code
+    ):
+        return False
+    return not target.exists or target.managed_by_organization_id == importer
+
+
+IMPORT_RULES = frozenset({Action.CHANGE_BY_IMPORT})
+
+
 def can(actor: Actor | None, action: Action, resource: OwnedByOrganization) -> bool:
     """May ``actor`` do ``action`` to ``resource``? Anything not granted here is denied."""
     if action in SUPPLIER_RULES and hasattr(resource, "region_code") and hasattr(resource, "status"):
         return _supplier_rule(actor, action, resource)  # type: ignore[arg-type]
+    if action in IMPORT_RULES:
+        return isinstance(resource, ImportTarget) and _import_rule(actor, resource)
     if actor is None:
         return False
     return _member_can(actor, action, resource.organization_id)
@@ -190,6 +233,18 @@ def verification_areas(actor: Actor | None) -> list[str | None]:
         for org_id in actor.roles
         if _member_can(actor, Action.VERIFY_SUPPLIER, org_id)
     ]
+
+
+def verifying_organizations(actor: Actor | None, profile: SupplierResource) -> list[int]:
+    """The organizations through which ``actor`` verifies ``profile`` (for audit entries: who acted)."""
+    if actor is None:
+        return []
+    return sorted(
+        org_id
+        for org_id in actor.roles
+        if _member_can(actor, Action.VERIFY_SUPPLIER, org_id)
+        and _covers(actor.org_regions.get(org_id), profile.region_code)
+    )
 
 
 def sees_unverified_suppliers(actor: Actor | None) -> bool:

@@ -4,6 +4,10 @@ The file layer (``suppliers.importing``) streams and validates rows; this module
 with bulk statements, so 100,000 suppliers take seconds, not minutes. One transaction holds the whole
 import: in ``all_or_nothing`` mode any bad row rolls it all back; in ``valid_rows`` mode the good rows are
 kept and the bad ones reported. Importing the same file twice changes nothing (every field is compared).
+
+An import creates profiles and changes only those its organization manages (the policy's
+``CHANGE_BY_IMPORT``, issue #9): any other NIB is a row error naming it, and that row changes nothing.
+Every profile it creates or changes gets an entry in the audit log of the business's own organization.
 """
 
 from __future__ import annotations
@@ -14,20 +18,27 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, TypeVar
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from rantai.db import bulk_insert
 from rantai.identity import audit
-from rantai.identity.models import Organization
-from rantai.identity.policy import Action, Actor, OrgScope, can
+from rantai.identity.models import AuditEvent, Organization
+from rantai.identity.policy import Action, Actor, ImportTarget, OrgScope, can
 from rantai.identity.roles import OrgType
 from rantai.kit.clock import now
+from rantai.kit.context import current_request_id
 from rantai.kit.text import N_
 from rantai.reference import repository as ref
 from rantai.reference.models import Kbli, KbliLevel, Region
 from rantai.reference.service import classify_size
-from rantai.suppliers.errors import MSG_NOT_ALLOWED, SupplierForbidden
+from rantai.suppliers.errors import (
+    MSG_IMPORT_COOPERATIVE_NOT_MANAGED,
+    MSG_IMPORT_NOT_MANAGED,
+    MSG_IMPORT_OUTSIDE_REGION,
+    MSG_NOT_ALLOWED,
+    SupplierForbidden,
+)
 from rantai.suppliers.importing.cells import LegalForm, RegionMatch
 from rantai.suppliers.importing.reading import Table
 from rantai.suppliers.importing.records import RejectedRow, RowError, SupplierRecord
@@ -67,6 +78,51 @@ class ImportOutcome:
 
 
 Progress = Callable[[int], None]
+
+
+@dataclass(frozen=True, slots=True)
+class Importer:
+    """Who runs an import: the acting user and the organization they import for."""
+
+    actor: Actor | None
+    organization_id: int
+
+    def may(self, region_code: str, *, exists: bool, managed_by: int | None = None) -> bool:
+        """May this import write a row for a business in ``region_code`` (creating its profile, or
+        changing one managed by ``managed_by``)? The policy decides."""
+        target = ImportTarget(
+            organization_id=self.organization_id,
+            region_code=region_code,
+            exists=exists,
+            managed_by_organization_id=managed_by,
+        )
+        return can(self.actor, Action.CHANGE_BY_IMPORT, target)
+
+    def audit(
+        self, session: Session, action: str, changes: Iterable[tuple[int, int, dict[str, Any]]]
+    ) -> None:
+        """One audit entry per profile changed, ``(profile id, its organization, details)``, written in
+        the log of the business's own organization with the importer in the details, so the business
+        sees who changed it (issue #9). A business importing into its own profile is in its log already
+        (``record_import``)."""
+        moment, request_id = now(), current_request_id.get()
+        user_id = self.actor.user_id if self.actor else None
+        rows = [
+            {
+                "occurred_at": moment,
+                "actor_user_id": user_id,
+                "organization_id": organization_id,
+                "action": action,
+                "target_type": "supplier_profile",
+                "target_id": str(profile_id),
+                "details": {**details, "actor_organization_id": self.organization_id},
+                "request_id": request_id,
+            }
+            for profile_id, organization_id, details in changes
+            if organization_id != self.organization_id
+        ]
+        if rows:
+            session.execute(insert(AuditEvent), rows)
 
 
 def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
@@ -162,6 +218,7 @@ def import_suppliers(
     """Validate and upsert every row of a supplier file (see the module docstring for the modes)."""
     if not can(actor, Action.IMPORT_SUPPLIERS, OrgScope(importer_organization_id)):
         raise SupplierForbidden(MSG_NOT_ALLOWED)
+    importer = Importer(actor, importer_organization_id)
     regions = RegionIndex(session)
     thresholds = ref.size_thresholds_on(session, now().date())
     outcome = ImportOutcome()
@@ -178,12 +235,14 @@ def import_suppliers(
         return (RowError(record.row, "kode_wilayah", code, MSG_REGION_TOO_COARSE, {"code": code}),)
 
     def write(records: list[SupplierRecord]) -> None:
-        _upsert(session, records, regions, thresholds, outcome, cooperative_links)
+        allowed = _allowed(session, records, regions, importer, outcome)
+        if allowed:
+            _upsert(session, allowed, regions, thresholds, outcome, cooperative_links, importer)
 
     if consume(results, mode=mode, outcome=outcome, write=write, progress=progress, check=too_coarse):
         savepoint.rollback()
         return outcome.roll_back()
-    _link_cooperatives(session, cooperative_links, outcome)
+    _link_cooperatives(session, cooperative_links, outcome, importer)
     savepoint.commit()
     record_import(session, "supplier.imported", actor, importer_organization_id, outcome, mode)
     return outcome
@@ -304,6 +363,55 @@ def _size(record: SupplierRecord, thresholds: Any) -> tuple[str | None, str | No
     return size_class, basis
 
 
+def reject_row(outcome: ImportOutcome, error: RowError) -> None:
+    """A row found bad while writing (not by the file checks): reported, and nothing of it written."""
+    outcome.errors.append(error)
+    outcome.rejected_rows += 1
+
+
+def _allowed(
+    session: Session,
+    records: list[SupplierRecord],
+    regions: RegionIndex,
+    importer: Importer,
+    outcome: ImportOutcome,
+) -> list[SupplierRecord]:
+    """The rows this import may write (see the module docstring); the others become row errors."""
+    nibs = {r.nib for r in records} | {r.cooperative_nib for r in records if r.cooperative_nib}
+    managers = dict(
+        session.execute(
+            select(SupplierProfile.nib, SupplierProfile.managed_by_organization_id).where(
+                SupplierProfile.nib.in_(nibs)
+            )
+        ).all()
+    )
+    allowed = []
+    for record in records:
+        place = regions.place(record.region_code) or {}
+        region = place.get("desa_code") or place.get("kecamatan_code") or place.get("kabkota_code") or ""
+        exists = record.nib in managers
+        coop = record.cooperative_nib
+        if not importer.may(region, exists=exists, managed_by=managers.get(record.nib)):
+            if exists:
+                error = RowError(record.row, "nib", record.nib, MSG_IMPORT_NOT_MANAGED, {"nib": record.nib})
+            else:
+                params = {"nib": record.nib, "code": region}
+                error = RowError(
+                    record.row, "kode_wilayah", record.region_code, MSG_IMPORT_OUTSIDE_REGION, params
+                )
+            reject_row(outcome, error)
+        elif coop and coop in managers and managers[coop] != importer.organization_id:
+            # Linking a member to a cooperative speaks for the cooperative: only its manager may.
+            params = {"nib": coop}
+            reject_row(
+                outcome,
+                RowError(record.row, "nib_koperasi", coop, MSG_IMPORT_COOPERATIVE_NOT_MANAGED, params),
+            )
+        else:
+            allowed.append(record)
+    return allowed
+
+
 def _upsert(
     session: Session,
     records: list[SupplierRecord],
@@ -311,6 +419,7 @@ def _upsert(
     thresholds: Any,
     outcome: ImportOutcome,
     cooperative_links: list[tuple[int, str, str, int]],
+    importer: Importer,
 ) -> None:
     existing = {
         p.nib: p
@@ -320,7 +429,7 @@ def _upsert(
     }
     kbli_rows: list[dict[str, Any]] = []
     history: list[dict[str, Any]] = []
-    _update_existing(session, records, existing, regions, thresholds, outcome, kbli_rows, history)
+    _update_existing(session, records, existing, regions, thresholds, outcome, kbli_rows, history, importer)
     _insert_new(
         session,
         [r for r in records if r.nib not in existing],
@@ -329,6 +438,7 @@ def _upsert(
         outcome,
         kbli_rows,
         history,
+        importer,
     )
     if kbli_rows:
         bulk_insert(session, SupplierKbli, kbli_rows)
@@ -361,9 +471,11 @@ def _update_existing(
     outcome: ImportOutcome,
     kbli_rows: list[dict[str, Any]],
     history: list[dict[str, Any]],
+    importer: Importer,
 ) -> None:
     kbli_now = _current_kbli(session, [p.id for p in existing.values()])
     updates: list[dict[str, Any]] = []
+    changes: list[tuple[int, int, dict[str, Any]]] = []
     replace_kbli: list[int] = []
     for record in records:
         profile = existing.get(record.nib)
@@ -389,10 +501,16 @@ def _update_existing(
         updates.append({"id": profile.id, **changed, "updated_at": now()})
         outcome.updated += 1
         outcome.touched_supplier_ids.append(profile.id)
+        fields = set(changed) - {"size_basis", "submitted_at"}
+        if profile.id in replace_kbli:
+            fields.add("kbli_codes")
+        details = {"fields": sorted(fields), "status": changed.get("status", profile.status)}
+        changes.append((profile.id, profile.organization_id, details))
     if updates:
         session.execute(update(SupplierProfile), updates)
     if replace_kbli:
         session.execute(delete(SupplierKbli).where(SupplierKbli.supplier_id.in_(replace_kbli)))
+    importer.audit(session, "supplier.updated_by_import", changes)
 
 
 def _insert_new(
@@ -403,6 +521,7 @@ def _insert_new(
     outcome: ImportOutcome,
     kbli_rows: list[dict[str, Any]],
     history: list[dict[str, Any]],
+    importer: Importer,
 ) -> None:
     if not records:
         return
@@ -426,6 +545,9 @@ def _insert_new(
                 "organization_id": org_id,
                 "nib": record.nib,
                 "status": "draft",
+                # Unclaimed: the importer manages it until its business claims it (issue #9).
+                "managed_by_organization_id": importer.organization_id,
+                "claimed_at": None,
                 "size_class": size_class,
                 "size_basis": basis,
                 "created_at": moment,
@@ -440,6 +562,14 @@ def _insert_new(
             history.append(_history(pid, record, row["size_class"], row["size_basis"], moment.date()))
     outcome.inserted += len(records)
     outcome.touched_supplier_ids.extend(profile_ids)
+    importer.audit(
+        session,
+        "supplier.created_by_import",
+        (
+            (pid, org_id, {"nib": record.nib})
+            for pid, org_id, record in zip(profile_ids, org_ids, records, strict=True)
+        ),
+    )
 
 
 _LEGAL = frozenset({"business_name", "legal_form", "npwp", "primary_kbli"})
@@ -464,24 +594,29 @@ def _history(
 
 
 def _link_cooperatives(
-    session: Session, links: list[tuple[int, str, str, int]], outcome: ImportOutcome
+    session: Session, links: list[tuple[int, str, str, int]], outcome: ImportOutcome, importer: Importer
 ) -> None:
-    """Point members at their cooperative once every row is in (a cooperative may come later in the file)."""
+    """Point members at their cooperative once every row is in (a cooperative may come later in the file).
+
+    The rows were checked before writing (``_allowed``): each member is one this import manages, and each
+    cooperative already on Rantai too; a cooperative new in this file was made by this import."""
     if not links:
         return
     nibs = {nib for _, coop, nib, _ in links} | {coop for _, coop, _, _ in links}
     profiles = {
-        nib: (pid, legal_form, coop_id)
-        for nib, pid, legal_form, coop_id in session.execute(
+        nib: (pid, legal_form, coop_id, org_id)
+        for nib, pid, legal_form, coop_id, org_id in session.execute(
             select(
                 SupplierProfile.nib,
                 SupplierProfile.id,
                 SupplierProfile.legal_form,
                 SupplierProfile.cooperative_id,
+                SupplierProfile.organization_id,
             ).where(SupplierProfile.nib.in_(nibs))
         ).all()
     }
     updates = []
+    changes: list[tuple[int, int, dict[str, Any]]] = []
     for _, coop_nib, nib, row in links:
         coop = profiles.get(coop_nib)
         member = profiles.get(nib)
@@ -493,5 +628,9 @@ def _link_cooperatives(
             )
         elif member[2] != coop[0]:
             updates.append({"id": member[0], "cooperative_id": coop[0]})
+            changes.append(
+                (member[0], member[3], {"fields": ["cooperative_id"], "cooperative_nib": coop_nib})
+            )
     if updates:
         session.execute(update(SupplierProfile), updates)
+    importer.audit(session, "supplier.updated_by_import", changes)

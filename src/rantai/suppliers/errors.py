@@ -19,6 +19,51 @@ MSG_CERT_DATES = N_("The 'valid until' date must be after the 'valid from' date.
 MSG_CERT_DUPLICATE = N_("This certificate (%(type)s %(number)s) is already on the profile.")
 MSG_FILE_TOO_BIG = N_("The file is %(size)s MB; at most %(max)s MB is accepted.")
 MSG_FILE_TYPE = N_("Upload a PDF, JPG or PNG file; '%(name)s' is not one of those.")
+# Imports (issue #9): an import changes only the profiles its organization manages.
+MSG_IMPORT_NOT_MANAGED = N_(
+    "NIB %(nib)s is already on Rantai and its profile is not managed by your organization, so this row "
+    "changed nothing. Only the business itself (or, until it claims its profile, the organization that "
+    "imported it) can change it."
+)
+MSG_IMPORT_OUTSIDE_REGION = N_(
+    "NIB %(nib)s is in region %(code)s, outside your organization's area, so this row changed nothing. A "
+    "dinas registers the businesses of its own region."
+)
+MSG_IMPORT_COOPERATIVE_NOT_MANAGED = N_(
+    "Cooperative NIB %(nib)s is not managed by your organization, so this row cannot make a member of it "
+    "and changed nothing. Leave nib_koperasi empty, or ask the cooperative to import its members."
+)
+MSG_PRODUCTS_NOT_MANAGED = N_(
+    "NIB %(nib)s belongs to a profile your organization does not manage, so this row changed nothing. "
+    "The business adds its own products."
+)
+# Claims (issue #9): a business takes over the profile an import made for it, checked by a verifier.
+MSG_CLAIM_NO_PROFILE = N_(
+    "There is no profile with NIB %(nib)s to claim. Check the number, or create your profile instead."
+)
+MSG_CLAIM_ALREADY_CLAIMED = N_(
+    "The profile of NIB %(nib)s is already held by its business on Rantai. If the business is yours, "
+    "contact the verifiers of its region."
+)
+MSG_CLAIM_HAS_PROFILE = N_(
+    "Your organization already has a supplier profile; an organization holds one profile only."
+)
+MSG_CLAIM_PENDING = N_(
+    "Your organization is already waiting for a verifier on its claim for NIB %(nib)s. Withdraw that claim "
+    "first to claim another profile."
+)
+MSG_CLAIM_EVIDENCE = N_(
+    "Say how a verifier can confirm the business is yours: for example the phone number registered with "
+    "OSS, or where they can visit you."
+)
+MSG_CLAIM_KIND = N_(
+    "NIB %(nib)s is a %(kind)s profile; claim it from an organization of that kind (a cooperative's profile "
+    "from a cooperative account, a business's from an UMKM account)."
+)
+MSG_CLAIM_DECIDED = N_("This claim is no longer waiting: it is '%(status)s'. Reload the page.")
+MSG_CLAIM_NOT_FOUND = N_("There is no such claim here. It may have been decided or withdrawn.")
+MSG_CLAIM_OWN = N_("You are a member of the organization asking; another verifier must decide this claim.")
+MSG_CLAIM_REASON = N_("Say why the claim is rejected, so the business knows what to bring.")
 
 
 class SupplierNotFound(NotFound):
@@ -39,3 +84,15 @@ class SupplierForbidden(Forbidden):
 
 class ProfileInvalid(Invalid):
     code = "profile-invalid"
+
+
+class ClaimNotFound(NotFound):
+    code = "claim-not-found"
+
+
+class ClaimConflict(Conflict):
+    code = "claim-conflict"
+
+
+class ClaimInvalid(Invalid):
+    code = "claim-invalid"

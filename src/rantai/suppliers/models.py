@@ -3,7 +3,8 @@ its certifications.
 
 A profile belongs to exactly one organization (of type UMKM or koperasi); the organization carries the
 members and roles, the profile the business facts. Codes (KBLI, region, certification type) point at the
-reference tables.
+reference tables. A profile an import created has an organization with no members until its business
+claims it (``SupplierClaim``); meanwhile the importer manages it.
 """
 
 from __future__ import annotations
@@ -67,6 +68,13 @@ class SupplierProfile(Base):
     verified_by_user_id: Mapped[int | None] = mapped_column(default=None)
     # Deletion asked by the owner (UU 27/2022): personal fields are erased, records the law keeps remain.
     erased_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    # Who may change the profile through an import (issue #9): its own organization once the business has
+    # claimed it, else the organization that imported it; None: nobody (an old import whose importer is
+    # unknown) until a claim. An organization id without a foreign key (see migration 0008).
+    managed_by_organization_id: Mapped[int | None] = mapped_column(default=None)
+    # When the business itself took the profile: it made it, or a verifier approved its claim. None while
+    # only an importer has held it.
+    claimed_at: Mapped[dt.datetime | None] = mapped_column(default=None)
     created_at: Mapped[dt.datetime] = mapped_column(default=now)
     updated_at: Mapped[dt.datetime] = mapped_column(default=now, onupdate=now)
 
@@ -74,6 +82,37 @@ class SupplierProfile(Base):
     def region_code(self) -> str:
         """The most precise region known (for the policy: verifiers act in their own region)."""
         return self.desa_code or self.kecamatan_code or self.kabkota_code
+
+    @property
+    def is_claimed(self) -> bool:
+        return self.claimed_at is not None
+
+
+class SupplierClaim(Base):
+    """A business asking to take over a profile an import created, checked by a verifier of its region
+    (knowing a public NIB is no proof). The lifecycle is ``state.CLAIM_TRANSITIONS``."""
+
+    __tablename__ = "supplier_claim"
+    __table_args__ = (Index("ix_supplier_claim_status_profile", "status", "profile_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    profile_id: Mapped[int] = mapped_column(
+        ForeignKey("supplier_profile.id", ondelete="CASCADE"), index=True
+    )
+    # The organization the claimant registered; on approval the profile moves into it.
+    claimant_organization_id: Mapped[int] = mapped_column(
+        ForeignKey("organization.id", ondelete="CASCADE"), index=True
+    )
+    claimant_user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"), default=None
+    )
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    # What the claimant offers the verifier as proof (how to reach them, the NIB certificate, a visit).
+    evidence: Mapped[str] = mapped_column(Text)
+    reason: Mapped[str | None] = mapped_column(Text, default=None)  # why it was rejected
+    decided_by_user_id: Mapped[int | None] = mapped_column(default=None)
+    decided_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    created_at: Mapped[dt.datetime] = mapped_column(default=now)
 
 
 class SupplierKbli(Base):

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from rantai.identity import audit
 from rantai.identity import repository as identity_repo
-from rantai.identity.policy import Action, Actor, OrgScope, can
+from rantai.identity.policy import Action, Actor, OrgScope, can, verifying_organizations
 from rantai.identity.roles import SUPPLIER_TYPES, OrgType
 from rantai.kit.clock import now
 from rantai.kit.storage import Storage
@@ -45,7 +45,10 @@ from rantai.suppliers.state import LEGAL_FIELDS, Move, ProfileStatus, next_statu
 
 LEGAL_FORMS = tuple(form.value for form in LegalForm)
 # Sole proprietorships: the NPWP, phone and email there are a person's, hence personal data (UU 27/2022).
-SOLE_PROPRIETOR_FORMS = frozenset({"perorangan", "ud", "pt_perorangan"})
+# Since PMK 112/2022 an individual's NPWP is their NIK, so it identifies the person everywhere (issue #9).
+SOLE_PROPRIETOR_FORMS = frozenset(
+    {LegalForm.PERORANGAN.value, LegalForm.UD.value, LegalForm.PT_PERORANGAN.value}
+)
 EXPIRY_WARNING_DAYS = (60, 14)
 
 
@@ -197,7 +200,14 @@ def create_profile(
         raise ProfileInvalid(MSG_PROFILE_EXISTS)
     values = _fields(session, data, profile_id=None)
     codes = values.pop("kbli_codes")
-    profile = SupplierProfile(organization_id=organization_id, status=ProfileStatus.DRAFT.value, **values)
+    # Made by its own business: claimed from the start, and only it changes it (issue #9).
+    profile = SupplierProfile(
+        organization_id=organization_id,
+        status=ProfileStatus.DRAFT.value,
+        managed_by_organization_id=organization_id,
+        claimed_at=now(),
+        **values,
+    )
     session.add(profile)
     session.flush()
     repository.replace_kbli(session, profile.id, codes)
@@ -273,7 +283,7 @@ def verify(session: Session, *, actor: Actor | None, profile: SupplierProfile) -
     profile.verified_by_user_id = actor.user_id if actor else None
     profile.status_reason = None
     session.flush()
-    _audit(session, actor, profile, "supplier.verified", {})
+    _audit(session, actor, profile, "supplier.verified", _by_verifier(actor, profile))
 
 
 def reject(session: Session, *, actor: Actor | None, profile: SupplierProfile, reason: str) -> None:
@@ -285,7 +295,19 @@ def reject(session: Session, *, actor: Actor | None, profile: SupplierProfile, r
     profile.status_reason = text[:1000]
     profile.verified_at = None
     session.flush()
-    _audit(session, actor, profile, "supplier.rejected", {"reason": profile.status_reason})
+    _audit(
+        session,
+        actor,
+        profile,
+        "supplier.rejected",
+        {"reason": profile.status_reason, **_by_verifier(actor, profile)},
+    )
+
+
+def _by_verifier(actor: Actor | None, profile: SupplierProfile) -> dict[str, Any]:
+    """The verifier's organization, for the entry in the business's own audit log (issue #9)."""
+    orgs = verifying_organizations(actor, profile)
+    return {"actor_organization_id": orgs[0] if orgs else None}
 
 
 def _audit(
@@ -416,9 +438,22 @@ def mask(value: str | None, keep: int = 3) -> str | None:
     return value[:keep] + "*" * (len(value) - keep - 2) + value[-2:]
 
 
+def npwp_is_nik(npwp: str | None) -> bool:
+    """An NPWP in its 16-digit form that is a NIK: an individual's (PMK 112/2022). Other numbers carry a
+    leading 0 (``0`` + the old 15 digits, ``importing.cells.parse_npwp``)."""
+    return npwp is not None and len(npwp) == 16 and npwp.isdigit() and npwp[0] != "0"
+
+
+def holds_personal_data(profile: SupplierProfile) -> bool:
+    """Whether the profile's NPWP, phone and email are a person's: a sole proprietor's, or any profile
+    whose NPWP is a NIK (whatever legal form was entered, that number names a person)."""
+    return profile.legal_form in SOLE_PROPRIETOR_FORMS or npwp_is_nik(profile.npwp)
+
+
 def personal_fields_masked(profile: SupplierProfile, actor: Actor | None) -> bool:
-    """Whether this viewer sees the sole proprietor's NPWP, phone and email masked."""
-    return profile.legal_form in SOLE_PROPRIETOR_FORMS and not can(actor, Action.VIEW_PERSONAL_DATA, profile)
+    """Whether this viewer sees the NPWP, phone and email masked: personal data (``holds_personal_data``)
+    is shown only to the business's own members and the verifiers of its region."""
+    return holds_personal_data(profile) and not can(actor, Action.VIEW_PERSONAL_DATA, profile)
 
 
 def export_own_data(session: Session, *, actor: Actor | None, profile: SupplierProfile) -> dict[str, Any]:
@@ -463,7 +498,7 @@ def erase_personal_data(session: Session, *, actor: Actor | None, profile: Suppl
     profile.phone = None
     profile.email = None
     profile.address = None
-    if profile.legal_form in SOLE_PROPRIETOR_FORMS:
+    if holds_personal_data(profile):
         profile.npwp = None
     profile.lat, profile.lng = None, None
     profile.erased_at = now()

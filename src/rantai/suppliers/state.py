@@ -55,3 +55,47 @@ def next_status(current: ProfileStatus, move: Move) -> ProfileStatus | None:
 # Changing any of these on a verified profile sends it back for review (the issue: "changing legal fields
 # sends a verified profile back for review").
 LEGAL_FIELDS = frozenset({"business_name", "legal_form", "nib", "npwp", "kbli_codes"})
+
+
+# --- claims: a business taking over a profile an import created (issue #9) ----------------------------
+
+
+class ClaimStatus(StrEnum):
+    PENDING = "pending"  # waiting for a verifier of the profile's region
+    APPROVED = "approved"  # the profile moved into the claimant's organization
+    REJECTED = "rejected"  # refused with a reason
+    WITHDRAWN = "withdrawn"  # taken back by the claimant
+    SUPERSEDED = "superseded"  # another business's claim on the same profile was approved
+
+    @property
+    def label(self) -> str:
+        return CLAIM_STATUS_LABELS[self]
+
+
+CLAIM_STATUS_LABELS: dict[ClaimStatus, str] = {
+    ClaimStatus.PENDING: N_("Waiting for a verifier"),
+    ClaimStatus.APPROVED: N_("Approved"),
+    ClaimStatus.REJECTED: N_("Rejected"),
+    ClaimStatus.WITHDRAWN: N_("Withdrawn"),
+    ClaimStatus.SUPERSEDED: N_("Closed: the profile went to another business"),
+}
+
+
+class ClaimMove(StrEnum):
+    APPROVE = "approve"  # verifier
+    REJECT = "reject"  # verifier
+    WITHDRAW = "withdraw"  # claimant
+    SUPERSEDE = "supersede"  # automatic: another claim on the profile was approved
+
+
+CLAIM_TRANSITIONS: dict[tuple[ClaimStatus, ClaimMove], ClaimStatus] = {
+    (ClaimStatus.PENDING, ClaimMove.APPROVE): ClaimStatus.APPROVED,
+    (ClaimStatus.PENDING, ClaimMove.REJECT): ClaimStatus.REJECTED,
+    (ClaimStatus.PENDING, ClaimMove.WITHDRAW): ClaimStatus.WITHDRAWN,
+    (ClaimStatus.PENDING, ClaimMove.SUPERSEDE): ClaimStatus.SUPERSEDED,
+}
+
+
+def next_claim_status(current: ClaimStatus, move: ClaimMove) -> ClaimStatus | None:
+    """The claim's status after ``move``, or None when the move is not allowed from ``current``."""
+    return CLAIM_TRANSITIONS.get((current, move))
