@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
-from tests.factories.identity import PASSWORD, csrf_of, log_in, make_org, make_user
+from tests.factories.identity import PASSWORD, csrf_of, log_in, make_org, make_user, register_and_log_in
 from tests.factories.suppliers import next_nib
 
 from rantai.identity import service as identity
@@ -28,19 +28,7 @@ PROFILE_FORM = {
 
 
 def _register(client: TestClient, email: str = "ijah@contoh.co.id") -> None:
-    response = client.post(
-        "/register",
-        data={
-            "full_name": "Siti Khadijah",
-            "email": email,
-            "password": PASSWORD,
-            "organization_name": "Keripik Mak Ijah",
-            "org_type": "umkm",
-            "csrf_token": csrf_of(client),
-        },
-        follow_redirects=False,
-    )
-    assert response.status_code == 303 and response.headers["location"] == "/supplier/onboarding"
+    register_and_log_in(client, email=email)
 
 
 def test_register_onboard_verify_and_find(client: TestClient, db: Session) -> None:
@@ -164,6 +152,31 @@ def test_certificate_with_document_upload(client: TestClient, db: Session) -> No
     client.cookies.clear()
     log_in(client, make_user(db, make_org(db, OrgType.BUMN)))
     assert client.get(f"/certifications/{cert.id}/document").status_code == 404
+
+
+def test_a_scan_named_outside_latin_1_downloads_with_its_name(client: TestClient, db: Session) -> None:
+    """Issue #9, finding 12: the header could not carry the name, so the download was a 500."""
+    from tests.factories.suppliers import make_supplier  # noqa: PLC0415
+
+    profile, owner_user, _ = make_supplier(db)
+    log_in(client, owner_user)
+    name = "sertifikat halal \u2013 \u0634\u0647\u0627\u062f\u0629.pdf"
+    client.post(
+        "/supplier/certifications",
+        data={
+            "type_code": "halal",
+            "number": "ID32",
+            "valid_until": "2027-12-31",
+            "csrf_token": csrf_of(client),
+        },
+        files={"document": (name, b"%PDF-1.4 halal", "application/pdf")},
+    )
+    cert = repository.certifications(db, profile.id)[0]
+    download = client.get(f"/certifications/{cert.id}/document")
+    assert download.status_code == 200 and download.content == b"%PDF-1.4 halal"
+    header = download.headers["content-disposition"]
+    assert header.startswith('inline; filename="sertifikat halal')
+    assert "filename*=UTF-8''sertifikat%20halal%20%E2%80%93%20%D8%B4" in header
 
 
 def test_product_form_suggests_codes_the_owner_confirms(client: TestClient, db: Session) -> None:

@@ -34,6 +34,7 @@ from rantai.suppliers.models import SupplierProfile
 from rantai.suppliers.schemas import parse_certification, parse_profile
 from rantai.suppliers.state import ProfileStatus
 from rantai.web.auth import get_viewer, require_action, require_viewer
+from rantai.web.downloads import content_disposition
 from rantai.web.forms import PostedForm, chosen_file, read_upload, text_fields
 from rantai.web.requestctx import DbSession, Viewer
 from rantai.web.templating import render
@@ -651,7 +652,11 @@ def certification_document(
     return Response(
         data,
         media_type=cert.document_type or "application/octet-stream",
-        headers={"Content-Disposition": f'inline; filename="{cert.document_name or "sertifikat"}"'},
+        headers={
+            "Content-Disposition": content_disposition(
+                "inline", cert.document_name or "", fallback="sertifikat"
+            )
+        },
     )
 
 
