@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from tests.factories.identity import csrf_of, log_in, make_org, make_user
 
+from rantai.catalog import jobs
 from rantai.identity import service as identity
 from rantai.identity.roles import OrgType, Role
+from rantai.kit.clock import now
+from rantai.settings import Settings
+from rantai.suppliers.models import ImportJob
 
 CSV = (
     "nib;nama_usaha;bentuk_usaha;kode_wilayah;kbli;omzet_tahunan\r\n"
@@ -69,3 +76,54 @@ def test_import_page_needs_a_right_and_jobs_are_private(client: TestClient, db: 
     log_in(client, make_user(db, make_org(db, OrgType.LEMBAGA_PEMBIAYAAN)))
     assert client.get("/imports").status_code == 403
     assert client.get("/imports/1").status_code == 404
+
+
+def test_the_upload_is_removed_once_the_job_ends(client: TestClient, db: Session, settings: Settings) -> None:
+    """Issue #9, finding 18: uploads were never deleted."""
+    _dinas_admin(db, client)
+    response = client.post(
+        "/imports",
+        data={"kind": "suppliers", "mode": "valid_rows", "csrf_token": csrf_of(client)},
+        files={"file": ("pemasok.csv", CSV.encode("utf-8"), "text/csv")},
+    )
+    assert 'data-status="done"' in response.text
+    assert list(jobs.uploads_dir(settings.data_dir).iterdir()) == []
+    assert not list(jobs.jobs_dir(settings.data_dir).glob("*.beat"))
+
+
+def test_a_job_whose_process_died_ends_as_failed(client: TestClient, db: Session, settings: Settings) -> None:
+    """Issue #9, finding 8: a job killed mid-way stayed "running" and told the user to wait, forever."""
+    _dinas_admin(db, client)
+    client.app.state.run_in_background = lambda *_args: None  # type: ignore[attr-defined]  # the worker dies
+    response = client.post(
+        "/imports",
+        data={"kind": "suppliers", "mode": "valid_rows", "csrf_token": csrf_of(client)},
+        files={"file": ("pemasok.csv", CSV.encode("utf-8"), "text/csv")},
+    )
+    assert 'data-status="queued"' in response.text  # held and beating: not stale yet
+    job = db.scalars(select(ImportJob).order_by(ImportJob.id.desc())).first()
+    assert job is not None
+    jobs._beats.release(jobs.beat_path(settings.data_dir, job.id))  # the process is gone: no more beats
+    job.status, job.started_at = "running", now() - dt.timedelta(minutes=10)
+    db.flush()
+    page = client.get(str(response.url))
+    assert 'data-status="failed"' in page.text and "Import the file again" in page.text
+    db.refresh(job)
+    assert job.status == "failed" and job.finished_at is not None
+    assert list(jobs.uploads_dir(settings.data_dir).iterdir()) == []
+
+
+def test_a_running_job_that_beats_is_left_alone(client: TestClient, db: Session, settings: Settings) -> None:
+    _dinas_admin(db, client)
+    client.app.state.run_in_background = lambda *_args: None  # type: ignore[attr-defined]
+    response = client.post(
+        "/imports",
+        data={"kind": "suppliers", "mode": "valid_rows", "csrf_token": csrf_of(client)},
+        files={"file": ("pemasok.csv", CSV.encode("utf-8"), "text/csv")},
+    )
+    job = db.scalars(select(ImportJob).order_by(ImportJob.id.desc())).first()
+    assert job is not None
+    job.status, job.started_at = "running", now() - dt.timedelta(minutes=10)  # long, but alive
+    db.flush()
+    assert 'data-status="running"' in client.get(str(response.url)).text
+    jobs._beats.release(jobs.beat_path(settings.data_dir, job.id))

@@ -10,13 +10,17 @@ lock, so progress is not written to the database while it runs: it goes to a sma
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 import os
+import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import update
 from sqlalchemy.orm import Session, sessionmaker
 
 from rantai.catalog import directory
@@ -40,7 +44,16 @@ MSG_ROLLED_BACK = N_(
     "Nothing was imported: %(n)s rows have problems and the mode is all-or-nothing. Download the report, "
     "fix those rows and import the file again."
 )
+MSG_STOPPED = N_(
+    "The import stopped before it finished (the server was restarted or the work was interrupted). "
+    "Nothing from this file was saved. Import the file again."
+)
 KINDS = ("suppliers", "products")
+# A process beats for every job it holds (queued or running) this often; a job whose beat is older than
+# STALE_AFTER belongs to a process that died, so it ends as failed instead of "running" forever (issue #9,
+# finding 8).
+BEAT_SECONDS = 5.0
+STALE_AFTER = dt.timedelta(seconds=90)
 Translate = Callable[[str, dict[str, Any]], str]
 
 
@@ -77,6 +90,89 @@ def create_job(
     session.add(job)
     session.flush()
     return job
+
+
+def beat_path(data_dir: Path, job_id: int) -> Path:
+    return jobs_dir(data_dir) / f"{job_id}.beat"
+
+
+class _Beats:
+    """The jobs this process holds, and one daemon thread that touches their beat files."""
+
+    def __init__(self) -> None:
+        self._held: set[Path] = set()
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+
+    def hold(self, path: Path) -> None:
+        path.touch()
+        with self._lock:
+            self._held.add(path)
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, name="rantai-job-beat", daemon=True)
+                self._thread.start()
+
+    def release(self, path: Path) -> None:
+        with self._lock:
+            self._held.discard(path)
+        path.unlink(missing_ok=True)
+
+    def _run(self) -> None:
+        while True:
+            time.sleep(BEAT_SECONDS)
+            with self._lock:
+                held = list(self._held)
+            for path in held:
+                try:
+                    path.touch()
+                except OSError:  # the data directory went away: the job will fail on its own
+                    log.warning("could not touch job beat %s", path)
+
+
+_beats = _Beats()
+
+
+def hold(data_dir: Path, job_id: int) -> None:
+    """Say that this process has the job (call when it is queued): it beats until ``run_job`` ends."""
+    _beats.hold(beat_path(data_dir, job_id))
+
+
+def last_sign_of_life(data_dir: Path, job: ImportJob) -> dt.datetime:
+    """When the process holding the job last showed it was alive (its beat, else when the job began)."""
+    try:
+        return dt.datetime.fromtimestamp(beat_path(data_dir, job.id).stat().st_mtime, tz=dt.UTC)
+    except FileNotFoundError:
+        return job.started_at or job.created_at
+
+
+def settle_if_stale(session: Session, data_dir: Path, job: ImportJob, translate: Translate) -> bool:
+    """End a queued or running job whose process has died as failed, with a message saying what to do.
+
+    A compare-and-set on the status, so a job that finished meanwhile is left alone. True when it ended.
+    The import's transaction died with its process, so nothing of it was saved; the upload is removed.
+    """
+    if job.status not in ("queued", "running") or now() - last_sign_of_life(data_dir, job) < STALE_AFTER:
+        return False
+    message = translate(MSG_STOPPED, {})
+    ended = session.execute(
+        update(ImportJob)
+        .where(ImportJob.id == job.id, ImportJob.status == job.status)
+        .values(status="failed", error=message, finished_at=now())
+        .execution_options(synchronize_session=False)
+    )
+    if ended.rowcount != 1:  # type: ignore[attr-defined]
+        return False
+    log.warning("import job %s had no sign of life since %s; ended as failed", job.id, job.started_at)
+    session.refresh(job)
+    _remove_upload(data_dir, job.file_key)
+    beat_path(data_dir, job.id).unlink(missing_ok=True)
+    return True
+
+
+def _remove_upload(data_dir: Path, key: str | None) -> None:
+    """Uploads are kept only while their job needs them (issue #9, finding 18)."""
+    if key:
+        (uploads_dir(data_dir) / Path(key).name).unlink(missing_ok=True)
 
 
 def progress_path(data_dir: Path, job_id: int) -> Path:
@@ -144,18 +240,29 @@ def run_import(
 
 
 def run_job(factory: sessionmaker[Session], job_id: int, data_dir: Path, translate: Translate) -> None:
-    """Run a queued job to the end. Never raises: a failure is recorded on the job for its page."""
-    with transaction(factory) as session:
+    """Run a queued job to the end. Never raises: a failure is recorded on the job for its page.
+    Whatever happens, the upload is removed and the job's beat stops."""
+    _beats.hold(beat_path(data_dir, job_id))
+    key: str | None = None
+    try:
+        key = _run_job(factory, job_id, data_dir, translate)
+    finally:
+        _beats.release(beat_path(data_dir, job_id))
+        _remove_upload(data_dir, key)
+
+
+def _run_job(factory: sessionmaker[Session], job_id: int, data_dir: Path, translate: Translate) -> str | None:
+    with transaction(factory, write=True) as session:
         job = repository.import_job(session, job_id)
         if job is None or job.status != "queued":
-            return
+            return None
         job.status, job.started_at = "running", now()
         kind, mode, key, name = job.kind, ImportMode(job.mode), job.file_key or "", job.file_name
         org_id, user_id = job.organization_id or 0, job.user_id or 0
     outcome: ImportOutcome | None = None
     failure: str | None = None
     try:
-        with transaction(factory) as session:
+        with transaction(factory, write=True) as session:
             outcome = run_import(
                 session,
                 kind=kind,
@@ -171,14 +278,14 @@ def run_job(factory: sessionmaker[Session], job_id: int, data_dir: Path, transla
     except Exception:
         log.exception("import job %s failed", job_id)
         failure = translate(MSG_FAILED, {})
-    with transaction(factory) as session:
+    with transaction(factory, write=True) as session:
         job = repository.import_job(session, job_id)
         if job is None:
-            return
+            return key
         job.finished_at = now()
         if outcome is None:
             job.status, job.error = "failed", failure
-            return
+            return key
         job.status = "done"
         job.rows_total = job.rows_done = outcome.rows
         job.rows_failed = outcome.rejected_rows
@@ -190,3 +297,4 @@ def run_job(factory: sessionmaker[Session], job_id: int, data_dir: Path, transla
             job.errors_key = errors_path(data_dir, job_id).name
         if outcome.rolled_back:
             job.error = translate(MSG_ROLLED_BACK, {"n": outcome.rejected_rows})
+    return key

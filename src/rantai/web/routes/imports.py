@@ -140,6 +140,7 @@ def upload(
         user_id=viewer.current_user.id,
     )
     db.commit()  # the background thread must see the job row
+    jobs.hold(settings.data_dir, job.id)
     locale = viewer.locale
     request.app.state.run_in_background(
         jobs.run_job,
@@ -168,6 +169,7 @@ def job_page(
     settings: Settings = Depends(get_settings_dep),
 ) -> Response:
     job = _job(db, viewer, job_id)
+    jobs.settle_if_stale(db, settings.data_dir, job, lambda message, params: viewer._(message, **params))
     template = "imports/_progress.html" if request.headers.get("hx-request") == "true" else "imports/job.html"
     return render(
         request, template, viewer, {"job": job, "rows": jobs.read_progress(settings.data_dir, job.id)}
