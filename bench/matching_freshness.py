@@ -81,7 +81,7 @@ def _setup(
             session,
             email="bench-owner@contoh.co.id",
             full_name="Bench",
-            password="bench-password-1",  # noqa: S106 - a throwaway bench user
+            password="freshness-check-2026",  # noqa: S106 - a throwaway bench user
         )
         identity.add_membership(session, user=owner, organization=org, role=Role.OWNER)  # type: ignore[arg-type]
         supplier_secret, _ = identity.create_api_token(

@@ -39,10 +39,45 @@ class Settings(BaseSettings):
         ),
     )
     login_max_failures: int = Field(
-        default=5, ge=1, description="Failed logins in a row after which an account is locked for a while."
+        default=5,
+        ge=1,
+        description=(
+            "Failed logins with one email from one client address after which that email is locked at "
+            "that address (elsewhere its owner can still log in)."
+        ),
     )
     login_lockout_seconds: int = Field(
-        default=15 * 60, ge=1, description="How long an account stays locked after too many failed logins."
+        default=15 * 60,
+        ge=1,
+        description=(
+            "How long a login lock lasts; failures older than this since the last one are forgotten."
+        ),
+    )
+    login_address_max_failures: int = Field(
+        default=50,
+        ge=1,
+        description=(
+            "Failed logins from one client address, whatever the emails, after which that address is "
+            "locked (an IPv6 address counts by its /64 network)."
+        ),
+    )
+    login_email_max_failures: int = Field(
+        default=100,
+        ge=1,
+        description=(
+            "Failed logins with one email from all addresses together after which that email is locked, "
+            "except at addresses where it logged in successfully in the last 90 days."
+        ),
+    )
+    trusted_proxy_count: int = Field(
+        default=0,
+        ge=0,
+        le=10,
+        description=(
+            "Reverse proxies in front of Rantai that append the client address to X-Forwarded-For. 0: "
+            "the client address is the connection's peer and the header is ignored; N: the address N "
+            "places from the right of the header (the one the outermost trusted proxy saw)."
+        ),
     )
     host: str = Field(default="127.0.0.1", description="Address `rantai serve` listens on.")
     port: int = Field(default=8000, ge=1, le=65535, description="Port `rantai serve` listens on.")

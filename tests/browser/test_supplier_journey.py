@@ -24,9 +24,13 @@ def test_onboarding_verification_and_directory(page: Page, live_server: str) -> 
     page.goto(live_server + "/register")
     page.get_by_label("Nama lengkap Anda").fill("Ratna Sari")
     page.get_by_label("Email").fill("ratna@contoh.co.id")
-    page.get_by_label("Kata sandi (minimal 10 karakter)").fill("rahasia-ratna-2026")
+    page.get_by_label("Kata sandi (minimal 10 karakter)").fill("tempe-gurih-renyah-2026")
     page.get_by_label("Nama usaha").fill("Keripik Tempe Ratna")
     page.get_by_role("button", name="Buat akun").click()
+    # The same answer for a new and a known email (issue #9): the login form, the email filled in.
+    expect(page.get_by_label("Email")).to_have_value("ratna@contoh.co.id")
+    page.get_by_label("Kata sandi").fill("tempe-gurih-renyah-2026")
+    page.get_by_role("button", name="Masuk", exact=True).click()
     expect(page.get_by_role("heading", name="Profil usaha Anda")).to_be_visible()
 
     # The onboarding form: identity, location (HTMX fills kab/kota), activity, contact.

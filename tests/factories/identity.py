@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from rantai.identity import service as identity
+from rantai.identity.mail import Mail
 from rantai.identity.models import Organization, User
 from rantai.identity.policy import Actor
 from rantai.identity.roles import OrgType, Role
@@ -71,6 +72,53 @@ def api_token_for(db: Session, user: User, org: Organization, name: str = "uji")
     secret, _token = identity.create_api_token(db, actor=issuer, user=user, organization_id=org.id, name=name)
     db.flush()
     return secret
+
+
+def register_and_log_in(
+    client: TestClient,
+    *,
+    email: str,
+    full_name: str = "Siti Khadijah",
+    organization_name: str = "Keripik Mak Ijah",
+    password: str = PASSWORD,
+) -> None:
+    """Self-register a new UMKM owner through the pages, then log in as they would (issue #9: the
+    registration page no longer logs in, so that it cannot tell whether an email had an account)."""
+    registered = client.post(
+        "/register",
+        data={
+            "full_name": full_name,
+            "email": email,
+            "password": password,
+            "organization_name": organization_name,
+            "org_type": "umkm",
+            "csrf_token": csrf_of(client),
+        },
+    )
+    assert registered.status_code == 200 and 'value="/supplier/onboarding"' in registered.text, (
+        registered.text
+    )
+    response = client.post(
+        "/login",
+        data={
+            "email": email,
+            "password": password,
+            "next": "/supplier/onboarding",
+            "csrf_token": csrf_of(client),
+        },
+        follow_redirects=False,
+    )
+    assert response.status_code == 303 and response.headers["location"] == "/supplier/onboarding"
+
+
+class MailBox:
+    """A mail backend for tests that keeps what was sent (``app.state.mailer = MailBox()``)."""
+
+    def __init__(self) -> None:
+        self.sent: list[Mail] = []
+
+    def send(self, mail: Mail) -> None:
+        self.sent.append(mail)
 
 
 def bearer(secret: str) -> dict[str, str]:

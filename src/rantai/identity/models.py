@@ -1,4 +1,5 @@
-"""Identity tables: organizations, users, memberships, web sessions, API tokens and the audit log."""
+"""Identity tables: organizations, users, memberships, web sessions, API tokens, login throttles and the
+audit log."""
 
 from __future__ import annotations
 
@@ -44,6 +45,8 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(String(255))
     locale: Mapped[str] = mapped_column(String(5), default="id")
     is_active: Mapped[bool] = mapped_column(default=True)
+    # Unused since migration 0007 (failures are counted in LoginThrottle); kept so that the previous
+    # release keeps running during an upgrade. A later migration drops them.
     failed_login_count: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[dt.datetime | None] = mapped_column(default=None)
     last_login_at: Mapped[dt.datetime | None] = mapped_column(default=None)
@@ -86,6 +89,27 @@ class WebSession(Base):
     expires_at: Mapped[dt.datetime]
     revoked_at: Mapped[dt.datetime | None] = mapped_column(default=None)
     user_agent: Mapped[str | None] = mapped_column(String(300), default=None)
+
+
+class LoginThrottle(Base):
+    """Failed logins counted for one key: a client address, an address with a typed email, or an email.
+
+    The key is the SHA-256 digest of what it counts (``identity.throttle``), so the table holds no typed
+    emails; the rules are in ``identity.throttle`` and docs/operations.md (issue #9, finding 7).
+    """
+
+    __tablename__ = "login_throttle"
+    __table_args__ = (UniqueConstraint("scope", "key_digest"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scope: Mapped[str] = mapped_column(String(16))
+    key_digest: Mapped[str] = mapped_column(String(64))
+    failures: Mapped[int] = mapped_column(default=0)
+    last_failure_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    locked_until: Mapped[dt.datetime | None] = mapped_column(default=None)
+    # Only for an address with an email: when a login with it last succeeded (a known address).
+    last_success_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=now, index=True)
 
 
 class ApiToken(Base):

@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import Table, and_, case, delete, func, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from rantai.identity.models import ApiToken, AuditEvent, Membership, Organization, User, WebSession
+from rantai.db import table_of
+from rantai.identity.models import (
+    ApiToken,
+    AuditEvent,
+    LoginThrottle,
+    Membership,
+    Organization,
+    User,
+    WebSession,
+)
 from rantai.kit.pagination import Page, PageRequest
 
 
@@ -63,6 +75,128 @@ def members_of(session: Session, organization_id: int) -> Sequence[tuple[User, l
 
 def web_session_by_digest(session: Session, digest: str) -> WebSession | None:
     return session.scalars(select(WebSession).where(WebSession.token_digest == digest)).one_or_none()
+
+
+def end_other_web_sessions(
+    session: Session, *, user_id: int, keep_id: int | None, moment: dt.datetime
+) -> int:
+    """Revoke every live browser session of a user except ``keep_id``; returns how many were ended."""
+    stmt = update(WebSession).where(WebSession.user_id == user_id, WebSession.revoked_at.is_(None))
+    if keep_id is not None:
+        stmt = stmt.where(WebSession.id != keep_id)
+    result = session.execute(stmt.values(revoked_at=moment), execution_options={"synchronize_session": False})
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+# --- login throttles -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ThrottleState:
+    """A throttle row as plain values (read without the ORM, so a second read never sees a stale object)."""
+
+    scope: str
+    key_digest: str
+    failures: int
+    locked_until: dt.datetime | None
+    last_success_at: dt.datetime | None
+
+
+def login_throttles(session: Session, keys: Sequence[tuple[str, str]]) -> dict[str, ThrottleState]:
+    """The throttle rows of the given (scope, key digest) pairs, by scope."""
+    if not keys:
+        return {}
+    rows = session.execute(
+        select(
+            LoginThrottle.scope,
+            LoginThrottle.key_digest,
+            LoginThrottle.failures,
+            LoginThrottle.locked_until,
+            LoginThrottle.last_success_at,
+        ).where(or_(*(and_(LoginThrottle.scope == s, LoginThrottle.key_digest == k) for s, k in keys)))
+    )
+    return {row.scope: ThrottleState(*row) for row in rows}
+
+
+def _upsert(session: Session, table: Table) -> postgresql.Insert | sqlite.Insert:
+    """An INSERT that can take ON CONFLICT DO UPDATE (both databases have it, with the same meaning)."""
+    if session.get_bind().dialect.name == "postgresql":
+        return postgresql.insert(table)
+    return sqlite.insert(table)
+
+
+def count_login_failure(
+    session: Session,
+    *,
+    scope: str,
+    key_digest: str,
+    moment: dt.datetime,
+    window_start: dt.datetime,
+    threshold: int,
+    lock_until: dt.datetime,
+) -> int:
+    """Add one failure to a throttle row in one atomic statement (concurrent failures both count), locking
+    it until ``lock_until`` when the count reaches ``threshold``. Failures older than ``window_start``
+    are forgotten. Returns the new count."""
+    table = table_of(LoginThrottle)
+    stale = or_(table.c.last_failure_at.is_(None), table.c.last_failure_at < window_start)
+    failures = case((stale, 1), else_=table.c.failures + 1)
+    insert = _upsert(session, table).values(
+        scope=scope,
+        key_digest=key_digest,
+        failures=1,
+        last_failure_at=moment,
+        locked_until=lock_until if threshold <= 1 else None,
+        updated_at=moment,
+    )
+    statement = insert.on_conflict_do_update(
+        index_elements=[table.c.scope, table.c.key_digest],
+        set_={
+            "failures": failures,
+            "last_failure_at": moment,
+            "locked_until": case((failures >= threshold, lock_until), else_=table.c.locked_until),
+            "updated_at": moment,
+        },
+    ).returning(table.c.failures)
+    return int(session.execute(statement).scalar_one())
+
+
+def record_login_success(
+    session: Session, *, pair: tuple[str, str], account: tuple[str, str], moment: dt.datetime
+) -> None:
+    """A login succeeded: the address-and-email pair is cleared and remembered as a known address; the
+    email's own count is cleared. The address's count is left alone: an attacker who holds one account
+    must not be able to wipe their address's failures by logging into it."""
+    table = table_of(LoginThrottle)
+    insert = _upsert(session, table).values(
+        scope=pair[0], key_digest=pair[1], failures=0, last_success_at=moment, updated_at=moment
+    )
+    session.execute(
+        insert.on_conflict_do_update(
+            index_elements=[table.c.scope, table.c.key_digest],
+            set_={"failures": 0, "locked_until": None, "last_success_at": moment, "updated_at": moment},
+        )
+    )
+    session.execute(
+        update(table)
+        .where(table.c.scope == account[0], table.c.key_digest == account[1])
+        .values(failures=0, locked_until=None, updated_at=moment)
+    )
+
+
+def prune_login_throttles(
+    session: Session, *, failures_before: dt.datetime, known_before: dt.datetime, limit: int
+) -> int:
+    """Delete at most ``limit`` throttle rows that no longer matter: failure counts whose window has
+    passed (with no known-address mark), and known-address marks too old to count."""
+    table = table_of(LoginThrottle)
+    stale = or_(
+        and_(table.c.last_success_at.is_(None), table.c.updated_at < failures_before),
+        table.c.updated_at < known_before,
+    )
+    ids = select(table.c.id).where(stale).order_by(table.c.updated_at).limit(limit).scalar_subquery()
+    result = session.execute(delete(table).where(table.c.id.in_(ids)))
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 def api_token_by_digest(session: Session, digest: str) -> ApiToken | None:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
-from math import ceil
 
 from sqlalchemy.orm import Session
 
-from rantai.identity import audit, repository
+from rantai.identity import audit, repository, throttle
 from rantai.identity.errors import (
     MSG_BAD_LOGIN,
     MSG_INACTIVE,
@@ -19,18 +19,20 @@ from rantai.identity.errors import (
     InvalidCredentials,
     NotAMember,
     TokenNotFound,
-    WeakPassword,
+    WrongCurrentPassword,
 )
+from rantai.identity.mail import Mail, Mailer
 from rantai.identity.models import ApiToken, Membership, Organization, User, WebSession
 from rantai.identity.passwords import (
     DUMMY_HASH,
-    MIN_PASSWORD_LENGTH,
+    check_password,
     hash_password,
     needs_rehash,
     verify_password,
 )
 from rantai.identity.policy import Action, Actor, OrgScope, can
 from rantai.identity.roles import OrgType, Role
+from rantai.identity.throttle import Attempt, LoginLimits
 from rantai.kit.clock import now
 from rantai.kit.errors import Forbidden, Invalid
 from rantai.kit.ids import new_token, token_digest
@@ -47,13 +49,27 @@ def normalize_email(email: str) -> str:
     return value
 
 
-def _check_password(password: str) -> None:
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise WeakPassword(
-            N_("The password must have at least %(min)d characters."),
-            field="password",
-            min=MIN_PASSWORD_LENGTH,
-        )
+def _clean_name(value: str) -> str:
+    return " ".join(value.split())
+
+
+def _account_input(
+    *, email: str, full_name: str, password: str, details: Sequence[str] = ()
+) -> tuple[str, str]:
+    """The checked email and name of a new account; raises before anything is looked up or written."""
+    address = normalize_email(email)
+    name = _clean_name(full_name)
+    if not name:
+        raise Invalid(N_("Enter the person's full name."), field="full_name")
+    check_password(password, email=address, details=(name, *details))
+    return address, name
+
+
+def _organization_name(name: str) -> str:
+    clean = _clean_name(name)
+    if not clean:
+        raise Invalid(N_("Enter the organization's name."), field="name")
+    return clean
 
 
 def create_organization(
@@ -64,9 +80,7 @@ def create_organization(
     region_code: str | None = None,
     actor_user_id: int | None = None,
 ) -> Organization:
-    clean = " ".join(name.split())
-    if not clean:
-        raise Invalid(N_("Enter the organization's name."), field="name")
+    clean = _organization_name(name)
     org = Organization(name=clean[:200], org_type=org_type.value, region_code=region_code)
     session.add(org)
     session.flush()
@@ -90,12 +104,13 @@ def create_user(
     password: str,
     locale: str = "id",
     actor_user_id: int | None = None,
+    organization_names: Sequence[str] = (),
 ) -> User:
-    address = normalize_email(email)
-    name = " ".join(full_name.split())
-    if not name:
-        raise Invalid(N_("Enter the person's full name."), field="full_name")
-    _check_password(password)
+    """An account made by an operator or a builder (the CLI, the demo). ``organization_names`` are the
+    organizations the person will join, which their password must not contain."""
+    address, name = _account_input(
+        email=email, full_name=full_name, password=password, details=organization_names
+    )
     if repository.user_by_email(session, address) is not None:
         raise EmailTaken(N_("An account with this email already exists."), field="email")
     user = User(email=address, full_name=name[:200], password_hash=hash_password(password), locale=locale)
@@ -113,6 +128,33 @@ def create_user(
     return user
 
 
+@dataclass(frozen=True, slots=True)
+class Registration:
+    """What a self-registration did. ``user`` is None when the email already had an account: nothing
+    was created and the address got a mail saying so. The door shows the same page either way, so the
+    page does not tell a stranger which emails have accounts (issue #9, finding 7)."""
+
+    user: User | None
+    organization: Organization | None
+
+
+MAIL_WELCOME = (
+    N_("Your Rantai account is ready"),
+    N_(
+        "Welcome to Rantai. An account for %(organization)s has been created with this email address. "
+        "Log in with it to complete your business profile."
+    ),
+)
+MAIL_ALREADY_REGISTERED = (
+    N_("Someone tried to register on Rantai with your email"),
+    N_(
+        "Someone, perhaps you, tried to create a new Rantai account with this email address. It already "
+        "has an account, so nothing was changed. If it was you, log in with your existing password; if "
+        "you forgot it, ask your organization's administrator. If it was not you, ignore this message."
+    ),
+)
+
+
 def register_owner(
     session: Session,
     *,
@@ -121,15 +163,51 @@ def register_owner(
     password: str,
     organization_name: str,
     org_type: OrgType,
+    mailer: Mailer,
     locale: str = "id",
-) -> tuple[User, Organization]:
-    """Self-registration of a business owner: a new organization with the new user as its owner."""
+) -> Registration:
+    """Self-registration of a business owner: a new organization with the new user as its owner.
+
+    Every field is checked before the email is looked up, so a mistake is reported the same way for a
+    new and a known email. A known email creates nothing; its owner is told by mail. Both paths hash the
+    password once, so they take about the same time.
+    """
     if org_type not in (OrgType.UMKM, OrgType.KOPERASI):
         raise Invalid(N_("Only an UMKM or a cooperative can register itself here."), field="org_type")
-    user = create_user(session, email=email, full_name=full_name, password=password, locale=locale)
-    org = create_organization(session, name=organization_name, org_type=org_type, actor_user_id=user.id)
+    try:
+        org_name = _organization_name(organization_name)
+    except Invalid as exc:
+        raise Invalid(exc.message, field="organization_name") from None
+    address, _name = _account_input(email=email, full_name=full_name, password=password, details=(org_name,))
+    existing = repository.user_by_email(session, address)
+    if existing is not None:
+        hash_password(password)  # the work the other path does, so the time taken tells nothing
+        audit.record(
+            session,
+            action="user.registration_repeated",
+            target_type="user",
+            target_id=existing.id,
+            actor_user_id=None,
+            organization_id=None,
+        )
+        subject, body = MAIL_ALREADY_REGISTERED
+        mailer.send(Mail(to=existing.email, subject=subject, body=body, locale=existing.locale))
+        return Registration(None, None)
+    user = create_user(
+        session,
+        email=address,
+        full_name=full_name,
+        password=password,
+        locale=locale,
+        organization_names=(org_name,),
+    )
+    org = create_organization(session, name=org_name, org_type=org_type, actor_user_id=user.id)
     add_membership(session, user=user, organization=org, role=Role.OWNER, actor_user_id=user.id)
-    return user, org
+    subject, body = MAIL_WELCOME
+    mailer.send(
+        Mail(to=user.email, subject=subject, body=body, locale=user.locale, params={"organization": org.name})
+    )
+    return Registration(user, org)
 
 
 def add_membership(
@@ -183,22 +261,42 @@ class LoginOutcome:
 
 
 def authenticate(
-    session: Session, *, email: str, password: str, max_failures: int, lockout_seconds: int
+    session: Session, *, email: str, password: str, client_address: str, limits: LoginLimits
 ) -> LoginOutcome:
-    """Check an email and password, counting failures and locking the account after too many."""
+    """Check an email and password from a client address, under the login throttle (``throttle``).
+
+    An unknown email, a wrong password and a locked attempt do the same work (one password hash, the
+    same throttle reads and writes) and an unknown email gets the same message as a wrong password, so
+    neither the page nor the time it takes tells whether an email has an account (issue #9, finding 7).
+    """
+    attempt = Attempt.of(client_address, email)
     user = repository.user_by_email(session, email)
-    moment = now()
-    if user is None:
-        verify_password(DUMMY_HASH, password)  # same cost as a real check; see passwords.DUMMY_HASH
-        return LoginOutcome(None, InvalidCredentials(MSG_BAD_LOGIN))
-    if user.locked_until is not None and user.locked_until > moment:
-        minutes = max(1, ceil((user.locked_until - moment).total_seconds() / 60))
+    # Hash first, whatever happens next: a refused attempt must cost what a checked one does.
+    password_ok = verify_password(user.password_hash if user else DUMMY_HASH, password)
+    minutes = throttle.locked_minutes(session, attempt)
+    if minutes is not None:
         return LoginOutcome(None, AccountLocked(MSG_LOCKED, minutes=minutes))
-    if not verify_password(user.password_hash, password):
-        user.failed_login_count += 1
-        if user.failed_login_count >= max_failures:
-            user.locked_until = moment + dt.timedelta(seconds=lockout_seconds)
-            user.failed_login_count = 0
+    if user is None or not password_ok:
+        return LoginOutcome(None, _count_failure(session, attempt, limits, user))
+    if not user.is_active:
+        return LoginOutcome(None, InvalidCredentials(MSG_INACTIVE))
+    throttle.count_success(session, attempt, limits)
+    user.last_login_at = now()
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    session.flush()
+    return LoginOutcome(user, None)
+
+
+def _count_failure(
+    session: Session, attempt: Attempt, limits: LoginLimits, user: User | None
+) -> InvalidCredentials | AccountLocked:
+    """Count a failed password check; the error to show (locked when this failure reached a limit)."""
+    just_locked = throttle.count_failure(session, attempt, limits)
+    if user is not None:
+        for scope in just_locked:
+            if scope is throttle.Scope.ADDRESS:
+                continue  # an address lock is about the address, not this account
             audit.record(
                 session,
                 action="user.locked_out",
@@ -206,21 +304,16 @@ def authenticate(
                 target_id=user.id,
                 actor_user_id=None,
                 organization_id=None,
-                details={"until": user.locked_until.isoformat()},
+                details={
+                    "scope": scope.value,
+                    "address": attempt.address,
+                    "minutes": limits.lockout_seconds // 60,
+                },
             )
-            session.flush()
-            return LoginOutcome(None, AccountLocked(MSG_LOCKED, minutes=max(1, lockout_seconds // 60)))
-        session.flush()
-        return LoginOutcome(None, InvalidCredentials(MSG_BAD_LOGIN))
-    if not user.is_active:
-        return LoginOutcome(None, InvalidCredentials(MSG_INACTIVE))
-    user.failed_login_count = 0
-    user.locked_until = None
-    user.last_login_at = moment
-    if needs_rehash(user.password_hash):
-        user.password_hash = hash_password(password)
-    session.flush()
-    return LoginOutcome(user, None)
+    minutes = throttle.locked_minutes(session, attempt)
+    if minutes is not None:
+        return AccountLocked(MSG_LOCKED, minutes=minutes)
+    return InvalidCredentials(MSG_BAD_LOGIN)
 
 
 def start_session(
@@ -309,11 +402,59 @@ def set_locale(session: Session, *, user: User, locale: str) -> None:
     )
 
 
-def change_password(session: Session, *, user: User, current_password: str, new_password: str) -> None:
-    if not verify_password(user.password_hash, current_password):
-        raise Invalid(N_("The current password is wrong."), field="current_password")
-    _check_password(new_password)
+@dataclass(frozen=True, slots=True)
+class PasswordChange:
+    """What a password change did. ``error`` is a refused current password: it was counted as a failed
+    login, which must persist, so it is returned for the caller to commit rather than raised.
+    ``session_token`` is the new cookie value of the browser that made the change (its session is
+    replaced, like every other session of the user is ended)."""
+
+    error: WrongCurrentPassword | AccountLocked | None
+    session_token: str | None = None
+    sessions_ended: int = 0
+
+
+def change_password(
+    session: Session,
+    *,
+    user: User,
+    current_password: str,
+    new_password: str,
+    client_address: str,
+    limits: LoginLimits,
+    current_session: WebSession | None,
+    max_age_seconds: int,
+) -> PasswordChange:
+    """Change a user's password (issue #9, finding 6).
+
+    The current password is checked under the login throttle: a wrong one counts as a failed login from
+    this address, and a locked attempt is refused unchecked. The new password must pass the policy
+    (``passwords.check_password``, raised before anything is written). Every other browser session of
+    the user ends and the current one is replaced, so whoever knew the old password or held a session
+    cookie is logged out; API tokens are left alone (they belong to integrations, not to a browser).
+    """
+    attempt = Attempt.of(client_address, user.email)
+    password_ok = verify_password(user.password_hash, current_password)
+    minutes = throttle.locked_minutes(session, attempt)
+    if minutes is not None:
+        return PasswordChange(AccountLocked(MSG_LOCKED, minutes=minutes))
+    if not password_ok:
+        counted = _count_failure(session, attempt, limits, user)
+        if isinstance(counted, AccountLocked):
+            return PasswordChange(counted)
+        return PasswordChange(
+            WrongCurrentPassword(N_("The current password is wrong."), field="current_password")
+        )
+    organizations = [org.name for _membership, org in repository.memberships_with_orgs(session, user.id)]
+    check_password(new_password, email=user.email, details=(user.full_name, *organizations))
+    moment = now()
     user.password_hash = hash_password(new_password)
+    ended = repository.end_other_web_sessions(
+        session, user_id=user.id, keep_id=current_session.id if current_session else None, moment=moment
+    )
+    token = None
+    if current_session is not None:
+        token, _replacement = _replace_session(session, current_session, max_age_seconds=max_age_seconds)
     session.flush()
     audit.record(
         session,
@@ -322,7 +463,26 @@ def change_password(session: Session, *, user: User, current_password: str, new_
         target_id=user.id,
         actor_user_id=user.id,
         organization_id=None,
+        details={"sessions_ended": ended},
     )
+    return PasswordChange(None, token, ended)
+
+
+def _replace_session(session: Session, old: WebSession, *, max_age_seconds: int) -> tuple[str, WebSession]:
+    """End a browser session and open a new one in its place (same organization and browser)."""
+    token = new_token()
+    moment = now()
+    old.revoked_at = moment
+    replacement = WebSession(
+        token_digest=token_digest(token),
+        user_id=old.user_id,
+        active_organization_id=old.active_organization_id,
+        expires_at=moment + dt.timedelta(seconds=max_age_seconds),
+        user_agent=old.user_agent,
+    )
+    session.add(replacement)
+    session.flush()
+    return token, replacement
 
 
 # --- API tokens ------------------------------------------------------------------------------------

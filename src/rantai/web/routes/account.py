@@ -1,4 +1,8 @@
-"""The organization's own administration: members, API tokens, audit log, and the user's password."""
+"""The organization's own administration: members, API tokens, audit log, and the user's password.
+
+Every handler is a plain ``def`` (run in FastAPI's thread pool, so the database never blocks the event
+loop; issue #9, finding 2).
+"""
 
 from __future__ import annotations
 
@@ -13,8 +17,10 @@ from rantai.identity.roles import Role
 from rantai.kit.errors import Invalid, UserError
 from rantai.kit.pagination import PageRequest
 from rantai.kit.text import N_
+from rantai.settings import Settings
 from rantai.web.auth import require_action, require_viewer
-from rantai.web.requestctx import DbSession, Viewer
+from rantai.web.requestctx import DbSession, Viewer, get_settings_dep
+from rantai.web.routes.auth import client_address, login_limits, set_session_cookie
 from rantai.web.templating import render
 
 router = APIRouter(prefix="/account")
@@ -105,21 +111,40 @@ def change_password(
     new_password: str = Form(""),
     confirm_password: str = Form(""),
     db: Session = DbSession,
+    settings: Settings = Depends(get_settings_dep),
     viewer: Viewer = Depends(require_viewer),
 ) -> Response:
+    """Change the password; every other login of the user ends and this browser gets a new session."""
     try:
         if new_password != confirm_password:
             raise Invalid(N_("The two new passwords are not the same."), field="confirm_password")
-        identity.change_password(
-            db, user=viewer.current_user, current_password=current_password, new_password=new_password
+        change = identity.change_password(
+            db,
+            user=viewer.current_user,
+            current_password=current_password,
+            new_password=new_password,
+            client_address=client_address(request, settings),
+            limits=login_limits(settings),
+            current_session=viewer.web_session,
+            max_age_seconds=settings.session_max_age_seconds,
         )
     except UserError as exc:
         db.rollback()
-        return render(
-            request,
-            "account/password.html",
-            viewer,
-            {"error": viewer._(exc.message, **exc.params), "field": exc.field},
-            status_code=exc.status_code,
-        )
-    return render(request, "account/password.html", viewer, {"saved": True})
+        return _password_page(request, viewer, exc)
+    if change.error is not None:
+        db.commit()  # a wrong current password counts as a failed login: keep the count
+        return _password_page(request, viewer, change.error)
+    page = render(request, "account/password.html", viewer, {"saved": True})
+    if change.session_token is not None:
+        set_session_cookie(page, change.session_token, request, settings)
+    return page
+
+
+def _password_page(request: Request, viewer: Viewer, error: UserError) -> Response:
+    return render(
+        request,
+        "account/password.html",
+        viewer,
+        {"error": viewer._(error.message, **error.params), "field": error.field},
+        status_code=error.status_code,
+    )
