@@ -9,7 +9,9 @@ from pathlib import Path
 
 from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -17,7 +19,7 @@ from rantai.api.problems import is_api_request, problem_response
 from rantai.api.v1 import router as api_v1_router
 from rantai.db import make_engine, make_session_factory
 from rantai.kit.context import current_request_id
-from rantai.kit.errors import UserError
+from rantai.kit.errors import Busy, UserError
 from rantai.kit.ids import new_token
 from rantai.kit.storage import LocalStorage
 from rantai.logging import configure_logging
@@ -30,6 +32,70 @@ from rantai.web.routes import router as web_router
 log = logging.getLogger("rantai.app")
 STATIC_DIR = Path(__file__).parent / "web" / "static"
 _REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+
+# Every page's scripts and styles come from our own origin (issue #9, finding 14): no inline script, event
+# handler or style attribute is left in the templates (confirmations are `data-confirm`, read by
+# static/js/rantai.js; htmx's inline indicator style is turned off by a meta tag in base.html), so one
+# strict policy serves every response, /api/docs included (its Swagger UI is vendored, started by a file).
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; "
+    "base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
+# SQLite's "database is locked" (SQLITE_BUSY) and "database table is locked" (SQLITE_LOCKED).
+_SQLITE_BUSY_CODES = {5, 6}
+# PostgreSQL: lock_not_available (lock_timeout), serialization_failure, deadlock_detected, query_canceled
+# (statement_timeout, or a lock wait cancelled).
+_POSTGRES_BUSY_STATES = {"55P03", "40001", "40P01", "57014"}
+API_DOCS_URL = "/api/docs"
+OPENAPI_URL = "/api/openapi.json"
+_SWAGGER = "/static/vendor/swagger-ui"
+# Swagger UI served from our origin (vendored, no CDN) and started by a script file, not an inline one.
+_API_DOCS_PAGE = f"""<!doctype html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <meta name="viewport" content="width=device-width, initial-scale=1">
+  <title>Rantai API</title>
+  <link rel="icon" type="image/png" href="{_SWAGGER}/favicon-32x32.png">
+  <link rel="stylesheet" href="{_SWAGGER}/swagger-ui.css">
+</head>
+<body>
+  <div id="swagger-ui" data-openapi-url="{OPENAPI_URL}"></div>
+  <script src="{_SWAGGER}/swagger-ui-bundle.js"></script>
+  <script src="/static/js/api-docs.js"></script>
+</body>
+</html>
+"""
+
+
+def database_busy(exc: OperationalError) -> bool:
+    """Whether a database error means "busy, try again" (a lock or a serialization conflict) rather than
+    a fault: the request changed nothing, and the same request should work a moment later."""
+    original = exc.orig
+    code = getattr(original, "sqlite_errorcode", None)
+    if isinstance(code, int):
+        return code & 0xFF in _SQLITE_BUSY_CODES  # extended codes keep the primary one in the low byte
+    if getattr(original, "sqlstate", None) in _POSTGRES_BUSY_STATES:
+        return True
+    message = str(original).lower()
+    return "database is locked" in message or "database is busy" in message
+
+
+def protect(response: Response, request: Request, settings: Settings) -> None:
+    """The headers every response carries: the request id and the security headers."""
+    request_id = getattr(request.state, "request_id", None)
+    if request_id:
+        response.headers["X-Request-ID"] = request_id
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    # Browsers heed HSTS only over https; "over https" is judged as for the Secure cookie flag, so a
+    # proxy's X-Forwarded-Proto (or RANTAI_COOKIE_SECURE=always) counts.
+    if settings.hsts_max_age_seconds and cookie_secure(settings, request):
+        response.headers.setdefault(
+            "Strict-Transport-Security", f"max-age={settings.hsts_max_age_seconds}; includeSubDomains"
+        )
 
 
 def create_app(
@@ -44,9 +110,9 @@ def create_app(
         title="Rantai API",
         version="1",
         description="Supplier registry, matching and procurement for UMKM in BUMN supply chains.",
-        docs_url="/api/docs",
+        docs_url=None,  # served below from vendored files
         redoc_url=None,
-        openapi_url="/api/openapi.json",
+        openapi_url=OPENAPI_URL,
     )
     app.state.settings = settings
     app.state.session_factory = session_factory
@@ -67,10 +133,7 @@ def create_app(
             response = await call_next(request)
         finally:
             current_request_id.reset(token)
-        response.headers["X-Request-ID"] = request_id
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
+        protect(response, request, settings)
         if CSRF_COOKIE not in request.cookies and not is_api_request(request):
             response.set_cookie(
                 CSRF_COOKIE,
@@ -82,39 +145,74 @@ def create_app(
             )
         return response
 
-    async def handle_user_error(request: Request, exc: Exception) -> Response:
-        if not isinstance(exc, UserError):
-            raise exc
-        if is_api_request(request):
-            return problem_response(request, exc)
-        return web_errors.user_error_page(request, exc)
-
-    async def handle_http_error(request: Request, exc: Exception) -> Response:
-        if not isinstance(exc, StarletteHTTPException):
-            raise exc
-        if is_api_request(request):
-            return problem_response(request, exc)
-        return web_errors.http_error_page(request, exc)
-
-    async def handle_validation_error(request: Request, exc: Exception) -> Response:
-        if not isinstance(exc, RequestValidationError):
-            raise exc
-        if is_api_request(request):
-            return problem_response(request, exc)
-        return web_errors.validation_error_page(request, exc)
-
-    async def handle_unexpected(request: Request, exc: Exception) -> Response:
-        log.exception("unhandled error on %s %s", request.method, request.url.path)
-        if is_api_request(request):
-            return problem_response(request, exc)
-        return web_errors.server_error_page(request)
-
     app.add_exception_handler(UserError, handle_user_error)
     app.add_exception_handler(StarletteHTTPException, handle_http_error)
     app.add_exception_handler(RequestValidationError, handle_validation_error)
+    app.add_exception_handler(OperationalError, handle_database_error)
     app.add_exception_handler(Exception, handle_unexpected)
+
+    @app.get(API_DOCS_URL, include_in_schema=False)
+    def api_docs() -> HTMLResponse:
+        return HTMLResponse(_API_DOCS_PAGE)
 
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(api_v1_router, prefix="/api/v1")
     app.include_router(web_router)
     return app
+
+
+async def handle_user_error(request: Request, exc: Exception) -> Response:
+    if not isinstance(exc, UserError):
+        raise exc
+    if is_api_request(request):
+        response: Response = problem_response(request, exc)
+        response.headers.update(exc.headers)  # Retry-After for Busy
+        return response
+    return web_errors.user_error_page(request, exc)
+
+
+async def handle_database_error(request: Request, exc: Exception) -> Response:
+    """A busy database is a calm 503 "try again" with Retry-After, never a 500 (issue #9, finding 3);
+    any other database error goes on to ``handle_unexpected``."""
+    if not (isinstance(exc, OperationalError) and database_busy(exc)):
+        raise exc
+    log.warning("database busy on %s %s: %s", request.method, request.url.path, exc.orig)
+    return await handle_user_error(request, Busy())
+
+
+async def handle_http_error(request: Request, exc: Exception) -> Response:
+    if not isinstance(exc, StarletteHTTPException):
+        raise exc
+    if is_api_request(request):
+        return problem_response(request, exc)
+    return web_errors.http_error_page(request, exc)
+
+
+async def handle_validation_error(request: Request, exc: Exception) -> Response:
+    if not isinstance(exc, RequestValidationError):
+        raise exc
+    if is_api_request(request):
+        return problem_response(request, exc)
+    return web_errors.validation_error_page(request, exc)
+
+
+async def handle_unexpected(request: Request, exc: Exception) -> Response:
+    # Starlette calls this outside every middleware, after request_context has let go of the request
+    # id: set it again so this line, like every other line of the request, carries it (finding 15).
+    request_id = getattr(request.state, "request_id", None)
+    token = current_request_id.set(request_id)
+    try:
+        log.error(
+            "unhandled error on %s %s (request id %s)",
+            request.method,
+            request.url.path,
+            request_id or "-",
+            exc_info=exc,
+        )
+    finally:
+        current_request_id.reset(token)
+    response = (
+        problem_response(request, exc) if is_api_request(request) else web_errors.server_error_page(request)
+    )
+    protect(response, request, request.app.state.settings)  # the middleware never sees it
+    return response

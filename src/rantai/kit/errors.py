@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from rantai.kit.text import N_
+
 
 class UserError(Exception):
     """Something the user can fix. Nothing has been written when it is raised."""
@@ -20,6 +22,11 @@ class UserError(Exception):
         self.message = message
         self.field = field
         self.params = params
+
+    @property
+    def headers(self) -> dict[str, str]:
+        """HTTP headers the doors send with this error (none by default)."""
+        return {}
 
 
 class NotFound(UserError):
@@ -50,3 +57,22 @@ class Invalid(UserError):
 class TooManyAttempts(UserError):
     status_code = 429
     code = "too-many-attempts"
+
+
+MSG_BUSY = N_("Rantai is busy right now; nothing was saved. Try again in a moment.")
+
+
+class Busy(UserError):
+    """The database could not take the change in time (a lock held by another request, a serialization
+    failure). Nothing was saved, and the same request is expected to work a moment later (issue #9)."""
+
+    status_code = 503
+    code = "busy"
+    retry_after_seconds: ClassVar[int] = 2
+
+    def __init__(self, message: str = MSG_BUSY, /, **params: Any) -> None:
+        super().__init__(message, **params)
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Retry-After": str(self.retry_after_seconds)}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import PlainTextResponse, RedirectResponse, Response
@@ -22,6 +24,7 @@ PAGE_TITLES = {
     422: N_("Please check your input"),
     429: N_("Too many attempts"),
     500: N_("Something went wrong"),
+    503: N_("Rantai is busy"),
 }
 PAGE_DETAILS = {
     403: N_("Your role does not allow this. Ask your organization's administrator."),
@@ -38,19 +41,30 @@ def _viewer(request: Request) -> Viewer:
     return Viewer(locale=request_locale(request))
 
 
-def _page(request: Request, status: int, detail: str, **params: object) -> Response:
+def _page(
+    request: Request,
+    status: int,
+    detail: str,
+    params: Mapping[str, object] | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> Response:
+    """The error page. The message's parameters come as one mapping, so a parameter of any name (a
+    profile's ``status``, say) cannot collide with this function's own arguments (issue #9, finding 5)."""
     viewer = _viewer(request)
-    return render(
+    response = render(
         request,
         "errors/error.html",
         viewer,
         {
             "status": status,
             "title": viewer._(PAGE_TITLES.get(status, PAGE_TITLES[400])),
-            "detail": viewer._(detail, **params),
+            "detail": viewer._(detail, **(params or {})),
         },
         status_code=status,
     )
+    if headers:
+        response.headers.update(headers)
+    return response
 
 
 def user_error_page(request: Request, exc: UserError) -> Response:
@@ -62,7 +76,7 @@ def user_error_page(request: Request, exc: UserError) -> Response:
         if request.headers.get("hx-request") == "true":
             return Response(status_code=204, headers={"HX-Redirect": target})
         return RedirectResponse(target, status_code=303)
-    return _page(request, exc.status_code, exc.message, **exc.params)
+    return _page(request, exc.status_code, exc.message, exc.params, headers=exc.headers)
 
 
 def http_error_page(request: Request, exc: StarletteHTTPException) -> Response:
