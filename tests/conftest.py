@@ -8,13 +8,14 @@ run on SQLite always and on PostgreSQL too when RANTAI_TEST_DATABASE_URL is set.
 from __future__ import annotations
 
 import os
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import Connection, Engine, text
+from sqlalchemy import Connection, Engine, make_url, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from rantai import migrations
@@ -121,6 +122,37 @@ def app(settings: Settings, session_factory: sessionmaker[Session]) -> FastAPI:
 def client(app: FastAPI) -> Iterator[TestClient]:
     with TestClient(app, raise_server_exceptions=False) as test_client:
         yield test_client
+
+
+@pytest.fixture
+def committed_url(database_url: str, tmp_path: Path) -> Iterator[str]:
+    """A database of its own whose commits stay (the test database rolls every test back): on SQLite a
+    copy of the test database, on PostgreSQL a new database, migrated and loaded, dropped afterwards."""
+    url = make_url(database_url)
+    if url.get_backend_name() == "sqlite":
+        copy = tmp_path / "copy.db"
+        with sqlite3.connect(str(url.database)) as source, sqlite3.connect(copy) as target:
+            source.backup(target)
+        yield f"sqlite:///{copy}"
+        return
+    name = f"rantai_committed_{os.getpid()}"
+    admin = make_engine(database_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    own = url.set(database=name).render_as_string(hide_password=False)
+    try:
+        migrations.upgrade(own)
+        engine = make_engine(own)
+        with transaction(make_session_factory(engine)) as session:
+            load_reference_data(session)
+            ensure_categories(session)
+        engine.dispose()
+        yield own
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
 
 
 _OUTCOMES: dict[str, dict[str, int]] = {}

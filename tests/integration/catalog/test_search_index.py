@@ -4,27 +4,21 @@ processes, surviving restarts, rebuilt on demand."""
 from __future__ import annotations
 
 import json
-import os
-import sqlite3
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, make_url, select, text
+from sqlalchemy import func, make_url, select
 from sqlalchemy.orm import Session
 from tests.factories.suppliers import add_cert, add_product, make_supplier
 
-from rantai import migrations
 from rantai.catalog import search_index
 from rantai.catalog import service as catalog
 from rantai.catalog.models import IndexChange
 from rantai.catalog.search_index import LiveIndex, parallel_processes, supplier_ranges
-from rantai.catalog.service import ensure_categories
 from rantai.db import make_engine, make_session_factory, transaction
 from rantai.matching import Filters, SearchIndex
-from rantai.reference.service import load_reference_data
 from rantai.suppliers import service as suppliers
 from rantai.suppliers.models import TrackRecord
 
@@ -135,37 +129,6 @@ def test_ensure_builds_only_when_there_is_no_index(db: Session, tmp_path: Path) 
     first = live.ensure(db)
     assert first is not None and first.products >= 1
     assert live.ensure(db) is None
-
-
-@pytest.fixture
-def committed_url(database_url: str, tmp_path: Path) -> Iterator[str]:
-    """A database of its own whose commits stay (the test database rolls every test back): on SQLite a
-    copy of the test database, on PostgreSQL a new database, migrated and loaded, dropped afterwards."""
-    url = make_url(database_url)
-    if url.get_backend_name() == "sqlite":
-        copy = tmp_path / "copy.db"
-        with sqlite3.connect(str(url.database)) as source, sqlite3.connect(copy) as target:
-            source.backup(target)
-        yield f"sqlite:///{copy}"
-        return
-    name = f"rantai_parallel_{os.getpid()}"
-    admin = make_engine(database_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    own = url.set(database=name).render_as_string(hide_password=False)
-    try:
-        migrations.upgrade(own)
-        engine = make_engine(own)
-        with transaction(make_session_factory(engine)) as session:
-            load_reference_data(session)
-            ensure_categories(session)
-        engine.dispose()
-        yield own
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def test_a_rebuild_in_several_processes_indexes_what_one_process_does(

@@ -1,0 +1,172 @@
+"""Concurrent requests against a real server on real database connections (issue #9, findings 2 and 3).
+
+The other web tests share one connection and roll it back; these serve the app with uvicorn in a thread,
+on a database of their own whose commits stay (``committed_url``), and hold locks from a second connection
+the way another request would.
+"""
+
+from __future__ import annotations
+
+import socket
+import sqlite3
+import threading
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+import uvicorn
+from sqlalchemy import Engine, text
+from tests.factories.identity import csrf_of, log_in
+from tests.factories.sourcing import line_data, make_buyer, make_need
+
+from rantai.app import create_app
+from rantai.db import make_engine, make_session_factory, transaction
+from rantai.identity.models import User
+from rantai.settings import Settings
+
+# How long a request may take before the test calls the server stuck. It is a guard against hanging the
+# suite, not a measurement: every request here normally answers in well under a second.
+STUCK = 20.0
+
+
+@dataclass
+class Live:
+    url: str
+    engine: Engine
+    need_id: int
+    user: User
+    backend: str
+
+    def client(self) -> httpx.Client:
+        client = httpx.Client(base_url=self.url, timeout=STUCK, follow_redirects=False)
+        log_in(client, self.user)  # type: ignore[arg-type]  # httpx.Client has the TestClient calls used
+        return client
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def live(committed_url: str, tmp_path: Path) -> Iterator[Live]:
+    engine = make_engine(committed_url)
+    with transaction(make_session_factory(engine)) as session:
+        org, user, actor = make_buyer(session)
+        need = make_need(session, org, actor, lines=[line_data(budget=1_500_000)])
+        need_id = need.id
+    settings = Settings(database_url=committed_url, data_dir=tmp_path / "data")
+    port = _free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning", lifespan="off")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    for _ in range(200):
+        if server.started:
+            break
+        time.sleep(0.05)
+    try:
+        yield Live(f"http://127.0.0.1:{port}", engine, need_id, user, engine.dialect.name)
+    finally:
+        server.should_exit = True
+        thread.join(timeout=STUCK)
+        engine.dispose()
+
+
+def _edit(client: httpx.Client, need_id: int, title: str) -> httpx.Response:
+    return client.post(
+        f"/needs/{need_id}/edit",
+        data={
+            "title": title,
+            "lines-1-name": "Keripik singkong balado 250 g",
+            "lines-1-quantity": "5.000",
+            "lines-1-unit_code": "bungkus",
+            "lines-1-budget": "2.000.000",
+            "then": "save",
+            "csrf_token": csrf_of(client),  # type: ignore[arg-type]
+        },
+    )
+
+
+def _hold_need_lock(live: Live) -> Callable[[], None]:
+    """Take the lock another request's save would hold (the need's row on PostgreSQL, the write lock on
+    SQLite) and return what lets it go."""
+    if live.backend == "sqlite":
+        raw = sqlite3.connect(str(live.engine.url.database), isolation_level=None)
+        raw.execute("BEGIN IMMEDIATE")
+
+        def release_sqlite() -> None:
+            raw.execute("COMMIT")
+            raw.close()
+
+        return release_sqlite
+    connection = live.engine.connect()
+    held = connection.begin()
+    connection.execute(text("SELECT id FROM sourcing_need WHERE id = :id FOR UPDATE"), {"id": live.need_id})
+
+    def release_postgres() -> None:
+        held.commit()
+        connection.close()
+
+    return release_postgres
+
+
+def test_a_save_waiting_on_a_lock_does_not_stop_the_server(live: Live) -> None:
+    """Finding 2: a save blocked on a row lock froze the event loop, so every request hung, /healthz too,
+    and the lock holder could never finish. Now the save waits in a worker thread; the server answers."""
+    client = live.client()
+    release = _hold_need_lock(live)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        saving = pool.submit(_edit, client, live.need_id, "Judul saat terkunci")
+        time.sleep(0.5)  # let the save reach the lock
+        assert not saving.done()
+        with httpx.Client(base_url=live.url, timeout=STUCK) as other:
+            assert other.get("/healthz").status_code == 200
+            assert other.get("/login").status_code == 200
+        release()
+        saved = saving.result(timeout=STUCK)
+    assert saved.status_code == 303
+    with live.engine.connect() as check:
+        assert check.scalar(text("SELECT title FROM sourcing_need WHERE id = :id"), {"id": live.need_id}) == (
+            "Judul saat terkunci"
+        )
+
+
+def test_two_concurrent_saves_of_one_need_both_finish(live: Live) -> None:
+    """Finding 2's test as the issue states it, repeated: both saves finish, neither is a server error."""
+    clients = [live.client(), live.client()]
+    for round_ in range(8):
+        titles = [f"Simpan {round_}-{n}" for n in range(2)]
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            answers = list(pool.map(lambda n: _edit(clients[n], live.need_id, titles[n]), range(2)))
+        assert [a.status_code for a in answers] == [303, 303], [a.text[:300] for a in answers]
+
+
+def test_many_writers_at_once_wait_their_turn(live: Live) -> None:
+    """Finding 3: on SQLite, a transaction that read first could not wait for the write lock, so
+    concurrent saves, logins and quick needs failed with "database is locked" at once (500)."""
+    clients = [live.client() for _ in range(6)]
+
+    def work(n: int) -> list[int]:
+        codes = []
+        for round_ in range(5):
+            codes.append(_edit(clients[n], live.need_id, f"Penulis {n} putaran {round_}").status_code)
+            quick = clients[n].post(
+                "/needs/quick",
+                data={"text": f"kopi bubuk {n}{round_} 20 kg", "csrf_token": csrf_of(clients[n])},  # type: ignore[arg-type]
+            )
+            codes.append(quick.status_code)
+        return codes
+
+    with ThreadPoolExecutor(max_workers=len(clients)) as pool:
+        codes = [code for result in pool.map(work, range(len(clients))) for code in result]
+    assert codes.count(303) == len(codes), sorted(set(codes))
+    with live.engine.connect() as check:
+        created = check.scalar(text("SELECT count(*) FROM sourcing_need WHERE source = 'quick'"))
+    assert created == len(clients) * 5
