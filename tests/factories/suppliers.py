@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import itertools
 
 from sqlalchemy.orm import Session
@@ -10,12 +11,15 @@ from tests.factories.identity import make_org, make_user
 
 from rantai.catalog import directory
 from rantai.catalog import service as catalog
+from rantai.catalog.bulk import import_products
 from rantai.catalog.models import Product
 from rantai.identity import service as identity
 from rantai.identity.models import Organization, User
 from rantai.identity.policy import Actor
 from rantai.identity.roles import OrgType, Role
 from rantai.suppliers import service as suppliers
+from rantai.suppliers.bulk import ImportMode, ImportOutcome, import_suppliers
+from rantai.suppliers.importing.reading import open_table
 from rantai.suppliers.models import SupplierProfile
 
 _nib = itertools.count(1_000_000_000_001)
@@ -94,3 +98,93 @@ def add_cert(
             valid_until=today + dt.timedelta(days=days_left),
         ),
     )
+
+
+# --- imports and claims (issue #9) ------------------------------------------------------------------
+
+SUPPLIER_HEADER = (
+    "nib;nama_usaha;bentuk_usaha;npwp;kode_wilayah;alamat;kbli;modal_usaha;omzet_tahunan;"
+    "jumlah_tenaga_kerja;telepon;email;tahun_berdiri;nib_koperasi"
+)
+PRODUCT_HEADER = (
+    "nib;kode_produk;nama_produk;deskripsi;kategori;kbli;kode_hs;satuan;harga_satuan;moq;"
+    "kapasitas_per_bulan;waktu_produksi_hari;sertifikasi"
+)
+
+
+def supplier_row(nib: str, name: str = "Keripik Bu Sri", **cells: str) -> str:
+    """One line of a supplier file (``;``-separated), with the cells a test cares about."""
+    values = {
+        "bentuk_usaha": "UD",
+        "npwp": "",
+        "kode_wilayah": "32.73",
+        "alamat": "",
+        "kbli": "10794",
+        "modal_usaha": "",
+        "omzet_tahunan": "850000000",
+        "jumlah_tenaga_kerja": "",
+        "telepon": "",
+        "email": "",
+        "tahun_berdiri": "",
+        "nib_koperasi": "",
+    }
+    values.update(cells)
+    return ";".join([nib, name, *values.values()])
+
+
+def product_row(nib: str, name: str, **cells: str) -> str:
+    values = {
+        "kode_produk": "",
+        "deskripsi": "",
+        "kategori": "",
+        "kbli": "",
+        "kode_hs": "",
+        "satuan": "bungkus",
+        "harga_satuan": "12000",
+        "moq": "",
+        "kapasitas_per_bulan": "",
+        "waktu_produksi_hari": "",
+        "sertifikasi": "",
+    }
+    values.update(cells)
+    return ";".join([nib, values.pop("kode_produk"), name, *values.values()])
+
+
+def importer(
+    db: Session, org_type: OrgType = OrgType.KEMENTERIAN_DINAS, region: str | None = None
+) -> tuple[Organization, Actor]:
+    """An organization that imports suppliers, and one of its people allowed to (a dinas's verifier, a
+    BUMN's procurement officer, a cooperative's owner)."""
+    org = identity.create_organization(
+        db, name=f"Pengimpor Uji {next_nib()}", org_type=org_type, region_code=region
+    )
+    role = {
+        OrgType.KEMENTERIAN_DINAS: Role.VERIFIER,
+        OrgType.OPERATOR_PLATFORM: Role.VERIFIER,
+        OrgType.KOPERASI: Role.OWNER,
+    }.get(org_type, Role.PROCUREMENT_OFFICER)
+    return org, identity.actor_for(db, make_user(db, org, (role,)))
+
+
+def import_file(
+    db: Session,
+    org: Organization,
+    actor: Actor,
+    rows: list[str],
+    *,
+    kind: str = "suppliers",
+    mode: str = "valid_rows",
+) -> ImportOutcome:
+    """Run a supplier (or product) import of these rows as ``actor`` for ``org``."""
+    header = SUPPLIER_HEADER if kind == "suppliers" else PRODUCT_HEADER
+    data = io.BytesIO(("\r\n".join([header, *rows]) + "\r\n").encode())
+    run = import_suppliers if kind == "suppliers" else import_products
+    with open_table(data, filename=f"{kind}.csv") as table:
+        return run(db, table, actor=actor, importer_organization_id=org.id, mode=ImportMode(mode))
+
+
+def business_owner(db: Session, org_type: OrgType = OrgType.UMKM) -> tuple[Organization, User, Actor]:
+    """A business that registered itself (an organization with its owner) and has no profile yet."""
+    org = make_org(db, org_type)
+    user = make_user(db, org, (Role.OWNER,))
+    return org, user, identity.actor_for(db, user)

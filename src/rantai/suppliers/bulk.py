@@ -392,7 +392,7 @@ def _allowed(
         exists = record.nib in managers
         coop = record.cooperative_nib
         if not importer.may(region, exists=exists, managed_by=managers.get(record.nib)):
-            if exists:
+            if exists and managers[record.nib] != importer.organization_id:
                 error = RowError(record.row, "nib", record.nib, MSG_IMPORT_NOT_MANAGED, {"nib": record.nib})
             else:
                 params = {"nib": record.nib, "code": region}

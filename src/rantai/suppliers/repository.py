@@ -4,13 +4,22 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import ColumnElement, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from rantai.identity.models import AuditEvent, Organization, User
 from rantai.kit.ids import storable_id
 from rantai.kit.pagination import Page, PageRequest
-from rantai.suppliers.models import Certification, ImportJob, SizeClassRecord, SupplierKbli, SupplierProfile
+from rantai.suppliers.models import (
+    Certification,
+    ImportJob,
+    SizeClassRecord,
+    SupplierClaim,
+    SupplierKbli,
+    SupplierProfile,
+)
 
 
 def by_id(session: Session, profile_id: int) -> SupplierProfile | None:
@@ -100,20 +109,11 @@ def verification_queue(
 ) -> Page[SupplierProfile]:
     """Profiles in a status inside any of the verifier's areas (None: everywhere), oldest submission first."""
     stmt = select(SupplierProfile).where(SupplierProfile.status == status)
-    if None not in areas:
-        area_conditions = [
-            (SupplierProfile.kabkota_code == area)
-            | SupplierProfile.kabkota_code.startswith(f"{area}.")
-            | (SupplierProfile.province_code == area)
-            for area in areas
-            if area is not None
-        ]
-        if not area_conditions:
-            return Page(items=[], total=0, page=page.page, per_page=page.per_page)
-        combined = area_conditions[0]
-        for condition in area_conditions[1:]:
-            combined = combined | condition
-        stmt = stmt.where(combined)
+    inside = _in_areas(areas)
+    if inside is False:
+        return Page(items=[], total=0, page=page.page, per_page=page.per_page)
+    if inside is not True:
+        stmt = stmt.where(inside)
     if province_code:
         stmt = stmt.where(SupplierProfile.province_code == province_code)
     if kabkota_code:
@@ -130,6 +130,20 @@ def verification_queue(
     return Page(items=items, total=total, page=page.page, per_page=page.per_page)
 
 
+def _in_areas(areas: Sequence[str | None]) -> ColumnElement[bool] | bool:
+    """Profiles inside any of the areas: True when one is everywhere (None), False when there are none."""
+    if None in areas:
+        return True
+    conditions = [
+        (SupplierProfile.kabkota_code == area)
+        | SupplierProfile.kabkota_code.startswith(f"{area}.")
+        | (SupplierProfile.province_code == area)
+        for area in areas
+        if area is not None
+    ]
+    return or_(*conditions) if conditions else False
+
+
 def expiring_certifications(session: Session, profile_id: int, until: dt.date) -> Sequence[Certification]:
     return session.scalars(
         select(Certification).where(
@@ -142,3 +156,121 @@ def expiring_certifications(session: Session, profile_id: int, until: dt.date) -
 
 def import_job(session: Session, job_id: int) -> ImportJob | None:
     return session.get(ImportJob, job_id)
+
+
+# --- claims ----------------------------------------------------------------------------------------
+
+
+def claim_by_id(session: Session, claim_id: int) -> SupplierClaim | None:
+    return session.get(SupplierClaim, claim_id) if storable_id(claim_id) else None
+
+
+def pending_claim_of(session: Session, organization_id: int) -> SupplierClaim | None:
+    """The claim an organization is waiting on (it has at most one)."""
+    return session.scalars(
+        select(SupplierClaim)
+        .where(SupplierClaim.claimant_organization_id == organization_id, SupplierClaim.status == "pending")
+        .order_by(SupplierClaim.id)
+        .limit(1)
+    ).first()
+
+
+def claims_of(session: Session, organization_id: int, limit: int = 20) -> Sequence[tuple[SupplierClaim, str]]:
+    """An organization's claims, newest first, with the NIB each is for."""
+    rows = session.execute(
+        select(SupplierClaim, SupplierProfile.nib)
+        .join(SupplierProfile, SupplierProfile.id == SupplierClaim.profile_id)
+        .where(SupplierClaim.claimant_organization_id == organization_id)
+        .order_by(SupplierClaim.id.desc())
+        .limit(limit)
+    )
+    return [(claim, nib) for claim, nib in rows]
+
+
+def pending_claims_on(session: Session, profile_id: int) -> Sequence[SupplierClaim]:
+    return session.scalars(
+        select(SupplierClaim)
+        .where(SupplierClaim.profile_id == profile_id, SupplierClaim.status == "pending")
+        .order_by(SupplierClaim.id)
+    ).all()
+
+
+def claim_queue(
+    session: Session, page: PageRequest, *, areas: Sequence[str | None]
+) -> Page[tuple[SupplierClaim, SupplierProfile]]:
+    """Pending claims on profiles inside the verifier's areas, oldest first."""
+    inside = _in_areas(areas)
+    if inside is False:
+        return Page(items=[], total=0, page=page.page, per_page=page.per_page)
+    stmt = (
+        select(SupplierClaim, SupplierProfile)
+        .join(SupplierProfile, SupplierProfile.id == SupplierClaim.profile_id)
+        .where(SupplierClaim.status == "pending")
+    )
+    if inside is not True:
+        stmt = stmt.where(inside)
+    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    rows = session.execute(
+        stmt.order_by(SupplierClaim.created_at, SupplierClaim.id).offset(page.offset).limit(page.per_page)
+    )
+    return Page(
+        items=[(claim, profile) for claim, profile in rows],
+        total=total,
+        page=page.page,
+        per_page=page.per_page,
+    )
+
+
+def move_claim(session: Session, claim_id: int, *, from_status: str, values: dict[str, Any]) -> bool:
+    """Compare-and-set: change the claim only if it is still in ``from_status``; False when another
+    request moved it first (its loser gets a clear conflict, never a silent overwrite)."""
+    result = session.execute(
+        update(SupplierClaim)
+        .where(SupplierClaim.id == claim_id, SupplierClaim.status == from_status)
+        .values(**values)
+        .execution_options(synchronize_session="fetch")
+    )
+    return bool(getattr(result, "rowcount", 0) == 1)
+
+
+def hand_over(session: Session, profile_id: int, *, organization_id: int, at: dt.datetime) -> bool:
+    """Compare-and-set: move a still-unclaimed profile into ``organization_id``, claimed and managed by it.
+    False when it was claimed meanwhile."""
+    result = session.execute(
+        update(SupplierProfile)
+        .where(SupplierProfile.id == profile_id, SupplierProfile.claimed_at.is_(None))
+        .values(organization_id=organization_id, managed_by_organization_id=organization_id, claimed_at=at)
+        .execution_options(synchronize_session="fetch")
+    )
+    return bool(getattr(result, "rowcount", 0) == 1)
+
+
+def organization_names(session: Session, organization_ids: Sequence[int]) -> dict[int, str]:
+    query = select(Organization.id, Organization.name).where(Organization.id.in_(organization_ids))
+    return {org_id: name for org_id, name in session.execute(query)}  # noqa: C416 - typed pairs
+
+
+def users_by_id(session: Session, user_ids: Sequence[int]) -> dict[int, User]:
+    return {user.id: user for user in session.scalars(select(User).where(User.id.in_(user_ids)))}
+
+
+def profile_history(session: Session, profile_id: int, limit: int = 20) -> tuple[int, list[dict[str, Any]]]:
+    """How many audit entries there are about a profile, and the latest ``limit`` of them (oldest first):
+    what happened to it before its business held it, carried into the claim's entry."""
+    about = (AuditEvent.target_type == "supplier_profile", AuditEvent.target_id == str(profile_id))
+    total = session.scalar(select(func.count()).select_from(AuditEvent).where(*about)) or 0
+    rows = session.execute(
+        select(AuditEvent.action, AuditEvent.occurred_at, AuditEvent.organization_id, AuditEvent.details)
+        .where(*about)
+        .order_by(AuditEvent.id.desc())
+        .limit(limit)
+    ).all()
+    latest = [
+        {
+            "action": action,
+            "at": occurred.isoformat(),
+            "by_organization_id": (details or {}).get("actor_organization_id", organization_id),
+        }
+        for action, occurred, organization_id, details in reversed(rows)
+    ]
+    return total, latest
