@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends
 
 from rantai.web.auth import csrf_protect
-from rantai.web.routes import account, auth, health, home, imports, needs, suppliers
+from rantai.web.routes import account, auth, claims, health, home, imports, needs, suppliers
 
 router = APIRouter(dependencies=[Depends(csrf_protect)], include_in_schema=False)
 router.include_router(health.router)
@@ -15,3 +15,4 @@ router.include_router(account.router)
 router.include_router(suppliers.router)
 router.include_router(imports.router)
 router.include_router(needs.router)
+router.include_router(claims.router)
