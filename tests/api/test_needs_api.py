@@ -302,17 +302,23 @@ def test_a_draft_supplier_cannot_be_decided_on_or_explained(client: TestClient, 
     assert client.get(f"{line}/explanation", params={"supplier_id": hidden}, headers=buyer).status_code == 422
 
 
-def test_ids_too_large_for_the_database_are_not_found(client: TestClient, db: Session) -> None:
+def test_numbers_too_large_for_the_database_are_refused_with_the_limit(
+    client: TestClient, db: Session
+) -> None:
     buyer = _buyer(db)
     huge = 10**20
-    assert client.get(f"/api/v1/needs/{huge}", headers=buyer).status_code == 404
+    missing = client.get(f"/api/v1/needs/{huge}", headers=buyer)
+    assert missing.status_code == 422
+    assert missing.json()["errors"] == [{"field": "need_id", "message": "Maksimal 2147483647."}]
+    assert client.get(f"/api/v1/needs/{2**31 - 1}", headers=buyer).status_code == 404  # the largest id
     line = _line_of(client, buyer)
     assert client.get(f"{line}/explanation", params={"supplier_id": huge}, headers=buyer).status_code == 422
     too_big = client.post(
         "/api/v1/needs", json={"title": "X", "lines": [_line(quantity=10**19)]}, headers=buyer
     )
     assert too_big.status_code == 422
-    assert client.get("/api/v1/needs", params={"page": huge}, headers=buyer).status_code == 200
+    assert too_big.json()["errors"][0]["field"] == "lines.0.quantity"
+    assert client.get("/api/v1/needs", params={"page": huge}, headers=buyer).status_code == 422
 
 
 def test_reason_texts_follow_the_request_language(client: TestClient, db: Session) -> None:

@@ -10,6 +10,7 @@ from typing import Any
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from rantai.i18n import DEFAULT_LOCALE, negotiate, translate
@@ -29,8 +30,10 @@ TITLES: dict[int, str] = {
     422: N_("Invalid input"),
     429: N_("Too many attempts"),
     500: N_("Internal error"),
+    503: N_("Service unavailable"),
 }
 HTTP_DETAILS: dict[int, str] = {
+    400: N_("The request body cannot be read: send a JSON object (Content-Type: application/json)."),
     401: N_("Send a valid API token in the Authorization header: 'Bearer <token>'."),
     403: N_("Your role does not allow this. Ask your organization's administrator."),
     404: N_("There is nothing at this address. Check the URL."),
@@ -56,8 +59,16 @@ _FIELD_MESSAGES: dict[str, tuple[str, str | None]] = {
     "less_than": (N_("Must be less than %(limit)s."), "lt"),
     "string_too_long": (N_("At most %(limit)s characters."), "max_length"),
     "string_too_short": (N_("At least %(limit)s characters."), "min_length"),
+    "too_long": (N_("At most %(limit)s items."), "max_length"),
     "enum": (N_("Choose one of: %(limit)s."), "expected"),
     "literal_error": (N_("Choose one of: %(limit)s."), "expected"),
+    "string_pattern_mismatch": (
+        N_("This code is not written as expected; check it against the reference data."),
+        None,
+    ),
+    "control_characters": (N_("Remove the invisible control characters (such as NUL) from this text."), None),
+    "date_format": (N_("Enter a date like 2026-03-31; found %(value)s."), None),
+    "date_from_datetime_inexact": (N_("Enter a date like 2026-03-31; found %(value)s."), None),
 }
 
 
@@ -65,10 +76,77 @@ def _field_message(locale: str, error: dict[str, Any]) -> str:
     kind = str(error.get("type", ""))
     if kind.startswith(("int_", "float_")):
         return translate(locale, N_("Enter a number."))
+    if kind.startswith("date_"):
+        kind = "date_format"
     message, ctx_key = _FIELD_MESSAGES.get(kind, (N_("This value is not valid."), None))
+    if kind == "date_format":
+        return translate(locale, message, value=str(error.get("input", ""))[:40])
     if ctx_key is None:
         return translate(locale, message)
     return translate(locale, message, limit=(error.get("ctx") or {}).get(ctx_key, ""))
+
+
+class FieldProblem(BaseModel):
+    field: str = Field(description="The input at fault: a body field (dotted), a query or path parameter.")
+    message: str = Field(description="What to fix, in the client's language.")
+
+
+class Problem(BaseModel):
+    """RFC 9457 problem details, the body of every error answer of the API."""
+
+    type: str = Field(description="urn:rantai:problem:<code>, or about:blank for plain HTTP errors.")
+    title: str = Field(description="The status in words, in the client's language.")
+    status: int = Field(description="The HTTP status code.")
+    detail: str = Field(description="What happened and what to do, in the client's language.")
+    instance: str = Field(description="The path of the request.")
+    request_id: str | None = Field(description="Quote it when you ask for help.")
+    errors: list[FieldProblem] | None = Field(None, description="One entry per input at fault.")
+
+
+def _inline(schema: dict[str, Any]) -> dict[str, Any]:
+    """The model's JSON schema with its nested definitions written in place (an inline schema in an
+    operation cannot point at ``$defs``)."""
+    definitions = schema.pop("$defs", {})
+
+    def resolve(node: Any) -> Any:
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str) and ref.startswith("#/$defs/"):
+                return resolve(definitions[ref.removeprefix("#/$defs/")])
+            return {key: resolve(value) for key, value in node.items()}
+        if isinstance(node, list):
+            return [resolve(item) for item in node]
+        return node
+
+    resolved: dict[str, Any] = resolve(schema)
+    return resolved
+
+
+_PROBLEM_SCHEMA = _inline(Problem.model_json_schema())
+_DESCRIPTIONS: dict[int, str] = {
+    400: "The body is not valid JSON.",
+    401: "No valid API token.",
+    403: "The caller's role or organization does not allow this.",
+    404: "Nothing at this address, or nothing the caller may see.",
+    409: "The request conflicts with the current state (a taken code, a move the lifecycle forbids).",
+    422: "An input is not valid; `errors` names each one.",
+    429: "Too many attempts; wait and try again.",
+    500: "Our error; nothing was saved. Quote the request id.",
+    503: "Busy; nothing was saved. Try again (see Retry-After).",
+}
+ALWAYS = (401, 422, 500, 503)  # every API operation: the token, its inputs, our errors, a busy database
+
+
+def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI ``responses`` for the error statuses an operation returns, each as problem+json; the
+    statuses every operation can return (ALWAYS) are added."""
+    return {
+        status: {
+            "description": _DESCRIPTIONS[status],
+            "content": {PROBLEM_JSON: {"schema": _PROBLEM_SCHEMA}},
+        }
+        for status in sorted({*ALWAYS, *statuses})
+    }
 
 
 def problem_response(request: Request, exc: Exception) -> JSONResponse:

@@ -3,6 +3,10 @@
 Words go through the matching engine's Indonesian analyzer on both sides (so "kripik" finds "keripik"),
 then through the database's full-text index on ``catalog_supplier_search``: FTS5 on SQLite, a GIN
 ``to_tsvector('simple', ...)`` column (stored, generated) on PostgreSQL. Filters are plain indexed columns.
+
+Who reads decides what is listed, inside the query (issue #9): verified profiles are public; profiles not
+verified yet (draft, submitted, rejected) are listed only when asked for, and only those inside the
+regions the reader verifies (`policy.verification_areas`), whatever the door passes.
 """
 
 from __future__ import annotations
@@ -12,13 +16,16 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from sqlalchemy import Integer, and_, column, delete, exists, func, select, text
+from sqlalchemy import ColumnElement, Integer, and_, column, delete, exists, false, func, or_, select, text
 from sqlalchemy.orm import Session
 
 from rantai.catalog import index_changes
 from rantai.catalog.models import Category, Product, SupplierSearchDocument
 from rantai.db import bulk_insert
+from rantai.identity.policy import Actor, verification_areas
+from rantai.kit.ids import MAX_BIGINT
 from rantai.kit.pagination import Page, PageRequest
+from rantai.kit.text import without_control_characters
 from rantai.matching import normalize
 from rantai.suppliers.models import Certification, SupplierProfile
 
@@ -32,6 +39,8 @@ class DirectoryQuery:
     size_class: str | None = None
     certification_type: str | None = None
     certification_valid_on: dt.date | None = None
+    # False asks for profiles not verified yet too; `search` gives them only inside the reader's
+    # verification regions.
     verified_only: bool = True
     min_capacity: int | None = None
     sort: str = "relevance"  # relevance | name | newest
@@ -116,24 +125,55 @@ def _text_condition(session: Session, terms: list[str]):  # type: ignore[no-unty
     return SupplierProfile.id.in_(matched.columns(column("supplier_id", Integer)))
 
 
-def search(session: Session, query: DirectoryQuery, page: PageRequest) -> Page[SupplierProfile]:
-    stmt = select(SupplierProfile)
-    if query.verified_only:
-        stmt = stmt.where(SupplierProfile.status == "verified")
-    if query.province_code:
-        stmt = stmt.where(SupplierProfile.province_code == query.province_code)
-    if query.kabkota_code:
-        stmt = stmt.where(SupplierProfile.kabkota_code == query.kabkota_code)
-    if query.size_class:
-        stmt = stmt.where(SupplierProfile.size_class == query.size_class)
-    if query.kbli_code:
-        stmt = stmt.where(SupplierProfile.primary_kbli.startswith(query.kbli_code))
-    if query.certification_type:
+SEARCH_TEXT_MAX = 500  # longer text is cut: no one searches with a page of words
+
+
+def readable(actor: Actor | None, *, include_unverified: bool) -> ColumnElement[bool]:
+    """The profiles ``actor`` may find: verified ones, plus (when asked) the others inside the regions
+    ``actor`` verifies, by the same rule as the policy (the profile's most precise region is the area or
+    lies inside it)."""
+    verified = SupplierProfile.status == "verified"
+    areas = verification_areas(actor) if include_unverified else []
+    if not areas:
+        return verified
+    if None in areas:
+        return verified | (SupplierProfile.status != "verified")  # a national verifier: everywhere
+    region = func.coalesce(
+        SupplierProfile.desa_code, SupplierProfile.kecamatan_code, SupplierProfile.kabkota_code
+    )
+    inside = [
+        or_(region == area, region.startswith(f"{area}.", autoescape=True))
+        for area in areas
+        if area is not None
+    ]
+    return verified | or_(false(), *inside)
+
+
+def _clean(code: str | None) -> str | None:
+    """A filter code as typed, without characters no code holds (a NUL fails PostgreSQL outright)."""
+    return without_control_characters(code).strip() or None if code else None
+
+
+def search(
+    session: Session, query: DirectoryQuery, page: PageRequest, *, actor: Actor | None = None
+) -> Page[SupplierProfile]:
+    """A page of the profiles ``actor`` may find (`readable`) that match ``query``. Without an actor,
+    verified profiles only."""
+    stmt = select(SupplierProfile).where(readable(actor, include_unverified=not query.verified_only))
+    if province_code := _clean(query.province_code):
+        stmt = stmt.where(SupplierProfile.province_code == province_code)
+    if kabkota_code := _clean(query.kabkota_code):
+        stmt = stmt.where(SupplierProfile.kabkota_code == kabkota_code)
+    if size_class := _clean(query.size_class):
+        stmt = stmt.where(SupplierProfile.size_class == size_class)
+    if kbli_code := _clean(query.kbli_code):
+        stmt = stmt.where(SupplierProfile.primary_kbli.startswith(kbli_code, autoescape=True))
+    if certification_type := _clean(query.certification_type):
         on = query.certification_valid_on or dt.date.today()  # noqa: DTZ011 - a calendar date, not a moment
         stmt = stmt.where(
             exists().where(
                 Certification.supplier_id == SupplierProfile.id,
-                Certification.type_code == query.certification_type,
+                Certification.type_code == certification_type,
                 Certification.status != "rejected",
                 (Certification.valid_from.is_(None)) | (Certification.valid_from <= on),
                 (Certification.valid_until.is_(None)) | (Certification.valid_until >= on),
@@ -145,11 +185,12 @@ def search(session: Session, query: DirectoryQuery, page: PageRequest) -> Page[S
                 and_(
                     Product.supplier_id == SupplierProfile.id,
                     Product.is_active.is_(True),
-                    Product.capacity_per_month >= query.min_capacity,
+                    # A BIGINT column: a larger number matches nothing, and must not overflow the driver.
+                    Product.capacity_per_month >= min(query.min_capacity, MAX_BIGINT),
                 )
             )
         )
-    terms = search_terms(query.text)
+    terms = search_terms(query.text[:SEARCH_TEXT_MAX])
     if terms:
         stmt = stmt.where(_text_condition(session, terms))
     total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0

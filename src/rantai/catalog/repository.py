@@ -12,7 +12,9 @@ from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from rantai.catalog.models import Category, Product, ProductCertification, ProductPhoto
+from rantai.kit.ids import storable_id
 from rantai.kit.pagination import Page, PageRequest
+from rantai.kit.text import has_control_characters, without_control_characters
 
 
 def shipped_categories() -> list[dict[str, Any]]:
@@ -44,11 +46,11 @@ def categories(session: Session) -> Sequence[Category]:
 
 
 def category(session: Session, code: str) -> Category | None:
-    return session.get(Category, code)
+    return None if has_control_characters(code) else session.get(Category, code)
 
 
 def product(session: Session, product_id: int) -> Product | None:
-    return session.get(Product, product_id)
+    return session.get(Product, product_id) if storable_id(product_id) else None
 
 
 def product_by_code(session: Session, supplier_id: int, code: str) -> Product | None:
@@ -68,8 +70,9 @@ def products_of(
     stmt = select(Product).where(Product.supplier_id == supplier_id)
     if not include_archived:
         stmt = stmt.where(Product.is_active.is_(True))
-    if query:
-        stmt = stmt.where(Product.name.ilike(f"%{query.strip()}%"))
+    words = without_control_characters(query or "").strip()  # a NUL fails PostgreSQL outright
+    if words:
+        stmt = stmt.where(Product.name.icontains(words, autoescape=True))
     total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
     items = session.scalars(
         stmt.order_by(Product.name, Product.id).offset(page.offset).limit(page.per_page)
@@ -115,4 +118,4 @@ def photos_of(session: Session, product_ids: Sequence[int]) -> dict[int, list[Pr
 
 
 def photo(session: Session, photo_id: int) -> ProductPhoto | None:
-    return session.get(ProductPhoto, photo_id)
+    return session.get(ProductPhoto, photo_id) if storable_id(photo_id) else None

@@ -24,10 +24,12 @@ from rantai.catalog.errors import (
 from rantai.catalog.models import Product, ProductPhoto
 from rantai.identity import audit
 from rantai.identity.policy import Action, Actor, OrgScope, can
+from rantai.kit.ids import MAX_INTEGER
 from rantai.kit.storage import Storage
-from rantai.kit.text import N_
+from rantai.kit.text import N_, has_control_characters
 from rantai.reference import repository as ref
 from rantai.suppliers.errors import MSG_NOT_ALLOWED, SupplierForbidden
+from rantai.suppliers.importing.cells import MAX_COUNT, MAX_RUPIAH
 from rantai.suppliers.models import SupplierProfile
 
 
@@ -61,7 +63,36 @@ def _require(actor: Actor | None, profile: SupplierProfile) -> None:
         raise SupplierForbidden(MSG_NOT_ALLOWED)
 
 
+# Bounds of every door (issue #9): each text fits its column or a sensible length, each number its
+# column (moq and lead time are INTEGER; capacity and prices BIGINT, bounded as the importer bounds them).
+TEXT_LIMITS = {"name": 200, "code": 64, "own_category": 200, "description": 5000}
+NUMBER_LIMITS = {
+    "moq": MAX_INTEGER,
+    "capacity_per_month": MAX_COUNT,
+    "price_min": MAX_RUPIAH,
+    "price_max": MAX_RUPIAH,
+    "lead_time_days": 3650,
+}
+MSG_TOO_LONG = N_("Too long: at most %(maximum)d characters; found %(length)d.")
+MSG_TOO_LARGE = N_("Must be at most %(limit)s.")
+MSG_CONTROL = N_("Remove the invisible control characters (such as NUL) from this text.")
+
+
+def _check_bounds(data: ProductData) -> None:
+    for label, limit in TEXT_LIMITS.items():
+        value = getattr(data, label) or ""
+        if len(value) > limit:
+            raise ProductInvalid(MSG_TOO_LONG, field=label, maximum=limit, length=len(value))
+        if has_control_characters(value, multiline=label == "description"):
+            raise ProductInvalid(MSG_CONTROL, field=label)
+    for label, limit in NUMBER_LIMITS.items():
+        number = getattr(data, label)
+        if number is not None and number > limit:
+            raise ProductInvalid(MSG_TOO_LARGE, field=label, limit=limit)
+
+
 def _values(session: Session, data: ProductData) -> dict[str, Any]:
+    _check_bounds(data)
     name = " ".join(data.name.split())
     if not name:
         raise ProductInvalid(MSG_NAME_REQUIRED, field="name")
@@ -96,10 +127,10 @@ def _values(session: Session, data: ProductData) -> dict[str, Any]:
             raise ProductInvalid(MSG_UNKNOWN_CODE, field=column, kind=kind, code=code)
         values[column] = getattr(found, "code", None) if found is not None else None
     for code in data.certification_types:
-        if ref.get_certification_type(session, code) is None:
+        if len(code) > 48 or ref.get_certification_type(session, code) is None:
             raise ProductInvalid(MSG_UNKNOWN_CODE, field="certification_types", kind="certificate", code=code)
     values.update(
-        name=name[:200],
+        name=name,
         code=(data.code or "").strip() or None,
         description=(data.description or "").strip() or None,
         own_category=(data.own_category or "").strip() or None,

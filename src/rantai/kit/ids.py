@@ -1,4 +1,4 @@
-"""Random identifiers and secret tokens."""
+"""Random identifiers and secret tokens, and the bounds of the integers the database stores."""
 
 from __future__ import annotations
 
@@ -19,7 +19,12 @@ def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-MAX_ID = 2**63 - 1  # the largest key a BIGINT (and SQLite's INTEGER) column holds
+# Integer columns: INTEGER holds 2^31-1 on PostgreSQL (SQLite stores 64 bits in any integer column);
+# BIGINT holds 2^63-1 on both. A number beyond its column made the driver fail with a 500 (issue #9),
+# so every door bounds the numbers it takes by these.
+MAX_INTEGER = 2**31 - 1
+MAX_BIGINT = 2**63 - 1
+MAX_ID = MAX_INTEGER  # primary keys are INTEGER columns (SERIAL on PostgreSQL)
 
 
 def storable_id(value: int) -> bool:

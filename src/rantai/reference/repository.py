@@ -10,6 +10,7 @@ from sqlalchemy import ColumnElement, and_, func, insert, inspect, or_, select, 
 from sqlalchemy.orm import Session
 
 from rantai.db import Base
+from rantai.kit.text import ascii_digits, has_control_characters, without_control_characters
 from rantai.reference.hs import digits_of, dotted, normalize_hs_code
 from rantai.reference.models import (
     CertificationType,
@@ -24,6 +25,13 @@ from rantai.reference.models import (
 )
 
 DEFAULT_SEARCH_LIMIT = 20
+
+
+def _code(code: str) -> str | None:
+    """A code as typed, trimmed; None when it holds characters no code has (PostgreSQL refuses a NUL
+    in a query parameter, so such a code is simply not found)."""
+    return None if has_control_characters(code) else code.strip()
+
 
 # --- loader ---
 
@@ -94,7 +102,8 @@ def kbli_counts_by_level(session: Session) -> dict[str, int]:
 
 
 def get_kbli(session: Session, code: str) -> Kbli | None:
-    return session.get(Kbli, code.strip().upper())
+    clean = _code(code)
+    return session.get(Kbli, clean.upper()) if clean else None
 
 
 def kbli_children(session: Session, parent_code: str | None) -> Sequence[Kbli]:
@@ -107,10 +116,10 @@ def search_kbli(
     session: Session, query: str, *, level: str | None = None, limit: int = DEFAULT_SEARCH_LIMIT
 ) -> Sequence[Kbli]:
     """KBLI entries whose code starts with ``query`` (digits) or whose title holds every word of it."""
-    text = query.strip()
+    text = without_control_characters(query).strip()
     if not text:
         return []
-    if text.isdigit():
+    if ascii_digits(text):
         condition: ColumnElement[bool] = Kbli.code.startswith(text)
     else:
         condition = and_(*(Kbli.title.icontains(word, autoescape=True) for word in text.split()))
@@ -129,18 +138,24 @@ def region_counts_by_level(session: Session) -> dict[int, int]:
 
 
 def get_region(session: Session, code: str) -> Region | None:
-    return session.get(Region, code.strip())
+    clean = _code(code)
+    return session.get(Region, clean) if clean else None
 
 
 def region_children(session: Session, parent_code: str | None) -> Sequence[Region]:
     """The regions directly under ``parent_code`` by name (address pickers); None gives the provinces."""
+    if parent_code is not None and _code(parent_code) is None:
+        return []
     condition = Region.parent_code.is_(None) if parent_code is None else Region.parent_code == parent_code
     return session.scalars(select(Region).where(condition).order_by(Region.name)).all()
 
 
 def region_with_ancestors(session: Session, code: str) -> Sequence[Region]:
     """The region and the regions containing it, province first (``[Jawa Barat, Kota Bandung, ...]``)."""
-    parts = code.strip().split(".")
+    clean = _code(code)
+    if not clean:
+        return []
+    parts = clean.split(".")
     codes = [".".join(parts[: i + 1]) for i in range(len(parts))]
     return session.scalars(select(Region).where(Region.code.in_(codes)).order_by(Region.level)).all()
 
@@ -170,7 +185,7 @@ def search_hs_codes(
 ) -> Sequence[HsCode]:
     """Lines whose code starts with the digits typed, or whose full description (Indonesian or English)
     holds every word of ``query``."""
-    text = query.strip()
+    text = without_control_characters(query).strip()
     if not text:
         return []
     digits = digits_of(text)
@@ -203,7 +218,8 @@ def list_units(session: Session, *, kind: str | None = None) -> Sequence[Unit]:
 
 
 def get_unit(session: Session, code: str) -> Unit | None:
-    return session.get(Unit, code.strip())
+    clean = _code(code)
+    return session.get(Unit, clean) if clean else None
 
 
 def list_certification_types(session: Session) -> Sequence[CertificationType]:
@@ -211,7 +227,8 @@ def list_certification_types(session: Session) -> Sequence[CertificationType]:
 
 
 def get_certification_type(session: Session, code: str) -> CertificationType | None:
-    return session.get(CertificationType, code.strip())
+    clean = _code(code)
+    return session.get(CertificationType, clean) if clean else None
 
 
 def list_kemitraan_patterns(session: Session) -> Sequence[KemitraanPattern]:
@@ -220,7 +237,8 @@ def list_kemitraan_patterns(session: Session) -> Sequence[KemitraanPattern]:
 
 
 def get_kemitraan_pattern(session: Session, code: str) -> KemitraanPattern | None:
-    return session.get(KemitraanPattern, code.strip())
+    clean = _code(code)
+    return session.get(KemitraanPattern, clean) if clean else None
 
 
 def size_thresholds_on(session: Session, on: dt.date) -> Sequence[SizeThreshold]:

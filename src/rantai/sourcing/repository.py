@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from rantai.kit.ids import storable_id
 from rantai.kit.pagination import Page, PageRequest
+from rantai.kit.text import without_control_characters
 from rantai.sourcing.models import Need, NeedLine, NeedLineCertification, ShortlistDecision
 
 SORTS: dict[str, tuple[ColumnElement[Any], ...]] = {
@@ -58,13 +59,14 @@ def needs_page(
     stmt = select(Need).where(Need.organization_id == organization_id)
     if status:
         stmt = stmt.where(Need.status == status)
-    if text:
-        like = f"%{text.lower()}%"
-        in_lines = select(NeedLine.need_id).where(func.lower(NeedLine.name).like(like))
+    words = without_control_characters(text or "").strip().lower()  # a NUL fails PostgreSQL outright
+    if words:
+        # The words are taken literally: a "%" or "_" typed is looked for, not a wildcard.
+        in_lines = select(NeedLine.need_id).where(func.lower(NeedLine.name).contains(words, autoescape=True))
         stmt = stmt.where(
             or_(
-                func.lower(Need.title).like(like),
-                func.lower(Need.reference).like(like),
+                func.lower(Need.title).contains(words, autoescape=True),
+                func.lower(Need.reference).contains(words, autoescape=True),
                 Need.id.in_(in_lines),
             )
         )

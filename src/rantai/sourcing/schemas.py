@@ -15,6 +15,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TypeVar
 
+from rantai.kit.ids import storable_id
+from rantai.kit.text import N_, ascii_digits, has_control_characters
 from rantai.sourcing.errors import NeedInvalid
 from rantai.sourcing.plan_file import parse_date, parse_yes_no
 from rantai.sourcing.service import LineData, NeedData
@@ -39,6 +41,9 @@ LINE_FIELDS = (
 )
 REFERENCE_MAX = 64  # the column's width
 TEXT_MAX = 4000  # a description or a specification, as a plan file's spesifikasi cell
+CODE_MAX = 48  # a unit, region, certificate or kemitraan code: longer is no code at all
+MULTILINE = frozenset({"description", "specification"})
+MSG_CONTROL = N_("Remove the invisible control characters (such as NUL) from this text.")
 _LINE_KEY = re.compile(r"lines-(\d{1,4})-([a-z_]+)", re.ASCII)
 
 
@@ -84,12 +89,35 @@ def read_form(pairs: Iterable[tuple[str, str]], *, remove: int | None = None) ->
     return form
 
 
-def _text(values: Mapping[str, str], name: str) -> str:
-    return (values.get(name) or "").strip()
+def _text(values: Mapping[str, str], name: str, field_name: str | None = None) -> str:
+    """A field as typed, trimmed; refused when it holds control characters (PostgreSQL cannot store a
+    NUL, and no one types one on purpose)."""
+    value = (values.get(name) or "").strip()
+    if has_control_characters(value, multiline=name in MULTILINE):
+        raise NeedInvalid(MSG_CONTROL, field=field_name or name)
+    return value
+
+
+def _code(values: Mapping[str, str], name: str, field_name: str) -> str | None:
+    """A reference code as typed (the service checks it exists); too long to be one is refused here."""
+    value = _text(values, name, field_name)
+    if len(value) > CODE_MAX:
+        raise NeedInvalid(
+            N_("Too long: at most %(maximum)d characters; found %(length)d."),
+            field=field_name,
+            maximum=CODE_MAX,
+            length=len(value),
+        )
+    return value or None
+
+
+def _line_id(raw: str) -> int | None:
+    """The stored line's id from a hidden field; anything that cannot be one (``²``, 20 digits) is none."""
+    return int(raw) if ascii_digits(raw) and len(raw) <= 10 and storable_id(int(raw)) else None
 
 
 def _parse(values: Mapping[str, str], name: str, field_name: str, parser: Callable[[str], T]) -> T | None:
-    raw = _text(values, name)
+    raw = _text(values, name, field_name)
     if not raw:
         return None
     try:
@@ -105,21 +133,25 @@ def parse_line(line: LineForm, *, number: int) -> LineData:
     def parse(name: str, parser: Callable[[str], T]) -> T | None:
         return _parse(values, name, f"lines-{number}-{name}", parser)
 
-    line_id = _text(values, "id")
+    def field(name: str) -> str:
+        return f"lines-{number}-{name}"
+
     return LineData(
-        id=int(line_id) if line_id.isdigit() else None,
-        name=" ".join(_text(values, "name").split()),
+        id=_line_id(_text(values, "id", field("id"))),
+        name=" ".join(_text(values, "name", field("name")).split()),
         specification=parse("specification", lambda v: cells.check_length(v, max_length=TEXT_MAX)),
         quantity=parse("quantity", lambda v: cells.parse_count(v, minimum=1)),
-        unit_code=_text(values, "unit_code") or None,
-        delivery_kabkota_code=_text(values, "delivery_kabkota_code") or None,
+        unit_code=_code(values, "unit_code", field("unit_code")),
+        delivery_kabkota_code=_code(values, "delivery_kabkota_code", field("delivery_kabkota_code")),
         needed_by=parse("needed_by", parse_date),
         budget=parse("budget", cells.parse_rupiah),
         # Empty means "as the policy says" (the UMKM reservation ceiling); the service decides.
         umkm_only=parse("umkm_only", parse_yes_no),
-        preferred_size_class=_text(values, "preferred_size_class") or None,
-        kemitraan_code=_text(values, "kemitraan_code") or None,
-        certifications=[c.strip() for c in line.certifications if c.strip()],
+        preferred_size_class=_code(values, "preferred_size_class", field("preferred_size_class")),
+        kemitraan_code=_code(values, "kemitraan_code", field("kemitraan_code")),
+        certifications=[
+            code for c in line.certifications if (code := _code({"c": c}, "c", field("certifications")))
+        ],
     )
 
 
@@ -133,7 +165,7 @@ def parse_need(form: NeedForm) -> NeedData:
         values, "description", "description", lambda v: cells.check_length(v, max_length=TEXT_MAX)
     )
     return NeedData(
-        title=" ".join(_text(values, "title").split()),
+        title=" ".join(_text(values, "title").split()),  # its length is the service's to check
         lines=[parse_line(line, number=n) for n, line in enumerate(form.lines, start=1)],
         reference=reference,
         description=description,

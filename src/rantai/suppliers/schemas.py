@@ -8,16 +8,47 @@ from collections.abc import Callable, Mapping
 from typing import TypeVar
 
 from rantai.kit.clock import now
-from rantai.kit.text import N_
+from rantai.kit.ids import MAX_INTEGER
+from rantai.kit.text import N_, has_control_characters
 from rantai.suppliers.errors import ProfileInvalid
 from rantai.suppliers.importing import cells
 from rantai.suppliers.service import CertificationData, ProfileData
 
 T = TypeVar("T")
 
+# The longest text each field takes (issue #9): its column's width, or a sensible length for Text columns.
+# Longer text is refused with the limit, never cut silently nor sent to PostgreSQL to fail there.
+MAX_LENGTHS = {
+    "business_name": 200,
+    "brand_name": 200,
+    "address": 1000,
+    "kabkota_code": 13,
+    "kecamatan_code": 13,
+    "desa_code": 13,
+    "kbli_codes": 200,
+    "type_code": 48,
+    "number": 100,
+    "issuer": 200,
+    "email": 254,
+}
+MULTILINE = frozenset({"address"})
+MSG_CONTROL = N_("Remove the invisible control characters (such as NUL) from this text.")
+
 
 def _field(values: Mapping[str, str], name: str) -> str:
-    return (values.get(name) or "").strip()
+    """A field as typed, trimmed; refused when longer than its column or holding control characters."""
+    value = (values.get(name) or "").strip()
+    if has_control_characters(value, multiline=name in MULTILINE):
+        raise ProfileInvalid(MSG_CONTROL, field=name)
+    limit = MAX_LENGTHS.get(name, 100)  # numbers and codes as people write them are short
+    if len(value) > limit:
+        raise ProfileInvalid(
+            N_("Too long: at most %(maximum)d characters; found %(length)d."),
+            field=name,
+            maximum=limit,
+            length=len(value),
+        )
+    return value
 
 
 def _parse(values: Mapping[str, str], name: str, parser: Callable[[str], T]) -> T | None:
@@ -63,7 +94,7 @@ def parse_profile(values: Mapping[str, str]) -> ProfileData:
         phone=_parse(values, "phone", cells.parse_phone),
         email=_parse(values, "email", cells.parse_email),
         kbli_codes=kbli,
-        workers=_parse(values, "workers", lambda v: cells.parse_count(v, minimum=0)),
+        workers=_parse(values, "workers", _workers),
         annual_sales=_parse(values, "annual_sales", cells.parse_rupiah),
         business_capital=_parse(values, "business_capital", cells.parse_rupiah),
         women_owned=_flag(values, "women_owned"),
@@ -71,6 +102,13 @@ def parse_profile(values: Mapping[str, str]) -> ProfileData:
         export_experience=_flag(values, "export_experience"),
         cooperative_nib=_parse(values, "cooperative_nib", cells.parse_nib),
     )
+
+
+def _workers(raw: str) -> int:
+    count = cells.parse_count(raw, minimum=0)
+    if count > MAX_INTEGER:  # an INTEGER column
+        raise cells.CellError(N_("%(value)s is too large; check the number."), value=raw)
+    return count
 
 
 def _date(raw: str) -> dt.date:

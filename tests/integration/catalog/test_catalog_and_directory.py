@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy.orm import Session
-from tests.factories.suppliers import add_cert, add_product, make_supplier
+from tests.factories.suppliers import add_cert, add_product, make_supplier, national_verifier
 
 from rantai.catalog import directory
 from rantai.catalog import service as catalog
 from rantai.catalog.errors import ProductCodeTaken, ProductInvalid
 from rantai.catalog.suggest import suggest
+from rantai.identity.policy import Actor
 from rantai.kit.pagination import PageRequest
 
 PAGE = PageRequest(1, 25)
 
 
-def _names(db: Session, **query: object) -> list[str]:
-    result = directory.search(db, directory.DirectoryQuery(**query), PAGE)  # type: ignore[arg-type]
+def _names(db: Session, actor: Actor | None = None, **query: object) -> list[str]:
+    result = directory.search(db, directory.DirectoryQuery(**query), PAGE, actor=actor)  # type: ignore[arg-type]
     return [p.business_name for p in result.items]
 
 
@@ -62,7 +63,8 @@ def test_directory_finds_by_word_variant_and_filters(db: Session) -> None:
     assert _names(db, text="kerip") == ["Sanjai Amak", "UD Rasa Priangan"]  # prefix of the last word
     assert _names(db, text="keripik", certification_type="halal") == ["UD Rasa Priangan"]
     assert _names(db, text="keripik", min_capacity=1000) == ["UD Rasa Priangan"]
-    assert "Keripik Belum Verifikasi" in _names(db, text="keripik", verified_only=False)
+    verifier = national_verifier(db)
+    assert "Keripik Belum Verifikasi" in _names(db, verifier, text="keripik", verified_only=False)
     assert _names(db, text="sepatu") == []
 
 

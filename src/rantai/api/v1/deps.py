@@ -12,7 +12,7 @@ from rantai.identity import service as identity
 from rantai.identity.models import ApiToken, User
 from rantai.identity.policy import Actor
 from rantai.kit.errors import Unauthorized
-from rantai.kit.pagination import PageRequest
+from rantai.kit.pagination import MAX_PAGE, PageRequest
 from rantai.kit.text import N_
 from rantai.settings import Settings
 
@@ -43,8 +43,10 @@ def api_caller(request: Request, db: Session = DbSession) -> ApiCaller:
 
 
 def page_request(
-    page: int = Query(1, ge=1, description="Page number, starting at 1."),
-    per_page: int | None = Query(None, ge=1, description="Items per page (default 25, at most 100)."),
+    page: int = Query(1, ge=1, le=MAX_PAGE, description="Page number, starting at 1."),
+    per_page: int | None = Query(
+        None, ge=1, le=1000, description="Items per page (default 25; more than 100 gives 100)."
+    ),
     settings: Settings = Depends(get_settings_dep),
 ) -> PageRequest:
     size = min(per_page or settings.page_size_default, settings.page_size_max)

@@ -9,8 +9,10 @@ from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
+from rantai.api.problems import problem_responses
 from rantai.api.v1.deps import ApiCaller, api_caller, page_request
 from rantai.api.v1.schemas import PageOut
+from rantai.api.v1.types import OneLine, PathId
 from rantai.http import DbSession
 from rantai.identity import repository as identity_repo
 from rantai.identity import service as identity
@@ -20,7 +22,7 @@ from rantai.kit.errors import Forbidden, NotFound
 from rantai.kit.pagination import PageRequest
 from rantai.kit.text import N_
 
-router = APIRouter(tags=["identity"])
+router = APIRouter(tags=["identity"], responses=problem_responses(400, 403, 404))
 
 
 class OrganizationOut(BaseModel):
@@ -40,7 +42,7 @@ class MeOut(BaseModel):
 
 
 class TokenIn(BaseModel):
-    name: str = Field(min_length=1, max_length=100, description="What uses the token, e.g. 'ERP SAP'.")
+    name: OneLine = Field(min_length=1, max_length=100, description="What uses the token, e.g. 'ERP SAP'.")
 
 
 class TokenOut(BaseModel):
@@ -130,7 +132,9 @@ def create_token(
 
 
 @router.delete("/tokens/{token_id}", response_model=TokenOut, summary="Revoke an API token")
-def revoke_token(token_id: int, caller: ApiCaller = Depends(api_caller), db: Session = DbSession) -> TokenOut:
+def revoke_token(
+    token_id: PathId, caller: ApiCaller = Depends(api_caller), db: Session = DbSession
+) -> TokenOut:
     return _token_out(identity.revoke_api_token(db, actor=caller.actor, token_id=token_id))
 
 

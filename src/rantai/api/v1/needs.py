@@ -10,15 +10,30 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import Literal
 
 from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from rantai import matching
-from rantai.api.problems import api_locale
+from rantai.api.problems import api_locale, problem_responses
 from rantai.api.v1.deps import ApiCaller, api_caller, page_request
 from rantai.api.v1.schemas import PageOut
+from rantai.api.v1.types import (
+    DESCRIPTION_MAX,
+    NIB,
+    SEARCH_MAX,
+    Count,
+    Id,
+    IsoDate,
+    MultiLine,
+    OneLine,
+    PathId,
+    PlainCode,
+    RegionCode,
+    Rupiah,
+)
 from rantai.http import DbSession, get_settings_dep
 from rantai.identity.policy import sees_unverified_suppliers
 from rantai.kit.errors import Forbidden
@@ -33,7 +48,7 @@ from rantai.sourcing.state import Decision, NeedMove
 from rantai.suppliers import repository as supplier_repo
 from rantai.suppliers.models import SupplierProfile
 
-router = APIRouter(tags=["needs"])
+router = APIRouter(tags=["needs"], responses=problem_responses(400, 403, 404, 409))
 
 
 # --- shapes ----------------------------------------------------------------------------------------
@@ -42,34 +57,38 @@ router = APIRouter(tags=["needs"])
 class LineIn(BaseModel):
     """One thing the need asks for. Codes point at the reference data (``/api/v1/reference``)."""
 
-    id: int | None = Field(
+    id: Id | None = Field(
         None, description="On an update: the stored line this replaces, so it keeps the decisions made on it."
     )
-    name: str = Field(description="What is needed: the package or item name.")
-    specification: str | None = None
-    quantity: int | None = Field(None, description="A whole number of at least 1.")
-    unit_code: str | None = Field(None, description="A unit code, e.g. bungkus, kg, buah.")
-    delivery_kabkota_code: str | None = Field(None, description="Kemendagri kab/kota code, e.g. 32.73")
-    needed_by: dt.date | None = None
-    budget: int | None = Field(None, description="HPS/pagu of the whole line, in whole Rupiah.")
+    name: OneLine = Field(max_length=500, description="What is needed: the package or item name.")
+    specification: MultiLine | None = Field(None, max_length=DESCRIPTION_MAX)
+    quantity: Count | None = Field(None, description="A whole number of at least 1.")
+    unit_code: PlainCode | None = Field(None, description="A unit code, e.g. bungkus, kg, buah.")
+    delivery_kabkota_code: RegionCode | None = Field(None, description="Kemendagri kab/kota code, e.g. 32.73")
+    needed_by: IsoDate | None = None
+    budget: Rupiah | None = Field(None, description="HPS/pagu of the whole line, in whole Rupiah.")
     umkm_only: bool | None = Field(
         None,
         description="Reserved for UMKM and cooperatives; null: as the reservation rule says (on up to the "
         "ceiling in force, Rp14 billion for BUMN).",
     )
-    preferred_size_class: str | None = Field(None, description="mikro, kecil or menengah")
-    kemitraan_code: str | None = Field(None, description="A kemitraan pattern of PP 7/2021.")
-    certifications: list[str] = Field(default_factory=list, description="Certificate type codes, e.g. halal")
+    preferred_size_class: Literal["mikro", "kecil", "menengah"] | None = Field(
+        None, description="mikro, kecil or menengah"
+    )
+    kemitraan_code: PlainCode | None = Field(None, description="A kemitraan pattern of PP 7/2021.")
+    certifications: list[PlainCode] = Field(
+        default_factory=list, max_length=50, description="Certificate type codes, e.g. halal"
+    )
 
     def data(self) -> sourcing.LineData:
         return sourcing.LineData(**self.model_dump())
 
 
 class NeedIn(BaseModel):
-    title: str = Field(description="The need's title, for example the package name.")
-    reference: str | None = Field(None, max_length=64, description="Your own reference, e.g. a RUP code.")
-    description: str | None = None
-    lines: list[LineIn] = Field(default_factory=list)
+    title: OneLine = Field(max_length=500, description="The need's title, for example the package name.")
+    reference: OneLine | None = Field(None, max_length=64, description="Your own reference, e.g. a RUP code.")
+    description: MultiLine | None = Field(None, max_length=DESCRIPTION_MAX)
+    lines: list[LineIn] = Field(default_factory=list, max_length=200, description="At most 200 lines.")
 
     def data(self) -> sourcing.NeedData:
         return sourcing.NeedData(
@@ -175,7 +194,7 @@ class ExplanationOut(BaseModel):
 
 
 class DecisionIn(BaseModel):
-    supplier_id: int
+    supplier_id: Id
     decision: Decision | None = Field(description="shortlisted, dismissed, or null to take it back")
 
 
@@ -256,7 +275,9 @@ def _need(db: Session, caller: ApiCaller, need_id: int) -> Need:
 
 @router.get("/needs", response_model=PageOut[NeedSummaryOut], summary="The caller organization's needs")
 def list_needs(
-    q: str | None = Query(None, max_length=200, description="Words of the title, reference or a line name"),
+    q: OneLine | None = Query(
+        None, max_length=SEARCH_MAX, description="Words of the title, reference or a line name"
+    ),
     status: str | None = Query(None, pattern="^(draft|open|closed|cancelled)$"),
     sort: str = Query("newest", pattern="^(newest|oldest|title)$"),
     caller: ApiCaller = Depends(api_caller),
@@ -300,13 +321,13 @@ def create_need(body: NeedIn, caller: ApiCaller = Depends(api_caller), db: Sessi
 
 
 @router.get("/needs/{need_id}", response_model=NeedOut, summary="A need with its lines")
-def get_need(need_id: int, caller: ApiCaller = Depends(api_caller), db: Session = DbSession) -> NeedOut:
+def get_need(need_id: PathId, caller: ApiCaller = Depends(api_caller), db: Session = DbSession) -> NeedOut:
     return _need_out(db, _need(db, caller, need_id))
 
 
 @router.put("/needs/{need_id}", response_model=NeedOut, summary="Replace a need's title and lines")
 def update_need(
-    need_id: int, body: NeedIn, caller: ApiCaller = Depends(api_caller), db: Session = DbSession
+    need_id: PathId, body: NeedIn, caller: ApiCaller = Depends(api_caller), db: Session = DbSession
 ) -> NeedOut:
     need = _need(db, caller, need_id)
     sourcing.update_need(db, actor=caller.actor, need=need, data=body.data())
@@ -319,22 +340,22 @@ def _move(db: Session, caller: ApiCaller, need_id: int, move: NeedMove) -> NeedO
 
 
 @router.post("/needs/{need_id}/publish", response_model=NeedOut, summary="Open a draft need to suppliers")
-def publish(need_id: int, caller: ApiCaller = Depends(api_caller), db: Session = DbSession) -> NeedOut:
+def publish(need_id: PathId, caller: ApiCaller = Depends(api_caller), db: Session = DbSession) -> NeedOut:
     return _move(db, caller, need_id, NeedMove.PUBLISH)
 
 
 @router.post("/needs/{need_id}/close", response_model=NeedOut, summary="Close an open need")
-def close(need_id: int, caller: ApiCaller = Depends(api_caller), db: Session = DbSession) -> NeedOut:
+def close(need_id: PathId, caller: ApiCaller = Depends(api_caller), db: Session = DbSession) -> NeedOut:
     return _move(db, caller, need_id, NeedMove.CLOSE)
 
 
 @router.post("/needs/{need_id}/cancel", response_model=NeedOut, summary="Withdraw a draft or open need")
-def cancel(need_id: int, caller: ApiCaller = Depends(api_caller), db: Session = DbSession) -> NeedOut:
+def cancel(need_id: PathId, caller: ApiCaller = Depends(api_caller), db: Session = DbSession) -> NeedOut:
     return _move(db, caller, need_id, NeedMove.CANCEL)
 
 
 @router.post("/needs/{need_id}/reopen", response_model=NeedOut, summary="Make a closed need a draft again")
-def reopen(need_id: int, caller: ApiCaller = Depends(api_caller), db: Session = DbSession) -> NeedOut:
+def reopen(need_id: PathId, caller: ApiCaller = Depends(api_caller), db: Session = DbSession) -> NeedOut:
     return _move(db, caller, need_id, NeedMove.REOPEN)
 
 
@@ -352,8 +373,8 @@ def _line(db: Session, caller: ApiCaller, need_id: int, line_id: int) -> tuple[N
     summary="The line's ranked suppliers with the reasons, and the good text matches a rule excludes",
 )
 def matches(
-    need_id: int,
-    line_id: int,
+    need_id: PathId,
+    line_id: PathId,
     request: Request,
     top: int = Query(10, ge=1, le=100),
     include_unverified: bool = False,
@@ -422,11 +443,11 @@ def _named_supplier(
     summary="Why a supplier is, or is not, on the line's shortlist",
 )
 def explanation(
-    need_id: int,
-    line_id: int,
+    need_id: PathId,
+    line_id: PathId,
     request: Request,
-    supplier_id: int | None = Query(None, description="The supplier's id"),
-    nib: str | None = Query(None, max_length=13, description="Or its NIB"),
+    supplier_id: Id | None = Query(None, description="The supplier's id"),
+    nib: str | None = Query(None, pattern=NIB, description="Or its NIB (13 digits)"),
     include_unverified: bool = False,
     caller: ApiCaller = Depends(api_caller),
     db: Session = DbSession,
@@ -471,8 +492,8 @@ def explanation(
     summary="Shortlist or dismiss a supplier for the line (null takes the decision back)",
 )
 def decide(
-    need_id: int,
-    line_id: int,
+    need_id: PathId,
+    line_id: PathId,
     body: DecisionIn,
     caller: ApiCaller = Depends(api_caller),
     db: Session = DbSession,

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
-from rantai.api.problems import api_locale
+from rantai.api.problems import api_locale, problem_responses
 from rantai.api.v1.deps import ApiCaller, api_caller
 from rantai.api.v1.needs import ReasonOut, reasons_out
 from rantai.http import DbSession
@@ -19,7 +19,7 @@ from rantai.sourcing import opportunities
 from rantai.sourcing.reasons import Vocabulary
 from rantai.suppliers import repository as supplier_repo
 
-router = APIRouter(tags=["opportunities"])
+router = APIRouter(tags=["opportunities"], responses=problem_responses(403, 404))
 
 
 class OpportunityOut(BaseModel):

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Query
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Query
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
+from rantai.api.problems import problem_responses
 from rantai.api.v1.deps import ApiCaller, api_caller
+from rantai.api.v1.types import REGION_CODE, SEARCH_MAX, OneLine, RegionCode
 from rantai.http import DbSession
 from rantai.kit.errors import NotFound
 from rantai.kit.text import N_
 from rantai.reference import repository as ref
+from rantai.reference.models import KbliLevel
 
-router = APIRouter(prefix="/reference", tags=["reference"])
+router = APIRouter(prefix="/reference", tags=["reference"], responses=problem_responses(404))
 
 
 class RegionOut(BaseModel):
@@ -60,7 +65,7 @@ class NamedCodeOut(BaseModel):
     "/regions", response_model=list[RegionOut], summary="Regions under a parent (provinces when none)"
 )
 def regions(
-    parent: str | None = Query(None, description="Kemendagri code of the parent, e.g. 32 or 32.73."),
+    parent: RegionCode | None = Query(None, description="Kemendagri code of the parent, e.g. 32 or 32.73."),
     _caller: ApiCaller = Depends(api_caller),
     db: Session = DbSession,
 ) -> list[RegionOut]:
@@ -70,7 +75,11 @@ def regions(
 
 
 @router.get("/regions/{code}", response_model=list[RegionOut], summary="A region with its ancestors")
-def region(code: str, _caller: ApiCaller = Depends(api_caller), db: Session = DbSession) -> list[RegionOut]:
+def region(
+    code: Annotated[str, Path(pattern=REGION_CODE, max_length=13, description="e.g. 32.73")],
+    _caller: ApiCaller = Depends(api_caller),
+    db: Session = DbSession,
+) -> list[RegionOut]:
     chain = ref.region_with_ancestors(db, code)
     if not chain:
         raise NotFound(N_("There is no region with code %(code)s."), code=code)
@@ -79,8 +88,10 @@ def region(code: str, _caller: ApiCaller = Depends(api_caller), db: Session = Db
 
 @router.get("/kbli", response_model=list[KbliOut], summary="Search KBLI 2020 by code prefix or title words")
 def kbli(
-    q: str = Query(..., min_length=1, max_length=100, description="Digits of a code, or words of a title."),
-    level: str | None = Query(None, description="section, golongan_pokok_2d, ..., kelompok_5d"),
+    q: OneLine = Query(
+        ..., min_length=1, max_length=SEARCH_MAX, description="Digits of a code, or words of a title."
+    ),
+    level: KbliLevel | None = Query(None, description="section, golongan_pokok_2d, ..., kelompok_5d"),
     _caller: ApiCaller = Depends(api_caller),
     db: Session = DbSession,
 ) -> list[KbliOut]:
@@ -89,7 +100,7 @@ def kbli(
 
 @router.get("/hs-codes", response_model=list[HsOut], summary="Search BTKI 2022 8-digit lines")
 def hs_codes(
-    q: str = Query(..., min_length=1, max_length=100, description="Digits of a code, or words."),
+    q: OneLine = Query(..., min_length=1, max_length=SEARCH_MAX, description="Digits of a code, or words."),
     _caller: ApiCaller = Depends(api_caller),
     db: Session = DbSession,
 ) -> list[HsOut]:

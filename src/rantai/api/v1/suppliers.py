@@ -3,14 +3,33 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
+from rantai.api.problems import problem_responses
 from rantai.api.v1.deps import ApiCaller, api_caller, page_request
 from rantai.api.v1.schemas import PageOut
+from rantai.api.v1.types import (
+    ADDRESS_MAX,
+    DESCRIPTION_MAX,
+    NAME_MAX,
+    SEARCH_MAX,
+    Count,
+    Days,
+    HsCode,
+    IsoDate,
+    KbliCode,
+    MultiLine,
+    OneLine,
+    PathId,
+    PlainCode,
+    PositiveRupiah,
+    RegionCode,
+    SmallCount,
+)
 from rantai.catalog import directory
 from rantai.catalog import repository as catalog_repo
 from rantai.catalog import service as catalog
@@ -28,32 +47,36 @@ from rantai.suppliers.errors import MSG_NOT_FOUND, SupplierNotFound
 from rantai.suppliers.models import SupplierProfile
 from rantai.suppliers.schemas import parse_certification, parse_profile
 
-router = APIRouter(tags=["suppliers"])
+router = APIRouter(tags=["suppliers"], responses=problem_responses(400, 403, 404, 409))
+
+Short = Annotated[OneLine, Field(max_length=40)]  # a number as people write it: "Rp 850.000.000"
 
 
 class ProfileIn(BaseModel):
     """Profile fields as people write them; parsed with the importer's rules (NIB, NPWP, phone, Rupiah)."""
 
-    business_name: str = Field(max_length=200)
-    legal_form: str = Field(description="perorangan, UD, CV, firma, PT, PT perorangan or koperasi")
-    nib: str = Field(description="13 digits from OSS")
-    kabkota_code: str = Field(description="Kemendagri kab/kota code, e.g. 32.73")
-    npwp: str | None = None
-    brand_name: str | None = None
-    kecamatan_code: str | None = None
-    desa_code: str | None = None
-    address: str | None = None
-    year_founded: str | None = None
-    phone: str | None = None
-    email: str | None = None
-    kbli_codes: list[str] = Field(default_factory=list, description="5-digit KBLI 2020 codes, main first")
-    workers: str | None = None
-    annual_sales: str | None = Field(None, description="Whole Rupiah, e.g. 850000000 or 'Rp 850.000.000'")
-    business_capital: str | None = None
+    business_name: OneLine = Field(max_length=NAME_MAX)
+    legal_form: Short = Field(description="perorangan, UD, CV, firma, PT, PT perorangan or koperasi")
+    nib: Short = Field(description="13 digits from OSS")
+    kabkota_code: RegionCode = Field(description="Kemendagri kab/kota code, e.g. 32.73")
+    npwp: Short | None = None
+    brand_name: OneLine | None = Field(None, max_length=NAME_MAX)
+    kecamatan_code: RegionCode | None = None
+    desa_code: RegionCode | None = None
+    address: MultiLine | None = Field(None, max_length=ADDRESS_MAX)
+    year_founded: Short | None = None
+    phone: Short | None = None
+    email: OneLine | None = Field(None, max_length=254)
+    kbli_codes: list[KbliCode] = Field(
+        default_factory=list, max_length=20, description="5-digit KBLI 2020 codes, main first"
+    )
+    workers: Short | None = None
+    annual_sales: Short | None = Field(None, description="Whole Rupiah, e.g. 850000000 or 'Rp 850.000.000'")
+    business_capital: Short | None = None
     women_owned: bool = False
     youth_owned: bool = False
     export_experience: bool = False
-    cooperative_nib: str | None = None
+    cooperative_nib: Short | None = None
 
     def as_form(self) -> dict[str, str]:
         values: dict[str, str] = {}
@@ -86,11 +109,11 @@ class ProfileOut(BaseModel):
 
 
 class CertificationIn(BaseModel):
-    type_code: str
-    number: str = Field(max_length=100)
-    issuer: str | None = None
-    valid_from: dt.date | None = None
-    valid_until: dt.date | None = None
+    type_code: PlainCode
+    number: OneLine = Field(max_length=100)
+    issuer: OneLine | None = Field(None, max_length=NAME_MAX)
+    valid_from: IsoDate | None = None
+    valid_until: IsoDate | None = None
 
 
 class CertificationOut(BaseModel):
@@ -103,19 +126,19 @@ class CertificationOut(BaseModel):
 
 
 class ProductIn(BaseModel):
-    name: str = Field(max_length=200)
-    code: str | None = Field(None, max_length=64)
-    description: str | None = None
-    category_code: str | None = None
-    kbli_code: str | None = None
-    hs_code: str | None = None
-    unit_code: str | None = None
-    price_min: int | None = Field(None, ge=1, description="Whole Rupiah per unit")
-    price_max: int | None = Field(None, ge=1)
-    moq: int | None = Field(None, ge=1)
-    capacity_per_month: int | None = Field(None, ge=1)
-    lead_time_days: int | None = Field(None, ge=0)
-    certification_types: list[str] = Field(default_factory=list)
+    name: OneLine = Field(max_length=NAME_MAX)
+    code: OneLine | None = Field(None, max_length=64)
+    description: MultiLine | None = Field(None, max_length=DESCRIPTION_MAX)
+    category_code: PlainCode | None = None
+    kbli_code: KbliCode | None = None
+    hs_code: HsCode | None = None
+    unit_code: PlainCode | None = None
+    price_min: PositiveRupiah | None = Field(None, description="Whole Rupiah per unit")
+    price_max: PositiveRupiah | None = None
+    moq: SmallCount | None = None
+    capacity_per_month: Count | None = None
+    lead_time_days: Days | None = None
+    certification_types: list[PlainCode] = Field(default_factory=list, max_length=50)
 
 
 class ProductOut(BaseModel):
@@ -133,7 +156,7 @@ class ProductOut(BaseModel):
 
 
 class RejectIn(BaseModel):
-    reason: str = Field(min_length=1, max_length=1000)
+    reason: MultiLine = Field(min_length=1, max_length=1000)
 
 
 class SuggestionOut(BaseModel):
@@ -264,7 +287,7 @@ def create_product(
 
 @router.put("/supplier/products/{product_id}", response_model=ProductOut, summary="Change a product")
 def update_product(
-    product_id: int, body: ProductIn, caller: ApiCaller = Depends(api_caller), db: Session = DbSession
+    product_id: PathId, body: ProductIn, caller: ApiCaller = Depends(api_caller), db: Session = DbSession
 ) -> ProductOut:
     profile = _own(db, caller)
     product = catalog.get_product(db, profile=profile, product_id=product_id)
@@ -277,7 +300,7 @@ def update_product(
     "/supplier/products/{product_id}/archive", response_model=ProductOut, summary="Archive a product"
 )
 def archive_product(
-    product_id: int, caller: ApiCaller = Depends(api_caller), db: Session = DbSession
+    product_id: PathId, caller: ApiCaller = Depends(api_caller), db: Session = DbSession
 ) -> ProductOut:
     profile = _own(db, caller)
     product = catalog.get_product(db, profile=profile, product_id=product_id)
@@ -295,7 +318,7 @@ def archive_product(
     summary="Profiles waiting in the caller's region",
 )
 def verification_queue(
-    q: str | None = None,
+    q: OneLine | None = Query(None, max_length=SEARCH_MAX, description="Words of the name, or a NIB"),
     caller: ApiCaller = Depends(api_caller),
     db: Session = DbSession,
     paging: PageRequest = Depends(page_request),
@@ -317,7 +340,9 @@ def _any_profile(db: Session, profile_id: int) -> SupplierProfile:
 @router.post(
     "/suppliers/{profile_id}/verify", response_model=ProfileOut, summary="Verify a submitted profile"
 )
-def verify(profile_id: int, caller: ApiCaller = Depends(api_caller), db: Session = DbSession) -> ProfileOut:
+def verify(
+    profile_id: PathId, caller: ApiCaller = Depends(api_caller), db: Session = DbSession
+) -> ProfileOut:
     profile = _any_profile(db, profile_id)
     suppliers.verify(db, actor=caller.actor, profile=profile)
     directory.refresh(db, [profile.id])
@@ -328,7 +353,7 @@ def verify(profile_id: int, caller: ApiCaller = Depends(api_caller), db: Session
     "/suppliers/{profile_id}/reject", response_model=ProfileOut, summary="Send a profile back with a reason"
 )
 def reject(
-    profile_id: int, body: RejectIn, caller: ApiCaller = Depends(api_caller), db: Session = DbSession
+    profile_id: PathId, body: RejectIn, caller: ApiCaller = Depends(api_caller), db: Session = DbSession
 ) -> ProfileOut:
     profile = _any_profile(db, profile_id)
     suppliers.reject(db, actor=caller.actor, profile=profile, reason=body.reason)
@@ -340,14 +365,20 @@ def reject(
 
 @router.get("/suppliers", response_model=PageOut[ProfileOut], summary="Search verified suppliers")
 def search(
-    text: str = Query("", max_length=200, description="Words of what the supplier makes or its name"),
-    province_code: str | None = None,
-    kabkota_code: str | None = None,
-    kbli_code: str | None = Query(None, description="A KBLI code or prefix of the main activity"),
-    size_class: str | None = Query(None, description="mikro, kecil or menengah"),
-    certification_type: str | None = None,
-    certification_valid_on: dt.date | None = None,
-    min_capacity: int | None = Query(None, ge=1, description="Some product makes at least this many a month"),
+    text: OneLine = Query(
+        "", max_length=SEARCH_MAX, description="Words of what the supplier makes or its name"
+    ),
+    province_code: RegionCode | None = Query(None, description="A province code, e.g. 35"),
+    kabkota_code: RegionCode | None = Query(None, description="A kab/kota code, e.g. 35.78"),
+    kbli_code: KbliCode | None = Query(None, description="A KBLI code or prefix of the main activity"),
+    size_class: Literal["mikro", "kecil", "menengah"] | None = Query(None),
+    certification_type: PlainCode | None = Query(None, description="A certificate type, e.g. halal"),
+    certification_valid_on: IsoDate | None = Query(None, description="YYYY-MM-DD; today when not given"),
+    min_capacity: Count | None = Query(None, description="Some product makes at least this many a month"),
+    include_unverified: bool = Query(
+        False,
+        description="Verifiers only: also profiles not verified yet, inside the regions they verify.",
+    ),
     sort: str = Query("relevance", pattern="^(relevance|name|newest)$"),
     caller: ApiCaller = Depends(api_caller),
     db: Session = DbSession,
@@ -362,15 +393,16 @@ def search(
         certification_type=certification_type,
         certification_valid_on=certification_valid_on or now().date(),
         min_capacity=min_capacity,
+        verified_only=not include_unverified,
         sort=sort,
     )
-    page = directory.search(db, query, paging)
+    page = directory.search(db, query, paging, actor=caller.actor)
     return PageOut[ProfileOut].of(page, lambda p: _profile_out(db, p, caller))
 
 
 @router.get("/suppliers/{profile_id}", response_model=ProfileOut, summary="A supplier's profile")
 def get_profile(
-    profile_id: int, caller: ApiCaller = Depends(api_caller), db: Session = DbSession
+    profile_id: PathId, caller: ApiCaller = Depends(api_caller), db: Session = DbSession
 ) -> ProfileOut:
     profile = repository.by_id(db, profile_id)
     if profile is None or not can(caller.actor, Action.VIEW_SUPPLIER_PROFILE, profile):
@@ -384,7 +416,7 @@ def get_profile(
     summary="A supplier's active products",
 )
 def supplier_products(
-    profile_id: int,
+    profile_id: PathId,
     caller: ApiCaller = Depends(api_caller),
     db: Session = DbSession,
     paging: PageRequest = Depends(page_request),
@@ -399,7 +431,7 @@ def supplier_products(
     "/catalog/suggest", response_model=list[SuggestionOut], summary="Top KBLI or HS codes for a product name"
 )
 def suggest_codes(
-    text: str = Query(..., min_length=1, max_length=200),
+    text: OneLine = Query(..., min_length=1, max_length=SEARCH_MAX),
     kind: str = Query("kbli", pattern="^(kbli|hs)$"),
     _caller: ApiCaller = Depends(api_caller),
     db: Session = DbSession,
