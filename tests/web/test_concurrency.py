@@ -142,9 +142,10 @@ def test_two_concurrent_saves_of_one_need_both_finish(live: Live) -> None:
     """Finding 2's test as the issue states it, repeated: both saves finish, neither is a server error."""
     clients = [live.client(), live.client()]
     for round_ in range(8):
-        titles = [f"Simpan {round_}-{n}" for n in range(2)]
         with ThreadPoolExecutor(max_workers=2) as pool:
-            answers = list(pool.map(lambda n: _edit(clients[n], live.need_id, titles[n]), range(2)))
+            answers = list(
+                pool.map(_edit, clients, [live.need_id] * 2, [f"Simpan {round_}-{n}" for n in range(2)])
+            )
         assert [a.status_code for a in answers] == [303, 303], [a.text[:300] for a in answers]
 
 
