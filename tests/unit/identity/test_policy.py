@@ -7,7 +7,15 @@ from dataclasses import dataclass
 
 import pytest
 
-from rantai.identity.policy import Action, Actor, OrgScope, allowed_actions, can, sees_unverified_suppliers
+from rantai.identity.policy import (
+    Action,
+    Actor,
+    ImportTarget,
+    OrgScope,
+    allowed_actions,
+    can,
+    sees_unverified_suppliers,
+)
 from rantai.identity.roles import OrgType, Role
 
 A = Action
@@ -190,3 +198,85 @@ def test_only_verifiers_see_unverified_suppliers_in_shortlists() -> None:
     assert not sees_unverified_suppliers(_verifier(OrgType.BUMN, None, Role.PROCUREMENT_OFFICER))
     assert not sees_unverified_suppliers(_verifier(OrgType.KEMENTERIAN_DINAS, None, Role.ANALYST))
     assert not sees_unverified_suppliers(None)
+
+
+# --- who may change a profile through an import (issue #9, finding 1) ----------------------------------
+
+IMPORTER = ORG_ID
+OTHER_IMPORTER = ORG_ID + 2
+BANDUNG = "32.73.01"
+SOLO = "33.72"
+
+
+def _importer(org_type: OrgType, role: Role, area: str | None = None) -> Actor:
+    return Actor(
+        user_id=4,
+        roles={IMPORTER: frozenset({role})},
+        org_types={IMPORTER: org_type},
+        org_regions={IMPORTER: area},
+    )
+
+
+CREATE = ImportTarget(IMPORTER, BANDUNG, exists=False)
+CREATE_IN_SOLO = ImportTarget(IMPORTER, SOLO, exists=False)
+OWN_IMPORT = ImportTarget(IMPORTER, BANDUNG, exists=True, managed_by_organization_id=IMPORTER)
+OWN_IMPORT_IN_SOLO = ImportTarget(IMPORTER, SOLO, exists=True, managed_by_organization_id=IMPORTER)
+OTHERS_IMPORT = ImportTarget(IMPORTER, BANDUNG, exists=True, managed_by_organization_id=OTHER_IMPORTER)
+CLAIMED = ImportTarget(IMPORTER, BANDUNG, exists=True, managed_by_organization_id=SUPPLIER_ORG)
+UNMANAGED = ImportTarget(IMPORTER, BANDUNG, exists=True, managed_by_organization_id=None)
+
+# (importer type, role, its area) -> the rows it may write, of the targets above.
+IMPORT_TABLE: list[tuple[OrgType, Role, str | None, set[ImportTarget]]] = [
+    # A dinas: in its region only, creating or changing what it imported.
+    (OrgType.KEMENTERIAN_DINAS, Role.VERIFIER, "32", {CREATE, OWN_IMPORT}),
+    (OrgType.KEMENTERIAN_DINAS, Role.PROCUREMENT_OFFICER, "32.73", {CREATE, OWN_IMPORT}),
+    (OrgType.KEMENTERIAN_DINAS, Role.VERIFIER, "33", {CREATE_IN_SOLO, OWN_IMPORT_IN_SOLO}),
+    # A ministry (no region): everywhere.
+    (
+        OrgType.KEMENTERIAN_DINAS,
+        Role.VERIFIER,
+        None,
+        {CREATE, CREATE_IN_SOLO, OWN_IMPORT, OWN_IMPORT_IN_SOLO},
+    ),
+    # A BUMN's vendor list and a cooperative's members: anywhere, but only what they imported.
+    (
+        OrgType.BUMN,
+        Role.PROCUREMENT_OFFICER,
+        "31.71",
+        {CREATE, CREATE_IN_SOLO, OWN_IMPORT, OWN_IMPORT_IN_SOLO},
+    ),
+    (OrgType.KOPERASI, Role.OWNER, "32.04", {CREATE, CREATE_IN_SOLO, OWN_IMPORT, OWN_IMPORT_IN_SOLO}),
+    (OrgType.OPERATOR_PLATFORM, Role.ADMIN, None, {CREATE, CREATE_IN_SOLO, OWN_IMPORT, OWN_IMPORT_IN_SOLO}),
+    # Roles and organizations without the right to import suppliers: nothing.
+    (OrgType.BUMN, Role.APPROVER, None, set()),
+    (OrgType.KEMENTERIAN_DINAS, Role.ANALYST, None, set()),
+    (OrgType.UMKM, Role.OWNER, "32.73", set()),
+    (OrgType.LEMBAGA_PEMBIAYAAN, Role.OWNER, None, set()),
+]
+TARGETS = (CREATE, CREATE_IN_SOLO, OWN_IMPORT, OWN_IMPORT_IN_SOLO, OTHERS_IMPORT, CLAIMED, UNMANAGED)
+
+
+@pytest.mark.parametrize(("org_type", "role", "area", "allowed"), IMPORT_TABLE)
+def test_import_rule_table(
+    org_type: OrgType, role: Role, area: str | None, allowed: set[ImportTarget]
+) -> None:
+    actor = _importer(org_type, role, area)
+    assert {t for t in TARGETS if can(actor, A.CHANGE_BY_IMPORT, t)} == allowed
+
+
+def test_nobody_changes_by_import_a_profile_managed_by_another_organization() -> None:
+    """Knowing a public NIB gives no write access: not for another importer, not over a claimed profile,
+    not over one whose importer is unknown."""
+    for org_type, role, area, _ in IMPORT_TABLE:
+        actor = _importer(org_type, role, area)
+        assert not any(can(actor, A.CHANGE_BY_IMPORT, t) for t in (OTHERS_IMPORT, CLAIMED, UNMANAGED))
+
+
+def test_import_rule_needs_the_importing_organization_and_a_row() -> None:
+    member_elsewhere = Actor(
+        user_id=5, roles={OTHER_IMPORTER: frozenset({Role.OWNER})}, org_types={OTHER_IMPORTER: OrgType.BUMN}
+    )
+    assert not can(member_elsewhere, A.CHANGE_BY_IMPORT, CREATE)  # a row of another organization's import
+    assert not can(None, A.CHANGE_BY_IMPORT, CREATE)
+    owner = _importer(OrgType.BUMN, Role.OWNER)
+    assert not can(owner, A.CHANGE_BY_IMPORT, OrgScope(IMPORTER))  # asked only about an import row
