@@ -12,6 +12,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from markupsafe import escape
+from sqlalchemy import event
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 from tests.factories.identity import csrf_of, log_in, make_user
@@ -19,6 +20,7 @@ from tests.factories.suppliers import make_supplier
 
 from rantai.app import create_app
 from rantai.db import make_engine, make_session_factory
+from rantai.http import DbSession
 from rantai.i18n import translate
 from rantai.identity import service as identity
 from rantai.identity.roles import OrgType, Role
@@ -140,6 +142,22 @@ def test_busy_database_is_a_503_problem_for_the_api(
     body = response.json()
     assert body["type"] == "urn:rantai:problem:busy"
     assert body["detail"] == "Rantai is busy right now; nothing was saved. Try again in a moment."
+
+
+def test_busy_at_commit_is_a_503_too(app: FastAPI, client: TestClient) -> None:
+    """The request's transaction commits after the handler returned: a lock met there is still "busy"."""
+
+    @app.post("/api/v1/sibuk-di-akhir")
+    def save(db: Session = DbSession) -> dict[str, str]:
+        def locked_at_commit(_session: Session) -> None:
+            raise OperationalError("COMMIT", {}, _locked("database is locked", 5))
+
+        event.listen(db, "before_commit", locked_at_commit)
+        return {"saved": "yes"}
+
+    response = client.post("/api/v1/sibuk-di-akhir")
+    assert response.status_code == 503 and response.headers["Retry-After"] == "2"
+    assert response.json()["type"] == "urn:rantai:problem:busy"  # not the success body
 
 
 def test_other_database_errors_stay_our_fault(app: FastAPI, client: TestClient) -> None:
