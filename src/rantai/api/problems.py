@@ -78,6 +78,8 @@ def _field_message(locale: str, error: dict[str, Any]) -> str:
         return translate(locale, N_("Enter a number."))
     if kind.startswith("date_"):
         kind = "date_format"
+    if kind == "too_long" and isinstance(error.get("input"), str):
+        kind = "string_too_long"  # a length checked after a validator is reported as a collection's
     message, ctx_key = _FIELD_MESSAGES.get(kind, (N_("This value is not valid."), None))
     if kind == "date_format":
         return translate(locale, message, value=str(error.get("input", ""))[:40])

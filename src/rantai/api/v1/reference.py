@@ -88,9 +88,10 @@ def region(
 
 @router.get("/kbli", response_model=list[KbliOut], summary="Search KBLI 2020 by code prefix or title words")
 def kbli(
-    q: OneLine = Query(
-        ..., min_length=1, max_length=SEARCH_MAX, description="Digits of a code, or words of a title."
-    ),
+    q: Annotated[
+        OneLine,
+        Query(min_length=1, max_length=SEARCH_MAX, description="Digits of a code, or words of a title."),
+    ],
     level: KbliLevel | None = Query(None, description="section, golongan_pokok_2d, ..., kelompok_5d"),
     _caller: ApiCaller = Depends(api_caller),
     db: Session = DbSession,
@@ -100,7 +101,9 @@ def kbli(
 
 @router.get("/hs-codes", response_model=list[HsOut], summary="Search BTKI 2022 8-digit lines")
 def hs_codes(
-    q: OneLine = Query(..., min_length=1, max_length=SEARCH_MAX, description="Digits of a code, or words."),
+    q: Annotated[
+        OneLine, Query(min_length=1, max_length=SEARCH_MAX, description="Digits of a code, or words.")
+    ],
     _caller: ApiCaller = Depends(api_caller),
     db: Session = DbSession,
 ) -> list[HsOut]:

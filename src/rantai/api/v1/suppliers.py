@@ -365,9 +365,9 @@ def reject(
 
 @router.get("/suppliers", response_model=PageOut[ProfileOut], summary="Search verified suppliers")
 def search(
-    text: OneLine = Query(
-        "", max_length=SEARCH_MAX, description="Words of what the supplier makes or its name"
-    ),
+    text: Annotated[
+        OneLine, Query(max_length=SEARCH_MAX, description="Words of what the supplier makes or its name")
+    ] = "",
     province_code: RegionCode | None = Query(None, description="A province code, e.g. 35"),
     kabkota_code: RegionCode | None = Query(None, description="A kab/kota code, e.g. 35.78"),
     kbli_code: KbliCode | None = Query(None, description="A KBLI code or prefix of the main activity"),
@@ -431,7 +431,7 @@ def supplier_products(
     "/catalog/suggest", response_model=list[SuggestionOut], summary="Top KBLI or HS codes for a product name"
 )
 def suggest_codes(
-    text: OneLine = Query(..., min_length=1, max_length=SEARCH_MAX),
+    text: Annotated[OneLine, Query(min_length=1, max_length=SEARCH_MAX)],
     kind: str = Query("kbli", pattern="^(kbli|hs)$"),
     _caller: ApiCaller = Depends(api_caller),
     db: Session = DbSession,
