@@ -55,6 +55,9 @@ from rantai.suppliers.state import ProfileStatus
 DEMO_NIB_PREFIX = "99990"  # + 8 digits: the supplier's number in the demo registry
 DEMO_EMAIL_DOMAIN = "demo.rantai.id"
 VERIFIER_EMAIL = "verifikator@demo.rantai.id"  # made by rantai.demo.seed; verifies the demo profiles
+# Made by rantai.demo.seed: the organization the registry stands as imported by (a national operator may
+# import anywhere). It manages the demo profiles until their businesses claim them (issue #9).
+IMPORTER_ORGANIZATION = "Operator Rantai"
 COOPERATIVE_SHARE = 0.08
 STATUS_SHARES = {
     ProfileStatus.VERIFIED: 0.65,
@@ -835,8 +838,9 @@ def _insert(session: Session, model: type[Any], rows: Sequence[dict[str, Any]]) 
         session.execute(insert(model), list(rows[start : start + CHUNK * 4]))
 
 
-def _write(session: Session, plans: Sequence[PlannedSupplier]) -> list[int]:
-    """Write the planned suppliers; returns their profile ids in plan order."""
+def _write(session: Session, plans: Sequence[PlannedSupplier], importer_id: int | None = None) -> list[int]:
+    """Write the planned suppliers, unclaimed and managed by ``importer_id`` as an import leaves them;
+    returns their profile ids in plan order."""
     org_ids = _insert_ids(
         session,
         Organization,
@@ -862,6 +866,8 @@ def _write(session: Session, plans: Sequence[PlannedSupplier]) -> list[int]:
                 {
                     **plan.profile,
                     "organization_id": org_ids[plan.index],
+                    "managed_by_organization_id": importer_id,
+                    "claimed_at": None,
                     "cooperative_id": None
                     if plan.cooperative_index is None
                     else profile_ids[plans[plan.cooperative_index].profile["nib"]],
@@ -1002,7 +1008,8 @@ def load_demo_registry(session: Session, *, suppliers: int = 3000, seed: int = 2
     data = demo_data()
     reference = read_reference(session, data, today)
     plans = plan_registry(data, reference, suppliers=suppliers, seed=seed, today=today)
-    _write(session, plans)
+    importer = identity_repo.organization_by_name(session, IMPORTER_ORGANIZATION)
+    _write(session, plans, importer.id if importer else None)
     report = _report(plans, today)
     audit.record(
         session,
@@ -1014,6 +1021,7 @@ def load_demo_registry(session: Session, *, suppliers: int = 3000, seed: int = 2
         details={
             "seed": seed,
             "nib_prefix": DEMO_NIB_PREFIX,
+            "managed_by_organization_id": importer.id if importer else None,
             "suppliers": report.suppliers,
             "cooperatives": report.cooperatives,
             "products": report.products,

@@ -264,3 +264,27 @@ def test_unmanaged_imported_profiles_are_changed_by_nobody(db: Session) -> None:
     assert [e.message for e in import_file(db, org, actor, [supplier_row(nib, "Lagi")]).errors] == [
         MSG_IMPORT_NOT_MANAGED
     ]
+
+
+def test_the_demo_registry_is_managed_by_its_importer_and_the_demo_business_is_claimed(db: Session) -> None:
+    from rantai.demo.procurement import load_demo_supplier_login  # noqa: PLC0415
+    from rantai.demo.registry import DEMO_NIB_PREFIX, IMPORTER_ORGANIZATION, load_demo_registry  # noqa: PLC0415
+    from rantai.demo.seed import load_demo_identity  # noqa: PLC0415
+    from rantai.identity import repository as identity_repo  # noqa: PLC0415
+    from rantai.kit.clock import today  # noqa: PLC0415
+
+    load_demo_identity(db)
+    load_demo_registry(db, suppliers=20, seed=7)
+    assert load_demo_supplier_login(db, today=today())
+    operator = identity_repo.organization_by_name(db, IMPORTER_ORGANIZATION)
+    assert operator is not None
+    login_nib = "9999099990001"  # the demo UMKM login's own business (rantai.demo.procurement)
+    registry = db.scalars(
+        select(SupplierProfile).where(
+            SupplierProfile.nib.startswith(DEMO_NIB_PREFIX), SupplierProfile.nib != login_nib
+        )
+    ).all()
+    assert len(registry) == 20
+    assert {(p.managed_by_organization_id, p.claimed_at) for p in registry} == {(operator.id, None)}
+    login = db.scalars(select(SupplierProfile).where(SupplierProfile.nib == login_nib)).one()
+    assert login.managed_by_organization_id == login.organization_id and login.claimed_at is not None
