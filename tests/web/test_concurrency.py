@@ -146,7 +146,12 @@ def test_two_concurrent_saves_of_one_need_both_finish(live: Live) -> None:
             answers = list(
                 pool.map(_edit, clients, [live.need_id] * 2, [f"Simpan {round_}-{n}" for n in range(2)])
             )
-        assert [a.status_code for a in answers] == [303, 303], [a.text[:300] for a in answers]
+        # Both finish: saved, or (PostgreSQL, when both reached the row at once) refused as a conflict by
+        # the version check, so one save never silently overwrites the other. Never a server error.
+        codes = sorted(a.status_code for a in answers)
+        assert codes in ([303, 303], [303, 409]), [a.text[:300] for a in answers]
+        if codes == [303, 409]:
+            assert "at the same moment" in next(a.text for a in answers if a.status_code == 409)
 
 
 def test_many_writers_at_once_wait_their_turn(live: Live) -> None:
@@ -154,20 +159,26 @@ def test_many_writers_at_once_wait_their_turn(live: Live) -> None:
     concurrent saves, logins and quick needs failed with "database is locked" at once (500)."""
     clients = [live.client() for _ in range(6)]
 
-    def work(n: int) -> list[int]:
-        codes = []
+    def work(n: int) -> tuple[list[int], list[int]]:
+        edits, quick = [], []
         for round_ in range(5):
-            codes.append(_edit(clients[n], live.need_id, f"Penulis {n} putaran {round_}").status_code)
-            quick = clients[n].post(
+            edits.append(_edit(clients[n], live.need_id, f"Penulis {n} putaran {round_}").status_code)
+            answer = clients[n].post(
                 "/needs/quick",
                 data={"text": f"kopi bubuk {n}{round_} 20 kg", "csrf_token": csrf_of(clients[n])},  # type: ignore[arg-type]
             )
-            codes.append(quick.status_code)
-        return codes
+            quick.append(answer.status_code)
+        return edits, quick
 
     with ThreadPoolExecutor(max_workers=len(clients)) as pool:
-        codes = [code for result in pool.map(work, range(len(clients))) for code in result]
-    assert codes.count(303) == len(codes), sorted(set(codes))
+        results = list(pool.map(work, range(len(clients))))
+    edits = [code for result in results for code in result[0]]
+    quick = [code for result in results for code in result[1]]
+    # Saves of one need by six people at once: each saved or refused as a conflict, never a server error.
+    assert set(edits) <= {303, 409} and 303 in edits, sorted(set(edits))
+    if live.backend == "sqlite":
+        assert set(edits) == {303}  # writers queue at BEGIN IMMEDIATE, so each reads the last save first
+    assert quick == [303] * len(quick), sorted(set(quick))
     with live.engine.connect() as check:
         created = check.scalar(text("SELECT count(*) FROM sourcing_need WHERE source = 'quick'"))
     assert created == len(clients) * 5
