@@ -207,6 +207,6 @@ def test_imported_suppliers_are_found_by_name_in_the_directory(db: Session, tmp_
         user_id=actor.user_id,
     )  # type: ignore[attr-defined]
     found = directory.search(
-        db, directory.DirectoryQuery(text="laweyan", verified_only=False), PageRequest(1, 10)
+        db, directory.DirectoryQuery(text="laweyan", verified_only=False), PageRequest(1, 10), actor=actor
     )
     assert [p.business_name for p in found.items] == ["CV Batik Laweyan"]

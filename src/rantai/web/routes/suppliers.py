@@ -574,7 +574,7 @@ def directory_page(
         min_capacity=capacity,
         verified_only=not unverified,
     )
-    result = directory.search(db, query, PageRequest(max(1, page), 20))
+    result = directory.search(db, query, PageRequest(max(1, page), 20), actor=viewer.actor)
     codes = {p.kabkota_code for p in result.items}
     regions = {code: r.name for code in codes if (r := ref.get_region(db, code)) is not None}
     prefix = "/directory?" + urlencode({k: v for k, v in values.items() if v}) + "&"
