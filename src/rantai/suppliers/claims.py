@@ -33,11 +33,12 @@ from rantai.kit.clock import now
 from rantai.suppliers import repository
 from rantai.suppliers.errors import (
     MSG_CLAIM_ALREADY_CLAIMED,
+    MSG_CLAIM_COOPERATIVE,
     MSG_CLAIM_DECIDED,
     MSG_CLAIM_EVIDENCE,
     MSG_CLAIM_HAS_PROFILE,
-    MSG_CLAIM_KIND,
     MSG_CLAIM_NO_PROFILE,
+    MSG_CLAIM_NOT_COOPERATIVE,
     MSG_CLAIM_NOT_FOUND,
     MSG_CLAIM_OWN,
     MSG_CLAIM_PENDING,
@@ -95,7 +96,8 @@ def request_claim(
         raise ClaimConflict(MSG_CLAIM_ALREADY_CLAIMED, field="nib", nib=number)
     kind = _org_kind(profile)
     if OrgType(org.org_type) is not kind:
-        raise ClaimInvalid(MSG_CLAIM_KIND, field="nib", nib=number, kind=kind.label)
+        message = MSG_CLAIM_COOPERATIVE if kind is OrgType.KOPERASI else MSG_CLAIM_NOT_COOPERATIVE
+        raise ClaimInvalid(message, field="nib", nib=number)
     claim = SupplierClaim(
         profile_id=profile.id,
         claimant_organization_id=organization_id,
@@ -208,7 +210,7 @@ def _move(session: Session, claim: SupplierClaim, move: ClaimMove, values: dict[
         session, claim.id, from_status=current.value, values={"status": target.value, **values}
     ):
         session.refresh(claim)
-        raise ClaimConflict(MSG_CLAIM_DECIDED, status=ClaimStatus(claim.status).label)
+        raise ClaimConflict(MSG_CLAIM_DECIDED)
     session.refresh(claim)
 
 

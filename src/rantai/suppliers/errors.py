@@ -56,11 +56,11 @@ MSG_CLAIM_EVIDENCE = N_(
     "Say how a verifier can confirm the business is yours: for example the phone number registered with "
     "OSS, or where they can visit you."
 )
-MSG_CLAIM_KIND = N_(
-    "NIB %(nib)s is a %(kind)s profile; claim it from an organization of that kind (a cooperative's profile "
-    "from a cooperative account, a business's from an UMKM account)."
+MSG_CLAIM_COOPERATIVE = N_("NIB %(nib)s is a cooperative's profile; claim it from a cooperative's account.")
+MSG_CLAIM_NOT_COOPERATIVE = N_(
+    "NIB %(nib)s is a business's profile, not a cooperative's; claim it from an UMKM account."
 )
-MSG_CLAIM_DECIDED = N_("This claim is no longer waiting: it is '%(status)s'. Reload the page.")
+MSG_CLAIM_DECIDED = N_("This claim has been decided or withdrawn meanwhile. Reload the page to see it.")
 MSG_CLAIM_NOT_FOUND = N_("There is no such claim here. It may have been decided or withdrawn.")
 MSG_CLAIM_OWN = N_("You are a member of the organization asking; another verifier must decide this claim.")
 MSG_CLAIM_REASON = N_("Say why the claim is rejected, so the business knows what to bring.")

@@ -96,9 +96,7 @@ class SupplierClaim(Base):
     __table_args__ = (Index("ix_supplier_claim_status_profile", "status", "profile_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    profile_id: Mapped[int] = mapped_column(
-        ForeignKey("supplier_profile.id", ondelete="CASCADE"), index=True
-    )
+    profile_id: Mapped[int] = mapped_column(ForeignKey("supplier_profile.id", ondelete="CASCADE"), index=True)
     # The organization the claimant registered; on approval the profile moves into it.
     claimant_organization_id: Mapped[int] = mapped_column(
         ForeignKey("organization.id", ondelete="CASCADE"), index=True

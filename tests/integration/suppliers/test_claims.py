@@ -26,10 +26,10 @@ from rantai.suppliers import claims, repository
 from rantai.suppliers import service as suppliers
 from rantai.suppliers.errors import (
     MSG_CLAIM_ALREADY_CLAIMED,
+    MSG_CLAIM_COOPERATIVE,
     MSG_CLAIM_DECIDED,
     MSG_CLAIM_EVIDENCE,
     MSG_CLAIM_HAS_PROFILE,
-    MSG_CLAIM_KIND,
     MSG_CLAIM_NO_PROFILE,
     MSG_CLAIM_NOT_FOUND,
     MSG_CLAIM_OWN,
@@ -110,7 +110,7 @@ def test_claim_approved_moves_the_profile_to_the_business(db: Session) -> None:
         ("registered", MSG_CLAIM_ALREADY_CLAIMED),
         ("no_evidence", MSG_CLAIM_EVIDENCE),
         ("bad_nib", "NIB must have 13 digits; found %(digits)d."),
-        ("cooperative", MSG_CLAIM_KIND),
+        ("cooperative", MSG_CLAIM_COOPERATIVE),
     ],
 )
 def test_claims_that_cannot_be_made(db: Session, case: str, message: str) -> None:
@@ -257,10 +257,11 @@ def test_a_decision_made_meanwhile_is_not_overwritten(db: Session) -> None:
     assert claim.status == "pending"
     with pytest.raises(ClaimConflict) as raised:
         claims.approve_claim(db, actor=national_verifier(db, "32"), claim=claim)
-    assert (raised.value.message, raised.value.params) == (
-        MSG_CLAIM_DECIDED,
-        {"status": ClaimStatus.REJECTED.label},
-    )
+    assert raised.value.message == MSG_CLAIM_DECIDED
+    db.refresh(claim)
+    assert (claim.status, claim.reason) == ("rejected", "Ditolak")
+    db.refresh(profile)
+    assert profile.claimed_at is None and profile.organization_id != business.id
 
 
 def test_approving_one_claim_closes_the_others_on_the_profile(db: Session) -> None:
