@@ -146,6 +146,16 @@ def transaction(factory: sessionmaker[Session], *, write: bool = False) -> Itera
         session.close()
 
 
+def begin_writing(session: Session) -> None:
+    """End the session's transaction, which has only read so far, and begin one that will write.
+
+    For long work that reads a lot before it writes (a bulk import checks every row first): on SQLite the
+    write lock is then held for the writing alone, and taken by waiting its turn, as a write request does.
+    """
+    session.commit()
+    session.connection(execution_options={WRITE: True})
+
+
 def table_of(model: type[Base]) -> Table:
     """A model's Core table, for bulk statements that skip the ORM's per-row bookkeeping."""
     return cast(Table, model.__table__)

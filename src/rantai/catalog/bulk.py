@@ -1,5 +1,6 @@
 """Bulk import of products: validated records in, an idempotent upsert keyed by NIB + kode_produk, else
-NIB + nama_produk. Same shape as suppliers.bulk: batches, bulk statements, one transaction, two modes.
+NIB + nama_produk. Same shape as suppliers.bulk: every row checked first and set aside, then written in
+batches with bulk statements in one transaction, two modes.
 
 A row changes the catalog (and the certificates) of a supplier only when the importing organization
 manages its profile, as for supplier rows (issue #9); any other NIB is a row error naming it. Each
@@ -26,10 +27,12 @@ from rantai.suppliers.bulk import (
     ImportMode,
     ImportOutcome,
     Progress,
+    ReadyToWrite,
     batched,
-    consume,
     record_import,
     reject_row,
+    stage,
+    write_staged,
 )
 from rantai.suppliers.errors import MSG_NOT_ALLOWED, MSG_PRODUCTS_NOT_MANAGED, SupplierForbidden
 from rantai.suppliers.importing.reading import Table
@@ -120,6 +123,7 @@ def import_products(
     importer_organization_id: int,
     mode: ImportMode,
     progress: Progress | None = None,
+    ready_to_write: ReadyToWrite | None = None,
 ) -> ImportOutcome:
     """Validate and upsert every row of a product file. The importer is either an organization that may
     import suppliers (a dinas, a BUMN, a cooperative) or a supplier importing its own products."""
@@ -149,7 +153,6 @@ def import_products(
 
     categories = _categories(session)
     outcome = ImportOutcome()
-    savepoint = session.begin_nested()
     results = validate_products(
         table,
         resolve_unit=unit_resolver(session),
@@ -172,9 +175,16 @@ def import_products(
         if allowed:
             _upsert(session, allowed, ids, categories, outcome, touched, changes)
 
-    if consume(results, mode=mode, outcome=outcome, write=write, progress=progress):
-        savepoint.rollback()
+    spool = stage(results, mode=mode, outcome=outcome, progress=progress)
+    if spool is None:
         return outcome.roll_back()
+    with spool:
+        if ready_to_write is not None:
+            ready_to_write(session)
+        savepoint = session.begin_nested()
+        if write_staged(spool, mode=mode, outcome=outcome, write=write):
+            savepoint.rollback()
+            return outcome.roll_back()
     for chunk in batched(sorted(touched), 1000):
         directory.refresh(session, chunk)
     organization_of = {supplier.id: supplier.organization_id for supplier in suppliers.values()}

@@ -3,9 +3,10 @@
 It lives in catalog because it runs both imports (suppliers below, products here) and catalog is the
 layer above suppliers.
 
-The import runs in one transaction (all-or-nothing needs it). On SQLite that transaction holds the write
-lock, so progress is not written to the database while it runs: it goes to a small JSON file under
-``<data_dir>/jobs/`` that any worker process can read; the job row gets the outcome at the end.
+The import reads and checks every row first, then writes them in one transaction (all-or-nothing needs
+it; on SQLite that transaction holds the write lock, for the writing only). Progress is not written to the
+database while it runs: it goes to a small JSON file under ``<data_dir>/jobs/`` that any worker process
+can read; the job row gets the outcome at the end.
 """
 
 from __future__ import annotations
@@ -25,14 +26,14 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from rantai.catalog import directory
 from rantai.catalog.bulk import import_products
-from rantai.db import transaction
+from rantai.db import begin_writing, transaction
 from rantai.identity import repository as identity_repo
 from rantai.identity import service as identity
 from rantai.kit.clock import now
 from rantai.kit.errors import UserError
 from rantai.kit.text import N_
 from rantai.suppliers import repository
-from rantai.suppliers.bulk import ImportMode, ImportOutcome, batched, import_suppliers
+from rantai.suppliers.bulk import ImportMode, ImportOutcome, ReadyToWrite, batched, import_suppliers
 from rantai.suppliers.importing.reading import open_table
 from rantai.suppliers.importing.records import RowError
 from rantai.suppliers.importing.report import write_report_csv
@@ -217,8 +218,13 @@ def run_import(
     organization_id: int,
     user_id: int,
     progress: Callable[[int], None] | None = None,
+    ready_to_write: ReadyToWrite | None = begin_writing,
 ) -> ImportOutcome:
-    """Import one file as the given user in the given organization (the CLI and the job runner share it)."""
+    """Import one file as the given user in the given organization (the CLI and the job runner share it).
+
+    The session should begin as a reader: the rows are read and checked first, then ``ready_to_write``
+    (by default: commit what was read, begin as a writer) comes before anything is written.
+    """
     user = identity_repo.user_by_id(session, user_id)
     actor = identity.actor_for(session, user) if user is not None else None
     importer = import_suppliers if kind == "suppliers" else import_products
@@ -230,6 +236,7 @@ def run_import(
             importer_organization_id=organization_id,
             mode=mode,
             progress=progress,
+            ready_to_write=ready_to_write,
         )
     if kind == "suppliers" and not outcome.rolled_back:
         # New or renamed suppliers must be found by name in the directory (the product import refreshes
@@ -262,7 +269,8 @@ def _run_job(factory: sessionmaker[Session], job_id: int, data_dir: Path, transl
     outcome: ImportOutcome | None = None
     failure: str | None = None
     try:
-        with transaction(factory, write=True) as session:
+        # Begins as a reader; run_import begins writing once every row is checked.
+        with transaction(factory) as session:
             outcome = run_import(
                 session,
                 kind=kind,

@@ -31,7 +31,8 @@ def _run(kind: str, path: Path, email: str, organization: str, mode: ImportMode,
         raise typer.BadParameter(f"{path} is not a file")
     locale = settings().default_locale
     total = count_rows(path)
-    with unit_of_work() as session:
+    # A reader first: the import begins writing only once every row is checked.
+    with unit_of_work(write=False) as session:
         user = identity_repo.user_by_email(session, email)
         org = identity_repo.organization_by_name(session, organization)
         if user is None:

@@ -1,8 +1,11 @@
 """Bulk import of suppliers into the database: validated records in, an idempotent upsert keyed by NIB.
 
 The file layer (``suppliers.importing``) streams and validates rows; this module writes them in batches
-with bulk statements, so 100,000 suppliers take seconds, not minutes. One transaction holds the whole
-import: in ``all_or_nothing`` mode any bad row rolls it all back; in ``valid_rows`` mode the good rows are
+with bulk statements, so 100,000 suppliers take seconds, not minutes. An import runs in two steps: every
+row is read and checked first, the good ones set aside in a spool file (``stage``), writing nothing; then
+one transaction writes them (a job begins it as a writer only then, via ``ready_to_write``, so on SQLite
+the write lock is held for the writing alone, not while a big file is read: issue #9, finding 3). In
+``all_or_nothing`` mode any bad row means nothing is written; in ``valid_rows`` mode the good rows are
 kept and the bad ones reported. Importing the same file twice changes nothing (every field is compared).
 
 An import creates profiles and changes only those its organization manages (the policy's
@@ -13,10 +16,12 @@ Every profile it creates or changes gets an entry in the audit log of the busine
 from __future__ import annotations
 
 import datetime as dt
+import pickle
+import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any, TypeVar
+from typing import IO, Any, Generic, TypeVar
 
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
@@ -78,6 +83,9 @@ class ImportOutcome:
 
 
 Progress = Callable[[int], None]
+# Called between checking and writing, with the import's session: a job ends its read transaction there
+# and begins a writing one, so the write lock is not held while the file is read and checked.
+ReadyToWrite = Callable[[Session], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,6 +222,7 @@ def import_suppliers(
     importer_organization_id: int,
     mode: ImportMode,
     progress: Progress | None = None,
+    ready_to_write: ReadyToWrite | None = None,
 ) -> ImportOutcome:
     """Validate and upsert every row of a supplier file (see the module docstring for the modes)."""
     if not can(actor, Action.IMPORT_SUPPLIERS, OrgScope(importer_organization_id)):
@@ -222,7 +231,6 @@ def import_suppliers(
     regions = RegionIndex(session)
     thresholds = ref.size_thresholds_on(session, now().date())
     outcome = ImportOutcome()
-    savepoint = session.begin_nested()
     results = validate_suppliers(
         table, resolve_region=regions.resolve, known_kbli=_known_kbli(session), known_region=regions.known
     )
@@ -239,42 +247,94 @@ def import_suppliers(
         if allowed:
             _upsert(session, allowed, regions, thresholds, outcome, cooperative_links, importer)
 
-    if consume(results, mode=mode, outcome=outcome, write=write, progress=progress, check=too_coarse):
-        savepoint.rollback()
+    spool = stage(results, mode=mode, outcome=outcome, progress=progress, check=too_coarse)
+    if spool is None:
         return outcome.roll_back()
+    with spool:
+        if ready_to_write is not None:
+            ready_to_write(session)
+        savepoint = session.begin_nested()
+        if write_staged(spool, mode=mode, outcome=outcome, write=write):
+            savepoint.rollback()
+            return outcome.roll_back()
     _link_cooperatives(session, cooperative_links, outcome, importer)
     savepoint.commit()
     record_import(session, "supplier.imported", actor, importer_organization_id, outcome, mode)
     return outcome
 
 
-def consume(
+class Spool(Generic[R]):
+    """Checked rows set aside in a temporary file (pickled batches) until they are written."""
+
+    def __init__(self) -> None:
+        self._file: IO[bytes] = tempfile.TemporaryFile(prefix="rantai-import-")  # noqa: SIM115 - closed by __exit__
+        self.batches = 0
+
+    def add(self, batch: list[R]) -> None:
+        pickle.dump(batch, self._file, protocol=pickle.HIGHEST_PROTOCOL)
+        self.batches += 1
+
+    def __iter__(self) -> Iterator[list[R]]:
+        self._file.seek(0)
+        for _ in range(self.batches):
+            # Our own file, written just above by this process: not untrusted input.
+            yield pickle.load(self._file)  # noqa: S301
+
+    def __enter__(self) -> Spool[R]:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._file.close()
+
+
+def stage(
     results: Iterable[R | RejectedRow],
     *,
     mode: ImportMode,
     outcome: ImportOutcome,
-    write: Callable[[list[R]], None],
     progress: Progress | None,
     check: Callable[[R], tuple[RowError, ...]] | None = None,
+) -> Spool[R] | None:
+    """Read and check every row, collecting every problem and setting the good rows aside; nothing is
+    written. None when nothing may be written (all-or-nothing and some row is bad)."""
+    spool: Spool[R] = Spool()
+    try:
+        for batch in batched(results, BATCH):
+            records: list[R] = []
+            for result in batch:
+                outcome.rows += 1
+                if isinstance(result, RejectedRow):
+                    problems: tuple[RowError, ...] = result.errors
+                else:
+                    problems = check(result) if check else ()
+                if problems:
+                    outcome.errors.extend(problems)
+                    outcome.rejected_rows += 1
+                else:
+                    records.append(result)  # type: ignore[arg-type]
+            if records and not (mode is ImportMode.ALL_OR_NOTHING and outcome.errors):
+                spool.add(records)
+            if progress is not None:
+                progress(outcome.rows)
+    except BaseException:
+        spool.__exit__()
+        raise
+    if mode is ImportMode.ALL_OR_NOTHING and outcome.errors:
+        spool.__exit__()
+        return None
+    return spool
+
+
+def write_staged(
+    spool: Spool[R], *, mode: ImportMode, outcome: ImportOutcome, write: Callable[[list[R]], None]
 ) -> bool:
-    """Feed validated rows to ``write`` in batches, collecting every problem; True when the import must
-    be rolled back (all-or-nothing and some row is bad). Once a bad row is seen in that mode, nothing more
-    is written: the work would be thrown away."""
-    for batch in batched(results, BATCH):
-        records: list[R] = []
-        for result in batch:
-            outcome.rows += 1
-            problems = result.errors if isinstance(result, RejectedRow) else (check(result) if check else ())
-            if problems:
-                outcome.errors.extend(problems)
-                outcome.rejected_rows += 1
-            else:
-                records.append(result)  # type: ignore[arg-type]
-        if records and not (mode is ImportMode.ALL_OR_NOTHING and outcome.errors):
-            write(records)
-        if progress is not None:
-            progress(outcome.rows)
-    return mode is ImportMode.ALL_OR_NOTHING and bool(outcome.errors)
+    """Write the set-aside rows batch by batch; True when the import must be rolled back (all-or-nothing
+    and a row was refused while writing, such as a profile the importer does not manage)."""
+    for records in spool:
+        write(records)
+        if mode is ImportMode.ALL_OR_NOTHING and outcome.errors:
+            return True
+    return False
 
 
 def record_import(
