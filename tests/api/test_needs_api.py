@@ -125,6 +125,27 @@ def test_the_lifecycle_moves_and_refuses_what_the_table_forbids(client: TestClie
     assert client.post(f"/api/v1/needs/{need_id}/cancel", headers=buyer).json()["status"] == "cancelled"
 
 
+def test_a_change_made_from_a_stale_read_is_refused(client: TestClient, db: Session) -> None:
+    """Issue #9, finding 10: a save made from an older read must not overwrite a newer one."""
+    buyer = _buyer(db)
+    read = _create(client, buyer)
+    first = client.put(
+        f"/api/v1/needs/{read['id']}",
+        json={**_need(title="Perubahan pertama"), "version": read["version"]},
+        headers=buyer,
+    )
+    assert first.status_code == 200 and first.json()["version"] > read["version"]
+    stale = client.put(
+        f"/api/v1/needs/{read['id']}",
+        json={**_need(title="Dari bacaan lama"), "version": read["version"]},
+        headers={**buyer, **EN},
+    )
+    assert stale.status_code == 409
+    assert stale.json()["type"] == "urn:rantai:problem:need-changed"
+    assert "Someone saved this need after you opened it" in stale.json()["detail"]
+    assert client.get(f"/api/v1/needs/{read['id']}", headers=buyer).json()["title"] == "Perubahan pertama"
+
+
 def test_unknown_status_or_sort_is_a_field_problem(client: TestClient, db: Session) -> None:
     response = client.get("/api/v1/needs", params={"status": "won", "sort": "cheapest"}, headers=_buyer(db))
     assert response.status_code == 422

@@ -89,6 +89,13 @@ class NeedIn(BaseModel):
     reference: OneLine | None = Field(None, max_length=64, description="Your own reference, e.g. a RUP code.")
     description: MultiLine | None = Field(None, max_length=DESCRIPTION_MAX)
     lines: list[LineIn] = Field(default_factory=list, max_length=200, description="At most 200 lines.")
+    version: int | None = Field(
+        None,
+        ge=1,
+        le=2**31 - 1,
+        description="The need's version as you read it (GET). When given, the change is refused with 409 if "
+        "someone saved the need since, instead of overwriting their change.",
+    )
 
     def data(self) -> sourcing.NeedData:
         return sourcing.NeedData(
@@ -125,6 +132,9 @@ class NeedOut(BaseModel):
     created_at: dt.datetime
     updated_at: dt.datetime
     published_at: dt.datetime | None
+    version: int = Field(
+        description="Bumped by every change; send it back to refuse overwriting a newer one."
+    )
     lines: list[LineOut]
 
 
@@ -237,6 +247,7 @@ def _need_out(db: Session, need: Need) -> NeedOut:
         created_at=need.created_at,
         updated_at=need.updated_at,
         published_at=need.published_at,
+        version=need.version,
         lines=[_line_out(line, certs.get(line.id, [])) for line in lines],
     )
 
@@ -330,7 +341,7 @@ def update_need(
     need_id: PathId, body: NeedIn, caller: ApiCaller = Depends(api_caller), db: Session = DbSession
 ) -> NeedOut:
     need = _need(db, caller, need_id)
-    sourcing.update_need(db, actor=caller.actor, need=need, data=body.data())
+    sourcing.update_need(db, actor=caller.actor, need=need, data=body.data(), expected_version=body.version)
     return _need_out(db, need)
 
 
