@@ -99,7 +99,8 @@ class CatalogChange:
     certificates_added: int = 0
 
 
-def _suppliers(session: Session) -> dict[str, Supplier]:
+def _suppliers(session: Session, nibs: set[str] | None = None, *, lock: bool = False) -> dict[str, Supplier]:
+    """Every supplier by NIB, or those of ``nibs`` (locked for this transaction with ``lock``)."""
     query = select(
         SupplierProfile.nib,
         SupplierProfile.id,
@@ -109,6 +110,10 @@ def _suppliers(session: Session) -> dict[str, Supplier]:
         SupplierProfile.kabkota_code,
         SupplierProfile.managed_by_organization_id,
     )
+    if nibs is not None:
+        query = query.where(SupplierProfile.nib.in_(nibs))
+    if lock:
+        query = query.with_for_update()
     return {
         nib: Supplier(pid, org_id, desa or kecamatan or kabkota, managed_by)
         for nib, pid, org_id, desa, kecamatan, kabkota, managed_by in session.execute(query)
@@ -165,6 +170,9 @@ def import_products(
     ids = {nib: supplier.id for nib, supplier in suppliers.items()}
 
     def write(records: list[ProductRecord]) -> None:
+        # Who manages each profile is read again as the rows are written, and those rows locked: a claim
+        # approved since the file was checked (or while this import writes) is not overwritten.
+        suppliers.update(_suppliers(session, {r.nib for r in records}, lock=True))
         allowed = []
         for record in records:
             if manages(suppliers[record.nib]):

@@ -438,11 +438,13 @@ def _allowed(
 ) -> list[SupplierRecord]:
     """The rows this import may write (see the module docstring); the others become row errors."""
     nibs = {r.nib for r in records} | {r.cooperative_nib for r in records if r.cooperative_nib}
+    # Locked until the import commits: a claim approved meanwhile waits for it, and one approved before
+    # is seen here (on SQLite the import holds the write lock anyway).
     managers = dict(
         session.execute(
-            select(SupplierProfile.nib, SupplierProfile.managed_by_organization_id).where(
-                SupplierProfile.nib.in_(nibs)
-            )
+            select(SupplierProfile.nib, SupplierProfile.managed_by_organization_id)
+            .where(SupplierProfile.nib.in_(nibs))
+            .with_for_update()
         ).all()
     )
     allowed = []
