@@ -41,7 +41,7 @@ import tempfile
 from collections import deque
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -222,6 +222,11 @@ class Hit:
     valid_until: tuple[tuple[str, date], ...] = field(default=(), repr=False)
     group: str = ""
     facts: Mapping[str, object] = field(default_factory=dict, repr=False, hash=False, compare=False)
+
+
+# The hits one task has read, by document address (segment, document), each with whether its terms were
+# read (`SearchIndex.hits`' `seen`).
+HitsRead = dict[tuple[int, int], tuple[Hit, bool]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -669,39 +674,56 @@ class SearchIndex:
             self._run(clauses, limit=limit, exclude_ids=exclude_ids, filters=Filters.of(filters))
         )
 
-    def hits(self, candidates: Iterable[Candidate], *, terms: bool = True) -> list[Hit]:
+    def hits(
+        self, candidates: Iterable[Candidate], *, terms: bool = True, seen: HitsRead | None = None
+    ) -> list[Hit]:
         """The stored fields of `candidates`, in their order; `terms=False` leaves out the normalized
-        text (`Hit.terms` empty), which is most of the cost of a hit after reading it."""
+        text (`Hit.terms` empty), which is most of the cost of a hit after reading it.
+
+        `seen` keeps the hits read for one task (a shortlist reads a product for its score, again for
+        its reasons, and again in the search without hard rules): a document in it is not read again,
+        its hit is given the candidate's score. Keep it for one task only: an update or a reload
+        changes what a document address points to."""
+        if seen is None:
+            return [self._hit(candidate, terms=terms) for candidate in candidates]
         hits = []
         for candidate in candidates:
-            stored = self._searcher.doc(candidate.address)
-            text = (
-                " ".join(str(stored.get_first(name) or "") for name in ("name", "description"))
-                if terms
-                else ""
-            )
-            title = stored.get_first(_TITLE)
-            facts = stored.get_first(_FACTS)
-            own: Mapping[str, object] = json.loads(facts) if facts else {}
-            group = str(stored.get_first(_GROUP) or "")
-            shared = self._groups.get(group) if group else None
-            filters = tuple(str(term) for term in stored.get_all(_FILTER))
-            hits.append(
-                Hit(
-                    id=str(stored.get_first("id")),
-                    score=candidate.score,
-                    category=str(stored.get_first("category_label") or ""),
-                    terms=tuple(text.split()),
-                    name=bytes(title).decode() if title is not None else "",
-                    filters=filters,
-                    valid_until=_decode_until(
-                        filters, [int(value) for value in stored.get_all(_FILTER_UNTIL)]
-                    ),
-                    group=group,
-                    facts={**shared, **own} if shared else own,
-                )
-            )
+            address = candidate.address
+            key = (address.segment_ord, address.doc)
+            known = seen.get(key)
+            if known is None or (terms and not known[1]):
+                hit = self._hit(candidate, terms=terms)
+                seen[key] = (hit, terms)
+            else:
+                hit = known[0]
+                if hit.score != candidate.score:
+                    hit = replace(hit, score=candidate.score)
+            hits.append(hit)
         return hits
+
+    def _hit(self, candidate: Candidate, *, terms: bool) -> Hit:
+        """One candidate's stored fields."""
+        stored = self._searcher.doc(candidate.address)
+        text = (
+            " ".join(str(stored.get_first(name) or "") for name in ("name", "description")) if terms else ""
+        )
+        title = stored.get_first(_TITLE)
+        facts = stored.get_first(_FACTS)
+        own: Mapping[str, object] = json.loads(facts) if facts else {}
+        group = str(stored.get_first(_GROUP) or "")
+        shared = self._groups.get(group) if group else None
+        filters = tuple(str(term) for term in stored.get_all(_FILTER))
+        return Hit(
+            id=str(stored.get_first("id")),
+            score=candidate.score,
+            category=str(stored.get_first("category_label") or ""),
+            terms=tuple(text.split()),
+            name=bytes(title).decode() if title is not None else "",
+            filters=filters,
+            valid_until=_decode_until(filters, [int(value) for value in stored.get_all(_FILTER_UNTIL)]),
+            group=group,
+            facts={**shared, **own} if shared else own,
+        )
 
     def _run(
         self,

@@ -40,7 +40,7 @@ from rantai.matching.features import (
     size_feature,
     track_record_feature,
 )
-from rantai.matching.index import Candidate, Filters, Hit, SearchIndex
+from rantai.matching.index import Candidate, Filters, Hit, HitsRead, SearchIndex
 from rantai.matching.reasons import (
     CATEGORY_AGREES,
     CERT_VALID,
@@ -148,6 +148,19 @@ class _Offer:
     offer: OfferFacts
 
 
+class _Reads:
+    """What one shortlist (or explanation) has read from the index: hits by document address and the
+    facts parsed from them, so that a product the steps share is read and parsed once."""
+
+    __slots__ = ("facts", "hits")
+
+    def __init__(self) -> None:
+        self.hits: HitsRead = {}
+        # id(hit facts) -> (those facts, kept alive so the id stays theirs; supplier; offer), None when
+        # the facts are not a shortlist's
+        self.facts: dict[int, tuple[object, tuple[SupplierFacts, OfferFacts] | None]] = {}
+
+
 @dataclass(slots=True)
 class _Scored:
     """An eligible supplier with its chosen offer, scored."""
@@ -230,15 +243,17 @@ class Shortlister:
         """The `top` best eligible suppliers for `need`, with their reasons; with `explain_exclusions`,
         also the good text matches a hard rule keeps out."""
         excluded_groups = tuple(dict.fromkeys(exclude_suppliers))
-        ranking = self._rank(need, include_unverified=include_unverified, not_groups=excluded_groups)
-        scored, short = self._score(need, ranking, include_unverified=include_unverified)
-        entries = self._entries(need, self._select(scored, top))
+        reads = _Reads()
+        ranking = self._rank(need, reads, include_unverified=include_unverified, not_groups=excluded_groups)
+        scored, short = self._score(need, ranking, reads, include_unverified=include_unverified)
+        entries = self._entries(need, self._select(scored, top), reads)
         exclusions: tuple[Exclusion, ...] = ()
         if explain_exclusions:
             listed = {entry.supplier.id for entry in entries}
             exclusions = self._exclusions(
                 need,
                 short,
+                reads,
                 skip=listed,
                 not_groups=excluded_groups,
                 limit=max(top, 1),
@@ -250,8 +265,9 @@ class Shortlister:
         self, need: NeedLine, supplier_id: str, *, top: int = 10, include_unverified: bool = False
     ) -> Explanation:
         """Why `supplier_id` is or is not on the shortlist of `top` for `need`."""
-        ranking = self._rank(need, include_unverified=include_unverified)
-        scored, _ = self._score(need, ranking, include_unverified=include_unverified)
+        reads = _Reads()
+        ranking = self._rank(need, reads, include_unverified=include_unverified)
+        scored, _ = self._score(need, ranking, reads, include_unverified=include_unverified)
         mine = next((item for item in scored if item.chosen.supplier.id == supplier_id), None)
         if mine is None:
             # Not among the scored: read its own products, scored on the ranking's scale.
@@ -261,9 +277,12 @@ class Shortlister:
             if not own and ranking.query:
                 # Nothing under the ranking's query (feedback terms may differ): try the need's own words.
                 own = self.matcher.rank(
-                    need.text, depth=_EXPLAIN_DEPTH, filters=Filters(in_groups=(supplier_id,))
+                    need.text,
+                    depth=_EXPLAIN_DEPTH,
+                    filters=Filters(in_groups=(supplier_id,)),
+                    seen=reads.hits,
                 ).ranked
-            offers = self._read(item for item in own)
+            offers = self._read((item for item in own), reads)
             if not offers:
                 return Explanation(supplier_id, False, None, (Reason.of(NO_MATCHING_OFFER),))
             supplier = offers[0].supplier
@@ -271,7 +290,7 @@ class Shortlister:
             if failures:
                 return Explanation(supplier_id, False, None, tuple(failures), supplier)
             best = ranking.ranked[0].score if ranking.ranked else own[0].score
-            chosen = self._choose(need, _Group(list(own)), offers[0], best)
+            chosen = self._choose(need, _Group(list(own)), offers[0], best, reads)
             if isinstance(chosen, _Short):
                 return Explanation(supplier_id, False, None, (chosen.reason,), supplier)
             mine = chosen
@@ -280,11 +299,11 @@ class Shortlister:
             scored.sort(key=_rank_order)
         selected = self._select(scored, top)
         if any(item is mine for item in selected):
-            entry = self._entries(need, selected)[[item is mine for item in selected].index(True)]
+            entry = self._entries(need, selected, reads)[[item is mine for item in selected].index(True)]
             return Explanation(supplier_id, True, entry, (), mine.chosen.supplier)
         others = [item for item in scored if not any(item is chosen for chosen in selected)]
         rank = len(selected) + 1 + others.index(mine)
-        entry = self._entry(need, mine, rank)
+        entry = self._entry(need, mine, rank, reads)
         return Explanation(
             supplier_id,
             False,
@@ -295,13 +314,16 @@ class Shortlister:
 
     # The steps.
 
-    def _rank(self, need: NeedLine, *, include_unverified: bool, not_groups: tuple[str, ...] = ()) -> Ranking:
+    def _rank(
+        self, need: NeedLine, reads: _Reads, *, include_unverified: bool, not_groups: tuple[str, ...] = ()
+    ) -> Ranking:
         filters = need_filters(need, include_unverified=include_unverified, not_groups=not_groups)
-        return self.matcher.rank(need.text, depth=self.config.depth, filters=filters)
+        return self.matcher.rank(need.text, depth=self.config.depth, filters=filters, seen=reads.hits)
 
     def _read(
         self,
         items: Iterator[Reranked[Candidate]] | Sequence[Reranked[Candidate]],
+        reads: _Reads,
         *,
         terms: bool = False,
     ) -> list[_Offer]:
@@ -309,16 +331,22 @@ class Shortlister:
         text only with `terms` (for the reasons of the entries shown)."""
         items = list(items)
         offers = []
-        hits = self.index.hits((item.hit for item in items), terms=terms)
+        hits = self.index.hits((item.hit for item in items), terms=terms, seen=reads.hits)
         for item, hit in zip(items, hits, strict=True):
-            try:
-                offers.append(_Offer(item, hit, supplier_from_facts(hit.facts), offer_from_facts(hit.facts)))
-            except (ValueError, TypeError):
-                continue
+            known = reads.facts.get(id(hit.facts))
+            if known is None or known[0] is not hit.facts:
+                try:
+                    parsed = (supplier_from_facts(hit.facts), offer_from_facts(hit.facts))
+                except (ValueError, TypeError):
+                    parsed = None
+                known = (hit.facts, parsed)
+                reads.facts[id(hit.facts)] = known
+            if known[1] is not None:
+                offers.append(_Offer(item, hit, *known[1]))
         return offers
 
     def _score(
-        self, need: NeedLine, ranking: Ranking, *, include_unverified: bool
+        self, need: NeedLine, ranking: Ranking, reads: _Reads, *, include_unverified: bool
     ) -> tuple[list[_Scored], list[_Short]]:
         """The eligible suppliers of the `pool` best groups, scored best first, and those the capacity
         rule keeps out."""
@@ -326,7 +354,7 @@ class Shortlister:
             return [], []
         best = max(item.score for item in ranking.ranked) or 1.0
         groups = group_by_supplier(ranking.ranked)[: self.config.pool]
-        firsts = {id(offer.item): offer for offer in self._read(group.items[0] for group in groups)}
+        firsts = {id(offer.item): offer for offer in self._read((group.items[0] for group in groups), reads)}
         scored: list[_Scored] = []
         short: list[_Short] = []
         for group in groups:
@@ -336,7 +364,7 @@ class Shortlister:
             # The index applied the rules; facts that disagree (written at another time) are left out.
             if supplier_failures(first.supplier, need, include_unverified=include_unverified):
                 continue
-            chosen = self._choose(need, group, first, best)
+            chosen = self._choose(need, group, first, best, reads)
             if isinstance(chosen, _Short):
                 short.append(chosen)
             else:
@@ -345,13 +373,15 @@ class Shortlister:
         scored.sort(key=_rank_order)
         return scored, short
 
-    def _choose(self, need: NeedLine, group: _Group, first: _Offer, best: float) -> _Scored | _Short:
+    def _choose(
+        self, need: NeedLine, group: _Group, first: _Offer, best: float, reads: _Reads
+    ) -> _Scored | _Short:
         """The supplier's best product that passes the capacity rule, or the reason none does."""
         config = self.config
         tried = [first]
         check = self._capacity(first.offer, need)
         if check is not None and not check.fits:
-            for offer in self._read(group.items[1 : config.offers_tried]):
+            for offer in self._read(group.items[1 : config.offers_tried], reads):
                 tried.append(offer)
                 check = self._capacity(offer.offer, need)
                 if check is None or check.fits:
@@ -444,7 +474,7 @@ class Shortlister:
             head.append(newcomer)
         return head
 
-    def _entries(self, need: NeedLine, selected: list[_Scored]) -> tuple[ShortlistEntry, ...]:
+    def _entries(self, need: NeedLine, selected: list[_Scored], reads: _Reads) -> tuple[ShortlistEntry, ...]:
         """The entries for `selected`, ranked in that order, with the words they match and a few other
         offers of each supplier (read in one pass)."""
         others = [
@@ -452,7 +482,7 @@ class Shortlister:
             for item in selected
         ]
         wanted = [item.chosen.item for item in selected] + [other for group in others for other in group]
-        read = {id(offer.item): offer for offer in self._read(wanted, terms=True)}
+        read = {id(offer.item): offer for offer in self._read(wanted, reads, terms=True)}
         need_terms = set(self.matcher.query_for(need.text)[0])
         entries = []
         for rank, (item, other_items) in enumerate(zip(selected, others, strict=True), start=1):
@@ -475,14 +505,15 @@ class Shortlister:
             )
         return tuple(entries)
 
-    def _entry(self, need: NeedLine, item: _Scored, rank: int) -> ShortlistEntry:
+    def _entry(self, need: NeedLine, item: _Scored, rank: int, reads: _Reads) -> ShortlistEntry:
         """One entry at `rank` (for `explain`)."""
-        return replace(self._entries(need, [item])[0], rank=rank)
+        return replace(self._entries(need, [item], reads)[0], rank=rank)
 
     def _exclusions(
         self,
         need: NeedLine,
         short: list[_Short],
+        reads: _Reads,
         *,
         skip: set[str],
         not_groups: tuple[str, ...],
@@ -498,7 +529,7 @@ class Shortlister:
                 Exclusion(item.chosen.supplier, item.chosen.offer, (item.reason,)),
             )
         unfiltered = self.matcher.rank(
-            need.text, depth=config.exclusion_depth, filters=Filters(not_groups=not_groups)
+            need.text, depth=config.exclusion_depth, filters=Filters(not_groups=not_groups), seen=reads.hits
         )
         if unfiltered.ranked:
             best = max(item.score for item in unfiltered.ranked) or 1.0
@@ -507,7 +538,7 @@ class Shortlister:
                 for group in group_by_supplier(unfiltered.ranked)
                 if group.items[0].score / best >= config.exclusion_min_text
             ]
-            for offer in self._read(group.items[0] for group in good):
+            for offer in self._read((group.items[0] for group in good), reads):
                 supplier = offer.supplier
                 if supplier.id in skip or supplier.id in found:
                     continue

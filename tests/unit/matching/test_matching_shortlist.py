@@ -6,6 +6,7 @@ from dataclasses import replace
 from datetime import date
 
 import pytest
+import tantivy
 
 from rantai.matching import (
     Certificate,
@@ -492,3 +493,30 @@ def test_equal_scores_are_ranked_by_supplier_id_wherever_the_documents_sit() -> 
         ).shortlist(need())
         assert len({entry.score for entry in shortlist.entries}) == 1
         assert ids(shortlist) == ["9", "10", "100"]
+
+
+def test_a_shortlist_reads_each_stored_product_once() -> None:
+    # Reading a stored document is the costly step of a search (issue #9: server CPU per shortlist
+    # page): the steps of one shortlist (feedback, scoring, capacity, reasons, "why not") share what they
+    # read, and the shortlist they give is the same as when every step read for itself.
+    index = build(SUPPLIERS)
+    searcher = index._searcher
+    read: list[tuple[int, int]] = []
+
+    class Counting:
+        def __getattr__(self, name: str) -> object:
+            return getattr(searcher, name)
+
+        def doc(self, address: tantivy.DocAddress) -> tantivy.Document:
+            read.append((address.segment_ord, address.doc))
+            return searcher.doc(address)
+
+    index._searcher = Counting()  # type: ignore[assignment]
+    shortlister = Shortlister(index, ShortlistConfig(units=UNITS))
+    shortlist = shortlister.shortlist(need(), explain_exclusions=True)
+    assert ids(shortlist) and shortlist.excluded
+    # Read twice at most: without its words for scoring, then with them for the reasons shown.
+    assert max(read.count(address) for address in read) <= 2
+    assert len(read) < 2 * len(set(read))
+    explanation = shortlister.explain(need(), "exp")
+    assert codes(explanation.reasons) == ["cert_expired"]
