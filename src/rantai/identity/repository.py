@@ -194,7 +194,16 @@ def prune_login_throttles(
         and_(table.c.last_success_at.is_(None), table.c.updated_at < failures_before),
         table.c.updated_at < known_before,
     )
-    ids = select(table.c.id).where(stale).order_by(table.c.updated_at).limit(limit).scalar_subquery()
+    # SKIP LOCKED (PostgreSQL; SQLite has one writer anyway): rows another login is counting are left for
+    # later instead of waited for, so two logins' clean-ups never wait on or deadlock with each other.
+    ids = (
+        select(table.c.id)
+        .where(stale)
+        .order_by(table.c.updated_at)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+        .scalar_subquery()
+    )
     result = session.execute(delete(table).where(table.c.id.in_(ids)))
     return int(getattr(result, "rowcount", 0) or 0)
 
