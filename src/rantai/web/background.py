@@ -6,6 +6,7 @@ another worker process, still finds it.
 
 from __future__ import annotations
 
+import contextvars
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -14,4 +15,5 @@ _executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="rantai-job")
 
 
 def run_in_background(function: Callable[..., Any], *args: Any) -> None:
-    _executor.submit(function, *args)
+    # The job runs in the request's context (its request id), so its log lines name the request.
+    _executor.submit(contextvars.copy_context().run, function, *args)
