@@ -41,6 +41,7 @@ def create(
             full_name=name,
             password=secret,
             locale=locale if locale in ("id", "en") else "id",
+            organization_names=(org.name,),
         )
         for r in role:
             identity.add_membership(session, user=user, organization=org, role=r)
