@@ -5,17 +5,26 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import sqlite3
+from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select
+from sqlalchemy import Connection, event, func, select
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 from tests.factories.identity import csrf_of, log_in, make_user
 from tests.factories.sourcing import line_data, make_buyer, make_need
 from tests.factories.suppliers import add_cert, add_product, make_supplier
 
-from rantai.identity.models import Organization, User
+from rantai.app import create_app
+from rantai.db import make_engine, make_session_factory, transaction
+from rantai.identity.models import Organization, User, WebSession
 from rantai.identity.policy import Actor
 from rantai.identity.roles import Role
+from rantai.kit.clock import now
+from rantai.kit.ids import token_digest
+from rantai.settings import Settings
 from rantai.sourcing import repository
 from rantai.sourcing.models import Need, NeedLine
 
@@ -485,3 +494,108 @@ def test_quick_entry_understands_quantity_unit_certificate_and_place(client: Tes
     empty = client.post("/needs/quick", data={"text": "  ", "csrf_token": csrf_of(client)})
     assert empty.status_code == 422 and 'id="e-text"' in empty.text
     assert _needs(db) == before
+
+
+# --- the shortlist under load (issue #9: 50 clients, zero errors, server CPU per page) ----------------
+
+
+def _statements(connection: Connection) -> list[str]:
+    """The SQL statements the app sends on the test's connection from now on (savepoints left out)."""
+    sent: list[str] = []
+
+    def record(*args: object) -> None:
+        statement = str(args[2])
+        if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK TO")):
+            sent.append(statement)
+
+    event.listen(connection, "before_cursor_execute", record)
+    return sent
+
+
+def test_a_shortlist_page_asks_the_database_little_and_writes_nothing(
+    client: TestClient, db: Session, connection: Connection
+) -> None:
+    _, user, need, line, good_id, _ = _shortlist_scene(db)
+    log_in(client, user)
+    url = f"/needs/{need.id}/lines/{line.id}/shortlist"
+    client.get(url, headers={"HX-Request": "true"})  # the index is built, reference data read
+    sent = _statements(connection)
+    fragment = client.get(url, headers={"HX-Request": "true"})
+    assert fragment.status_code == 200 and f'data-supplier-id="{good_id}"' in fragment.text
+    assert not [s for s in sent if s.lstrip().upper().startswith(("UPDATE", "INSERT", "DELETE"))]
+    # The session, its user, their memberships; the need, the line, the buyer's decisions, the line's
+    # certificates; the index's queue of changes; the NIBs and names shown. Reference data (units,
+    # coordinates) is kept by the process. There were 15 (with a write on most pages) before issue #9.
+    assert len(sent) <= 9, "\n".join(sent)
+
+
+def _age_session(db: Session, client: TestClient, minutes: int) -> WebSession:
+    """Make the client's session look last seen `minutes` ago, with an expiry that soon ends."""
+    web_session = db.scalars(
+        select(WebSession).where(WebSession.token_digest == token_digest(client.cookies["rantai_session"]))
+    ).one()
+    web_session.last_seen_at = now() - dt.timedelta(minutes=minutes)
+    web_session.expires_at = now() + dt.timedelta(minutes=30)
+    db.flush()
+    return web_session
+
+
+def test_a_session_is_extended_at_most_every_few_minutes_after_its_page(
+    client: TestClient, db: Session, settings: Settings
+) -> None:
+    _, user, need, line, _, _ = _shortlist_scene(db)
+    log_in(client, user)
+    url = f"/needs/{need.id}/lines/{line.id}/shortlist"
+    recent = _age_session(db, client, minutes=2)
+    kept = recent.expires_at
+    assert client.get(url, headers={"HX-Request": "true"}).status_code == 200
+    db.refresh(recent)
+    assert recent.expires_at == kept  # seen two minutes ago: not written again yet
+
+    stale = _age_session(db, client, minutes=10)
+    assert client.get(url, headers={"HX-Request": "true"}).status_code == 200
+    db.refresh(stale)
+    extended = now() + dt.timedelta(seconds=settings.session_max_age_seconds)
+    assert abs((stale.expires_at - extended).total_seconds()) < 60
+    assert now() - stale.last_seen_at < dt.timedelta(minutes=1)
+
+
+def test_on_sqlite_a_page_answers_while_another_request_holds_the_write_lock(
+    committed_url: str, tmp_path: Path
+) -> None:
+    if not committed_url.startswith("sqlite"):
+        pytest.skip("SQLite's one write lock; PostgreSQL locks rows")
+    engine = make_engine(committed_url)
+    with transaction(make_session_factory(engine)) as session:
+        _, user, need, line, good_id, _ = _shortlist_scene(session)
+        user_id, url = user.id, f"/needs/{need.id}/lines/{line.id}/shortlist"
+    app = create_app(Settings(database_url=committed_url, data_dir=tmp_path / "data"))
+    with TestClient(app) as client:
+        log_in(client, user)
+        assert client.get(url, headers={"HX-Request": "true"}).status_code == 200  # the index is built
+        with transaction(make_session_factory(engine)) as session:
+            _age_session(session, client, minutes=10)
+            # A supplier joins after the index was built: its change waits in the index's queue.
+            newcomer, _, newcomer_actor = make_supplier(
+                session, status="verified", business_name="Sanjai Uni"
+            )
+            add_product(
+                session, newcomer, newcomer_actor, "Keripik Singkong Sanjai 250 g", unit_code="bungkus"
+            )
+            add_cert(session, newcomer, newcomer_actor, "halal")
+            newcomer_id = newcomer.id
+        writer = sqlite3.connect(str(make_url(committed_url).database), isolation_level=None)
+        writer.execute("BEGIN IMMEDIATE")  # another request in the middle of a write
+        try:
+            page = client.get(url, headers={"HX-Request": "true"})
+        finally:
+            writer.execute("ROLLBACK")
+            writer.close()
+        assert page.status_code == 200 and f'data-supplier-id="{good_id}"' in page.text
+        assert f'data-supplier-id="{newcomer_id}"' in page.text  # the queued change is shown all the same
+        # The expiry was not extended while the database was busy; the next page view extends it.
+        assert client.get(url, headers={"HX-Request": "true"}).status_code == 200
+    with transaction(make_session_factory(engine)) as session:
+        seen = session.scalars(select(WebSession.last_seen_at).where(WebSession.user_id == user_id)).one()
+        assert now() - seen < dt.timedelta(minutes=1)
+    engine.dispose()

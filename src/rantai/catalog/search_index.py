@@ -28,6 +28,7 @@ from functools import partial
 from pathlib import Path
 
 from sqlalchemy import URL, delete, func, select
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from rantai.catalog import index_changes  # noqa: F401  (its flush listener fills the outbox this module drains)
@@ -298,8 +299,18 @@ class LiveIndex:
             if self._current_name() != self._generation:
                 # A rebuild made another generation current meanwhile: leave the rows queued for it.
                 return
-            session.execute(delete(IndexChange).where(IndexChange.id.in_([cid for cid, _ in pending])))
-            session.flush()
+            try:
+                with session.begin_nested():
+                    session.execute(
+                        delete(IndexChange).where(IndexChange.id.in_([cid for cid, _ in pending]))
+                    )
+            except OperationalError as error:
+                # A match usually runs in a reading request; on SQLite a transaction that has read cannot
+                # wait for the write lock another request holds, and the page must not fail for it
+                # (issue #9, finding 3). The index holds the changes already; the rows stay queued and
+                # the next match applies them again, which replaces the same suppliers' documents.
+                log.info("index changes applied, left queued: the database is busy (%s)", error.orig)
+                return
             if len(pending) < _DRAIN:
                 return
 

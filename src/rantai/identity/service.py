@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
@@ -232,10 +232,22 @@ def add_membership(
 
 def actor_for(session: Session, user: User, *, only_organization_id: int | None = None) -> Actor:
     """The policy's view of a user: their roles per organization, optionally narrowed to one."""
+    return actor_of(
+        user, repository.memberships_with_orgs(session, user.id), only_organization_id=only_organization_id
+    )
+
+
+def actor_of(
+    user: User,
+    memberships: Iterable[tuple[Membership, Organization]],
+    *,
+    only_organization_id: int | None = None,
+) -> Actor:
+    """`actor_for` from the user's memberships already read (`repository.memberships_with_orgs`)."""
     roles: dict[int, set[Role]] = {}
     types: dict[int, OrgType] = {}
     regions: dict[int, str | None] = {}
-    for membership, org in repository.memberships_with_orgs(session, user.id):
+    for membership, org in memberships:
         if only_organization_id is not None and org.id != only_organization_id:
             continue
         roles.setdefault(org.id, set()).add(Role(membership.role))
@@ -344,10 +356,19 @@ def start_session(
 
 # Sliding expiry is written at most this often, so that every page view does not cost a write.
 _TOUCH_INTERVAL = dt.timedelta(minutes=1)
+# A browser session's, at most once every few minutes: page views are many, and on SQLite each write
+# waits for the one write lock (issue #9, finding 3).
+SESSION_TOUCH_INTERVAL = dt.timedelta(minutes=5)
 
 
-def resolve_session(session: Session, token: str, *, max_age_seconds: int) -> tuple[WebSession, User] | None:
-    """The live session and user behind a cookie value, or None when it is unknown, ended or expired."""
+def resolve_session(
+    session: Session, token: str, *, max_age_seconds: int, touch: bool = True
+) -> tuple[WebSession, User] | None:
+    """The live session and user behind a cookie value, or None when it is unknown, ended or expired.
+
+    With `touch` its sliding expiry is extended here when due; the web door passes False and extends it
+    after the page is sent, in a transaction of its own (`touch_session`), so that a page view never
+    writes in its own transaction."""
     web_session = repository.web_session_by_digest(session, token_digest(token))
     moment = now()
     if web_session is None or web_session.revoked_at is not None or web_session.expires_at <= moment:
@@ -355,11 +376,32 @@ def resolve_session(session: Session, token: str, *, max_age_seconds: int) -> tu
     user = repository.user_by_id(session, web_session.user_id)
     if user is None or not user.is_active:
         return None
-    if moment - web_session.last_seen_at > _TOUCH_INTERVAL:
-        web_session.last_seen_at = moment
-        web_session.expires_at = moment + dt.timedelta(seconds=max_age_seconds)
-        session.flush()
+    if touch:
+        _extend(session, web_session, moment, max_age_seconds)
     return web_session, user
+
+
+def session_touch_due(web_session: WebSession) -> bool:
+    """Whether the session's sliding expiry is due to be extended."""
+    return now() - web_session.last_seen_at > SESSION_TOUCH_INTERVAL
+
+
+def touch_session(session: Session, token: str, *, max_age_seconds: int) -> bool:
+    """Extend the sliding expiry of the live session behind `token` if it is due (False: not written)."""
+    web_session = repository.web_session_by_digest(session, token_digest(token))
+    moment = now()
+    if web_session is None or web_session.revoked_at is not None or web_session.expires_at <= moment:
+        return False
+    return _extend(session, web_session, moment, max_age_seconds)
+
+
+def _extend(session: Session, web_session: WebSession, moment: dt.datetime, max_age_seconds: int) -> bool:
+    if moment - web_session.last_seen_at <= SESSION_TOUCH_INTERVAL:
+        return False
+    web_session.last_seen_at = moment
+    web_session.expires_at = moment + dt.timedelta(seconds=max_age_seconds)
+    session.flush()
+    return True
 
 
 def end_session(session: Session, web_session: WebSession) -> None:

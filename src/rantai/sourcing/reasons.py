@@ -14,14 +14,13 @@ from collections.abc import Mapping
 from functools import lru_cache
 
 from babel.dates import format_date
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from rantai.i18n import translate
 from rantai.kit.money import format_number, format_rupiah
 from rantai.kit.text import N_
 from rantai.matching import Reason
-from rantai.reference.models import Unit
+from rantai.sourcing.shortlists import unit_rows
 
 MESSAGES: dict[str, str] = {
     # why a supplier is on the shortlist
@@ -68,18 +67,17 @@ _BABEL = {"id": "id_ID", "en": "en_US"}
 
 
 @lru_cache(maxsize=8)
-def _names(rows: tuple[tuple[str, str, str], ...], locale: str) -> dict[str, str]:
-    return {code: (name_en if locale == "en" else name_id) for code, name_id, name_en in rows}
+def _names(rows: tuple[tuple[str, str | None, float | None, str, str], ...], locale: str) -> dict[str, str]:
+    return {code: (name_en if locale == "en" else name_id) for code, _, _, name_id, name_en in rows}
 
 
 class Vocabulary:
-    """Unit names in one locale, read once per request; certificates go by their short names."""
+    """Unit names in one locale (reference data, kept by the process: `shortlists.unit_rows`);
+    certificates go by their short names."""
 
     def __init__(self, session: Session, locale: str) -> None:
         self.locale = locale
-        self.units = _names(
-            tuple(session.execute(select(Unit.code, Unit.name_id, Unit.name_en)).all()), locale
-        )
+        self.units = _names(unit_rows(session), locale)
 
     def cert(self, code: str) -> str:
         """A certificate's short name for a phrase ("Halal", "SNI", "BPOM MD", "SPP-IRT")."""
@@ -97,19 +95,26 @@ def short_cert_name(code: str) -> str:
 
 
 def _value(key: str, value: object, vocabulary: Vocabulary) -> str:
-    locale = vocabulary.locale
     if isinstance(value, bool):
         return str(value)
-    if key in _MONEY and isinstance(value, int | float):
-        return format_rupiah(round(value), locale)
-    if isinstance(value, dt.date):
-        return format_date(value, "MMM yyyy", locale=_BABEL.get(locale, "id_ID"))
-    if isinstance(value, int | float):
-        number = round(value, 1) if isinstance(value, float) and not value.is_integer() else int(value)
-        return format_number(number, locale)
+    if isinstance(value, int | float | dt.date):
+        # Babel parses the locale and the pattern on every call; a page words the same numbers and
+        # dates many times (issue #9: server CPU per shortlist page).
+        return _formatted(key in _MONEY, value, vocabulary.locale)
     if isinstance(value, tuple | list):
         return ", ".join(str(item) for item in value)
     return str(value)
+
+
+@lru_cache(maxsize=4096)
+def _formatted(money: bool, value: int | float | dt.date, locale: str) -> str:
+    """A number, an amount of Rupiah or a date in `locale`'s way."""
+    if money and isinstance(value, int | float):
+        return format_rupiah(round(value), locale)
+    if isinstance(value, dt.date):
+        return format_date(value, "MMM yyyy", locale=_BABEL.get(locale, "id_ID"))
+    number = round(value, 1) if isinstance(value, float) and not value.is_integer() else int(value)
+    return format_number(number, locale)
 
 
 def describe(reason: Reason, vocabulary: Vocabulary) -> str:

@@ -4,15 +4,21 @@ This module turns a stored need line into the engine's `NeedLine` (delivery kab/
 certificates, UMKM-only flag, needed-by date), asks the shared on-disk index (`catalog.search_index`)
 after draining queued changes, and adds what only the database knows: the buyer's decisions (dismissed
 suppliers leave the shortlist; shortlisted ones are marked) and the suppliers' NIBs.
+
+Reference data it needs (units and their factors, kab/kota coordinates) is read once per process and
+database and kept for `REFERENCE_SECONDS`: it changes only when `rantai db upgrade` loads a new version,
+and a shortlist page must not pay three queries for it each time (issue #9: server CPU per page).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Sequence
+import threading
+import time
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
+from typing import TypeVar, cast
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -21,13 +27,15 @@ from rantai import matching
 from rantai.catalog.search_index import live_index
 from rantai.kit.clock import today
 from rantai.kit.ids import storable_id
-from rantai.reference.models import Region, Unit
+from rantai.reference.models import Region, RegionLevel, Unit
 from rantai.sourcing import repository
 from rantai.sourcing.models import NeedLine, ShortlistDecision
 from rantai.sourcing.service import LineData
 from rantai.suppliers.models import SupplierProfile
 
 DEFAULT_TOP = 10
+REFERENCE_SECONDS = 300.0  # how long a process keeps reference data it read before reading it again
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,29 +47,79 @@ class LineShortlist:
     decisions: dict[int, ShortlistDecision] = field(default_factory=dict)
     dismissed: tuple[int, ...] = ()
     nibs: dict[int, str] = field(default_factory=dict)
+    names: dict[int, str] = field(default_factory=dict)  # business names of the dismissed suppliers
+    certifications: tuple[str, ...] = ()  # the certificates the line requires
 
 
-def units(session: Session) -> dict[str, tuple[str, float]]:
-    """Unit code -> (base unit code, factor to it), for comparing capacities with quantities."""
-    return _units_of(
-        tuple(
-            (code, base or code, float(factor) if factor is not None else 1.0)
-            for code, base, factor in session.execute(
-                select(Unit.code, Unit.base_unit_code, Unit.factor_to_base)
-            )
+class _Reference:
+    """Reference data read from one database, each kind kept for `REFERENCE_SECONDS`."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._kept: dict[tuple[str, str], tuple[float, object]] = {}
+
+    def get(self, session: Session, kind: str, load: Callable[[Session], _T]) -> _T:
+        key = (str(session.get_bind().engine.url), kind)
+        moment = time.monotonic()
+        with self._lock:
+            kept = self._kept.get(key)
+        if kept is not None and moment - kept[0] < REFERENCE_SECONDS:
+            return cast(_T, kept[1])  # stored by this kind's loader
+        value = load(session)
+        with self._lock:
+            self._kept[key] = (moment, value)
+        return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._kept.clear()
+
+
+reference = _Reference()
+
+
+def _unit_rows(session: Session) -> tuple[tuple[str, str | None, float | None, str, str], ...]:
+    return tuple(
+        (code, base, float(factor) if factor is not None else None, name_id, name_en)
+        for code, base, factor, name_id, name_en in session.execute(
+            select(Unit.code, Unit.base_unit_code, Unit.factor_to_base, Unit.name_id, Unit.name_en)
         )
     )
 
 
-@lru_cache(maxsize=4)
-def _units_of(rows: tuple[tuple[str, str, float], ...]) -> dict[str, tuple[str, float]]:
-    return {code: (base, factor) for code, base, factor in rows}
+def unit_rows(session: Session) -> tuple[tuple[str, str | None, float | None, str, str], ...]:
+    """Every unit as (code, base unit code, factor to it, Indonesian name, English name)."""
+    return reference.get(session, "units", _unit_rows)
+
+
+def _units(session: Session) -> dict[str, tuple[str, float]]:
+    return {
+        code: (base or code, factor if factor is not None else 1.0)
+        for code, base, factor, _, _ in unit_rows(session)
+    }
+
+
+def units(session: Session) -> dict[str, tuple[str, float]]:
+    """Unit code -> (base unit code, factor to it), for comparing capacities with quantities. Shared:
+    do not change it."""
+    return reference.get(session, "unit-factors", _units)
+
+
+def _places(session: Session) -> dict[str, tuple[float | None, float | None]]:
+    # Kab/kota and above: the places a line is delivered to (a few hundred rows, not the 90,000 desa).
+    rows = session.execute(
+        select(Region.code, Region.lat, Region.lng).where(Region.level <= RegionLevel.KABKOTA)
+    )
+    return {code: (lat, lng) for code, lat, lng in rows}
 
 
 def place_of(session: Session, kabkota_code: str | None) -> tuple[float | None, float | None]:
     if not kabkota_code:
         return None, None
-    region = session.get(Region, kabkota_code)
+    places = reference.get(session, "places", _places)
+    if kabkota_code in places:
+        return places[kabkota_code]
+    region = session.get(Region, kabkota_code)  # a finer region code
     return (region.lat, region.lng) if region else (None, None)
 
 
@@ -103,8 +161,16 @@ def line_text(name: str, specification: str | None) -> str:
     return f"{name} {specification}" if specification else name
 
 
-def need_line(session: Session, line: NeedLine) -> matching.NeedLine:
-    certs = repository.certifications_of(session, [line.id]).get(line.id, [])
+def need_line(
+    session: Session, line: NeedLine, *, certifications: Sequence[str] | None = None
+) -> matching.NeedLine:
+    """The engine's view of a stored line (`certifications`: its required certificates, when the caller
+    has read them already)."""
+    certs = (
+        certifications
+        if certifications is not None
+        else repository.certifications_of(session, [line.id]).get(line.id, [])
+    )
     return engine_line(
         session,
         text=line_text(line.name, line.specification),
@@ -154,6 +220,23 @@ def nibs_of(session: Session, supplier_ids: Collection[int]) -> dict[int, str]:
     return dict(rows)  # a list of rows: dict() of the Result itself would take it for a mapping
 
 
+def _nibs_and_names(
+    session: Session, shown: Collection[int], named: Collection[int]
+) -> tuple[dict[int, str], dict[int, str]]:
+    """The NIBs of the `shown` suppliers and the business names of the `named` ones, in one query."""
+    wanted = set(shown) | set(named)
+    if not wanted:
+        return {}, {}
+    rows = session.execute(
+        select(SupplierProfile.id, SupplierProfile.nib, SupplierProfile.business_name).where(
+            SupplierProfile.id.in_(wanted)
+        )
+    ).all()
+    nibs = {sid: nib for sid, nib, _ in rows if sid in shown}
+    names = {sid: name for sid, _, name in rows if sid in named}
+    return nibs, names
+
+
 def shortlist_line(
     session: Session,
     *,
@@ -163,13 +246,14 @@ def shortlist_line(
     include_unverified: bool = False,
     newcomer_slots: int = 2,
 ) -> LineShortlist:
-    """The explained shortlist of a stored line: dismissed suppliers left out, decisions attached, and
-    the good text matches that a hard rule excludes ("why not")."""
+    """The explained shortlist of a stored line: dismissed suppliers left out (with their names),
+    decisions attached, and the good text matches that a hard rule excludes ("why not")."""
     decisions = repository.decisions_of(session, line.id)
     dismissed = tuple(sid for sid, d in decisions.items() if d.decision == "dismissed")
+    certifications = tuple(repository.certifications_of(session, [line.id]).get(line.id, []))
     engine = shortlister(session, data_dir, newcomer_slots=newcomer_slots)
     result = engine.shortlist(
-        need_line(session, line),
+        need_line(session, line, certifications=certifications),
         top=top,
         include_unverified=include_unverified,
         explain_exclusions=True,
@@ -178,12 +262,15 @@ def shortlist_line(
     # A buyer never sees suppliers that are not verified, not even under "why not".
     excluded = tuple(x for x in result.excluded if include_unverified or x.supplier.verified)
     ids = {int(e.supplier.id) for e in result.entries} | {int(e.supplier.id) for e in excluded}
+    nibs, names = _nibs_and_names(session, ids, dismissed)
     return LineShortlist(
         entries=result.entries,
         excluded=excluded,
         decisions=decisions,
         dismissed=dismissed,
-        nibs=nibs_of(session, ids),
+        nibs=nibs,
+        names=names,
+        certifications=certifications,
     )
 
 

@@ -32,7 +32,6 @@ from rantai.sourcing.errors import MSG_NOT_ALLOWED, NeedChanged, NeedForbidden, 
 from rantai.sourcing.models import Need, NeedLine
 from rantai.sourcing.schemas import LineForm, NeedForm, parse_need, read_form
 from rantai.sourcing.state import EDITABLE, Decision, NeedMove, NeedStatus, next_status
-from rantai.suppliers import repository as suppliers_repo
 from rantai.suppliers.importing.reading import open_table
 from rantai.suppliers.importing.templates import write_template_csv, write_template_xlsx
 from rantai.web.auth import require_action, require_viewer
@@ -507,12 +506,6 @@ def move(
 # --- shortlists, decisions, "why not" --------------------------------------------------------------
 
 
-def _names(db: Session, supplier_ids: list[int]) -> list[tuple[int, str]]:
-    """(id, business name) of these suppliers, in the order given."""
-    names = suppliers_repo.business_names(db, supplier_ids)
-    return [(sid, names[sid]) for sid in supplier_ids if sid in names]
-
-
 def _shortlist(
     request: Request,
     db: Session,
@@ -534,10 +527,10 @@ def _shortlist(
         {
             "need": need,
             "line": line,
-            "certs": repository.certifications_of(db, [line.id]).get(line.id, []),
+            "certs": result.certifications,
             "shortlist": result,
             "decisions": {sid: d.decision for sid, d in result.decisions.items()},
-            "dismissed": _names(db, list(result.dismissed)),
+            "dismissed": [(sid, result.names[sid]) for sid in result.dismissed if sid in result.names],
             "describe": lambda reason: reasons.describe(reason, vocabulary),
             "may_decide": _may_change(viewer, need),
             "error": _error(viewer, error),
