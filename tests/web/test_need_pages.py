@@ -599,3 +599,20 @@ def test_on_sqlite_a_page_answers_while_another_request_holds_the_write_lock(
         seen = session.scalars(select(WebSession.last_seen_at).where(WebSession.user_id == user_id)).one()
         assert now() - seen < dt.timedelta(minutes=1)
     engine.dispose()
+
+
+def test_superscript_digits_in_form_values_are_not_numbers(client: TestClient, db: Session) -> None:
+    """Issue #9, finding 13: "²" passes str.isdigit() and then int() fails (a 500)."""
+    org, actor = _buyer(db, client)
+    need = make_need(db, org, actor)
+    line = repository.lines_of(db, need.id)[0]
+    decided = client.post(
+        f"/needs/{need.id}/lines/{line.id}/decisions",
+        data={"decision": "shortlisted", "supplier_id": "\u00b2", "csrf_token": csrf_of(client)},
+    )
+    assert decided.status_code < 500
+    assert (
+        client.get("/needs/kabkota-options", params={"lines-1-province_code": "3\u00b2"}).status_code == 200
+    )
+    removed = client.post(f"/needs/{need.id}/edit", data=_form(client, then="remove-\u00b9"))
+    assert removed.status_code == 200

@@ -17,7 +17,7 @@ from rantai.catalog import jobs
 from rantai.i18n import translate
 from rantai.identity.policy import import_kinds
 from rantai.kit.errors import Forbidden, Invalid, NotFound, UserError
-from rantai.kit.text import N_
+from rantai.kit.text import N_, ascii_digits
 from rantai.settings import Settings
 from rantai.suppliers import repository
 from rantai.suppliers.bulk import ImportMode
@@ -209,7 +209,7 @@ def errors_xlsx(
     problems = [
         RowError(int(r[0]), r[1], r[2].removeprefix("'"), r[3])
         for r in rows
-        if len(r) >= 4 and r[0].isdigit()
+        if len(r) >= 4 and ascii_digits(r[0]) and len(r[0]) <= 9
     ]
     out = io.BytesIO()
     write_report_xlsx(problems, out, translate=lambda message, _params: message)

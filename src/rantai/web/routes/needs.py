@@ -23,7 +23,7 @@ from rantai.kit.clock import today
 from rantai.kit.errors import UserError
 from rantai.kit.money import format_number
 from rantai.kit.pagination import PageRequest
-from rantai.kit.text import N_
+from rantai.kit.text import N_, ascii_digits
 from rantai.reference import repository as ref
 from rantai.settings import Settings
 from rantai.sourcing import plan_file, quick, reasons, repository, shortlists
@@ -255,7 +255,7 @@ def _form_page(
 def _posted_version(posted: FormData) -> int | None:
     """The need version a form or button was made from (None when absent or not a plain number)."""
     raw = posted.get("version")
-    if isinstance(raw, str) and raw.isascii() and raw.isdigit() and len(raw) <= 9:
+    if isinstance(raw, str) and ascii_digits(raw) and len(raw) <= 9:
         return int(raw)
     return None
 
@@ -265,7 +265,7 @@ def _read_need_form(posted: FormData) -> tuple[NeedForm, str]:
     pairs = [(k, v) for k, v in posted.multi_items() if isinstance(v, str)]
     then = next((v for k, v in pairs if k == "then"), "") or "save"
     remove = then.removeprefix("remove-")
-    form = read_form(pairs, remove=int(remove) if remove.isdigit() else None)
+    form = read_form(pairs, remove=int(remove) if ascii_digits(remove) and len(remove) <= 4 else None)
     if then == "add-line":
         form.lines.append(LineForm())
     return form, then
@@ -382,7 +382,7 @@ def kabkota_options(
 ) -> Response:
     """The kab/kota of the province chosen in a line (its select is named ``lines-<n>-province_code``)."""
     province = next((v for k, v in request.query_params.multi_items() if k.endswith("province_code")), "")
-    options = _regions(db, province) if province.isdigit() else []
+    options = _regions(db, province) if ascii_digits(province) and len(province) <= 2 else []
     return render(request, "suppliers/_region_options.html", viewer, {"options": options})
 
 
@@ -579,7 +579,9 @@ def decide(
             actor=viewer.actor,
             need=need,
             line=line,
-            supplier_id=int(raw_supplier) if raw_supplier.isdigit() else 0,  # 0: no supplier, unknown
+            supplier_id=int(raw_supplier)
+            if ascii_digits(raw_supplier) and len(raw_supplier) <= 9
+            else 0,  # 0: unknown
             decision=decision,
         )
     except UserError as exc:
