@@ -21,8 +21,9 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("sourcing_need") as batch:
-        batch.add_column(sa.Column("version", sa.Integer(), server_default=sa.text("1"), nullable=False))
+    # A plain default (not an expression) lets SQLite add the column in place. An expression makes the
+    # batch operation copy the table, and dropping the old copy cascades to every need line.
+    op.add_column("sourcing_need", sa.Column("version", sa.Integer(), server_default="1", nullable=False))
 
 
 def downgrade() -> None:
