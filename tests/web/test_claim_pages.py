@@ -163,3 +163,19 @@ def test_the_claimant_withdraws(client: TestClient, db: Session) -> None:
     assert page.status_code == 200 and 'data-testid="claim-form"' in page.text
     db.refresh(claim)
     assert claim.status == "withdrawn"
+
+
+def test_the_claim_pages_are_linked_where_their_users_look(client: TestClient, db: Session) -> None:
+    """A business without a profile finds the claim from the onboarding form; a verifier finds the claims
+    from the verification queue; both links lead to pages they may open."""
+    owner = make_user(db, make_org(db, OrgType.UMKM), (Role.OWNER,))
+    log_in(client, owner)
+    onboarding = client.get("/supplier/onboarding")
+    assert 'data-testid="claim-hint"' in onboarding.text and 'href="/supplier/claim"' in onboarding.text
+    assert client.get("/supplier/claim").status_code == 200
+
+    client.cookies.clear()
+    log_in(client, _verifier(db, "32"))  # type: ignore[arg-type]
+    queue = client.get("/verification")
+    assert 'href="/verification/claims"' in queue.text
+    assert client.get("/verification/claims").status_code == 200
