@@ -107,7 +107,7 @@ def test_a_job_whose_process_died_ends_as_failed(client: TestClient, db: Session
     job.status, job.started_at = "running", now() - dt.timedelta(minutes=10)
     db.flush()
     page = client.get(str(response.url))
-    assert 'data-status="failed"' in page.text and "Import the file again" in page.text
+    assert 'data-status="failed"' in page.text and "Impor lagi berkasnya" in page.text
     db.refresh(job)
     assert job.status == "failed" and job.finished_at is not None
     assert list(jobs.uploads_dir(settings.data_dir).iterdir()) == []

@@ -29,10 +29,9 @@ from rantai.suppliers.bulk import (
     Progress,
     ReadyToWrite,
     batched,
+    check_then_write,
     record_import,
     reject_row,
-    stage,
-    write_staged,
 )
 from rantai.suppliers.errors import MSG_NOT_ALLOWED, MSG_PRODUCTS_NOT_MANAGED, SupplierForbidden
 from rantai.suppliers.importing.reading import Table
@@ -183,16 +182,17 @@ def import_products(
         if allowed:
             _upsert(session, allowed, ids, categories, outcome, touched, changes)
 
-    spool = stage(results, mode=mode, outcome=outcome, progress=progress)
-    if spool is None:
-        return outcome.roll_back()
-    with spool:
-        if ready_to_write is not None:
-            ready_to_write(session)
-        savepoint = session.begin_nested()
-        if write_staged(spool, mode=mode, outcome=outcome, write=write):
-            savepoint.rollback()
-            return outcome.roll_back()
+    savepoint = check_then_write(
+        session,
+        results,
+        mode=mode,
+        outcome=outcome,
+        progress=progress,
+        write=write,
+        ready_to_write=ready_to_write,
+    )
+    if savepoint is None:
+        return outcome
     for chunk in batched(sorted(touched), 1000):
         directory.refresh(session, chunk)
     organization_of = {supplier.id: supplier.organization_id for supplier in suppliers.values()}

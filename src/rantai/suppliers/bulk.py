@@ -24,7 +24,7 @@ from enum import StrEnum
 from typing import IO, Any, Generic, TypeVar
 
 from sqlalchemy import delete, insert, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, SessionTransaction
 
 from rantai.db import bulk_insert
 from rantai.identity import audit
@@ -247,16 +247,18 @@ def import_suppliers(
         if allowed:
             _upsert(session, allowed, regions, thresholds, outcome, cooperative_links, importer)
 
-    spool = stage(results, mode=mode, outcome=outcome, progress=progress, check=too_coarse)
-    if spool is None:
-        return outcome.roll_back()
-    with spool:
-        if ready_to_write is not None:
-            ready_to_write(session)
-        savepoint = session.begin_nested()
-        if write_staged(spool, mode=mode, outcome=outcome, write=write):
-            savepoint.rollback()
-            return outcome.roll_back()
+    savepoint = check_then_write(
+        session,
+        results,
+        mode=mode,
+        outcome=outcome,
+        progress=progress,
+        check=too_coarse,
+        write=write,
+        ready_to_write=ready_to_write,
+    )
+    if savepoint is None:
+        return outcome
     _link_cooperatives(session, cooperative_links, outcome, importer)
     savepoint.commit()
     record_import(session, "supplier.imported", actor, importer_organization_id, outcome, mode)
@@ -323,6 +325,35 @@ def stage(
         spool.__exit__()
         return None
     return spool
+
+
+def check_then_write(
+    session: Session,
+    results: Iterable[R | RejectedRow],
+    *,
+    mode: ImportMode,
+    outcome: ImportOutcome,
+    progress: Progress | None,
+    write: Callable[[list[R]], None],
+    ready_to_write: ReadyToWrite | None,
+    check: Callable[[R], tuple[RowError, ...]] | None = None,
+) -> SessionTransaction | None:
+    """The two steps of an import: check every row (``stage``), then, once ``ready_to_write`` has run,
+    write the good ones inside a savepoint. Returns the open savepoint for the caller's last writes and
+    commit, or None when nothing may stay (the outcome is then marked rolled back)."""
+    spool = stage(results, mode=mode, outcome=outcome, progress=progress, check=check)
+    if spool is None:
+        outcome.roll_back()
+        return None
+    with spool:
+        if ready_to_write is not None:
+            ready_to_write(session)
+        savepoint = session.begin_nested()
+        if write_staged(spool, mode=mode, outcome=outcome, write=write):
+            savepoint.rollback()
+            outcome.roll_back()
+            return None
+    return savepoint
 
 
 def write_staged(
