@@ -41,7 +41,7 @@ import tempfile
 from collections import deque
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -224,9 +224,9 @@ class Hit:
     facts: Mapping[str, object] = field(default_factory=dict, repr=False, hash=False, compare=False)
 
 
-# The hits one task has read, by document address (segment, document), each with whether its terms were
-# read (`SearchIndex.hits`' `seen`).
-HitsRead = dict[tuple[int, int], tuple[Hit, bool]]
+# The hits one task has read, by document address (segment, document), each with its stored document and
+# whether its words were read (`SearchIndex.hits`' `seen`).
+HitsRead = dict[tuple[int, int], tuple[Hit, tantivy.Document, bool]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -685,28 +685,28 @@ class SearchIndex:
         its hit is given the candidate's score. Keep it for one task only: an update or a reload
         changes what a document address points to."""
         if seen is None:
-            return [self._hit(candidate, terms=terms) for candidate in candidates]
+            return [self._hit(self._searcher.doc(c.address), c.score, terms=terms) for c in candidates]
         hits = []
         for candidate in candidates:
             address = candidate.address
             key = (address.segment_ord, address.doc)
             known = seen.get(key)
-            if known is None or (terms and not known[1]):
-                hit = self._hit(candidate, terms=terms)
-                seen[key] = (hit, terms)
+            if known is None:
+                stored = self._searcher.doc(address)
+                hit = self._hit(stored, candidate.score, terms=terms)
+                seen[key] = (hit, stored, terms)
             else:
-                hit = known[0]
+                hit, stored, with_terms = known
+                if terms and not with_terms:  # its words are wanted now: from the document already read
+                    hit = _rescored(hit, hit.score, _terms_of(stored))
+                    seen[key] = (hit, stored, True)
                 if hit.score != candidate.score:
-                    hit = replace(hit, score=candidate.score)
+                    hit = _rescored(hit, candidate.score, hit.terms)
             hits.append(hit)
         return hits
 
-    def _hit(self, candidate: Candidate, *, terms: bool) -> Hit:
-        """One candidate's stored fields."""
-        stored = self._searcher.doc(candidate.address)
-        text = (
-            " ".join(str(stored.get_first(name) or "") for name in ("name", "description")) if terms else ""
-        )
+    def _hit(self, stored: tantivy.Document, score: float, *, terms: bool) -> Hit:
+        """A read document's stored fields."""
         title = stored.get_first(_TITLE)
         facts = stored.get_first(_FACTS)
         own: Mapping[str, object] = json.loads(facts) if facts else {}
@@ -715,9 +715,9 @@ class SearchIndex:
         filters = tuple(str(term) for term in stored.get_all(_FILTER))
         return Hit(
             id=str(stored.get_first("id")),
-            score=candidate.score,
+            score=score,
             category=str(stored.get_first("category_label") or ""),
-            terms=tuple(text.split()),
+            terms=_terms_of(stored) if terms else (),
             name=bytes(title).decode() if title is not None else "",
             filters=filters,
             valid_until=_decode_until(filters, [int(value) for value in stored.get_all(_FILTER_UNTIL)]),
@@ -797,6 +797,18 @@ class SearchIndex:
         )
         occur = tantivy.Occur
         return tantivy.Query.boolean_query([(occur.Must, holds), (occur.MustNot, lapsed)])
+
+
+def _terms_of(stored: tantivy.Document) -> tuple[str, ...]:
+    """A read document's normalized words: its name's, then its description's."""
+    return tuple(" ".join(str(stored.get_first(name) or "") for name in ("name", "description")).split())
+
+
+def _rescored(hit: Hit, score: float, terms: tuple[str, ...]) -> Hit:
+    """`hit` with another score and words, the same facts (positional: `replace` costs twice as much)."""
+    return Hit(
+        hit.id, score, hit.category, terms, hit.name, hit.filters, hit.valid_until, hit.group, hit.facts
+    )
 
 
 def _exists(path: Path) -> bool:

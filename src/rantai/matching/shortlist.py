@@ -246,7 +246,7 @@ class Shortlister:
         reads = _Reads()
         ranking = self._rank(need, reads, include_unverified=include_unverified, not_groups=excluded_groups)
         scored, short = self._score(need, ranking, reads, include_unverified=include_unverified)
-        entries = self._entries(need, self._select(scored, top), reads)
+        entries = self._entries(self._select(scored, top), reads, ranking.tokens)
         exclusions: tuple[Exclusion, ...] = ()
         if explain_exclusions:
             listed = {entry.supplier.id for entry in entries}
@@ -299,11 +299,13 @@ class Shortlister:
             scored.sort(key=_rank_order)
         selected = self._select(scored, top)
         if any(item is mine for item in selected):
-            entry = self._entries(need, selected, reads)[[item is mine for item in selected].index(True)]
+            entry = self._entries(selected, reads, ranking.tokens)[
+                [item is mine for item in selected].index(True)
+            ]
             return Explanation(supplier_id, True, entry, (), mine.chosen.supplier)
         others = [item for item in scored if not any(item is chosen for chosen in selected)]
         rank = len(selected) + 1 + others.index(mine)
-        entry = self._entry(need, mine, rank, reads)
+        entry = self._entry(mine, rank, reads, ranking.tokens)
         return Explanation(
             supplier_id,
             False,
@@ -474,16 +476,19 @@ class Shortlister:
             head.append(newcomer)
         return head
 
-    def _entries(self, need: NeedLine, selected: list[_Scored], reads: _Reads) -> tuple[ShortlistEntry, ...]:
-        """The entries for `selected`, ranked in that order, with the words they match and a few other
-        offers of each supplier (read in one pass)."""
+    def _entries(
+        self, selected: list[_Scored], reads: _Reads, tokens: Sequence[str]
+    ) -> tuple[ShortlistEntry, ...]:
+        """The entries for `selected`, ranked in that order, with the words of the need (`tokens`, as
+        the ranking normalized them) they match and a few other offers of each supplier (read in one
+        pass)."""
         others = [
             [other for other in item.group.items if other is not item.chosen.item][: self.config.other_offers]
             for item in selected
         ]
         wanted = [item.chosen.item for item in selected] + [other for group in others for other in group]
         read = {id(offer.item): offer for offer in self._read(wanted, reads, terms=True)}
-        need_terms = set(self.matcher.query_for(need.text)[0])
+        need_terms = set(tokens)
         entries = []
         for rank, (item, other_items) in enumerate(zip(selected, others, strict=True), start=1):
             chosen = read.get(id(item.chosen.item), item.chosen)
@@ -505,9 +510,9 @@ class Shortlister:
             )
         return tuple(entries)
 
-    def _entry(self, need: NeedLine, item: _Scored, rank: int, reads: _Reads) -> ShortlistEntry:
+    def _entry(self, item: _Scored, rank: int, reads: _Reads, tokens: Sequence[str]) -> ShortlistEntry:
         """One entry at `rank` (for `explain`)."""
-        return replace(self._entries(need, [item], reads)[0], rank=rank)
+        return replace(self._entries([item], reads, tokens)[0], rank=rank)
 
     def _exclusions(
         self,
