@@ -171,6 +171,12 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("POST", "/api/v1/supplier/products/{product_id}/archive"): Login(
         "the caller organization's own profile"
     ),
+    ("POST", "/api/v1/supplier/claims"): EDIT_PROFILE,
+    ("GET", "/api/v1/supplier/claims"): EDIT_PROFILE,
+    ("POST", "/api/v1/supplier/claims/{claim_id}/withdraw"): EDIT_PROFILE,
+    ("GET", "/api/v1/claims"): VERIFY,
+    ("POST", "/api/v1/claims/{claim_id}/approve"): VERIFY,
+    ("POST", "/api/v1/claims/{claim_id}/reject"): VERIFY,
     ("GET", "/api/v1/verification-queue"): VERIFY,
     ("POST", "/api/v1/suppliers/{profile_id}/verify"): VERIFY,
     ("POST", "/api/v1/suppliers/{profile_id}/reject"): VERIFY,
@@ -192,6 +198,8 @@ BODIES: dict[tuple[str, str], Any] = {
         "kabkota_code": "32.73",
     },
     ("POST", "/api/v1/suppliers/{profile_id}/reject"): {"reason": "NIB tidak sesuai"},
+    ("POST", "/api/v1/supplier/claims"): {"nib": "9120000000777", "evidence": "Telepon di OSS"},
+    ("POST", "/api/v1/claims/{claim_id}/reject"): {"reason": "Bukti belum cukup"},
 }
 SAMPLE = {"kind": "suppliers", "fmt": "csv", "code": "32"}
 

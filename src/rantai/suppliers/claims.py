@@ -30,6 +30,7 @@ from rantai.identity import repository as identity_repo
 from rantai.identity.policy import Action, Actor, OrgScope, can, verifying_organizations
 from rantai.identity.roles import SUPPLIER_TYPES, OrgType
 from rantai.kit.clock import now
+from rantai.kit.text import without_control_characters
 from rantai.suppliers import repository
 from rantai.suppliers.errors import (
     MSG_CLAIM_ALREADY_CLAIMED,
@@ -58,7 +59,8 @@ MAX_TEXT = 2000
 
 
 def _clean(text: str) -> str:
-    return " ".join(text.split())[:MAX_TEXT]
+    # Control characters (a NUL is refused by PostgreSQL) become spaces; the text is one line.
+    return " ".join(without_control_characters(text).split())[:MAX_TEXT]
 
 
 def _org_kind(profile: SupplierProfile) -> OrgType:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from rantai.api.v1 import identity, needs, opportunities, reference, suppliers
+from rantai.api.v1 import claims, identity, needs, opportunities, reference, suppliers
 
 router = APIRouter()
 router.include_router(identity.router)
@@ -12,3 +12,4 @@ router.include_router(needs.router)
 router.include_router(opportunities.router)
 router.include_router(reference.router)
 router.include_router(suppliers.router)
+router.include_router(claims.router)
