@@ -245,9 +245,11 @@ def shortlist_line(
     top: int = DEFAULT_TOP,
     include_unverified: bool = False,
     newcomer_slots: int = 2,
+    with_nibs: bool = True,
 ) -> LineShortlist:
     """The explained shortlist of a stored line: dismissed suppliers left out (with their names),
-    decisions attached, and the good text matches that a hard rule excludes ("why not")."""
+    decisions attached, and the good text matches that a hard rule excludes ("why not"); the NIBs of
+    the suppliers shown unless `with_nibs` is False (the web page shows none)."""
     decisions = repository.decisions_of(session, line.id)
     dismissed = tuple(sid for sid, d in decisions.items() if d.decision == "dismissed")
     certifications = tuple(repository.certifications_of(session, [line.id]).get(line.id, []))
@@ -262,7 +264,7 @@ def shortlist_line(
     # A buyer never sees suppliers that are not verified, not even under "why not".
     excluded = tuple(x for x in result.excluded if include_unverified or x.supplier.verified)
     ids = {int(e.supplier.id) for e in result.entries} | {int(e.supplier.id) for e in excluded}
-    nibs, names = _nibs_and_names(session, ids, dismissed)
+    nibs, names = _nibs_and_names(session, ids if with_nibs else (), dismissed)
     return LineShortlist(
         entries=result.entries,
         excluded=excluded,

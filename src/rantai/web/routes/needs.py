@@ -517,7 +517,7 @@ def _shortlist(
     error: UserError | None = None,
 ) -> Response:
     result = shortlists.shortlist_line(
-        db, data_dir=settings.data_dir, line=line, newcomer_slots=settings.newcomer_slots
+        db, data_dir=settings.data_dir, line=line, newcomer_slots=settings.newcomer_slots, with_nibs=False
     )
     vocabulary = reasons.Vocabulary(db, viewer.locale)
     return render(
