@@ -10,7 +10,7 @@ from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DataError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -19,9 +19,10 @@ from rantai.api.problems import is_api_request, problem_response
 from rantai.api.v1 import router as api_v1_router
 from rantai.db import make_engine, make_session_factory
 from rantai.kit.context import current_request_id
-from rantai.kit.errors import Busy, UserError
+from rantai.kit.errors import Busy, Invalid, UserError
 from rantai.kit.ids import new_token
 from rantai.kit.storage import LocalStorage
+from rantai.kit.text import N_
 from rantai.logging import configure_logging
 from rantai.settings import Settings, get_settings
 from rantai.web import errors as web_errors
@@ -172,6 +173,7 @@ def create_app(
     app.add_exception_handler(StarletteHTTPException, handle_http_error)
     app.add_exception_handler(RequestValidationError, handle_validation_error)
     app.add_exception_handler(OperationalError, handle_database_error)
+    app.add_exception_handler(DataError, handle_data_error)
     app.add_exception_handler(Exception, handle_unexpected)
 
     @app.get(API_DOCS_URL, include_in_schema=False)
@@ -201,6 +203,27 @@ async def handle_database_error(request: Request, exc: Exception) -> Response:
         raise exc
     log.warning("database busy on %s %s: %s", request.method, request.url.path, exc.orig)
     return await handle_user_error(request, Busy())
+
+
+MSG_UNSTORABLE_TEXT = N_(
+    "What you sent contains an invisible control character (such as a NUL byte) that cannot be stored. "
+    "Remove it and send again; nothing was saved."
+)
+
+
+def unstorable_text(exc: DataError) -> bool:
+    """PostgreSQL refuses a NUL byte in any text; psycopg says so before the statement is sent."""
+    return "nul" in str(exc.orig).lower() and "0x00" in str(exc.orig).lower()
+
+
+async def handle_data_error(request: Request, exc: Exception) -> Response:
+    """A NUL byte that no form or API check caught is the user's input, not a fault: a 422 that says what
+    to remove, never a 500 (issue #9, finding 13). The safety net under every door's own checks; any other
+    data error goes on to ``handle_unexpected``."""
+    if not (isinstance(exc, DataError) and unstorable_text(exc)):
+        raise exc
+    log.warning("text with a NUL byte refused on %s %s", request.method, request.url.path)
+    return await handle_user_error(request, Invalid(MSG_UNSTORABLE_TEXT))
 
 
 async def handle_http_error(request: Request, exc: Exception) -> Response:

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
+import rantai.web.paths  # noqa: F401 - registers the {name:id} path convertor
 from rantai.identity import repository as identity_repo
 from rantai.identity import service as identity
 from rantai.identity.policy import Action
@@ -87,7 +88,7 @@ def create_token(
     return _tokens_page(request, db, viewer, new_secret=secret)
 
 
-@router.post("/tokens/{token_id}/revoke")
+@router.post("/tokens/{token_id:id}/revoke")
 def revoke_token(token_id: int, db: Session = DbSession, viewer: Viewer = ViewerTokens) -> Response:
     identity.revoke_api_token(db, actor=viewer.current_actor, token_id=token_id)
     return RedirectResponse("/account/tokens", status_code=303)
