@@ -15,6 +15,10 @@ MSG_NOT_ALLOWED = N_("Your role does not allow this. Ask your organization's adm
 MSG_INCOMPLETE = N_("Complete the profile before sending it for verification: %(missing)s.")
 MSG_KABKOTA_REQUIRED = N_("Choose the kab/kota where the business is (a province alone is not enough).")
 MSG_COOPERATIVE_UNKNOWN = N_("There is no cooperative with NIB %(nib)s on Rantai.")
+MSG_COOPERATIVE_ADDS_MEMBERS = N_(
+    "Only the cooperative records its members: ask cooperative %(nib)s to include your NIB in its member "
+    "file. Here you can keep or remove the link it made."
+)
 MSG_CERT_DATES = N_("The 'valid until' date must be after the 'valid from' date.")
 MSG_CERT_DUPLICATE = N_("This certificate (%(type)s %(number)s) is already on the profile.")
 MSG_FILE_TOO_BIG = N_("The file is %(size)s MB; at most %(max)s MB is accepted.")

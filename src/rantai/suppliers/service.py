@@ -24,6 +24,7 @@ from rantai.suppliers import repository
 from rantai.suppliers.errors import (
     MSG_CERT_DATES,
     MSG_CERT_DUPLICATE,
+    MSG_COOPERATIVE_ADDS_MEMBERS,
     MSG_COOPERATIVE_UNKNOWN,
     MSG_FILE_TOO_BIG,
     MSG_FILE_TYPE,
@@ -141,6 +142,13 @@ def _fields(session: Session, data: ProfileData, *, profile_id: int | None) -> d
         if cooperative is None:
             raise ProfileInvalid(MSG_COOPERATIVE_UNKNOWN, field="cooperative_nib", nib=data.cooperative_nib)
         cooperative_id = cooperative.id
+        current = repository.by_id(session, profile_id) if profile_id is not None else None
+        if current is None or current.cooperative_id != cooperative_id:
+            # Membership speaks for the cooperative, so only the cooperative makes the link (its member
+            # import, which the policy lets only its manager run: issue #9); the member keeps or drops it.
+            raise ProfileInvalid(
+                MSG_COOPERATIVE_ADDS_MEMBERS, field="cooperative_nib", nib=data.cooperative_nib
+            )
     values = {
         "business_name": name[:200],
         "brand_name": (data.brand_name or "").strip() or None,

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from tests.factories.identity import make_org, make_user
-from tests.factories.suppliers import make_supplier, national_verifier, profile_data
+from tests.factories.suppliers import make_supplier, national_verifier, next_nib, profile_data
 
 from rantai.identity.models import AuditEvent
 from rantai.identity.roles import OrgType
@@ -16,7 +16,13 @@ from rantai.kit.errors import UserError
 from rantai.reference.errors import UnknownKbli, UnknownRegion
 from rantai.suppliers import repository
 from rantai.suppliers import service as suppliers
-from rantai.suppliers.errors import MoveNotAllowed, NibTaken, ProfileInvalid, SupplierForbidden
+from rantai.suppliers.errors import (
+    MSG_COOPERATIVE_ADDS_MEMBERS,
+    MoveNotAllowed,
+    NibTaken,
+    ProfileInvalid,
+    SupplierForbidden,
+)
 
 
 def test_create_fills_province_centroid_and_size(db: Session) -> None:
@@ -195,3 +201,21 @@ def test_personal_data_masking_export_and_erasure(db: Session) -> None:
     suppliers.erase_personal_data(db, actor=owner, profile=profile)
     assert (profile.phone, profile.email, profile.npwp) == (None, None, None)
     assert profile.nib and profile.business_name  # kept as the law requires
+
+
+def test_a_business_cannot_make_itself_a_member_of_a_cooperative(db: Session) -> None:
+    """Found attacking issue #9: any UMKM could link itself to any cooperative from its profile form."""
+    coop_profile, _coop_user, _coop_actor = make_supplier(
+        db, org_type=OrgType.KOPERASI, legal_form="koperasi", nib=next_nib()
+    )
+    profile, _user, actor = make_supplier(db, nib=next_nib())
+    with pytest.raises(ProfileInvalid) as refused:
+        suppliers.update_profile(
+            db,
+            actor=actor,
+            profile=profile,
+            data=profile_data(nib=profile.nib, cooperative_nib=coop_profile.nib),
+        )
+    assert refused.value.message == MSG_COOPERATIVE_ADDS_MEMBERS
+    db.refresh(profile)
+    assert profile.cooperative_id is None
