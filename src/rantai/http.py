@@ -31,3 +31,15 @@ def get_db(request: Request) -> Iterator[Session]:
 # scope="function": the commit happens before the response is sent, so a failed commit is an error page
 # rather than a success page for a change that was lost.
 DbSession = Depends(get_db, scope="function")
+
+
+def get_read_first_db(request: Request) -> Iterator[Session]:
+    """A transaction for a request that does slow work before it writes (a password hash): it begins as a
+    reader, and the service begins writing (``db.begin_writing``) only when the slow part is done, so on
+    SQLite the write lock is not held while a password is hashed."""
+    factory: sessionmaker[Session] = request.app.state.session_factory
+    with transaction(factory) as session:
+        yield session
+
+
+ReadFirstDbSession = Depends(get_read_first_db, scope="function")

@@ -25,6 +25,7 @@ from tests.factories.sourcing import line_data, make_buyer, make_need
 
 from rantai.app import create_app
 from rantai.db import make_engine, make_session_factory, transaction
+from rantai.identity import service as identity_service
 from rantai.identity.models import User
 from rantai.settings import Settings
 
@@ -182,3 +183,31 @@ def test_many_writers_at_once_wait_their_turn(live: Live) -> None:
     with live.engine.connect() as check:
         created = check.scalar(text("SELECT count(*) FROM sourcing_need WHERE source = 'quick'"))
     assert created == len(clients) * 5
+
+
+def test_a_login_does_not_hold_the_write_lock_while_it_hashes(
+    live: Live, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found attacking issue #9: each login held SQLite's write lock through its 0.2 s password hash, so
+    logins ran one at a time and, with other writers, some waited out the busy timeout (503)."""
+    if live.backend != "sqlite":
+        pytest.skip("the database-wide write lock is SQLite's")
+    seen: list[bool] = []
+    real = identity_service.verify_password
+
+    def watched(stored: str, password: str) -> bool:
+        other = sqlite3.connect(str(live.engine.url.database), timeout=0.05, isolation_level=None)
+        try:
+            other.execute("BEGIN IMMEDIATE")
+            other.execute("ROLLBACK")
+            seen.append(True)
+        except sqlite3.OperationalError:
+            seen.append(False)
+        finally:
+            other.close()
+        return real(stored, password)
+
+    monkeypatch.setattr(identity_service, "verify_password", watched)
+    client = live.client()
+    assert client.get("/").status_code in (200, 303)
+    assert seen == [True]

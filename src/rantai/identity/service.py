@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
@@ -273,7 +273,13 @@ class LoginOutcome:
 
 
 def authenticate(
-    session: Session, *, email: str, password: str, client_address: str, limits: LoginLimits
+    session: Session,
+    *,
+    email: str,
+    password: str,
+    client_address: str,
+    limits: LoginLimits,
+    ready_to_write: Callable[[Session], None] | None = None,
 ) -> LoginOutcome:
     """Check an email and password from a client address, under the login throttle (``throttle``).
 
@@ -285,6 +291,9 @@ def authenticate(
     user = repository.user_by_email(session, email)
     # Hash first, whatever happens next: a refused attempt must cost what a checked one does.
     password_ok = verify_password(user.password_hash if user else DUMMY_HASH, password)
+    if ready_to_write is not None:
+        # The hash is done: only now take the write lock (SQLite), for the throttle and the session.
+        ready_to_write(session)
     minutes = throttle.locked_minutes(session, attempt)
     if minutes is not None:
         return LoginOutcome(None, AccountLocked(MSG_LOCKED, minutes=minutes))

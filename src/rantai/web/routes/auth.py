@@ -11,6 +11,8 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
+from rantai.db import begin_writing
+from rantai.http import ReadFirstDbSession
 from rantai.identity import service as identity
 from rantai.identity.errors import MSG_BAD_LOGIN, AccountLocked, InvalidCredentials
 from rantai.identity.mail import Mailer, NullMailer
@@ -27,6 +29,7 @@ from rantai.web.requestctx import (
     Viewer,
     cookie_secure,
     get_settings_dep,
+    request_locale,
 )
 from rantai.web.templating import render
 
@@ -111,10 +114,12 @@ def login(
     email: str = Form(""),
     password: str = Form(""),
     next: str = Form("/"),
-    db: Session = DbSession,
+    db: Session = ReadFirstDbSession,
     settings: Settings = Depends(get_settings_dep),
-    viewer: Viewer = Depends(get_viewer),
 ) -> Response:
+    # Drawn as an anonymous viewer: reading the current session would open the request's writing
+    # transaction (a POST's) and hold SQLite's write lock through the password hash.
+    viewer = Viewer(locale=request_locale(request))
     if not email.strip() or not password:
         return render(
             request,
@@ -133,6 +138,7 @@ def login(
         password=password,
         client_address=client_address(request, settings),
         limits=login_limits(settings),
+        ready_to_write=begin_writing,
     )
     if outcome.user is None:
         error = outcome.error or InvalidCredentials(MSG_BAD_LOGIN)
