@@ -95,6 +95,9 @@ def test_verifying_a_profile_twice_shows_the_conflict(client: TestClient, db: Se
     assert "status" in refused.value.params
     assert again.status_code == 409
     assert escape(translate("id", refused.value.message, **refused.value.params)) in again.text
+    # The status is shown in the reader's words, not as the stored code.
+    assert "Profil berstatus &#39;Terverifikasi&#39;" in again.text or "Terverifikasi" in again.text
+    assert "verified" not in translate("id", refused.value.message, **refused.value.params)
 
 
 def _locked(message: str, code: int) -> sqlite3.OperationalError:

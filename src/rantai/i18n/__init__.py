@@ -53,11 +53,16 @@ def negotiate(value: str | None) -> str | None:
 
 
 def translate(locale: str, message: str, **params: Any) -> str:
-    """Translate ``message`` and fill its ``%(name)s`` placeholders."""
-    text = translations(locale).gettext(message)
+    """Translate ``message`` and fill its ``%(name)s`` placeholders. A text parameter that is itself a
+    message id (a status label such as "Verified") is translated too; any other text is left as it is."""
+    catalog = translations(locale)
+    text = catalog.gettext(message)
     if params:
+        shown = {
+            key: catalog.gettext(value) if isinstance(value, str) else value for key, value in params.items()
+        }
         try:
-            return text % params
+            return text % shown
         except (KeyError, ValueError, TypeError):
             return text
     return text

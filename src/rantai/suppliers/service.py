@@ -256,7 +256,7 @@ def _move(profile: SupplierProfile, move: Move) -> None:
     current = ProfileStatus(profile.status)
     target = next_status(current, move)
     if target is None:
-        raise MoveNotAllowed(MSG_MOVE_NOT_ALLOWED, status=current.value, move=move.value)
+        raise MoveNotAllowed(MSG_MOVE_NOT_ALLOWED, status=current.label)
     profile.status = target.value
 
 
