@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import re
 from pathlib import Path
@@ -183,6 +184,27 @@ def create_app(
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(api_v1_router, prefix="/api/v1")
     app.include_router(web_router)
+    return app
+
+
+# The collector looks for reference cycles once this many more objects were made than freed (default 700).
+GC_YOUNG_THRESHOLD = 20_000
+
+
+def create_served_app(settings: Settings | None = None) -> FastAPI:
+    """The app as `rantai serve` runs it, in each worker process: `create_app`, then the garbage
+    collector tuned for a long-lived server.
+
+    Everything made at start-up (the framework, the ORM, the routes) lives as long as the process, so it
+    is moved out of the collector's sight (`gc.freeze`), and young objects are collected every
+    `GC_YOUNG_THRESHOLD` instead of every 700: with 50 concurrent page views, objects alive across
+    requests reached the oldest generation quickly and its full collections walked the whole heap, about
+    120 ms each and 3-5 ms per shortlist page (issue #9, bench/shortlist_load.py). Tests keep Python's
+    defaults (they make an app per test)."""
+    app = create_app(settings)
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(GC_YOUNG_THRESHOLD, 10, 10)
     return app
 
 

@@ -34,7 +34,7 @@ def serve(
     if built is not None:
         typer.echo(f"Matching index built: {built.products} products of {built.suppliers} suppliers.")
     uvicorn.run(
-        "rantai.app:create_app",
+        "rantai.app:create_served_app",
         factory=True,
         host=host or conf.host,
         port=port or conf.port,
