@@ -378,12 +378,12 @@ def resolve_session(
     With `touch` its sliding expiry is extended here when due; the web door passes False and extends it
     after the page is sent, in a transaction of its own (`touch_session`), so that a page view never
     writes in its own transaction."""
-    web_session = repository.web_session_by_digest(session, token_digest(token))
-    moment = now()
-    if web_session is None or web_session.revoked_at is not None or web_session.expires_at <= moment:
+    found = repository.web_session_and_user(session, token_digest(token))
+    if found is None:
         return None
-    user = repository.user_by_id(session, web_session.user_id)
-    if user is None or not user.is_active:
+    web_session, user = found
+    moment = now()
+    if web_session.revoked_at is not None or web_session.expires_at <= moment or not user.is_active:
         return None
     if touch:
         _extend(session, web_session, moment, max_age_seconds)
