@@ -177,12 +177,28 @@ def bulk_insert(
     if session.get_bind().dialect.name != "postgresql":
         statement = insert(table)
         if return_ids:
-            return list(
-                session.scalars(statement.returning(table.c.id, sort_by_parameter_order=True), rows).all()
-            )
+            return _sqlite_numbered_insert(session, table, rows)
         session.execute(statement, rows)
         return []
     return _unnest_insert(session, table, rows, return_ids=return_ids)
+
+
+def _sqlite_numbered_insert(session: Session, table: Table, rows: list[dict[str, Any]]) -> list[int]:
+    """Insert rows on SQLite and return their new ids in the rows' order, in two statements.
+
+    SQLAlchemy cannot return ids in order from one multi-row INSERT on SQLite without a sentinel column,
+    so it sent one INSERT per row: most of a big import's write phase, with the write lock held
+    (bench/import_under_load.py). The first row is inserted alone and tells its id; from then on this
+    transaction holds SQLite's only write lock, so nobody else can take the ids after it, and the rest go
+    in one executemany with the next ids given explicitly.
+    """
+    first = int(session.scalars(insert(table).returning(table.c.id), rows[:1]).one())
+    ids = list(range(first, first + len(rows)))
+    if len(rows) > 1:
+        session.execute(
+            insert(table), [{**row, "id": new} for row, new in zip(rows[1:], ids[1:], strict=True)]
+        )
+    return ids
 
 
 def _unnest_insert(
