@@ -30,11 +30,15 @@ few seconds and log in),
 
 Client figures are given for the baseline, for the requests begun while the import ran, and for those
 begun while it wrote (from the first poll that saw every row checked to the end; on SQLite the write
-lock is held then). Prints markdown, writes ``bench/out/import_under_load.md`` and this benchmark's
-section of ``docs/benchmarks.md`` (``--no-docs`` to leave the docs alone).
+lock is held then). A server worker process that ends while the server runs (uvicorn's supervisor
+kills one that misses its health check) is reported, with its log kept under ``bench/out/``. Prints
+markdown, writes ``bench/out/import_under_load.md`` and this benchmark's section of
+``docs/benchmarks.md`` (``--no-docs`` to leave the docs alone; a hand-written part below the ANALYSIS
+marker is kept). ``--patch NAME`` repeats the run with a proposed change applied inside the bench's
+server only (see PATCHES).
 
     .venv/bin/python bench/import_under_load.py [--rows 100000] [--clients 20] [--skip-postgres]
-        [--postgres-url postgresql+psycopg://postgres@127.0.0.1:5432/postgres]
+        [--postgres-url postgresql+psycopg://postgres@127.0.0.1:5432/postgres] [--patch busy-120s]
 """
 
 from __future__ import annotations
@@ -49,6 +53,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import textwrap
 import threading
 import time
 import traceback
@@ -61,7 +66,6 @@ from pathlib import Path
 from typing import Any, Final
 
 import httpx
-from fastapi import Request  # the patched login's dependency is resolved by its annotation
 
 from registry import generate
 from registry.database import fresh_database
@@ -468,71 +472,28 @@ def server(url: str, folder: Path, args: argparse.Namespace, patches: tuple[str,
 
 
 # --- proposals for src/, measured with --patch (applied only inside this bench's own server) --------
+#
+# Proposed here, measured, and since applied to src/ (so no longer patches):
+# - logins hash the password before they take SQLite's write lock (8f021a3): ``POST /login`` began as a
+#   writer like every POST and held the lock through Argon2 (about 0.2 s of CPU), so logins and every
+#   other write queued behind each other's hashes;
+# - ``db.bulk_insert(..., return_ids=True)`` on SQLite numbers the rows itself instead of letting
+#   SQLAlchemy send one INSERT per row (it cannot return ids in order from a multi-row INSERT there
+#   without a sentinel column): the supplier import's write phase, which holds the write lock, spent
+#   about a quarter of its time there (in-process, 100,000 rows: 20 s of CPU before, 15-16 s after).
 
 
-def _patch_sqlite_ids(app: Any) -> None:
-    """On SQLite, ``db.bulk_insert(..., return_ids=True)`` sends one INSERT per row: SQLAlchemy's
-    insertmanyvalues cannot return ids in the rows' order there without a sentinel column, so it falls
-    back to batches of one (counted: 1,000 rows, 1,000 statements), and the supplier import's write phase,
-    which holds SQLite's write lock, spends most of its time there. Proposed: the writer holds the write
-    lock, so number the new rows from ``max(id)`` and insert them with one executemany."""
+def _patch_busy_120s(app: Any) -> None:
+    """Not a fix but a probe: SQLite's busy timeout at 120 s instead of 30 s, to show whether anything
+    but the 30 s limit fails while an import writes, and how long the writes then wait."""
     del app
-    from sqlalchemy import func, insert, select  # noqa: PLC0415
-
-    import rantai.catalog.bulk  # noqa: PLC0415
-    import rantai.catalog.directory  # noqa: PLC0415
     import rantai.db  # noqa: PLC0415
-    import rantai.suppliers.bulk  # noqa: PLC0415
 
-    original = rantai.db.bulk_insert
-
-    def bulk_insert(
-        session: Any, model: Any, rows: list[dict[str, Any]], *, return_ids: bool = False
-    ) -> list[int]:
-        if not (return_ids and rows and session.get_bind().dialect.name == "sqlite"):
-            return list(original(session, model, rows, return_ids=return_ids))
-        table = rantai.db.table_of(model)
-        start = int(session.scalar(select(func.max(table.c.id))) or 0)
-        ids = list(range(start + 1, start + 1 + len(rows)))
-        session.execute(insert(table), [{**row, "id": new} for row, new in zip(rows, ids, strict=True)])
-        return ids
-
-    for module in (rantai.db, rantai.suppliers.bulk, rantai.catalog.bulk, rantai.catalog.directory):
-        module.bulk_insert = bulk_insert
+    rantai.db.SQLITE_BUSY_TIMEOUT_MS = 120_000
 
 
-_HASH_FIRST = "rantai_bench_write_after_hash"
-
-
-def _patch_login_hash_first(app: Any) -> None:
-    """``POST /login`` begins as a writer like every POST, so on SQLite it holds the write lock while
-    Argon2 checks the password (about 0.2 s of CPU, the dearest part of any request here) and every other
-    write waits behind it. Proposed: the login begins as a reader and takes the write lock after the
-    hash, when the throttle is read (the import's ``begin_writing``)."""
-    from rantai import http  # noqa: PLC0415
-    from rantai.db import begin_writing, transaction  # noqa: PLC0415
-    from rantai.identity import throttle  # noqa: PLC0415
-
-    def get_db(request: Request) -> Iterator[Any]:
-        login = request.method == "POST" and request.url.path == "/login"
-        write = request.method not in http.READ_METHODS and not login
-        with transaction(request.app.state.session_factory, write=write) as session:
-            session.info[_HASH_FIRST] = login
-            yield session
-
-    original = throttle.locked_minutes
-
-    def locked_minutes(session: Any, attempt: Any) -> int | None:
-        if session.info.pop(_HASH_FIRST, False):
-            begin_writing(session)
-        minutes: int | None = original(session, attempt)
-        return minutes
-
-    app.dependency_overrides[http.get_db] = get_db
-    throttle.locked_minutes = locked_minutes
-
-
-PATCHES: Final = {"sqlite-ids": _patch_sqlite_ids, "login-hash-first": _patch_login_hash_first}
+PATCHES: Final = {"busy-120s": _patch_busy_120s}
+PATCH_BACKENDS: Final = {"busy-120s": {"SQLite"}}  # where a patch changes anything
 PATCHES_ENV: Final = "RANTAI_BENCH_PATCHES"
 
 
@@ -769,15 +730,25 @@ class Result:
         }
 
 
+def _code_version() -> str:
+    """The commit measured, and whether src/ had uncommitted changes (people edit it while benches run)."""
+
+    def git(*words: str) -> str:
+        found = subprocess.run(["git", *words], cwd=ROOT, capture_output=True, text=True, check=False)  # noqa: S603, S607
+        return found.stdout.strip()
+
+    commit = git("rev-parse", "--short", "HEAD") or "unknown"
+    changed = git("status", "--porcelain", "--", "src")
+    return f"commit {commit}" + (" with uncommitted changes in src/" if changed else "")
+
+
 def _listed(counts: Counter[str]) -> str:
     return ", ".join(f"{count}x {outcome}" for outcome, count in sorted(counts.items())) or "0"
 
 
 def report(results: Sequence[Result], args: argparse.Namespace, csv_rows: int) -> str:
     measured = dt.datetime.now(dt.UTC)
-    lines = [
-        SECTION,
-        "",
+    intro = [
         f"`rantai serve --workers {args.workers}` on a fresh database; {args.clients} clients in a process "
         f"of their own ({args.clients // 2 + args.clients % 2} buyers: `POST /needs/quick` then "
         f"`POST /needs/new`; {args.clients // 2} UMKM owners: `POST /supplier/edit`; each logs in through "
@@ -794,7 +765,12 @@ def report(results: Sequence[Result], args: argparse.Namespace, csv_rows: int) -
         "that saw every row checked (the write transaction; on SQLite it holds the write lock). "
         f"Measured {measured:%Y-%m-%d %H:%M} UTC on {os.cpu_count()} cores, Python "
         f"{platform.python_version()}; load avg is the machine's 1-minute load at the start and the end "
-        "(other sessions share the 2 cores).",
+        f"(other sessions share the 2 cores). Code: {_code_version()}.",
+    ]
+    lines = [
+        SECTION,
+        "",
+        *textwrap.wrap(" ".join(intro), width=110, break_on_hyphens=False, break_long_words=False),
         "",
         "| database | import rows | rejected | inserted | job s | upload → done s | writing s | outcome | "
         "load avg |",
@@ -1013,7 +989,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             if why is not None:
                 print(f"== PostgreSQL skipped: the server does not answer ({why})", file=sys.stderr)
                 continue
-        variants = ([] if args.skip_as_is else [()]) + list(args.patch)
+        variants = ([] if args.skip_as_is else [()]) + [
+            patches for patches in args.patch if all(backend in PATCH_BACKENDS[name] for name in patches)
+        ]
         for patches in variants:
             print(f"== {backend} {','.join(patches)}", file=sys.stderr)
             try:
