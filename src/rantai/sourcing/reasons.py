@@ -71,13 +71,29 @@ def _names(rows: tuple[tuple[str, str | None, float | None, str, str], ...], loc
     return {code: (name_en if locale == "en" else name_id) for code, _, _, name_id, name_en in rows}
 
 
+@lru_cache(maxsize=8)
+def _phrases(
+    rows: tuple[tuple[str, str | None, float | None, str, str], ...],  # noqa: ARG001 - the cache key
+    locale: str,  # noqa: ARG001 - the cache key
+) -> dict[Reason, str]:
+    """An empty store of the phrases worded with these units in `locale` (one per both)."""
+    return {}
+
+
+_PHRASES_KEPT = 20_000
+
+
 class Vocabulary:
     """Unit names in one locale (reference data, kept by the process: `shortlists.unit_rows`);
-    certificates go by their short names."""
+    certificates go by their short names. Reasons already worded in this locale with these units are
+    kept by the process: a page words the same reasons many times and pages share most of them (issue
+    #9: server CPU per shortlist page)."""
 
     def __init__(self, session: Session, locale: str) -> None:
+        rows = unit_rows(session)
         self.locale = locale
-        self.units = _names(unit_rows(session), locale)
+        self.units = _names(rows, locale)
+        self.phrases = _phrases(rows, locale)
 
     def cert(self, code: str) -> str:
         """A certificate's short name for a phrase ("Halal", "SNI", "BPOM MD", "SPP-IRT")."""
@@ -119,6 +135,17 @@ def _formatted(money: bool, value: int | float | dt.date, locale: str) -> str:
 
 def describe(reason: Reason, vocabulary: Vocabulary) -> str:
     """One reason as a short phrase in the vocabulary's locale."""
+    phrases = vocabulary.phrases
+    phrase = phrases.get(reason)
+    if phrase is None:
+        phrase = _word(reason, vocabulary)
+        if len(phrases) >= _PHRASES_KEPT:
+            phrases.clear()
+        phrases[reason] = phrase
+    return phrase
+
+
+def _word(reason: Reason, vocabulary: Vocabulary) -> str:
     params = dict(reason.params)
     code = reason.code
     if code == "cert_valid" and params.get("until") is None:
