@@ -71,7 +71,6 @@ from registry import generate
 from registry.database import fresh_database
 
 ROOT: Final = Path(__file__).resolve().parent.parent
-PYTHON: Final = sys.executable
 RANTAI: Final = str(Path(sys.executable).with_name("rantai"))
 OUT: Final = ROOT / "bench" / "out" / "import_under_load.md"
 DOCS: Final = ROOT / "docs" / "benchmarks.md"
@@ -422,8 +421,8 @@ class Server:
 
 @contextmanager
 def server(url: str, folder: Path, args: argparse.Namespace, patches: tuple[str, ...]) -> Iterator[Server]:
-    """The real server on a free port: ``rantai serve --workers N``; with patches, the same app through
-    uvicorn's command line with a factory that applies them first (``patched_app``)."""
+    """The real server on a free port: ``rantai serve --workers N`` (with patches applied, see
+    ``sitecustomize``)."""
     port = _free_port()
     log_path = folder / "server.log"
     env = {
@@ -433,13 +432,13 @@ def server(url: str, folder: Path, args: argparse.Namespace, patches: tuple[str,
         "RANTAI_LOG_LEVEL": args.server_log_level,
         "RANTAI_MAX_UPLOAD_MB": "200",
     }
-    where = ["--host", "127.0.0.1", "--port", str(port), "--workers", str(args.workers)]
-    command = [RANTAI, "serve", *where]
+    command = [RANTAI, "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(args.workers)]
     if patches:
-        env[PATCHES_ENV] = ",".join(patches)
-        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT / "bench"), env.get("PYTHONPATH")]))
-        level = ["--log-level", args.server_log_level.lower(), "--proxy-headers"]
-        command = [PYTHON, "-m", "uvicorn", "--factory", "import_under_load:patched_app", *where, *level]
+        # Every process of the server (the supervisor and each worker it spawns) imports sitecustomize
+        # at start; it applies the patches as the patched modules are imported, so the server is still
+        # started exactly as `rantai serve` starts it.
+        (folder / "sitecustomize.py").write_text(sitecustomize(patches), encoding="utf-8")
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(folder), env.get("PYTHONPATH")]))
     with log_path.open("wb") as log:
         process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)  # noqa: S603
         running = Server(f"http://127.0.0.1:{port}", log_path, process.pid)
@@ -483,29 +482,82 @@ def server(url: str, folder: Path, args: argparse.Namespace, patches: tuple[str,
 #   about a quarter of its time there (in-process, 100,000 rows: 20 s of CPU before, 15-16 s after).
 
 
-def _patch_busy_120s(app: Any) -> None:
-    """Not a fix but a probe: SQLite's busy timeout at 120 s instead of 30 s, to show whether anything
-    but the 30 s limit fails while an import writes, and how long the writes then wait."""
-    del app
-    import rantai.db  # noqa: PLC0415
+@dataclass(frozen=True, slots=True)
+class Patch:
+    """Code run right after ``module`` is imported, in every process of the server (``module`` is bound
+    to it); ``backends``: where it changes anything."""
 
-    rantai.db.SQLITE_BUSY_TIMEOUT_MS = 120_000
-
-
-PATCHES: Final = {"busy-120s": _patch_busy_120s}
-PATCH_BACKENDS: Final = {"busy-120s": {"SQLite"}}  # where a patch changes anything
-PATCHES_ENV: Final = "RANTAI_BENCH_PATCHES"
+    module: str
+    code: str
+    backends: frozenset[str]
+    why: str
 
 
-def patched_app() -> Any:
-    """The app with the patches named in ``RANTAI_BENCH_PATCHES`` applied (uvicorn's factory, run in
-    each worker process)."""
-    from rantai.app import create_app  # noqa: PLC0415
+PATCHES: Final = {
+    "busy-120s": Patch(
+        "rantai.db",
+        "module.SQLITE_BUSY_TIMEOUT_MS = 120_000",
+        frozenset({"SQLite"}),
+        "Not a fix but a probe: SQLite's busy timeout at 120 s instead of 30 s, to show whether anything "
+        "but the 30 s limit fails while an import writes, and how long the writes then wait.",
+    ),
+    "healthcheck-60s": Patch(
+        "uvicorn",
+        "run = module.run\n"
+        "def patched_run(*args, **kwargs):\n"
+        "    kwargs.setdefault('timeout_worker_healthcheck', 60)\n"
+        "    return run(*args, **kwargs)\n"
+        "module.run = patched_run",
+        frozenset({"SQLite", "PostgreSQL"}),
+        "`rantai serve` gives uvicorn's supervisor 60 s (`timeout_worker_healthcheck`) instead of its "
+        "default 5 s before it kills a worker that does not answer its ping. A worker spawned by "
+        "`rantai serve` imports `rantai.cli.main` (the console script is its main module, which "
+        "multiprocessing's spawn runs again) before its ping thread starts: about 2 s of CPU, more than 5 s "
+        "on a busy 2-core machine, so replacements were killed before they started, again and again, and a "
+        "worker busy with an import could be killed with the import.",
+    ),
+}
 
-    app = create_app()
-    for name in filter(None, os.environ.get(PATCHES_ENV, "").split(",")):
-        PATCHES[name](app)
-    return app
+_SITECUSTOMIZE = """\
+# Written by bench/import_under_load.py: patches applied inside this bench's server only.
+import importlib.abc
+import importlib.util
+import sys
+
+PATCHES = {patches!r}
+
+
+class _AfterImport(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path, target=None):
+        if name not in PATCHES:
+            return None
+        sys.meta_path.remove(self)
+        try:
+            spec = importlib.util.find_spec(name)
+        finally:
+            sys.meta_path.insert(0, self)
+        code = PATCHES.pop(name)
+        execute = spec.loader.exec_module
+
+        def exec_module(module):
+            execute(module)
+            exec(code, {{"module": module}})
+
+        spec.loader.exec_module = exec_module
+        return spec
+
+
+sys.meta_path.insert(0, _AfterImport())
+"""
+
+
+def sitecustomize(names: Sequence[str]) -> str:
+    """The text of a sitecustomize module that applies these patches."""
+    codes: dict[str, str] = {}
+    for name in names:
+        patch = PATCHES[name]
+        codes[patch.module] = "\n".join(filter(None, [codes.get(patch.module), patch.code]))
+    return _SITECUSTOMIZE.format(patches=codes)
 
 
 def _check_patches(value: str) -> tuple[str, ...]:
@@ -824,12 +876,13 @@ def report(results: Sequence[Result], args: argparse.Namespace, csv_rows: int) -
             f"form {told['form']:,}; in the database: quick {saved.get('quick', 0):,}, "
             f"form {saved.get('form', 0):,}."
         )
-        for moment, pid in result.ended_workers:
-            sample = Sample("", moment, 0.0, "")
+        if result.ended_workers:
+            ended = Counter(result.when(Sample("", moment, 0.0, "")) for moment, _pid in result.ended_workers)
             verdicts.append(
-                f"- {result.backend}: server worker process {pid} ended {result.when(sample)} (uvicorn's "
-                "supervisor kills a worker that misses its 5 s health check; its requests and its import "
-                "job end with it)."
+                f"- {result.backend}: {len(result.ended_workers)} server worker processes ended while it ran ("
+                + ", ".join(f"{count} {when}" for when, count in ended.items())
+                + "); uvicorn's supervisor kills a worker that does not answer its ping in time and starts "
+                "another (its log, kept under `bench/out/`, says `Child process [...] died`)."
             )
         if result.server_problems:
             verdicts.append(
@@ -840,7 +893,7 @@ def report(results: Sequence[Result], args: argparse.Namespace, csv_rows: int) -
     names = sorted({name for patches in args.patch for name in patches})
     if names:
         lines += ["Patches (proposed changes to src/, applied only inside this bench's server):", ""]
-        lines += [f"- `{name}`: {' '.join((PATCHES[name].__doc__ or '').split())}" for name in names]
+        lines += [f"- `{name}`: {PATCHES[name].why}" for name in names]
         lines.append("")
     return "\n".join(lines)
 
@@ -990,7 +1043,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 print(f"== PostgreSQL skipped: the server does not answer ({why})", file=sys.stderr)
                 continue
         variants = ([] if args.skip_as_is else [()]) + [
-            patches for patches in args.patch if all(backend in PATCH_BACKENDS[name] for name in patches)
+            patches for patches in args.patch if all(backend in PATCHES[name].backends for name in patches)
         ]
         for patches in variants:
             print(f"== {backend} {','.join(patches)}", file=sys.stderr)
