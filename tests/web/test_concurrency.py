@@ -25,9 +25,11 @@ from tests.factories.sourcing import line_data, make_buyer, make_need
 
 from rantai.app import create_app
 from rantai.db import make_engine, make_session_factory, transaction
+from rantai.i18n import translate
 from rantai.identity import service as identity_service
 from rantai.identity.models import User
 from rantai.settings import Settings
+from rantai.sourcing.errors import MSG_NEED_CHANGED_NOW
 
 # How long a request may take before the test calls the server stuck. It is a guard against hanging the
 # suite, not a measurement: every request here normally answers in well under a second.
@@ -152,7 +154,8 @@ def test_two_concurrent_saves_of_one_need_both_finish(live: Live) -> None:
         codes = sorted(a.status_code for a in answers)
         assert codes in ([303, 303], [303, 409]), [a.text[:300] for a in answers]
         if codes == [303, 409]:
-            assert "at the same moment" in next(a.text for a in answers if a.status_code == 409)
+            refused = next(a.text for a in answers if a.status_code == 409)
+            assert translate("id", MSG_NEED_CHANGED_NOW) in refused
 
 
 def test_many_writers_at_once_wait_their_turn(live: Live) -> None:
