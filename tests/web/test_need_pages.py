@@ -523,10 +523,10 @@ def test_a_shortlist_page_asks_the_database_little_and_writes_nothing(
     fragment = client.get(url, headers={"HX-Request": "true"})
     assert fragment.status_code == 200 and f'data-supplier-id="{good_id}"' in fragment.text
     assert not [s for s in sent if s.lstrip().upper().startswith(("UPDATE", "INSERT", "DELETE"))]
-    # The session with its user, their memberships; the need, the line, the buyer's decisions, the
+    # The session with its user, their memberships; the need with the line, the buyer's decisions, the
     # line's certificates; the index's queue of changes (dismissed suppliers' names when there are
     # some). Reference data (units, coordinates) is kept by the process. There were 15 before issue #9.
-    assert len(sent) <= 7, "\n".join(sent)
+    assert len(sent) <= 6, "\n".join(sent)
 
 
 def _age_session(db: Session, client: TestClient, minutes: int) -> WebSession:

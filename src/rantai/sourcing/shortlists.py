@@ -29,7 +29,7 @@ from rantai.kit.clock import today
 from rantai.kit.ids import storable_id
 from rantai.reference.models import Region, RegionLevel, Unit
 from rantai.sourcing import repository
-from rantai.sourcing.models import NeedLine, ShortlistDecision
+from rantai.sourcing.models import Need, NeedLine, ShortlistDecision
 from rantai.sourcing.service import LineData
 from rantai.suppliers.models import SupplierProfile
 
@@ -209,6 +209,20 @@ def shortlister(session: Session, data_dir: Path, *, newcomer_slots: int = 2) ->
     return matching.Shortlister(
         index, matching.ShortlistConfig(newcomer_slots=newcomer_slots, units=units(session))
     )
+
+
+def need_and_line(session: Session, need_id: int, line_id: int) -> tuple[Need, NeedLine] | None:
+    """A need and one of its lines in one query, for a page that asks both by id: the services that
+    check them (`sourcing.service.get_need`, `get_line`) then find them in the session. Hold the pair
+    while they do (the session keeps loaded objects only while something refers to them)."""
+    if not (storable_id(need_id) and storable_id(line_id)):
+        return None
+    row = session.execute(
+        select(Need, NeedLine)
+        .join(NeedLine, NeedLine.need_id == Need.id)
+        .where(Need.id == need_id, NeedLine.id == line_id)
+    ).one_or_none()
+    return (row[0], row[1]) if row is not None else None
 
 
 def nibs_of(session: Session, supplier_ids: Collection[int]) -> dict[int, str]:

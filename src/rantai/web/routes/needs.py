@@ -549,6 +549,7 @@ def shortlist(
     viewer: Viewer = Depends(require_viewer),
     settings: Settings = Depends(get_settings_dep),
 ) -> Response:
+    _loaded = shortlists.need_and_line(db, need_id, line_id)  # one query; the checks below find them
     need = _need(db, viewer, need_id)
     line = sourcing.get_line(db, need=need, line_id=line_id)
     return _shortlist(request, db, viewer, settings, need, line)
