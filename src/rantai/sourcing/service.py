@@ -20,6 +20,7 @@ from rantai.identity.policy import Action, Actor, OrgScope, can
 from rantai.identity.roles import BUYER_TYPES
 from rantai.kit.clock import now, today
 from rantai.kit.pagination import Page, PageRequest
+from rantai.lifecycle import advance
 from rantai.reference.models import CertificationType, KemitraanPattern, Region, RegionLevel, Unit
 from rantai.reference.repository import umkm_reservation_ceiling
 from rantai.sourcing import repository
@@ -29,7 +30,6 @@ from rantai.sourcing.errors import (
     MSG_KEMITRAAN_UNKNOWN,
     MSG_LINE_NAME_REQUIRED,
     MSG_LINE_NOT_FOUND,
-    MSG_MOVE_NOT_ALLOWED,
     MSG_NEED_CHANGED,
     MSG_NEED_CHANGED_NOW,
     MSG_NO_LINES,
@@ -53,7 +53,7 @@ from rantai.sourcing.errors import (
     NeedNotFound,
 )
 from rantai.sourcing.models import Need, NeedLine, NeedLineCertification, ShortlistDecision
-from rantai.sourcing.state import EDITABLE, Decision, NeedMove, NeedStatus, next_status
+from rantai.sourcing.state import EDITABLE, NEED_LIFECYCLE, Decision, NeedMove, NeedStatus
 from rantai.suppliers import repository as suppliers_repository
 from rantai.suppliers.importing.cells import MAX_COUNT, MAX_RUPIAH
 from rantai.suppliers.models import SupplierProfile
@@ -326,18 +326,16 @@ def move_need(
     expected_version: int | None = None,
 ) -> Need:
     """Publish, close, cancel or reopen a need, as the lifecycle table allows. The move is a
-    compare-and-set on the need's version: of two concurrent moves, the second is refused."""
+    compare-and-set on the need's version (``rantai.lifecycle``): of two concurrent moves, the second is
+    refused, and a move made from a stale page (``expected_version``) is refused before anything is written."""
     _require(actor, Action.CREATE_NEED, need.organization_id)
     _check_version(need, expected_version)
     current = NeedStatus(need.status)
-    target = next_status(current, move)
-    if target is None:
-        raise NeedMoveNotAllowed(MSG_MOVE_NOT_ALLOWED, status=current.label)
-    need.status = target.value
-    if target is NeedStatus.OPEN:
-        need.published_at = now()
-    need.updated_at = now()
-    _flush(session)
+    moment = now()
+    values = {"updated_at": moment}
+    if NEED_LIFECYCLE.target(current, move) is NeedStatus.OPEN:
+        values["published_at"] = moment
+    target = advance(session, need, NEED_LIFECYCLE, move, values=values)
     _audit(session, actor, need, f"need.{move.value}", {"from": current.value, "to": target.value})
     return need
 

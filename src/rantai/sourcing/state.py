@@ -11,6 +11,13 @@ from __future__ import annotations
 from enum import StrEnum
 
 from rantai.kit.text import N_
+from rantai.lifecycle import Lifecycle
+from rantai.sourcing.errors import (
+    MSG_MOVE_NOT_ALLOWED,
+    MSG_NEED_CHANGED_NOW,
+    NeedChanged,
+    NeedMoveNotAllowed,
+)
 
 
 class NeedStatus(StrEnum):
@@ -56,6 +63,15 @@ EDITABLE = frozenset({NeedStatus.DRAFT, NeedStatus.OPEN})
 def next_status(current: NeedStatus, move: NeedMove) -> NeedStatus | None:
     """The status after ``move``, or None when the move is not allowed from ``current``."""
     return TRANSITIONS.get((current, move))
+
+
+NEED_LIFECYCLE: Lifecycle[NeedStatus, NeedMove] = Lifecycle(
+    name="need",
+    states=NeedStatus,
+    transitions=TRANSITIONS,
+    not_allowed=lambda current: NeedMoveNotAllowed(MSG_MOVE_NOT_ALLOWED, status=current.label),
+    conflict=lambda: NeedChanged(MSG_NEED_CHANGED_NOW),
+)
 
 
 class Decision(StrEnum):

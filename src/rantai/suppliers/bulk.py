@@ -591,7 +591,9 @@ def _update_existing(
         # A legal field changed on a verified profile: back to the verifiers, as service.update_profile does.
         if profile.status == "verified" and (_LEGAL & changed.keys() or profile.id in replace_kbli):
             changed.update(status="submitted", submitted_at=now())
-        updates.append({"id": profile.id, **changed, "updated_at": now()})
+        # The version moves with every change (the row is locked above), so a verifier's decision taken on
+        # the profile as it was before the import is refused (rantai.lifecycle).
+        updates.append({"id": profile.id, **changed, "updated_at": now(), "version": profile.version + 1})
         outcome.updated += 1
         outcome.touched_supplier_ids.append(profile.id)
         fields = set(changed) - {"size_basis", "submitted_at"}

@@ -31,11 +31,11 @@ from rantai.identity.policy import Action, Actor, OrgScope, can, verifying_organ
 from rantai.identity.roles import SUPPLIER_TYPES, OrgType
 from rantai.kit.clock import now
 from rantai.kit.text import without_control_characters
+from rantai.lifecycle import advance
 from rantai.suppliers import repository
 from rantai.suppliers.errors import (
     MSG_CLAIM_ALREADY_CLAIMED,
     MSG_CLAIM_COOPERATIVE,
-    MSG_CLAIM_DECIDED,
     MSG_CLAIM_EVIDENCE,
     MSG_CLAIM_HAS_PROFILE,
     MSG_CLAIM_NO_PROFILE,
@@ -53,7 +53,7 @@ from rantai.suppliers.errors import (
 )
 from rantai.suppliers.importing.cells import CellError, LegalForm, parse_nib
 from rantai.suppliers.models import SupplierClaim, SupplierProfile
-from rantai.suppliers.state import ClaimMove, ClaimStatus, next_claim_status
+from rantai.suppliers.state import CLAIM_LIFECYCLE, ClaimMove, ClaimStatus
 
 MAX_TEXT = 2000
 
@@ -205,15 +205,9 @@ def _decider_check(session: Session, actor: Actor | None, claim: SupplierClaim) 
 
 
 def _move(session: Session, claim: SupplierClaim, move: ClaimMove, values: dict[str, Any]) -> None:
-    """Apply a move of the transition table as a compare-and-set on the claim's status."""
-    current = ClaimStatus(claim.status)
-    target = next_claim_status(current, move)
-    if target is None or not repository.move_claim(
-        session, claim.id, from_status=current.value, values={"status": target.value, **values}
-    ):
-        session.refresh(claim)
-        raise ClaimConflict(MSG_CLAIM_DECIDED)
-    session.refresh(claim)
+    """Apply a move of the transition table as a compare-and-set on the claim's version
+    (``rantai.lifecycle``): of two verifiers deciding at once, the second gets a clear conflict."""
+    advance(session, claim, CLAIM_LIFECYCLE, move, values=values)
 
 
 def _by(actor: Actor | None, profile: SupplierProfile) -> dict[str, Any]:

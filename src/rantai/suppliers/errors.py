@@ -10,6 +10,10 @@ MSG_NIB_TAKEN = N_("NIB %(nib)s is already registered on Rantai by another busin
 MSG_NOT_SUPPLIER_ORG = N_("Only an UMKM or a cooperative can have a supplier profile.")
 MSG_PROFILE_EXISTS = N_("This organization already has a supplier profile.")
 MSG_MOVE_NOT_ALLOWED = N_("A profile that is '%(status)s' cannot take this step.")
+MSG_PROFILE_CHANGED = N_(
+    "This profile changed after you opened it (its owner or another verifier saved it). Nothing was "
+    "saved: look at the profile as it is now, then decide again."
+)
 MSG_REASON_REQUIRED = N_("Say why the profile is rejected, so the owner knows what to fix.")
 MSG_NOT_ALLOWED = N_("Your role does not allow this. Ask your organization's administrator.")
 MSG_INCOMPLETE = N_("Complete the profile before sending it for verification: %(missing)s.")
@@ -80,6 +84,10 @@ class NibTaken(Conflict):
 
 class MoveNotAllowed(Conflict):
     code = "move-not-allowed"
+
+
+class ProfileChanged(Conflict):
+    pass
 
 
 class SupplierForbidden(Forbidden):

@@ -11,7 +11,18 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import BigInteger, Date, ForeignKey, Index, SmallInteger, String, Text, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from rantai.db import Base
@@ -62,6 +73,9 @@ class SupplierProfile(Base):
     size_class: Mapped[str | None] = mapped_column(String(16), default=None, index=True)
     size_basis: Mapped[str | None] = mapped_column(String(20), default=None)
     status: Mapped[str] = mapped_column(String(16), default="draft", index=True)
+    # Bumped by every verification move and every edit (rantai.lifecycle, issue #10): a verifier's decision
+    # made on a page showing an older version is refused.
+    version: Mapped[int] = mapped_column(Integer, server_default=text("1"), default=1)
     status_reason: Mapped[str | None] = mapped_column(Text, default=None)
     submitted_at: Mapped[dt.datetime | None] = mapped_column(default=None)
     verified_at: Mapped[dt.datetime | None] = mapped_column(default=None)
@@ -105,6 +119,7 @@ class SupplierClaim(Base):
         ForeignKey("user_account.id", ondelete="SET NULL"), default=None
     )
     status: Mapped[str] = mapped_column(String(16), default="pending")
+    version: Mapped[int] = mapped_column(Integer, server_default=text("1"), default=1)  # rantai.lifecycle
     # What the claimant offers the verifier as proof (how to reach them, the NIB certificate, a visit).
     evidence: Mapped[str] = mapped_column(Text)
     reason: Mapped[str | None] = mapped_column(Text, default=None)  # why it was rejected

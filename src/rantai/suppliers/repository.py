@@ -221,25 +221,18 @@ def claim_queue(
     )
 
 
-def move_claim(session: Session, claim_id: int, *, from_status: str, values: dict[str, Any]) -> bool:
-    """Compare-and-set: change the claim only if it is still in ``from_status``; False when another
-    request moved it first (its loser gets a clear conflict, never a silent overwrite)."""
-    result = session.execute(
-        update(SupplierClaim)
-        .where(SupplierClaim.id == claim_id, SupplierClaim.status == from_status)
-        .values(**values)
-        .execution_options(synchronize_session="fetch")
-    )
-    return bool(getattr(result, "rowcount", 0) == 1)
-
-
 def hand_over(session: Session, profile_id: int, *, organization_id: int, at: dt.datetime) -> bool:
     """Compare-and-set: move a still-unclaimed profile into ``organization_id``, claimed and managed by it.
     False when it was claimed meanwhile."""
     result = session.execute(
         update(SupplierProfile)
         .where(SupplierProfile.id == profile_id, SupplierProfile.claimed_at.is_(None))
-        .values(organization_id=organization_id, managed_by_organization_id=organization_id, claimed_at=at)
+        .values(
+            organization_id=organization_id,
+            managed_by_organization_id=organization_id,
+            claimed_at=at,
+            version=SupplierProfile.version + 1,
+        )
         .execution_options(synchronize_session="fetch")
     )
     return bool(getattr(result, "rowcount", 0) == 1)

@@ -17,6 +17,7 @@ from rantai.identity.roles import SUPPLIER_TYPES, OrgType
 from rantai.kit.clock import now
 from rantai.kit.storage import Storage
 from rantai.kit.text import N_
+from rantai.lifecycle import advance
 from rantai.reference import repository as ref
 from rantai.reference.models import RegionLevel
 from rantai.reference.service import classify_size, require_kbli, require_region
@@ -29,20 +30,18 @@ from rantai.suppliers.errors import (
     MSG_FILE_TOO_BIG,
     MSG_FILE_TYPE,
     MSG_INCOMPLETE,
-    MSG_MOVE_NOT_ALLOWED,
     MSG_NIB_TAKEN,
     MSG_NOT_ALLOWED,
     MSG_NOT_SUPPLIER_ORG,
     MSG_PROFILE_EXISTS,
     MSG_REASON_REQUIRED,
-    MoveNotAllowed,
     NibTaken,
     ProfileInvalid,
     SupplierForbidden,
 )
 from rantai.suppliers.importing.cells import LegalForm
 from rantai.suppliers.models import Certification, SizeClassRecord, SupplierProfile
-from rantai.suppliers.state import LEGAL_FIELDS, Move, ProfileStatus, next_status
+from rantai.suppliers.state import LEGAL_FIELDS, PROFILE_LIFECYCLE, Move, ProfileStatus
 
 LEGAL_FORMS = tuple(form.value for form in LegalForm)
 # Sole proprietorships: the NPWP, phone and email there are a person's, hence personal data (UU 27/2022).
@@ -229,7 +228,8 @@ def update_profile(
     session: Session, *, actor: Actor | None, profile: SupplierProfile, data: ProfileData
 ) -> list[str]:
     """Change a profile; returns the names of the fields that changed. Changing a legal field of a verified
-    profile sends it back to the verifiers."""
+    profile sends it back to the verifiers. Any change bumps the profile's version, so a verifier's
+    decision taken on the page as it was before is refused (``rantai.lifecycle``)."""
     _require(actor, Action.EDIT_SUPPLIER_PROFILE, OrgScope(profile.organization_id))
     values = _fields(session, data, profile_id=profile.id)
     codes = values.pop("kbli_codes")
@@ -240,24 +240,22 @@ def update_profile(
     for name, value in values.items():
         setattr(profile, name, value)
     _apply_size(session, profile, now().date())
+    if changed:
+        profile.version = profile.version + 1
     if ProfileStatus(profile.status) is ProfileStatus.VERIFIED and LEGAL_FIELDS.intersection(changed):
-        _move(profile, Move.REVIEW_AGAIN)
-        profile.submitted_at = now()
-        profile.status_reason = None
+        advance(
+            session,
+            profile,
+            PROFILE_LIFECYCLE,
+            Move.REVIEW_AGAIN,
+            values={"submitted_at": now(), "status_reason": None},
+        )
     session.flush()
     if changed:
         _audit(
             session, actor, profile, "supplier.updated", {"fields": sorted(changed), "status": profile.status}
         )
     return changed
-
-
-def _move(profile: SupplierProfile, move: Move) -> None:
-    current = ProfileStatus(profile.status)
-    target = next_status(current, move)
-    if target is None:
-        raise MoveNotAllowed(MSG_MOVE_NOT_ALLOWED, status=current.label)
-    profile.status = target.value
 
 
 def missing_for_submission(profile: SupplierProfile, kbli_codes: Sequence[str]) -> list[str]:
@@ -277,32 +275,57 @@ def submit(session: Session, *, actor: Actor | None, profile: SupplierProfile) -
     missing = missing_for_submission(profile, repository.kbli_codes(session, profile.id))
     if missing:
         raise ProfileInvalid(MSG_INCOMPLETE, missing=", ".join(missing))
-    _move(profile, Move.SUBMIT)
-    profile.submitted_at = now()
-    profile.status_reason = None
-    session.flush()
+    advance(
+        session,
+        profile,
+        PROFILE_LIFECYCLE,
+        Move.SUBMIT,
+        values={"submitted_at": now(), "status_reason": None},
+    )
     _audit(session, actor, profile, "supplier.submitted", {})
 
 
-def verify(session: Session, *, actor: Actor | None, profile: SupplierProfile) -> None:
+def verify(
+    session: Session, *, actor: Actor | None, profile: SupplierProfile, expected_version: int | None = None
+) -> None:
+    """Verify a submitted profile. With ``expected_version`` (the version the verifier's page showed), a
+    profile changed since is refused and nothing is written."""
     _require(actor, Action.VERIFY_SUPPLIER, profile)
-    _move(profile, Move.VERIFY)
-    profile.verified_at = now()
-    profile.verified_by_user_id = actor.user_id if actor else None
-    profile.status_reason = None
-    session.flush()
+    advance(
+        session,
+        profile,
+        PROFILE_LIFECYCLE,
+        Move.VERIFY,
+        expected_version=expected_version,
+        values={
+            "verified_at": now(),
+            "verified_by_user_id": actor.user_id if actor else None,
+            "status_reason": None,
+        },
+    )
     _audit(session, actor, profile, "supplier.verified", _by_verifier(actor, profile))
 
 
-def reject(session: Session, *, actor: Actor | None, profile: SupplierProfile, reason: str) -> None:
+def reject(
+    session: Session,
+    *,
+    actor: Actor | None,
+    profile: SupplierProfile,
+    reason: str,
+    expected_version: int | None = None,
+) -> None:
     _require(actor, Action.VERIFY_SUPPLIER, profile)
     text = " ".join(reason.split())
     if not text:
         raise ProfileInvalid(MSG_REASON_REQUIRED, field="reason")
-    _move(profile, Move.REJECT)
-    profile.status_reason = text[:1000]
-    profile.verified_at = None
-    session.flush()
+    advance(
+        session,
+        profile,
+        PROFILE_LIFECYCLE,
+        Move.REJECT,
+        expected_version=expected_version,
+        values={"status_reason": text[:1000], "verified_at": None},
+    )
     _audit(
         session,
         actor,

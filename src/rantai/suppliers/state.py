@@ -9,6 +9,15 @@ from __future__ import annotations
 from enum import StrEnum
 
 from rantai.kit.text import N_
+from rantai.lifecycle import Lifecycle
+from rantai.suppliers.errors import (
+    MSG_CLAIM_DECIDED,
+    MSG_MOVE_NOT_ALLOWED,
+    MSG_PROFILE_CHANGED,
+    ClaimConflict,
+    MoveNotAllowed,
+    ProfileChanged,
+)
 
 
 class ProfileStatus(StrEnum):
@@ -51,6 +60,14 @@ def next_status(current: ProfileStatus, move: Move) -> ProfileStatus | None:
     """The status after ``move``, or None when the move is not allowed from ``current``."""
     return TRANSITIONS.get((current, move))
 
+
+PROFILE_LIFECYCLE: Lifecycle[ProfileStatus, Move] = Lifecycle(
+    name="supplier_profile",
+    states=ProfileStatus,
+    transitions=TRANSITIONS,
+    not_allowed=lambda current: MoveNotAllowed(MSG_MOVE_NOT_ALLOWED, status=current.label),
+    conflict=lambda: ProfileChanged(MSG_PROFILE_CHANGED),
+)
 
 # Changing any of these on a verified profile sends it back for review (the issue: "changing legal fields
 # sends a verified profile back for review").
@@ -99,3 +116,13 @@ CLAIM_TRANSITIONS: dict[tuple[ClaimStatus, ClaimMove], ClaimStatus] = {
 def next_claim_status(current: ClaimStatus, move: ClaimMove) -> ClaimStatus | None:
     """The claim's status after ``move``, or None when the move is not allowed from ``current``."""
     return CLAIM_TRANSITIONS.get((current, move))
+
+
+CLAIM_LIFECYCLE: Lifecycle[ClaimStatus, ClaimMove] = Lifecycle(
+    name="supplier_claim",
+    states=ClaimStatus,
+    transitions=CLAIM_TRANSITIONS,
+    # A claim that cannot take the move has been decided or withdrawn: the same words as losing a race.
+    not_allowed=lambda _current: ClaimConflict(MSG_CLAIM_DECIDED),
+    conflict=lambda: ClaimConflict(MSG_CLAIM_DECIDED),
+)

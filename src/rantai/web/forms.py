@@ -12,6 +12,8 @@ from __future__ import annotations
 from fastapi import Depends, Request
 from starlette.datastructures import FormData, UploadFile
 
+from rantai.kit.text import ascii_digits
+
 
 async def posted_form(request: Request) -> FormData:
     """The request's form (cached by Starlette, so the CSRF check and the handler parse it once)."""
@@ -36,3 +38,12 @@ def read_upload(upload: UploadFile, limit: int) -> bytes:
     """At most ``limit`` bytes of an upload, read synchronously from its spooled file (in a worker thread)."""
     upload.file.seek(0)
     return upload.file.read(limit)
+
+
+def posted_version(posted: FormData) -> int | None:
+    """The version of the record a form or button was made from (``rantai.lifecycle``): None when absent
+    or not a plain number, which the service then treats as "the version just read"."""
+    raw = posted.get("version")
+    if isinstance(raw, str) and ascii_digits(raw) and len(raw) <= 9:
+        return int(raw)
+    return None

@@ -35,7 +35,7 @@ from rantai.sourcing.state import EDITABLE, Decision, NeedMove, NeedStatus, next
 from rantai.suppliers.importing.reading import open_table
 from rantai.suppliers.importing.templates import write_template_csv, write_template_xlsx
 from rantai.web.auth import require_action, require_viewer
-from rantai.web.forms import PostedForm, chosen_file, read_upload, text_fields
+from rantai.web.forms import PostedForm, chosen_file, posted_version, read_upload, text_fields
 from rantai.web.requestctx import DbSession, Viewer, get_settings_dep
 from rantai.web.templating import render
 
@@ -252,14 +252,6 @@ def _form_page(
     )
 
 
-def _posted_version(posted: FormData) -> int | None:
-    """The need version a form or button was made from (None when absent or not a plain number)."""
-    raw = posted.get("version")
-    if isinstance(raw, str) and ascii_digits(raw) and len(raw) <= 9:
-        return int(raw)
-    return None
-
-
 def _read_need_form(posted: FormData) -> tuple[NeedForm, str]:
     """The posted form and what the user asked for: save, add-line, or remove-<n>."""
     pairs = [(k, v) for k, v in posted.multi_items() if isinstance(v, str)]
@@ -355,7 +347,7 @@ def update(
 ) -> Response:
     need = _need(db, viewer, need_id)
     form, then = _read_need_form(posted)
-    version = _posted_version(posted)
+    version = posted_version(posted)
     if then != "save":
         return _form_page(request, db, viewer, form, need=need, version=version)
     try:
@@ -495,7 +487,7 @@ def move(
         return _confirm_cancel(request, viewer, need)
     try:
         sourcing.move_need(
-            db, actor=viewer.actor, need=need, move=chosen, expected_version=_posted_version(posted)
+            db, actor=viewer.actor, need=need, move=chosen, expected_version=posted_version(posted)
         )
     except UserError as exc:
         db.rollback()

@@ -35,7 +35,7 @@ from rantai.suppliers.schemas import parse_certification, parse_profile
 from rantai.suppliers.state import ProfileStatus
 from rantai.web.auth import get_viewer, require_action, require_viewer
 from rantai.web.downloads import content_disposition
-from rantai.web.forms import PostedForm, chosen_file, read_upload, text_fields
+from rantai.web.forms import PostedForm, chosen_file, posted_version, read_upload, text_fields
 from rantai.web.requestctx import DbSession, Viewer
 from rantai.web.templating import render
 
@@ -484,9 +484,22 @@ def _profile_or_404(db: Session, profile_id: int) -> SupplierProfile:
 
 
 @router.post("/verification/{profile_id:id}/verify")
-def verify(request: Request, profile_id: int, db: Session = DbSession, viewer: Viewer = Verifier) -> Response:
+def verify(
+    request: Request,
+    profile_id: int,
+    db: Session = DbSession,
+    viewer: Viewer = Verifier,
+    posted: FormData = PostedForm,
+) -> Response:
     profile = _profile_or_404(db, profile_id)
-    suppliers.verify(db, actor=viewer.current_actor, profile=profile)
+    try:
+        suppliers.verify(
+            db, actor=viewer.current_actor, profile=profile, expected_version=posted_version(posted)
+        )
+    except UserError as exc:
+        return _queue(
+            request, db, viewer, error=viewer._(exc.message, **exc.params), status_code=exc.status_code
+        )
     directory.refresh(db, [profile.id])
     return _queue(request, db, viewer, notice=viewer._("%(name)s is verified.", name=profile.business_name))
 
@@ -502,9 +515,14 @@ def reject(
     profile = _profile_or_404(db, profile_id)
     values = text_fields(posted)
     try:
-        suppliers.reject(db, actor=viewer.current_actor, profile=profile, reason=values.get("reason", ""))
+        suppliers.reject(
+            db,
+            actor=viewer.current_actor,
+            profile=profile,
+            reason=values.get("reason", ""),
+            expected_version=posted_version(posted),
+        )
     except UserError as exc:
-        db.rollback()
         return _queue(
             request, db, viewer, error=viewer._(exc.message, **exc.params), status_code=exc.status_code
         )
