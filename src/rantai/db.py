@@ -6,6 +6,7 @@ SQLite is the embedded default and PostgreSQL the production database; both are 
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -156,6 +157,22 @@ def begin_writing(session: Session) -> None:
     session.connection(execution_options={WRITE: True})
 
 
+# How long a long writer that commits in chunks (a bulk import in valid-rows mode) leaves the SQLite write
+# lock free between chunks: waiting writers poll every 100 ms once they have waited a while (SQLite's busy
+# handler), so one of them takes its turn in the gap (issue #9: 503s while an import held the lock 24-70 s).
+TURN_SECONDS = 0.15
+
+
+def take_turns(session: Session) -> None:
+    """Commit what a long writer has written so far, let a waiting writer in, then begin writing again.
+
+    On PostgreSQL, where writers of different rows do not wait for each other, it only commits."""
+    session.commit()
+    if session.get_bind().dialect.name == "sqlite":
+        time.sleep(TURN_SECONDS)
+    session.connection(execution_options={WRITE: True})
+
+
 def table_of(model: type[Base]) -> Table:
     """A model's Core table, for bulk statements that skip the ORM's per-row bookkeeping."""
     return cast(Table, model.__table__)
@@ -239,3 +256,14 @@ def _unnest_insert(
     # Sequence values are drawn in ORDER BY order, so the ascending ids are the rows' order.
     found = connection.exec_driver_sql(f"{sql} RETURNING {quote('id')}", params).scalars().all()
     return sorted(int(value) for value in found)
+
+
+@contextmanager
+def all_or_nothing(session: Session) -> Iterator[None]:
+    """What runs inside changes everything or nothing, and the session stays usable after a failure
+    (issue #10): a savepoint, rolled back when anything raises (a user's mistake, a lost compare-and-set,
+    a flush refused), which expires just the objects it touched, so an error page drawn afterwards reads
+    the rows as they are. A door that shows a form again with its error wraps the use case in it instead
+    of rolling the request's transaction back and reading everything again by hand."""
+    with session.begin_nested():
+        yield

@@ -41,6 +41,10 @@ def serve(
         workers=workers or conf.workers,
         proxy_headers=True,
         log_level=conf.log_level.lower(),
+        # uvicorn's supervisor kills a worker that has not answered its ping within this time. Its default,
+        # 5 s, killed workers still starting on a busy machine, and once the worker running an import
+        # (issue #9, docs/benchmarks.md): a worker busy for a minute is slow, not dead.
+        timeout_worker_healthcheck=60,
     )
 
 

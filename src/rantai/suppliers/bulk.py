@@ -26,7 +26,7 @@ from typing import IO, Any, Generic, TypeVar
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session, SessionTransaction
 
-from rantai.db import bulk_insert
+from rantai.db import bulk_insert, take_turns
 from rantai.identity import audit
 from rantai.identity.models import AuditEvent, Organization
 from rantai.identity.policy import Action, Actor, ImportTarget, OrgScope, can
@@ -339,8 +339,15 @@ def check_then_write(
     check: Callable[[R], tuple[RowError, ...]] | None = None,
 ) -> SessionTransaction | None:
     """The two steps of an import: check every row (``stage``), then, once ``ready_to_write`` has run,
-    write the good ones inside a savepoint. Returns the open savepoint for the caller's last writes and
-    commit, or None when nothing may stay (the outcome is then marked rolled back)."""
+    write the good ones. Returns an open savepoint for the caller's last writes and commit, or None when
+    nothing may stay (the outcome is then marked rolled back).
+
+    All-or-nothing writes every row inside one savepoint. Valid-rows mode, when the caller hands the
+    transaction over (``ready_to_write`` given: a job or the CLI, not a request), commits each batch of
+    ``BATCH`` rows and lets waiting writers take their turn between batches (``db.take_turns``): on
+    SQLite the write lock is then never held for more than one batch, so requests around a 100,000-row
+    import wait a fraction of a second instead of timing out (issue #9). An import cut short keeps the
+    batches it committed; as an upsert by NIB it completes when run again (the job's retry does)."""
     spool = stage(results, mode=mode, outcome=outcome, progress=progress, check=check)
     if spool is None:
         outcome.roll_back()
@@ -348,6 +355,12 @@ def check_then_write(
     with spool:
         if ready_to_write is not None:
             ready_to_write(session)
+        if mode is ImportMode.VALID_ROWS and ready_to_write is not None:
+            for number, records in enumerate(spool):
+                if number:
+                    take_turns(session)
+                write(records)
+            return session.begin_nested()
         savepoint = session.begin_nested()
         if write_staged(spool, mode=mode, outcome=outcome, write=write):
             savepoint.rollback()

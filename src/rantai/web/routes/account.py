@@ -11,6 +11,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 import rantai.web.paths  # noqa: F401 - registers the {name:id} path convertor
+from rantai.db import all_or_nothing
 from rantai.identity import repository as identity_repo
 from rantai.identity import service as identity
 from rantai.identity.policy import Action
@@ -68,15 +69,15 @@ def create_token(
     request: Request, name: str = Form(""), db: Session = DbSession, viewer: Viewer = ViewerTokens
 ) -> Response:
     try:
-        secret, _token = identity.create_api_token(
-            db,
-            actor=viewer.current_actor,
-            user=viewer.current_user,
-            organization_id=viewer.current_org.id,
-            name=name,
-        )
+        with all_or_nothing(db):
+            secret, _token = identity.create_api_token(
+                db,
+                actor=viewer.current_actor,
+                user=viewer.current_user,
+                organization_id=viewer.current_org.id,
+                name=name,
+            )
     except UserError as exc:
-        db.rollback()
         return _tokens_page(
             request,
             db,
@@ -117,20 +118,20 @@ def change_password(
 ) -> Response:
     """Change the password; every other login of the user ends and this browser gets a new session."""
     try:
-        if new_password != confirm_password:
-            raise Invalid(N_("The two new passwords are not the same."), field="confirm_password")
-        change = identity.change_password(
-            db,
-            user=viewer.current_user,
-            current_password=current_password,
-            new_password=new_password,
-            client_address=client_address(request, settings),
-            limits=login_limits(settings),
-            current_session=viewer.web_session,
-            max_age_seconds=settings.session_max_age_seconds,
-        )
+        with all_or_nothing(db):
+            if new_password != confirm_password:
+                raise Invalid(N_("The two new passwords are not the same."), field="confirm_password")
+            change = identity.change_password(
+                db,
+                user=viewer.current_user,
+                current_password=current_password,
+                new_password=new_password,
+                client_address=client_address(request, settings),
+                limits=login_limits(settings),
+                current_session=viewer.web_session,
+                max_age_seconds=settings.session_max_age_seconds,
+            )
     except UserError as exc:
-        db.rollback()
         return _password_page(request, viewer, exc)
     if change.error is not None:
         db.commit()  # a wrong current password counts as a failed login: keep the count

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from rantai.db import begin_writing
+from rantai.db import all_or_nothing, begin_writing
 from rantai.http import ReadFirstDbSession
 from rantai.identity import service as identity
 from rantai.identity.errors import MSG_BAD_LOGIN, AccountLocked, InvalidCredentials
@@ -236,16 +236,17 @@ def register(
     values.pop("csrf_token", None)
     try:
         org_type = OrgType(values.get("org_type", ""))
-        identity.register_owner(
-            db,
-            full_name=values.get("full_name", ""),
-            email=values.get("email", ""),
-            password=values.get("password", ""),
-            organization_name=values.get("organization_name", ""),
-            org_type=org_type,
-            mailer=mailer,
-            locale=viewer.locale,
-        )
+        with all_or_nothing(db):
+            identity.register_owner(
+                db,
+                full_name=values.get("full_name", ""),
+                email=values.get("email", ""),
+                password=values.get("password", ""),
+                organization_name=values.get("organization_name", ""),
+                org_type=org_type,
+                mailer=mailer,
+                locale=viewer.locale,
+            )
     except ValueError:
         error: UserError = Invalid(N_("Choose the kind of business."), field="org_type")
     except UserError as exc:
@@ -261,7 +262,6 @@ def register(
                 "notice": viewer._(MSG_REGISTERED),
             },
         )
-    db.rollback()
     values.pop("password", None)
     return render(
         request,

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 import rantai.web.paths  # noqa: F401 - registers the {name:id} path convertor
+from rantai.db import all_or_nothing
 from rantai.identity.policy import Action, verification_areas
 from rantai.kit.errors import UserError
 from rantai.kit.pagination import PageRequest
@@ -77,15 +78,15 @@ def claim_send(
 ) -> Response:
     values = text_fields(form)
     try:
-        claims.request_claim(
-            db,
-            actor=viewer.current_actor,
-            organization_id=viewer.current_org.id,
-            nib=values.get("nib", ""),
-            evidence=values.get("evidence", ""),
-        )
+        with all_or_nothing(db):
+            claims.request_claim(
+                db,
+                actor=viewer.current_actor,
+                organization_id=viewer.current_org.id,
+                nib=values.get("nib", ""),
+                evidence=values.get("evidence", ""),
+            )
     except UserError as exc:
-        db.rollback()
         return _claim_page(request, db, viewer, values=values, error=exc)
     return RedirectResponse("/supplier/claim?sent=1", status_code=303)
 
@@ -178,9 +179,9 @@ def claim_approve(
         return RedirectResponse(f"/verification/claims/{claim_id}/approve", status_code=303)
     claim, _profile = claims.decidable_claim(db, actor=viewer.current_actor, claim_id=claim_id)
     try:
-        profile = claims.approve_claim(db, actor=viewer.current_actor, claim=claim)
+        with all_or_nothing(db):
+            profile = claims.approve_claim(db, actor=viewer.current_actor, claim=claim)
     except UserError as exc:
-        db.rollback()
         return _queue(request, db, viewer, error=exc, failed_claim=claim_id)
     notice = viewer._(
         "The profile of %(name)s now belongs to the business that claimed it.", name=profile.business_name
@@ -198,11 +199,11 @@ def claim_reject(
 ) -> Response:
     claim, profile = claims.decidable_claim(db, actor=viewer.current_actor, claim_id=claim_id)
     try:
-        claims.reject_claim(
-            db, actor=viewer.current_actor, claim=claim, reason=text_fields(form).get("reason", "")
-        )
+        with all_or_nothing(db):
+            claims.reject_claim(
+                db, actor=viewer.current_actor, claim=claim, reason=text_fields(form).get("reason", "")
+            )
     except UserError as exc:
-        db.rollback()
         return _queue(request, db, viewer, error=exc, failed_claim=claim_id)
     notice = viewer._(
         "The claim on %(name)s is rejected; the business sees your reason.", name=profile.business_name

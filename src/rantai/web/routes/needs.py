@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 import rantai.web.paths  # noqa: F401 - registers the {name:id} path convertor
+from rantai.db import all_or_nothing
 from rantai.identity.policy import Action
 from rantai.kit.clock import today
 from rantai.kit.errors import UserError
@@ -171,11 +172,11 @@ def quick_create(
     values = text_fields(posted)
     text = values.get("text", "")[:1000]
     try:
-        need, understood = quick.create_quick_need(
-            db, actor=viewer.current_actor, organization_id=viewer.current_org.id, text=text
-        )
+        with all_or_nothing(db):
+            need, understood = quick.create_quick_need(
+                db, actor=viewer.current_actor, organization_id=viewer.current_org.id, text=text
+            )
     except UserError as exc:
-        db.rollback()
         return _index(request, db, viewer, quick_text=text, error=exc)
     query = {"quick": "1"}
     if understood.place and not understood.place_found:
@@ -312,11 +313,11 @@ def create(
     if then != "save":
         return _form_page(request, db, viewer, form, need=None)
     try:
-        need = sourcing.create_need(
-            db, actor=viewer.current_actor, organization_id=viewer.current_org.id, data=parse_need(form)
-        )
+        with all_or_nothing(db):
+            need = sourcing.create_need(
+                db, actor=viewer.current_actor, organization_id=viewer.current_org.id, data=parse_need(form)
+            )
     except UserError as exc:
-        db.rollback()
         return _form_page(request, db, viewer, form, need=None, error=exc)
     return RedirectResponse(f"/needs/{need.id}", status_code=303)
 
@@ -351,20 +352,19 @@ def update(
     if then != "save":
         return _form_page(request, db, viewer, form, need=need, version=version)
     try:
-        sourcing.update_need(
-            db,
-            actor=viewer.current_actor,
-            need=need,
-            data=parse_need(form),
-            expected_version=version,
-        )
+        with all_or_nothing(db):
+            sourcing.update_need(
+                db,
+                actor=viewer.current_actor,
+                need=need,
+                data=parse_need(form),
+                expected_version=version,
+            )
     except UserError as exc:
-        db.rollback()
-        fresh = _need(db, viewer, need_id)
         # After a conflict the form keeps the user's input and now carries the current version, so saving
         # again is a deliberate choice made after seeing the message.
         kept = None if isinstance(exc, NeedChanged) else version
-        return _form_page(request, db, viewer, form, need=fresh, error=exc, version=kept)
+        return _form_page(request, db, viewer, form, need=need, error=exc, version=kept)
     return RedirectResponse(f"/needs/{need_id}", status_code=303)
 
 
@@ -486,12 +486,12 @@ def move(
             raise NeedForbidden(MSG_NOT_ALLOWED)
         return _confirm_cancel(request, viewer, need)
     try:
-        sourcing.move_need(
-            db, actor=viewer.actor, need=need, move=chosen, expected_version=posted_version(posted)
-        )
+        with all_or_nothing(db):
+            sourcing.move_need(
+                db, actor=viewer.actor, need=need, move=chosen, expected_version=posted_version(posted)
+            )
     except UserError as exc:
-        db.rollback()
-        return _detail(request, db, viewer, _need(db, viewer, need_id), error=exc)
+        return _detail(request, db, viewer, need, error=exc)
     return RedirectResponse(f"/needs/{need_id}?moved={chosen.value}", status_code=303)
 
 
@@ -561,26 +561,24 @@ def decide(
     line = sourcing.get_line(db, need=need, line_id=line_id)
     values = text_fields(posted)
     try:
-        raw = values.get("decision", "")
-        try:
-            decision = Decision(raw) if raw else None
-        except ValueError:
-            raise NeedInvalid(MSG_CHOOSE_DECISION, field="decision") from None
-        raw_supplier = values.get("supplier_id", "").strip()
-        sourcing.decide(
-            db,
-            actor=viewer.actor,
-            need=need,
-            line=line,
-            supplier_id=int(raw_supplier)
-            if ascii_digits(raw_supplier) and len(raw_supplier) <= 9
-            else 0,  # 0: unknown
-            decision=decision,
-        )
+        with all_or_nothing(db):
+            raw = values.get("decision", "")
+            try:
+                decision = Decision(raw) if raw else None
+            except ValueError:
+                raise NeedInvalid(MSG_CHOOSE_DECISION, field="decision") from None
+            raw_supplier = values.get("supplier_id", "").strip()
+            sourcing.decide(
+                db,
+                actor=viewer.actor,
+                need=need,
+                line=line,
+                supplier_id=int(raw_supplier)
+                if ascii_digits(raw_supplier) and len(raw_supplier) <= 9
+                else 0,  # 0: unknown
+                decision=decision,
+            )
     except UserError as exc:
-        db.rollback()
-        need = _need(db, viewer, need_id)
-        line = sourcing.get_line(db, need=need, line_id=line_id)
         return _shortlist(request, db, viewer, settings, need, line, error=exc)
     if _is_htmx(request):
         return _shortlist(request, db, viewer, settings, need, line)
@@ -704,23 +702,22 @@ def import_upload(
     upload = chosen_file(posted, "file")
     name = ""
     try:
-        if upload is None or not upload.filename:
-            raise NeedInvalid(MSG_NO_PLAN_FILE, field="file")
-        name = Path(upload.filename).name
-        if Path(name).suffix.lower() not in (".csv", ".xlsx", ".txt"):
-            raise NeedInvalid(MSG_PLAN_SUFFIX, field="file", name=name)
-        limit = settings.max_upload_mb * 1024 * 1024
-        data = read_upload(upload, limit + 1)
-        if len(data) > limit:
-            raise NeedInvalid(MSG_PLAN_TOO_LARGE, field="file", max=settings.max_upload_mb)
-        with open_table(io.BytesIO(data), filename=name) as table:
-            report = plan_file.import_plan(
-                db, table, actor=viewer.current_actor, organization_id=viewer.current_org.id
-            )
+        with all_or_nothing(db):
+            if upload is None or not upload.filename:
+                raise NeedInvalid(MSG_NO_PLAN_FILE, field="file")
+            name = Path(upload.filename).name
+            if Path(name).suffix.lower() not in (".csv", ".xlsx", ".txt"):
+                raise NeedInvalid(MSG_PLAN_SUFFIX, field="file", name=name)
+            limit = settings.max_upload_mb * 1024 * 1024
+            data = read_upload(upload, limit + 1)
+            if len(data) > limit:
+                raise NeedInvalid(MSG_PLAN_TOO_LARGE, field="file", max=settings.max_upload_mb)
+            with open_table(io.BytesIO(data), filename=name) as table:
+                report = plan_file.import_plan(
+                    db, table, actor=viewer.current_actor, organization_id=viewer.current_org.id
+                )
     except UserError as exc:
-        db.rollback()
         return _import_page(request, viewer, file_name=name, error=exc)
-    if report.errors:
-        db.rollback()  # import_plan writes nothing when a row is bad; the rollback makes sure of it
+    if report.errors:  # import_plan writes nothing when a row is bad
         return _import_page(request, viewer, report=report, file_name=name)
     return RedirectResponse(f"/needs?imported={report.created}", status_code=303)

@@ -19,6 +19,7 @@ from rantai.catalog import repository as catalog_repo
 from rantai.catalog import service as catalog
 from rantai.catalog.errors import ProductInvalid
 from rantai.catalog.suggest import suggest
+from rantai.db import all_or_nothing
 from rantai.identity.policy import Action, verification_areas
 from rantai.kit.clock import now
 from rantai.kit.errors import Invalid, UserError
@@ -126,15 +127,15 @@ def onboarding_save(
 ) -> Response:
     values = text_fields(posted)
     try:
-        data = parse_profile(values)
-        profile = suppliers.create_profile(
-            db, actor=viewer.current_actor, organization_id=viewer.current_org.id, data=data
-        )
-        if values.get("then") == "submit":
-            suppliers.submit(db, actor=viewer.current_actor, profile=profile)
-        directory.refresh(db, [profile.id])
+        with all_or_nothing(db):
+            data = parse_profile(values)
+            profile = suppliers.create_profile(
+                db, actor=viewer.current_actor, organization_id=viewer.current_org.id, data=data
+            )
+            if values.get("then") == "submit":
+                suppliers.submit(db, actor=viewer.current_actor, profile=profile)
+            directory.refresh(db, [profile.id])
     except UserError as exc:
-        db.rollback()
         return _profile_form(request, db, viewer, values, profile=None, error=exc)
     return RedirectResponse("/supplier", status_code=303)
 
@@ -156,13 +157,14 @@ def edit_save(
         return RedirectResponse("/supplier/onboarding", status_code=303)
     values = text_fields(posted)
     try:
-        suppliers.update_profile(db, actor=viewer.current_actor, profile=profile, data=parse_profile(values))
-        if values.get("then") == "submit" and profile.status in ("draft", "rejected"):
-            suppliers.submit(db, actor=viewer.current_actor, profile=profile)
-        directory.refresh(db, [profile.id])
+        with all_or_nothing(db):
+            suppliers.update_profile(
+                db, actor=viewer.current_actor, profile=profile, data=parse_profile(values)
+            )
+            if values.get("then") == "submit" and profile.status in ("draft", "rejected"):
+                suppliers.submit(db, actor=viewer.current_actor, profile=profile)
+            directory.refresh(db, [profile.id])
     except UserError as exc:
-        db.rollback()
-        profile = _my_profile(db, viewer)
         return _profile_form(request, db, viewer, values, profile=profile, error=exc)
     return RedirectResponse("/supplier", status_code=303)
 
@@ -242,24 +244,22 @@ def add_certification(
         return RedirectResponse("/supplier/onboarding", status_code=303)
     values, upload = text_fields(posted), chosen_file(posted, "document")
     try:
-        cert = suppliers.add_certification(
-            db, actor=viewer.current_actor, profile=profile, data=parse_certification(values)
-        )
-        if upload is not None:
-            data = read_upload(upload, suppliers.MAX_DOCUMENT_BYTES + 1)
-            suppliers.attach_document(
-                db,
-                actor=viewer.current_actor,
-                profile=profile,
-                certification=cert,
-                name=upload.filename or "",
-                data=data,
-                storage=request.app.state.storage,
+        with all_or_nothing(db):
+            cert = suppliers.add_certification(
+                db, actor=viewer.current_actor, profile=profile, data=parse_certification(values)
             )
+            if upload is not None:
+                data = read_upload(upload, suppliers.MAX_DOCUMENT_BYTES + 1)
+                suppliers.attach_document(
+                    db,
+                    actor=viewer.current_actor,
+                    profile=profile,
+                    certification=cert,
+                    name=upload.filename or "",
+                    data=data,
+                    storage=request.app.state.storage,
+                )
     except UserError as exc:
-        db.rollback()
-        profile = _my_profile(db, viewer)
-        assert profile is not None  # noqa: S101 - it existed a moment ago in this request
         return _mine(request, db, viewer, profile, cert_error=exc, cert_values=values)
     return RedirectResponse("/supplier", status_code=303)
 
@@ -343,33 +343,33 @@ def create_product(
         return RedirectResponse("/supplier/onboarding", status_code=303)
     values, upload = text_fields(posted), chosen_file(posted, "photo")
     try:
-        data = catalog.ProductData(
-            name=values.get("name", ""),
-            description=values.get("description") or None,
-            category_code=values.get("category_code") or None,
-            unit_code=values.get("unit_code") or None,
-            kbli_code=values.get("kbli_code") or None,
-            hs_code=values.get("hs_code") or None,
-            price_min=_int(values, "price_min"),
-            price_max=_int(values, "price_max"),
-            moq=_int(values, "moq"),
-            capacity_per_month=_int(values, "capacity_per_month"),
-            lead_time_days=_int(values, "lead_time_days"),
-        )
-        product = catalog.create_product(db, actor=viewer.current_actor, profile=profile, data=data)
-        if upload is not None:
-            catalog.add_photo(
-                db,
-                actor=viewer.current_actor,
-                profile=profile,
-                product=product,
-                name=upload.filename or "",
-                data=read_upload(upload, catalog.MAX_PHOTO_BYTES + 1),
-                storage=request.app.state.storage,
+        with all_or_nothing(db):
+            data = catalog.ProductData(
+                name=values.get("name", ""),
+                description=values.get("description") or None,
+                category_code=values.get("category_code") or None,
+                unit_code=values.get("unit_code") or None,
+                kbli_code=values.get("kbli_code") or None,
+                hs_code=values.get("hs_code") or None,
+                price_min=_int(values, "price_min"),
+                price_max=_int(values, "price_max"),
+                moq=_int(values, "moq"),
+                capacity_per_month=_int(values, "capacity_per_month"),
+                lead_time_days=_int(values, "lead_time_days"),
             )
-        directory.refresh(db, [profile.id])
+            product = catalog.create_product(db, actor=viewer.current_actor, profile=profile, data=data)
+            if upload is not None:
+                catalog.add_photo(
+                    db,
+                    actor=viewer.current_actor,
+                    profile=profile,
+                    product=product,
+                    name=upload.filename or "",
+                    data=read_upload(upload, catalog.MAX_PHOTO_BYTES + 1),
+                    storage=request.app.state.storage,
+                )
+            directory.refresh(db, [profile.id])
     except UserError as exc:
-        db.rollback()
         return _product_form(request, db, viewer, values, exc)
     return RedirectResponse("/supplier", status_code=303)
 
