@@ -60,10 +60,6 @@ TRANSITIONS: dict[tuple[NeedStatus, NeedMove], NeedStatus] = {
 EDITABLE = frozenset({NeedStatus.DRAFT, NeedStatus.OPEN})
 
 
-def next_status(current: NeedStatus, move: NeedMove) -> NeedStatus | None:
-    """The status after ``move``, or None when the move is not allowed from ``current``."""
-    return TRANSITIONS.get((current, move))
-
 
 NEED_LIFECYCLE: Lifecycle[NeedStatus, NeedMove] = Lifecycle(
     name="need",

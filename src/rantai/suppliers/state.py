@@ -56,10 +56,6 @@ TRANSITIONS: dict[tuple[ProfileStatus, Move], ProfileStatus] = {
 }
 
 
-def next_status(current: ProfileStatus, move: Move) -> ProfileStatus | None:
-    """The status after ``move``, or None when the move is not allowed from ``current``."""
-    return TRANSITIONS.get((current, move))
-
 
 PROFILE_LIFECYCLE: Lifecycle[ProfileStatus, Move] = Lifecycle(
     name="supplier_profile",
@@ -112,10 +108,6 @@ CLAIM_TRANSITIONS: dict[tuple[ClaimStatus, ClaimMove], ClaimStatus] = {
     (ClaimStatus.PENDING, ClaimMove.SUPERSEDE): ClaimStatus.SUPERSEDED,
 }
 
-
-def next_claim_status(current: ClaimStatus, move: ClaimMove) -> ClaimStatus | None:
-    """The claim's status after ``move``, or None when the move is not allowed from ``current``."""
-    return CLAIM_TRANSITIONS.get((current, move))
 
 
 CLAIM_LIFECYCLE: Lifecycle[ClaimStatus, ClaimMove] = Lifecycle(

@@ -42,7 +42,7 @@ from rantai.suppliers.errors import (
     SupplierForbidden,
 )
 from rantai.suppliers.models import SupplierClaim, SupplierProfile
-from rantai.suppliers.state import CLAIM_TRANSITIONS, ClaimMove, ClaimStatus, next_claim_status
+from rantai.suppliers.state import CLAIM_LIFECYCLE, CLAIM_TRANSITIONS, ClaimMove, ClaimStatus
 
 EVIDENCE = "Nomor telepon di OSS 0812-3456-7890; silakan kunjungi Jl. Braga 1."
 
@@ -294,4 +294,4 @@ def test_claim_lifecycle_table() -> None:
     }
     for status in ClaimStatus:
         if status is not ClaimStatus.PENDING:
-            assert all(next_claim_status(status, move) is None for move in ClaimMove)
+            assert all(CLAIM_LIFECYCLE.target(status, move) is None for move in ClaimMove)

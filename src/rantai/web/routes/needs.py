@@ -32,7 +32,7 @@ from rantai.sourcing import service as sourcing
 from rantai.sourcing.errors import MSG_NOT_ALLOWED, NeedChanged, NeedForbidden, NeedInvalid
 from rantai.sourcing.models import Need, NeedLine
 from rantai.sourcing.schemas import LineForm, NeedForm, parse_need, read_form
-from rantai.sourcing.state import EDITABLE, Decision, NeedMove, NeedStatus, next_status
+from rantai.sourcing.state import EDITABLE, NEED_LIFECYCLE, Decision, NeedMove, NeedStatus
 from rantai.suppliers.importing.reading import open_table
 from rantai.suppliers.importing.templates import write_template_csv, write_template_xlsx
 from rantai.web.auth import require_action, require_viewer
@@ -416,7 +416,7 @@ def _detail(
             "moves": [
                 (move.value, MOVE_LABELS[move])
                 for move in NeedMove
-                if may_change and next_status(status, move) is not None
+                if may_change and NEED_LIFECYCLE.target(status, move) is not None
             ],
             "editable": may_change and status in EDITABLE,
             "notice": notice,
