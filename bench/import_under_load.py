@@ -131,7 +131,7 @@ def create_accounts(url: str, clients: int, taken_nibs: set[str]) -> Accounts:
     from rantai.identity import service as identity  # noqa: PLC0415
     from rantai.identity.roles import OrgType, Role  # noqa: PLC0415
     from rantai.suppliers import service as suppliers  # noqa: PLC0415
-    from rantai.suppliers.schemas import parse_profile  # noqa: PLC0415
+    from rantai.suppliers.inputs import parse_profile  # noqa: PLC0415
 
     engine = make_engine(url)
     made: list[Client] = []

@@ -2,7 +2,7 @@
 
 Both commands read the shared on-disk index (`rantai.catalog.search_index`) through the same path as the
 web and the API (`rantai.sourcing.shortlists`), and word the engine's reasons with
-`rantai.sourcing.reasons` in the configured language (``RANTAI_DEFAULT_LOCALE``, Indonesian by default).
+`rantai.sourcing.wording` in the configured language (``RANTAI_DEFAULT_LOCALE``, Indonesian by default).
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from rantai.reference.models import Region, RegionLevel
 from rantai.sourcing import quick, shortlists
 from rantai.sourcing import service as sourcing
 from rantai.sourcing.plan_file import PlanRow, read_plan
-from rantai.sourcing.reasons import Vocabulary, describe, params_json
+from rantai.sourcing.wording import Vocabulary, describe, params_json
 from rantai.suppliers.importing.reading import open_table
 from rantai.suppliers.importing.report import CSV_DELIMITER
 

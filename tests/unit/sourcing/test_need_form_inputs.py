@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from rantai.sourcing.errors import NeedInvalid
-from rantai.sourcing.schemas import LineForm, parse_line, parse_need, read_form
+from rantai.sourcing.inputs import LineForm, parse_line, parse_need, read_form
 
 
 def test_a_line_id_that_is_no_number_is_no_line() -> None:

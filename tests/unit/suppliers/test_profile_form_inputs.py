@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from rantai.suppliers.errors import ProfileInvalid
-from rantai.suppliers.schemas import parse_certification, parse_profile
+from rantai.suppliers.inputs import parse_certification, parse_profile
 
 FORM = {
     "business_name": "Keripik Bu Sri",

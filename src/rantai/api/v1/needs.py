@@ -3,7 +3,7 @@
 The endpoints hold no rules: the sourcing service validates and authorizes (a member of another
 organization gets 404, a supplier organization 403), and the matching engine, fed by
 `rantai.sourcing.shortlists`, ranks and explains. Reasons come as codes with plain parameters, and as
-text in the request's language (``Accept-Language``) worded by `rantai.sourcing.reasons`.
+text in the request's language (``Accept-Language``) worded by `rantai.sourcing.wording`.
 """
 
 from __future__ import annotations
@@ -43,8 +43,8 @@ from rantai.settings import Settings
 from rantai.sourcing import repository, shortlists
 from rantai.sourcing import service as sourcing
 from rantai.sourcing.models import Need, NeedLine
-from rantai.sourcing.reasons import Vocabulary, describe, params_json
 from rantai.sourcing.state import Decision, NeedMove
+from rantai.sourcing.wording import Vocabulary, describe, params_json
 from rantai.suppliers import repository as supplier_repo
 from rantai.suppliers.models import SupplierProfile
 

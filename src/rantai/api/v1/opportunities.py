@@ -16,7 +16,7 @@ from rantai.identity.policy import Action, OrgScope, can
 from rantai.kit.errors import Forbidden, NotFound
 from rantai.kit.text import N_
 from rantai.sourcing import opportunities
-from rantai.sourcing.reasons import Vocabulary
+from rantai.sourcing.wording import Vocabulary
 from rantai.suppliers import repository as supplier_repo
 
 router = APIRouter(tags=["opportunities"], responses=problem_responses(403, 404))

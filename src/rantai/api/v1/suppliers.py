@@ -44,8 +44,8 @@ from rantai.kit.text import N_
 from rantai.suppliers import repository
 from rantai.suppliers import service as suppliers
 from rantai.suppliers.errors import MSG_NOT_FOUND, SupplierNotFound
+from rantai.suppliers.inputs import parse_certification, parse_profile
 from rantai.suppliers.models import SupplierProfile
-from rantai.suppliers.schemas import parse_certification, parse_profile
 
 router = APIRouter(tags=["suppliers"], responses=problem_responses(400, 403, 404, 409))
 

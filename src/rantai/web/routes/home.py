@@ -12,7 +12,7 @@ from rantai.identity.policy import Action
 from rantai.identity.roles import BUYER_TYPES, SUPPLIER_TYPES, OrgType, Role
 from rantai.kit.money import format_number, format_rupiah
 from rantai.sourcing import opportunities
-from rantai.sourcing.reasons import Vocabulary, describe, short_cert_name
+from rantai.sourcing.wording import Vocabulary, describe, short_cert_name
 from rantai.suppliers import repository as supplier_repo
 from rantai.web.auth import get_viewer, require_action
 from rantai.web.requestctx import Viewer

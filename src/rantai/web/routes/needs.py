@@ -27,11 +27,11 @@ from rantai.kit.pagination import PageRequest
 from rantai.kit.text import N_, ascii_digits
 from rantai.reference import repository as ref
 from rantai.settings import Settings
-from rantai.sourcing import plan_file, quick, reasons, repository, shortlists
+from rantai.sourcing import plan_file, quick, repository, shortlists, wording
 from rantai.sourcing import service as sourcing
 from rantai.sourcing.errors import MSG_NOT_ALLOWED, NeedChanged, NeedForbidden, NeedInvalid
+from rantai.sourcing.inputs import LineForm, NeedForm, parse_need, read_form
 from rantai.sourcing.models import Need, NeedLine
-from rantai.sourcing.schemas import LineForm, NeedForm, parse_need, read_form
 from rantai.sourcing.state import EDITABLE, NEED_LIFECYCLE, Decision, NeedMove, NeedStatus
 from rantai.suppliers.importing.reading import open_table
 from rantai.suppliers.importing.templates import write_template_csv, write_template_xlsx
@@ -511,7 +511,7 @@ def _shortlist(
     result = shortlists.shortlist_line(
         db, data_dir=settings.data_dir, line=line, newcomer_slots=settings.newcomer_slots, with_nibs=False
     )
-    vocabulary = reasons.Vocabulary(db, viewer.locale)
+    vocabulary = wording.Vocabulary(db, viewer.locale)
     return render(
         request,
         "needs/shortlist.html",
@@ -523,7 +523,7 @@ def _shortlist(
             "shortlist": result,
             "decisions": {sid: d.decision for sid, d in result.decisions.items()},
             "dismissed": [(sid, result.names[sid]) for sid in result.dismissed if sid in result.names],
-            "describe": lambda reason: reasons.describe(reason, vocabulary),
+            "describe": lambda reason: wording.describe(reason, vocabulary),
             "may_decide": _may_change(viewer, need),
             "error": _error(viewer, error),
         },
@@ -617,7 +617,7 @@ def explain(
         supplier_id=profile.id,
         newcomer_slots=settings.newcomer_slots,
     )
-    vocabulary = reasons.Vocabulary(db, viewer.locale)
+    vocabulary = wording.Vocabulary(db, viewer.locale)
     return render(
         request,
         "needs/explain.html",
@@ -628,7 +628,7 @@ def explain(
             "supplier": supplier,
             "profile": profile,
             "explanation": explanation,
-            "describe": lambda reason: reasons.describe(reason, vocabulary),
+            "describe": lambda reason: wording.describe(reason, vocabulary),
         },
     )
 

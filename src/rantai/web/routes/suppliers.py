@@ -31,8 +31,8 @@ from rantai.suppliers import service as suppliers
 from rantai.suppliers.errors import MSG_NOT_FOUND, SupplierNotFound
 from rantai.suppliers.importing import cells
 from rantai.suppliers.importing.cells import LegalForm
+from rantai.suppliers.inputs import parse_certification, parse_profile
 from rantai.suppliers.models import SupplierProfile
-from rantai.suppliers.schemas import parse_certification, parse_profile
 from rantai.suppliers.state import ProfileStatus
 from rantai.web.auth import get_viewer, require_action, require_viewer
 from rantai.web.downloads import content_disposition

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy.orm import Session
 
 from rantai.matching import Reason
-from rantai.sourcing.reasons import Vocabulary, describe
+from rantai.sourcing.wording import Vocabulary, describe
 
 
 def reason(reason_code: str, /, **params: object) -> Reason:
