@@ -25,6 +25,7 @@ def get_db(request: Request) -> Iterator[Session]:
     write lock up front instead of failing when it tries to write after reading."""
     factory: sessionmaker[Session] = request.app.state.session_factory
     with transaction(factory, write=request.method not in READ_METHODS) as session:
+        request.state.db_session = session  # an idempotent POST stores its answer in this transaction
         yield session
 
 
@@ -39,6 +40,7 @@ def get_read_first_db(request: Request) -> Iterator[Session]:
     SQLite the write lock is not held while a password is hashed."""
     factory: sessionmaker[Session] = request.app.state.session_factory
     with transaction(factory) as session:
+        request.state.db_session = session
         yield session
 
 

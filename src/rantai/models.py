@@ -5,6 +5,7 @@ from __future__ import annotations
 from rantai.catalog import index_changes  # noqa: F401  (registers the flush listener that queues index changes)
 from rantai.catalog import models as catalog_models
 from rantai.db import Base
+from rantai.identity import idempotency as identity_idempotency
 from rantai.identity import models as identity_models
 from rantai.reference import models as reference_models
 from rantai.sourcing import models as sourcing_models
@@ -14,6 +15,7 @@ metadata = Base.metadata
 
 __all__ = [
     "catalog_models",
+    "identity_idempotency",
     "identity_models",
     "metadata",
     "reference_models",

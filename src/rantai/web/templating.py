@@ -14,6 +14,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from rantai.i18n import translations
 from rantai.kit.money import format_number, format_rupiah
+from rantai.web.forms import new_form_key
 from rantai.web.requestctx import Viewer
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
@@ -40,6 +41,7 @@ def _format_when(value: dt.datetime | None, locale: str = "id") -> str:
 _env.filters["rupiah"] = format_rupiah
 _env.filters["number"] = format_number
 _env.filters["when"] = _format_when
+_env.globals["new_form_key"] = new_form_key  # templates/_form_key.html
 
 
 def render(

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from rantai.api.idempotency import ADOPT, ApiIdempotentRoute
 from rantai.api.v1 import claims, identity, needs, opportunities, reference, suppliers
+from rantai.idempotent import adopt
 
 router = APIRouter()
 router.include_router(identity.router)
@@ -13,3 +15,4 @@ router.include_router(opportunities.router)
 router.include_router(reference.router)
 router.include_router(suppliers.router)
 router.include_router(claims.router)
+adopt(router, ApiIdempotentRoute, **ADOPT)  # every POST takes an Idempotency-Key

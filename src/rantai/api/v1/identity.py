@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Response
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
@@ -123,8 +123,9 @@ def list_tokens(caller: ApiCaller = Depends(api_caller), db: Session = DbSession
 
 @router.post("/tokens", response_model=TokenCreatedOut, status_code=201, summary="Create an API token")
 def create_token(
-    body: TokenIn, caller: ApiCaller = Depends(api_caller), db: Session = DbSession
+    body: TokenIn, response: Response, caller: ApiCaller = Depends(api_caller), db: Session = DbSession
 ) -> TokenCreatedOut:
+    response.headers["Cache-Control"] = "no-store"  # the secret is shown once: kept by no cache nor replay
     secret, token = identity.create_api_token(
         db, actor=caller.actor, user=caller.user, organization_id=caller.organization_id, name=body.name
     )

@@ -86,7 +86,9 @@ def create_token(
             name=name,
             status_code=exc.status_code,
         )
-    return _tokens_page(request, db, viewer, new_secret=secret)
+    page = _tokens_page(request, db, viewer, new_secret=secret)
+    page.headers["Cache-Control"] = "no-store"  # the secret is shown once: kept by no cache nor replay
+    return page
 
 
 @router.post("/tokens/{token_id:id}/revoke")
