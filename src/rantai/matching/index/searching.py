@@ -1,0 +1,302 @@
+"""Searching the index: BM25-ranked plain hits out.
+
+Two ways to search the same index:
+
+- `search` / `search_weighted`: BM25 over the normalized text (`rantai.matching.normalize`), with
+  weighted terms and phrases so that the matcher can add synonyms and feedback terms;
+- `search_plain`: the baseline the quality harness compares against, BM25 with tantivy's default
+  tokenizer on the raw text (no normalization, no synonyms). Its fields are only indexed when the index
+  is built with `plain=True`.
+
+Either selects with `Filters` inside the tantivy query (how the filter fields are laid out: `schema`).
+
+`search_weighted` fetches every hit's stored fields. The matcher, which ranks a hundred hits and shows
+ten, uses `candidates` (scores, category and group keys from columns, no stored fields) and `hits`
+(stored fields for the few it shows).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Collection, Iterable, Mapping, Sequence
+
+import tantivy
+
+from rantai.matching.groups import GroupFacts
+from rantai.matching.index.schema import (
+    CATEGORY_KEY,
+    DAY_BITS,
+    FACTS,
+    FILTER,
+    FILTER_UNTIL,
+    GROUP,
+    GROUP_KEY,
+    PLAIN_ANALYZER,
+    PLAIN_PREFIX,
+    TITLE,
+    day_number,
+    decode_until,
+    term_hash,
+    terms_of,
+)
+from rantai.matching.index.types import Candidate, FieldWeights, Filters, Hit, HitsRead
+from rantai.matching.normalize import Phrase, normalize
+
+
+def term_weights(tokens: Iterable[str]) -> dict[Phrase, float]:
+    """A weighted query from normalized tokens: each token once, weighted by how often it occurs."""
+    weights: dict[Phrase, float] = {}
+    for token in tokens:
+        weights[(token,)] = weights.get((token,), 0.0) + 1.0
+    return weights
+
+
+class Searching:
+    """`SearchIndex`'s reading side: the searches, stored fields of hits, and `reload`."""
+
+    has_plain: bool
+    _index: tantivy.Index
+    _schema: tantivy.Schema
+    _searcher: tantivy.Searcher
+    _groups: GroupFacts
+
+    def __len__(self) -> int:
+        return int(self._searcher.num_docs)
+
+    def reload(self) -> None:
+        """See the commits made since this index was opened or last reloaded, by any process."""
+        self._groups.load()  # first: group facts are written before the commit they go with
+        self._index.reload()
+        self._searcher = self._index.searcher()
+
+    def group_facts(self, group: str) -> Mapping[str, object]:
+        """The facts kept for `group` (`Document.group_facts`; empty when none). Shared: do not change."""
+        return self._groups.get(group)
+
+    def doc_freq(self, term: str, field_name: str = "name") -> int:
+        """How many documents hold the normalized `term` in `field_name`."""
+        return int(self._searcher.doc_freq(field_name, term))
+
+    def search(
+        self,
+        text: str,
+        *,
+        limit: int = 10,
+        fields: FieldWeights = FieldWeights(),
+        exclude_ids: Collection[str] = (),
+        filters: Filters | Sequence[str] = (),
+    ) -> list[Hit]:
+        """BM25 over the normalized text of `text` (no synonyms, no feedback)."""
+        return self.search_weighted(
+            term_weights(normalize(text)),
+            limit=limit,
+            fields=fields,
+            exclude_ids=exclude_ids,
+            filters=filters,
+        )
+
+    def search_weighted(
+        self,
+        query: Mapping[Phrase, float],
+        *,
+        limit: int = 10,
+        fields: FieldWeights = FieldWeights(),
+        exclude_ids: Collection[str] = (),
+        filters: Filters | Sequence[str] = (),
+    ) -> list[Hit]:
+        """BM25 for weighted normalized terms and phrases: {('keripik',): 1.0, ('makanan', 'ringan'): 0.5}."""
+        return self.hits(
+            self.candidates(query, limit=limit, fields=fields, exclude_ids=exclude_ids, filters=filters)
+        )
+
+    def candidates(
+        self,
+        query: Mapping[Phrase, float],
+        *,
+        limit: int = 10,
+        fields: FieldWeights = FieldWeights(),
+        exclude_ids: Collection[str] = (),
+        filters: Filters | Sequence[str] = (),
+        same_as: Mapping[Phrase, Phrase] = {},
+    ) -> list[Candidate]:
+        """Like `search_weighted`, without reading stored fields: scores and category keys only.
+
+        `same_as` maps phrases of `query` to another phrase of it they stand for (a synonym to the need's
+        word): in each field a document scores the best of such a group, not their sum, so that an item
+        saying `jilbab kerudung hijab` counts the idea once.
+        """
+        groups: dict[Phrase, list[tuple[Phrase, float]]] = {}
+        for phrase, weight in query.items():
+            if weight > 0 and phrase:
+                groups.setdefault(same_as.get(phrase, phrase), []).append((phrase, weight))
+        clauses: list[tantivy.Query] = []
+        for field_name, field_weight in fields.items():
+            for members in groups.values():
+                alike = [
+                    tantivy.Query.boost_query(self._phrase_query(field_name, phrase), weight * field_weight)
+                    for phrase, weight in members
+                ]
+                clauses.append(alike[0] if len(alike) == 1 else tantivy.Query.disjunction_max_query(alike))
+        return self._run(clauses, limit=limit, exclude_ids=exclude_ids, filters=Filters.of(filters))
+
+    def _phrase_query(self, field_name: str, phrase: Phrase) -> tantivy.Query:
+        if len(phrase) == 1:
+            return tantivy.Query.term_query(self._schema, field_name, phrase[0])
+        return tantivy.Query.phrase_query(self._schema, field_name, list(phrase))
+
+    def search_plain(
+        self,
+        text: str,
+        *,
+        limit: int = 10,
+        fields: FieldWeights = FieldWeights(),
+        exclude_ids: Collection[str] = (),
+        filters: Filters | Sequence[str] = (),
+    ) -> list[Hit]:
+        """Plain BM25: tantivy's default tokenizer on the raw text, every searched field counting the same.
+
+        This is what `Index.parse_query` would do with the words of `text` (OR of terms over the default
+        fields), without its query syntax, so any need text is accepted. Needs an index built with
+        `plain=True` (ValueError otherwise).
+        """
+        if not self.has_plain:
+            raise ValueError("this index was built without the plain-BM25 fields (plain=False)")
+        clauses = [
+            tantivy.Query.term_query(self._schema, PLAIN_PREFIX + field_name, token)
+            for field_name, _ in fields.items()
+            for token in PLAIN_ANALYZER.analyze(text)
+        ]
+        return self.hits(
+            self._run(clauses, limit=limit, exclude_ids=exclude_ids, filters=Filters.of(filters))
+        )
+
+    def hits(
+        self, candidates: Iterable[Candidate], *, terms: bool = True, seen: HitsRead | None = None
+    ) -> list[Hit]:
+        """The stored fields of `candidates`, in their order; `terms=False` leaves out the normalized
+        text (`Hit.terms` empty), which is most of the cost of a hit after reading it.
+
+        `seen` keeps the hits read for one task (a shortlist reads a product for its score, again for
+        its reasons, and again in the search without hard rules): a document in it is not read again,
+        its hit is given the candidate's score. Keep it for one task only: an update or a reload
+        changes what a document address points to."""
+        if seen is None:
+            return [self._hit(self._searcher.doc(c.address), c.score, terms=terms) for c in candidates]
+        hits = []
+        for candidate in candidates:
+            address = candidate.address
+            key = (address.segment_ord, address.doc)
+            known = seen.get(key)
+            if known is None:
+                stored = self._searcher.doc(address)
+                hit = self._hit(stored, candidate.score, terms=terms)
+                seen[key] = (hit, stored, terms)
+            else:
+                hit, stored, with_terms = known
+                if terms and not with_terms:  # its words are wanted now: from the document already read
+                    hit = _rescored(hit, hit.score, terms_of(stored))
+                    seen[key] = (hit, stored, True)
+                if hit.score != candidate.score:
+                    hit = _rescored(hit, candidate.score, hit.terms)
+            hits.append(hit)
+        return hits
+
+    def _hit(self, stored: tantivy.Document, score: float, *, terms: bool) -> Hit:
+        """A read document's stored fields."""
+        title = stored.get_first(TITLE)
+        facts = stored.get_first(FACTS)
+        own: Mapping[str, object] = json.loads(facts) if facts else {}
+        group = str(stored.get_first(GROUP) or "")
+        shared = self._groups.get(group) if group else None
+        filters = tuple(str(term) for term in stored.get_all(FILTER))
+        return Hit(
+            id=str(stored.get_first("id")),
+            score=score,
+            category=str(stored.get_first("category_label") or ""),
+            terms=terms_of(stored) if terms else (),
+            name=bytes(title).decode() if title is not None else "",
+            filters=filters,
+            valid_until=decode_until(filters, [int(value) for value in stored.get_all(FILTER_UNTIL)]),
+            group=group,
+            facts={**shared, **own} if shared else own,
+        )
+
+    def _run(
+        self,
+        should: list[tantivy.Query],
+        *,
+        limit: int,
+        exclude_ids: Collection[str],
+        filters: Filters,
+    ) -> list[Candidate]:
+        if not should or limit <= 0:
+            return []
+        occur = tantivy.Occur
+        text_query = tantivy.Query.boolean_query([(occur.Should, clause) for clause in should])
+        subqueries = [(occur.Must, text_query), *self._filter_clauses(filters)]
+        for excluded in exclude_ids:
+            subqueries.append((occur.MustNot, tantivy.Query.term_query(self._schema, "id", excluded)))
+        query = tantivy.Query.boolean_query(subqueries)
+        found = self._searcher.search(query, limit=limit, count=False).hits
+        if not found:
+            return []
+        addresses = [address for _, address in found]
+        keys = self._searcher.fast_field_values(CATEGORY_KEY, addresses)
+        groups = self._searcher.fast_field_values(GROUP_KEY, addresses)
+        return [
+            Candidate(score=float(score), category=int(key or 0), address=address, group=int(group or 0))
+            for (score, address), key, group in zip(found, keys, groups, strict=True)
+        ]
+
+    def _filter_clauses(self, filters: Filters) -> list[tuple[tantivy.Occur, tantivy.Query]]:
+        """Boolean clauses that select, each scoring 0 so that BM25 stays as it is."""
+        occur = tantivy.Occur
+        clauses = []
+        for term in filters.all_of:
+            clauses.append((occur.Must, tantivy.Query.const_score_query(self._holds(term, filters), 0.0)))
+        for group in filters.any_of:
+            either = tantivy.Query.boolean_query(
+                [(occur.Should, self._holds(term, filters)) for term in group]
+            )
+            clauses.append((occur.Must, tantivy.Query.const_score_query(either, 0.0)))
+        for term in filters.none_of:
+            clauses.append((occur.MustNot, tantivy.Query.term_query(self._schema, FILTER, term)))
+        if filters.in_groups:
+            member = tantivy.Query.boolean_query(
+                [
+                    (occur.Should, tantivy.Query.term_query(self._schema, GROUP, name))
+                    for name in dict.fromkeys(filters.in_groups)
+                ]
+            )
+            clauses.append((occur.Must, tantivy.Query.const_score_query(member, 0.0)))
+        for name in filters.not_groups:
+            clauses.append((occur.MustNot, tantivy.Query.term_query(self._schema, GROUP, name)))
+        return clauses
+
+    def _holds(self, term: str, filters: Filters) -> tantivy.Query:
+        """Documents that hold `term`, and still hold it on `filters.valid_on` if a day is given."""
+        holds = tantivy.Query.term_query(self._schema, FILTER, term)
+        if filters.valid_on is None:
+            return holds
+        day = day_number(filters.valid_on)
+        if day == 0:
+            return holds
+        base = term_hash(term) << DAY_BITS
+        # Lapsed = the term's end day falls before the day asked for; terms with no end never lapse.
+        lapsed = tantivy.Query.range_query(
+            self._schema,
+            FILTER_UNTIL,
+            tantivy.FieldType.Unsigned,
+            base,
+            base + day - 1,
+            use_inverted_index=True,
+        )
+        occur = tantivy.Occur
+        return tantivy.Query.boolean_query([(occur.Must, holds), (occur.MustNot, lapsed)])
+
+
+def _rescored(hit: Hit, score: float, terms: tuple[str, ...]) -> Hit:
+    """`hit` with another score and words, the same facts (positional: `replace` costs twice as much)."""
+    return Hit(
+        hit.id, score, hit.category, terms, hit.name, hit.filters, hit.valid_until, hit.group, hit.facts
+    )
