@@ -12,9 +12,10 @@ data and returns plain data, so it could leave the codebase as its own package:
   is there (`rantai.matching.engine`);
 - `Shortlister` turns product matches into explained shortlists of suppliers for a `NeedLine`: hard
   rules (`rantai.matching.eligibility`), soft features (`rantai.matching.features`), newcomer slots,
-  and reasons as codes with parameters (`rantai.matching.reasons`) (`rantai.matching.shortlist`);
+  and reasons as codes with parameters (`rantai.matching.reasons`)
+  (`rantai.matching.supplier_ranking`);
 - `NeedIndex` recommends open need lines to a supplier and shows what would unlock more
-  (`rantai.matching.opportunities`);
+  (`rantai.matching.need_ranking`);
 - `parse_need` reads a quick-entry line ("keripik singkong 5.000 bungkus, halal, kirim ke Kota
   Bandung") into text, quantity, unit, certificates and place (`rantai.matching.intent`).
 """
@@ -43,10 +44,10 @@ from rantai.matching.index import (
     SearchIndex,
 )
 from rantai.matching.intent import ParsedNeed, parse_need
+from rantai.matching.need_ranking import Gap, NeedIndex, Opportunities, OpportunityConfig, Recommendation
 from rantai.matching.normalize import normalize
-from rantai.matching.opportunities import Gap, NeedIndex, Opportunities, OpportunityConfig, Recommendation
 from rantai.matching.reasons import Reason
-from rantai.matching.shortlist import (
+from rantai.matching.supplier_ranking import (
     Exclusion,
     Explanation,
     Shortlist,

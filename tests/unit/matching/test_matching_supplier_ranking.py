@@ -21,7 +21,7 @@ from rantai.matching import (
     offer_from_facts,
     supplier_from_facts,
 )
-from rantai.matching.shortlist import Shortlist, newcomer_slots
+from rantai.matching.supplier_ranking import Shortlist, newcomer_slots
 
 TODAY = date(2026, 6, 1)
 NEED_BY = date(2026, 8, 30)  # 90 days from today
