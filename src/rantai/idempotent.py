@@ -134,7 +134,7 @@ def adopt(router: APIRouter, route_class: type[IdempotentRoute], **extra: Any) -
     made as plain ``APIRoute`` and their class is switched here, before the app builds its handlers.
     ``extra``: ``dependencies`` appended and ``responses`` added to each such route (the API documents
     the header and the 409)."""
-    for route in _routes(router):
+    for route in routes_of(router):
         if type(route) is APIRoute and "POST" in (route.methods or ()):
             route.__class__ = route_class
             route.dependencies.extend(extra.get("dependencies", ()))
@@ -143,14 +143,15 @@ def adopt(router: APIRouter, route_class: type[IdempotentRoute], **extra: Any) -
     return router
 
 
-def _routes(router: APIRouter) -> list[APIRoute]:
+def routes_of(router: APIRouter) -> list[APIRoute]:
+    """Every API route of ``router`` and of the routers it includes."""
     found: list[APIRoute] = []
     for route in router.routes:
         if isinstance(route, APIRoute):
             found.append(route)
         inner = getattr(route, "original_router", None)  # an included router (FastAPI keeps it whole)
         if isinstance(inner, APIRouter):
-            found.extend(_routes(inner))
+            found.extend(routes_of(inner))
     return found
 
 

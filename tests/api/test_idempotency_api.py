@@ -158,6 +158,13 @@ def test_a_new_tokens_secret_is_not_kept_and_its_replay_says_so(client: TestClie
     assert db.scalar(select(func.count()).select_from(ApiToken)) == (before or 0) + 1
 
 
+def test_a_revoked_token_gets_no_replay(client: TestClient, db: Session) -> None:
+    headers = {**_buyer(db), "Idempotency-Key": KEY}
+    assert client.post("/api/v1/needs", json=_need(), headers=headers).status_code == 201
+    db.execute(update(ApiToken).values(revoked_at=now()))
+    assert client.post("/api/v1/needs", json=_need(), headers=headers).status_code == 401
+
+
 def test_a_malformed_key_is_refused_by_the_header_check(client: TestClient, db: Session) -> None:
     response = client.post("/api/v1/needs", json=_need(), headers={**_buyer(db), "Idempotency-Key": "a b"})
     assert response.status_code == 422

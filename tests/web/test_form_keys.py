@@ -19,12 +19,15 @@ from tests.factories.sourcing import make_buyer
 from rantai.app import create_app
 from rantai.db import make_engine, make_session_factory, transaction
 from rantai.i18n import translate
+from rantai.idempotent import routes_of
 from rantai.identity import idempotency
 from rantai.identity.models import ApiToken
 from rantai.identity.roles import OrgType, Role
 from rantai.settings import Settings
 from rantai.sourcing import quick
 from rantai.sourcing.models import Need
+from rantai.web.forms import FormKeyRoute
+from rantai.web.routes import router as web_router
 from rantai.web.templating import TEMPLATE_DIR
 
 QUICK = "keripik singkong 5.000 bungkus, halal, kirim ke Kota Bandung"
@@ -67,6 +70,13 @@ def test_every_creating_form_carries_a_key() -> None:
         form = source[source.index(f'action="{action}"') :]
         form = form[: form.index("</form>")]
         assert '{% include "_form_key.html" %}' in form, template
+
+
+def test_every_browser_post_takes_a_form_key() -> None:
+    """A router included after the door's ``adopt`` call would be missed: this fails then."""
+    posts = [route for route in routes_of(web_router) if "POST" in (route.methods or ())]
+    assert len(posts) > 20
+    assert [route.path for route in posts if not isinstance(route, FormKeyRoute)] == []
 
 
 def test_a_double_submitted_quick_need_makes_one_need(client: TestClient, db: Session) -> None:

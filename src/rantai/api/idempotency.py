@@ -17,6 +17,7 @@ from rantai.api.problems import problem_responses
 from rantai.idempotent import IdempotentRoute
 from rantai.identity import idempotency
 from rantai.identity import repository as identity_repo
+from rantai.kit.clock import now
 from rantai.kit.ids import token_digest
 
 HEADER = "Idempotency-Key"
@@ -66,7 +67,11 @@ class ApiIdempotentRoute(IdempotentRoute):
             return None
         # Read only (resolving the token for the route would note its use): the route checks it fully.
         token = identity_repo.api_token_by_digest(session, token_digest(secret.strip()))
-        return f"token:{token.id}" if token is not None and token.revoked_at is None else None
+        if token is None or token.revoked_at is not None:
+            return None
+        if token.expires_at is not None and token.expires_at <= now():
+            return None
+        return f"token:{token.id}"
 
 
 ADOPT = {
