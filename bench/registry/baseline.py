@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from rantai.catalog import directory
 from rantai.catalog.bulk import unit_resolver
+from rantai.catalog.import_file import ProductRecord, validate_products
 from rantai.catalog.models import Category
 from rantai.catalog.service import ProductData, create_product
 from rantai.db import make_engine, make_session_factory, transaction
@@ -30,12 +31,12 @@ from rantai.identity.roles import OrgType, Role
 from rantai.kit.errors import UserError
 from rantai.reference.models import HsCode, Kbli, KbliLevel
 from rantai.suppliers.bulk import RegionIndex
-from rantai.suppliers.importing.cells import LegalForm
-from rantai.suppliers.importing.reading import open_table
-from rantai.suppliers.importing.records import ProductRecord, RejectedRow, SupplierRecord
-from rantai.suppliers.importing.validate import validate_products, validate_suppliers
+from rantai.suppliers.import_file import SupplierRecord, validate_suppliers
 from rantai.suppliers.models import SupplierProfile
 from rantai.suppliers.service import ProfileData, create_profile
+from rantai.tabular.cells import LegalForm
+from rantai.tabular.reading import open_table
+from rantai.tabular.records import RejectedRow
 from registry import proposals
 from registry.database import ChildRun, cpu_seconds, operator, peak_mb
 

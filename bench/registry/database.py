@@ -184,7 +184,7 @@ def import_file(
 ) -> ChildRun:
     """The measured work of a child: one import as the CLI runs it (run_import in one transaction)."""
     from rantai.catalog.jobs import run_import  # noqa: PLC0415 - loaded in the child, before timing
-    from rantai.suppliers.bulk import ImportMode  # noqa: PLC0415
+    from rantai.tabular.batches import ImportMode  # noqa: PLC0415
 
     proposals.apply(patches)
     engine = make_engine(url)

@@ -1,7 +1,7 @@
 """Deterministic supplier and product files for the bulk-import and directory benchmarks.
 
 Writes ``suppliers.csv`` and ``products.csv`` with the import templates' headers
-(``rantai.suppliers.importing.columns.SUPPLIERS`` / ``PRODUCTS``) and content recombined from real
+(``rantai.suppliers.import_file.SUPPLIERS`` / ``rantai.catalog.import_file.PRODUCTS``) and content recombined from real
 vocabulary (see ``registry.vocabulary``):
 
 - each supplier has one line of business (a group of RUP goods items, or a PRDECT-ID category), which
@@ -47,7 +47,8 @@ from stdnum.id import npwp
 if __package__ in (None, ""):  # run as a script: make `registry` importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from rantai.suppliers.importing.columns import PRODUCTS, SUPPLIERS
+from rantai.catalog.import_file import PRODUCTS
+from rantai.suppliers.import_file import SUPPLIERS
 from registry.vocabulary import FALLBACK_CATEGORY, Family, Vocabulary, words
 
 SEED: Final = 20261128

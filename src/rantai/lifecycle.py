@@ -29,6 +29,16 @@ from rantai.kit.errors import UserError
 
 S = TypeVar("S", bound=StrEnum)
 M = TypeVar("M", bound=StrEnum)
+MoveListener = Callable[[Session, Any], None]
+_listeners: list[MoveListener] = []
+
+
+def on_move(listener: MoveListener) -> MoveListener:
+    """Call ``listener(session, row)`` after every move, in the move's transaction. A move is a Core
+    UPDATE, which ORM flush events do not see: what follows a row's changes through those events (the
+    matching index's outbox, ``rantai.catalog.index_changes``) listens here too."""
+    _listeners.append(listener)
+    return listener
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,4 +112,6 @@ def advance(
     # nothing dirty for the ORM to write again).
     for attribute, value in changes.items():
         set_committed_value(row, attribute, value)
+    for listener in _listeners:
+        listener(session, row)
     return target

@@ -18,9 +18,10 @@ from rantai.identity.models import Organization, User
 from rantai.identity.policy import Actor
 from rantai.identity.roles import OrgType, Role
 from rantai.suppliers import service as suppliers
-from rantai.suppliers.bulk import ImportMode, ImportOutcome, import_suppliers
-from rantai.suppliers.importing.reading import open_table
+from rantai.suppliers.bulk import import_suppliers
 from rantai.suppliers.models import SupplierProfile
+from rantai.tabular.batches import ImportMode, ImportOutcome
+from rantai.tabular.reading import open_table
 
 _nib = itertools.count(1_000_000_000_001)
 

@@ -17,27 +17,26 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from rantai.catalog import directory
+from rantai.catalog.import_file import ProductRecord, validate_products
 from rantai.catalog.models import Category, Product, ProductCertification
 from rantai.db import bulk_insert
 from rantai.identity.policy import Actor, import_kinds
 from rantai.kit.clock import now
 from rantai.reference.models import HsCode, Kbli, KbliLevel, Unit
-from rantai.suppliers.bulk import (
-    Importer,
+from rantai.suppliers.bulk import Importer, record_import
+from rantai.suppliers.errors import MSG_NOT_ALLOWED, MSG_PRODUCTS_NOT_MANAGED, SupplierForbidden
+from rantai.suppliers.models import Certification, SupplierProfile
+from rantai.tabular.batches import (
     ImportMode,
     ImportOutcome,
     Progress,
     ReadyToWrite,
     batched,
     check_then_write,
-    record_import,
     reject_row,
 )
-from rantai.suppliers.errors import MSG_NOT_ALLOWED, MSG_PRODUCTS_NOT_MANAGED, SupplierForbidden
-from rantai.suppliers.importing.reading import Table
-from rantai.suppliers.importing.records import ProductRecord, RowError, name_key
-from rantai.suppliers.importing.validate import validate_products
-from rantai.suppliers.models import Certification, SupplierProfile
+from rantai.tabular.reading import Table
+from rantai.tabular.records import RowError, name_key
 
 # What people write for units that are not a unit's own code or name.
 UNIT_ALIASES = {

@@ -2,7 +2,8 @@
 
 A supplier's documents in the matching index carry its products and its facts (verified, size class,
 place, certificates, track record), so a change to any of those tables outdates them. A listener on
-every ORM flush adds one `IndexChange` row per touched supplier; bulk paths that write with Core
+every ORM flush (and every lifecycle move of a profile, `rantai.lifecycle.on_move`) adds one `IndexChange`
+row per touched supplier; bulk paths that write with Core
 (imports, the demo) call `mark` themselves (through `directory.refresh`, which they already call).
 The rows are the outbox `rantai.catalog.search_index` drains: because they commit with the change, no
 change is lost when a process dies, and every web worker sees them.
@@ -18,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from rantai.catalog.models import IndexChange, Product, ProductCertification
 from rantai.db import table_of
+from rantai.lifecycle import on_move
 from rantai.suppliers.models import Certification, SupplierKbli, SupplierProfile, TrackRecord
 
 # Tables whose rows carry the supplier id themselves.
@@ -48,6 +50,13 @@ def _touched(session: Session) -> set[int]:
         )
     ids.discard(None)  # type: ignore[arg-type,unused-ignore]  # an object whose flush failed has no id
     return ids
+
+
+@on_move
+def _after_move(session: Session, row: Any) -> None:
+    # A verification move changes what the index says of a supplier ("verified") without an ORM flush.
+    if isinstance(row, SupplierProfile):
+        mark(session, [row.id])
 
 
 @event.listens_for(Session, "after_flush")

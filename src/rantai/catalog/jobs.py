@@ -33,11 +33,12 @@ from rantai.kit.clock import now
 from rantai.kit.errors import UserError
 from rantai.kit.text import N_
 from rantai.suppliers import repository
-from rantai.suppliers.bulk import ImportMode, ImportOutcome, ReadyToWrite, batched, import_suppliers
-from rantai.suppliers.importing.reading import open_table
-from rantai.suppliers.importing.records import RowError
-from rantai.suppliers.importing.report import write_report_csv
+from rantai.suppliers.bulk import import_suppliers
 from rantai.suppliers.models import ImportJob
+from rantai.tabular.batches import ImportMode, ImportOutcome, ReadyToWrite, batched
+from rantai.tabular.reading import open_table
+from rantai.tabular.records import RowError
+from rantai.tabular.report import write_report_csv
 
 log = logging.getLogger(__name__)
 MSG_FAILED = N_("Something went wrong on our side. Nothing was saved. Try again later; quote the request id.")

@@ -29,8 +29,8 @@ from rantai.kit.storage import Storage
 from rantai.kit.text import N_, has_control_characters
 from rantai.reference import repository as ref
 from rantai.suppliers.errors import MSG_NOT_ALLOWED, SupplierForbidden
-from rantai.suppliers.importing.cells import MAX_COUNT, MAX_RUPIAH
 from rantai.suppliers.models import SupplierProfile
+from rantai.tabular.cells import MAX_COUNT, MAX_RUPIAH
 
 
 @dataclass

@@ -13,8 +13,8 @@ from rantai.i18n import translate
 from rantai.identity import repository as identity_repo
 from rantai.kit.errors import NotFound
 from rantai.kit.text import N_
-from rantai.suppliers.bulk import ImportMode, ImportOutcome
-from rantai.suppliers.importing.report import write_report_csv
+from rantai.tabular.batches import ImportMode, ImportOutcome
+from rantai.tabular.report import write_report_csv
 
 app = typer.Typer(help="Bulk import of suppliers and products (CSV or XLSX).", no_args_is_help=True)
 

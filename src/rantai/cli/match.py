@@ -31,8 +31,8 @@ from rantai.sourcing import quick, shortlists
 from rantai.sourcing import service as sourcing
 from rantai.sourcing.plan_file import PlanRow, read_plan
 from rantai.sourcing.wording import Vocabulary, describe, params_json
-from rantai.suppliers.importing.reading import open_table
-from rantai.suppliers.importing.report import CSV_DELIMITER
+from rantai.tabular.reading import open_table
+from rantai.tabular.report import CSV_DELIMITER
 
 app = typer.Typer(
     help="Ask the matching engine: one need, or every line of a plan file.", no_args_is_help=True

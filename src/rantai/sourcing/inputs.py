@@ -20,7 +20,7 @@ from rantai.kit.text import N_, ascii_digits, has_control_characters
 from rantai.sourcing.errors import NeedInvalid
 from rantai.sourcing.plan_file import parse_date, parse_yes_no
 from rantai.sourcing.service import LineData, NeedData
-from rantai.suppliers.importing import cells
+from rantai.tabular import cells
 
 T = TypeVar("T")
 

@@ -3,7 +3,7 @@
 A plan file lists packages as a procurement plan (RUP) does, one per row: ``nama_paket`` (required),
 ``spesifikasi``, ``jumlah``, ``satuan``, ``kode_wilayah_pengiriman``, ``pagu``, ``dibutuhkan_tanggal``,
 ``sertifikasi_wajib``, ``khusus_umkm``. Cells are read with the same rules as the supplier import
-(`rantai.suppliers.importing.cells`): ``1.500.000``, ``Rp 1,5 juta``, ``32.73`` or ``Kota Bandung``,
+(`rantai.tabular.cells`): ``1.500.000``, ``Rp 1,5 juta``, ``32.73`` or ``Kota Bandung``,
 ``pcs`` for ``buah``. The import writes one need per row, or nothing when any row has an error.
 """
 
@@ -26,7 +26,7 @@ from rantai.kit.text import N_
 from rantai.reference.models import CertificationType, Region, RegionLevel
 from rantai.sourcing.errors import NeedInvalid
 from rantai.sourcing.service import NAME_MAX, LineData, NeedData, check_line, create_need
-from rantai.suppliers.importing.cells import (
+from rantai.tabular.cells import (
     CellError,
     CertificationTypes,
     RegionMatch,
@@ -36,9 +36,9 @@ from rantai.suppliers.importing.cells import (
     parse_rupiah,
     parse_unit,
 )
-from rantai.suppliers.importing.columns import Column, ImportSpec, check_headers
-from rantai.suppliers.importing.reading import Table
-from rantai.suppliers.importing.records import RowError
+from rantai.tabular.columns import Column, ImportSpec, check_headers
+from rantai.tabular.reading import Table
+from rantai.tabular.records import RowError
 
 MAX_ROWS = 5000
 

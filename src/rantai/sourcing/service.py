@@ -55,8 +55,8 @@ from rantai.sourcing.errors import (
 from rantai.sourcing.models import Need, NeedLine, NeedLineCertification, ShortlistDecision
 from rantai.sourcing.state import EDITABLE, NEED_LIFECYCLE, Decision, NeedMove, NeedStatus
 from rantai.suppliers import repository as suppliers_repository
-from rantai.suppliers.importing.cells import MAX_COUNT, MAX_RUPIAH
 from rantai.suppliers.models import SupplierProfile
+from rantai.tabular.cells import MAX_COUNT, MAX_RUPIAH
 
 MAX_LINES = 200
 NAME_MAX = 500  # real RUP package names run to 400 characters

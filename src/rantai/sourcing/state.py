@@ -60,7 +60,6 @@ TRANSITIONS: dict[tuple[NeedStatus, NeedMove], NeedStatus] = {
 EDITABLE = frozenset({NeedStatus.DRAFT, NeedStatus.OPEN})
 
 
-
 NEED_LIFECYCLE: Lifecycle[NeedStatus, NeedMove] = Lifecycle(
     name="need",
     states=NeedStatus,

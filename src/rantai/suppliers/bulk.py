@@ -1,6 +1,6 @@
 """Bulk import of suppliers into the database: validated records in, an idempotent upsert keyed by NIB.
 
-The file layer (``suppliers.importing``) streams and validates rows; this module writes them in batches
+The file layer (``rantai.tabular``, with ``suppliers.import_file``) streams and validates rows; this module writes them in batches
 with bulk statements, so 100,000 suppliers take seconds, not minutes. An import runs in two steps: every
 row is read and checked first, the good ones set aside in a spool file (``stage``), writing nothing; then
 one transaction writes them (a job begins it as a writer only then, via ``ready_to_write``, so on SQLite
@@ -16,17 +16,14 @@ Every profile it creates or changes gets an entry in the audit log of the busine
 from __future__ import annotations
 
 import datetime as dt
-import pickle
-import tempfile
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
-from enum import StrEnum
-from typing import IO, Any, Generic, TypeVar
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import delete, insert, select, update
-from sqlalchemy.orm import Session, SessionTransaction
+from sqlalchemy.orm import Session
 
-from rantai.db import bulk_insert, take_turns
+from rantai.db import bulk_insert
 from rantai.identity import audit
 from rantai.identity.models import AuditEvent, Organization
 from rantai.identity.policy import Action, Actor, ImportTarget, OrgScope, can
@@ -44,48 +41,19 @@ from rantai.suppliers.errors import (
     MSG_NOT_ALLOWED,
     SupplierForbidden,
 )
-from rantai.suppliers.importing.cells import LegalForm, RegionMatch
-from rantai.suppliers.importing.reading import Table
-from rantai.suppliers.importing.records import RejectedRow, RowError, SupplierRecord
-from rantai.suppliers.importing.validate import validate_suppliers
+from rantai.suppliers.import_file import SupplierRecord, validate_suppliers
 from rantai.suppliers.models import SizeClassRecord, SupplierKbli, SupplierProfile
-
-BATCH = 2000
-T = TypeVar("T")
-R = TypeVar("R")
-
-
-class ImportMode(StrEnum):
-    ALL_OR_NOTHING = "all_or_nothing"
-    VALID_ROWS = "valid_rows"
-
-
-@dataclass
-class ImportOutcome:
-    """What an import did (or, rolled back, would have done) and every problem it found."""
-
-    rows: int = 0
-    inserted: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    errors: list[RowError] = field(default_factory=list)
-    warnings: list[RowError] = field(default_factory=list)
-    rolled_back: bool = False
-    rejected_rows: int = 0
-    touched_supplier_ids: list[int] = field(default_factory=list)
-
-    def roll_back(self) -> ImportOutcome:
-        """Mark the outcome as rolled back: the counts of what was written no longer hold."""
-        self.rolled_back = True
-        self.inserted = self.updated = self.unchanged = 0
-        self.touched_supplier_ids = []
-        return self
-
-
-Progress = Callable[[int], None]
-# Called between checking and writing, with the import's session: a job ends its read transaction there
-# and begins a writing one, so the write lock is not held while the file is read and checked.
-ReadyToWrite = Callable[[Session], None]
+from rantai.tabular.batches import (
+    ImportMode,
+    ImportOutcome,
+    Progress,
+    ReadyToWrite,
+    check_then_write,
+    reject_row,
+)
+from rantai.tabular.cells import LegalForm, RegionMatch
+from rantai.tabular.reading import Table
+from rantai.tabular.records import RowError
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,17 +99,6 @@ class Importer:
         ]
         if rows:
             session.execute(insert(AuditEvent), rows)
-
-
-def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
-    batch: list[T] = []
-    for item in items:
-        batch.append(item)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
 
 
 class RegionIndex:
@@ -265,122 +222,6 @@ def import_suppliers(
     return outcome
 
 
-class Spool(Generic[R]):
-    """Checked rows set aside in a temporary file (pickled batches) until they are written."""
-
-    def __init__(self) -> None:
-        self._file: IO[bytes] = tempfile.TemporaryFile(prefix="rantai-import-")  # noqa: SIM115 - closed by __exit__
-        self.batches = 0
-
-    def add(self, batch: list[R]) -> None:
-        pickle.dump(batch, self._file, protocol=pickle.HIGHEST_PROTOCOL)
-        self.batches += 1
-
-    def __iter__(self) -> Iterator[list[R]]:
-        self._file.seek(0)
-        for _ in range(self.batches):
-            # Our own file, written just above by this process: not untrusted input.
-            yield pickle.load(self._file)  # noqa: S301
-
-    def __enter__(self) -> Spool[R]:
-        return self
-
-    def __exit__(self, *_exc: object) -> None:
-        self._file.close()
-
-
-def stage(
-    results: Iterable[R | RejectedRow],
-    *,
-    mode: ImportMode,
-    outcome: ImportOutcome,
-    progress: Progress | None,
-    check: Callable[[R], tuple[RowError, ...]] | None = None,
-) -> Spool[R] | None:
-    """Read and check every row, collecting every problem and setting the good rows aside; nothing is
-    written. None when nothing may be written (all-or-nothing and some row is bad)."""
-    spool: Spool[R] = Spool()
-    try:
-        for batch in batched(results, BATCH):
-            records: list[R] = []
-            for result in batch:
-                outcome.rows += 1
-                if isinstance(result, RejectedRow):
-                    problems: tuple[RowError, ...] = result.errors
-                else:
-                    problems = check(result) if check else ()
-                if problems:
-                    outcome.errors.extend(problems)
-                    outcome.rejected_rows += 1
-                else:
-                    records.append(result)  # type: ignore[arg-type]
-            if records and not (mode is ImportMode.ALL_OR_NOTHING and outcome.errors):
-                spool.add(records)
-            if progress is not None:
-                progress(outcome.rows)
-    except BaseException:
-        spool.__exit__()
-        raise
-    if mode is ImportMode.ALL_OR_NOTHING and outcome.errors:
-        spool.__exit__()
-        return None
-    return spool
-
-
-def check_then_write(
-    session: Session,
-    results: Iterable[R | RejectedRow],
-    *,
-    mode: ImportMode,
-    outcome: ImportOutcome,
-    progress: Progress | None,
-    write: Callable[[list[R]], None],
-    ready_to_write: ReadyToWrite | None,
-    check: Callable[[R], tuple[RowError, ...]] | None = None,
-) -> SessionTransaction | None:
-    """The two steps of an import: check every row (``stage``), then, once ``ready_to_write`` has run,
-    write the good ones. Returns an open savepoint for the caller's last writes and commit, or None when
-    nothing may stay (the outcome is then marked rolled back).
-
-    All-or-nothing writes every row inside one savepoint. Valid-rows mode, when the caller hands the
-    transaction over (``ready_to_write`` given: a job or the CLI, not a request), commits each batch of
-    ``BATCH`` rows and lets waiting writers take their turn between batches (``db.take_turns``): on
-    SQLite the write lock is then never held for more than one batch, so requests around a 100,000-row
-    import wait a fraction of a second instead of timing out (issue #9). An import cut short keeps the
-    batches it committed; as an upsert by NIB it completes when run again (the job's retry does)."""
-    spool = stage(results, mode=mode, outcome=outcome, progress=progress, check=check)
-    if spool is None:
-        outcome.roll_back()
-        return None
-    with spool:
-        if ready_to_write is not None:
-            ready_to_write(session)
-        if mode is ImportMode.VALID_ROWS and ready_to_write is not None:
-            for number, records in enumerate(spool):
-                if number:
-                    take_turns(session)
-                write(records)
-            return session.begin_nested()
-        savepoint = session.begin_nested()
-        if write_staged(spool, mode=mode, outcome=outcome, write=write):
-            savepoint.rollback()
-            outcome.roll_back()
-            return None
-    return savepoint
-
-
-def write_staged(
-    spool: Spool[R], *, mode: ImportMode, outcome: ImportOutcome, write: Callable[[list[R]], None]
-) -> bool:
-    """Write the set-aside rows batch by batch; True when the import must be rolled back (all-or-nothing
-    and a row was refused while writing, such as a profile the importer does not manage)."""
-    for records in spool:
-        write(records)
-        if mode is ImportMode.ALL_OR_NOTHING and outcome.errors:
-            return True
-    return False
-
-
 def record_import(
     session: Session,
     action: str,
@@ -465,12 +306,6 @@ def _size(record: SupplierRecord, thresholds: Any) -> tuple[str | None, str | No
         on=now().date(),
     )
     return size_class, basis
-
-
-def reject_row(outcome: ImportOutcome, error: RowError) -> None:
-    """A row found bad while writing (not by the file checks): reported, and nothing of it written."""
-    outcome.errors.append(error)
-    outcome.rejected_rows += 1
 
 
 def _allowed(

@@ -51,9 +51,9 @@ from rantai.suppliers.errors import (
     ClaimNotFound,
     SupplierForbidden,
 )
-from rantai.suppliers.importing.cells import CellError, LegalForm, parse_nib
 from rantai.suppliers.models import SupplierClaim, SupplierProfile
 from rantai.suppliers.state import CLAIM_LIFECYCLE, ClaimMove, ClaimStatus
+from rantai.tabular.cells import CellError, LegalForm, parse_nib
 
 MAX_TEXT = 2000
 

@@ -1,5 +1,5 @@
 """Parsing what people type (web forms, API bodies) into clean profile values, with the same rules as the
-bulk importer (suppliers.importing.cells), so a NIB or a phone number is read the same way everywhere."""
+bulk importer (rantai.tabular.cells), so a NIB or a phone number is read the same way everywhere."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from rantai.kit.clock import now
 from rantai.kit.ids import MAX_INTEGER
 from rantai.kit.text import N_, has_control_characters
 from rantai.suppliers.errors import ProfileInvalid
-from rantai.suppliers.importing import cells
 from rantai.suppliers.service import CertificationData, ProfileData
+from rantai.tabular import cells
 
 T = TypeVar("T")
 

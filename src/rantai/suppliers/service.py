@@ -39,9 +39,9 @@ from rantai.suppliers.errors import (
     ProfileInvalid,
     SupplierForbidden,
 )
-from rantai.suppliers.importing.cells import LegalForm
 from rantai.suppliers.models import Certification, SizeClassRecord, SupplierProfile
 from rantai.suppliers.state import LEGAL_FIELDS, PROFILE_LIFECYCLE, Move, ProfileStatus
+from rantai.tabular.cells import LegalForm
 
 LEGAL_FORMS = tuple(form.value for form in LegalForm)
 # Sole proprietorships: the NPWP, phone and email there are a person's, hence personal data (UU 27/2022).

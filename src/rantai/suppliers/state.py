@@ -56,7 +56,6 @@ TRANSITIONS: dict[tuple[ProfileStatus, Move], ProfileStatus] = {
 }
 
 
-
 PROFILE_LIFECYCLE: Lifecycle[ProfileStatus, Move] = Lifecycle(
     name="supplier_profile",
     states=ProfileStatus,
@@ -107,7 +106,6 @@ CLAIM_TRANSITIONS: dict[tuple[ClaimStatus, ClaimMove], ClaimStatus] = {
     (ClaimStatus.PENDING, ClaimMove.WITHDRAW): ClaimStatus.WITHDRAWN,
     (ClaimStatus.PENDING, ClaimMove.SUPERSEDE): ClaimStatus.SUPERSEDED,
 }
-
 
 
 CLAIM_LIFECYCLE: Lifecycle[ClaimStatus, ClaimMove] = Lifecycle(

@@ -15,8 +15,8 @@ from rantai.catalog.jobs import run_import
 from rantai.db import make_engine, make_session_factory, transaction
 from rantai.identity import service as identity
 from rantai.identity.roles import OrgType, Role
-from rantai.suppliers.bulk import ImportMode
 from rantai.suppliers.models import SupplierProfile
+from rantai.tabular.batches import ImportMode
 
 HEADER = "nib;nama_usaha;bentuk_usaha;kode_wilayah;kbli;omzet_tahunan\r\n"
 

@@ -22,7 +22,7 @@ from rantai.sourcing.errors import NeedForbidden, NeedInvalid, NeedMoveNotAllowe
 from rantai.sourcing.models import Need, NeedLine
 from rantai.sourcing.service import LineData, NeedData
 from rantai.sourcing.state import Decision, NeedMove
-from rantai.suppliers.importing.reading import open_table
+from rantai.tabular.reading import open_table
 
 PAGE = PageRequest(1, 25)
 

@@ -15,9 +15,10 @@ from rantai.catalog.bulk import import_products
 from rantai.catalog.models import Product, ProductCertification
 from rantai.identity import service as identity
 from rantai.identity.roles import OrgType, Role
-from rantai.suppliers.bulk import ImportMode, import_suppliers
-from rantai.suppliers.importing.reading import open_table
+from rantai.suppliers.bulk import import_suppliers
 from rantai.suppliers.models import Certification, SupplierProfile
+from rantai.tabular.batches import ImportMode
+from rantai.tabular.reading import open_table
 
 HEADER = "nib;nama_usaha;bentuk_usaha;npwp;kode_wilayah;alamat;kbli;modal_usaha;omzet_tahunan;jumlah_tenaga_kerja;telepon;email;tahun_berdiri;nib_koperasi;catatan"
 GOOD = {

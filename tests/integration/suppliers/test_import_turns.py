@@ -20,9 +20,11 @@ from rantai.identity.models import User
 from rantai.identity.policy import Actor
 from rantai.identity.roles import OrgType, Role
 from rantai.suppliers import bulk
-from rantai.suppliers.bulk import ImportMode, ImportOutcome, import_suppliers
-from rantai.suppliers.importing.reading import open_table
+from rantai.suppliers.bulk import import_suppliers
 from rantai.suppliers.models import SupplierProfile
+from rantai.tabular import batches
+from rantai.tabular.batches import ImportMode, ImportOutcome
+from rantai.tabular.reading import open_table
 
 HEADER = "nib;nama_usaha;bentuk_usaha;kode_wilayah;kbli;omzet_tahunan"
 
@@ -62,7 +64,7 @@ class Importer:
 
 @pytest.fixture
 def importer(committed_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Importer]:
-    monkeypatch.setattr(bulk, "BATCH", 3)  # a batch is 3 rows: a 7-row file writes in 3 turns
+    monkeypatch.setattr(batches, "BATCH", 3)  # a batch is 3 rows: a 7-row file writes in 3 turns
     engine = make_engine(committed_url)
     factory = make_session_factory(engine)
     with transaction(factory) as session:
@@ -81,14 +83,14 @@ def test_other_writers_get_a_turn_between_batches(
     importer: Importer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     turns: list[int] = []
-    taken = bulk.take_turns
+    taken = batches.take_turns
 
     def observed(session: Session) -> None:
         taken(session)
         # By now the batches so far are committed: another connection sees them.
         turns.append(importer.stored())
 
-    monkeypatch.setattr(bulk, "take_turns", observed)
+    monkeypatch.setattr(batches, "take_turns", observed)
     before = importer.stored()
     outcome = importer.run(_rows(7), ImportMode.VALID_ROWS)
     assert outcome.inserted == 7
@@ -117,7 +119,7 @@ def test_on_sqlite_the_write_lock_is_free_between_batches(
             other.close()
         session.connection(execution_options={"rantai_write": True})
 
-    monkeypatch.setattr(bulk, "take_turns", observed)
+    monkeypatch.setattr(batches, "take_turns", observed)
     importer.run(_rows(7), ImportMode.VALID_ROWS)
     assert free == [True, True]
 
@@ -148,7 +150,7 @@ def test_an_import_cut_short_keeps_its_batches_and_completes_when_run_again(
 def test_all_or_nothing_stays_one_transaction(importer: Importer, monkeypatch: pytest.MonkeyPatch) -> None:
     before = importer.stored()
     turns: list[Session] = []
-    monkeypatch.setattr(bulk, "take_turns", turns.append)
+    monkeypatch.setattr(batches, "take_turns", turns.append)
     real_upsert = bulk._upsert
     calls = {"n": 0}
 

@@ -19,7 +19,7 @@ from pydantic_core import PydanticCustomError
 
 from rantai.kit.ids import MAX_ID, MAX_INTEGER
 from rantai.kit.text import has_control_characters
-from rantai.suppliers.importing.cells import MAX_COUNT, MAX_RUPIAH
+from rantai.tabular.cells import MAX_COUNT, MAX_RUPIAH
 
 NAME_MAX = 200  # names and brand names (String(200) columns)
 DESCRIPTION_MAX = 5000  # a product or need description, a line's specification

@@ -14,18 +14,19 @@ from starlette.datastructures import FormData
 
 import rantai.web.paths  # noqa: F401 - registers the {name:id} path convertor
 from rantai.catalog import jobs
+from rantai.catalog.import_file import PRODUCTS
 from rantai.i18n import translate
 from rantai.identity.policy import import_kinds
 from rantai.kit.errors import Forbidden, Invalid, NotFound, UserError
 from rantai.kit.text import N_, ascii_digits
 from rantai.settings import Settings
 from rantai.suppliers import repository
-from rantai.suppliers.bulk import ImportMode
-from rantai.suppliers.importing.columns import PRODUCTS, SUPPLIERS
-from rantai.suppliers.importing.records import RowError
-from rantai.suppliers.importing.report import write_report_xlsx
-from rantai.suppliers.importing.templates import write_template_csv, write_template_xlsx
+from rantai.suppliers.import_file import SUPPLIERS
 from rantai.suppliers.models import ImportJob
+from rantai.tabular.batches import ImportMode
+from rantai.tabular.records import RowError
+from rantai.tabular.report import write_report_xlsx
+from rantai.tabular.templates import write_template_csv, write_template_xlsx
 from rantai.web.auth import require_viewer
 from rantai.web.forms import PostedForm, chosen_file, text_fields
 from rantai.web.requestctx import DbSession, Viewer, get_settings_dep

@@ -33,8 +33,8 @@ from rantai.sourcing.errors import MSG_NOT_ALLOWED, NeedChanged, NeedForbidden, 
 from rantai.sourcing.inputs import LineForm, NeedForm, parse_need, read_form
 from rantai.sourcing.models import Need, NeedLine
 from rantai.sourcing.state import EDITABLE, NEED_LIFECYCLE, Decision, NeedMove, NeedStatus
-from rantai.suppliers.importing.reading import open_table
-from rantai.suppliers.importing.templates import write_template_csv, write_template_xlsx
+from rantai.tabular.reading import open_table
+from rantai.tabular.templates import write_template_csv, write_template_xlsx
 from rantai.web.auth import require_action, require_viewer
 from rantai.web.forms import PostedForm, chosen_file, posted_version, read_upload, text_fields
 from rantai.web.requestctx import DbSession, Viewer, get_settings_dep

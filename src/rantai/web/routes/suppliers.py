@@ -29,11 +29,11 @@ from rantai.reference import repository as ref
 from rantai.suppliers import repository
 from rantai.suppliers import service as suppliers
 from rantai.suppliers.errors import MSG_NOT_FOUND, SupplierNotFound
-from rantai.suppliers.importing import cells
-from rantai.suppliers.importing.cells import LegalForm
 from rantai.suppliers.inputs import parse_certification, parse_profile
 from rantai.suppliers.models import SupplierProfile
 from rantai.suppliers.state import ProfileStatus
+from rantai.tabular import cells
+from rantai.tabular.cells import LegalForm
 from rantai.web.auth import get_viewer, require_action, require_viewer
 from rantai.web.downloads import content_disposition
 from rantai.web.forms import PostedForm, chosen_file, posted_version, read_upload, text_fields

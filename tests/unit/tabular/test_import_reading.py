@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import time
 import tracemalloc
 from pathlib import Path
 
@@ -12,7 +11,7 @@ import openpyxl  # type: ignore[import-untyped]
 import pytest
 
 from rantai.kit.errors import Invalid
-from rantai.suppliers.importing.reading import FileFormat, cell_text, normalize_header, open_table
+from rantai.tabular.reading import FileFormat, cell_text, normalize_header, open_table
 
 HEADER = "nib,nama_usaha,kode_wilayah\n"
 
@@ -270,7 +269,6 @@ def test_large_csv_streams_without_loading_it(tmp_path: Path) -> None:
         handle.write("nib;nama_usaha;kode_wilayah\n")
         handle.writelines(f"91200{i:08d};Usaha Mikro {i};32.73\n" for i in range(rows))
     size = path.stat().st_size
-    started = time.perf_counter()
     tracemalloc.start()
     try:
         with open_table(path) as table:
@@ -282,4 +280,3 @@ def test_large_csv_streams_without_loading_it(tmp_path: Path) -> None:
     # Keeping the rows would take tens of megabytes; streaming holds a few read buffers.
     assert size > 3_000_000
     assert peak < 1_500_000, f"peak {peak} bytes for a {size}-byte file"
-    assert time.perf_counter() - started < 10

@@ -9,14 +9,14 @@ from typing import Any
 import openpyxl  # type: ignore[import-untyped]
 import pytest
 
+from rantai.catalog.import_file import PRODUCTS
 from rantai.kit.errors import Invalid
-from rantai.suppliers.importing.cells import RegionMatch
-from rantai.suppliers.importing.columns import PRODUCTS, SUPPLIERS
-from rantai.suppliers.importing.reading import open_table
-from rantai.suppliers.importing.records import RejectedRow, RowError, SupplierRecord
-from rantai.suppliers.importing.report import write_report_csv, write_report_xlsx
-from rantai.suppliers.importing.templates import write_template_csv, write_template_xlsx
-from rantai.suppliers.importing.validate import validate_suppliers
+from rantai.suppliers.import_file import SUPPLIERS, SupplierRecord, validate_suppliers
+from rantai.tabular.cells import RegionMatch
+from rantai.tabular.reading import open_table
+from rantai.tabular.records import RejectedRow, RowError
+from rantai.tabular.report import write_report_csv, write_report_xlsx
+from rantai.tabular.templates import write_template_csv, write_template_xlsx
 
 INDONESIAN = {
     "NIB must have 13 digits; found %(digits)d.": "NIB harus 13 digit; ditemukan %(digits)d.",
@@ -70,7 +70,7 @@ def test_xlsx_report_round_trip(tmp_path: Path) -> None:
 
 
 def test_xlsx_report_says_when_it_is_cut(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("rantai.suppliers.importing.report.MAX_XLSX_PROBLEMS", 2)
+    monkeypatch.setattr("rantai.tabular.report.MAX_XLSX_PROBLEMS", 2)
     out = io.BytesIO()
     assert write_report_xlsx(ERRORS, out, translate=_translate) == 2
     sheet = openpyxl.load_workbook(out).worksheets[0]

@@ -22,7 +22,7 @@ import openpyxl  # type: ignore[import-untyped]  # ships without type informatio
 from openpyxl.cell import WriteOnlyCell  # type: ignore[import-untyped]
 
 from rantai.kit.text import N_
-from rantai.suppliers.importing.records import RowError
+from rantai.tabular.records import RowError
 
 Translate = Callable[[str, dict[str, Any]], str]
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from stdnum.id import npwp
 
-from rantai.suppliers.importing.cells import (
+from rantai.tabular.cells import (
     CERTIFICATION_TYPES,
     CellError,
     Certification,
@@ -34,7 +34,7 @@ from rantai.suppliers.importing.cells import (
     whole_number_digits,
 )
 
-REFERENCE_DATA = Path(__file__).resolve().parents[4] / "src/rantai/reference/data"
+REFERENCE_DATA = Path(__file__).resolve().parents[3] / "src/rantai/reference/data"
 KBLI = {"10761", "10792", "01111", "03111"}
 
 

@@ -18,7 +18,7 @@ import pytest
 from rantai.i18n import translate
 from rantai.kit.errors import Invalid
 from rantai.settings import get_settings
-from rantai.suppliers.importing.reading import (
+from rantai.tabular.reading import (
     MSG_XLSX_PACKED_ODDLY,
     MSG_XLSX_TOO_LARGE_UNPACKED,
     MSG_XLSX_TOO_MANY_CELLS,

@@ -8,19 +8,13 @@ import io
 
 import pytest
 
+from rantai.catalog.import_file import PRODUCTS, ProductRecord, ProductResult, validate_products
 from rantai.kit.errors import Invalid
-from rantai.suppliers.importing.cells import Certification, LegalForm, RegionMatch
-from rantai.suppliers.importing.columns import PRODUCTS, SUPPLIERS, check_headers
-from rantai.suppliers.importing.reading import open_table
-from rantai.suppliers.importing.records import (
-    ProductRecord,
-    ProductResult,
-    RejectedRow,
-    SupplierRecord,
-    SupplierResult,
-    name_key,
-)
-from rantai.suppliers.importing.validate import validate_products, validate_suppliers
+from rantai.suppliers.import_file import SUPPLIERS, SupplierRecord, SupplierResult, validate_suppliers
+from rantai.tabular.cells import Certification, LegalForm, RegionMatch
+from rantai.tabular.columns import check_headers
+from rantai.tabular.reading import open_table
+from rantai.tabular.records import RejectedRow, name_key
 
 KBLI = {"10761", "10792", "01111", "03111", "10793"}
 UNITS = {"kg": "kg", "pak": "pak", "pcs": "buah", "buah": "buah"}

@@ -18,8 +18,8 @@ from openpyxl.styles import Alignment, Font  # type: ignore[import-untyped]
 from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
 
 from rantai.kit.text import N_
-from rantai.suppliers.importing.columns import ImportSpec
-from rantai.suppliers.importing.report import CSV_DELIMITER, Translate, sheet_title
+from rantai.tabular.columns import ImportSpec
+from rantai.tabular.report import CSV_DELIMITER, Translate, sheet_title
 
 TEXT_FORMAT = "@"  # Excel's "Text" number format
 _MAX_WIDTH = 60
