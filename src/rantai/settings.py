@@ -6,7 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -121,6 +121,43 @@ class Settings(BaseSettings):
         description=(
             "Strict-Transport-Security max-age sent on responses to https requests (as judged for "
             "RANTAI_COOKIE_SECURE), so browsers never try plain http again; 0 sends no such header."
+        ),
+    )
+    base_url: str = Field(
+        default="http://127.0.0.1:8000",
+        description=(
+            "The address users open Rantai at (scheme, host and port, no trailing path); links in emails "
+            "start with it."
+        ),
+    )
+    mail_enabled: bool = Field(
+        default=False,
+        description=(
+            "Send email through the SMTP server below. Off (the default): nothing is sent; each email is "
+            "kept in the outbox table and written to RANTAI_DATA_DIR/mail/<id>.eml for the operator."
+        ),
+    )
+    smtp_host: str = Field(default="localhost", description="SMTP server that sends Rantai's email.")
+    smtp_port: int = Field(
+        default=587, ge=1, le=65535, description="Port of the SMTP server (587: submission)."
+    )
+    smtp_user: str = Field(default="", description="User name for the SMTP server; empty: no login.")
+    smtp_password: SecretStr = Field(default=SecretStr(""), description="Password for the SMTP server.")
+    smtp_starttls: bool = Field(
+        default=True,
+        description="Encrypt the SMTP connection with STARTTLS before logging in (turn off only for a local relay).",
+    )
+    mail_from: str = Field(
+        default="Rantai <noreply@rantai.local>",
+        description="The From address of Rantai's email; use an address of your domain that the server may send as.",
+    )
+    mail_max_attempts: int = Field(
+        default=5,
+        ge=1,
+        le=20,
+        description=(
+            "Attempts to deliver one email before it is marked failed (retried after 1, 5 and 30 minutes, "
+            "then 2 and 6 hours); an address the server refuses for good fails at once."
         ),
     )
 

@@ -74,6 +74,12 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("GET", "/account/password"): Login("the caller's own password"),
     ("POST", "/account/password"): Login("the caller's own password"),
     ("GET", "/"): Public("the landing page; a logged-in member sees their dashboard"),
+    # --- notifications: a user's own, every query narrowed to them (another's is a 404)
+    ("GET", "/notifications"): Login("the caller's own notifications"),
+    ("POST", "/notifications/{notification_id}/read"): Login("the caller's own notification (404 else)"),
+    ("POST", "/notifications/read-all"): Login("the caller's own notifications"),
+    ("GET", "/account/notifications"): Login("the caller's own choices"),
+    ("POST", "/account/notifications"): Login("the caller's own choices"),
     # --- suppliers and the directory
     ("GET", "/supplier/opportunities"): CATALOG,
     ("GET", "/supplier/onboarding"): EDIT_PROFILE,
@@ -184,6 +190,13 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("GET", "/api/v1/suppliers/{profile_id}"): Login("policy VIEW_SUPPLIER_PROFILE, checked per profile"),
     ("GET", "/api/v1/suppliers/{profile_id}/products"): Login("policy VIEW_SUPPLIER_PROFILE, per profile"),
     ("GET", "/api/v1/catalog/suggest"): Login("code suggestions"),
+    ("GET", "/api/v1/notifications"): Login("the caller's own notifications"),
+    ("POST", "/api/v1/notifications/{notification_id}/read"): Login(
+        "the caller's own notification (404 else)"
+    ),
+    ("POST", "/api/v1/notifications/read-all"): Login("the caller's own notifications"),
+    ("GET", "/api/v1/notification-preferences"): Login("the caller's own choices"),
+    ("PUT", "/api/v1/notification-preferences"): Login("the caller's own choices"),
 }
 
 # Valid bodies for the API operations that take one: an invalid body is refused (422) before the
@@ -200,6 +213,7 @@ BODIES: dict[tuple[str, str], Any] = {
     ("POST", "/api/v1/suppliers/{profile_id}/reject"): {"reason": "NIB tidak sesuai"},
     ("POST", "/api/v1/supplier/claims"): {"nib": "9120000000777", "evidence": "Telepon di OSS"},
     ("POST", "/api/v1/claims/{claim_id}/reject"): {"reason": "Bukti belum cukup"},
+    ("PUT", "/api/v1/notification-preferences"): [],
 }
 SAMPLE = {"kind": "suppliers", "fmt": "csv", "code": "32"}
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from rantai.cli import db, imports, index, match, tokens, users
+from rantai.cli import db, imports, index, mail, match, tokens, users
 from rantai.cli.common import settings, unit_of_work
 
 app = typer.Typer(help="Rantai: UMKM in the supply chains of BUMN and large buyers.", no_args_is_help=True)
@@ -14,6 +14,7 @@ app.add_typer(tokens.app, name="tokens")
 app.add_typer(imports.app, name="import")
 app.add_typer(index.app, name="index")
 app.add_typer(match.app, name="match")
+app.add_typer(mail.app, name="mail")
 
 
 @app.command("serve")

@@ -1,15 +1,22 @@
-"""The seam for sending mail to account holders. Rantai has no mail server yet: the null backend logs
-what would have been sent. A real backend implements ``Mailer`` and translates the message ids into
-``Mail.locale`` (``rantai.i18n.translate``) before sending."""
+"""Mail to an address, from identity's use cases: the answers to a registration, and later password
+reset links and invitations (issue #13).
+
+A ``Mailer`` takes one ``Mail``; the application's is ``OutboxMailer``, which queues it in the
+notifications email outbox inside the caller's transaction (so a mail exists exactly when the change it
+tells about was kept), worded in ``Mail.locale``. Delivery is the outbox's business: off by default
+(written under ``RANTAI_DATA_DIR/mail`` for the operator), through SMTP when configured. Notices a user
+chooses to receive (a password change, say) go through ``rantai.notifications.service.notify`` instead.
+"""
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
 
-logger = logging.getLogger(__name__)
+from sqlalchemy.orm import Session
+
+from rantai.notifications.service import Recipient, queue_email
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,8 +35,12 @@ class Mailer(Protocol):
     def send(self, mail: Mail) -> None: ...
 
 
-class NullMailer:
-    """Sends nothing; logs the recipient and subject so a developer can see that a mail was due."""
+class OutboxMailer:
+    """Queues each mail in the email outbox of ``session``'s transaction."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
 
     def send(self, mail: Mail) -> None:
-        logger.info("mail not sent (no mail backend): to=%s subject=%r", mail.to, mail.subject)
+        recipient = Recipient(user_id=None, email=mail.to, locale=mail.locale)
+        queue_email(self.session, recipient, subject=mail.subject, body=mail.body, params=mail.params)

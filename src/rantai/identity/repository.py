@@ -243,3 +243,24 @@ def audit_page(session: Session, organization_id: int | None, page: PageRequest)
         base.order_by(AuditEvent.id.desc()).offset(page.offset).limit(page.per_page)
     ).all()
     return Page(items=items, total=session.scalar(count) or 0, page=page.page, per_page=page.per_page)
+
+
+def active_memberships_in(
+    session: Session, organization_ids: Sequence[int]
+) -> Sequence[tuple[int, str, str, int, str, str]]:
+    """``(user id, email, locale, organization id, its type, role)`` of every active user's membership in
+    the active organizations named: whom to notify (``identity.recipients``)."""
+    if not organization_ids:
+        return []
+    rows = session.execute(
+        select(User.id, User.email, User.locale, Organization.id, Organization.org_type, Membership.role)
+        .join(Membership, Membership.user_id == User.id)
+        .join(Organization, Organization.id == Membership.organization_id)
+        .where(
+            Membership.organization_id.in_(sorted(set(organization_ids))),
+            User.is_active.is_(True),
+            Organization.is_active.is_(True),
+        )
+        .order_by(User.id)
+    )
+    return [tuple(row) for row in rows]  # type: ignore[misc]

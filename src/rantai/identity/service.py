@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from rantai.identity import audit, repository, throttle
+from rantai.identity import audit, notices, repository, throttle
 from rantai.identity.errors import (
     MSG_BAD_LOGIN,
     MSG_INACTIVE,
@@ -516,6 +516,7 @@ def change_password(
         organization_id=None,
         details={"sessions_ended": ended},
     )
+    notices.password_changed(session, user)
     return PasswordChange(None, token, ended)
 
 

@@ -34,6 +34,7 @@ from rantai.kit.text import N_
 from rantai.reference import repository as ref
 from rantai.reference.models import Kbli, KbliLevel, Region
 from rantai.reference.service import classify_size
+from rantai.suppliers import notices
 from rantai.suppliers.errors import (
     MSG_IMPORT_COOPERATIVE_NOT_MANAGED,
     MSG_IMPORT_NOT_MANAGED,
@@ -83,7 +84,7 @@ class Importer:
         (``record_import``)."""
         moment, request_id = now(), current_request_id.get()
         user_id = self.actor.user_id if self.actor else None
-        rows = [
+        rows: list[dict[str, Any]] = [
             {
                 "occurred_at": moment,
                 "actor_user_id": user_id,
@@ -99,6 +100,7 @@ class Importer:
         ]
         if rows:
             session.execute(insert(AuditEvent), rows)
+            notices.changed_by_import(session, self.organization_id, {row["organization_id"] for row in rows})
 
 
 class RegionIndex:

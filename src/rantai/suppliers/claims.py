@@ -32,7 +32,7 @@ from rantai.identity.roles import SUPPLIER_TYPES, OrgType
 from rantai.kit.clock import now
 from rantai.kit.text import without_control_characters
 from rantai.lifecycle import advance
-from rantai.suppliers import repository
+from rantai.suppliers import notices, repository
 from rantai.suppliers.errors import (
     MSG_CLAIM_ALREADY_CLAIMED,
     MSG_CLAIM_COOPERATIVE,
@@ -179,6 +179,7 @@ def approve_claim(session: Session, *, actor: Actor | None, claim: SupplierClaim
             organization_id=former_manager,
             details={"nib": profile.nib, "claim_id": claim.id, **_by(actor, profile)},
         )
+    notices.claim_approved(session, claim, profile)
     session.flush()
     return profile
 
@@ -192,6 +193,7 @@ def reject_claim(session: Session, *, actor: Actor | None, claim: SupplierClaim,
     decided = {"decided_by_user_id": actor.user_id if actor else None, "decided_at": now(), "reason": text}
     _move(session, claim, ClaimMove.REJECT, decided)
     _audit(session, actor, claim, "supplier.claim_rejected", {"reason": text, **_by(actor, profile)})
+    notices.claim_rejected(session, claim, profile, text)
 
 
 def _decider_check(session: Session, actor: Actor | None, claim: SupplierClaim) -> SupplierProfile:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hmac
 import logging
+from functools import partial
 from typing import Any
 
 from fastapi import BackgroundTasks, Depends, Request
@@ -16,6 +17,7 @@ from rantai.identity import service as identity
 from rantai.identity.policy import Action
 from rantai.kit.errors import Forbidden
 from rantai.kit.text import N_
+from rantai.notifications import service as notifications
 from rantai.settings import Settings
 from rantai.web.requestctx import (
     CSRF_COOKIE,
@@ -73,6 +75,7 @@ def get_viewer(
             viewer.user = user
             viewer.name = user.full_name
             viewer.web_session = web_session
+            viewer.count_unread = partial(_count_unread, db, user.id)
             viewer.actor = identity.actor_of(user, pairs)
             viewer.organizations = tuple(orgs.values())
             active = web_session.active_organization_id
@@ -88,6 +91,12 @@ def get_viewer(
                 )
     request.state.viewer = viewer
     return viewer
+
+
+def _count_unread(db: Session, user_id: int) -> int:
+    """The header's unread count, read in the request's transaction while it is open (an error page
+    drawn after it ended shows none rather than open another)."""
+    return notifications.unread_count(db, user_id) if db.in_transaction() else 0
 
 
 def _touch_session(factory: sessionmaker[Session], token: str, max_age_seconds: int) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from fastapi import Request
@@ -58,6 +59,12 @@ class Viewer:
     organization: OrgRef | None = None
     organizations: tuple[OrgRef, ...] = ()
     session_expired: bool = False
+    # Counts the viewer's unread notifications when the page header is drawn (set by ``web.auth``): one
+    # indexed read, and none at all for a page that draws no header (an HTMX fragment).
+    count_unread: Callable[[], int] | None = None
+
+    def unread_notifications(self) -> int:
+        return self.count_unread() if self.count_unread is not None else 0
 
     def _(self, message: str, **params: object) -> str:
         return translate(self.locale, message, **params)

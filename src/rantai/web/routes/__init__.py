@@ -7,7 +7,7 @@ from fastapi import APIRouter, Depends
 from rantai.idempotent import adopt
 from rantai.web.auth import csrf_protect
 from rantai.web.forms import FormKeyRoute
-from rantai.web.routes import account, auth, claims, health, home, imports, needs, suppliers
+from rantai.web.routes import account, auth, claims, health, home, imports, needs, notifications, suppliers
 
 router = APIRouter(dependencies=[Depends(csrf_protect)], include_in_schema=False)
 router.include_router(health.router)
@@ -18,4 +18,5 @@ router.include_router(suppliers.router)
 router.include_router(imports.router)
 router.include_router(needs.router)
 router.include_router(claims.router)
+router.include_router(notifications.router)
 adopt(router, FormKeyRoute)  # a POST carrying a form key runs once per key (double clicks)

@@ -15,7 +15,7 @@ from rantai.db import all_or_nothing, begin_writing
 from rantai.http import ReadFirstDbSession
 from rantai.identity import service as identity
 from rantai.identity.errors import MSG_BAD_LOGIN, AccountLocked, InvalidCredentials
-from rantai.identity.mail import Mailer, NullMailer
+from rantai.identity.mail import Mailer, OutboxMailer
 from rantai.identity.roles import OrgType
 from rantai.identity.throttle import LoginLimits
 from rantai.kit.errors import Invalid, UserError
@@ -71,10 +71,11 @@ def login_limits(settings: Settings) -> LoginLimits:
     )
 
 
-def get_mailer(request: Request) -> Mailer:
-    """The mail backend set on the application (``app.state.mailer``), else the null one that logs."""
+def get_mailer(request: Request, db: Session = DbSession) -> Mailer:
+    """The mail backend set on the application (``app.state.mailer``, tests), else the email outbox of
+    the request's transaction."""
     mailer: Mailer | None = getattr(request.app.state, "mailer", None)
-    return mailer if mailer is not None else NullMailer()
+    return mailer if mailer is not None else OutboxMailer(db)
 
 
 def set_session_cookie(response: Response, token: str, request: Request, settings: Settings) -> None:
