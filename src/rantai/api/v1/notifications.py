@@ -25,7 +25,7 @@ from rantai.notifications import service as notifications
 from rantai.notifications.models import Notification
 from rantai.notifications.service import Choice
 
-router = APIRouter(tags=["notifications"], responses=problem_responses(404))
+router = APIRouter(tags=["notifications"], responses=problem_responses(400, 404))
 
 KindCode = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[a-z_]+\.[a-z_]+$")]
 
