@@ -128,7 +128,7 @@ class IdempotentRoute(APIRoute):
 
 
 def adopt(router: APIRouter, route_class: type[IdempotentRoute], **extra: Any) -> APIRouter:
-    """Make every POST route of ``router`` (and of the routers it includes) an ``route_class``.
+    """Make every POST route of ``router`` (and of the routers it includes) a ``route_class``.
 
     Done where a door puts its routers together, so a module's routes need no change: its routes are
     made as plain ``APIRoute`` and their class is switched here, before the app builds its handlers.
