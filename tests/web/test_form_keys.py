@@ -15,8 +15,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from tests.factories.identity import csrf_of, log_in, make_org, make_user
 from tests.factories.sourcing import make_buyer
+from tests.factories.suppliers import make_supplier
 
 from rantai.app import create_app
+from rantai.catalog.models import Product
 from rantai.db import make_engine, make_session_factory, transaction
 from rantai.i18n import translate
 from rantai.idempotent import routes_of
@@ -116,6 +118,35 @@ def test_a_double_submitted_need_form_makes_one_need(client: TestClient, db: Ses
     assert [a.status_code for a in answers] == [303, 303]
     assert answers[0].headers["location"] == answers[1].headers["location"]
     assert _needs(db) == before + 1
+
+
+def test_a_double_submitted_product_with_a_photo_makes_one_product(client: TestClient, db: Session) -> None:
+    """A multipart form: each send draws a new boundary, so the fields and the file's digest are compared,
+    not the raw body; another file with the same key is another request."""
+    profile, owner, _ = make_supplier(db)
+    log_in(client, owner)
+    key = _key_in(client.get("/supplier/products/new").text)
+    png = b"\x89PNG\r\n\x1a\n" + b"0" * 64
+    data = {"name": "Tas Anyaman Pandan", "csrf_token": csrf_of(client), "form_key": key}
+    answers = [
+        client.post(
+            "/supplier/products/new",
+            data=data,
+            files={"photo": ("tas.png", png, "image/png")},
+            follow_redirects=False,
+        )
+        for _ in range(2)
+    ]
+    assert [a.status_code for a in answers] == [303, 303]
+    assert answers[1].headers["Idempotent-Replayed"] == "true"
+    other = client.post(
+        "/supplier/products/new",
+        data=data,
+        files={"photo": ("tas.png", png + b"1", "image/png")},
+        follow_redirects=False,
+    )
+    assert other.status_code == 422
+    assert db.scalar(select(func.count()).select_from(Product).where(Product.supplier_id == profile.id)) == 1
 
 
 def test_a_form_with_errors_frees_its_key(client: TestClient, db: Session) -> None:
