@@ -8,6 +8,8 @@ from sqlalchemy import Connection, event
 from sqlalchemy.orm import Session
 from tests.factories.identity import csrf_of, log_in, make_org, make_user
 from tests.factories.notifications import inbox_of, outbox_to
+from tests.factories.suppliers import business_owner, national_verifier
+from tests.integration.suppliers.test_claims import EVIDENCE, _imported
 
 from rantai.i18n import translate
 from rantai.identity.models import User
@@ -16,6 +18,7 @@ from rantai.identity.roles import OrgType, Role
 from rantai.notifications import kinds
 from rantai.notifications import service as notifications
 from rantai.notifications.service import Choice
+from rantai.suppliers import claims
 
 MESSAGE = "Your claim of the profile of %(business)s (NIB %(nib)s) was approved: the profile is now your organization's, and only your organization's imports can change it."
 
@@ -167,3 +170,17 @@ def test_registration_mail_goes_to_the_outbox(client: TestClient, db: Session) -
     (mail,) = outbox_to(db, "ratna@contoh.co.id")
     assert mail.kind is None and mail.status == "queued" and mail.locale == "en"
     assert mail.subject == translate("en", "Someone tried to register on Rantai with your email")
+
+
+def test_a_claims_answer_links_to_a_page_its_reader_opens(client: TestClient, db: Session) -> None:
+    profile, _, _ = _imported(db)
+    business, owner, owner_actor = business_owner(db)
+    claim = claims.request_claim(
+        db, actor=owner_actor, organization_id=business.id, nib=profile.nib, evidence=EVIDENCE
+    )
+    claims.approve_claim(db, actor=national_verifier(db, "32"), claim=claim)
+    (notice,) = inbox_of(db, owner.id)
+    log_in(client, owner)
+    assert notice.link == "/supplier"
+    page = client.get(notice.link)
+    assert page.status_code == 200 and profile.nib in page.text

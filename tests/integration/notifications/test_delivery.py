@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from tests.factories.notifications import outbox_to, smtp_server
 
 from rantai.kit.clock import now
+from rantai.notifications import repository
 from rantai.notifications.delivery import FileMailer, SmtpMailer, deliver_pending, mailer_for
 from rantai.notifications.models import OutboxEmail
 from rantai.notifications.service import Recipient, queue_email
@@ -130,3 +131,10 @@ def test_a_permanent_refusal_fails_at_once(db: Session, session_factory: session
     (row,) = outbox_to(db, "ratna@contoh.co.id")
     db.refresh(row)
     assert (row.status, row.attempts) == ("failed", 1)
+
+
+def test_two_deliverers_never_hold_one_email(db: Session) -> None:
+    email_id = _queue(db)
+    until = now() + dt.timedelta(minutes=10)
+    assert repository.hold_email(db, email_id, attempts=0, until=until)
+    assert not repository.hold_email(db, email_id, attempts=0, until=until)  # the other read attempts=0 too
