@@ -4,9 +4,9 @@ Words go through the matching engine's Indonesian analyzer on both sides (so "kr
 then through the database's full-text index on ``catalog_supplier_search``: FTS5 on SQLite, a GIN
 ``to_tsvector('simple', ...)`` column (stored, generated) on PostgreSQL. Filters are plain indexed columns.
 
-Who reads decides what is listed, inside the query (issue #9): verified profiles are public; profiles not
-verified yet (draft, submitted, rejected) are listed only when asked for, and only those inside the
-regions the reader verifies (`policy.verification_areas`), whatever the door passes.
+Who reads decides what is listed, inside the query (issues #9, #10): verified profiles are public; profiles
+not verified yet (draft, submitted, rejected) are listed only when asked for, and only those the policy
+lets the reader see (its own, those inside the regions it verifies), whatever the door passes.
 """
 
 from __future__ import annotations
@@ -16,17 +16,18 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from sqlalchemy import ColumnElement, Integer, and_, column, delete, exists, false, func, or_, select, text
+from sqlalchemy import ColumnElement, Integer, and_, column, delete, exists, func, select, text
 from sqlalchemy.orm import Session
 
 from rantai.catalog import index_changes
 from rantai.catalog.models import Category, Product, SupplierSearchDocument
 from rantai.db import bulk_insert
-from rantai.identity.policy import Actor, verification_areas
+from rantai.identity.policy import Actor
 from rantai.kit.ids import MAX_BIGINT
 from rantai.kit.pagination import Page, PageRequest
 from rantai.kit.text import without_control_characters
 from rantai.matching import normalize
+from rantai.suppliers import repository as supplier_repository
 from rantai.suppliers.models import Certification, SupplierProfile
 
 
@@ -129,24 +130,12 @@ SEARCH_TEXT_MAX = 500  # longer text is cut: no one searches with a page of word
 
 
 def readable(actor: Actor | None, *, include_unverified: bool) -> ColumnElement[bool]:
-    """The profiles ``actor`` may find: verified ones, plus (when asked) the others inside the regions
-    ``actor`` verifies, by the same rule as the policy (the profile's most precise region is the area or
-    lies inside it)."""
-    verified = SupplierProfile.status == "verified"
-    areas = verification_areas(actor) if include_unverified else []
-    if not areas:
-        return verified
-    if None in areas:
-        return verified | (SupplierProfile.status != "verified")  # a national verifier: everywhere
-    region = func.coalesce(
-        SupplierProfile.desa_code, SupplierProfile.kecamatan_code, SupplierProfile.kabkota_code
-    )
-    inside = [
-        or_(region == area, region.startswith(f"{area}.", autoescape=True))
-        for area in areas
-        if area is not None
-    ]
-    return verified | or_(false(), *inside)
+    """The profiles ``actor`` may find: verified ones, plus (when asked) the others the policy lets it
+    see (its own organizations', those inside the regions it verifies), by
+    ``suppliers.repository.profile_readable``."""
+    if not include_unverified:
+        return SupplierProfile.status == "verified"
+    return supplier_repository.profile_readable(actor)
 
 
 def _clean(code: str | None) -> str | None:

@@ -11,6 +11,7 @@ MSG_NOT_ALLOWED = N_("Your role does not allow this. Ask your organization's adm
 MSG_NOT_BUYER = N_(
     "Only a buyer organization (BUMN, large company, government agency) records procurement needs."
 )
+MSG_ONLY_VERIFIERS_UNVERIFIED = N_("Only verifiers may include suppliers that are not verified yet.")
 MSG_MOVE_NOT_ALLOWED = N_("A need that is '%(status)s' cannot take this step.")
 MSG_NOT_EDITABLE = N_("A need that is '%(status)s' cannot be changed; reopen it first.")
 MSG_TITLE_REQUIRED = N_("Give the need a title (for example the package name).")

@@ -25,6 +25,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from rantai.db import Base
+from rantai.identity.policy import Party, Resource
 from rantai.kit.clock import now
 
 
@@ -55,6 +56,15 @@ class Need(Base):
     version: Mapped[int] = mapped_column(Integer, server_default=text("1"))
 
     __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def policy_resource(self) -> Resource:
+        """For the policy: its buyer's own record; offered to suppliers while open."""
+        return Resource.of(
+            (self.organization_id, Party.OWNER),
+            (self.organization_id, Party.BUYER),
+            public=self.status == "open",
+        )
 
 
 class NeedLine(Base):

@@ -3,7 +3,8 @@
 The engine's `NeedIndex` is built from every open need line and kept per process until an open need
 changes (a cheap count-and-latest-update stamp is checked on each call), so a newly published need shows
 on suppliers' home pages at their next visit. The supplier's own facts and products are read fresh from
-the database each time.
+the database each time. The index holds every open line; what a supplier is shown is only what the
+policy offers its reader (``Action.SEE_OPPORTUNITY``), asked of the database in one query (issue #10).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from sqlalchemy.orm import Session
 from rantai import matching
 from rantai.catalog.search_index import offers_of
 from rantai.identity.models import Organization
+from rantai.identity.policy import Action, Actor
 from rantai.kit.clock import today
 from rantai.reference.models import Region, RegionLevel
 from rantai.sourcing import repository
@@ -131,15 +133,38 @@ def need_index(
         return index, shown
 
 
-def opportunities_for(session: Session, supplier_id: int, *, top: int = DEFAULT_TOP) -> SupplierOpportunities:
-    """The open lines a supplier can win (best first, with reasons) and the gaps that would open more."""
+def _offered(session: Session, actor: Actor | None, lines: dict[str, OpenLine]) -> dict[str, OpenLine]:
+    """The open lines whose need the policy offers ``actor`` (all of them, for any supplier, today)."""
+    need_ids = sorted({line.need_id for line in lines.values()})
+    offered = repository.readable_need_ids(session, actor, need_ids, Action.SEE_OPPORTUNITY)
+    if len(offered) == len(need_ids):
+        return lines
+    return {key: line for key, line in lines.items() if line.need_id in offered}
+
+
+def _within(gap: matching.Gap, lines: dict[str, OpenLine]) -> matching.Gap:
+    """A gap counting only the lines its reader is offered."""
+    kept = tuple(line_id for line_id in gap.line_ids if line_id in lines)
+    if len(kept) == len(gap.line_ids):
+        return gap
+    return replace(gap, line_ids=kept, lines=len(kept), value=sum(lines[i].budget or 0 for i in kept))
+
+
+def opportunities_for(
+    session: Session, supplier_id: int, *, actor: Actor | None, top: int = DEFAULT_TOP
+) -> SupplierOpportunities:
+    """The open lines a supplier can win (best first, with reasons) and the gaps that would open more,
+    of those offered to ``actor`` (the supplier's member asking)."""
     found = offers_of(session, [supplier_id]).get(supplier_id)
-    index, lines = need_index(session)
+    index, every_line = need_index(session)
+    lines = _offered(session, actor, every_line)
     if found is None or not found[1]:
         return SupplierOpportunities((), (), len(lines), {})
     supplier, offers = found
-    result = index.opportunities(supplier, [offer for offer, _ in offers], top=top)
-    chosen = [(item, lines[item.line_id]) for item in result.recommended if item.line_id in lines]
+    # Ask the engine for more than shown when some lines are not offered, so `top` are still found.
+    wanted = top + (len(every_line) - len(lines))
+    result = index.opportunities(supplier, [offer for offer, _ in offers], top=wanted)
+    chosen = [(item, lines[item.line_id]) for item in result.recommended if item.line_id in lines][:top]
     buyers: dict[int, str] = dict(
         session.execute(
             select(Organization.id, Organization.name).where(
@@ -151,7 +176,7 @@ def opportunities_for(session: Session, supplier_id: int, *, top: int = DEFAULT_
         recommended=tuple(
             (item, replace(line, buyer=buyers.get(line.buyer_id, ""))) for item, line in chosen
         ),
-        gaps=result.gaps,
+        gaps=tuple(gap for gap in (_within(gap, lines) for gap in result.gaps) if gap.lines),
         open_lines=len(lines),
         offers={offer.id: offer.name for offer, _ in offers},
     )

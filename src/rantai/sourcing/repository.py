@@ -1,4 +1,8 @@
-"""Every query of the sourcing domain."""
+"""Every query of the sourcing domain.
+
+Lists are authorized in the query (issue #10): ``need_readable`` is built from the actor by
+``policy.reach``, so a buyer's list of needs or a supplier's opportunities can only hold needs
+``policy.can`` allows that actor."""
 
 from __future__ import annotations
 
@@ -6,9 +10,10 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import ColumnElement, Select, false, func, or_, select
 from sqlalchemy.orm import Session
 
+from rantai.identity.policy import Action, Actor, Party, reach
 from rantai.kit.ids import storable_id
 from rantai.kit.pagination import Page, PageRequest
 from rantai.kit.text import without_control_characters
@@ -47,16 +52,43 @@ def certifications_of(session: Session, line_ids: Sequence[int]) -> dict[int, li
     return found
 
 
+def need_readable(actor: Actor | None, action: Action = Action.VIEW_RECORD) -> ColumnElement[bool]:
+    """The needs ``actor`` may ``action`` as a WHERE condition (``Need.policy_resource``): its buyer's own
+    (VIEW_RECORD), or, offered to suppliers (SEE_OPPORTUNITY), the open ones."""
+    scope = reach(actor, action)
+    conditions: list[ColumnElement[bool]] = []
+    if buyers := scope.organizations(Party.OWNER, Party.BUYER):
+        conditions.append(Need.organization_id.in_(sorted(buyers)))
+    if scope.public:
+        conditions.append(Need.status == "open")
+    return or_(false(), *conditions)
+
+
+def readable_needs(actor: Actor | None, action: Action = Action.VIEW_RECORD) -> Select[Need]:
+    return select(Need).where(need_readable(actor, action))
+
+
+def readable_need_ids(
+    session: Session, actor: Actor | None, need_ids: Sequence[int], action: Action = Action.VIEW_RECORD
+) -> set[int]:
+    """Those of ``need_ids`` that ``actor`` may ``action`` (one query)."""
+    if not need_ids:
+        return set()
+    return set(session.scalars(select(Need.id).where(Need.id.in_(need_ids), need_readable(actor, action))))
+
+
 def needs_page(
     session: Session,
     *,
+    actor: Actor | None,
     organization_id: int,
     page: PageRequest,
     status: str | None = None,
     text: str | None = None,
     sort: str = "newest",
 ) -> Page[Need]:
-    stmt = select(Need).where(Need.organization_id == organization_id)
+    """A page of an organization's needs, of those ``actor`` may read."""
+    stmt = readable_needs(actor).where(Need.organization_id == organization_id)
     if status:
         stmt = stmt.where(Need.status == status)
     words = without_control_characters(text or "").strip().lower()  # a NUL fails PostgreSQL outright

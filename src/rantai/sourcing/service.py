@@ -15,9 +15,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from rantai.identity import audit
-from rantai.identity.models import Organization
-from rantai.identity.policy import Action, Actor, OrgScope, can
-from rantai.identity.roles import BUYER_TYPES
+from rantai.identity.policy import Action, Actor, OrgScope, can, ruled_out_by_type
 from rantai.kit.clock import now, today
 from rantai.kit.pagination import Page, PageRequest
 from rantai.lifecycle import advance
@@ -211,10 +209,10 @@ def create_need(
     check_dates: bool = True,
 ) -> Need:
     """Record a draft need with its lines for a buyer organization."""
-    _require(actor, Action.CREATE_NEED, organization_id)
-    organization = session.get(Organization, organization_id)
-    if organization is None or organization.org_type not in BUYER_TYPES:
+    # Only buyers' types may create needs (the policy's capabilities); the refusal says which it was.
+    if ruled_out_by_type(actor, Action.CREATE_NEED, organization_id):
         raise NeedForbidden(MSG_NOT_BUYER)
+    _require(actor, Action.CREATE_NEED, organization_id)
     values, lines = _check(session, data, on=today(), check_dates=check_dates)
     need = Need(
         organization_id=organization_id,
@@ -368,7 +366,13 @@ def needs_page(
     if not can(actor, Action.VIEW_ORGANIZATION, OrgScope(organization_id)):
         raise NeedForbidden(MSG_NOT_ALLOWED)
     return repository.needs_page(
-        session, organization_id=organization_id, page=page, status=status or None, text=text, sort=sort
+        session,
+        actor=actor,
+        organization_id=organization_id,
+        page=page,
+        status=status or None,
+        text=text,
+        sort=sort,
     )
 
 

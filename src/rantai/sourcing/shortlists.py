@@ -25,12 +25,15 @@ from sqlalchemy.orm import Session
 
 from rantai import matching
 from rantai.catalog.search_index import live_index
+from rantai.identity.policy import Actor, sees_unverified_suppliers
 from rantai.kit.clock import today
 from rantai.kit.ids import storable_id
 from rantai.reference.models import Region, RegionLevel, Unit
 from rantai.sourcing import repository
+from rantai.sourcing.errors import MSG_ONLY_VERIFIERS_UNVERIFIED, NeedForbidden
 from rantai.sourcing.models import Need, NeedLine, ShortlistDecision
 from rantai.sourcing.service import LineData
+from rantai.suppliers import repository as suppliers_repository
 from rantai.suppliers.models import SupplierProfile
 
 DEFAULT_TOP = 10
@@ -251,9 +254,18 @@ def _nibs_and_names(
     return nibs, names
 
 
+def _unverified_allowed(actor: Actor | None, include_unverified: bool) -> bool:
+    """Suppliers not verified yet are asked for only by those who verify suppliers (a buyer sees verified
+    ones): the policy decides, whatever the door passes."""
+    if include_unverified and not sees_unverified_suppliers(actor):
+        raise NeedForbidden(MSG_ONLY_VERIFIERS_UNVERIFIED)
+    return include_unverified
+
+
 def shortlist_line(
     session: Session,
     *,
+    actor: Actor | None,
     data_dir: Path,
     line: NeedLine,
     top: int = DEFAULT_TOP,
@@ -261,9 +273,11 @@ def shortlist_line(
     newcomer_slots: int = 2,
     with_nibs: bool = True,
 ) -> LineShortlist:
-    """The explained shortlist of a stored line: dismissed suppliers left out (with their names),
-    decisions attached, and the good text matches that a hard rule excludes ("why not"); the NIBs of
-    the suppliers shown unless `with_nibs` is False (the web page shows none)."""
+    """The explained shortlist of a stored line for ``actor``: dismissed suppliers left out (with their
+    names), decisions attached, and the good text matches that a hard rule excludes ("why not"); the NIBs
+    of the suppliers shown unless `with_nibs` is False (the web page shows none). Suppliers not verified
+    yet are included only when asked for by a verifier, and only those it may see (its regions')."""
+    include_unverified = _unverified_allowed(actor, include_unverified)
     decisions = repository.decisions_of(session, line.id)
     dismissed = tuple(sid for sid, d in decisions.items() if d.decision == "dismissed")
     certifications = tuple(repository.certifications_of(session, [line.id]).get(line.id, []))
@@ -275,12 +289,24 @@ def shortlist_line(
         explain_exclusions=True,
         exclude_suppliers=[str(sid) for sid in dismissed],
     )
-    # A buyer never sees suppliers that are not verified, not even under "why not".
-    excluded = tuple(x for x in result.excluded if include_unverified or x.supplier.verified)
-    ids = {int(e.supplier.id) for e in result.entries} | {int(e.supplier.id) for e in excluded}
+    # A buyer never sees suppliers that are not verified, not even under "why not"; a verifier only those
+    # the policy lets it see (the engine's index knows no regions of verifiers).
+    entries, excluded = result.entries, tuple(result.excluded)
+    unverified = {int(e.supplier.id) for e in entries if not e.supplier.verified} | {
+        int(x.supplier.id) for x in excluded if not x.supplier.verified
+    }
+    if unverified:
+        seen = (
+            suppliers_repository.readable_profile_ids(session, actor, sorted(unverified))
+            if include_unverified
+            else set()
+        )
+        entries = tuple(e for e in entries if e.supplier.verified or int(e.supplier.id) in seen)
+        excluded = tuple(x for x in excluded if x.supplier.verified or int(x.supplier.id) in seen)
+    ids = {int(e.supplier.id) for e in entries} | {int(e.supplier.id) for e in excluded}
     nibs, names = _nibs_and_names(session, ids if with_nibs else (), dismissed)
     return LineShortlist(
-        entries=result.entries,
+        entries=entries,
         excluded=excluded,
         decisions=decisions,
         dismissed=dismissed,
@@ -294,12 +320,15 @@ def explain_line(
     session: Session,
     *,
     data_dir: Path,
+    actor: Actor | None,
     line: NeedLine,
     supplier_id: int,
     include_unverified: bool = False,
     newcomer_slots: int = 2,
 ) -> matching.Explanation:
-    """Why a named supplier is (or is not) on a line's shortlist."""
+    """Why a named supplier is (or is not) on a line's shortlist, suppliers not verified yet counted only
+    when a verifier asks (the door has checked that ``actor`` may see the supplier)."""
+    include_unverified = _unverified_allowed(actor, include_unverified)
     engine = shortlister(session, data_dir, newcomer_slots=newcomer_slots)
     return engine.explain(need_line(session, line), str(supplier_id), include_unverified=include_unverified)
 

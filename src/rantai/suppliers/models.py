@@ -26,6 +26,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from rantai.db import Base
+from rantai.identity.policy import Party, Resource
 from rantai.kit.clock import now
 
 
@@ -100,6 +101,17 @@ class SupplierProfile(Base):
     @property
     def is_claimed(self) -> bool:
         return self.claimed_at is not None
+
+    @property
+    def policy_resource(self) -> Resource:
+        """For the policy: its business owns it, an importer may manage it, it lies in its region and
+        is public once verified."""
+        return Resource.of(
+            (self.organization_id, Party.OWNER),
+            (self.managed_by_organization_id, Party.MANAGER),
+            region_code=self.region_code,
+            public=self.status == "verified",
+        )
 
 
 class SupplierClaim(Base):
@@ -212,6 +224,11 @@ class ImportJob(Base):
     created_at: Mapped[dt.datetime] = mapped_column(default=now)
     started_at: Mapped[dt.datetime | None] = mapped_column(default=None)
     finished_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+
+    @property
+    def policy_resource(self) -> Resource:
+        """For the policy: the importing organization's record."""
+        return Resource.of((self.organization_id, Party.IMPORTER))
 
 
 class TrackRecord(Base):

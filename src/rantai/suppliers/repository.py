@@ -1,4 +1,8 @@
-"""Every supplier query lives here."""
+"""Every supplier query lives here.
+
+Lists are authorized in the query (issue #10): the ``*_readable`` conditions are built from the actor
+by ``policy.reach``, so a verifier's queue, a directory page or a claimant's claims can only hold rows
+``policy.can`` allows that actor."""
 
 from __future__ import annotations
 
@@ -6,10 +10,11 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, delete, func, or_, select, update
+from sqlalchemy import ColumnElement, Select, and_, delete, false, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from rantai.identity.models import AuditEvent, Organization, User
+from rantai.identity.policy import Action, Actor, Party, reach
 from rantai.kit.ids import storable_id
 from rantai.kit.pagination import Page, PageRequest
 from rantai.suppliers.models import (
@@ -97,23 +102,79 @@ def cooperative_by_nib(session: Session, nib: str) -> SupplierProfile | None:
     ).one_or_none()
 
 
+# --- what an actor may read ---------------------------------------------------------------------------
+
+
+def region_in(areas: Sequence[str | None]) -> ColumnElement[bool]:
+    """Profiles whose most precise region (``SupplierProfile.region_code``) lies in one of the areas
+    (None: everywhere), by the policy's rule: the region is the area or inside it."""
+    if None in areas:
+        return SupplierProfile.id.is_not(None)
+    region = func.coalesce(
+        SupplierProfile.desa_code, SupplierProfile.kecamatan_code, SupplierProfile.kabkota_code
+    )
+    conditions = []
+    for area in areas:
+        if area is None:
+            continue
+        inside = or_(region == area, region.startswith(f"{area}.", autoescape=True))
+        # The province or kab/kota column first, so the status+province / status+kab/kota indexes serve.
+        parts = area.split(".")
+        if len(parts) == 1:
+            conditions.append(and_(SupplierProfile.province_code == area, inside))
+        else:
+            conditions.append(and_(SupplierProfile.kabkota_code == ".".join(parts[:2]), inside))
+    return or_(false(), *conditions)
+
+
+def profile_readable(
+    actor: Actor | None, action: Action = Action.VIEW_SUPPLIER_PROFILE, *, public: bool = True
+) -> ColumnElement[bool]:
+    """The profiles ``actor`` may ``action`` (read, read personal data of, verify) as a WHERE condition:
+    public ones (verified; left out when ``public`` is False), its own organizations', and those in the
+    regions it verifies."""
+    scope = reach(actor, action)
+    conditions: list[ColumnElement[bool]] = []
+    if public and scope.public:
+        conditions.append(SupplierProfile.status == "verified")
+    if owners := scope.organizations(Party.OWNER):
+        conditions.append(SupplierProfile.organization_id.in_(sorted(owners)))
+    if scope.areas:
+        conditions.append(region_in(scope.areas))
+    return or_(false(), *conditions)
+
+
+def readable_profiles(
+    actor: Actor | None, action: Action = Action.VIEW_SUPPLIER_PROFILE
+) -> Select[SupplierProfile]:
+    return select(SupplierProfile).where(profile_readable(actor, action))
+
+
+def readable_profile_ids(session: Session, actor: Actor | None, profile_ids: Sequence[int]) -> set[int]:
+    """Those of ``profile_ids`` that ``actor`` may see (one query)."""
+    if not profile_ids:
+        return set()
+    return set(
+        session.scalars(
+            select(SupplierProfile.id).where(SupplierProfile.id.in_(profile_ids), profile_readable(actor))
+        )
+    )
+
+
 def verification_queue(
     session: Session,
     page: PageRequest,
     *,
-    areas: Sequence[str | None],
+    actor: Actor | None,
     status: str = "submitted",
     province_code: str | None = None,
     kabkota_code: str | None = None,
     query: str | None = None,
 ) -> Page[SupplierProfile]:
-    """Profiles in a status inside any of the verifier's areas (None: everywhere), oldest submission first."""
-    stmt = select(SupplierProfile).where(SupplierProfile.status == status)
-    inside = _in_areas(areas)
-    if inside is False:
-        return Page(items=[], total=0, page=page.page, per_page=page.per_page)
-    if inside is not True:
-        stmt = stmt.where(inside)
+    """Profiles in a status that ``actor`` may verify (inside its regions), oldest submission first."""
+    stmt = select(SupplierProfile).where(
+        SupplierProfile.status == status, profile_readable(actor, Action.VERIFY_SUPPLIER)
+    )
     if province_code:
         stmt = stmt.where(SupplierProfile.province_code == province_code)
     if kabkota_code:
@@ -130,18 +191,17 @@ def verification_queue(
     return Page(items=items, total=total, page=page.page, per_page=page.per_page)
 
 
-def _in_areas(areas: Sequence[str | None]) -> ColumnElement[bool] | bool:
-    """Profiles inside any of the areas: True when one is everywhere (None), False when there are none."""
-    if None in areas:
-        return True
-    conditions = [
-        (SupplierProfile.kabkota_code == area)
-        | SupplierProfile.kabkota_code.startswith(f"{area}.")
-        | (SupplierProfile.province_code == area)
-        for area in areas
-        if area is not None
-    ]
-    return or_(*conditions) if conditions else False
+def import_job_readable(actor: Actor | None) -> ColumnElement[bool]:
+    """The import jobs ``actor`` may read: those its organizations ran."""
+    importers = reach(actor, Action.VIEW_RECORD).organizations(Party.IMPORTER)
+    return ImportJob.organization_id.in_(sorted(importers)) if importers else false()
+
+
+def readable_import_job(session: Session, actor: Actor | None, job_id: int) -> ImportJob | None:
+    """The import job when ``actor`` may read it (another organization's job is simply not found)."""
+    if not storable_id(job_id):
+        return None
+    return session.scalar(select(ImportJob).where(ImportJob.id == job_id, import_job_readable(actor)))
 
 
 def expiring_certifications(session: Session, profile_id: int, until: dt.date) -> Sequence[Certification]:
@@ -175,12 +235,27 @@ def pending_claim_of(session: Session, organization_id: int) -> SupplierClaim | 
     ).first()
 
 
-def claims_of(session: Session, organization_id: int, limit: int = 20) -> Sequence[tuple[SupplierClaim, str]]:
-    """An organization's claims, newest first, with the NIB each is for."""
+def claim_readable(actor: Actor | None) -> ColumnElement[bool]:
+    """The claims ``actor`` may read as their claimant (verifiers see theirs through ``claim_queue``)."""
+    claimants = reach(actor, Action.VIEW_RECORD).organizations(Party.OWNER)
+    return SupplierClaim.claimant_organization_id.in_(sorted(claimants)) if claimants else false()
+
+
+def readable_claim(session: Session, actor: Actor | None, claim_id: int) -> SupplierClaim | None:
+    """A claim its claimant may read (anyone else's is simply not found)."""
+    if not storable_id(claim_id):
+        return None
+    return session.scalar(select(SupplierClaim).where(SupplierClaim.id == claim_id, claim_readable(actor)))
+
+
+def claims_of(
+    session: Session, actor: Actor | None, organization_id: int, limit: int = 20
+) -> Sequence[tuple[SupplierClaim, str]]:
+    """An organization's claims that ``actor`` may read, newest first, with the NIB each is for."""
     rows = session.execute(
         select(SupplierClaim, SupplierProfile.nib)
         .join(SupplierProfile, SupplierProfile.id == SupplierClaim.profile_id)
-        .where(SupplierClaim.claimant_organization_id == organization_id)
+        .where(SupplierClaim.claimant_organization_id == organization_id, claim_readable(actor))
         .order_by(SupplierClaim.id.desc())
         .limit(limit)
     )
@@ -196,19 +271,14 @@ def pending_claims_on(session: Session, profile_id: int) -> Sequence[SupplierCla
 
 
 def claim_queue(
-    session: Session, page: PageRequest, *, areas: Sequence[str | None]
+    session: Session, page: PageRequest, *, actor: Actor | None
 ) -> Page[tuple[SupplierClaim, SupplierProfile]]:
-    """Pending claims on profiles inside the verifier's areas, oldest first."""
-    inside = _in_areas(areas)
-    if inside is False:
-        return Page(items=[], total=0, page=page.page, per_page=page.per_page)
+    """Pending claims on profiles ``actor`` may verify (inside its regions), oldest first."""
     stmt = (
         select(SupplierClaim, SupplierProfile)
         .join(SupplierProfile, SupplierProfile.id == SupplierClaim.profile_id)
-        .where(SupplierClaim.status == "pending")
+        .where(SupplierClaim.status == "pending", profile_readable(actor, Action.VERIFY_SUPPLIER))
     )
-    if inside is not True:
-        stmt = stmt.where(inside)
     total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
     rows = session.execute(
         stmt.order_by(SupplierClaim.created_at, SupplierClaim.id).offset(page.offset).limit(page.per_page)

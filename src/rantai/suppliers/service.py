@@ -11,9 +11,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from rantai.identity import audit
-from rantai.identity import repository as identity_repo
 from rantai.identity.policy import Action, Actor, OrgScope, can, verifying_organizations
-from rantai.identity.roles import SUPPLIER_TYPES, OrgType
 from rantai.kit.clock import now
 from rantai.kit.storage import Storage
 from rantai.kit.text import N_
@@ -32,7 +30,6 @@ from rantai.suppliers.errors import (
     MSG_INCOMPLETE,
     MSG_NIB_TAKEN,
     MSG_NOT_ALLOWED,
-    MSG_NOT_SUPPLIER_ORG,
     MSG_PROFILE_EXISTS,
     MSG_REASON_REQUIRED,
     NibTaken,
@@ -199,10 +196,8 @@ def create_profile(
     session: Session, *, actor: Actor | None, organization_id: int, data: ProfileData
 ) -> SupplierProfile:
     """The owner (or an admin) of an UMKM/koperasi organization starts its profile (status draft)."""
+    # The policy gives supplier profiles to suppliers' types only (ORG_TYPE_CAPABILITIES).
     _require(actor, Action.EDIT_SUPPLIER_PROFILE, OrgScope(organization_id))
-    org = identity_repo.organization_by_id(session, organization_id)
-    if org is None or OrgType(org.org_type) not in SUPPLIER_TYPES:
-        raise ProfileInvalid(MSG_NOT_SUPPLIER_ORG)
     if repository.by_organization(session, organization_id) is not None:
         raise ProfileInvalid(MSG_PROFILE_EXISTS)
     values = _fields(session, data, profile_id=None)

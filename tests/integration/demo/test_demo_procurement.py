@@ -12,6 +12,8 @@ from rantai.demo.procurement import demo_need_count, load_demo_procurement, load
 from rantai.demo.registry import load_demo_registry
 from rantai.demo.seed import load_demo_identity
 from rantai.identity.models import Organization
+from rantai.identity.policy import Actor
+from rantai.identity.roles import OrgType, Role
 from rantai.sourcing import opportunities
 from rantai.sourcing.models import Need, NeedLine
 from rantai.suppliers.models import SupplierProfile, TrackRecord
@@ -46,5 +48,10 @@ def test_the_umkm_login_has_a_verified_business_with_a_lapsed_halal_certificate(
     assert load_demo_supplier_login(db, today=TODAY) is False
     profile = db.scalar(select(SupplierProfile).where(SupplierProfile.nib == "9999099990001"))
     assert profile is not None and profile.status == "verified"
-    found = opportunities.opportunities_for(db, profile.id)
+    owner = Actor(
+        user_id=0,
+        roles={profile.organization_id: frozenset({Role.OWNER})},
+        org_types={profile.organization_id: OrgType.UMKM},
+    )
+    found = opportunities.opportunities_for(db, profile.id, actor=owner)
     assert len(found.offers) == 3

@@ -1,5 +1,6 @@
-"""The authorization policy, pinned as an explicit role x action table (written out here, not derived from
-the policy module, so a change to the policy must be a deliberate change to this table too)."""
+"""The authorization policy, pinned as an explicit table: organization type x role x the part the
+organization takes in a record x action (written out here, not derived from the policy module, so a
+change to the policy must be a deliberate change to this table too)."""
 
 from __future__ import annotations
 
@@ -12,8 +13,12 @@ from rantai.identity.policy import (
     Actor,
     ImportTarget,
     OrgScope,
+    Party,
+    Resource,
     allowed_actions,
     can,
+    dashboard_kind,
+    reach,
     sees_unverified_suppliers,
 )
 from rantai.identity.roles import OrgType, Role
@@ -99,12 +104,67 @@ def test_every_type_is_in_the_table() -> None:
     assert set(EXPECTED) | set(SAME_AS) == set(OrgType)
 
 
+# Actions about a record rather than an organization: no role grants them on its own.
+RECORD_ACTIONS = {
+    A.VIEW_SUPPLIER_PROFILE,
+    A.VIEW_PERSONAL_DATA,
+    A.CHANGE_BY_IMPORT,
+    A.VIEW_RECORD,
+    A.SEE_OPPORTUNITY,
+}
+ORG_ACTIONS = set(Action) - RECORD_ACTIONS
+V = A.VIEW_ORGANIZATION
+P = Party
+# For each part (or set of parts) an organization takes in a record: the actions that gives its members,
+# each with the right (of EXPECTED) they need in that organization.
+PARTY_ACTIONS: dict[frozenset[Party], dict[Action, Action]] = {
+    frozenset({P.OWNER}): {
+        **{a: a for a in ORG_ACTIONS},
+        A.VIEW_RECORD: V,
+        A.VIEW_SUPPLIER_PROFILE: V,
+        A.VIEW_PERSONAL_DATA: V,
+    },
+    frozenset({P.BUYER}): {A.VIEW_RECORD: V, A.APPROVE_AWARD: A.APPROVE_AWARD},
+    frozenset({P.SUPPLIER}): {A.VIEW_RECORD: V, A.SEE_OPPORTUNITY: A.MANAGE_CATALOG},
+    frozenset({P.LENDER}): {A.VIEW_RECORD: V, A.FINANCE_ORDERS: A.FINANCE_ORDERS},
+    frozenset({P.CONSORTIUM_MEMBER}): {A.VIEW_RECORD: V},
+    frozenset({P.IMPORTER}): {A.VIEW_RECORD: V},
+    frozenset({P.MANAGER}): {},
+    # An import row of a profile its importer manages (a dinas is bound to its area, and this record
+    # has no region: see IMPORT_TABLE for regions).
+    frozenset({P.IMPORTER, P.MANAGER}): {A.VIEW_RECORD: V, A.CHANGE_BY_IMPORT: IMP},
+}
+AREA_BOUND = {(frozenset({P.IMPORTER, P.MANAGER}), A.CHANGE_BY_IMPORT): {OrgType.KEMENTERIAN_DINAS}}
+
+
+def test_every_part_is_in_the_table() -> None:
+    assert set().union(*PARTY_ACTIONS) == set(Party)
+
+
+@pytest.mark.parametrize("parts", list(PARTY_ACTIONS), ids=lambda parts: "+".join(sorted(parts)))
 @pytest.mark.parametrize("org_type", list(OrgType))
 @pytest.mark.parametrize("role", list(Role))
-@pytest.mark.parametrize("action", list(Action))
-def test_role_action_table(org_type: OrgType, role: Role, action: Action) -> None:
-    expected = action in EXPECTED[SAME_AS.get(org_type, org_type)][role]
-    assert can(_actor(org_type, role), action, OrgScope(ORG_ID)) is expected
+def test_role_party_action_table(parts: frozenset[Party], org_type: OrgType, role: Role) -> None:
+    """The full matrix: what a member with ``role`` in an organization of ``org_type`` may do to a record
+    in which that organization takes ``parts`` (no region, not public)."""
+    rights = EXPECTED[SAME_AS.get(org_type, org_type)][role]
+    expected = {
+        action
+        for action, right in PARTY_ACTIONS[parts].items()
+        if right in rights and org_type not in AREA_BOUND.get((parts, action), set())
+    }
+    record = Resource.of(*((ORG_ID, part) for part in parts))
+    assert {a for a in Action if can(_actor(org_type, role), a, record)} == expected
+
+
+@pytest.mark.parametrize("org_type", list(OrgType))
+@pytest.mark.parametrize("role", list(Role))
+def test_the_organization_itself_is_its_owners_record(org_type: OrgType, role: Role) -> None:
+    actor = _actor(org_type, role)
+    assert {a for a in ORG_ACTIONS if can(actor, a, OrgScope(ORG_ID))} == EXPECTED[
+        SAME_AS.get(org_type, org_type)
+    ][role]
+    assert allowed_actions(actor, ORG_ID) == EXPECTED[SAME_AS.get(org_type, org_type)][role]
 
 
 def test_nothing_is_allowed_on_another_organization() -> None:
@@ -133,9 +193,19 @@ def test_owner_cannot_verify_even_in_a_dinas() -> None:
 
 @dataclass(frozen=True)
 class Profile:
+    """A supplier profile as the policy sees it (the model's ``policy_resource``)."""
+
     organization_id: int
     region_code: str
     status: str = "submitted"
+
+    @property
+    def policy_resource(self) -> Resource:
+        return Resource.of(
+            (self.organization_id, Party.OWNER),
+            region_code=self.region_code,
+            public=self.status == "verified",
+        )
 
 
 SUPPLIER_ORG = 99
@@ -280,3 +350,170 @@ def test_import_rule_needs_the_importing_organization_and_a_row() -> None:
     assert not can(None, A.CHANGE_BY_IMPORT, CREATE)
     owner = _importer(OrgType.BUMN, Role.OWNER)
     assert not can(owner, A.CHANGE_BY_IMPORT, OrgScope(IMPORTER))  # asked only about an import row
+
+
+# --- records shared by several organizations (issue #10) ----------------------------------------------
+
+BUYER_ORG, SUPPLIER_ORG_2, LENDER_ORG, STRANGER_ORG = 11, 12, 13, 14
+
+
+def _member(org_id: int, org_type: OrgType, role: Role = Role.OWNER, area: str | None = None) -> Actor:
+    return Actor(
+        user_id=org_id,
+        roles={org_id: frozenset({role})},
+        org_types={org_id: org_type},
+        org_regions={org_id: area},
+    )
+
+
+def test_a_purchase_order_is_shared_by_its_buyer_supplier_and_lender() -> None:
+    order = Resource.of((BUYER_ORG, P.BUYER), (SUPPLIER_ORG_2, P.SUPPLIER))
+    financed = Resource.of((BUYER_ORG, P.BUYER), (SUPPLIER_ORG_2, P.SUPPLIER), (LENDER_ORG, P.LENDER))
+    buyer = _member(BUYER_ORG, OrgType.BUMN, Role.APPROVER)
+    supplier = _member(SUPPLIER_ORG_2, OrgType.UMKM, Role.VIEWER)
+    lender = _member(LENDER_ORG, OrgType.LEMBAGA_PEMBIAYAAN)
+    stranger = _member(STRANGER_ORG, OrgType.BUMN)
+    assert can(buyer, A.VIEW_RECORD, order) and can(supplier, A.VIEW_RECORD, order)
+    assert can(buyer, A.APPROVE_AWARD, order) and not can(supplier, A.APPROVE_AWARD, order)
+    assert not can(lender, A.VIEW_RECORD, order)  # not financed: not its lender
+    assert can(lender, A.VIEW_RECORD, financed) and can(lender, A.FINANCE_ORDERS, financed)
+    assert not can(buyer, A.FINANCE_ORDERS, financed)  # an approver finances nothing
+    assert not any(can(stranger, a, financed) for a in Action)
+    assert not any(can(None, a, financed) for a in Action)
+
+
+def test_a_consortium_is_seen_by_each_member() -> None:
+    members = (21, 22, 23)
+    consortium = Resource.of(*((m, P.CONSORTIUM_MEMBER) for m in members))
+    for m in members:
+        assert can(_member(m, OrgType.UMKM, Role.VIEWER), A.VIEW_RECORD, consortium)
+        assert not can(_member(m, OrgType.UMKM), A.MANAGE_ORGANIZATION, consortium)  # no one owns it
+    assert not can(_member(24, OrgType.UMKM), A.VIEW_RECORD, consortium)
+
+
+@pytest.mark.parametrize(
+    ("org_type", "role", "area", "allowed"),
+    [
+        (OrgType.KEMENTERIAN_DINAS, Role.ANALYST, "32", True),
+        (OrgType.KEMENTERIAN_DINAS, Role.OWNER, "32.73", True),
+        (OrgType.KEMENTERIAN_DINAS, Role.ANALYST, "31", False),
+        (OrgType.KEMENTERIAN_DINAS, Role.VERIFIER, "32", False),  # verifies, reads no KPIs
+        (OrgType.KEMENTERIAN_DINAS, Role.ANALYST, None, True),  # a ministry: everywhere
+        (OrgType.OPERATOR_PLATFORM, Role.ANALYST, None, True),
+        (OrgType.BUMN, Role.OWNER, None, False),
+    ],
+)
+def test_a_dashboard_row_is_read_inside_its_region(
+    org_type: OrgType, role: Role, area: str | None, allowed: bool
+) -> None:
+    row = Resource.of(region_code="32.73.01")
+    assert can(_member(30, org_type, role, area), A.VIEW_PROGRAM_KPIS, row) is allowed
+
+
+def test_an_open_need_is_offered_to_every_supplier_and_only_to_suppliers() -> None:
+    draft = Resource.of((BUYER_ORG, P.OWNER), (BUYER_ORG, P.BUYER))
+    open_need = Resource.of((BUYER_ORG, P.OWNER), (BUYER_ORG, P.BUYER), public=True)
+    supplier = _member(SUPPLIER_ORG_2, OrgType.UMKM, Role.ADMIN)
+    assert can(supplier, A.SEE_OPPORTUNITY, open_need)
+    assert not can(supplier, A.SEE_OPPORTUNITY, draft)
+    assert not can(_member(SUPPLIER_ORG_2, OrgType.UMKM, Role.VIEWER), A.SEE_OPPORTUNITY, open_need)
+    assert not can(_member(STRANGER_ORG, OrgType.BUMN), A.SEE_OPPORTUNITY, open_need)
+    assert not can(None, A.SEE_OPPORTUNITY, open_need)
+    # Its buyer sees it as its own record, open or not; another supplier's members never do.
+    assert can(_member(BUYER_ORG, OrgType.BUMN, Role.VIEWER), A.VIEW_RECORD, draft)
+    assert not can(supplier, A.VIEW_RECORD, open_need)
+    # Addressed to a chosen supplier (an RFQ): that supplier only.
+    invited = Resource.of((BUYER_ORG, P.BUYER), (SUPPLIER_ORG_2, P.SUPPLIER))
+    assert can(supplier, A.SEE_OPPORTUNITY, invited)
+    assert not can(_member(25, OrgType.UMKM), A.SEE_OPPORTUNITY, invited)
+
+
+RECORDS = [
+    Resource.of((BUYER_ORG, P.OWNER), (BUYER_ORG, P.BUYER)),
+    Resource.of((BUYER_ORG, P.OWNER), (BUYER_ORG, P.BUYER), public=True),
+    Resource.of((BUYER_ORG, P.BUYER), (SUPPLIER_ORG_2, P.SUPPLIER), (LENDER_ORG, P.LENDER)),
+    Resource.of((SUPPLIER_ORG_2, P.OWNER), region_code="32.73.01"),
+    Resource.of((SUPPLIER_ORG_2, P.OWNER), region_code="33.72", public=True),
+    Resource.of((21, P.CONSORTIUM_MEMBER), (SUPPLIER_ORG_2, P.CONSORTIUM_MEMBER)),
+    Resource.of(region_code="32.73"),
+]
+ACTORS = [
+    None,
+    _member(BUYER_ORG, OrgType.BUMN, Role.PROCUREMENT_OFFICER),
+    _member(SUPPLIER_ORG_2, OrgType.UMKM, Role.ADMIN),
+    _member(SUPPLIER_ORG_2, OrgType.UMKM, Role.VIEWER),
+    _member(LENDER_ORG, OrgType.LEMBAGA_PEMBIAYAAN),
+    _member(30, OrgType.KEMENTERIAN_DINAS, Role.VERIFIER, "32"),
+    _member(31, OrgType.KEMENTERIAN_DINAS, Role.ANALYST, "33"),
+    _member(32, OrgType.OPERATOR_PLATFORM, Role.VERIFIER, None),
+]
+
+
+def _reached(actor: Actor | None, action: Action, record: Resource) -> bool:
+    """What a query built from ``reach`` selects (the repositories' WHERE, written over a Resource)."""
+    scope = reach(actor, action)
+    if record.public and scope.public:
+        return True
+    if any(org in scope.organizations(part) for org, part in record.parties):
+        return True
+    region = record.region_code
+    return bool(region) and any(
+        area is None or region == area or region.startswith(area + ".") for area in scope.areas
+    )
+
+
+@pytest.mark.parametrize(
+    "action",
+    [
+        A.VIEW_RECORD,
+        A.SEE_OPPORTUNITY,
+        A.VIEW_SUPPLIER_PROFILE,
+        A.VIEW_PERSONAL_DATA,
+        A.VERIFY_SUPPLIER,
+        A.VIEW_PROGRAM_KPIS,
+        A.VIEW_ORGANIZATION,
+    ],
+)
+def test_reach_selects_exactly_what_can_allows(action: Action) -> None:
+    """The readable queries are built from ``reach``: it must agree with ``can`` on every record."""
+    for actor in ACTORS:
+        for record in RECORDS:
+            assert _reached(actor, action, record) is can(actor, action, record), (actor, record)
+
+
+def test_import_rows_are_decided_row_by_row() -> None:
+    with pytest.raises(ValueError, match="row by row"):
+        reach(None, A.CHANGE_BY_IMPORT)
+
+
+def test_acting_for_one_organization() -> None:
+    both = Actor(
+        user_id=9,
+        roles={BUYER_ORG: frozenset({Role.OWNER}), SUPPLIER_ORG_2: frozenset({Role.OWNER})},
+        org_types={BUYER_ORG: OrgType.BUMN, SUPPLIER_ORG_2: OrgType.UMKM},
+    )
+    job = Resource.of((SUPPLIER_ORG_2, P.IMPORTER))
+    assert can(both, A.VIEW_RECORD, job)
+    assert not can(both.within(BUYER_ORG), A.VIEW_RECORD, job)
+    assert can(both.within(SUPPLIER_ORG_2), A.VIEW_RECORD, job)
+    assert both.within(STRANGER_ORG).roles == {}
+
+
+@pytest.mark.parametrize(
+    ("org_type", "kind"),
+    [
+        (OrgType.UMKM, "supplier"),
+        (OrgType.KOPERASI, "supplier"),
+        (OrgType.BUMN, "buyer"),
+        (OrgType.SWASTA_BESAR, "buyer"),
+        (OrgType.PEMBELI_GLOBAL, "buyer"),
+        (OrgType.INSTANSI_PEMERINTAH, "buyer"),
+        (OrgType.LEMBAGA_PEMBIAYAAN, "lender"),
+        (OrgType.KEMENTERIAN_DINAS, "government"),
+        (OrgType.OPERATOR_PLATFORM, "operator"),
+    ],
+)
+def test_dashboard_kind(org_type: OrgType, kind: str) -> None:
+    assert dashboard_kind(_actor(org_type, Role.VIEWER), ORG_ID) == kind
+    assert dashboard_kind(_actor(org_type, Role.VIEWER), ORG_ID + 1) == "none"
+    assert dashboard_kind(None, ORG_ID) == "none"

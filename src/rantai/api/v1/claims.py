@@ -15,7 +15,7 @@ from rantai.api.v1.deps import ApiCaller, api_caller, page_request
 from rantai.api.v1.schemas import PageOut
 from rantai.api.v1.types import NIB, MultiLine, PathId
 from rantai.http import DbSession
-from rantai.identity.policy import Action, OrgScope, can, verification_areas
+from rantai.identity.policy import Action, OrgScope, can
 from rantai.kit.errors import Forbidden
 from rantai.kit.pagination import PageRequest
 from rantai.kit.text import N_
@@ -76,9 +76,9 @@ def _require(caller: ApiCaller, action: Action) -> None:
 
 
 def _own(db: Session, caller: ApiCaller, claim_id: int) -> tuple[SupplierClaim, SupplierProfile]:
-    claim = repository.claim_by_id(db, claim_id)
+    claim = repository.readable_claim(db, caller.actor, claim_id)  # the token's organization's only
     profile = repository.by_id(db, claim.profile_id) if claim is not None else None
-    if claim is None or profile is None or claim.claimant_organization_id != caller.organization_id:
+    if claim is None or profile is None:
         raise ClaimNotFound(MSG_CLAIM_NOT_FOUND)
     return claim, profile
 
@@ -99,7 +99,8 @@ def request_claim(
 def my_claims(caller: ApiCaller = Depends(api_caller), db: Session = DbSession) -> list[ClaimOut]:
     _require(caller, Action.EDIT_SUPPLIER_PROFILE)
     return [
-        _out(*_own(db, caller, claim.id)) for claim, _nib in repository.claims_of(db, caller.organization_id)
+        _out(*_own(db, caller, claim.id))
+        for claim, _nib in repository.claims_of(db, caller.actor, caller.organization_id)
     ]
 
 
@@ -119,7 +120,7 @@ def claim_queue(
     paging: PageRequest = Depends(page_request),
 ) -> PageOut[ClaimOut]:
     _require(caller, Action.VERIFY_SUPPLIER)
-    page = repository.claim_queue(db, paging, areas=verification_areas(caller.actor))
+    page = repository.claim_queue(db, paging, actor=caller.actor)
     return PageOut[ClaimOut].of(page, lambda item: _out(*item))
 
 

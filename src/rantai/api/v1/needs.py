@@ -35,10 +35,7 @@ from rantai.api.v1.types import (
     Rupiah,
 )
 from rantai.http import DbSession, get_settings_dep
-from rantai.identity.policy import sees_unverified_suppliers
-from rantai.kit.errors import Forbidden
 from rantai.kit.pagination import PageRequest
-from rantai.kit.text import N_
 from rantai.settings import Settings
 from rantai.sourcing import repository, shortlists
 from rantai.sourcing import service as sourcing
@@ -394,9 +391,9 @@ def matches(
     settings: Settings = Depends(get_settings_dep),
 ) -> MatchesOut:
     _, line = _line(db, caller, need_id, line_id)
-    _check_unverified(caller, include_unverified)
     shortlist = shortlists.shortlist_line(
         db,
+        actor=caller.actor,
         data_dir=settings.data_dir,
         line=line,
         top=top,
@@ -429,12 +426,6 @@ def matches(
     )
 
 
-def _check_unverified(caller: ApiCaller, include_unverified: bool) -> None:
-    """Suppliers not verified yet are shown only to those who verify suppliers (a buyer sees verified ones)."""
-    if include_unverified and not sees_unverified_suppliers(caller.actor):
-        raise Forbidden(N_("Only verifiers may include suppliers that are not verified yet."))
-
-
 def _named_supplier(
     db: Session, caller: ApiCaller, supplier_id: int | None, nib: str | None
 ) -> SupplierProfile:
@@ -465,11 +456,11 @@ def explanation(
     settings: Settings = Depends(get_settings_dep),
 ) -> ExplanationOut:
     _, line = _line(db, caller, need_id, line_id)
-    _check_unverified(caller, include_unverified)
     profile = _named_supplier(db, caller, supplier_id, nib)
     vocabulary = Vocabulary(db, api_locale(request))
     explained = shortlists.explain_line(
         db,
+        actor=caller.actor,
         data_dir=settings.data_dir,
         line=line,
         supplier_id=profile.id,

@@ -68,7 +68,7 @@ def supplier_opportunities(
     profile = supplier_repo.by_organization(db, caller.organization_id)
     if profile is None:
         raise NotFound(N_("Create your business profile first."))
-    found = opportunities.opportunities_for(db, profile.id, top=top)
+    found = opportunities.opportunities_for(db, profile.id, actor=caller.actor, top=top)
     vocabulary = Vocabulary(db, api_locale(request))
     return OpportunitiesOut(
         open_lines=found.open_lines,

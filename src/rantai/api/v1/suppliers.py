@@ -36,7 +36,7 @@ from rantai.catalog import service as catalog
 from rantai.catalog.models import Product
 from rantai.catalog.suggest import suggest
 from rantai.http import DbSession
-from rantai.identity.policy import Action, OrgScope, can, verification_areas
+from rantai.identity.policy import Action, OrgScope, can
 from rantai.kit.clock import now
 from rantai.kit.errors import Forbidden
 from rantai.kit.pagination import PageRequest
@@ -325,8 +325,7 @@ def verification_queue(
 ) -> PageOut[ProfileOut]:
     if not can(caller.actor, Action.VERIFY_SUPPLIER, OrgScope(caller.organization_id)):
         raise Forbidden(N_("Your role does not allow this. Ask your organization's administrator."))
-    areas = verification_areas(caller.actor)
-    page = repository.verification_queue(db, paging, areas=areas, query=q)
+    page = repository.verification_queue(db, paging, actor=caller.actor, query=q)
     return PageOut[ProfileOut].of(page, lambda p: _profile_out(db, p, caller))
 
 

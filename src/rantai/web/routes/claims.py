@@ -13,7 +13,7 @@ from starlette.datastructures import FormData
 
 import rantai.web.paths  # noqa: F401 - registers the {name:id} path convertor
 from rantai.db import all_or_nothing
-from rantai.identity.policy import Action, verification_areas
+from rantai.identity.policy import Action
 from rantai.kit.errors import UserError
 from rantai.kit.pagination import PageRequest
 from rantai.reference import repository as ref
@@ -53,7 +53,7 @@ def _claim_page(
         {
             "has_profile": repository.by_organization(db, org_id) is not None,
             "pending": repository.pending_claim_of(db, org_id),
-            "claims": repository.claims_of(db, org_id),
+            "claims": repository.claims_of(db, viewer.current_actor, org_id),
             "labels": {s.value: s.label for s in ClaimStatus},
             "values": values or {},
             "error": viewer._(error.message, **error.params) if error else None,
@@ -93,8 +93,9 @@ def claim_send(
 
 @router.post("/supplier/claim/{claim_id:id}/withdraw")
 def claim_withdraw(claim_id: int, db: Session = DbSession, viewer: Viewer = ClaimEditor) -> Response:
-    claim = repository.claim_by_id(db, claim_id)
-    if claim is None or claim.claimant_organization_id != viewer.current_org.id:
+    # Only a claim of the active organization: any other is not found.
+    claim = repository.readable_claim(db, viewer.current_actor.within(viewer.current_org.id), claim_id)
+    if claim is None:
         raise ClaimNotFound(MSG_CLAIM_NOT_FOUND)
     claims.withdraw_claim(db, actor=viewer.current_actor, claim=claim)
     return RedirectResponse("/supplier/claim", status_code=303)
@@ -113,7 +114,7 @@ def _queue(
     error: UserError | None = None,
     failed_claim: int | None = None,
 ) -> Response:
-    result = repository.claim_queue(db, PageRequest(max(1, page), 20), areas=verification_areas(viewer.actor))
+    result = repository.claim_queue(db, PageRequest(max(1, page), 20), actor=viewer.actor)
     return render(
         request,
         "claims/queue.html",

@@ -8,8 +8,8 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from rantai.http import DbSession
-from rantai.identity.policy import Action
-from rantai.identity.roles import BUYER_TYPES, SUPPLIER_TYPES, OrgType, Role
+from rantai.identity.policy import Action, dashboard_kind
+from rantai.identity.roles import OrgType, Role
 from rantai.kit.money import format_number, format_rupiah
 from rantai.sourcing import opportunities
 from rantai.sourcing.wording import Vocabulary, describe, short_cert_name
@@ -19,22 +19,6 @@ from rantai.web.requestctx import Viewer
 from rantai.web.templating import render
 
 router = APIRouter()
-
-
-def dashboard_kind(org_type: str | None) -> str:
-    """Which dashboard an organization type sees."""
-    if org_type is None:
-        return "none"
-    kind = OrgType(org_type)
-    if kind in SUPPLIER_TYPES:
-        return "supplier"
-    if kind in BUYER_TYPES:
-        return "buyer"
-    return {
-        OrgType.LEMBAGA_PEMBIAYAAN: "lender",
-        OrgType.KEMENTERIAN_DINAS: "government",
-        OrgType.OPERATOR_PLATFORM: "operator",
-    }[kind]
 
 
 @router.get("/")
@@ -51,7 +35,7 @@ def home(request: Request, viewer: Viewer = Depends(get_viewer)) -> Response:
         "home/dashboard.html",
         viewer,
         {
-            "kind": dashboard_kind(org.org_type if org else None),
+            "kind": dashboard_kind(viewer.actor, org.id if org else None),
             "org": org,
             "org_type_label": OrgType(org.org_type).label if org else "",
             "roles": roles,
@@ -68,7 +52,11 @@ def supplier_opportunities(
 ) -> Response:
     """The supplier home's opportunities and gaps (loaded into the dashboard by HTMX)."""
     profile = supplier_repo.by_organization(db, viewer.current_org.id)
-    found = opportunities.opportunities_for(db, profile.id) if profile is not None else None
+    found = (
+        opportunities.opportunities_for(db, profile.id, actor=viewer.current_actor)
+        if profile is not None
+        else None
+    )
     vocabulary = Vocabulary(db, viewer.locale)
     locale = _BABEL.get(viewer.locale, "id_ID")
     items = []

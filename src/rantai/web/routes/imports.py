@@ -154,9 +154,9 @@ def upload(
 
 
 def _job(db: Session, viewer: Viewer, job_id: int) -> ImportJob:
-    job = repository.import_job(db, job_id)
-    # Another organization's job is reported as missing.
-    if job is None or job.organization_id != viewer.current_org.id:
+    # Only a job of the active organization: another organization's job is reported as missing.
+    job = repository.readable_import_job(db, viewer.current_actor.within(viewer.current_org.id), job_id)
+    if job is None:
         raise NotFound(MSG_JOB_NOT_FOUND)
     return job
 

@@ -509,7 +509,12 @@ def _shortlist(
     error: UserError | None = None,
 ) -> Response:
     result = shortlists.shortlist_line(
-        db, data_dir=settings.data_dir, line=line, newcomer_slots=settings.newcomer_slots, with_nibs=False
+        db,
+        actor=viewer.current_actor,
+        data_dir=settings.data_dir,
+        line=line,
+        newcomer_slots=settings.newcomer_slots,
+        with_nibs=False,
     )
     vocabulary = wording.Vocabulary(db, viewer.locale)
     return render(
@@ -612,6 +617,7 @@ def explain(
         )
     explanation = shortlists.explain_line(
         db,
+        actor=viewer.current_actor,
         data_dir=settings.data_dir,
         line=line,
         supplier_id=profile.id,

@@ -20,7 +20,7 @@ from rantai.catalog import service as catalog
 from rantai.catalog.errors import ProductInvalid
 from rantai.catalog.suggest import suggest
 from rantai.db import all_or_nothing
-from rantai.identity.policy import Action, verification_areas
+from rantai.identity.policy import Action
 from rantai.kit.clock import now
 from rantai.kit.errors import Invalid, UserError
 from rantai.kit.pagination import PageRequest
@@ -416,10 +416,6 @@ def kbli_suggest(
 Verifier = require_action(Action.VERIFY_SUPPLIER)
 
 
-def _areas(viewer: Viewer) -> list[str | None]:
-    return verification_areas(viewer.current_actor)
-
-
 def _queue(
     request: Request,
     db: Session,
@@ -438,7 +434,7 @@ def _queue(
     result = repository.verification_queue(
         db,
         PageRequest(max(1, page), 20),
-        areas=_areas(viewer),
+        actor=viewer.current_actor,
         query=q,
         province_code=province_code or None,
         status=status,
@@ -579,8 +575,9 @@ def directory_page(
         error = Invalid(
             message, field="valid_on" if not isinstance(exc, cells.CellError) else "min_capacity", **params
         )
-    # Unverified profiles are listed only for those allowed to see them: the verifiers.
-    unverified = bool(include_unverified) and viewer.can(Action.VERIFY_SUPPLIER)
+    # Unverified profiles are listed only where the policy lets the viewer see them (its own, and its
+    # verifiers' regions): the directory's query decides, not this page.
+    unverified = bool(include_unverified)
     query = directory.DirectoryQuery(
         text=text[:200],
         province_code=province_code or None,
