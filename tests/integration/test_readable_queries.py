@@ -18,7 +18,7 @@ from tests.factories.suppliers import add_product, make_supplier
 from rantai.catalog import directory
 from rantai.identity import service as identity
 from rantai.identity.models import Organization, User
-from rantai.identity.policy import Action, Actor, can
+from rantai.identity.policy import Action, Actor, OrgScope, can
 from rantai.identity.roles import OrgType, Role
 from rantai.kit.pagination import PageRequest
 from rantai.sourcing import opportunities
@@ -216,6 +216,38 @@ def test_readable_profiles_are_exactly_what_the_policy_allows(db: Session, world
             )
         )
         assert asked == {p.id for p in profiles if can(actor, Action.VIEW_SUPPLIER_PROFILE, p)}
+
+
+def test_readable_organizations_and_products_are_what_the_policy_allows(db: Session, world: World) -> None:
+    from rantai.catalog import repository as catalog_repository  # noqa: PLC0415
+    from rantai.catalog.models import Product  # noqa: PLC0415
+    from rantai.identity import repository as identity_repository  # noqa: PLC0415
+    from rantai.identity.models import Organization as Org  # noqa: PLC0415
+
+    orgs = [m.org for m in world.members]
+    profiles = [*world.waiting.values(), *world.drafts]
+    for member in world.suppliers:
+        profile = suppliers_repository.by_organization(db, member.org.id)
+        assert profile is not None
+        profiles.append(profile)
+    products = db.scalars(select(Product).where(Product.supplier_id.in_(_ids(profiles)))).all()
+    for actor in world.actors:
+        for action in (Action.VIEW_ORGANIZATION, Action.MANAGE_MEMBERS, Action.VERIFY_SUPPLIER):
+            listed = _ids(
+                db.scalars(
+                    identity_repository.readable_organizations(actor, action).where(Org.id.in_(_ids(orgs)))
+                )
+            )
+            assert listed == {o.id for o in orgs if can(actor, action, OrgScope(o.id))}
+        by_profile = {p.id: p for p in profiles}
+        listed = _ids(
+            db.scalars(catalog_repository.readable_products(actor).where(Product.id.in_(_ids(products))))
+        )
+        assert listed == {
+            product.id
+            for product in products
+            if can(actor, Action.VIEW_SUPPLIER_PROFILE, by_profile[product.supplier_id])
+        }
 
 
 def test_import_jobs_are_read_by_their_importer_only(db: Session, world: World) -> None:

@@ -8,13 +8,16 @@ from collections.abc import Sequence
 from importlib import resources
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import ColumnElement, Select, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from rantai.catalog.models import Category, Product, ProductCertification, ProductPhoto
+from rantai.identity.policy import Action, Actor
 from rantai.kit.ids import storable_id
 from rantai.kit.pagination import Page, PageRequest
 from rantai.kit.text import has_control_characters, without_control_characters
+from rantai.suppliers.models import SupplierProfile
+from rantai.suppliers.repository import profile_readable
 
 
 def shipped_categories() -> list[dict[str, Any]]:
@@ -57,6 +60,18 @@ def product_by_code(session: Session, supplier_id: int, code: str) -> Product | 
     return session.scalars(
         select(Product).where(Product.supplier_id == supplier_id, Product.code == code)
     ).first()
+
+
+def product_readable(actor: Actor | None) -> ColumnElement[bool]:
+    """The products ``actor`` may read (issue #10): those of the supplier profiles it may see (verified
+    ones, its own, its verifiers' regions'), by the policy's rule for the profile."""
+    return Product.supplier_id.in_(
+        select(SupplierProfile.id).where(profile_readable(actor, Action.VIEW_SUPPLIER_PROFILE))
+    )
+
+
+def readable_products(actor: Actor | None) -> Select[Product]:
+    return select(Product).where(product_readable(actor))
 
 
 def products_of(

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Table, and_, case, delete, func, or_, select, update
+from sqlalchemy import ColumnElement, Select, Table, and_, case, delete, false, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -20,6 +20,7 @@ from rantai.identity.models import (
     User,
     WebSession,
 )
+from rantai.identity.policy import Action, Actor, Party, reach
 from rantai.kit.pagination import Page, PageRequest
 
 
@@ -33,6 +34,20 @@ def user_by_id(session: Session, user_id: int) -> User | None:
 
 def organization_by_id(session: Session, organization_id: int) -> Organization | None:
     return session.get(Organization, organization_id)
+
+
+def organization_readable(
+    actor: Actor | None, action: Action = Action.VIEW_ORGANIZATION
+) -> ColumnElement[bool]:
+    """The organizations where ``actor`` may ``action`` (issue #10: reads authorized in the query)."""
+    owners = reach(actor, action).organizations(Party.OWNER)
+    return Organization.id.in_(sorted(owners)) if owners else false()
+
+
+def readable_organizations(
+    actor: Actor | None, action: Action = Action.VIEW_ORGANIZATION
+) -> Select[Organization]:
+    return select(Organization).where(organization_readable(actor, action))
 
 
 def organization_by_name(session: Session, name: str) -> Organization | None:
