@@ -9,7 +9,7 @@ CHROMIUM ?= /usr/bin/chromium
 export RANTAI_CHROMIUM := $(CHROMIUM)
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo serve test lint format types contracts migrations-check pytest browser-deps i18n lock bench clean
+.PHONY: help install demo serve worker test lint format types contracts migrations-check pytest browser-deps i18n lock bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-18s %s\n", $$1, $$2}'
@@ -22,11 +22,14 @@ $(STAMP): requirements.lock pyproject.toml
 
 install: $(STAMP) ## Create .venv with the locked dependencies and Rantai itself
 
-demo: install ## Migrate, load reference and demo data into ./var/rantai.db (SQLite), print logins, serve on :8000
+demo: install ## Migrate, load reference and demo data into ./var/rantai.db (SQLite), print logins, serve on :8000 with the worker
 	$(BIN)/rantai demo
 
-serve: install ## Serve the platform (RANTAI_DATABASE_URL selects the database)
+serve: install ## Serve the platform and its background worker (RANTAI_DATABASE_URL selects the database)
 	$(BIN)/rantai serve
+
+worker: install ## Run the background worker alone (imports, index updates; RANTAI_JOBS_URL selects the queue)
+	$(BIN)/rantai worker
 
 test: install browser-deps lint types contracts migrations-check pytest ## Lint, types, import contracts, alembic check, all tests
 

@@ -7,7 +7,7 @@ For each backend, a fresh database (an SQLite file in a temporary folder; a scra
 created and dropped here) is migrated and given the reference data, the categories and the demo logins
 (not timed). Then the two files (``bench/registry/generate.py``, ~1% bad rows) are imported as
 ``rantai import suppliers|products FILE --email operator@demo.rantai.id --organization "Operator Rantai"``
-does: ``catalog.jobs.run_import`` in one ``rantai.db.transaction``, each import in its own child process,
+does: ``catalog.import_jobs.run_import`` in one ``rantai.db.transaction``, each import in its own child process,
 which reports its wall time, its CPU time and its peak resident memory (VmHWM).
 
 The baseline, measured in the same run on the same backend: the per-row service path

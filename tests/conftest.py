@@ -18,7 +18,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Connection, Engine, make_url, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from rantai import migrations
+from rantai import jobs, migrations
 from rantai.app import create_app
 from rantai.catalog.service import ensure_categories
 from rantai.db import make_engine, make_session_factory, transaction
@@ -111,10 +111,20 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
 
 
 @pytest.fixture
-def app(settings: Settings, session_factory: sessionmaker[Session]) -> FastAPI:
+def job_queue(settings: Settings, session_factory: sessionmaker[Session]) -> jobs.InlineQueue:
+    """The queue of the app under test: jobs and signals (imports, index updates) run in the test's
+    process right after the request's commit, on the test's connection (huey's immediate mode in
+    spirit). Tests that write through their own session call ``job_queue.run_pending()`` or drain the
+    index themselves (`tests.factories.matching.drain_index`)."""
+    import rantai.worker  # noqa: F401, PLC0415 - registers every domain's tasks, as the worker does
+
+    return jobs.InlineQueue(jobs.Context(session_factory, settings.data_dir), immediate=True)
+
+
+@pytest.fixture
+def app(settings: Settings, session_factory: sessionmaker[Session], job_queue: jobs.InlineQueue) -> FastAPI:
     application = create_app(settings, session_factory)
-    # Background jobs run inline in tests: the test's connection cannot be shared with another thread.
-    application.state.run_in_background = lambda function, *args: function(*args)
+    jobs.attach(session_factory, job_queue)
     return application
 
 

@@ -1,7 +1,7 @@
 """Databases for the registry benchmarks: scratch PostgreSQL databases, schema and reference data, and
 imports run in a child process so that each one's peak memory is its own.
 
-The import runs exactly what ``rantai import suppliers|products FILE`` runs: ``catalog.jobs.run_import``
+The import runs exactly what ``rantai import suppliers|products FILE`` runs: ``catalog.import_jobs.run_import``
 inside one ``rantai.db.transaction``, acting as the demo operator (admin of "Operator Rantai", which
 may import). The child reports its wall time (the import and its commit, not the interpreter's start)
 and its peak resident memory (``VmHWM``, which includes the interpreter and the imported modules, as the
@@ -183,7 +183,7 @@ def import_file(
     url: str, kind: str, path: Path, mode: str, patches: tuple[str, ...], *, start_mb: float
 ) -> ChildRun:
     """The measured work of a child: one import as the CLI runs it (run_import in one transaction)."""
-    from rantai.catalog.jobs import run_import  # noqa: PLC0415 - loaded in the child, before timing
+    from rantai.catalog.import_jobs import run_import  # noqa: PLC0415 - loaded in the child, before timing
     from rantai.tabular.batches import ImportMode  # noqa: PLC0415
 
     proposals.apply(patches)

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from rantai import jobs
 from rantai.api.problems import is_api_request, problem_response
 from rantai.api.v1 import router as api_v1_router
 from rantai.db import make_engine, make_session_factory
@@ -27,7 +28,6 @@ from rantai.kit.text import N_
 from rantai.logging import configure_logging
 from rantai.settings import Settings, get_settings
 from rantai.web import errors as web_errors
-from rantai.web.background import run_in_background
 from rantai.web.requestctx import CSRF_COOKIE, cookie_secure
 from rantai.web.routes import router as web_router
 
@@ -166,7 +166,8 @@ def create_app(
     )
     app.state.settings = settings
     app.state.session_factory = session_factory
-    app.state.run_in_background = run_in_background
+    # Requests only send work (imports, index updates) to the queue; `rantai worker` runs it (issue #10).
+    jobs.attach(session_factory, jobs.queue_for(settings.jobs_url, settings.data_dir))
     app.state.storage = LocalStorage(settings.data_dir / "files")
 
     app.add_middleware(RequestContext, settings=settings)

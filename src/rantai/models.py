@@ -7,6 +7,7 @@ from rantai.catalog import models as catalog_models
 from rantai.db import Base
 from rantai.identity import idempotency as identity_idempotency
 from rantai.identity import models as identity_models
+from rantai.jobs import models as job_models
 from rantai.notifications import models as notification_models
 from rantai.reference import models as reference_models
 from rantai.sourcing import models as sourcing_models
@@ -18,6 +19,7 @@ __all__ = [
     "catalog_models",
     "identity_idempotency",
     "identity_models",
+    "job_models",
     "metadata",
     "notification_models",
     "reference_models",

@@ -89,6 +89,24 @@ class Settings(BaseSettings):
         default=Path("./var"),
         description="Directory for local state: uploaded import files, their error reports and job progress.",
     )
+    jobs_url: str = Field(
+        default="",
+        description=(
+            "Where background jobs are queued: empty for an embedded SQLite file under RANTAI_DATA_DIR "
+            "(one machine, no server), or redis://host:6379/0 for Redis (several machines)."
+        ),
+    )
+    jobs_workers: int = Field(
+        default=4, ge=1, le=64, description="Threads of `rantai worker` running jobs at the same time."
+    )
+    jobs_lease_seconds: int = Field(
+        default=60,
+        ge=2,
+        description=(
+            "How long a running job's worker holds it without renewing (it renews every third of it); a "
+            "job whose worker died is run again once this has passed."
+        ),
+    )
     max_upload_mb: int = Field(default=50, ge=1, description="Largest import file accepted, in megabytes.")
     import_max_unpacked_mb: int = Field(
         default=200,

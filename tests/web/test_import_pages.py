@@ -9,9 +9,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from tests.factories.identity import csrf_of, log_in, make_org, make_user
 
-from rantai.catalog import jobs
+from rantai.catalog import import_jobs
+from rantai.i18n import translate
 from rantai.identity import service as identity
 from rantai.identity.roles import OrgType, Role
+from rantai.jobs import InlineQueue, repository, runner
+from rantai.jobs.models import Job
 from rantai.kit.clock import now
 from rantai.settings import Settings
 from rantai.suppliers.models import ImportJob
@@ -79,7 +82,6 @@ def test_import_page_needs_a_right_and_jobs_are_private(client: TestClient, db: 
 
 
 def test_the_upload_is_removed_once_the_job_ends(client: TestClient, db: Session, settings: Settings) -> None:
-    """Issue #9, finding 18: uploads were never deleted."""
     _dinas_admin(db, client)
     response = client.post(
         "/imports",
@@ -87,43 +89,79 @@ def test_the_upload_is_removed_once_the_job_ends(client: TestClient, db: Session
         files={"file": ("pemasok.csv", CSV.encode("utf-8"), "text/csv")},
     )
     assert 'data-status="done"' in response.text
-    assert list(jobs.uploads_dir(settings.data_dir).iterdir()) == []
-    assert not list(jobs.jobs_dir(settings.data_dir).glob("*.beat"))
+    assert list(import_jobs.uploads_dir(settings.data_dir).iterdir()) == []
 
 
-def test_a_job_whose_process_died_ends_as_failed(client: TestClient, db: Session, settings: Settings) -> None:
-    """Issue #9, finding 8: a job killed mid-way stayed "running" and told the user to wait, forever."""
+def test_the_upload_only_queues_the_job(client: TestClient, db: Session, job_queue: InlineQueue) -> None:
+    """Issue #10: the web process sends the import to the worker and runs nothing itself."""
     _dinas_admin(db, client)
-    client.app.state.run_in_background = lambda *_args: None  # type: ignore[attr-defined]  # the worker dies
+    job_queue.immediate = False  # no worker yet
     response = client.post(
         "/imports",
         data={"kind": "suppliers", "mode": "valid_rows", "csrf_token": csrf_of(client)},
         files={"file": ("pemasok.csv", CSV.encode("utf-8"), "text/csv")},
     )
-    assert 'data-status="queued"' in response.text  # held and beating: not stale yet
-    job = db.scalars(select(ImportJob).order_by(ImportJob.id.desc())).first()
-    assert job is not None
-    jobs._beats.release(jobs.beat_path(settings.data_dir, job.id))  # the process is gone: no more beats
-    job.status, job.started_at = "running", now() - dt.timedelta(minutes=10)
-    db.flush()
-    page = client.get(str(response.url))
-    assert 'data-status="failed"' in page.text and "Impor lagi berkasnya" in page.text
-    db.refresh(job)
-    assert job.status == "failed" and job.finished_at is not None
-    assert list(jobs.uploads_dir(settings.data_dir).iterdir()) == []
+    assert 'data-status="queued"' in response.text
+    row = db.scalars(select(Job).order_by(Job.id.desc())).first()
+    assert row is not None and row.status == "queued" and job_queue.jobs == [row.id]
+    assert job_queue.run_pending() >= 1
+    assert 'data-status="done"' in client.get(str(response.url)).text
 
 
-def test_a_running_job_that_beats_is_left_alone(client: TestClient, db: Session, settings: Settings) -> None:
+def test_a_job_whose_worker_died_is_run_again_once(
+    client: TestClient, db: Session, settings: Settings, job_queue: InlineQueue
+) -> None:
+    """Issue #9, finding 8 and issue #10: a job killed mid-way is not left "running"; once its lease has
+    run out the reaper queues it again, and the retry imports the file once."""
     _dinas_admin(db, client)
-    client.app.state.run_in_background = lambda *_args: None  # type: ignore[attr-defined]
+    job_queue.immediate = False
     response = client.post(
         "/imports",
         data={"kind": "suppliers", "mode": "valid_rows", "csrf_token": csrf_of(client)},
         files={"file": ("pemasok.csv", CSV.encode("utf-8"), "text/csv")},
     )
-    job = db.scalars(select(ImportJob).order_by(ImportJob.id.desc())).first()
-    assert job is not None
-    job.status, job.started_at = "running", now() - dt.timedelta(minutes=10)  # long, but alive
+    row = db.scalars(select(Job).order_by(Job.id.desc())).first()
+    assert row is not None
+    # A worker claims it and dies at once: its lease is never renewed.
+    claimed = repository.claim(db, row.id, lease_until=now() - dt.timedelta(seconds=1))
+    assert claimed is not None
+    import_row = db.scalars(select(ImportJob).order_by(ImportJob.id.desc())).first()
+    assert import_row is not None
+    import_row.status = "running"
     db.flush()
+    job_queue.jobs.clear()
     assert 'data-status="running"' in client.get(str(response.url)).text
-    jobs._beats.release(jobs.beat_path(settings.data_dir, job.id))
+    assert runner.reap(job_queue.context, job_queue) == [row.id]
+    job_queue.run_pending()
+    page = client.get(str(response.url)).text
+    assert 'data-status="done"' in page
+    db.refresh(row)
+    db.refresh(import_row)
+    assert (row.status, row.attempts) == ("done", 2)
+    assert import_row.inserted == 2  # imported once, by the retry
+    assert list(import_jobs.uploads_dir(settings.data_dir).iterdir()) == []
+
+
+def test_a_job_out_of_attempts_ends_as_failed(
+    client: TestClient, db: Session, settings: Settings, job_queue: InlineQueue
+) -> None:
+    _dinas_admin(db, client)
+    job_queue.immediate = False
+    response = client.post(
+        "/imports",
+        data={"kind": "suppliers", "mode": "valid_rows", "csrf_token": csrf_of(client)},
+        files={"file": ("pemasok.csv", CSV.encode("utf-8"), "text/csv")},
+    )
+    row = db.scalars(select(Job).order_by(Job.id.desc())).first()
+    assert row is not None
+    row.attempts = row.max_attempts - 1
+    db.flush()
+    assert repository.claim(db, row.id, lease_until=now() - dt.timedelta(seconds=1)) is not None
+    job_queue.jobs.clear()
+    assert runner.reap(job_queue.context, job_queue) == []
+    page = client.get(str(response.url)).text
+    assert 'data-status="failed"' in page
+    assert translate("id", import_jobs.MSG_STOPPED) in page
+    db.refresh(row)
+    assert row.status == "failed"
+    assert list(import_jobs.uploads_dir(settings.data_dir).iterdir()) == []

@@ -6,7 +6,8 @@ every ORM flush (and every lifecycle move of a profile, `rantai.lifecycle.on_mov
 row per touched supplier; bulk paths that write with Core
 (imports, the demo) call `mark` themselves (through `directory.refresh`, which they already call).
 The rows are the outbox `rantai.catalog.search_index` drains: because they commit with the change, no
-change is lost when a process dies, and every web worker sees them.
+change is lost when a process dies. The commit that wrote them sends the worker the signal to drain
+(`catalog.tasks`, issue #10); web processes never write the index themselves.
 """
 
 from __future__ import annotations
@@ -14,14 +15,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import event, insert, select
+from sqlalchemy import delete, event, insert, select
 from sqlalchemy.orm import Session
 
+from rantai import jobs
 from rantai.catalog.models import IndexChange, Product, ProductCertification
 from rantai.db import table_of
 from rantai.lifecycle import on_move
 from rantai.suppliers.models import Certification, SupplierKbli, SupplierProfile, TrackRecord
 
+INDEX_SIGNAL = "catalog.index"  # the worker's drain (catalog.tasks)
 # Tables whose rows carry the supplier id themselves.
 _BY_SUPPLIER_ID = (Product, Certification, TrackRecord, SupplierKbli)
 
@@ -31,6 +34,13 @@ def mark(session: Session, supplier_ids: Iterable[int]) -> None:
     rows = [{"supplier_id": sid} for sid in dict.fromkeys(supplier_ids)]
     if rows:
         session.connection().execute(insert(table_of(IndexChange)), rows)
+        jobs.signal_after_commit(session, INDEX_SIGNAL)
+
+
+def forget(session: Session, change_ids: list[int]) -> None:
+    """Delete changes the index holds now."""
+    for start in range(0, len(change_ids), 1000):
+        session.execute(delete(IndexChange).where(IndexChange.id.in_(change_ids[start : start + 1000])))
 
 
 def _touched(session: Session) -> set[int]:

@@ -4,11 +4,14 @@ Layout under ``<data_dir>/index/``: one directory per generation (a full build),
 naming the generation in use. ``rebuild`` writes a new generation from the database and swaps
 ``CURRENT`` atomically, so processes keep answering from the old one until they see the new name.
 
-Freshness: every change queues its supplier in ``catalog_index_change`` (`index_changes`). Before a
-process matches, ``LiveIndex.fresh`` drains the queue into the index (tantivy lets one process write at a
-time; the others wait for that commit and reload) and reloads commits made by other processes. So a
-change is visible to the next match in any process, well within the 2 seconds the issue allows, and
-nothing needs a background thread. The index survives restarts; if it is missing it is built on first use.
+Freshness: every change queues its supplier in ``catalog_index_change`` (`index_changes`), and the commit
+that queued it signals the worker (`catalog.tasks`), which drains the queue into the index
+(``LiveIndex.drain``; tantivy lets one process write at a time, others wait for its commit). Readers
+(every web process) only reload the commits they find (``LiveIndex.current``): no page view writes the
+index (issue #10). A change shows in any process's next match once the worker has committed it, within
+2 seconds (bench/index_freshness.py); a lost signal is caught by the worker's sweep every minute. The
+command line (``rantai match``, ``rantai index rebuild``) may drain in its own process. The index
+survives restarts; if it is missing it is built on first use.
 """
 
 from __future__ import annotations
@@ -28,10 +31,9 @@ from functools import partial
 from pathlib import Path
 
 from sqlalchemy import URL, delete, func, select
-from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from rantai.catalog import index_changes  # noqa: F401  (its flush listener fills the outbox this module drains)
+from rantai.catalog.index_changes import forget  # its flush listener fills the outbox this module drains
 from rantai.catalog.models import Category, IndexChange, Product, ProductCertification
 from rantai.db import make_engine, make_session_factory, transaction
 from rantai.matching import (
@@ -50,7 +52,7 @@ log = logging.getLogger(__name__)
 
 _CURRENT = "CURRENT"
 _BATCH = 500  # suppliers read from the database at a time
-_DRAIN = 2000  # queued changes applied per commit
+DRAIN_BATCH = 2000  # queued changes applied per commit
 _WAIT_SECONDS = 2.0  # how long a process waits for another one's commit before answering from its copy
 _KEEP_GENERATIONS = 2
 PARALLEL_FROM = 100_000  # active products from which a full rebuild uses every core
@@ -230,25 +232,28 @@ class LiveIndex:
 
     # -- reading ---------------------------------------------------------------------------------
 
-    def fresh(self, session: Session) -> SearchIndex:
-        """The index with every queued change applied (building it first if there is none)."""
+    def current(self, session: Session) -> SearchIndex:
+        """The index as last committed (building it first if there is none). Reads only: the queued
+        changes are the worker's to apply (``drain``)."""
         with self._lock:
+            return self._open(session)
+
+    def _open(self, session: Session) -> SearchIndex:
+        generation = self._current_name()
+        if generation is None:
+            self.rebuild(session)
             generation = self._current_name()
-            if generation is None:
-                self.rebuild(session)
-                generation = self._current_name()
-            if generation is None:  # a rebuild that failed raised already; this is a removed directory
-                raise RuntimeError(f"the matching index under {self.root} has no current generation")
-            if generation != self._generation or self._index is None:
-                self._index = SearchIndex.open(self.root / generation)
-                self._generation = generation
-                self._stamp = self._meta_stamp()
-            self._drain(session, self._index)
-            stamp = self._meta_stamp()
-            if stamp != self._stamp:
-                self._index.reload()
-                self._stamp = stamp
-            return self._index
+        if generation is None:  # a rebuild that failed raised already; this is a removed directory
+            raise RuntimeError(f"the matching index under {self.root} has no current generation")
+        if generation != self._generation or self._index is None:
+            self._index = SearchIndex.open(self.root / generation)
+            self._generation = generation
+            self._stamp = self._meta_stamp()
+        stamp = self._meta_stamp()
+        if stamp != self._stamp:
+            self._index.reload()
+            self._stamp = stamp
+        return self._index
 
     def ensure(self, session: Session) -> RebuildReport | None:
         """Build the index when there is none yet (at server start, so no request waits for it)."""
@@ -273,46 +278,51 @@ class LiveIndex:
 
     # -- writing ---------------------------------------------------------------------------------
 
-    def _drain(self, session: Session, index: SearchIndex) -> None:
-        """Apply queued changes; when another process holds the writer, wait for its commit."""
-        deadline = time.monotonic() + _WAIT_SECONDS
-        while True:
+    def apply_pending(self, session: Session) -> list[int]:
+        """Apply one batch of queued changes to the index and commit it; the ids of the changes applied
+        (the caller deletes them: ``index_changes.forget``), [] when there were none or the index stayed
+        busy (another process writing) or a rebuild replaced the generation meanwhile.
+
+        ``session`` only reads (on SQLite it holds no lock while the index is written). With no index
+        yet there is nothing to apply to: the first reader builds it from the database, queue included."""
+        with self._lock:
+            if self._current_name() is None:
+                return []
+            index = self._open(session)
             pending = session.execute(
-                select(IndexChange.id, IndexChange.supplier_id).order_by(IndexChange.id).limit(_DRAIN)
+                select(IndexChange.id, IndexChange.supplier_id).order_by(IndexChange.id).limit(DRAIN_BATCH)
             ).all()
             if not pending:
-                return
+                return []
             supplier_ids = sorted({sid for _, sid in pending})
-            try:
-                index.update(
-                    remove_groups=[str(sid) for sid in supplier_ids], add=documents_for(session, supplier_ids)
-                )
-            except IndexBusy:
-                if time.monotonic() > deadline:
-                    log.warning(
-                        "matching index busy for %.1f s; answering from the last commit", _WAIT_SECONDS
-                    )
-                    return
-                time.sleep(0.05)
-                index.reload()
-                continue
+            documents = documents_for(session, supplier_ids)
+            deadline = time.monotonic() + _WAIT_SECONDS
+            while True:
+                try:
+                    index.update(remove_groups=[str(sid) for sid in supplier_ids], add=documents)
+                    break
+                except IndexBusy:
+                    if time.monotonic() > deadline:
+                        log.warning("matching index busy for %.1f s; changes left queued", _WAIT_SECONDS)
+                        return []
+                    time.sleep(0.05)
+                    index.reload()
+            self._stamp = self._meta_stamp()
             if self._current_name() != self._generation:
                 # A rebuild made another generation current meanwhile: leave the rows queued for it.
-                return
-            try:
-                with session.begin_nested():
-                    session.execute(
-                        delete(IndexChange).where(IndexChange.id.in_([cid for cid, _ in pending]))
-                    )
-            except OperationalError as error:
-                # A match usually runs in a reading request; on SQLite a transaction that has read cannot
-                # wait for the write lock another request holds, and the page must not fail for it
-                # (issue #9, finding 3). The index holds the changes already; the rows stay queued and
-                # the next match applies them again, which replaces the same suppliers' documents.
-                log.info("index changes applied, left queued: the database is busy (%s)", error.orig)
-                return
-            if len(pending) < _DRAIN:
-                return
+                return []
+            return [cid for cid, _ in pending]
+
+    def drain(self, session: Session) -> int:
+        """Apply every queued change and delete it, in ``session``'s transaction (the worker's task
+        splits the two, see ``catalog.tasks``; the command line uses this). Returns how many."""
+        total = 0
+        while applied := self.apply_pending(session):
+            forget(session, applied)
+            total += len(applied)
+            if len(applied) < DRAIN_BATCH:
+                break
+        return total
 
     def rebuild(self, session: Session, *, threads: int | None = None, processes: int = 1) -> RebuildReport:
         """Build a new generation from the database and make it current; queued changes up to the start

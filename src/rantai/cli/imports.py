@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from rantai.catalog.jobs import count_rows, run_import
+from rantai.catalog.import_jobs import count_rows, run_import
 from rantai.cli.common import settings, unit_of_work
 from rantai.i18n import translate
 from rantai.identity import repository as identity_repo

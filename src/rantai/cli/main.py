@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import signal
+import subprocess
+import sys
+
 import typer
 
 from rantai.cli import db, imports, index, mail, match, tokens, users
@@ -22,8 +26,11 @@ def serve(
     host: str | None = typer.Option(None, help="Address to listen on (default RANTAI_HOST)."),
     port: int | None = typer.Option(None, help="Port (default RANTAI_PORT)."),
     workers: int | None = typer.Option(None, help="Worker processes (default RANTAI_WORKERS)."),
+    with_worker: bool = typer.Option(
+        True, "--worker/--no-worker", help="Also run the background worker (`rantai worker`) beside it."
+    ),
 ) -> None:
-    """Serve the web platform and the API."""
+    """Serve the web platform and the API (and, unless --no-worker, the background worker)."""
     import uvicorn  # noqa: PLC0415 - only the serving commands need it
 
     conf = settings()
@@ -34,19 +41,49 @@ def serve(
         built = live_index(conf.data_dir).ensure(session)
     if built is not None:
         typer.echo(f"Matching index built: {built.products} products of {built.suppliers} suppliers.")
-    uvicorn.run(
-        "rantai.app:create_served_app",
-        factory=True,
-        host=host or conf.host,
-        port=port or conf.port,
-        workers=workers or conf.workers,
-        proxy_headers=True,
-        log_level=conf.log_level.lower(),
-        # uvicorn's supervisor kills a worker that has not answered its ping within this time. Its default,
-        # 5 s, killed workers still starting on a busy machine, and once the worker running an import
-        # (issue #9, docs/benchmarks.md): a worker busy for a minute is slow, not dead.
-        timeout_worker_healthcheck=60,
-    )
+    # Imports and index updates are the worker's: one command starts both on one machine. With several
+    # machines, run `rantai serve --no-worker` on the web ones and `rantai worker` where it suits.
+    background = _start_worker() if with_worker else None
+    try:
+        uvicorn.run(
+            "rantai.app:create_served_app",
+            factory=True,
+            host=host or conf.host,
+            port=port or conf.port,
+            workers=workers or conf.workers,
+            proxy_headers=True,
+            log_level=conf.log_level.lower(),
+            # uvicorn's supervisor kills a worker that has not answered its ping within this time. Its default,
+            # 5 s, killed workers still starting on a busy machine, and once the worker running an import
+            # (issue #9, docs/benchmarks.md): a worker busy for a minute is slow, not dead.
+            timeout_worker_healthcheck=60,
+        )
+    finally:
+        if background is not None:
+            _stop_worker(background)
+
+
+def _start_worker() -> subprocess.Popen[bytes]:
+    return subprocess.Popen([sys.executable, "-m", "rantai.cli.main", "worker"])
+
+
+def _stop_worker(process: subprocess.Popen[bytes]) -> None:
+    # SIGINT lets running jobs end; one still running after the wait keeps its job row, whose lease the
+    # next worker's reaper hands on.
+    process.send_signal(signal.SIGINT)
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+@app.command("worker")
+def worker() -> None:
+    """Run the background worker: imports, index updates and the scheduled jobs (see RANTAI_JOBS_URL)."""
+    from rantai import worker as background  # noqa: PLC0415 - loads every domain's tasks
+
+    background.run(settings())
 
 
 @app.command("demo")
@@ -87,4 +124,8 @@ def demo(
     typer.echo("")
     if serve_after:
         typer.echo(f"Open http://{host or conf.host}:{port or conf.port}/ in a browser.")
-        serve(host=host, port=port, workers=None)
+        serve(host=host, port=port, workers=None, with_worker=True)
+
+
+if __name__ == "__main__":  # `python -m rantai.cli.main` (how `rantai serve` starts its worker)
+    app()

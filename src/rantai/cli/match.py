@@ -21,6 +21,7 @@ import typer
 from sqlalchemy.orm import Session
 
 from rantai import matching
+from rantai.catalog.search_index import live_index
 from rantai.cli.common import settings, unit_of_work
 from rantai.i18n import translate
 from rantai.kit.clock import today
@@ -119,6 +120,7 @@ def query(
             umkm_only=sourcing.reserved_for_umkm(session, line.budget, today()),
             region=place.term if place else None,
         )
+        live_index(conf.data_dir).drain(session)  # a command may write the index; a page view may not
         engine = shortlists.shortlister(session, conf.data_dir, newcomer_slots=conf.newcomer_slots)
         result = engine.shortlist(need, top=top, include_unverified=include_unverified)
         nibs = shortlists.nibs_of(session, {int(entry.supplier.id) for entry in result.entries})
@@ -272,6 +274,7 @@ def _match_plan(
     writer.writerow(RESULT_COLUMNS)
     with unit_of_work() as session, open_table(path) as table:
         # Built once for the whole file: the engine over the index (with the unit table), the vocabulary.
+        live_index(conf.data_dir).drain(session)
         engine = shortlists.shortlister(session, conf.data_dir, newcomer_slots=conf.newcomer_slots)
         vocabulary = Vocabulary(session, locale)
         on = today()

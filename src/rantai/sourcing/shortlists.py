@@ -1,8 +1,8 @@
 """Shortlists of qualified suppliers for need lines: the engine (`rantai.matching`) fed from the database.
 
 This module turns a stored need line into the engine's `NeedLine` (delivery kab/kota centroid, required
-certificates, UMKM-only flag, needed-by date), asks the shared on-disk index (`catalog.search_index`)
-after draining queued changes, and adds what only the database knows: the buyer's decisions (dismissed
+certificates, UMKM-only flag, needed-by date), asks the shared on-disk index (`catalog.search_index`,
+as the worker last committed it), and adds what only the database knows: the buyer's decisions (dismissed
 suppliers leave the shortlist; shortlisted ones are marked) and the suppliers' NIBs.
 
 Reference data it needs (units and their factors, kab/kota coordinates) is read once per process and
@@ -207,8 +207,8 @@ def from_line_data(
 
 
 def shortlister(session: Session, data_dir: Path, *, newcomer_slots: int = 2) -> matching.Shortlister:
-    """An engine over the fresh shared index."""
-    index = live_index(data_dir).fresh(session)
+    """An engine over the shared index as last committed (reading only: the worker applies changes)."""
+    index = live_index(data_dir).current(session)
     return matching.Shortlister(
         index, matching.ShortlistConfig(newcomer_slots=newcomer_slots, units=units(session))
     )

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from tests.factories.identity import make_user
 
-from rantai.catalog.jobs import run_import
+from rantai.catalog.import_jobs import run_import
 from rantai.db import make_engine, make_session_factory, transaction
 from rantai.identity import service as identity
 from rantai.identity.roles import OrgType, Role

@@ -27,6 +27,12 @@ def groups(index: SearchIndex, text: str, **filters: object) -> set[str]:
     return {hit.group for hit in index.search(text, limit=50, filters=Filters(**filters))}  # type: ignore[arg-type]
 
 
+def fresh(live: LiveIndex, db: Session) -> SearchIndex:
+    """What the worker does after a commit (drain), then what a reader does (current)."""
+    live.drain(db)
+    return live.current(db)
+
+
 def queued(db: Session) -> int:
     return db.scalar(select(func.count()).select_from(IndexChange)) or 0
 
@@ -43,27 +49,27 @@ def test_the_index_is_built_on_first_use_and_follows_every_change(db: Session, t
     live = LiveIndex(tmp_path / "index")
     profile, _, owner = make_supplier(db, status="verified")
     product = add_product(db, profile, owner, "Keripik Singkong Balado 250 g")
-    index = live.fresh(db)
+    index = fresh(live, db)
     assert groups(index, "keripik singkong") == {str(profile.id)}
     assert queued(db) == 0  # the build covered the queue
 
     # A new product shows at the next match.
     add_product(db, profile, owner, "Rengginang Ketan Hitam")
-    assert groups(live.fresh(db), "rengginang") == {str(profile.id)}
+    assert groups(fresh(live, db), "rengginang") == {str(profile.id)}
     # A certificate becomes a filter term.
-    assert groups(live.fresh(db), "keripik", all_of=("cert:halal",)) == set()
+    assert groups(fresh(live, db), "keripik", all_of=("cert:halal",)) == set()
     add_cert(db, profile, owner, "halal")
-    assert groups(live.fresh(db), "keripik", all_of=("cert:halal",)) == {str(profile.id)}
+    assert groups(fresh(live, db), "keripik", all_of=("cert:halal",)) == {str(profile.id)}
     # Verification status is a filter term too.
     suppliers.reject(db, actor=_verifier(db), profile=profile, reason="NIB tidak cocok")
-    assert groups(live.fresh(db), "keripik", all_of=("verified",)) == set()
+    assert groups(fresh(live, db), "keripik", all_of=("verified",)) == set()
     # A deactivated product leaves the index.
     catalog.set_active(db, actor=owner, profile=profile, product=product, active=False)
-    assert groups(live.fresh(db), "balado") == set()
+    assert groups(fresh(live, db), "balado") == set()
     # The track record travels in the documents' facts.
     db.add(TrackRecord(supplier_id=profile.id, awards_won=4, orders_completed=5, orders_on_time=4))
     db.flush()
-    hit = live.fresh(db).search("rengginang")[0]
+    hit = fresh(live, db).search("rengginang")[0]
     assert hit.facts["s"]["awards_won"] == 4  # type: ignore[index]
 
 
@@ -73,28 +79,48 @@ def _verifier(db: Session):  # type: ignore[no-untyped-def]
     return national_verifier(db)
 
 
+def test_a_reader_never_writes_the_index(db: Session, tmp_path: Path) -> None:
+    """Issue #10: reading (every page view) leaves the queue and the index's files as they were."""
+    live = LiveIndex(tmp_path / "index")
+    profile, _, owner = make_supplier(db, status="verified")
+    add_product(db, profile, owner, "Kemeja Batik Tulis")
+    fresh(live, db)
+    add_product(db, profile, owner, "Tas Anyaman Pandan")
+    waiting = queued(db)
+    files = _files(live)
+    assert groups(LiveIndex(live.root).current(db), "anyaman pandan") == set()
+    assert groups(live.current(db), "anyaman pandan") == set()
+    assert (queued(db), _files(live)) == (waiting, files)
+    assert live.drain(db) == waiting
+    assert groups(live.current(db), "anyaman pandan") == {str(profile.id)}
+
+
+def _files(live: LiveIndex) -> dict[str, int]:
+    return {str(p.relative_to(live.root)): p.stat().st_mtime_ns for p in live.root.rglob("*") if p.is_file()}
+
+
 def test_two_workers_share_one_index(db: Session, tmp_path: Path) -> None:
     """Worker B sees what worker A applied, without applying it again (the queue is empty by then)."""
     root = tmp_path / "index"
     worker_a, worker_b = LiveIndex(root), LiveIndex(root)
     profile, _, owner = make_supplier(db, status="verified")
     add_product(db, profile, owner, "Kemeja Batik Tulis")
-    worker_a.fresh(db)
-    worker_b.fresh(db)
+    fresh(worker_a, db)
+    fresh(worker_b, db)
     add_product(db, profile, owner, "Tas Anyaman Pandan")
-    assert groups(worker_a.fresh(db), "anyaman pandan") == {str(profile.id)}
+    assert groups(fresh(worker_a, db), "anyaman pandan") == {str(profile.id)}
     assert queued(db) == 0
-    assert groups(worker_b.fresh(db), "anyaman pandan") == {str(profile.id)}
+    assert groups(worker_b.current(db), "anyaman pandan") == {str(profile.id)}  # B only reloads
 
 
 def test_the_index_survives_a_restart_and_another_process_reads_it(db: Session, tmp_path: Path) -> None:
     root = tmp_path / "index"
     profile, _, owner = make_supplier(db, status="verified")
     add_product(db, profile, owner, "Sambal Roa Botol 200 ml")
-    LiveIndex(root).fresh(db)
+    fresh(LiveIndex(root), db)
     generation = (root / "CURRENT").read_text().strip()
     restarted = LiveIndex(root)
-    assert groups(restarted.fresh(db), "sambal roa") == {str(profile.id)}
+    assert groups(fresh(restarted, db), "sambal roa") == {str(profile.id)}
     assert (root / "CURRENT").read_text().strip() == generation  # reopened, not rebuilt
     script = (
         "import json, sys; from pathlib import Path; from rantai.matching import SearchIndex; "
@@ -112,14 +138,14 @@ def test_rebuild_makes_a_new_generation_and_clears_the_queue(db: Session, tmp_pa
     profile, _, owner = make_supplier(db, status="verified")
     add_product(db, profile, owner, "Gula Aren Cetak 1 kg")
     add_product(db, profile, owner, "Gula Semut Aren 500 g")
-    live.fresh(db)
+    fresh(live, db)
     first = (live.root / "CURRENT").read_text().strip()
     add_product(db, profile, owner, "Madu Hutan 250 ml")
     report = live.rebuild(db)
     assert (report.suppliers >= 1, report.products >= 3) == (True, True)
     assert (live.root / "CURRENT").read_text().strip() != first
     assert queued(db) == 0
-    assert groups(live.fresh(db), "madu hutan") == {str(profile.id)}
+    assert groups(fresh(live, db), "madu hutan") == {str(profile.id)}
 
 
 def test_ensure_builds_only_when_there_is_no_index(db: Session, tmp_path: Path) -> None:

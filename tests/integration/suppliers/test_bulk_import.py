@@ -192,7 +192,7 @@ def test_imported_suppliers_are_found_by_name_in_the_directory(db: Session, tmp_
     from pathlib import Path  # noqa: PLC0415
 
     from rantai.catalog import directory  # noqa: PLC0415
-    from rantai.catalog.jobs import run_import  # noqa: PLC0415
+    from rantai.catalog.import_jobs import run_import  # noqa: PLC0415
     from rantai.kit.pagination import PageRequest  # noqa: PLC0415
 
     org_id, actor = _importer(db)

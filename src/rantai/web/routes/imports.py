@@ -13,9 +13,8 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 import rantai.web.paths  # noqa: F401 - registers the {name:id} path convertor
-from rantai.catalog import jobs
+from rantai.catalog import import_jobs
 from rantai.catalog.import_file import PRODUCTS
-from rantai.i18n import translate
 from rantai.identity.policy import import_kinds
 from rantai.kit.errors import Forbidden, Invalid, NotFound, UserError
 from rantai.kit.text import N_, ascii_digits
@@ -108,7 +107,7 @@ def upload(
         if suffix not in (".csv", ".xlsx", ".txt"):
             raise Invalid(N_("Upload a .csv or .xlsx file; '%(name)s' is neither."), field="file", name=name)
         key = f"{uuid.uuid4().hex}{suffix}"
-        target = jobs.uploads_dir(settings.data_dir) / key
+        target = import_jobs.uploads_dir(settings.data_dir) / key
         size, limit = 0, settings.max_upload_mb * 1024 * 1024
         file.file.seek(0)
         with target.open("wb") as out:
@@ -131,7 +130,8 @@ def upload(
             else Invalid(N_("Choose an import mode from the list."), field="mode")
         )
         return _page(request, viewer, error=error, values=values)
-    job = jobs.create_job(
+    # The import's row and its durable job; the worker gets it when this request's transaction commits.
+    job = import_jobs.create_job(
         db,
         kind=kind,
         mode=mode,
@@ -139,16 +139,7 @@ def upload(
         file_key=key,
         organization_id=viewer.current_org.id,
         user_id=viewer.current_user.id,
-    )
-    db.commit()  # the background thread must see the job row
-    jobs.hold(settings.data_dir, job.id)
-    locale = viewer.locale
-    request.app.state.run_in_background(
-        jobs.run_job,
-        request.app.state.session_factory,
-        job.id,
-        settings.data_dir,
-        lambda message, params: translate(locale, message, **params),
+        locale=viewer.locale,
     )
     return RedirectResponse(f"/imports/{job.id}", status_code=303)
 
@@ -170,10 +161,9 @@ def job_page(
     settings: Settings = Depends(get_settings_dep),
 ) -> Response:
     job = _job(db, viewer, job_id)
-    jobs.settle_if_stale(db, settings.data_dir, job, lambda message, params: viewer._(message, **params))
     template = "imports/_progress.html" if request.headers.get("hx-request") == "true" else "imports/job.html"
     return render(
-        request, template, viewer, {"job": job, "rows": jobs.read_progress(settings.data_dir, job.id)}
+        request, template, viewer, {"job": job, "rows": import_jobs.read_progress(settings.data_dir, job.id)}
     )
 
 
@@ -188,7 +178,7 @@ def errors(
     if not job.errors_key:
         raise NotFound(N_("This import has no error report."))
     return FileResponse(
-        jobs.errors_path(settings.data_dir, job.id),
+        import_jobs.errors_path(settings.data_dir, job.id),
         filename=f"import-{job.id}-errors.csv",
         media_type="text/csv",
     )
@@ -205,7 +195,7 @@ def errors_xlsx(
     job = _job(db, viewer, job_id)
     if not job.errors_key:
         raise NotFound(N_("This import has no error report."))
-    text = jobs.errors_path(settings.data_dir, job.id).read_text(encoding="utf-8-sig")
+    text = import_jobs.errors_path(settings.data_dir, job.id).read_text(encoding="utf-8-sig")
     rows = list(csv.reader(io.StringIO(text), delimiter=";"))[1:]
     problems = [
         RowError(int(r[0]), r[1], r[2].removeprefix("'"), r[3])

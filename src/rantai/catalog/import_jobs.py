@@ -1,29 +1,31 @@
-"""Import jobs: a stored upload imported in the background, with progress another process can read.
+"""Import jobs: a stored upload imported by the worker, with progress another process can read.
 
 It lives in catalog because it runs both imports (suppliers below, products here) and catalog is the
-layer above suppliers.
+layer above suppliers. ``create_job`` (the web's upload) writes the import's row and a durable job
+(``rantai.jobs``); ``run_job`` is that job's task (declared in ``catalog.tasks``).
 
-The import reads and checks every row first, then writes them in one transaction (all-or-nothing needs
-it; on SQLite that transaction holds the write lock, for the writing only). Progress is not written to the
-database while it runs: it goes to a small JSON file under ``<data_dir>/jobs/`` that any worker process
-can read; the job row gets the outcome at the end.
+The import reads and checks every row first, then writes them: all-or-nothing in one transaction,
+valid-rows in batches that each commit (so SQLite's write lock is free between them). The import's
+outcome and the end of the durable job commit in the last (or only) writing transaction, so a worker
+killed at any point leaves the job to be run again once its lease runs out, and the retry completes it
+once: an all-or-nothing attempt killed wrote nothing, a valid-rows one kept whole batches, which the
+retry finds unchanged (an upsert by NIB). A job that ended is never run again. Progress is not written to the database while it runs: it goes to a small JSON file under
+``<data_dir>/jobs/`` that any process can read; the import's row gets the outcome at the end.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import logging
 import os
-import threading
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import update
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
+from rantai import jobs
 from rantai.catalog import directory
 from rantai.catalog.bulk import import_products
 from rantai.db import begin_writing, transaction
@@ -51,11 +53,7 @@ MSG_STOPPED = N_(
     "Nothing from this file was saved. Import the file again."
 )
 KINDS = ("suppliers", "products")
-# A process beats for every job it holds (queued or running) this often; a job whose beat is older than
-# STALE_AFTER belongs to a process that died, so it ends as failed instead of "running" forever (issue #9,
-# finding 8).
-BEAT_SECONDS = 5.0
-STALE_AFTER = dt.timedelta(seconds=90)
+JOB_KIND = "catalog.import"  # the durable job's kind (rantai.jobs)
 Translate = Callable[[str, dict[str, Any]], str]
 
 
@@ -80,7 +78,10 @@ def create_job(
     file_key: str,
     organization_id: int,
     user_id: int,
+    locale: str,
 ) -> ImportJob:
+    """The import's row and its durable job, in the caller's transaction: the worker gets the job when it
+    commits. ``locale``: the language of the messages the import leaves on its row."""
     job = ImportJob(
         kind=kind,
         mode=mode.value,
@@ -91,84 +92,8 @@ def create_job(
     )
     session.add(job)
     session.flush()
+    jobs.enqueue(session, JOB_KIND, {"import_job_id": job.id, "locale": locale})
     return job
-
-
-def beat_path(data_dir: Path, job_id: int) -> Path:
-    return jobs_dir(data_dir) / f"{job_id}.beat"
-
-
-class _Beats:
-    """The jobs this process holds, and one daemon thread that touches their beat files."""
-
-    def __init__(self) -> None:
-        self._held: set[Path] = set()
-        self._lock = threading.Lock()
-        self._thread: threading.Thread | None = None
-
-    def hold(self, path: Path) -> None:
-        path.touch()
-        with self._lock:
-            self._held.add(path)
-            if self._thread is None or not self._thread.is_alive():
-                self._thread = threading.Thread(target=self._run, name="rantai-job-beat", daemon=True)
-                self._thread.start()
-
-    def release(self, path: Path) -> None:
-        with self._lock:
-            self._held.discard(path)
-        path.unlink(missing_ok=True)
-
-    def _run(self) -> None:
-        while True:
-            time.sleep(BEAT_SECONDS)
-            with self._lock:
-                held = list(self._held)
-            for path in held:
-                try:
-                    path.touch()
-                except OSError:  # the data directory went away: the job will fail on its own
-                    log.warning("could not touch job beat %s", path)
-
-
-_beats = _Beats()
-
-
-def hold(data_dir: Path, job_id: int) -> None:
-    """Say that this process has the job (call when it is queued): it beats until ``run_job`` ends."""
-    _beats.hold(beat_path(data_dir, job_id))
-
-
-def last_sign_of_life(data_dir: Path, job: ImportJob) -> dt.datetime:
-    """When the process holding the job last showed it was alive (its beat, else when the job began)."""
-    try:
-        return dt.datetime.fromtimestamp(beat_path(data_dir, job.id).stat().st_mtime, tz=dt.UTC)
-    except FileNotFoundError:
-        return job.started_at or job.created_at
-
-
-def settle_if_stale(session: Session, data_dir: Path, job: ImportJob, translate: Translate) -> bool:
-    """End a queued or running job whose process has died as failed, with a message saying what to do.
-
-    A compare-and-set on the status, so a job that finished meanwhile is left alone. True when it ended.
-    The import's transaction died with its process, so nothing of it was saved; the upload is removed.
-    """
-    if job.status not in ("queued", "running") or now() - last_sign_of_life(data_dir, job) < STALE_AFTER:
-        return False
-    message = translate(MSG_STOPPED, {})
-    ended = session.execute(
-        update(ImportJob)
-        .where(ImportJob.id == job.id, ImportJob.status == job.status)
-        .values(status="failed", error=message, finished_at=now())
-        .execution_options(synchronize_session=False)
-    )
-    if ended.rowcount != 1:  # type: ignore[attr-defined]
-        return False
-    log.warning("import job %s had no sign of life since %s; ended as failed", job.id, job.started_at)
-    session.refresh(job)
-    _remove_upload(data_dir, job.file_key)
-    beat_path(data_dir, job.id).unlink(missing_ok=True)
-    return True
 
 
 def _remove_upload(data_dir: Path, key: str | None) -> None:
@@ -247,30 +172,33 @@ def run_import(
     return outcome
 
 
-def run_job(factory: sessionmaker[Session], job_id: int, data_dir: Path, translate: Translate) -> None:
-    """Run a queued job to the end. Never raises: a failure is recorded on the job for its page.
-    Whatever happens, the upload is removed and the job's beat stops."""
-    _beats.hold(beat_path(data_dir, job_id))
-    key: str | None = None
-    try:
-        key = _run_job(factory, job_id, data_dir, translate)
-    finally:
-        _beats.release(beat_path(data_dir, job_id))
-        _remove_upload(data_dir, key)
+def run_job(attempt: jobs.Attempt, translate: Translate) -> None:
+    """The durable job's task: import the stored upload and record the outcome.
 
-
-def _run_job(factory: sessionmaker[Session], job_id: int, data_dir: Path, translate: Translate) -> str | None:
+    Runs again after a crash (the job's lease): the import's row then says "running" from the killed
+    attempt, whose transaction wrote nothing, so the retry starts over. An error in the file ends the job
+    (a retry would find the same); an unexpected error is raised, for the job to be retried."""
+    factory, data_dir = attempt.context.factory, attempt.context.data_dir
+    job_id = int(attempt.payload["import_job_id"])
     with transaction(factory, write=True) as session:
         job = repository.import_job(session, job_id)
-        if job is None or job.status != "queued":
-            return None
+        if job is None or job.status not in ("queued", "running"):
+            attempt.complete(session)  # deleted, or ended by an earlier attempt: nothing left to do
+            return
         job.status, job.started_at = "running", now()
         kind, mode, key, name = job.kind, ImportMode(job.mode), job.file_key or "", job.file_name
         org_id, user_id = job.organization_id or 0, job.user_id or 0
-    outcome: ImportOutcome | None = None
-    failure: str | None = None
+    progress_path(data_dir, job_id).unlink(missing_ok=True)
+    writing = False
+
+    def ready_to_write(session: Session) -> None:
+        nonlocal writing
+        begin_writing(session)
+        writing = True
+
     try:
-        # Begins as a reader; run_import begins writing once every row is checked.
+        # Begins as a reader; run_import begins writing once every row is checked, and the outcome is
+        # recorded (and the durable job ended) in that writing transaction.
         with transaction(factory) as session:
             outcome = run_import(
                 session,
@@ -281,29 +209,55 @@ def _run_job(factory: sessionmaker[Session], job_id: int, data_dir: Path, transl
                 organization_id=org_id,
                 user_id=user_id,
                 progress=lambda rows: _write_progress(data_dir, job_id, rows),
+                ready_to_write=ready_to_write,
             )
+            if writing:
+                _record(session, data_dir, job_id, outcome, translate)
+                attempt.complete(session)
+        if not writing:  # nothing was to be written (a bad file in all-or-nothing mode): only the outcome
+            with transaction(factory, write=True) as session:
+                _record(session, data_dir, job_id, outcome, translate)
+                attempt.complete(session)
     except UserError as exc:
-        failure = translate(exc.message, exc.params)
-    except Exception:
-        log.exception("import job %s failed", job_id)
-        failure = translate(MSG_FAILED, {})
-    with transaction(factory, write=True) as session:
-        job = repository.import_job(session, job_id)
-        if job is None:
-            return key
-        job.finished_at = now()
-        if outcome is None:
-            job.status, job.error = "failed", failure
-            return key
-        job.status = "done"
-        job.rows_total = job.rows_done = outcome.rows
-        job.rows_failed = outcome.rejected_rows
-        job.inserted, job.updated, job.unchanged = outcome.inserted, outcome.updated, outcome.unchanged
-        problems: list[RowError] = [*outcome.warnings, *outcome.errors]
-        if problems:
-            with errors_path(data_dir, job_id).open("wb") as out:
-                write_report_csv(problems, out, translate=translate)
-            job.errors_key = errors_path(data_dir, job_id).name
-        if outcome.rolled_back:
-            job.error = translate(MSG_ROLLED_BACK, {"n": outcome.rejected_rows})
-    return key
+        with transaction(factory, write=True) as session:
+            _fail(session, job_id, translate(exc.message, exc.params))
+            attempt.fail(session, exc.message)
+    _remove_upload(data_dir, key)
+
+
+def give_up(session: Session, data_dir: Path, job_id: int, translate: Translate) -> None:
+    """The durable job failed for good (its attempts went wrong or its worker kept dying): say so on the
+    import's row, in the transaction that fails the job. No attempt saved anything."""
+    job = repository.import_job(session, job_id)
+    if job is not None and job.status in ("queued", "running"):
+        _fail(session, job_id, translate(MSG_STOPPED, {}))
+        _remove_upload(data_dir, job.file_key)
+
+
+def _fail(session: Session, job_id: int, message: str) -> None:
+    session.execute(
+        update(ImportJob)
+        .where(ImportJob.id == job_id, ImportJob.status.in_(("queued", "running")))
+        .values(status="failed", error=message, finished_at=now())
+        .execution_options(synchronize_session=False)
+    )
+
+
+def _record(
+    session: Session, data_dir: Path, job_id: int, outcome: ImportOutcome, translate: Translate
+) -> None:
+    job = repository.import_job(session, job_id)
+    if job is None:
+        return
+    job.finished_at = now()
+    job.status = "done"
+    job.rows_total = job.rows_done = outcome.rows
+    job.rows_failed = outcome.rejected_rows
+    job.inserted, job.updated, job.unchanged = outcome.inserted, outcome.updated, outcome.unchanged
+    problems: list[RowError] = [*outcome.warnings, *outcome.errors]
+    if problems:
+        with errors_path(data_dir, job_id).open("wb") as out:
+            write_report_csv(problems, out, translate=translate)
+        job.errors_key = errors_path(data_dir, job_id).name
+    if outcome.rolled_back:
+        job.error = translate(MSG_ROLLED_BACK, {"n": outcome.rejected_rows})
