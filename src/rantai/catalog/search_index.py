@@ -307,7 +307,7 @@ class LiveIndex:
                         return []
                     time.sleep(0.05)
                     index.reload()
-            self._stamp = self._meta_stamp()
+            # The stamp is left as it was: the next `current` sees the commit and reloads this handle.
             if self._current_name() != self._generation:
                 # A rebuild made another generation current meanwhile: leave the rows queued for it.
                 return []

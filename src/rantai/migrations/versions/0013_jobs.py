@@ -1,7 +1,7 @@
 """the job row: durable background jobs with leases (issue #10, item 4)
 
-Revision ID: 0012
-Revises: 0011
+Revision ID: 0013
+Revises: 0012
 Create Date: 2026-12-04 22:20:00
 """
 
@@ -14,8 +14,8 @@ from alembic import op
 
 import rantai.db
 
-revision: str = "0012"
-down_revision: str | None = "0011"
+revision: str = "0013"
+down_revision: str | None = "0012"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
