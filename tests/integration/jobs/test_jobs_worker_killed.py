@@ -29,7 +29,7 @@ from rantai.identity import service as identity
 from rantai.identity.roles import OrgType, Role
 from rantai.jobs.models import Job
 from rantai.kit.clock import now
-from rantai.suppliers.bulk import ImportMode
+from rantai.tabular.batches import ImportMode
 from rantai.suppliers.models import ImportJob, SupplierProfile
 
 SRC = Path(__file__).resolve().parents[3] / "src"
@@ -42,7 +42,7 @@ LEASE_SECONDS = 3
 _STALLED_WORKER = """
 import sys, time
 from pathlib import Path
-from rantai.suppliers import bulk
+from rantai.tabular import batches as bulk
 written = bulk.write_staged
 
 def stall(*args, **kwargs):
