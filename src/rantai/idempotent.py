@@ -156,11 +156,11 @@ def routes_of(router: APIRouter) -> list[APIRoute]:
 
 
 def answer_of(response: Response) -> Answer | None:
-    """The response as stored; None when it cannot be replayed (a streamed body)."""
+    """The response as stored; None when it cannot be replayed (a streamed body, an address too long)."""
     body = getattr(response, "body", None)
     if not isinstance(body, bytes | bytearray | memoryview):
         return None
-    return Answer(
+    answer = Answer(
         status_code=response.status_code,
         content_type=response.headers.get("content-type"),
         location=response.headers.get("location"),
@@ -168,6 +168,7 @@ def answer_of(response: Response) -> Answer | None:
         # A secret shown once (a new API token) is marked no-store: it is not kept for a replay.
         withheld="no-store" in response.headers.get("cache-control", "").lower(),
     )
+    return answer if answer.storable else None
 
 
 def replayed(answer: Answer) -> Response:

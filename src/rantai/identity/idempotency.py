@@ -45,6 +45,8 @@ RETENTION = dt.timedelta(hours=24)
 LEASE = dt.timedelta(minutes=2)
 PURGE_BATCH = 100
 KEY_MAX = 255
+LOCATION_MAX = 2000
+CONTENT_TYPE_MAX = 200
 RUNNING = "running"
 DONE = "done"
 
@@ -114,8 +116,8 @@ class IdempotencyKey(Base):
     claimed_at: Mapped[dt.datetime] = mapped_column(default=now)
     expires_at: Mapped[dt.datetime] = mapped_column()
     status_code: Mapped[int | None] = mapped_column(default=None)
-    content_type: Mapped[str | None] = mapped_column(String(200), default=None)
-    location: Mapped[str | None] = mapped_column(String(2000), default=None)
+    content_type: Mapped[str | None] = mapped_column(String(CONTENT_TYPE_MAX), default=None)
+    location: Mapped[str | None] = mapped_column(String(LOCATION_MAX), default=None)
     body: Mapped[bytes | None] = mapped_column(LargeBinary, default=None)
     # The answer carried a secret shown once (Cache-Control: no-store): its body was not kept.
     body_withheld: Mapped[bool] = mapped_column(default=False)
@@ -130,6 +132,12 @@ class Answer:
     location: str | None
     body: bytes
     withheld: bool = False
+
+    @property
+    def storable(self) -> bool:
+        """Whether the columns hold it (a redirect to a very long address is not kept: the key is
+        released instead, so a repeat runs again rather than the request failing)."""
+        return len(self.location or "") <= LOCATION_MAX and len(self.content_type or "") <= CONTENT_TYPE_MAX
 
 
 @dataclass(frozen=True, slots=True)

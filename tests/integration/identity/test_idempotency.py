@@ -145,3 +145,8 @@ def test_simultaneous_claims_of_one_key_make_one_row_and_one_winner(committed_ur
     assert rows == 1
     assert sum(isinstance(o, Claim) for o in claims) == 1
     assert sum(isinstance(o, StillRunning) for o in claims) == 3, claims
+
+
+def test_an_answer_the_columns_cannot_hold_is_not_kept() -> None:
+    long_address = Answer(303, None, "/needs/1?place=" + "x" * idempotency.LOCATION_MAX, b"")
+    assert CREATED.storable and not long_address.storable
