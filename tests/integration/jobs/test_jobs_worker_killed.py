@@ -29,8 +29,8 @@ from rantai.identity import service as identity
 from rantai.identity.roles import OrgType, Role
 from rantai.jobs.models import Job
 from rantai.kit.clock import now
-from rantai.tabular.batches import ImportMode
 from rantai.suppliers.models import ImportJob, SupplierProfile
+from rantai.tabular.batches import ImportMode
 
 SRC = Path(__file__).resolve().parents[3] / "src"
 # The local Redis; nothing is deleted there: a message left by an earlier run names a job this run's
