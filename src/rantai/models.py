@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rantai.audit import models as audit_models
 from rantai.catalog import index_changes  # noqa: F401  (registers the flush listener that queues index changes)
 from rantai.catalog import models as catalog_models
 from rantai.db import Base
@@ -16,6 +17,7 @@ from rantai.suppliers import models as supplier_models
 metadata = Base.metadata
 
 __all__ = [
+    "audit_models",
     "catalog_models",
     "identity_idempotency",
     "identity_models",

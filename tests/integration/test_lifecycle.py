@@ -16,8 +16,8 @@ from sqlalchemy.orm import Session
 from tests.factories.sourcing import line_data, make_buyer, make_need
 from tests.factories.suppliers import make_supplier, national_verifier, profile_data
 
+from rantai.audit.models import AuditEvent
 from rantai.db import make_engine, make_session_factory, transaction
-from rantai.identity.models import AuditEvent
 from rantai.kit.errors import UserError
 from rantai.lifecycle import advance
 from rantai.sourcing import service as sourcing

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
+from rantai.audit import Event
 from rantai.catalog import directory
 from rantai.catalog.import_file import ProductRecord, validate_products
 from rantai.catalog.models import Category, Product, ProductCertification
@@ -197,7 +198,7 @@ def import_products(
     organization_of = {supplier.id: supplier.organization_id for supplier in suppliers.values()}
     importer.audit(
         session,
-        "catalog.changed_by_import",
+        Event.CATALOG_CHANGED_BY_IMPORT,
         (
             (
                 sid,
@@ -214,7 +215,7 @@ def import_products(
     )
     savepoint.commit()
     outcome.touched_supplier_ids = sorted(touched)
-    record_import(session, "product.imported", actor, importer_organization_id, outcome, mode)
+    record_import(session, Event.PRODUCT_IMPORTED, actor, importer_organization_id, outcome, mode)
     return outcome
 
 

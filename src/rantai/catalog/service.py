@@ -8,6 +8,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from rantai import audit
+from rantai.audit import Event
 from rantai.catalog import repository
 from rantai.catalog.errors import (
     MSG_CODE_TAKEN,
@@ -22,7 +24,6 @@ from rantai.catalog.errors import (
     ProductNotFound,
 )
 from rantai.catalog.models import Product, ProductPhoto
-from rantai.identity import audit
 from rantai.identity.policy import Action, Actor, OrgScope, can
 from rantai.kit.ids import MAX_INTEGER
 from rantai.kit.storage import Storage
@@ -154,7 +155,7 @@ def create_product(
     session.add(product)
     session.flush()
     repository.replace_product_certifications(session, product.id, sorted(set(data.certification_types)))
-    _audit(session, actor, profile, product, "product.created")
+    _record(session, actor, profile, product, Event.PRODUCT_CREATED)
     return product
 
 
@@ -178,7 +179,7 @@ def update_product(
         setattr(product, name, value)
     repository.replace_product_certifications(session, product.id, sorted(set(data.certification_types)))
     session.flush()
-    _audit(session, actor, profile, product, "product.updated")
+    _record(session, actor, profile, product, Event.PRODUCT_UPDATED)
 
 
 def set_active(
@@ -188,20 +189,16 @@ def set_active(
     _require(actor, profile)
     product.is_active = active
     session.flush()
-    _audit(session, actor, profile, product, "product.restored" if active else "product.archived")
+    event = Event.PRODUCT_RESTORED if active else Event.PRODUCT_ARCHIVED
+    _record(session, actor, profile, product, event)
 
 
-def _audit(
-    session: Session, actor: Actor | None, profile: SupplierProfile, product: Product, action: str
+def _record(
+    session: Session, actor: Actor | None, profile: SupplierProfile, product: Product, event: Event
 ) -> None:
+    """A product's event, in its supplier's log."""
     audit.record(
-        session,
-        action=action,
-        target_type="product",
-        target_id=product.id,
-        actor_user_id=actor.user_id if actor else None,
-        organization_id=profile.organization_id,
-        details={"name": product.name},
+        session, event, product.id, [profile.organization_id], by=actor, details={"name": product.name}
     )
 
 
@@ -248,5 +245,5 @@ def add_photo(
     )
     session.add(photo)
     session.flush()
-    _audit(session, actor, profile, product, "product.photo_added")
+    _record(session, actor, profile, product, Event.PRODUCT_PHOTO_ADDED)
     return photo

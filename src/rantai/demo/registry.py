@@ -38,9 +38,10 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 from stdnum import luhn
 
+from rantai import audit
+from rantai.audit import Event
 from rantai.catalog import directory
 from rantai.catalog.models import Category, Product, ProductCertification
-from rantai.identity import audit
 from rantai.identity import repository as identity_repo
 from rantai.identity.models import Organization
 from rantai.identity.roles import OrgType
@@ -1011,21 +1012,14 @@ def load_demo_registry(session: Session, *, suppliers: int = 3000, seed: int = 2
     importer = identity_repo.organization_by_name(session, IMPORTER_ORGANIZATION)
     _write(session, plans, importer.id if importer else None)
     report = _report(plans, today)
-    audit.record(
-        session,
-        action="demo.registry_loaded",
-        target_type="demo_registry",
-        target_id=None,
-        actor_user_id=None,
-        organization_id=None,
-        details={
-            "seed": seed,
-            "nib_prefix": DEMO_NIB_PREFIX,
-            "managed_by_organization_id": importer.id if importer else None,
-            "suppliers": report.suppliers,
-            "cooperatives": report.cooperatives,
-            "products": report.products,
-            "certifications": report.certifications,
-        },
-    )
+    loaded = {
+        "seed": seed,
+        "nib_prefix": DEMO_NIB_PREFIX,
+        "managed_by_organization_id": importer.id if importer else None,
+        "suppliers": report.suppliers,
+        "cooperatives": report.cooperatives,
+        "products": report.products,
+        "certifications": report.certifications,
+    }
+    audit.record(session, Event.DEMO_REGISTRY_LOADED, None, by=None, details=loaded)
     return replace(report, seconds=round(time.perf_counter() - started, 2))

@@ -1,12 +1,11 @@
-"""Identity tables: organizations, users, memberships, web sessions, API tokens, login throttles and the
-audit log."""
+"""Identity tables: organizations, users, memberships, web sessions, API tokens and login throttles (the
+audit log is ``rantai.audit``'s)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from rantai.db import Base
@@ -132,21 +131,3 @@ class ApiToken(Base):
     last_used_at: Mapped[dt.datetime | None] = mapped_column(default=None)
     expires_at: Mapped[dt.datetime | None] = mapped_column(default=None)
     revoked_at: Mapped[dt.datetime | None] = mapped_column(default=None)
-
-
-class AuditEvent(Base):
-    """One entry of the append-only audit log. The migration adds triggers that refuse UPDATE and DELETE."""
-
-    __tablename__ = "audit_event"
-    __table_args__ = (Index("ix_audit_event_target", "target_type", "target_id"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    occurred_at: Mapped[dt.datetime] = mapped_column(default=now, index=True)
-    actor_user_id: Mapped[int | None] = mapped_column(default=None, index=True)
-    organization_id: Mapped[int | None] = mapped_column(default=None, index=True)
-    action: Mapped[str] = mapped_column(String(64))
-    target_type: Mapped[str] = mapped_column(String(64))
-    target_id: Mapped[str | None] = mapped_column(String(64), default=None)
-    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    request_id: Mapped[str | None] = mapped_column(String(64), default=None)
-    note: Mapped[str | None] = mapped_column(Text, default=None)

@@ -6,14 +6,13 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Select, Table, and_, case, delete, false, func, or_, select, update
+from sqlalchemy import ColumnElement, Select, Table, and_, case, delete, false, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from rantai.db import table_of
 from rantai.identity.models import (
     ApiToken,
-    AuditEvent,
     LoginThrottle,
     Membership,
     Organization,
@@ -21,7 +20,6 @@ from rantai.identity.models import (
     WebSession,
 )
 from rantai.identity.policy import Action, Actor, Party, reach
-from rantai.kit.pagination import Page, PageRequest
 
 
 def user_by_email(session: Session, email: str) -> User | None:
@@ -245,19 +243,6 @@ def api_tokens_of(session: Session, organization_id: int) -> Sequence[ApiToken]:
     return session.scalars(
         select(ApiToken).where(ApiToken.organization_id == organization_id).order_by(ApiToken.id.desc())
     ).all()
-
-
-def audit_page(session: Session, organization_id: int | None, page: PageRequest) -> Page[AuditEvent]:
-    """Newest audit events first, for one organization or (None) the whole platform."""
-    base = select(AuditEvent)
-    count = select(func.count()).select_from(AuditEvent)
-    if organization_id is not None:
-        base = base.where(AuditEvent.organization_id == organization_id)
-        count = count.where(AuditEvent.organization_id == organization_id)
-    items = session.scalars(
-        base.order_by(AuditEvent.id.desc()).offset(page.offset).limit(page.per_page)
-    ).all()
-    return Page(items=items, total=session.scalar(count) or 0, page=page.page, per_page=page.per_page)
 
 
 def active_memberships_in(

@@ -9,7 +9,9 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from rantai.identity import audit, notices, repository, throttle
+from rantai import audit
+from rantai.audit import Event
+from rantai.identity import notices, repository, throttle
 from rantai.identity.errors import (
     MSG_BAD_LOGIN,
     MSG_INACTIVE,
@@ -84,15 +86,8 @@ def create_organization(
     org = Organization(name=clean[:200], org_type=org_type.value, region_code=region_code)
     session.add(org)
     session.flush()
-    audit.record(
-        session,
-        action="organization.created",
-        target_type="organization",
-        target_id=org.id,
-        actor_user_id=actor_user_id,
-        organization_id=org.id,
-        details={"name": org.name, "org_type": org.org_type},
-    )
+    details = {"name": org.name, "org_type": org.org_type}
+    audit.record(session, Event.ORGANIZATION_CREATED, org.id, [org.id], by=actor_user_id, details=details)
     return org
 
 
@@ -116,15 +111,7 @@ def create_user(
     user = User(email=address, full_name=name[:200], password_hash=hash_password(password), locale=locale)
     session.add(user)
     session.flush()
-    audit.record(
-        session,
-        action="user.created",
-        target_type="user",
-        target_id=user.id,
-        actor_user_id=actor_user_id,
-        organization_id=None,
-        details={"email": address},
-    )
+    audit.record(session, Event.USER_CREATED, user.id, by=actor_user_id, details={"email": address})
     return user
 
 
@@ -182,14 +169,7 @@ def register_owner(
     existing = repository.user_by_email(session, address)
     if existing is not None:
         hash_password(password)  # the work the other path does, so the time taken tells nothing
-        audit.record(
-            session,
-            action="user.registration_repeated",
-            target_type="user",
-            target_id=existing.id,
-            actor_user_id=None,
-            organization_id=None,
-        )
+        audit.record(session, Event.USER_REGISTRATION_REPEATED, existing.id, by=None)
         subject, body = MAIL_ALREADY_REGISTERED
         mailer.send(Mail(to=existing.email, subject=subject, body=body, locale=existing.locale))
         return Registration(None, None)
@@ -218,14 +198,9 @@ def add_membership(
     membership = Membership(user_id=user.id, organization_id=organization.id, role=role.value)
     session.add(membership)
     session.flush()
+    granted = {"role": role.value}
     audit.record(
-        session,
-        action="membership.added",
-        target_type="user",
-        target_id=user.id,
-        actor_user_id=actor_user_id,
-        organization_id=organization.id,
-        details={"role": role.value},
+        session, Event.MEMBERSHIP_ADDED, user.id, [organization.id], by=actor_user_id, details=granted
     )
     return membership
 
@@ -318,19 +293,8 @@ def _count_failure(
         for scope in just_locked:
             if scope is throttle.Scope.ADDRESS:
                 continue  # an address lock is about the address, not this account
-            audit.record(
-                session,
-                action="user.locked_out",
-                target_type="user",
-                target_id=user.id,
-                actor_user_id=None,
-                organization_id=None,
-                details={
-                    "scope": scope.value,
-                    "address": attempt.address,
-                    "minutes": limits.lockout_seconds // 60,
-                },
-            )
+            lock = {"scope": scope.value, "address": attempt.address, "minutes": limits.lockout_seconds // 60}
+            audit.record(session, Event.USER_LOCKED_OUT, user.id, by=None, details=lock)
     minutes = throttle.locked_minutes(session, attempt)
     if minutes is not None:
         return AccountLocked(MSG_LOCKED, minutes=minutes)
@@ -352,14 +316,7 @@ def start_session(
     )
     session.add(web_session)
     session.flush()
-    audit.record(
-        session,
-        action="user.logged_in",
-        target_type="user",
-        target_id=user.id,
-        actor_user_id=user.id,
-        organization_id=web_session.active_organization_id,
-    )
+    audit.record(session, Event.USER_LOGGED_IN, user.id, [web_session.active_organization_id], by=user.id)
     return token, web_session
 
 
@@ -416,14 +373,8 @@ def _extend(session: Session, web_session: WebSession, moment: dt.datetime, max_
 def end_session(session: Session, web_session: WebSession) -> None:
     web_session.revoked_at = now()
     session.flush()
-    audit.record(
-        session,
-        action="user.logged_out",
-        target_type="user",
-        target_id=web_session.user_id,
-        actor_user_id=web_session.user_id,
-        organization_id=web_session.active_organization_id,
-    )
+    user_id, organization_id = web_session.user_id, web_session.active_organization_id
+    audit.record(session, Event.USER_LOGGED_OUT, user_id, [organization_id], by=user_id)
 
 
 def switch_organization(
@@ -442,15 +393,7 @@ def set_locale(session: Session, *, user: User, locale: str) -> None:
         return
     user.locale = chosen
     session.flush()
-    audit.record(
-        session,
-        action="user.locale_changed",
-        target_type="user",
-        target_id=user.id,
-        actor_user_id=user.id,
-        organization_id=None,
-        details={"locale": chosen},
-    )
+    audit.record(session, Event.USER_LOCALE_CHANGED, user.id, by=user.id, details={"locale": chosen})
 
 
 @dataclass(frozen=True, slots=True)
@@ -507,15 +450,7 @@ def change_password(
     if current_session is not None:
         token, _replacement = _replace_session(session, current_session, max_age_seconds=max_age_seconds)
     session.flush()
-    audit.record(
-        session,
-        action="user.password_changed",
-        target_type="user",
-        target_id=user.id,
-        actor_user_id=user.id,
-        organization_id=None,
-        details={"sessions_ended": ended},
-    )
+    audit.record(session, Event.USER_PASSWORD_CHANGED, user.id, by=user.id, details={"sessions_ended": ended})
     notices.password_changed(session, user)
     return PasswordChange(None, token, ended)
 
@@ -561,15 +496,8 @@ def create_api_token(
     )
     session.add(token)
     session.flush()
-    audit.record(
-        session,
-        action="api_token.created",
-        target_type="api_token",
-        target_id=token.id,
-        actor_user_id=user.id,
-        organization_id=organization_id,
-        details={"name": label, "prefix": token.prefix},
-    )
+    details = {"name": label, "prefix": token.prefix}
+    audit.record(session, Event.API_TOKEN_CREATED, token.id, [organization_id], by=user.id, details=details)
     return secret, token
 
 
@@ -583,14 +511,9 @@ def revoke_api_token(session: Session, *, actor: Actor, token_id: int) -> ApiTok
     if token.revoked_at is None:
         token.revoked_at = now()
         session.flush()
+        details = {"prefix": token.prefix}
         audit.record(
-            session,
-            action="api_token.revoked",
-            target_type="api_token",
-            target_id=token.id,
-            actor_user_id=actor.user_id,
-            organization_id=token.organization_id,
-            details={"prefix": token.prefix},
+            session, Event.API_TOKEN_REVOKED, token.id, [token.organization_id], by=actor, details=details
         )
     return token
 

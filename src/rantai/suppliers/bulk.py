@@ -20,16 +20,16 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
+from rantai import audit
+from rantai.audit import Entry, Event
 from rantai.db import bulk_insert
-from rantai.identity import audit
-from rantai.identity.models import AuditEvent, Organization
+from rantai.identity.models import Organization
 from rantai.identity.policy import Action, Actor, ImportTarget, OrgScope, can
 from rantai.identity.roles import OrgType
 from rantai.kit.clock import now
-from rantai.kit.context import current_request_id
 from rantai.kit.text import N_
 from rantai.reference import repository as ref
 from rantai.reference.models import Kbli, KbliLevel, Region
@@ -76,31 +76,29 @@ class Importer:
         return can(self.actor, Action.CHANGE_BY_IMPORT, target)
 
     def audit(
-        self, session: Session, action: str, changes: Iterable[tuple[int, int, dict[str, Any]]]
+        self, session: Session, event: Event, changes: Iterable[tuple[int, int, dict[str, Any]]]
     ) -> None:
-        """One audit entry per profile changed, ``(profile id, its organization, details)``, written in
-        the log of the business's own organization with the importer in the details, so the business
-        sees who changed it (issue #9). A business importing into its own profile is in its log already
-        (``record_import``)."""
-        moment, request_id = now(), current_request_id.get()
-        user_id = self.actor.user_id if self.actor else None
-        rows: list[dict[str, Any]] = [
-            {
-                "occurred_at": moment,
-                "actor_user_id": user_id,
-                "organization_id": organization_id,
-                "action": action,
-                "target_type": "supplier_profile",
-                "target_id": str(profile_id),
-                "details": {**details, "actor_organization_id": self.organization_id},
-                "request_id": request_id,
-            }
-            for profile_id, organization_id, details in changes
-            if organization_id != self.organization_id
-        ]
-        if rows:
-            session.execute(insert(AuditEvent), rows)
-            notices.changed_by_import(session, self.organization_id, {row["organization_id"] for row in rows})
+        """One audit entry per profile changed, ``(profile id, its organization, details)``, in the log of
+        the business's own organization and the importer's, with the importer in the details, so the
+        business sees who changed it (issue #9). A business importing into its own profile has the
+        import's entry already (``record_import``)."""
+        importer = self.organization_id
+        changed = [(pid, org, details) for pid, org, details in changes if org != importer]
+        if changed:
+            audit.record_many(
+                session,
+                (
+                    Entry(
+                        event,
+                        pid,
+                        [org, importer],
+                        self.actor,
+                        {**details, "actor_organization_id": importer},
+                    )
+                    for pid, org, details in changed
+                ),
+            )
+            notices.changed_by_import(session, importer, {org for _, org, _ in changed})
 
 
 class RegionIndex:
@@ -220,35 +218,28 @@ def import_suppliers(
         return outcome
     _link_cooperatives(session, cooperative_links, outcome, importer)
     savepoint.commit()
-    record_import(session, "supplier.imported", actor, importer_organization_id, outcome, mode)
+    record_import(session, Event.SUPPLIER_IMPORTED, actor, importer_organization_id, outcome, mode)
     return outcome
 
 
 def record_import(
     session: Session,
-    action: str,
+    event: Event,
     actor: Actor | None,
     organization_id: int,
     outcome: ImportOutcome,
     mode: ImportMode,
 ) -> None:
     """One audit event per import with its counts (the file itself says what each row was)."""
-    audit.record(
-        session,
-        action=action,
-        target_type="organization",
-        target_id=organization_id,
-        actor_user_id=actor.user_id if actor else None,
-        organization_id=organization_id,
-        details={
-            "rows": outcome.rows,
-            "inserted": outcome.inserted,
-            "updated": outcome.updated,
-            "unchanged": outcome.unchanged,
-            "rejected": outcome.rejected_rows,
-            "mode": mode.value,
-        },
-    )
+    counts = {
+        "rows": outcome.rows,
+        "inserted": outcome.inserted,
+        "updated": outcome.updated,
+        "unchanged": outcome.unchanged,
+        "rejected": outcome.rejected_rows,
+        "mode": mode.value,
+    }
+    audit.record(session, event, organization_id, [organization_id], by=actor, details=counts)
 
 
 # Bulk inserts go through db.bulk_insert, not the ORM, on purpose: the ORM's bulk INSERT drops None-valued
@@ -455,7 +446,7 @@ def _update_existing(
         session.execute(update(SupplierProfile), updates)
     if replace_kbli:
         session.execute(delete(SupplierKbli).where(SupplierKbli.supplier_id.in_(replace_kbli)))
-    importer.audit(session, "supplier.updated_by_import", changes)
+    importer.audit(session, Event.SUPPLIER_UPDATED_BY_IMPORT, changes)
 
 
 def _insert_new(
@@ -509,7 +500,7 @@ def _insert_new(
     outcome.touched_supplier_ids.extend(profile_ids)
     importer.audit(
         session,
-        "supplier.created_by_import",
+        Event.SUPPLIER_CREATED_BY_IMPORT,
         (
             (pid, org_id, {"nib": record.nib})
             for pid, org_id, record in zip(profile_ids, org_ids, records, strict=True)
@@ -578,4 +569,4 @@ def _link_cooperatives(
             )
     if updates:
         session.execute(update(SupplierProfile), updates)
-    importer.audit(session, "supplier.updated_by_import", changes)
+    importer.audit(session, Event.SUPPLIER_UPDATED_BY_IMPORT, changes)

@@ -25,7 +25,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from rantai.identity import audit
+from rantai import audit
+from rantai.audit import Event
 from rantai.identity import repository as identity_repo
 from rantai.identity.policy import Action, Actor, OrgScope, can, verifying_organizations
 from rantai.identity.roles import SUPPLIER_TYPES, OrgType
@@ -109,7 +110,7 @@ def request_claim(
     )
     session.add(claim)
     session.flush()
-    _audit(session, actor, claim, "supplier.claim_requested", {"nib": profile.nib})
+    _record(session, actor, claim, Event.CLAIM_REQUESTED, {"nib": profile.nib})
     return claim
 
 
@@ -120,7 +121,7 @@ def withdraw_claim(session: Session, *, actor: Actor | None, claim: SupplierClai
     ):
         raise SupplierForbidden(MSG_NOT_ALLOWED)
     _move(session, claim, ClaimMove.WITHDRAW, {})
-    _audit(session, actor, claim, "supplier.claim_withdrawn", {})
+    _record(session, actor, claim, Event.CLAIM_WITHDRAWN, {})
 
 
 def decidable_claim(
@@ -157,7 +158,7 @@ def approve_claim(session: Session, *, actor: Actor | None, claim: SupplierClaim
         shell.is_active = False
     for other in repository.pending_claims_on(session, profile.id):
         _move(session, other, ClaimMove.SUPERSEDE, decided)
-        _audit(session, actor, other, "supplier.claim_superseded", _by(actor, profile))
+        _record(session, actor, other, Event.CLAIM_SUPERSEDED, _by(actor, profile))
     total, history = repository.profile_history(session, profile.id)
     details = {
         "nib": profile.nib,
@@ -168,17 +169,12 @@ def approve_claim(session: Session, *, actor: Actor | None, claim: SupplierClaim
         "earlier": history,
         **_by(actor, profile),
     }
-    _audit(session, actor, claim, "supplier.claim_approved", details)
+    _record(session, actor, claim, Event.CLAIM_APPROVED, details)
     if former_manager is not None and former_manager != claim.claimant_organization_id:
-        audit.record(
-            session,
-            action="supplier.management_ended",
-            target_type="supplier_profile",
-            target_id=profile.id,
-            actor_user_id=actor.user_id if actor else None,
-            organization_id=former_manager,
-            details={"nib": profile.nib, "claim_id": claim.id, **_by(actor, profile)},
-        )
+        # In the former manager's log: it no longer manages the profile.
+        ended = {"nib": profile.nib, "claim_id": claim.id, **_by(actor, profile)}
+        parties = [former_manager, ended["actor_organization_id"]]
+        audit.record(session, Event.SUPPLIER_MANAGEMENT_ENDED, profile.id, parties, by=actor, details=ended)
     notices.claim_approved(session, claim, profile)
     session.flush()
     return profile
@@ -192,7 +188,7 @@ def reject_claim(session: Session, *, actor: Actor | None, claim: SupplierClaim,
         raise ClaimInvalid(MSG_CLAIM_REASON, field="reason")
     decided = {"decided_by_user_id": actor.user_id if actor else None, "decided_at": now(), "reason": text}
     _move(session, claim, ClaimMove.REJECT, decided)
-    _audit(session, actor, claim, "supplier.claim_rejected", {"reason": text, **_by(actor, profile)})
+    _record(session, actor, claim, Event.CLAIM_REJECTED, {"reason": text, **_by(actor, profile)})
     notices.claim_rejected(session, claim, profile, text)
 
 
@@ -217,18 +213,14 @@ def _by(actor: Actor | None, profile: SupplierProfile) -> dict[str, Any]:
     return {"actor_organization_id": orgs[0] if orgs else None}
 
 
-def _audit(
-    session: Session, actor: Actor | None, claim: SupplierClaim, action: str, details: dict[str, Any]
+def _record(
+    session: Session, actor: Actor | None, claim: SupplierClaim, event: Event, details: dict[str, Any]
 ) -> None:
-    """In the claimant's own log: the business sees every step of its claim."""
+    """In the claimant's own log (the business sees every step of its claim) and the deciding
+    verifier's (``actor_organization_id``)."""
+    parties = [claim.claimant_organization_id, details.get("actor_organization_id")]
     audit.record(
-        session,
-        action=action,
-        target_type="supplier_claim",
-        target_id=claim.id,
-        actor_user_id=actor.user_id if actor else None,
-        organization_id=claim.claimant_organization_id,
-        details={"profile_id": claim.profile_id, **details},
+        session, event, claim.id, parties, by=actor, details={"profile_id": claim.profile_id, **details}
     )
 
 

@@ -13,7 +13,8 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, delete, false, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from rantai.identity.models import AuditEvent, Organization, User
+from rantai.audit.models import AuditEvent
+from rantai.identity.models import Organization, User
 from rantai.identity.policy import Action, Actor, Party, reach
 from rantai.kit.ids import storable_id
 from rantai.kit.pagination import Page, PageRequest

@@ -10,7 +10,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from rantai.identity import audit
+from rantai import audit
+from rantai.audit import Event
 from rantai.identity.policy import Action, Actor, OrgScope, can, verifying_organizations
 from rantai.kit.clock import now
 from rantai.kit.storage import Storage
@@ -215,7 +216,7 @@ def create_profile(
     repository.replace_kbli(session, profile.id, codes)
     _apply_size(session, profile, now().date())
     session.flush()
-    _audit(session, actor, profile, "supplier.created", {"nib": profile.nib})
+    _record(session, actor, profile, Event.SUPPLIER_CREATED, {"nib": profile.nib})
     return profile
 
 
@@ -247,9 +248,8 @@ def update_profile(
         )
     session.flush()
     if changed:
-        _audit(
-            session, actor, profile, "supplier.updated", {"fields": sorted(changed), "status": profile.status}
-        )
+        details = {"fields": sorted(changed), "status": profile.status}
+        _record(session, actor, profile, Event.SUPPLIER_UPDATED, details)
     return changed
 
 
@@ -277,7 +277,7 @@ def submit(session: Session, *, actor: Actor | None, profile: SupplierProfile) -
         Move.SUBMIT,
         values={"submitted_at": now(), "status_reason": None},
     )
-    _audit(session, actor, profile, "supplier.submitted", {})
+    _record(session, actor, profile, Event.SUPPLIER_SUBMITTED, {})
 
 
 def verify(
@@ -298,7 +298,7 @@ def verify(
             "status_reason": None,
         },
     )
-    _audit(session, actor, profile, "supplier.verified", _by_verifier(actor, profile))
+    _record(session, actor, profile, Event.SUPPLIER_VERIFIED, _by_verifier(actor, profile))
 
 
 def reject(
@@ -321,13 +321,8 @@ def reject(
         expected_version=expected_version,
         values={"status_reason": text[:1000], "verified_at": None},
     )
-    _audit(
-        session,
-        actor,
-        profile,
-        "supplier.rejected",
-        {"reason": profile.status_reason, **_by_verifier(actor, profile)},
-    )
+    details = {"reason": profile.status_reason, **_by_verifier(actor, profile)}
+    _record(session, actor, profile, Event.SUPPLIER_REJECTED, details)
 
 
 def _by_verifier(actor: Actor | None, profile: SupplierProfile) -> dict[str, Any]:
@@ -336,18 +331,17 @@ def _by_verifier(actor: Actor | None, profile: SupplierProfile) -> dict[str, Any
     return {"actor_organization_id": orgs[0] if orgs else None}
 
 
-def _audit(
-    session: Session, actor: Actor | None, profile: SupplierProfile, action: str, details: dict[str, Any]
+def _record(
+    session: Session, actor: Actor | None, profile: SupplierProfile, event: Event, details: dict[str, Any]
 ) -> None:
-    audit.record(
-        session,
-        action=action,
-        target_type="supplier_profile",
-        target_id=profile.id,
-        actor_user_id=actor.user_id if actor else None,
-        organization_id=profile.organization_id,
-        details=details,
-    )
+    """A profile's event: in the business's own log, and in the logs of the organization managing the
+    profile and of the verifier who acted (``actor_organization_id``), when they are others."""
+    parties = [
+        profile.organization_id,
+        profile.managed_by_organization_id,
+        details.get("actor_organization_id"),
+    ]
+    audit.record(session, event, profile.id, parties, by=actor, details=details)
 
 
 # --- certificates ---------------------------------------------------------------------------------
@@ -385,7 +379,7 @@ def add_certification(
     )
     session.add(certification)
     session.flush()
-    _audit(session, actor, profile, "certification.added", {"type": data.type_code, "number": number})
+    _record(session, actor, profile, Event.CERTIFICATION_ADDED, {"type": data.type_code, "number": number})
     return certification
 
 
@@ -425,7 +419,9 @@ def attach_document(
     certification.document_type = kind[1]
     certification.document_size = len(data)
     session.flush()
-    _audit(session, actor, profile, "certification.document_attached", {"certification": certification.id})
+    _record(
+        session, actor, profile, Event.CERTIFICATION_DOCUMENT_ATTACHED, {"certification": certification.id}
+    )
 
 
 def certification_state(certification: Certification, on: dt.date) -> str:
@@ -529,4 +525,4 @@ def erase_personal_data(session: Session, *, actor: Actor | None, profile: Suppl
     profile.lat, profile.lng = None, None
     profile.erased_at = now()
     session.flush()
-    _audit(session, actor, profile, "supplier.personal_data_erased", {})
+    _record(session, actor, profile, Event.SUPPLIER_PERSONAL_DATA_ERASED, {})

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from stdnum.id import npwp
 
+from rantai.audit.models import AuditEvent
 from rantai.catalog.directory import DirectoryQuery, search
 from rantai.catalog.models import Product, SupplierSearchDocument
 from rantai.demo.registry import (
@@ -22,7 +23,7 @@ from rantai.demo.registry import (
 )
 from rantai.demo.seed import load_demo_identity
 from rantai.identity import repository as identity_repo
-from rantai.identity.models import AuditEvent, Organization
+from rantai.identity.models import Organization
 from rantai.kit.clock import now
 from rantai.kit.pagination import PageRequest
 from rantai.suppliers.models import Certification, SizeClassRecord, SupplierKbli, SupplierProfile

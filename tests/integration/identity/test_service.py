@@ -11,6 +11,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 from tests.factories.identity import PASSWORD, MailBox, make_org, make_user
 
+from rantai.audit.models import AuditEvent
 from rantai.identity import service as identity
 from rantai.identity.errors import (
     AccountLocked,
@@ -20,7 +21,7 @@ from rantai.identity.errors import (
     WeakPassword,
     WrongCurrentPassword,
 )
-from rantai.identity.models import AuditEvent, LoginThrottle, Organization, User, WebSession
+from rantai.identity.models import LoginThrottle, Organization, User, WebSession
 from rantai.identity.roles import OrgType, Role
 from rantai.identity.throttle import LoginLimits
 from rantai.kit.clock import now

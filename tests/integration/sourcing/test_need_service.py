@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 from tests.factories.identity import make_org, make_user
 from tests.factories.suppliers import make_supplier
 
+from rantai.audit.models import AuditEvent
 from rantai.identity import service as identity
-from rantai.identity.models import AuditEvent
 from rantai.identity.policy import Actor
 from rantai.identity.roles import OrgType, Role
 from rantai.kit.clock import today

@@ -17,9 +17,10 @@ from tests.factories.suppliers import (
     supplier_row,
 )
 
+from rantai.audit.models import AuditEvent
 from rantai.identity import repository as identity_repo
 from rantai.identity import service as identity
-from rantai.identity.models import AuditEvent, Organization
+from rantai.identity.models import Organization
 from rantai.identity.policy import Actor
 from rantai.identity.roles import OrgType, Role
 from rantai.suppliers import claims, repository

@@ -21,8 +21,8 @@ from tests.factories.suppliers import (
     supplier_row,
 )
 
+from rantai.audit.models import AuditEvent
 from rantai.catalog.models import Product
-from rantai.identity.models import AuditEvent
 from rantai.identity.roles import OrgType
 from rantai.suppliers import repository
 from rantai.suppliers import service as suppliers

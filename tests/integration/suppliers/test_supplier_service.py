@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from tests.factories.identity import make_org, make_user
 from tests.factories.suppliers import make_supplier, national_verifier, next_nib, profile_data
 
-from rantai.identity.models import AuditEvent
+from rantai.audit.models import AuditEvent
 from rantai.identity.roles import OrgType
 from rantai.kit.errors import UserError
 from rantai.reference.errors import UnknownKbli, UnknownRegion

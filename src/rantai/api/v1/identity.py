@@ -13,10 +13,12 @@ from rantai.api.problems import problem_responses
 from rantai.api.v1.deps import ApiCaller, api_caller, page_request
 from rantai.api.v1.schemas import PageOut
 from rantai.api.v1.types import OneLine, PathId
+from rantai.audit import repository as audit_repo
+from rantai.audit.models import AuditEvent
 from rantai.http import DbSession
 from rantai.identity import repository as identity_repo
 from rantai.identity import service as identity
-from rantai.identity.models import ApiToken, AuditEvent
+from rantai.identity.models import ApiToken
 from rantai.identity.policy import Action, OrgScope, allowed_actions, can
 from rantai.kit.errors import Forbidden, NotFound
 from rantai.kit.pagination import PageRequest
@@ -146,5 +148,5 @@ def audit_events(
     paging: PageRequest = Depends(page_request),
 ) -> PageOut[AuditEventOut]:
     _require(caller, Action.VIEW_AUDIT_LOG)
-    page = identity_repo.audit_page(db, caller.organization_id, paging)
+    page = audit_repo.page_of(db, caller.organization_id, paging)
     return PageOut[AuditEventOut].of(page, _audit_out)

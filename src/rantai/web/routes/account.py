@@ -11,6 +11,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 import rantai.web.paths  # noqa: F401 - registers the {name:id} path convertor
+from rantai.audit import repository as audit_repo
 from rantai.db import all_or_nothing
 from rantai.identity import repository as identity_repo
 from rantai.identity import service as identity
@@ -99,7 +100,7 @@ def revoke_token(token_id: int, db: Session = DbSession, viewer: Viewer = Viewer
 
 @router.get("/audit")
 def audit(request: Request, page: int = 1, db: Session = DbSession, viewer: Viewer = ViewerAudit) -> Response:
-    result = identity_repo.audit_page(db, viewer.current_org.id, PageRequest(page=max(1, page), per_page=25))
+    result = audit_repo.page_of(db, viewer.current_org.id, PageRequest(page=max(1, page), per_page=25))
     return render(request, "account/audit.html", viewer, {"page": result})
 
 

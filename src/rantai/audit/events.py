@@ -1,0 +1,138 @@
+"""The names of what the audit log records: every event and every kind of resource, as constants.
+
+The values are the strings stored in ``audit_event.action`` and ``audit_event.target_type`` since the
+first release; they never change, so old rows and the audit pages keep reading them (issue #10).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class ResourceType(StrEnum):
+    """What an event is about (``audit_event.target_type``)."""
+
+    ORGANIZATION = "organization"
+    USER = "user"
+    API_TOKEN = "api_token"  # noqa: S105 - a resource name, not a secret
+    SUPPLIER_PROFILE = "supplier_profile"
+    SUPPLIER_CLAIM = "supplier_claim"
+    PRODUCT = "product"
+    NEED = "need"
+    DEMO_REGISTRY = "demo_registry"
+
+
+class Event(StrEnum):
+    """What happened. Every event is about one kind of resource (``resource_type``, from the table
+    below), so a call names the event and the resource's id and cannot pair an event with the wrong kind.
+    """
+
+    ORGANIZATION_CREATED = "organization.created"
+    MEMBERSHIP_ADDED = "membership.added"
+
+    USER_CREATED = "user.created"
+    USER_REGISTRATION_REPEATED = "user.registration_repeated"
+    USER_LOCKED_OUT = "user.locked_out"
+    USER_LOGGED_IN = "user.logged_in"
+    USER_LOGGED_OUT = "user.logged_out"
+    USER_LOCALE_CHANGED = "user.locale_changed"
+    USER_PASSWORD_CHANGED = "user.password_changed"  # noqa: S105 - an event name, not a secret
+
+    API_TOKEN_CREATED = "api_token.created"  # noqa: S105 - an event name, not a secret
+    API_TOKEN_REVOKED = "api_token.revoked"  # noqa: S105 - an event name, not a secret
+
+    SUPPLIER_CREATED = "supplier.created"
+    SUPPLIER_UPDATED = "supplier.updated"
+    SUPPLIER_SUBMITTED = "supplier.submitted"
+    SUPPLIER_VERIFIED = "supplier.verified"
+    SUPPLIER_REJECTED = "supplier.rejected"
+    SUPPLIER_PERSONAL_DATA_ERASED = "supplier.personal_data_erased"
+    SUPPLIER_IMPORTED = "supplier.imported"
+    SUPPLIER_CREATED_BY_IMPORT = "supplier.created_by_import"
+    SUPPLIER_UPDATED_BY_IMPORT = "supplier.updated_by_import"
+    SUPPLIER_MANAGEMENT_ENDED = "supplier.management_ended"
+    CERTIFICATION_ADDED = "certification.added"
+    CERTIFICATION_DOCUMENT_ATTACHED = "certification.document_attached"
+
+    CLAIM_REQUESTED = "supplier.claim_requested"
+    CLAIM_WITHDRAWN = "supplier.claim_withdrawn"
+    CLAIM_APPROVED = "supplier.claim_approved"
+    CLAIM_REJECTED = "supplier.claim_rejected"
+    CLAIM_SUPERSEDED = "supplier.claim_superseded"
+
+    PRODUCT_CREATED = "product.created"
+    PRODUCT_UPDATED = "product.updated"
+    PRODUCT_ARCHIVED = "product.archived"
+    PRODUCT_RESTORED = "product.restored"
+    PRODUCT_PHOTO_ADDED = "product.photo_added"
+    PRODUCT_IMPORTED = "product.imported"
+    CATALOG_CHANGED_BY_IMPORT = "catalog.changed_by_import"
+
+    NEED_CREATED = "need.created"
+    NEED_UPDATED = "need.updated"
+    # One per lifecycle move (``sourcing.state.NeedMove``): "need.<move>".
+    NEED_PUBLISH = "need.publish"
+    NEED_CLOSE = "need.close"
+    NEED_CANCEL = "need.cancel"
+    NEED_REOPEN = "need.reopen"
+    # One per shortlist decision (``sourcing.state.Decision``): "need.supplier_<decision>".
+    NEED_SUPPLIER_SHORTLISTED = "need.supplier_shortlisted"
+    NEED_SUPPLIER_DISMISSED = "need.supplier_dismissed"
+    NEED_DECISION_CLEARED = "need.decision_cleared"
+
+    DEMO_REGISTRY_LOADED = "demo.registry_loaded"
+
+    @property
+    def resource_type(self) -> ResourceType:
+        return RESOURCE_TYPES[self]
+
+
+_R = ResourceType
+RESOURCE_TYPES: dict[Event, ResourceType] = {
+    Event.ORGANIZATION_CREATED: _R.ORGANIZATION,
+    Event.MEMBERSHIP_ADDED: _R.USER,
+    Event.USER_CREATED: _R.USER,
+    Event.USER_REGISTRATION_REPEATED: _R.USER,
+    Event.USER_LOCKED_OUT: _R.USER,
+    Event.USER_LOGGED_IN: _R.USER,
+    Event.USER_LOGGED_OUT: _R.USER,
+    Event.USER_LOCALE_CHANGED: _R.USER,
+    Event.USER_PASSWORD_CHANGED: _R.USER,
+    Event.API_TOKEN_CREATED: _R.API_TOKEN,
+    Event.API_TOKEN_REVOKED: _R.API_TOKEN,
+    Event.SUPPLIER_CREATED: _R.SUPPLIER_PROFILE,
+    Event.SUPPLIER_UPDATED: _R.SUPPLIER_PROFILE,
+    Event.SUPPLIER_SUBMITTED: _R.SUPPLIER_PROFILE,
+    Event.SUPPLIER_VERIFIED: _R.SUPPLIER_PROFILE,
+    Event.SUPPLIER_REJECTED: _R.SUPPLIER_PROFILE,
+    Event.SUPPLIER_PERSONAL_DATA_ERASED: _R.SUPPLIER_PROFILE,
+    # An import's own entry is about the importing organization; its rows get entries of their own.
+    Event.SUPPLIER_IMPORTED: _R.ORGANIZATION,
+    Event.SUPPLIER_CREATED_BY_IMPORT: _R.SUPPLIER_PROFILE,
+    Event.SUPPLIER_UPDATED_BY_IMPORT: _R.SUPPLIER_PROFILE,
+    Event.SUPPLIER_MANAGEMENT_ENDED: _R.SUPPLIER_PROFILE,
+    Event.CERTIFICATION_ADDED: _R.SUPPLIER_PROFILE,
+    Event.CERTIFICATION_DOCUMENT_ATTACHED: _R.SUPPLIER_PROFILE,
+    Event.CLAIM_REQUESTED: _R.SUPPLIER_CLAIM,
+    Event.CLAIM_WITHDRAWN: _R.SUPPLIER_CLAIM,
+    Event.CLAIM_APPROVED: _R.SUPPLIER_CLAIM,
+    Event.CLAIM_REJECTED: _R.SUPPLIER_CLAIM,
+    Event.CLAIM_SUPERSEDED: _R.SUPPLIER_CLAIM,
+    Event.PRODUCT_CREATED: _R.PRODUCT,
+    Event.PRODUCT_UPDATED: _R.PRODUCT,
+    Event.PRODUCT_ARCHIVED: _R.PRODUCT,
+    Event.PRODUCT_RESTORED: _R.PRODUCT,
+    Event.PRODUCT_PHOTO_ADDED: _R.PRODUCT,
+    Event.PRODUCT_IMPORTED: _R.ORGANIZATION,
+    Event.CATALOG_CHANGED_BY_IMPORT: _R.SUPPLIER_PROFILE,
+    Event.NEED_CREATED: _R.NEED,
+    Event.NEED_UPDATED: _R.NEED,
+    Event.NEED_PUBLISH: _R.NEED,
+    Event.NEED_CLOSE: _R.NEED,
+    Event.NEED_CANCEL: _R.NEED,
+    Event.NEED_REOPEN: _R.NEED,
+    Event.NEED_SUPPLIER_SHORTLISTED: _R.NEED,
+    Event.NEED_SUPPLIER_DISMISSED: _R.NEED,
+    Event.NEED_DECISION_CLEARED: _R.NEED,
+    Event.DEMO_REGISTRY_LOADED: _R.DEMO_REGISTRY,
+}
