@@ -37,7 +37,7 @@ def upgrade() -> None:
         sa.Column("body", sa.LargeBinary(), nullable=True),
         sa.Column("body_withheld", sa.Boolean(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_identity_idempotency_key")),
-        sa.UniqueConstraint("caller", "key", name=op.f("uq_identity_idempotency_key_caller")),
+        sa.UniqueConstraint("caller", "key", name=op.f("uq_identity_idempotency_key_caller_key")),
     )
     op.create_index(
         "ix_identity_idempotency_key_expires_at", "identity_idempotency_key", ["expires_at"], unique=False
