@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
 from fastapi.testclient import TestClient
 from markupsafe import escape
 from sqlalchemy import Connection, event
 from sqlalchemy.orm import Session
-from tests.factories.identity import csrf_of, log_in, make_org, make_user
-from tests.factories.notifications import inbox_of, outbox_to
+from tests.factories.identity import PASSWORD, csrf_of, log_in, make_org, make_user
+from tests.factories.notifications import inbox_of, outbox_to, smtp_server
 from tests.factories.suppliers import business_owner, national_verifier
 from tests.integration.suppliers.test_claims import EVIDENCE, _imported
 
@@ -15,9 +16,11 @@ from rantai.i18n import translate
 from rantai.identity.models import User
 from rantai.identity.recipients import recipient_of
 from rantai.identity.roles import OrgType, Role
+from rantai.jobs import InlineQueue
 from rantai.notifications import kinds
 from rantai.notifications import service as notifications
 from rantai.notifications.service import Choice
+from rantai.settings import Settings, get_settings
 from rantai.suppliers import claims
 
 MESSAGE = "Your claim of the profile of %(business)s (NIB %(nib)s) was approved: the profile is now your organization's, and only your organization's imports can change it."
@@ -154,8 +157,7 @@ def test_choosing_what_to_receive(client: TestClient, db: Session) -> None:
     assert refused.status_code == 403  # no CSRF token: nothing saved
 
 
-def test_registration_mail_goes_to_the_outbox(client: TestClient, db: Session) -> None:
-    make_user(db, email="ratna@contoh.co.id", locale="en")
+def _register_known(client: TestClient) -> None:
     client.post(
         "/register",
         data={
@@ -167,9 +169,55 @@ def test_registration_mail_goes_to_the_outbox(client: TestClient, db: Session) -
             "csrf_token": csrf_of(client),
         },
     )
+
+
+def test_registration_mail_is_queued_then_written_by_the_worker(
+    client: TestClient, db: Session, settings: Settings, job_queue: InlineQueue
+) -> None:
+    """Email is off (the default): the worker's task, sent after the commit, writes the email for the
+    operator instead of sending it."""
+    make_user(db, email="ratna@contoh.co.id", locale="en")
+    job_queue.immediate = False  # the worker has not run yet
+    _register_known(client)
     (mail,) = outbox_to(db, "ratna@contoh.co.id")
     assert mail.kind is None and mail.status == "queued" and mail.locale == "en"
     assert mail.subject == translate("en", "Someone tried to register on Rantai with your email")
+    job_queue.run_pending()
+    db.refresh(mail)
+    assert mail.status == "written"
+    written = (settings.data_dir / "mail" / f"{mail.id:08d}.eml").read_text()
+    assert f"Subject: {mail.subject}" in written and "To: ratna@contoh.co.id" in written
+
+
+def test_a_password_changed_on_the_page_is_emailed_through_smtp_by_the_worker(
+    client: TestClient, db: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    user = make_user(db, make_org(db), locale="en")
+    with smtp_server() as (handler, port):
+        for name, value in {"MAIL_ENABLED": "true", "SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(port)}.items():
+            monkeypatch.setenv(f"RANTAI_{name}", value)
+        monkeypatch.setenv("RANTAI_SMTP_STARTTLS", "false")
+        get_settings.cache_clear()
+        try:
+            log_in(client, user)
+            changed = client.post(
+                "/account/password",
+                data={
+                    "current_password": PASSWORD,
+                    "new_password": "a-new-long-passphrase-9",
+                    "confirm_password": "a-new-long-passphrase-9",
+                    "csrf_token": csrf_of(client),
+                },
+            )
+            assert changed.status_code == 200 and 'data-testid="password-changed"' in changed.text
+        finally:
+            get_settings.cache_clear()
+    (envelope,) = handler.received
+    assert envelope.rcpt_tos == [user.email]
+    assert f"Subject: {translate('en', kinds.PASSWORD_CHANGED.title)}" in envelope.content.decode()
+    (mail,) = outbox_to(db, user.email)
+    db.refresh(mail)
+    assert mail.status == "sent"
 
 
 def test_a_claims_answer_links_to_a_page_its_reader_opens(client: TestClient, db: Session) -> None:

@@ -94,8 +94,9 @@ class FileMailer:
         partial.replace(target)  # a reader never sees half a file
 
 
-def mailer_for(settings: Settings) -> Mailer:
-    """The SMTP server when ``RANTAI_MAIL_ENABLED``, else files under ``RANTAI_DATA_DIR/mail``."""
+def mailer_for(settings: Settings, *, data_dir: Path | None = None) -> Mailer:
+    """The SMTP server when ``RANTAI_MAIL_ENABLED``, else files under ``RANTAI_DATA_DIR/mail`` (or
+    ``data_dir``: a worker's own)."""
     base_url = settings.base_url.rstrip("/")
     if settings.mail_enabled:
         return SmtpMailer(
@@ -107,7 +108,7 @@ def mailer_for(settings: Settings) -> Mailer:
             password=settings.smtp_password.get_secret_value(),
             starttls=settings.smtp_starttls,
         )
-    return FileMailer(settings.data_dir / "mail", sender=settings.mail_from, base_url=base_url)
+    return FileMailer((data_dir or settings.data_dir) / "mail", sender=settings.mail_from, base_url=base_url)
 
 
 def message_of(email: OutboxEmail, *, sender: str, base_url: str) -> EmailMessage:

@@ -3,7 +3,8 @@
 Callers (identity, suppliers, and every domain above) name the recipients, resolved through identity
 (``identity.service.recipients``): this package knows users only by id, address and language. Everything
 is written in the caller's transaction (services flush, never commit), so a notice exists exactly when the
-change it tells about was kept; emails are delivered after the commit (``notifications.delivery``).
+change it tells about was kept; emails are delivered after the commit, by the worker
+(``notifications.tasks``, ``notifications.delivery``).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from rantai import jobs
 from rantai.i18n import translate
 from rantai.kit.clock import now
 from rantai.kit.errors import Invalid, NotFound
@@ -29,8 +31,8 @@ MSG_EMAIL_FOOTER = N_(
     "You receive this email because you have an account on Rantai. Choose which notices Rantai sends you "
     "by email under Account, Notifications."
 )
-# Set on the session when an email was queued, so the commit can start its delivery (``delivery``).
-MAIL_QUEUED = "rantai_mail_queued"
+# Sent after a commit that queued an email: the worker delivers the outbox (``notifications.tasks``).
+MAIL_SIGNAL = "notifications.mail"
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,7 +130,7 @@ def queue_email(
         link=link,
     )
     session.add(row)
-    session.info[MAIL_QUEUED] = True
+    jobs.signal_after_commit(session, MAIL_SIGNAL)
     return row
 
 
