@@ -10,7 +10,8 @@ from sqlalchemy.orm import Session
 
 from rantai.api.problems import api_locale, problem_responses
 from rantai.api.v1.deps import ApiCaller, api_caller
-from rantai.api.v1.needs import ReasonOut, reasons_out
+from rantai.api.v1.need_models import ReasonOut
+from rantai.api.v1.needs import reasons_out
 from rantai.http import DbSession
 from rantai.identity.policy import Action, OrgScope, can
 from rantai.kit.errors import Forbidden, NotFound

@@ -7,7 +7,22 @@ from fastapi import APIRouter, Depends
 from rantai.idempotent import adopt
 from rantai.web.auth import csrf_protect
 from rantai.web.forms import FormKeyRoute
-from rantai.web.routes import account, auth, claims, health, home, imports, needs, notifications, suppliers
+from rantai.web.routes import (
+    account,
+    auth,
+    claims,
+    directory,
+    health,
+    home,
+    imports,
+    needs,
+    notifications,
+    plans,
+    products,
+    shortlists,
+    suppliers,
+    verification,
+)
 
 router = APIRouter(dependencies=[Depends(csrf_protect)], include_in_schema=False)
 router.include_router(health.router)
@@ -15,8 +30,13 @@ router.include_router(auth.router)
 router.include_router(home.router)
 router.include_router(account.router)
 router.include_router(suppliers.router)
+router.include_router(products.router)
+router.include_router(verification.router)
+router.include_router(directory.router)
 router.include_router(imports.router)
 router.include_router(needs.router)
+router.include_router(shortlists.router)
+router.include_router(plans.router)
 router.include_router(claims.router)
 router.include_router(notifications.router)
 adopt(router, FormKeyRoute)  # a POST carrying a form key runs once per key (double clicks)

@@ -1,14 +1,11 @@
-"""Procurement need pages for buyers: the list with the one-sentence entry, the need form, the need page
-with its lifecycle, each line's explained shortlist (loaded as an HTMX fragment) with the buyer's
-decisions and "why not", and the import of a procurement plan file.
+"""Procurement need pages for buyers: the list with the one-sentence entry, the need form, and the need
+page with its lifecycle. Each line's shortlist is `shortlists`; the plan-file import is `plans`.
 
 Routes parse and render; the sourcing services decide and the policy authorizes.
 """
 
 from __future__ import annotations
 
-import io
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
@@ -26,25 +23,21 @@ from rantai.kit.money import format_number
 from rantai.kit.pagination import PageRequest
 from rantai.kit.text import N_, ascii_digits
 from rantai.reference import repository as ref
-from rantai.settings import Settings
-from rantai.sourcing import plan_file, quick, repository, shortlists, wording
+from rantai.sourcing import quick, repository
 from rantai.sourcing import service as sourcing
 from rantai.sourcing.errors import MSG_NOT_ALLOWED, NeedChanged, NeedForbidden, NeedInvalid
 from rantai.sourcing.inputs import LineForm, NeedForm, parse_need, read_form
 from rantai.sourcing.models import Need, NeedLine
-from rantai.sourcing.state import EDITABLE, NEED_LIFECYCLE, Decision, NeedMove, NeedStatus
-from rantai.tabular.reading import open_table
-from rantai.tabular.templates import write_template_csv, write_template_xlsx
+from rantai.sourcing.state import EDITABLE, NEED_LIFECYCLE, NeedMove, NeedStatus
 from rantai.web.auth import require_action, require_viewer
-from rantai.web.forms import PostedForm, chosen_file, posted_version, read_upload, text_fields
-from rantai.web.requestctx import DbSession, Viewer, get_settings_dep
+from rantai.web.forms import PostedForm, posted_version, text_fields
+from rantai.web.requestctx import DbSession, Viewer
 from rantai.web.templating import render
 
 router = APIRouter(prefix="/needs")
 
 NeedCreator = require_action(Action.CREATE_NEED)
 PER_PAGE = 20
-MAX_SHOWN_ERRORS = 200
 
 SORTS = {"newest": N_("Newest first"), "oldest": N_("Oldest first"), "title": N_("Title (A-Z)")}
 UMKM_CHOICES = (
@@ -66,16 +59,12 @@ MOVE_NOTICES = {
     NeedMove.REOPEN: N_("The need is a draft again: change it, then publish it."),
 }
 MSG_CHOOSE_MOVE = N_("Choose what to do with the need.")
-MSG_CHOOSE_DECISION = N_("Choose shortlist or dismiss.")
-MSG_NO_PLAN_FILE = N_("Choose the file to import (CSV or XLSX).")
-MSG_PLAN_TOO_LARGE = N_("The file is larger than %(max)s MB; split it into smaller files.")
-MSG_PLAN_SUFFIX = N_("Upload a .csv or .xlsx file; '%(name)s' is neither.")
 
 
 # --- helpers -------------------------------------------------------------------------------------
 
 
-def _is_htmx(request: Request) -> bool:
+def is_htmx(request: Request) -> bool:
     return request.headers.get("hx-request") == "true"
 
 
@@ -87,15 +76,15 @@ def _regions(db: Session, parent: str | None) -> list[tuple[str, str]]:
     return [(r.code, r.name) for r in ref.region_children(db, parent)]
 
 
-def _error(viewer: Viewer, error: UserError | None) -> str | None:
+def error_text(viewer: Viewer, error: UserError | None) -> str | None:
     return viewer._(error.message, **error.params) if error else None
 
 
-def _need(db: Session, viewer: Viewer, need_id: int) -> Need:
+def viewer_need(db: Session, viewer: Viewer, need_id: int) -> Need:
     return sourcing.get_need(db, actor=viewer.actor, need_id=need_id)
 
 
-def _may_change(viewer: Viewer, need: Need) -> bool:
+def may_change(viewer: Viewer, need: Need) -> bool:
     return viewer.can(Action.CREATE_NEED, need)
 
 
@@ -141,7 +130,7 @@ def _index(
             "sorts": [(key, viewer._(label)) for key, label in SORTS.items()],
             "query_prefix": "/needs?" + urlencode({k: v for k, v in filters.items() if v}) + "&",
             "notice": notice,
-            "error": _error(viewer, error),
+            "error": error_text(viewer, error),
             "field": error.field if error else None,
         },
         status_code=error.status_code if error else 200,
@@ -246,7 +235,7 @@ def _form_page(
             "values": form.values,
             "lines": _form_lines(db, form),
             **_choices(db, viewer),
-            "error": _error(viewer, error),
+            "error": error_text(viewer, error),
             "field": error.field if error else None,
         },
         status_code=error.status_code if error else 200,
@@ -323,15 +312,15 @@ def create(
 
 
 def _editable(viewer: Viewer, need: Need) -> bool:
-    return _may_change(viewer, need) and NeedStatus(need.status) in EDITABLE
+    return may_change(viewer, need) and NeedStatus(need.status) in EDITABLE
 
 
 @router.get("/{need_id:id}/edit")
 def edit(
     request: Request, need_id: int, db: Session = DbSession, viewer: Viewer = Depends(require_viewer)
 ) -> Response:
-    need = _need(db, viewer, need_id)
-    if not _may_change(viewer, need):
+    need = viewer_need(db, viewer, need_id)
+    if not may_change(viewer, need):
         raise NeedForbidden(MSG_NOT_ALLOWED)
     if not _editable(viewer, need):
         return RedirectResponse(f"/needs/{need.id}", status_code=303)
@@ -346,7 +335,7 @@ def update(
     viewer: Viewer = Depends(require_viewer),
     posted: FormData = PostedForm,
 ) -> Response:
-    need = _need(db, viewer, need_id)
+    need = viewer_need(db, viewer, need_id)
     form, then = _read_need_form(posted)
     version = posted_version(posted)
     if then != "save":
@@ -402,7 +391,7 @@ def _detail(
 ) -> Response:
     lines = list(repository.lines_of(db, need.id))
     status = NeedStatus(need.status)
-    may_change = _may_change(viewer, need)
+    changeable = may_change(viewer, need)
     return render(
         request,
         "needs/detail.html",
@@ -416,11 +405,11 @@ def _detail(
             "moves": [
                 (move.value, MOVE_LABELS[move])
                 for move in NeedMove
-                if may_change and NEED_LIFECYCLE.target(status, move) is not None
+                if changeable and NEED_LIFECYCLE.target(status, move) is not None
             ],
-            "editable": may_change and status in EDITABLE,
+            "editable": changeable and status in EDITABLE,
             "notice": notice,
-            "error": _error(viewer, error),
+            "error": error_text(viewer, error),
         },
         status_code=error.status_code if error else 200,
     )
@@ -436,7 +425,7 @@ def detail(
     db: Session = DbSession,
     viewer: Viewer = Depends(require_viewer),
 ) -> Response:
-    need = _need(db, viewer, need_id)
+    need = viewer_need(db, viewer, need_id)
     notices = []
     if quick:
         notices.append(viewer._("We filled in the line from your sentence. Check it, then publish the need."))
@@ -460,8 +449,8 @@ def _confirm_cancel(request: Request, viewer: Viewer, need: Need) -> Response:
 def cancel_confirmation(
     request: Request, need_id: int, db: Session = DbSession, viewer: Viewer = Depends(require_viewer)
 ) -> Response:
-    need = _need(db, viewer, need_id)
-    if not _may_change(viewer, need):
+    need = viewer_need(db, viewer, need_id)
+    if not may_change(viewer, need):
         raise NeedForbidden(MSG_NOT_ALLOWED)
     return _confirm_cancel(request, viewer, need)
 
@@ -474,7 +463,7 @@ def move(
     viewer: Viewer = Depends(require_viewer),
     posted: FormData = PostedForm,
 ) -> Response:
-    need = _need(db, viewer, need_id)
+    need = viewer_need(db, viewer, need_id)
     values = text_fields(posted)
     try:
         chosen = NeedMove(values.get("move", ""))
@@ -482,7 +471,7 @@ def move(
         raise NeedInvalid(MSG_CHOOSE_MOVE, field="move") from None
     # Cancelling cannot be taken back in one step (a reopened need is a draft again): ask first.
     if chosen is NeedMove.CANCEL and values.get("confirm") != "yes":
-        if not _may_change(viewer, need):
+        if not may_change(viewer, need):
             raise NeedForbidden(MSG_NOT_ALLOWED)
         return _confirm_cancel(request, viewer, need)
     try:
@@ -493,237 +482,3 @@ def move(
     except UserError as exc:
         return _detail(request, db, viewer, need, error=exc)
     return RedirectResponse(f"/needs/{need_id}?moved={chosen.value}", status_code=303)
-
-
-# --- shortlists, decisions, "why not" --------------------------------------------------------------
-
-
-def _shortlist(
-    request: Request,
-    db: Session,
-    viewer: Viewer,
-    settings: Settings,
-    need: Need,
-    line: NeedLine,
-    *,
-    error: UserError | None = None,
-) -> Response:
-    result = shortlists.shortlist_line(
-        db,
-        actor=viewer.current_actor,
-        data_dir=settings.data_dir,
-        line=line,
-        newcomer_slots=settings.newcomer_slots,
-        with_nibs=False,
-    )
-    vocabulary = wording.Vocabulary(db, viewer.locale)
-    return render(
-        request,
-        "needs/shortlist.html",
-        viewer,
-        {
-            "need": need,
-            "line": line,
-            "certs": result.certifications,
-            "shortlist": result,
-            "decisions": {sid: d.decision for sid, d in result.decisions.items()},
-            "dismissed": [(sid, result.names[sid]) for sid in result.dismissed if sid in result.names],
-            "describe": lambda reason: wording.describe(reason, vocabulary),
-            "may_decide": _may_change(viewer, need),
-            "error": _error(viewer, error),
-        },
-        # HTMX swaps only successful answers: a fragment carrying an error must come as 200 to be seen.
-        status_code=error.status_code if error and not _is_htmx(request) else 200,
-    )
-
-
-@router.get("/{need_id:id}/lines/{line_id:id}/shortlist")
-def shortlist(
-    request: Request,
-    need_id: int,
-    line_id: int,
-    db: Session = DbSession,
-    viewer: Viewer = Depends(require_viewer),
-    settings: Settings = Depends(get_settings_dep),
-) -> Response:
-    _loaded = shortlists.need_and_line(db, need_id, line_id)  # one query; the checks below find them
-    need = _need(db, viewer, need_id)
-    line = sourcing.get_line(db, need=need, line_id=line_id)
-    return _shortlist(request, db, viewer, settings, need, line)
-
-
-@router.post("/{need_id:id}/lines/{line_id:id}/decisions")
-def decide(
-    request: Request,
-    need_id: int,
-    line_id: int,
-    db: Session = DbSession,
-    viewer: Viewer = Depends(require_viewer),
-    settings: Settings = Depends(get_settings_dep),
-    posted: FormData = PostedForm,
-) -> Response:
-    need = _need(db, viewer, need_id)
-    line = sourcing.get_line(db, need=need, line_id=line_id)
-    values = text_fields(posted)
-    try:
-        with all_or_nothing(db):
-            raw = values.get("decision", "")
-            try:
-                decision = Decision(raw) if raw else None
-            except ValueError:
-                raise NeedInvalid(MSG_CHOOSE_DECISION, field="decision") from None
-            raw_supplier = values.get("supplier_id", "").strip()
-            sourcing.decide(
-                db,
-                actor=viewer.actor,
-                need=need,
-                line=line,
-                supplier_id=int(raw_supplier)
-                if ascii_digits(raw_supplier) and len(raw_supplier) <= 9
-                else 0,  # 0: unknown
-                decision=decision,
-            )
-    except UserError as exc:
-        return _shortlist(request, db, viewer, settings, need, line, error=exc)
-    if _is_htmx(request):
-        return _shortlist(request, db, viewer, settings, need, line)
-    return RedirectResponse(f"/needs/{need_id}/lines/{line_id}/shortlist", status_code=303)
-
-
-@router.get("/{need_id:id}/lines/{line_id:id}/explain")
-def explain(
-    request: Request,
-    need_id: int,
-    line_id: int,
-    supplier: str = "",
-    db: Session = DbSession,
-    viewer: Viewer = Depends(require_viewer),
-    settings: Settings = Depends(get_settings_dep),
-) -> Response:
-    """Why a supplier named by NIB, id or name is (or is not) on a line's shortlist."""
-    need = _need(db, viewer, need_id)
-    line = sourcing.get_line(db, need=need, line_id=line_id)
-    try:
-        profile = sourcing.visible_supplier(
-            viewer.actor, shortlists.find_supplier(db, supplier[:200]), field="supplier"
-        )
-    except NeedInvalid as error:
-        return render(
-            request,
-            "needs/explain.html",
-            viewer,
-            {"need": need, "line": line, "supplier": supplier, "error": _error(viewer, error)},
-            status_code=200 if _is_htmx(request) else error.status_code,
-        )
-    explanation = shortlists.explain_line(
-        db,
-        actor=viewer.current_actor,
-        data_dir=settings.data_dir,
-        line=line,
-        supplier_id=profile.id,
-        newcomer_slots=settings.newcomer_slots,
-    )
-    vocabulary = wording.Vocabulary(db, viewer.locale)
-    return render(
-        request,
-        "needs/explain.html",
-        viewer,
-        {
-            "need": need,
-            "line": line,
-            "supplier": supplier,
-            "profile": profile,
-            "explanation": explanation,
-            "describe": lambda reason: wording.describe(reason, vocabulary),
-        },
-    )
-
-
-# --- plan files -----------------------------------------------------------------------------------
-
-
-def _import_page(
-    request: Request,
-    viewer: Viewer,
-    *,
-    report: plan_file.PlanReport | None = None,
-    file_name: str = "",
-    error: UserError | None = None,
-) -> Response:
-    problems = report.errors if report else []
-    warnings = report.warnings if report else []
-
-    def rows(items: list[Any]) -> list[tuple[int, str, str, str]]:
-        return [(e.row, e.column, e.value, viewer._(e.message, **e.params)) for e in items[:MAX_SHOWN_ERRORS]]
-
-    status = error.status_code if error else (422 if problems else 200)
-    return render(
-        request,
-        "needs/import.html",
-        viewer,
-        {
-            "report": report,
-            "file_name": file_name,
-            "problems": rows(problems),
-            "problem_count": len(problems),
-            "warnings": rows(warnings),
-            "error": _error(viewer, error),
-            "field": error.field if error else None,
-        },
-        status_code=status,
-    )
-
-
-@router.get("/import")
-def import_page(request: Request, viewer: Viewer = NeedCreator) -> Response:
-    return _import_page(request, viewer)
-
-
-@router.get("/import/template.{fmt}")
-def plan_template(fmt: str, viewer: Viewer = NeedCreator) -> Response:
-    out = io.BytesIO()
-    if fmt == "csv":
-        write_template_csv(plan_file.PLAN, out)
-        media = "text/csv; charset=utf-8"
-    elif fmt == "xlsx":
-        write_template_xlsx(plan_file.PLAN, out, translate=lambda m, p: viewer._(m, **p))
-        media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    else:
-        return Response(status_code=404)
-    return Response(
-        out.getvalue(),
-        media_type=media,
-        headers={"Content-Disposition": f'attachment; filename="rencana_pengadaan.{fmt}"'},
-    )
-
-
-@router.post("/import")
-def import_upload(
-    request: Request,
-    db: Session = DbSession,
-    viewer: Viewer = NeedCreator,
-    settings: Settings = Depends(get_settings_dep),
-    posted: FormData = PostedForm,
-) -> Response:
-    upload = chosen_file(posted, "file")
-    name = ""
-    try:
-        with all_or_nothing(db):
-            if upload is None or not upload.filename:
-                raise NeedInvalid(MSG_NO_PLAN_FILE, field="file")
-            name = Path(upload.filename).name
-            if Path(name).suffix.lower() not in (".csv", ".xlsx", ".txt"):
-                raise NeedInvalid(MSG_PLAN_SUFFIX, field="file", name=name)
-            limit = settings.max_upload_mb * 1024 * 1024
-            data = read_upload(upload, limit + 1)
-            if len(data) > limit:
-                raise NeedInvalid(MSG_PLAN_TOO_LARGE, field="file", max=settings.max_upload_mb)
-            with open_table(io.BytesIO(data), filename=name) as table:
-                report = plan_file.import_plan(
-                    db, table, actor=viewer.current_actor, organization_id=viewer.current_org.id
-                )
-    except UserError as exc:
-        return _import_page(request, viewer, file_name=name, error=exc)
-    if report.errors:  # import_plan writes nothing when a row is bad
-        return _import_page(request, viewer, report=report, file_name=name)
-    return RedirectResponse(f"/needs?imported={report.created}", status_code=303)

@@ -1,0 +1,183 @@
+"""The buyers' supplier directory, public profiles and certificate documents.
+Routes parse and render; rules live in the services and policy.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
+from sqlalchemy.orm import Session
+
+import rantai.web.paths  # noqa: F401 - registers the {name:id} path convertor
+from rantai.catalog import directory
+from rantai.catalog import repository as catalog_repo
+from rantai.identity.policy import Action
+from rantai.kit.clock import now
+from rantai.kit.errors import Invalid, UserError
+from rantai.kit.pagination import PageRequest
+from rantai.kit.text import N_
+from rantai.reference import repository as ref
+from rantai.suppliers import repository
+from rantai.suppliers import service as suppliers
+from rantai.suppliers.errors import MSG_NOT_FOUND, SupplierNotFound
+from rantai.suppliers.state import ProfileStatus
+from rantai.tabular import cells
+from rantai.web.auth import get_viewer, require_viewer
+from rantai.web.downloads import content_disposition
+from rantai.web.requestctx import DbSession, Viewer
+from rantai.web.routes.suppliers import (
+    CERT_STATE_LABELS,
+    cert_names,
+    certifications_shown,
+    region_choices,
+)
+from rantai.web.templating import render
+
+router = APIRouter()
+
+# --- directory and public profiles ---------------------------------------------------------------
+
+
+@router.get("/directory")
+def directory_page(
+    request: Request,
+    text: str = "",
+    province_code: str = "",
+    kabkota_code: str = "",
+    kbli_code: str = "",
+    size_class: str = "",
+    certification_type: str = "",
+    valid_on: str = "",
+    min_capacity: str = "",
+    include_unverified: str = "",
+    page: int = 1,
+    db: Session = DbSession,
+    viewer: Viewer = Depends(get_viewer),
+) -> Response:
+    values = {
+        "text": text,
+        "province_code": province_code,
+        "kabkota_code": kabkota_code,
+        "kbli_code": kbli_code,
+        "size_class": size_class,
+        "certification_type": certification_type,
+        "valid_on": valid_on,
+        "min_capacity": min_capacity,
+        "include_unverified": include_unverified,
+    }
+    error: UserError | None = None
+    try:
+        on = dt.date.fromisoformat(valid_on) if valid_on else now().date()
+        capacity = cells.parse_count(min_capacity, minimum=1) if min_capacity.strip() else None
+    except (ValueError, cells.CellError) as exc:
+        on, capacity = now().date(), None
+        message = (
+            exc.message
+            if isinstance(exc, cells.CellError)
+            else N_("Enter a date like 2026-03-31; found %(value)s.")
+        )
+        params = exc.params if isinstance(exc, cells.CellError) else {"value": valid_on}
+        error = Invalid(
+            message, field="valid_on" if not isinstance(exc, cells.CellError) else "min_capacity", **params
+        )
+    # Unverified profiles are listed only where the policy lets the viewer see them (its own, and its
+    # verifiers' regions): the directory's query decides, not this page.
+    unverified = bool(include_unverified)
+    query = directory.DirectoryQuery(
+        text=text[:200],
+        province_code=province_code or None,
+        kabkota_code=kabkota_code or None,
+        kbli_code=kbli_code.strip() or None,
+        size_class=size_class or None,
+        certification_type=certification_type or None,
+        certification_valid_on=on,
+        min_capacity=capacity,
+        verified_only=not unverified,
+    )
+    result = directory.search(db, query, PageRequest(max(1, page), 20), actor=viewer.actor)
+    codes = {p.kabkota_code for p in result.items}
+    regions = {code: r.name for code in codes if (r := ref.get_region(db, code)) is not None}
+    prefix = "/directory?" + urlencode({k: v for k, v in values.items() if v}) + "&"
+    return render(
+        request,
+        "suppliers/directory.html",
+        viewer,
+        {
+            "page": result,
+            "values": values,
+            "regions": regions,
+            "provinces": region_choices(db, None),
+            "kabkota": region_choices(db, province_code) if province_code else [],
+            "size_classes": [("mikro", "Mikro"), ("kecil", "Kecil"), ("menengah", "Menengah")],
+            "cert_types": [
+                (c.code, c.name_id if viewer.locale == "id" else c.name_en)
+                for c in ref.list_certification_types(db)
+            ],
+            "query_prefix": prefix,
+            "error": viewer._(error.message, **error.params) if error else None,
+            "field": error.field if error else None,
+            "can_verify": viewer.can(Action.VERIFY_SUPPLIER),
+        },
+        status_code=error.status_code if error else 200,
+    )
+
+
+@router.get("/suppliers/{profile_id:id}")
+def public_profile(
+    request: Request, profile_id: int, db: Session = DbSession, viewer: Viewer = Depends(get_viewer)
+) -> Response:
+    profile = repository.by_id(db, profile_id)
+    # A profile the viewer may not see is reported as missing, so its existence is not disclosed.
+    if profile is None or not viewer.can(Action.VIEW_SUPPLIER_PROFILE, profile):
+        raise SupplierNotFound(MSG_NOT_FOUND)
+    masked = suppliers.personal_fields_masked(profile, viewer.actor)
+    region = ref.get_region(db, profile.kabkota_code)
+    products = catalog_repo.products_of(db, profile.id, PageRequest(1, 50))
+    return render(
+        request,
+        "suppliers/public.html",
+        viewer,
+        {
+            "profile": profile,
+            "status_label": ProfileStatus(profile.status).label,
+            "region_name": region.name if region else profile.kabkota_code,
+            "npwp": suppliers.mask(profile.npwp) if masked else profile.npwp,
+            "phone": suppliers.mask(profile.phone) if masked else profile.phone,
+            "email": suppliers.mask(profile.email) if masked else profile.email,
+            "kbli": repository.kbli_codes(db, profile.id),
+            "products": products,
+            "photos": catalog_repo.photos_of(db, [p.id for p in products.items]),
+            "cert_names": cert_names(db, viewer),
+            "certifications": certifications_shown(db, profile),
+            "state_labels": CERT_STATE_LABELS,
+        },
+    )
+
+
+@router.get("/certifications/{certification_id:id}/document")
+def certification_document(
+    request: Request, certification_id: int, db: Session = DbSession, viewer: Viewer = Depends(require_viewer)
+) -> Response:
+    """The scanned certificate, for the owner and the verifiers of the supplier's region only."""
+    cert = repository.certification_by_id(db, certification_id)
+    profile = repository.by_id(db, cert.supplier_id) if cert is not None else None
+    if (
+        cert is None
+        or profile is None
+        or not cert.document_key
+        or not viewer.can(Action.VIEW_PERSONAL_DATA, profile)
+    ):
+        raise SupplierNotFound(MSG_NOT_FOUND)
+    data = request.app.state.storage.get(cert.document_key)
+    return Response(
+        data,
+        media_type=cert.document_type or "application/octet-stream",
+        headers={
+            "Content-Disposition": content_disposition(
+                "inline", cert.document_name or "", fallback="sertifikat"
+            )
+        },
+    )

@@ -1,0 +1,161 @@
+"""A supplier's products: the product form, archiving, code suggestions and product photos.
+Routes parse and render; rules live in the services and policy.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
+
+import rantai.web.paths  # noqa: F401 - registers the {name:id} path convertor
+from rantai.catalog import directory
+from rantai.catalog import repository as catalog_repo
+from rantai.catalog import service as catalog
+from rantai.catalog.errors import ProductInvalid
+from rantai.catalog.suggest import suggest
+from rantai.db import all_or_nothing
+from rantai.identity.policy import Action
+from rantai.kit.errors import UserError
+from rantai.reference import repository as ref
+from rantai.suppliers import repository
+from rantai.suppliers.errors import MSG_NOT_FOUND, SupplierNotFound
+from rantai.tabular import cells
+from rantai.web.auth import get_viewer, require_action, require_viewer
+from rantai.web.forms import PostedForm, chosen_file, read_upload, text_fields
+from rantai.web.requestctx import DbSession, Viewer
+from rantai.web.routes.suppliers import (
+    my_profile,
+)
+from rantai.web.templating import render
+
+router = APIRouter()
+
+# --- products --------------------------------------------------------------------------------------
+
+CatalogEditor = require_action(Action.MANAGE_CATALOG)
+
+
+def _product_form(
+    request: Request, db: Session, viewer: Viewer, values: dict[str, str], error: UserError | None = None
+) -> Response:
+    return render(
+        request,
+        "suppliers/product_form.html",
+        viewer,
+        {
+            "values": values,
+            "categories": [
+                (c.code, c.name_id if viewer.locale == "id" else c.name_en)
+                for c in catalog_repo.categories(db)
+            ],
+            "units": [
+                (u.code, u.name_id if viewer.locale == "id" else u.name_en) for u in ref.list_units(db)
+            ],
+            "error": viewer._(error.message, **error.params) if error else None,
+            "field": error.field if error else None,
+        },
+        status_code=error.status_code if error else 200,
+    )
+
+
+@router.get("/supplier/products/new")
+def new_product(request: Request, db: Session = DbSession, viewer: Viewer = CatalogEditor) -> Response:
+    if my_profile(db, viewer) is None:
+        return RedirectResponse("/supplier/onboarding", status_code=303)
+    return _product_form(request, db, viewer, {})
+
+
+def _int(values: dict[str, str], name: str) -> int | None:
+    raw = values.get(name, "").strip()
+    if not raw:
+        return None
+    try:
+        if name.startswith("price"):
+            return cells.parse_rupiah(raw)
+        return cells.parse_count(raw, minimum=0 if name == "lead_time_days" else 1)
+    except cells.CellError as exc:
+        raise ProductInvalid(exc.message, field=name, **exc.params) from exc
+
+
+@router.post("/supplier/products/new")
+def create_product(
+    request: Request, db: Session = DbSession, viewer: Viewer = CatalogEditor, posted: FormData = PostedForm
+) -> Response:
+    profile = my_profile(db, viewer)
+    if profile is None:
+        return RedirectResponse("/supplier/onboarding", status_code=303)
+    values, upload = text_fields(posted), chosen_file(posted, "photo")
+    try:
+        with all_or_nothing(db):
+            data = catalog.ProductData(
+                name=values.get("name", ""),
+                description=values.get("description") or None,
+                category_code=values.get("category_code") or None,
+                unit_code=values.get("unit_code") or None,
+                kbli_code=values.get("kbli_code") or None,
+                hs_code=values.get("hs_code") or None,
+                price_min=_int(values, "price_min"),
+                price_max=_int(values, "price_max"),
+                moq=_int(values, "moq"),
+                capacity_per_month=_int(values, "capacity_per_month"),
+                lead_time_days=_int(values, "lead_time_days"),
+            )
+            product = catalog.create_product(db, actor=viewer.current_actor, profile=profile, data=data)
+            if upload is not None:
+                catalog.add_photo(
+                    db,
+                    actor=viewer.current_actor,
+                    profile=profile,
+                    product=product,
+                    name=upload.filename or "",
+                    data=read_upload(upload, catalog.MAX_PHOTO_BYTES + 1),
+                    storage=request.app.state.storage,
+                )
+            directory.refresh(db, [profile.id])
+    except UserError as exc:
+        return _product_form(request, db, viewer, values, exc)
+    return RedirectResponse("/supplier", status_code=303)
+
+
+@router.post("/supplier/products/{product_id:id}/archive")
+def archive_product(product_id: int, db: Session = DbSession, viewer: Viewer = CatalogEditor) -> Response:
+    profile = my_profile(db, viewer)
+    if profile is None:
+        raise SupplierNotFound(MSG_NOT_FOUND)
+    product = catalog.get_product(db, profile=profile, product_id=product_id)
+    catalog.set_active(db, actor=viewer.current_actor, profile=profile, product=product, active=False)
+    directory.refresh(db, [profile.id])
+    return RedirectResponse("/supplier", status_code=303)
+
+
+@router.get("/catalog/suggest")
+def code_suggestions(
+    request: Request, name: str = "", viewer: Viewer = Depends(require_viewer), db: Session = DbSession
+) -> Response:
+    """Top 3 KBLI classes and HS lines for a product name, for the owner to confirm in the product form."""
+    text = name[:200]
+    return render(
+        request,
+        "suppliers/_code_suggestions.html",
+        viewer,
+        {"kbli": suggest(db, text, "kbli"), "hs": suggest(db, text, "hs")},
+    )
+
+
+@router.get("/products/photos/{photo_id:id}")
+def product_photo(
+    request: Request, photo_id: int, db: Session = DbSession, viewer: Viewer = Depends(get_viewer)
+) -> Response:
+    """A product photo, visible wherever its supplier's profile is."""
+    photo = catalog_repo.photo(db, photo_id)
+    product = catalog_repo.product(db, photo.product_id) if photo is not None else None
+    profile = repository.by_id(db, product.supplier_id) if product is not None else None
+    if photo is None or profile is None or not viewer.can(Action.VIEW_SUPPLIER_PROFILE, profile):
+        raise SupplierNotFound(MSG_NOT_FOUND)
+    return Response(
+        request.app.state.storage.get(photo.storage_key),
+        media_type=photo.content_type,
+        headers={"Cache-Control": "private, max-age=86400"},
+    )
