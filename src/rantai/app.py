@@ -167,7 +167,7 @@ def create_app(
     app.state.settings = settings
     app.state.session_factory = session_factory
     # Requests only send work (imports, index updates) to the queue; `rantai worker` runs it (issue #10).
-    jobs.attach(session_factory, jobs.queue_for(settings.jobs_url, settings.data_dir))
+    jobs.attach(session_factory, jobs.QueueLater(settings.jobs_url, settings.data_dir))
     app.state.storage = LocalStorage(settings.data_dir / "files")
 
     app.add_middleware(RequestContext, settings=settings)

@@ -166,6 +166,21 @@ def queue_for(url: str, data_dir: Path) -> HueyQueue:
     return _QUEUES[key]
 
 
+class QueueLater:
+    """The queue for these settings, made when the first job or signal is sent: a web process starts
+    (and answers /readyz "not writable") even when the data directory cannot hold the queue's file."""
+
+    def __init__(self, url: str, data_dir: Path) -> None:
+        self._url = url
+        self._data_dir = Path(data_dir)
+
+    def push(self, job_id: int, *, delay: float = 0.0) -> None:
+        queue_for(self._url, self._data_dir).push(job_id, delay=delay)
+
+    def signal(self, name: str) -> None:
+        queue_for(self._url, self._data_dir).signal(name)
+
+
 class InlineQueue:
     """Runs jobs and signals in this process: at once (``immediate``), or when ``run_pending`` is called.
 
