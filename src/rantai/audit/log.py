@@ -15,6 +15,7 @@ from typing import Any, Protocol
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
+from rantai.audit import chain
 from rantai.audit.events import Event
 from rantai.audit.models import AuditEvent, AuditParty
 from rantai.db import bulk_insert, table_of
@@ -82,9 +83,11 @@ def record(
         before=before,
         after=after,
         request_id=current_request_id.get(),
+        chain_key=chain.chain_key(named[0] if named else None),
     )
     session.add(entry)
     session.flush()
+    chain.remember(session, [entry.id])
     if named:
         session.add_all(AuditParty(event_id=entry.id, organization_id=org) for org in named)
         session.flush()
@@ -113,11 +116,16 @@ def record_many(session: Session, entries: Iterable[Entry]) -> int:
                 "after_state": entry.after,
                 "request_id": request_id,
                 "note": None,
+                "chain_key": chain.chain_key(parties[0] if parties else None),
+                "chain_seq": None,
+                "prev_hash": None,
+                "entry_hash": None,
             }
         )
     if not rows:
         return 0
     ids = _insert_returning_ids(session, rows)
+    chain.remember(session, ids)
     party_rows = [
         {"event_id": event_id, "organization_id": org}
         for event_id, parties in zip(ids, named, strict=True)

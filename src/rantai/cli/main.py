@@ -8,11 +8,12 @@ import sys
 
 import typer
 
-from rantai.cli import db, imports, index, mail, match, tokens, users
+from rantai.cli import audit, db, imports, index, mail, match, tokens, users
 from rantai.cli.common import settings, unit_of_work
 
 app = typer.Typer(help="Rantai: UMKM in the supply chains of BUMN and large buyers.", no_args_is_help=True)
 app.add_typer(db.app, name="db")
+app.add_typer(audit.app, name="audit")
 app.add_typer(users.app, name="users")
 app.add_typer(tokens.app, name="tokens")
 app.add_typer(imports.app, name="import")
