@@ -148,7 +148,7 @@ def test_a_killed_import_is_retried_and_completes_once(
     flag = tmp_path / "written.flag"
     first = subprocess.Popen([sys.executable, "-c", _STALLED_WORKER, str(flag)], env=env)  # noqa: S603
     try:
-        _wait(flag.exists, 120, "the first worker to write the rows", first)
+        _wait(flag.exists, 300, "the first worker to write the rows", first)
         assert (job().status, job().attempts, import_row().status) == ("running", 1, "running")
     finally:
         first.send_signal(signal.SIGKILL)
@@ -164,7 +164,7 @@ def test_a_killed_import_is_retried_and_completes_once(
     _wait(lambda: now() > lease_until + dt.timedelta(seconds=0.5), LEASE_SECONDS + 5, "the lease to run out")
     second = subprocess.Popen([sys.executable, "-m", "rantai.cli.main", "worker"], env=env)
     try:
-        _wait(lambda: job().status in ("done", "failed"), 120, "the retry to end", second)
+        _wait(lambda: job().status in ("done", "failed"), 300, "the retry to end", second)
     finally:
         second.send_signal(signal.SIGINT)
         try:
