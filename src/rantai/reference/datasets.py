@@ -22,6 +22,7 @@ from importlib.resources import files
 from typing import Any
 
 from rantai.db import Base
+from rantai.reference import reservation
 from rantai.reference.errors import ReferenceDataError
 from rantai.reference.hs import build_hs_lines
 from rantai.reference.models import (
@@ -371,20 +372,45 @@ def build_kemitraan_patterns(contents: Contents) -> list[Row]:
 
 
 def build_umkm_reservations(contents: Contents) -> list[Row]:
+    """The reservation rules, checked: a known buyer kind, 0 <= floor <= ceiling, and known size classes
+    (at least one) when there is a ceiling; a row without a ceiling reserves nothing and lists none."""
     rows: list[Row] = []
+    problems: list[str] = []
     for r in _records(contents["umkm_reservation.csv"]):
-        ceiling = int(r["ceiling"])
-        if ceiling <= 0:
-            raise ReferenceDataError(f"UMKM reservation ceiling must be positive, got {ceiling}")
+        kind = r["buyer_kind"].strip()
+        where = f"{kind} {r['effective_from'].strip()}"
+        floor = int(r["floor"]) if r["floor"].strip() else 0
+        ceiling = int(r["ceiling"]) if r["ceiling"].strip() else None
+        try:
+            classes = reservation.parse_size_classes(r["size_classes"])
+        except ValueError as error:
+            problems.append(f"{where}: {error}")
+            continue
+        if kind not in reservation.BUYER_KINDS:
+            problems.append(f"{where}: unknown buyer kind (known: {', '.join(reservation.BUYER_KINDS)})")
+        if floor < 0 or (ceiling is not None and floor > ceiling):
+            problems.append(f"{where}: the floor {floor} must lie between 0 and the ceiling {ceiling}")
+        if ceiling is not None and not classes:
+            problems.append(f"{where}: a rule with a ceiling must name the size classes that may win")
+        if ceiling is None and (classes or floor):
+            problems.append(
+                f"{where}: a row without a ceiling reserves nothing; leave floor and classes empty"
+            )
         rows.append(
             {
-                "buyer_kind": r["buyer_kind"].strip(),
+                "buyer_kind": kind,
                 "effective_from": dt.date.fromisoformat(r["effective_from"].strip()),
+                "floor": floor,
                 "ceiling": ceiling,
+                "size_classes": reservation.SEPARATOR.join(classes),
                 "legal_basis": _clean(r["legal_basis"]),
                 "note": _optional(r["note"]),
             }
         )
+    if len({(row["buyer_kind"], row["effective_from"]) for row in rows}) != len(rows):
+        problems.append("two rows for one buyer kind and date")
+    if problems:
+        raise ReferenceDataError("UMKM reservation: " + "; ".join(problems))
     return rows
 
 
@@ -420,9 +446,10 @@ DATASETS: tuple[Dataset, ...] = (
     ),
     Dataset(
         "umkm_reservation",
-        "PER-2/MBU/03/2023",
+        "PER-2/2023, Perpres 12/2021",
         ("umkm_reservation.csv",),
         UmkmReservation,
         build_umkm_reservations,
+        revision=2,  # floors, size classes and rows without a ceiling (migration 0016)
     ),
 )

@@ -12,7 +12,17 @@ import datetime as dt
 from decimal import Decimal
 from enum import StrEnum
 
-from sqlalchemy import BigInteger, Date, ForeignKey, Numeric, SmallInteger, String, Text
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Numeric,
+    SmallInteger,
+    String,
+    Text,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from rantai.db import Base
@@ -152,15 +162,31 @@ class KemitraanPattern(Base):
 
 
 class UmkmReservation(Base):
-    """The ceiling up to which a buyer's procurement package is reserved for UMKM and cooperatives, from a
-    date on (whole Rupiah, inclusive: "sampai dengan"). A need line is UMKM-only by default when its
-    budget is at or below the ceiling in force on the day it is recorded."""
+    """One reservation rule: from a date on, a buyer kind's procurement packages worth ``floor`` to
+    ``ceiling`` (whole Rupiah, both inclusive: "mulai dari ... sampai dengan") are reserved for the
+    business size classes listed in ``size_classes``. The rule is data, read by ``reference.reservation``
+    (an award's check, issue #11) and by ``repository.umkm_reservation_ceiling`` (a need line is UMKM-only
+    by default when its budget is at or below the ceiling in force).
+
+    A row without a ceiling says that, from that date, nothing is reserved for this kind of buyer: the
+    evaluation answers "no rule", as it does for a kind with no row at all.
+    """
 
     __tablename__ = "ref_umkm_reservation"
+    __table_args__ = (
+        CheckConstraint('"floor" >= 0', name="floor_not_negative"),
+        CheckConstraint('ceiling IS NULL OR "floor" <= ceiling', name="floor_within_ceiling"),
+    )
 
-    buyer_kind: Mapped[str] = mapped_column(String(32), primary_key=True)  # bumn (others may follow)
+    buyer_kind: Mapped[str] = mapped_column(String(32), primary_key=True)  # a buyer OrgType value
     effective_from: Mapped[dt.date] = mapped_column(Date, primary_key=True)
-    ceiling: Mapped[int] = mapped_column(BigInteger)
+    floor: Mapped[int] = mapped_column(BigInteger, server_default=text("0"), default=0)
+    ceiling: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    # Who may win a reserved package: codes joined by "|" (mikro|kecil|menengah|koperasi); the loader
+    # refuses any other code. Existing rows got every UMKM class and koperasi (migration 0016).
+    size_classes: Mapped[str] = mapped_column(
+        String(64), server_default=text("'mikro|kecil|menengah|koperasi'")
+    )
     legal_basis: Mapped[str] = mapped_column(String(200))
     note: Mapped[str | None] = mapped_column(Text, default=None)
 

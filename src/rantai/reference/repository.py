@@ -251,8 +251,19 @@ def size_thresholds_on(session: Session, on: dt.date) -> Sequence[SizeThreshold]
     ).all()
 
 
+def umkm_reservation_in_force(session: Session, buyer_kind: str, on: dt.date) -> UmkmReservation | None:
+    """The reservation row in force on ``on`` for a kind of buyer: the latest that took effect by then."""
+    return session.scalar(
+        select(UmkmReservation)
+        .where(UmkmReservation.buyer_kind == buyer_kind, UmkmReservation.effective_from <= on)
+        .order_by(UmkmReservation.effective_from.desc())
+        .limit(1)
+    )
+
+
 def umkm_reservation_ceiling(session: Session, on: dt.date, buyer_kind: str = "bumn") -> int | None:
-    """The UMKM reservation ceiling in force on ``on`` for a kind of buyer (None: no rule yet)."""
+    """The UMKM reservation ceiling in force on ``on`` for a kind of buyer (None: no rule, or a row that
+    reserves nothing). Need lines default to UMKM-only at or below it; the floor plays no part there."""
     return session.scalar(
         select(UmkmReservation.ceiling)
         .where(UmkmReservation.buyer_kind == buyer_kind, UmkmReservation.effective_from <= on)
