@@ -68,7 +68,9 @@ def test_a_later_row_replaces_the_rule_and_one_without_a_ceiling_ends_it(db: Ses
     )
     db.add(UmkmReservation(buyer_kind="bumn", effective_from=dt.date(2028, 1, 1), legal_basis="dicabut"))
     db.flush()
-    assert rule_in_force(db, "bumn", dt.date(2026, 12, 31)).ceiling == 14 * MILIAR  # type: ignore[union-attr]
+    before = rule_in_force(db, "bumn", dt.date(2026, 12, 31))
+    assert before is not None
+    assert before.ceiling == 14 * MILIAR
     later = rule_in_force(db, "bumn", dt.date(2027, 1, 1))
     assert later is not None
     assert (later.floor, later.ceiling, later.size_classes) == (0, 20 * MILIAR, ("mikro", "kecil"))
