@@ -12,6 +12,7 @@ from rantai.jobs import models as job_models
 from rantai.notifications import models as notification_models
 from rantai.reference import models as reference_models
 from rantai.sourcing import models as sourcing_models
+from rantai.sourcing.rfq import models as rfq_models
 from rantai.suppliers import models as supplier_models
 
 metadata = Base.metadata
@@ -25,6 +26,7 @@ __all__ = [
     "metadata",
     "notification_models",
     "reference_models",
+    "rfq_models",
     "sourcing_models",
     "supplier_models",
 ]

@@ -19,6 +19,9 @@ class ResourceType(StrEnum):
     SUPPLIER_CLAIM = "supplier_claim"
     PRODUCT = "product"
     NEED = "need"
+    RFQ = "rfq"
+    QUOTE = "quote"
+    AWARD = "award"
     DEMO_REGISTRY = "demo_registry"
 
 
@@ -80,6 +83,27 @@ class Event(StrEnum):
     NEED_SUPPLIER_DISMISSED = "need.supplier_dismissed"
     NEED_DECISION_CLEARED = "need.decision_cleared"
 
+    RFQ_CREATED = "rfq.created"
+    RFQ_INVITED = "rfq.invited"
+    # One per lifecycle move (``sourcing.rfq.state.RfqMove``): "rfq.<move>".
+    RFQ_SEND = "rfq.send"
+    RFQ_AMEND = "rfq.amend"
+    RFQ_CLOSE_QUOTES = "rfq.close_quotes"
+    RFQ_AWARD = "rfq.award"
+    RFQ_CANCEL = "rfq.cancel"
+    RFQ_QUESTION_ASKED = "rfq.question_asked"
+    RFQ_QUESTION_ANSWERED = "rfq.question_answered"
+    # Quote events are in the supplier's log only, without prices reaching anyone else (the seal).
+    QUOTE_SUBMITTED = "quote.submitted"
+    QUOTE_REVISE = "quote.revise"
+    QUOTE_WITHDRAW = "quote.withdraw"
+    QUOTE_SUBMIT_AGAIN = "quote.submit_again"
+    QUOTE_ATTACHMENT_ADDED = "quote.attachment_added"
+    AWARD_MADE = "award.made"
+    AWARD_APPROVE = "award.approve"
+    AWARD_REJECT = "award.reject"
+    BUYER_SETTINGS_CHANGED = "organization.buyer_settings_changed"
+
     DEMO_REGISTRY_LOADED = "demo.registry_loaded"
 
     @property
@@ -134,5 +158,23 @@ RESOURCE_TYPES: dict[Event, ResourceType] = {
     Event.NEED_SUPPLIER_SHORTLISTED: _R.NEED,
     Event.NEED_SUPPLIER_DISMISSED: _R.NEED,
     Event.NEED_DECISION_CLEARED: _R.NEED,
+    Event.RFQ_CREATED: _R.RFQ,
+    Event.RFQ_INVITED: _R.RFQ,
+    Event.RFQ_SEND: _R.RFQ,
+    Event.RFQ_AMEND: _R.RFQ,
+    Event.RFQ_CLOSE_QUOTES: _R.RFQ,
+    Event.RFQ_AWARD: _R.RFQ,
+    Event.RFQ_CANCEL: _R.RFQ,
+    Event.RFQ_QUESTION_ASKED: _R.RFQ,
+    Event.RFQ_QUESTION_ANSWERED: _R.RFQ,
+    Event.QUOTE_SUBMITTED: _R.QUOTE,
+    Event.QUOTE_REVISE: _R.QUOTE,
+    Event.QUOTE_WITHDRAW: _R.QUOTE,
+    Event.QUOTE_SUBMIT_AGAIN: _R.QUOTE,
+    Event.QUOTE_ATTACHMENT_ADDED: _R.QUOTE,
+    Event.AWARD_MADE: _R.AWARD,
+    Event.AWARD_APPROVE: _R.AWARD,
+    Event.AWARD_REJECT: _R.AWARD,
+    Event.BUYER_SETTINGS_CHANGED: _R.ORGANIZATION,
     Event.DEMO_REGISTRY_LOADED: _R.DEMO_REGISTRY,
 }

@@ -49,8 +49,76 @@ PROFILE_CHANGED_BY_IMPORT = Kind(
     N_("When an import by another organization changes your organization's business profile."),
 )
 
+# RFQ to award (issue #11). None of these carries another supplier's price: the seal holds in the inbox.
+RFQ_INVITED = Kind(
+    "rfq.invited",
+    N_("You are invited to quote"),
+    N_("When a buyer invites your business to quote, or publishes a request your business is eligible for."),
+)
+RFQ_AMENDED = Kind(
+    "rfq.amended",
+    N_("A request for quotations you take part in was amended"),
+    N_("When a buyer amends a request for quotations your business was invited to."),
+)
+RFQ_ANSWERED = Kind(
+    "rfq.answered",
+    N_("A clarification question was answered"),
+    N_("When a buyer answers a question on a request for quotations your business was invited to."),
+)
+RFQ_QUESTION = Kind(
+    "rfq.question",
+    N_("A supplier asked a question on your request for quotations"),
+    N_("When a supplier asks a clarification question on your organization's request for quotations."),
+)
+RFQ_CANCELLED = Kind(
+    "rfq.cancelled",
+    N_("A request for quotations was cancelled"),
+    N_("When a buyer cancels a request for quotations your business was invited to."),
+)
+RFQ_QUOTES_OPEN = Kind(
+    "rfq.quotes_open",
+    N_("The quote deadline passed: quotes are ready to compare"),
+    N_("When the deadline of your organization's request for quotations passes."),
+)
+AWARD_TO_APPROVE = Kind(
+    "award.to_approve",
+    N_("An award waits for your approval"),
+    N_("When an award above your organization's threshold, or with a reservation exception, needs approval."),
+)
+AWARD_DECIDED = Kind(
+    "award.decided",
+    N_("An award you made was approved or rejected"),
+    N_("When an approver approves or rejects an award your organization made."),
+)
+AWARD_WON = Kind(
+    "award.won",
+    N_("Your business won an award"),
+    N_("When a buyer awards a request for quotations, or part of it, to your business."),
+)
+AWARD_LOST = Kind(
+    "award.lost",
+    N_("The outcome of a request for quotations you quoted on"),
+    N_("When a buyer awards a request your business quoted on to another supplier, with the reason."),
+)
+
 KINDS: dict[str, Kind] = {
-    kind.code: kind for kind in (PASSWORD_CHANGED, CLAIM_APPROVED, CLAIM_REJECTED, PROFILE_CHANGED_BY_IMPORT)
+    kind.code: kind
+    for kind in (
+        PASSWORD_CHANGED,
+        CLAIM_APPROVED,
+        CLAIM_REJECTED,
+        PROFILE_CHANGED_BY_IMPORT,
+        RFQ_INVITED,
+        RFQ_AMENDED,
+        RFQ_ANSWERED,
+        RFQ_QUESTION,
+        RFQ_CANCELLED,
+        RFQ_QUOTES_OPEN,
+        AWARD_TO_APPROVE,
+        AWARD_DECIDED,
+        AWARD_WON,
+        AWARD_LOST,
+    )
 }
 
 

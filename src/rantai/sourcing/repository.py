@@ -155,3 +155,14 @@ def decision(session: Session, line_id: int, supplier_id: int) -> ShortlistDecis
             ShortlistDecision.line_id == line_id, ShortlistDecision.supplier_id == supplier_id
         )
     )
+
+
+def shortlisted_supplier_ids(session: Session, need_id: int) -> list[int]:
+    """The suppliers shortlisted on any line of a need, in the order they were shortlisted."""
+    rows = session.scalars(
+        select(ShortlistDecision.supplier_id)
+        .join(NeedLine, NeedLine.id == ShortlistDecision.line_id)
+        .where(NeedLine.need_id == need_id, ShortlistDecision.decision == "shortlisted")
+        .order_by(ShortlistDecision.decided_at, ShortlistDecision.id)
+    )
+    return list(dict.fromkeys(rows))

@@ -338,3 +338,15 @@ def profile_history(session: Session, profile_id: int, limit: int = 20) -> tuple
         for action, occurred, organization_id, details in reversed(rows)
     ]
     return total, latest
+
+
+def organizations_of(session: Session, profile_ids: Sequence[int]) -> dict[int, int]:
+    """The organization acting for each profile named (erased profiles left out)."""
+    if not profile_ids:
+        return {}
+    rows = session.execute(
+        select(SupplierProfile.id, SupplierProfile.organization_id).where(
+            SupplierProfile.id.in_(sorted(set(profile_ids))), SupplierProfile.erased_at.is_(None)
+        )
+    )
+    return {int(profile_id): int(org_id) for profile_id, org_id in rows}
