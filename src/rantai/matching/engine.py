@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from rantai.matching.feedback import feedback_terms, interpolate
-from rantai.matching.index import Candidate, FieldWeights, Filters, HitsRead, SearchIndex, term_weights
+from rantai.matching.index import Candidate, FieldWeights, Filters, SearchIndex, term_weights
 from rantai.matching.normalize import Phrase, normalize, synonym_pairs
 from rantai.matching.rerank import Reranked, category_votes, rerank_by_category
 
@@ -161,11 +161,9 @@ class Matcher:
         depth: int,
         exclude_ids: Collection[str] = (),
         filters: Filters | Sequence[str] = (),
-        seen: HitsRead | None = None,
     ) -> Ranking:
         """At least `depth` (when there are as many) candidates for `need` that pass `filters`, re-ranked,
-        best first; stored fields are not read but for the few feedback learns from (`seen`: hits
-        already read for the same task, `SearchIndex.hits`)."""
+        best first; stored fields are not read but for the few feedback learns from."""
         config = self.config
         selected = Filters.of(filters)
         tokens, query, same_as = self._query(need)
@@ -185,7 +183,7 @@ class Matcher:
 
         if config.feedback_weight > 0 and config.feedback_terms > 0 and config.feedback_docs > 0:
             # Only the best few first-pass hits feed back, so only they are searched for and read.
-            first = self.index.hits(search(query, config.feedback_docs), seen=seen)
+            first = self.index.hits(search(query, config.feedback_docs))
             expansion = feedback_terms(
                 first,
                 doc_freq=self.index.doc_freq,

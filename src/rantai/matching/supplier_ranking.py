@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Final
+from typing import Final, cast
 
 from rantai.matching.eligibility import Capacity, Units, capacity, need_filters, supplier_failures
 from rantai.matching.engine import Matcher, MatcherConfig, Ranking
@@ -40,7 +40,7 @@ from rantai.matching.features import (
     size_feature,
     track_record_feature,
 )
-from rantai.matching.index import Candidate, Filters, Hit, HitsRead, SearchIndex
+from rantai.matching.index import Candidate, Filters, Hit, SearchIndex, remember
 from rantai.matching.reasons import (
     CATEGORY_AGREES,
     CERT_VALID,
@@ -54,6 +54,7 @@ from rantai.matching.reasons import (
 from rantai.matching.rerank import Reranked
 
 _EXPLAIN_DEPTH: Final = 50  # a supplier's own products searched by `explain`
+_FACTS: Final = "shortlist-facts"  # the `SearchIndex.memo` of parsed document facts
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,17 +149,8 @@ class _Offer:
     offer: OfferFacts
 
 
-class _Reads:
-    """What one shortlist (or explanation) has read from the index: hits by document address and the
-    facts parsed from them, so that a product the steps share is read and parsed once."""
-
-    __slots__ = ("facts", "hits")
-
-    def __init__(self) -> None:
-        self.hits: HitsRead = {}
-        # id(hit facts) -> (those facts, kept alive so the id stays theirs; supplier; offer), None when
-        # the facts are not a shortlist's
-        self.facts: dict[int, tuple[object, tuple[SupplierFacts, OfferFacts] | None]] = {}
+# A document's facts parsed (`Shortlister._read`), or () when they are not a shortlist's.
+_Parsed = tuple[SupplierFacts, OfferFacts] | tuple[()]
 
 
 @dataclass(slots=True)
@@ -243,17 +235,15 @@ class Shortlister:
         """The `top` best eligible suppliers for `need`, with their reasons; with `explain_exclusions`,
         also the good text matches a hard rule keeps out."""
         excluded_groups = tuple(dict.fromkeys(exclude_suppliers))
-        reads = _Reads()
-        ranking = self._rank(need, reads, include_unverified=include_unverified, not_groups=excluded_groups)
-        scored, short = self._score(need, ranking, reads, include_unverified=include_unverified)
-        entries = self._entries(self._select(scored, top), reads, ranking.tokens)
+        ranking = self._rank(need, include_unverified=include_unverified, not_groups=excluded_groups)
+        scored, short = self._score(need, ranking, include_unverified=include_unverified)
+        entries = self._entries(self._select(scored, top), ranking.tokens)
         exclusions: tuple[Exclusion, ...] = ()
         if explain_exclusions:
             listed = {entry.supplier.id for entry in entries}
             exclusions = self._exclusions(
                 need,
                 short,
-                reads,
                 skip=listed,
                 not_groups=excluded_groups,
                 limit=max(top, 1),
@@ -265,9 +255,8 @@ class Shortlister:
         self, need: NeedLine, supplier_id: str, *, top: int = 10, include_unverified: bool = False
     ) -> Explanation:
         """Why `supplier_id` is or is not on the shortlist of `top` for `need`."""
-        reads = _Reads()
-        ranking = self._rank(need, reads, include_unverified=include_unverified)
-        scored, _ = self._score(need, ranking, reads, include_unverified=include_unverified)
+        ranking = self._rank(need, include_unverified=include_unverified)
+        scored, _ = self._score(need, ranking, include_unverified=include_unverified)
         mine = next((item for item in scored if item.chosen.supplier.id == supplier_id), None)
         if mine is None:
             # Not among the scored: read its own products, scored on the ranking's scale.
@@ -280,9 +269,8 @@ class Shortlister:
                     need.text,
                     depth=_EXPLAIN_DEPTH,
                     filters=Filters(in_groups=(supplier_id,)),
-                    seen=reads.hits,
                 ).ranked
-            offers = self._read((item for item in own), reads)
+            offers = self._read(item for item in own)
             if not offers:
                 return Explanation(supplier_id, False, None, (Reason.of(NO_MATCHING_OFFER),))
             supplier = offers[0].supplier
@@ -290,7 +278,7 @@ class Shortlister:
             if failures:
                 return Explanation(supplier_id, False, None, tuple(failures), supplier)
             best = ranking.ranked[0].score if ranking.ranked else own[0].score
-            chosen = self._choose(need, _Group(list(own)), offers[0], best, reads)
+            chosen = self._choose(need, _Group(list(own)), offers[0], best)
             if isinstance(chosen, _Short):
                 return Explanation(supplier_id, False, None, (chosen.reason,), supplier)
             mine = chosen
@@ -299,13 +287,11 @@ class Shortlister:
             scored.sort(key=_rank_order)
         selected = self._select(scored, top)
         if any(item is mine for item in selected):
-            entry = self._entries(selected, reads, ranking.tokens)[
-                [item is mine for item in selected].index(True)
-            ]
+            entry = self._entries(selected, ranking.tokens)[[item is mine for item in selected].index(True)]
             return Explanation(supplier_id, True, entry, (), mine.chosen.supplier)
         others = [item for item in scored if not any(item is chosen for chosen in selected)]
         rank = len(selected) + 1 + others.index(mine)
-        entry = self._entry(mine, rank, reads, ranking.tokens)
+        entry = self._entry(mine, rank, ranking.tokens)
         return Explanation(
             supplier_id,
             False,
@@ -316,16 +302,13 @@ class Shortlister:
 
     # The steps.
 
-    def _rank(
-        self, need: NeedLine, reads: _Reads, *, include_unverified: bool, not_groups: tuple[str, ...] = ()
-    ) -> Ranking:
+    def _rank(self, need: NeedLine, *, include_unverified: bool, not_groups: tuple[str, ...] = ()) -> Ranking:
         filters = need_filters(need, include_unverified=include_unverified, not_groups=not_groups)
-        return self.matcher.rank(need.text, depth=self.config.depth, filters=filters, seen=reads.hits)
+        return self.matcher.rank(need.text, depth=self.config.depth, filters=filters)
 
     def _read(
         self,
         items: Iterator[Reranked[Candidate]] | Sequence[Reranked[Candidate]],
-        reads: _Reads,
         *,
         terms: bool = False,
     ) -> list[_Offer]:
@@ -333,22 +316,23 @@ class Shortlister:
         text only with `terms` (for the reasons of the entries shown)."""
         items = list(items)
         offers = []
-        hits = self.index.hits((item.hit for item in items), terms=terms, seen=reads.hits)
+        hits = self.index.hits((item.hit for item in items), terms=terms)
+        # Parsed once per document while the index sees no other commit (`SearchIndex.memo`).
+        parsed_facts = cast("dict[str, _Parsed]", self.index.memo(_FACTS))
         for item, hit in zip(items, hits, strict=True):
-            known = reads.facts.get(id(hit.facts))
-            if known is None or known[0] is not hit.facts:
+            parsed = parsed_facts.get(hit.id)
+            if parsed is None:
                 try:
                     parsed = (supplier_from_facts(hit.facts), offer_from_facts(hit.facts))
                 except (ValueError, TypeError):
-                    parsed = None
-                known = (hit.facts, parsed)
-                reads.facts[id(hit.facts)] = known
-            if known[1] is not None:
-                offers.append(_Offer(item, hit, *known[1]))
+                    parsed = ()  # not a shortlist's facts
+                remember(parsed_facts, hit.id, parsed)
+            if parsed:
+                offers.append(_Offer(item, hit, parsed[0], parsed[1]))
         return offers
 
     def _score(
-        self, need: NeedLine, ranking: Ranking, reads: _Reads, *, include_unverified: bool
+        self, need: NeedLine, ranking: Ranking, *, include_unverified: bool
     ) -> tuple[list[_Scored], list[_Short]]:
         """The eligible suppliers of the `pool` best groups, scored best first, and those the capacity
         rule keeps out."""
@@ -356,7 +340,7 @@ class Shortlister:
             return [], []
         best = max(item.score for item in ranking.ranked) or 1.0
         groups = group_by_supplier(ranking.ranked)[: self.config.pool]
-        firsts = {id(offer.item): offer for offer in self._read((group.items[0] for group in groups), reads)}
+        firsts = {id(offer.item): offer for offer in self._read(group.items[0] for group in groups)}
         scored: list[_Scored] = []
         short: list[_Short] = []
         for group in groups:
@@ -366,7 +350,7 @@ class Shortlister:
             # The index applied the rules; facts that disagree (written at another time) are left out.
             if supplier_failures(first.supplier, need, include_unverified=include_unverified):
                 continue
-            chosen = self._choose(need, group, first, best, reads)
+            chosen = self._choose(need, group, first, best)
             if isinstance(chosen, _Short):
                 short.append(chosen)
             else:
@@ -375,15 +359,13 @@ class Shortlister:
         scored.sort(key=_rank_order)
         return scored, short
 
-    def _choose(
-        self, need: NeedLine, group: _Group, first: _Offer, best: float, reads: _Reads
-    ) -> _Scored | _Short:
+    def _choose(self, need: NeedLine, group: _Group, first: _Offer, best: float) -> _Scored | _Short:
         """The supplier's best product that passes the capacity rule, or the reason none does."""
         config = self.config
         tried = [first]
         check = self._capacity(first.offer, need)
         if check is not None and not check.fits:
-            for offer in self._read(group.items[1 : config.offers_tried], reads):
+            for offer in self._read(group.items[1 : config.offers_tried]):
                 tried.append(offer)
                 check = self._capacity(offer.offer, need)
                 if check is None or check.fits:
@@ -476,9 +458,7 @@ class Shortlister:
             head.append(newcomer)
         return head
 
-    def _entries(
-        self, selected: list[_Scored], reads: _Reads, tokens: Sequence[str]
-    ) -> tuple[ShortlistEntry, ...]:
+    def _entries(self, selected: list[_Scored], tokens: Sequence[str]) -> tuple[ShortlistEntry, ...]:
         """The entries for `selected`, ranked in that order, with the words of the need (`tokens`, as
         the ranking normalized them) they match and a few other offers of each supplier (read in one
         pass)."""
@@ -487,7 +467,7 @@ class Shortlister:
             for item in selected
         ]
         wanted = [item.chosen.item for item in selected] + [other for group in others for other in group]
-        read = {id(offer.item): offer for offer in self._read(wanted, reads, terms=True)}
+        read = {id(offer.item): offer for offer in self._read(wanted, terms=True)}
         need_terms = set(tokens)
         entries = []
         for rank, (item, other_items) in enumerate(zip(selected, others, strict=True), start=1):
@@ -510,15 +490,14 @@ class Shortlister:
             )
         return tuple(entries)
 
-    def _entry(self, item: _Scored, rank: int, reads: _Reads, tokens: Sequence[str]) -> ShortlistEntry:
+    def _entry(self, item: _Scored, rank: int, tokens: Sequence[str]) -> ShortlistEntry:
         """One entry at `rank` (for `explain`)."""
-        return replace(self._entries([item], reads, tokens)[0], rank=rank)
+        return replace(self._entries([item], tokens)[0], rank=rank)
 
     def _exclusions(
         self,
         need: NeedLine,
         short: list[_Short],
-        reads: _Reads,
         *,
         skip: set[str],
         not_groups: tuple[str, ...],
@@ -534,7 +513,7 @@ class Shortlister:
                 Exclusion(item.chosen.supplier, item.chosen.offer, (item.reason,)),
             )
         unfiltered = self.matcher.rank(
-            need.text, depth=config.exclusion_depth, filters=Filters(not_groups=not_groups), seen=reads.hits
+            need.text, depth=config.exclusion_depth, filters=Filters(not_groups=not_groups)
         )
         if unfiltered.ranked:
             best = max(item.score for item in unfiltered.ranked) or 1.0
@@ -543,7 +522,7 @@ class Shortlister:
                 for group in group_by_supplier(unfiltered.ranked)
                 if group.items[0].score / best >= config.exclusion_min_text
             ]
-            for offer in self._read((group.items[0] for group in good), reads):
+            for offer in self._read(group.items[0] for group in good):
                 supplier = offer.supplier
                 if supplier.id in skip or supplier.id in found:
                     continue

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from rantai.matching.index.opening import SearchIndex
 from rantai.matching.index.schema import TEXT_FIELDS
-from rantai.matching.index.searching import term_weights
+from rantai.matching.index.searching import remember, term_weights
 from rantai.matching.index.types import (
     Candidate,
     Document,
@@ -25,7 +25,6 @@ from rantai.matching.index.types import (
     FieldWeights,
     Filters,
     Hit,
-    HitsRead,
     category_key,
     group_key,
 )
@@ -41,11 +40,11 @@ __all__ = [
     "FieldWeights",
     "Filters",
     "Hit",
-    "HitsRead",
     "IndexBusy",
     "SearchIndex",
     "category_key",
     "default_threads",
     "group_key",
+    "remember",
     "term_weights",
 ]

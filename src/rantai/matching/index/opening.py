@@ -35,6 +35,7 @@ class SearchIndex(Searching, Writing):
         self._index = index
         self._schema = index.schema
         self._searcher = index.searcher()
+        self._kept = None  # documents read through `_searcher` (`Searching.hits`)
         self.path = path
         self._meta: dict[str, Any] = {}  # an in-memory index's meta (an on-disk one keeps a file)
         if groups is None:

@@ -191,9 +191,10 @@ def _json_default(value: object) -> object:
     raise TypeError(f"not JSON-able in Document.facts: {value!r}")
 
 
-def terms_of(stored: tantivy.Document) -> tuple[str, ...]:
-    """A read document's normalized words: its name's, then its description's."""
-    return tuple(" ".join(str(stored.get_first(name) or "") for name in ("name", "description")).split())
+def words_of(stored: tantivy.Document) -> str:
+    """A read document's normalized words as one text (split on whitespace): its name's, then its
+    description's."""
+    return " ".join(str(stored.get_first(name) or "") for name in ("name", "description"))
 
 
 def decode_until(filters: Sequence[str], values: Sequence[int]) -> tuple[tuple[str, date], ...]:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Collection, Iterable, Mapping, Sequence
+from typing import Final, TypeVar
 
 import tantivy
 
@@ -37,10 +38,16 @@ from rantai.matching.index.schema import (
     day_number,
     decode_until,
     term_hash,
-    terms_of,
+    words_of,
 )
-from rantai.matching.index.types import Candidate, FieldWeights, Filters, Hit, HitsRead
+from rantai.matching.index.types import Candidate, FieldWeights, Filters, Hit
 from rantai.matching.normalize import Phrase, normalize
+
+# Documents (and as many derived values per `Searching.memo`) a process keeps per searcher: the demo's
+# 12,000 products fit; a read document takes about 2.3 KB (27 MB for the demo's).
+KEPT_PER_SEARCHER: Final = 20_000
+_K = TypeVar("_K")
+_V = TypeVar("_V")
 
 
 def term_weights(tokens: Iterable[str]) -> dict[Phrase, float]:
@@ -59,6 +66,7 @@ class Searching:
     _schema: tantivy.Schema
     _searcher: tantivy.Searcher
     _groups: GroupFacts
+    _kept: _Snapshot | None
 
     def __len__(self) -> int:
         return int(self._searcher.num_docs)
@@ -170,56 +178,72 @@ class Searching:
             self._run(clauses, limit=limit, exclude_ids=exclude_ids, filters=Filters.of(filters))
         )
 
-    def hits(
-        self, candidates: Iterable[Candidate], *, terms: bool = True, seen: HitsRead | None = None
-    ) -> list[Hit]:
+    def hits(self, candidates: Iterable[Candidate], *, terms: bool = True) -> list[Hit]:
         """The stored fields of `candidates`, in their order; `terms=False` leaves out the normalized
-        text (`Hit.terms` empty), which is most of the cost of a hit after reading it.
+        text (`Hit.terms` empty).
 
-        `seen` keeps the hits read for one task (a shortlist reads a product for its score, again for
-        its reasons, and again in the search without hard rules): a document in it is not read again,
-        its hit is given the candidate's score. Keep it for one task only: an update or a reload
-        changes what a document address points to."""
-        if seen is None:
-            return [self._hit(self._searcher.doc(c.address), c.score, terms=terms) for c in candidates]
+        A document read once is kept with the searcher that read it (`_Snapshot`): a shortlist reads a
+        product for its score, again for its reasons and again in the search without hard rules, and the
+        next shortlists read many of the same products (issue #9: server CPU per page)."""
+        snapshot = self._snapshot()
+        searcher, kept = snapshot.searcher, snapshot.hits
         hits = []
         for candidate in candidates:
             address = candidate.address
             key = (address.segment_ord, address.doc)
-            known = seen.get(key)
+            known = kept.get(key)
             if known is None:
-                stored = self._searcher.doc(address)
-                hit = self._hit(stored, candidate.score, terms=terms)
-                seen[key] = (hit, stored, terms)
-            else:
-                hit, stored, with_terms = known
-                if terms and not with_terms:  # its words are wanted now: from the document already read
-                    hit = _rescored(hit, hit.score, terms_of(stored))
-                    seen[key] = (hit, stored, True)
-                if hit.score != candidate.score:
-                    hit = _rescored(hit, candidate.score, hit.terms)
-            hits.append(hit)
+                known = self._read(searcher.doc(address))
+                remember(kept, key, known)
+            hit, text = known
+            # Positional: `replace` costs twice as much.
+            hits.append(
+                Hit(
+                    hit.id,
+                    candidate.score,
+                    hit.category,
+                    tuple(text.split()) if terms else (),
+                    hit.name,
+                    hit.filters,
+                    hit.valid_until,
+                    hit.group,
+                    hit.facts,
+                )
+            )
         return hits
 
-    def _hit(self, stored: tantivy.Document, score: float, *, terms: bool) -> Hit:
-        """A read document's stored fields."""
+    def memo(self, name: str) -> dict[object, object]:
+        """A dict for what a caller derives from this index's documents (keyed by document id, say),
+        emptied when the index sees another commit (`reload`) or when it grows past `KEPT_PER_SEARCHER`
+        entries (`remember`). Shared by threads: store only values that do not change."""
+        return self._snapshot().memo(name)
+
+    def _snapshot(self) -> _Snapshot:
+        """What is kept for the current searcher (a new one after `reload`)."""
+        snapshot = self._kept
+        if snapshot is None or snapshot.searcher is not self._searcher:
+            snapshot = self._kept = _Snapshot(self._searcher)
+        return snapshot
+
+    def _read(self, stored: tantivy.Document) -> tuple[Hit, str]:
+        """A read document's stored fields (score 0, no words) and its normalized words as one text."""
         title = stored.get_first(TITLE)
         facts = stored.get_first(FACTS)
         own: Mapping[str, object] = json.loads(facts) if facts else {}
         group = str(stored.get_first(GROUP) or "")
         shared = self._groups.get(group) if group else None
         filters = tuple(str(term) for term in stored.get_all(FILTER))
-        return Hit(
+        hit = Hit(
             id=str(stored.get_first("id")),
-            score=score,
+            score=0.0,
             category=str(stored.get_first("category_label") or ""),
-            terms=terms_of(stored) if terms else (),
             name=bytes(title).decode() if title is not None else "",
             filters=filters,
             valid_until=decode_until(filters, [int(value) for value in stored.get_all(FILTER_UNTIL)]),
             group=group,
             facts={**shared, **own} if shared else own,
         )
+        return hit, words_of(stored)
 
     def _run(
         self,
@@ -295,8 +319,28 @@ class Searching:
         return tantivy.Query.boolean_query([(occur.Must, holds), (occur.MustNot, lapsed)])
 
 
-def _rescored(hit: Hit, score: float, terms: tuple[str, ...]) -> Hit:
-    """`hit` with another score and words, the same facts (positional: `replace` costs twice as much)."""
-    return Hit(
-        hit.id, score, hit.category, terms, hit.name, hit.filters, hit.valid_until, hit.group, hit.facts
-    )
+class _Snapshot:
+    """Documents read through one searcher, and what callers derived from them (`Searching.memo`).
+
+    A searcher sees the index as of one commit, so a document address means the same document for as long
+    as it lives; a reload makes a new searcher and, with it, a new snapshot. Each dict is emptied when it
+    reaches `KEPT_PER_SEARCHER` entries rather than kept in least-recently-used order: threads share it,
+    and `dict.clear` is one step for them (a working set larger than that is read again from time to time).
+    """
+
+    __slots__ = ("_memos", "hits", "searcher")
+
+    def __init__(self, searcher: tantivy.Searcher) -> None:
+        self.searcher = searcher
+        self.hits: dict[tuple[int, int], tuple[Hit, str]] = {}
+        self._memos: dict[str, dict[object, object]] = {}
+
+    def memo(self, name: str) -> dict[object, object]:
+        return self._memos.setdefault(name, {})
+
+
+def remember(kept: dict[_K, _V], key: _K, value: _V) -> None:
+    """Store `value` under `key` in a dict of a snapshot (`Searching.memo`), emptying it first when full."""
+    if len(kept) >= KEPT_PER_SEARCHER:
+        kept.clear()
+    kept[key] = value

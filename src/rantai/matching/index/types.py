@@ -151,11 +151,6 @@ class Hit:
     facts: Mapping[str, object] = field(default_factory=dict, repr=False, hash=False, compare=False)
 
 
-# The hits one task has read, by document address (segment, document), each with its stored document and
-# whether its words were read (`SearchIndex.hits`' `seen`).
-HitsRead = dict[tuple[int, int], tuple[Hit, tantivy.Document, bool]]
-
-
 @dataclass(frozen=True, slots=True)
 class Candidate:
     """A ranked document before its stored fields are read: score, and keys standing for its category
