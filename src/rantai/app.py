@@ -183,8 +183,10 @@ def create_app(
         return HTMLResponse(_API_DOCS_PAGE)
 
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    app.include_router(api_v1_router, prefix="/api/v1")
+    # The browser's pages before the API's routes: a request walks the routes in order, and most are
+    # pages (issue #9: server CPU per page); no path is both (tests/web/test_route_order.py).
     app.include_router(web_router)
+    app.include_router(api_v1_router, prefix="/api/v1")
     return app
 
 

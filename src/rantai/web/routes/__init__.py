@@ -25,6 +25,10 @@ from rantai.web.routes import (
 )
 
 router = APIRouter(dependencies=[Depends(csrf_protect)], include_in_schema=False)
+# A request is matched against the routes in this order, one by one: the page asked most (a need line's
+# shortlist, an HTMX request per line of a need page) comes first (issue #9: server CPU per page). Order
+# decides nothing else: no two routes match the same path (tests/web/test_route_order.py).
+router.include_router(shortlists.router)
 router.include_router(health.router)
 router.include_router(auth.router)
 router.include_router(home.router)
@@ -35,7 +39,6 @@ router.include_router(verification.router)
 router.include_router(directory.router)
 router.include_router(imports.router)
 router.include_router(needs.router)
-router.include_router(shortlists.router)
 router.include_router(plans.router)
 router.include_router(claims.router)
 router.include_router(notifications.router)
