@@ -116,7 +116,11 @@ def test_demo_without_serving_prints_logins_and_is_idempotent(cli_db: str) -> No
 def test_rfq_close_due_closes_what_is_due(tmp_path: Path) -> None:
     # On a fresh database nothing is due; the command says so and exits 0.
     url = f"sqlite:///{tmp_path / 'rfq.db'}"
-    env = {"RANTAI_DATABASE_URL": url, "RANTAI_DATA_DIR": str(tmp_path / "data"), "RANTAI_DEFAULT_LOCALE": "en"}
+    env = {
+        "RANTAI_DATABASE_URL": url,
+        "RANTAI_DATA_DIR": str(tmp_path / "data"),
+        "RANTAI_DEFAULT_LOCALE": "en",
+    }
     assert runner.invoke(app, ["db", "upgrade", "--no-reference"], env=env).exit_code == 0
     result = runner.invoke(app, ["rfq", "close-due"], env=env)
     assert result.exit_code == 0, result.output
