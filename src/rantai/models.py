@@ -10,6 +10,7 @@ from rantai.identity import idempotency as identity_idempotency
 from rantai.identity import models as identity_models
 from rantai.jobs import models as job_models
 from rantai.notifications import models as notification_models
+from rantai.orders import models as order_models
 from rantai.reference import models as reference_models
 from rantai.sourcing import models as sourcing_models
 from rantai.sourcing.rfq import models as rfq_models
@@ -25,6 +26,7 @@ __all__ = [
     "job_models",
     "metadata",
     "notification_models",
+    "order_models",
     "reference_models",
     "rfq_models",
     "sourcing_models",

@@ -33,6 +33,7 @@ from rantai.reference.models import (
     KemitraanPattern,
     Region,
     SizeThreshold,
+    TaxRate,
     UmkmReservation,
     Unit,
 )
@@ -414,6 +415,42 @@ def build_umkm_reservations(contents: Contents) -> list[Row]:
     return rows
 
 
+TAX_CODES = ("ppn", "pph22", "pph23", "pph_final_umkm")
+
+
+def build_tax_rates(contents: Contents) -> list[Row]:
+    """Tax rates by code and date, checked: a known code, 0 <= percent <= 100, a positive base fraction."""
+    rows: list[Row] = []
+    problems: list[str] = []
+    for r in _records(contents["tax_rates.csv"]):
+        code = r["code"].strip()
+        where = f"{code} {r['effective_from'].strip()}"
+        percent = Decimal(r["percent"].strip())
+        numerator, denominator = int(r["base_numerator"]), int(r["base_denominator"])
+        if code not in TAX_CODES:
+            problems.append(f"{where}: unknown tax code (known: {', '.join(TAX_CODES)})")
+        if not 0 <= percent <= 100:
+            problems.append(f"{where}: the percent {percent} must lie between 0 and 100")
+        if numerator <= 0 or denominator <= 0:
+            problems.append(f"{where}: the base fraction {numerator}/{denominator} must be positive")
+        rows.append(
+            {
+                "code": code,
+                "effective_from": dt.date.fromisoformat(r["effective_from"].strip()),
+                "percent": percent,
+                "base_numerator": numerator,
+                "base_denominator": denominator,
+                "legal_basis": _clean(r["legal_basis"]),
+                "note": _optional(r["note"]),
+            }
+        )
+    if len({(row["code"], row["effective_from"]) for row in rows}) != len(rows):
+        problems.append("two rows for one code and date")
+    if problems:
+        raise ReferenceDataError("tax rates: " + "; ".join(problems))
+    return rows
+
+
 DATASETS: tuple[Dataset, ...] = (
     Dataset("kbli", "KBLI 2020", ("kbli2020.csv.gz", "kbli2020_sections.csv"), Kbli, build_kbli),
     Dataset(
@@ -452,4 +489,5 @@ DATASETS: tuple[Dataset, ...] = (
         build_umkm_reservations,
         revision=2,  # floors, size classes and rows without a ceiling (migration 0016)
     ),
+    Dataset("tax_rate", "HPP 2021, PMK 131/2024", ("tax_rates.csv",), TaxRate, build_tax_rates),
 )

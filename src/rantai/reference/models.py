@@ -17,6 +17,7 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     ForeignKey,
+    Integer,
     Numeric,
     SmallInteger,
     String,
@@ -187,6 +188,22 @@ class UmkmReservation(Base):
     size_classes: Mapped[str] = mapped_column(
         String(64), server_default=text("'mikro|kecil|menengah|koperasi'")
     )
+    legal_basis: Mapped[str] = mapped_column(String(200))
+    note: Mapped[str | None] = mapped_column(Text, default=None)
+
+
+class TaxRate(Base):
+    """A tax rate from a date on (issue #12): ``percent`` of a base that is ``base_numerator /
+    base_denominator`` of the amount. Codes: ``ppn`` (standard PPN), ``pph22`` (goods bought by a
+    collector), ``pph23`` (services), ``pph_final_umkm`` (PP 55/2022, settled by the supplier itself)."""
+
+    __tablename__ = "ref_tax_rate"
+
+    code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    effective_from: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    percent: Mapped[Decimal] = mapped_column(Numeric(7, 4))
+    base_numerator: Mapped[int] = mapped_column(Integer, default=1)
+    base_denominator: Mapped[int] = mapped_column(Integer, default=1)
     legal_basis: Mapped[str] = mapped_column(String(200))
     note: Mapped[str | None] = mapped_column(Text, default=None)
 

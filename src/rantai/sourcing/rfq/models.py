@@ -39,7 +39,8 @@ from rantai.kit.clock import now
 
 class BuyerSettings(Base):
     """What a buying organization sets once for all its RFQs and orders: awards above
-    ``approval_above`` (whole Rupiah) wait for an approver; purchase orders pay in ``payment_terms_days``."""
+    ``approval_above`` (whole Rupiah) wait for an approver; purchase orders pay in ``payment_terms_days``;
+    its code, NPWP and tax collector statuses."""
 
     __tablename__ = "sourcing_buyer_settings"
 
@@ -48,6 +49,12 @@ class BuyerSettings(Base):
     )
     approval_above: Mapped[int] = mapped_column(BigInteger, default=500_000_000)
     payment_terms_days: Mapped[int] = mapped_column(SmallInteger, default=30)
+    # For orders (issue #12): the short code in PO numbers (PO/2026/<code>/000123), the buyer's NPWP, and
+    # whether it is an appointed PPN collector and withholds PPh 22 (a BUMN is both).
+    code: Mapped[str | None] = mapped_column(String(16), default=None)
+    npwp: Mapped[str | None] = mapped_column(String(16), default=None)
+    ppn_collector: Mapped[bool] = mapped_column(Boolean, server_default=text("false"), default=False)
+    pph22_collector: Mapped[bool] = mapped_column(Boolean, server_default=text("false"), default=False)
     updated_at: Mapped[dt.datetime] = mapped_column(default=now, onupdate=now)
 
 
