@@ -62,6 +62,8 @@ class Action(StrEnum):
     CHANGE_BY_IMPORT = "supplier_profile.import"  # one row of a supplier or product import
     VIEW_RECORD = "record.view"  # a record shared by its parties: a need, a claim, an import job, a PO...
     SEE_OPPORTUNITY = "need.opportunity"  # an open need offered to suppliers
+    RUN_PURCHASE = "purchase.run"  # the buyer's side of a shared purchase record (a PO, a BAST, a payment)
+    FULFIL_ORDER = "order.fulfil"  # the supplier's side (accept a PO, ship, invoice)
 
 
 class Party(StrEnum):
@@ -96,6 +98,8 @@ RECORD_ACTIONS = frozenset(
         Action.CHANGE_BY_IMPORT,
         Action.VIEW_RECORD,
         Action.SEE_OPPORTUNITY,
+        Action.RUN_PURCHASE,
+        Action.FULFIL_ORDER,
     }
 )
 
@@ -311,6 +315,10 @@ SHARED_RULES: Mapping[Action, Rule] = {
         public=True,
         public_right=Action.MANAGE_CATALOG,
     ),
+    # A purchase is run by its buyer's procurement officers and fulfilled by its supplier's catalog
+    # managers (issue #12).
+    Action.RUN_PURCHASE: Rule(parties=_any_of(Party.OWNER, Party.BUYER), right=Action.CREATE_NEED),
+    Action.FULFIL_ORDER: Rule(parties=_any_of(Party.SUPPLIER), right=Action.MANAGE_CATALOG),
     # An award is approved by its buyer, an order financed by its lender.
     Action.APPROVE_AWARD: Rule(parties=_any_of(Party.OWNER, Party.BUYER)),
     Action.FINANCE_ORDERS: Rule(parties=_any_of(Party.OWNER, Party.LENDER)),
