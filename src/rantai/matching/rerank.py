@@ -16,8 +16,8 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Hashable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Generic, Protocol, TypeVar
+from operator import attrgetter
+from typing import Generic, NamedTuple, Protocol, TypeVar
 
 
 class Ranked(Protocol):
@@ -32,11 +32,12 @@ class Ranked(Protocol):
 
 
 R = TypeVar("R", bound=Ranked)
+_score_of = attrgetter("score")
 
 
-@dataclass(frozen=True, slots=True)
-class Reranked(Generic[R]):
-    """A hit with its relative text score, its category's share of the vote and the combined score."""
+class Reranked(NamedTuple, Generic[R]):
+    """A hit with its relative text score, its category's share of the vote and the combined score (a
+    named tuple: quicker to make than a frozen dataclass, and a shortlist makes hundreds)."""
 
     hit: R
     text_score: float
@@ -83,5 +84,5 @@ def rerank_by_category(
         text_score = hit.score / top_score
         support = votes.get(hit.category, 0.0)
         reranked.append(Reranked(hit, text_score, support, text_score + weight * support))
-    # Stable sort: equal scores keep BM25's order.
-    return sorted(reranked, key=lambda item: -item.score)
+    # Stable sort (reversed too): equal scores keep BM25's order.
+    return sorted(reranked, key=_score_of, reverse=True)

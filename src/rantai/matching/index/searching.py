@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from typing import Final, TypeVar
+from typing import Final, TypeVar, cast
 
 import tantivy
 
@@ -265,10 +265,13 @@ class Searching:
         if not found:
             return []
         addresses = [address for _, address in found]
-        keys = self._searcher.fast_field_values(CATEGORY_KEY, addresses)
-        groups = self._searcher.fast_field_values(GROUP_KEY, addresses)
+        # Unsigned columns: ints, or None for a document without a value.
+        keys = cast("list[int | None]", self._searcher.fast_field_values(CATEGORY_KEY, addresses))
+        groups = cast("list[int | None]", self._searcher.fast_field_values(GROUP_KEY, addresses))
+        # Positional, and tantivy's scores already floats, its column values ints (or None): a shortlist
+        # makes about 270 candidates (issue #9: server CPU per page).
         return [
-            Candidate(score=float(score), category=int(key or 0), address=address, group=int(group or 0))
+            Candidate(score, key or 0, address, group or 0)
             for (score, address), key, group in zip(found, keys, groups, strict=True)
         ]
 

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
+from typing import NamedTuple
 
 import tantivy
 
@@ -151,14 +152,16 @@ class Hit:
     facts: Mapping[str, object] = field(default_factory=dict, repr=False, hash=False, compare=False)
 
 
-@dataclass(frozen=True, slots=True)
-class Candidate:
+class Candidate(NamedTuple):
     """A ranked document before its stored fields are read: score, and keys standing for its category
-    and its group (equal values, equal keys; 0 for none). `SearchIndex.hits` turns it into a `Hit`."""
+    and its group (equal values, equal keys; 0 for none). `SearchIndex.hits` turns it into a `Hit`.
+
+    A named tuple, not a frozen dataclass: a shortlist makes about 270 of them, and a frozen dataclass
+    takes three times as long to make (issue #9: server CPU per page)."""
 
     score: float
     category: int
-    address: tantivy.DocAddress = field(repr=False, compare=False)
+    address: tantivy.DocAddress
     group: int = 0
 
 
