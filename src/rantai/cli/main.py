@@ -99,6 +99,7 @@ def demo(
     from rantai.catalog.search_index import live_index  # noqa: PLC0415
     from rantai.demo.procurement import load_demo_procurement, load_demo_supplier_login  # noqa: PLC0415
     from rantai.demo.registry import load_demo_registry  # noqa: PLC0415
+    from rantai.demo.rfqs import load_demo_rfqs  # noqa: PLC0415
     from rantai.demo.seed import DEMO_PASSWORD, load_demo_identity  # noqa: PLC0415
     from rantai.kit.clock import today  # noqa: PLC0415
 
@@ -108,11 +109,13 @@ def demo(
         registry = load_demo_registry(session, suppliers=suppliers)  # after the logins: it needs the verifier
         procurement = load_demo_procurement(session, today=today())
         load_demo_supplier_login(session, today=today())
+        rfqs = load_demo_rfqs(session)  # after the UMKM login's business: it is invited
     typer.echo(registry.summary())
     typer.echo(
         f"Demo buyers: {procurement.buyers}; needs added: {procurement.needs} ({procurement.open_needs} open); "
         f"suppliers given a track record: {procurement.track_records}"
     )
+    typer.echo(rfqs.summary())
     conf = settings()
     with unit_of_work() as session:
         built = live_index(conf.data_dir).rebuild(session)

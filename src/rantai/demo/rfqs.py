@@ -1,0 +1,330 @@
+"""RFQs for ``rantai demo``: the demo buyer's RFQs in every state, for the demo buyer and suppliers (issue #11).
+
+The demo buyer login (``pembeli@demo.rantai.id``) gets, from its own demo needs (food lines first, so the
+demo UMKM login, a keripik maker, fits them):
+
+- an **open** RFQ: deadline a few days ahead, the UMKM login and four registry suppliers invited, two
+  quotes in (sealed: the buyer sees the count only), a clarification question answered, and one
+  amendment made after the first quote, so that quote is "to confirm". The UMKM login has not quoted:
+  its invitation waits for a quote;
+- a **past deadline** RFQ (evaluation): four quotes, the UMKM login's among them, closed by the scheduler's
+  ``close_due``; the buyer may compare;
+- a **cancelled** RFQ with its reason (one quote had arrived; it stays sealed).
+
+Every state is reached through the real services (``rantai.sourcing.rfq.service`` and ``quotes``), with the
+clock moved forward (``rantai.kit.clock.travel``) to pass a deadline. The clock only moves forward, and a
+deadline is at least ``MIN_DEADLINE_MINUTES`` after the moment an RFQ is made, so an RFQ made while
+``rantai demo`` runs could only be past its deadline in real time some minutes later. So, once its
+lifecycle moves are made, ``backdate_for_demo`` moves the past RFQ's own moments (made, sent, deadline,
+closed, its quotes, questions, amendments, invitations) back by whole days: demo data only, never used by
+the platform. The audit log and the notices keep the moments they were written at (the audit chain is
+append-only and hashed): they tell when the demo was loaded.
+
+The registry suppliers that quote or ask get an owner account (``pemasok1@demo.rantai.id`` ..., the demo
+password) so their quotes have an author, and so one can log in as a competitor. Deterministic for a seed
+(which needs, suppliers, prices); idempotent: a second load adds nothing once the demo buyer has an RFQ.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy import exists, func, select
+from sqlalchemy.orm import Session
+
+from rantai.catalog.models import Product
+from rantai.demo.needs import load_need_lines
+from rantai.demo.procurement import DEMO_SOURCE
+from rantai.demo.registry import DEMO_NIB_PREFIX, demo_data
+from rantai.demo.seed import DEMO_LOGINS, DEMO_PASSWORD
+from rantai.identity import repository as identity_repo
+from rantai.identity import service as identity
+from rantai.identity.models import Organization
+from rantai.identity.policy import Actor
+from rantai.identity.roles import OrgType, Role
+from rantai.kit import clock
+from rantai.sourcing.models import Need, NeedLine
+from rantai.sourcing.rfq import quotes, service
+from rantai.sourcing.rfq import repository as rfq_repository
+from rantai.sourcing.rfq.models import (
+    Quote,
+    QuoteAttachment,
+    Rfq,
+    RfqAmendment,
+    RfqInvitation,
+    RfqQuestion,
+)
+from rantai.sourcing.rfq.quotes import QuoteData, QuoteLineData
+from rantai.sourcing.rfq.service import AmendmentData, RfqData
+from rantai.suppliers.models import SupplierProfile
+
+DAY = dt.timedelta(days=1)
+OPEN_FOR = 4 * DAY  # the open RFQ's deadline, from the load
+PAST_BY = 2 * DAY  # how long ago the past RFQ's deadline was, once backdated
+# The past RFQ's deadline when made: the earliest the service allows, and a minute to spare.
+SOON = dt.timedelta(minutes=service.MIN_DEADLINE_MINUTES + 1)
+SUPPLIER_EMAIL = "pemasok{n}@demo.rantai.id"
+_UMKM_CLASSES = ("mikro", "kecil", "menengah")
+_FAVOURED_KBLI = "10794"  # keripik and kerupuk: what the demo UMKM login makes
+
+QUESTION = "Apakah harga sudah termasuk ongkos kirim sampai gudang pembeli?"
+ANSWER = (
+    "Ya. Harga satuan sudah termasuk ongkos kirim sampai gudang kami di alamat pengiriman baris; "
+    "bongkar muat oleh tim gudang kami."
+)
+AMENDMENT = "Kemasan: mohon cantumkan tanggal kedaluwarsa dan nomor izin edar pada setiap kemasan."
+AMENDED_SPEC = "Setiap kemasan mencantumkan tanggal kedaluwarsa dan nomor izin edar (P-IRT, BPOM atau halal)."
+CANCEL_REASON = (
+    "Anggaran baris ini dialihkan ke kebutuhan mendesak lain; kebutuhan akan diumumkan ulang triwulan depan."
+)
+
+
+@dataclass
+class RfqReport:
+    open: list[int] = field(default_factory=list)
+    past_deadline: list[int] = field(default_factory=list)
+    cancelled: list[int] = field(default_factory=list)
+    quotes: int = 0
+
+    def summary(self) -> str:
+        return (
+            f"Demo RFQs: {len(self.open)} open, {len(self.past_deadline)} past the deadline, "
+            f"{len(self.cancelled)} cancelled; {self.quotes} quotes"
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class _Bidder:
+    profile_id: int
+    actor: Actor
+
+
+def _login(session: Session, org_type: OrgType, role: Role) -> tuple[Organization, Actor] | None:
+    """The organization and actor of the demo login of this type with this role."""
+    login = next((d for d in DEMO_LOGINS if d.org_type is org_type and role in d.roles), None)
+    if login is None:
+        return None
+    org = identity_repo.organization_by_name(session, login.organization)
+    user = identity_repo.user_by_email(session, login.email)
+    if org is None or user is None:
+        return None
+    return org, identity.actor_for(session, user, only_organization_id=org.id)
+
+
+def demo_rfq_count(session: Session, organization_id: int) -> int:
+    return (
+        session.scalar(select(func.count()).select_from(Rfq).where(Rfq.organization_id == organization_id))
+        or 0
+    )
+
+
+def _needs(session: Session, organization_id: int, rng: random.Random, count: int) -> list[Need]:
+    """``count`` of the buyer's open demo needs whose line can be split, the demo UMKM's kinds first."""
+    kinds = {line.kd_rup: line.kind for line in load_need_lines()}
+    kbli = {kind.kind: kind.kbli_code for kind in demo_data().kinds.values()}
+    category = {kind.kind: kind.category_code for kind in demo_data().kinds.values()}
+    needs = list(
+        session.scalars(
+            select(Need)
+            .where(
+                Need.organization_id == organization_id,
+                Need.source == DEMO_SOURCE,
+                Need.status == "open",
+                exists().where(NeedLine.need_id == Need.id, NeedLine.quantity >= 10, NeedLine.budget > 0),
+            )
+            .order_by(Need.id)
+        )
+    )
+
+    def rank(need: Need) -> int:
+        kind = kinds.get(need.reference or "")
+        if kind is not None and kbli.get(kind) == _FAVOURED_KBLI:
+            return 0
+        return 1 if kind is not None and category.get(kind) == "pangan.olahan" else 2
+
+    rng.shuffle(needs)
+    return sorted(needs, key=rank)[:count]  # a stable sort: the shuffle decides within a rank
+
+
+def _registry_suppliers(session: Session, rng: random.Random, count: int) -> list[SupplierProfile]:
+    """``count`` verified UMKM of the demo registry, those making keripik or kerupuk first."""
+    makers = (
+        exists()
+        .where(Product.supplier_id == SupplierProfile.id, Product.kbli_code == _FAVOURED_KBLI)
+        .correlate(SupplierProfile)
+    )
+    found: list[SupplierProfile] = []
+    for condition in (makers, ~makers):
+        rows = list(
+            session.scalars(
+                select(SupplierProfile)
+                .where(
+                    SupplierProfile.nib.startswith(DEMO_NIB_PREFIX),
+                    SupplierProfile.status == "verified",
+                    SupplierProfile.size_class.in_(_UMKM_CLASSES),
+                    SupplierProfile.erased_at.is_(None),
+                    condition,
+                )
+                .order_by(SupplierProfile.id)
+            )
+        )
+        found.extend(rng.sample(rows, min(len(rows), count - len(found))))
+        if len(found) >= count:
+            break
+    return found
+
+
+def _owner(session: Session, profile: SupplierProfile, number: int) -> _Bidder:
+    """An owner account for a registry supplier (the registry's suppliers have none), so it can quote."""
+    email = SUPPLIER_EMAIL.format(n=number)
+    org = identity_repo.organization_by_id(session, profile.organization_id)
+    user = identity_repo.user_by_email(session, email)
+    if user is None:
+        user = identity.create_user(
+            session, email=email, full_name=f"Pemilik {profile.business_name}", password=DEMO_PASSWORD
+        )
+    if org is not None and not identity_repo.membership_exists(
+        session, user_id=user.id, organization_id=org.id, role=Role.OWNER.value
+    ):
+        identity.add_membership(session, user=user, organization=org, role=Role.OWNER)
+    return _Bidder(
+        profile.id, identity.actor_for(session, user, only_organization_id=profile.organization_id)
+    )
+
+
+def _quote(session: Session, rng: random.Random, rfq: Rfq, bidder: _Bidder, *, share: float = 1.0) -> Quote:
+    """``bidder`` quotes every line: a unit price near the line's HPS, ``share`` of its quantity."""
+    lines = []
+    for line in rfq_repository.lines_of(session, rfq.id):
+        unit_hps = (line.hps or 0) // line.quantity or 10_000
+        price = unit_hps * rng.uniform(0.82, 1.03)
+        step = 100 if price >= 1_000 else 1
+        lines.append(
+            QuoteLineData(
+                rfq_line_id=line.id,
+                unit_price=max(step, round(price / step) * step),
+                quantity=max(1, int(line.quantity * share)),
+                lead_time_days=rng.randint(5, 21),
+            )
+        )
+    valid_until = (max(clock.now(), rfq.deadline) + 45 * DAY).date()
+    return quotes.submit(
+        session, actor=bidder.actor, rfq=rfq, data=QuoteData(lines=lines, valid_until=valid_until)
+    )
+
+
+def _make(session: Session, buyer: Actor, need: Need, deadline: dt.datetime, invited: Sequence[int]) -> Rfq:
+    rfq = service.create_rfq(
+        session,
+        actor=buyer,
+        need=need,
+        data=RfqData(
+            title=need.title,
+            description=need.description,
+            deadline=deadline,
+            lines=service.lines_from_need(session, need),
+            supplier_ids=list(invited),
+        ),
+    )
+    return service.send(session, actor=buyer, rfq=rfq)
+
+
+# Every moment an RFQ's own rows hold, by model, and how each row is found from the RFQ's id.
+_DATED = (
+    (Rfq, Rfq.id),
+    (RfqInvitation, RfqInvitation.rfq_id),
+    (RfqAmendment, RfqAmendment.rfq_id),
+    (RfqQuestion, RfqQuestion.rfq_id),
+    (Quote, Quote.rfq_id),
+)
+
+
+def backdate_for_demo(session: Session, rfq: Rfq, delta: dt.timedelta) -> None:
+    """Move every moment of the RFQ's own rows ``delta`` back (demo data only; see the module docstring).
+
+    Called once its lifecycle moves were made through the services: what changes is when they seem to
+    have happened, never what happened. Not audited: the audit log keeps when they really happened.
+    """
+    session.flush()
+    for model, key in _DATED:
+        names = [attr.key for attr in model.__mapper__.column_attrs]
+        for row in session.scalars(select(model).where(key == rfq.id)):
+            for name in names:
+                value = getattr(row, name)
+                if isinstance(value, dt.datetime):  # moments only: a quote's validity date stays
+                    setattr(row, name, value - delta)
+    quote_ids = select(Quote.id).where(Quote.rfq_id == rfq.id)
+    for attachment in session.scalars(select(QuoteAttachment).where(QuoteAttachment.quote_id.in_(quote_ids))):
+        attachment.added_at -= delta
+    session.flush()
+
+
+def load_demo_rfqs(session: Session, *, seed: int = 2026) -> RfqReport:
+    """Give the demo buyer RFQs in every state, with the demo suppliers' quotes (once; see the module)."""
+    report = RfqReport()
+    buyer = _login(session, OrgType.BUMN, Role.PROCUREMENT_OFFICER)
+    umkm = _login(session, OrgType.UMKM, Role.OWNER)
+    if buyer is None or umkm is None or demo_rfq_count(session, buyer[0].id):
+        return report
+    buyer_org, officer = buyer
+    umkm_profile = session.scalar(
+        select(SupplierProfile).where(SupplierProfile.organization_id == umkm[0].id)
+    )
+    if umkm_profile is None:
+        return report
+    me = _Bidder(umkm_profile.id, umkm[1])
+    rng = random.Random(seed)  # noqa: S311 - the demo must be reproducible; nothing here is secret
+    needs = _needs(session, buyer_org.id, rng, 3)
+    profiles = _registry_suppliers(session, rng, 6)
+    if len(needs) < 3 or len(profiles) < 6:
+        return report
+    others = [_owner(session, profile, number) for number, profile in enumerate(profiles, start=1)]
+    moment = clock.now()
+
+    # Past the deadline: four quotes (the UMKM login's among them), closed by the scheduler's sweep.
+    past_bidders = [me, *others[2:5]]
+    past = _make(session, officer, needs[1], moment + SOON, [b.profile_id for b in past_bidders])
+    for bidder in past_bidders:
+        _quote(session, rng, past, bidder)
+    with clock.travel(past.deadline - moment + dt.timedelta(minutes=1)):
+        service.close_due(session)
+    session.refresh(past)
+    backdate_for_demo(session, past, PAST_BY + (past.deadline - moment))
+    report.past_deadline.append(past.id)
+
+    # Open: invited, two quotes in, a question answered, an amendment after the first quote.
+    open_bidders = [me, *others[0:4]]
+    rfq = _make(session, officer, needs[0], moment + OPEN_FOR, [b.profile_id for b in open_bidders])
+    _quote(session, rng, rfq, others[0])
+    question = service.ask(session, actor=others[1].actor, rfq=rfq, question=QUESTION)
+    service.answer(session, actor=officer, rfq=rfq, question_id=question.id, text=ANSWER)
+    line = rfq_repository.lines_of(session, rfq.id)[0]
+    service.amend(
+        session,
+        actor=officer,
+        rfq=rfq,
+        data=AmendmentData(reason=AMENDMENT, specifications={line.id: AMENDED_SPEC}),
+    )
+    _quote(session, rng, rfq, others[2], share=0.6)  # after the amendment: not to confirm
+    report.open.append(rfq.id)
+
+    # Cancelled before its deadline, with a reason; the one quote that came stays sealed.
+    cancelled_bidders = [me, others[4], others[5]]
+    gone = _make(session, officer, needs[2], moment + 6 * DAY, [b.profile_id for b in cancelled_bidders])
+    _quote(session, rng, gone, others[5])
+    service.cancel(session, actor=officer, rfq=gone, reason=CANCEL_REASON)
+    report.cancelled.append(gone.id)
+
+    report.quotes = (
+        session.scalar(
+            select(func.count())
+            .select_from(Quote)
+            .join(Rfq, Rfq.id == Quote.rfq_id)
+            .where(Rfq.organization_id == buyer_org.id)
+        )
+        or 0
+    )
+    return report

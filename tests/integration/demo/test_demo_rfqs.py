@@ -1,0 +1,85 @@
+"""Demo RFQs: the demo buyer holds one in every state, reached through the real services, and the demo
+UMKM login has an open invitation to quote on."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from rantai.demo.procurement import load_demo_procurement, load_demo_supplier_login
+from rantai.demo.registry import load_demo_registry
+from rantai.demo.rfqs import ANSWER, CANCEL_REASON, load_demo_rfqs
+from rantai.demo.seed import load_demo_identity
+from rantai.identity import repository as identity_repo
+from rantai.identity import service as identity
+from rantai.identity.policy import Actor
+from rantai.kit.clock import now
+from rantai.kit.pagination import PageRequest
+from rantai.sourcing.rfq import quotes, service
+from rantai.sourcing.rfq.models import Quote, Rfq
+
+TODAY = dt.date(2026, 12, 1)
+
+
+def _actor(db: Session, email: str) -> Actor:
+    user = identity_repo.user_by_email(db, email)
+    assert user is not None
+    return identity.actor_for(db, user)
+
+
+def _loaded(db: Session) -> None:
+    load_demo_identity(db)
+    load_demo_registry(db, suppliers=150, seed=3)
+    load_demo_procurement(db, today=TODAY, needs_per_buyer=12)
+    load_demo_supplier_login(db, today=TODAY)
+
+
+def test_the_demo_buyer_has_an_rfq_in_every_state_once(db: Session) -> None:
+    _loaded(db)
+    report = load_demo_rfqs(db)
+    assert (len(report.open), len(report.past_deadline), len(report.cancelled)) == (1, 1, 1)
+    buyer = _actor(db, "pembeli@demo.rantai.id")
+    moment = now()
+
+    open_rfq = service.get_rfq(db, actor=buyer, rfq_id=report.open[0])
+    assert open_rfq.status == "open"
+    assert moment + dt.timedelta(days=3) < open_rfq.deadline
+    assert quotes.quote_count(db, actor=buyer, rfq=open_rfq) == 2
+    assert quotes.is_sealed(open_rfq)
+    assert [q.answer for q in service.questions(db, actor=buyer, rfq=open_rfq)] == [ANSWER]
+    assert open_rfq.revision == 2
+    given = db.scalars(select(Quote).where(Quote.rfq_id == open_rfq.id)).all()
+    assert sorted(quotes.is_to_confirm(q, open_rfq) for q in given) == [False, True]
+
+    past = service.get_rfq(db, actor=buyer, rfq_id=report.past_deadline[0])
+    assert past.status == "evaluation"
+    assert past.deadline < moment and past.closed_at is not None and past.closed_at < moment
+    opened = quotes.opened_quotes(db, actor=buyer, rfq=past)  # unsealed in real time, not only in travel
+    assert 3 <= len(opened.quotes) <= 4
+
+    gone = service.get_rfq(db, actor=buyer, rfq_id=report.cancelled[0])
+    assert (gone.status, gone.cancel_reason) == ("cancelled", CANCEL_REASON)
+
+    again = load_demo_rfqs(db)
+    assert (again.open, again.past_deadline, again.cancelled) == ([], [], [])
+    assert len(db.scalars(select(Rfq).where(Rfq.organization_id == open_rfq.organization_id)).all()) == 3
+
+
+def test_the_umkm_login_is_invited_to_quote_and_sees_its_quote_on_the_closed_rfq(db: Session) -> None:
+    _loaded(db)
+    report = load_demo_rfqs(db)
+    umkm = _actor(db, "umkm@demo.rantai.id")
+    page = service.supplier_rfqs_page(db, actor=umkm, page=PageRequest(), status="open")
+    assert [rfq.id for rfq in page.items] == report.open
+    invitation = page.items[0]
+    assert quotes.own_quote(db, actor=umkm, rfq=invitation) is None  # its quote is still to give
+    assert quotes.is_open_for_quotes(invitation)
+    assert service.questions(db, actor=umkm, rfq=invitation)[0].answer == ANSWER
+
+    past = service.get_rfq(db, actor=umkm, rfq_id=report.past_deadline[0])
+    own = quotes.own_quote(db, actor=umkm, rfq=past)
+    assert own is not None and own.quote.status == "submitted"
+    cancelled = service.get_rfq(db, actor=umkm, rfq_id=report.cancelled[0])
+    assert cancelled.cancel_reason == CANCEL_REASON
