@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 from rantai import migrations
 from rantai.cli.main import app
 from rantai.db import make_engine, make_session_factory
+from rantai.demo.rfqs import SUPPLIER_EMAIL
 from rantai.demo.seed import DEMO_LOGINS, DEMO_PASSWORD
 from rantai.identity.models import ApiToken, Membership, User
 from rantai.settings import get_settings
@@ -105,12 +106,17 @@ def test_bad_input_is_reported_in_indonesian_and_writes_nothing(cli_db: str) -> 
 
 
 def test_demo_without_serving_prints_logins_and_is_idempotent(cli_db: str) -> None:
+    outputs = []
     for _ in range(2):
         result = runner.invoke(app, ["demo", "--no-serve"])
         assert result.exit_code == 0, result.output
+        outputs.append(result.output)
+    assert "Demo RFQs: 1 open, 1 past the deadline, 1 cancelled" in outputs[0]
     assert DEMO_PASSWORD in result.output
     assert all(login.email in result.output for login in DEMO_LOGINS)
-    assert len(_rows(cli_db, User)) == len({login.email for login in DEMO_LOGINS})
+    # The demo logins, and the owners of the three registry suppliers that quote on the demo RFQs.
+    competitors = {SUPPLIER_EMAIL.format(n=n) for n in (1, 2, 3)}
+    assert len(_rows(cli_db, User)) == len({login.email for login in DEMO_LOGINS} | competitors)
 
 
 def test_rfq_close_due_closes_what_is_due(tmp_path: Path) -> None:

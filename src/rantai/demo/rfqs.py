@@ -20,7 +20,7 @@ closed, its quotes, questions, amendments, invitations) back by whole days: demo
 the platform. The audit log and the notices keep the moments they were written at (the audit chain is
 append-only and hashed): they tell when the demo was loaded.
 
-The registry suppliers that quote or ask get an owner account (``pemasok1@demo.rantai.id`` ..., the demo
+The three registry suppliers that quote or ask get an owner account (``pemasok1@demo.rantai.id`` ..., the demo
 password) so their quotes have an author, and so one can log in as a competitor. Deterministic for a seed
 (which needs, suppliers, prices); idempotent: a second load adds nothing once the demo buyer has an RFQ.
 """
@@ -278,16 +278,20 @@ def load_demo_rfqs(session: Session, *, seed: int = 2026) -> RfqReport:
     me = _Bidder(umkm_profile.id, umkm[1])
     rng = random.Random(seed)  # noqa: S311 - the demo must be reproducible; nothing here is secret
     needs = _needs(session, buyer_org.id, rng, 3)
-    profiles = _registry_suppliers(session, rng, 6)
-    if len(needs) < 3 or len(profiles) < 6:
+    profiles = _registry_suppliers(session, rng, 5)
+    if len(needs) < 3 or len(profiles) < 5:
         return report
-    others = [_owner(session, profile, number) for number, profile in enumerate(profiles, start=1)]
+    # Three competitors quote or ask (each with an owner account: hashing a password takes half a
+    # second, so no more); two more are invited and stay silent.
+    a, b, c = (_owner(session, profile, number) for number, profile in enumerate(profiles[:3], start=1))
+    silent = [profile.id for profile in profiles[3:]]
     moment = clock.now()
 
     # Past the deadline: four quotes (the UMKM login's among them), closed by the scheduler's sweep.
-    past_bidders = [me, *others[2:5]]
-    past = _make(session, officer, needs[1], moment + SOON, [b.profile_id for b in past_bidders])
-    for bidder in past_bidders:
+    past = _make(
+        session, officer, needs[1], moment + SOON, [me.profile_id, a.profile_id, b.profile_id, c.profile_id]
+    )
+    for bidder in (me, a, b, c):
         _quote(session, rng, past, bidder)
     with clock.travel(past.deadline - moment + dt.timedelta(minutes=1)):
         service.close_due(session)
@@ -296,10 +300,10 @@ def load_demo_rfqs(session: Session, *, seed: int = 2026) -> RfqReport:
     report.past_deadline.append(past.id)
 
     # Open: invited, two quotes in, a question answered, an amendment after the first quote.
-    open_bidders = [me, *others[0:4]]
-    rfq = _make(session, officer, needs[0], moment + OPEN_FOR, [b.profile_id for b in open_bidders])
-    _quote(session, rng, rfq, others[0])
-    question = service.ask(session, actor=others[1].actor, rfq=rfq, question=QUESTION)
+    invited = [me.profile_id, a.profile_id, b.profile_id, c.profile_id, silent[0]]
+    rfq = _make(session, officer, needs[0], moment + OPEN_FOR, invited)
+    _quote(session, rng, rfq, a)
+    question = service.ask(session, actor=b.actor, rfq=rfq, question=QUESTION)
     service.answer(session, actor=officer, rfq=rfq, question_id=question.id, text=ANSWER)
     line = rfq_repository.lines_of(session, rfq.id)[0]
     service.amend(
@@ -308,13 +312,12 @@ def load_demo_rfqs(session: Session, *, seed: int = 2026) -> RfqReport:
         rfq=rfq,
         data=AmendmentData(reason=AMENDMENT, specifications={line.id: AMENDED_SPEC}),
     )
-    _quote(session, rng, rfq, others[2], share=0.6)  # after the amendment: not to confirm
+    _quote(session, rng, rfq, c, share=0.6)  # after the amendment: not to confirm
     report.open.append(rfq.id)
 
     # Cancelled before its deadline, with a reason; the one quote that came stays sealed.
-    cancelled_bidders = [me, others[4], others[5]]
-    gone = _make(session, officer, needs[2], moment + 6 * DAY, [b.profile_id for b in cancelled_bidders])
-    _quote(session, rng, gone, others[5])
+    gone = _make(session, officer, needs[2], moment + 6 * DAY, [me.profile_id, a.profile_id, *silent])
+    _quote(session, rng, gone, a)
     service.cancel(session, actor=officer, rfq=gone, reason=CANCEL_REASON)
     report.cancelled.append(gone.id)
 
