@@ -45,6 +45,8 @@ CREATING_FORMS = {
     "suppliers/profile_form.html": "{{ action }}",
     "suppliers/mine.html": "/supplier/certifications",
     "suppliers/product_form.html": "/supplier/products/new",
+    "rfqs/new.html": "{{ action }}",
+    "invitations/detail.html": "/invitations/{{ rfq.id }}/quote",
 }
 
 

@@ -50,6 +50,8 @@ VERIFY = Needs(Action.VERIFY_SUPPLIER)
 TOKENS = Needs(Action.MANAGE_API_TOKENS)
 AUDIT = Needs(Action.VIEW_AUDIT_LOG)
 OWN_NEED = Login("a need is found only in the caller's organization (404 otherwise, sourcing.get_need)")
+OWN_RFQ = Login("an RFQ is found only by its buyer's members (404 otherwise, rfq.service.get_rfq)")
+INVITED = Login("an RFQ reaches only its invited suppliers (404 otherwise, rfq.service.acting_supplier)")
 
 ROUTES: dict[tuple[str, str], Rule] = {
     # --- outside the app's doors
@@ -140,6 +142,24 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("GET", "/needs/import"): CREATE_NEED,
     ("GET", "/needs/import/template.{fmt}"): CREATE_NEED,
     ("POST", "/needs/import"): CREATE_NEED,
+    # --- RFQs (issue #11): the buyer's list needs CREATE_NEED, the supplier's MANAGE_CATALOG; one RFQ is
+    # found only by its buyer or an invited supplier (rfq.service.get_rfq / acting_supplier: 404 else)
+    ("GET", "/rfqs"): CREATE_NEED,
+    ("GET", "/needs/{need_id}/rfq/new"): CREATE_NEED,
+    ("POST", "/needs/{need_id}/rfq/new"): CREATE_NEED,
+    ("GET", "/rfqs/{rfq_id}"): OWN_RFQ,
+    ("GET", "/rfqs/{rfq_id}/send"): OWN_RFQ,
+    ("POST", "/rfqs/{rfq_id}/send"): OWN_RFQ,
+    ("POST", "/rfqs/{rfq_id}/questions/{question_id}/answer"): OWN_RFQ,
+    ("POST", "/rfqs/{rfq_id}/amend"): OWN_RFQ,
+    ("GET", "/rfqs/{rfq_id}/cancel"): OWN_RFQ,
+    ("POST", "/rfqs/{rfq_id}/cancel"): OWN_RFQ,
+    ("GET", "/invitations"): CATALOG,
+    ("GET", "/invitations/{rfq_id}"): INVITED,
+    ("POST", "/invitations/{rfq_id}/questions"): INVITED,
+    ("POST", "/invitations/{rfq_id}/quote"): INVITED,
+    ("GET", "/invitations/{rfq_id}/withdraw"): INVITED,
+    ("POST", "/invitations/{rfq_id}/withdraw"): INVITED,
     # --- the API: every operation needs a token (401 without one)
     ("GET", "/api/v1/me"): Login("the caller itself"),
     ("GET", "/api/v1/tokens"): TOKENS,

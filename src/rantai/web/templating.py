@@ -8,6 +8,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_datetime
+from babel.numbers import format_currency
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -38,7 +39,17 @@ def _format_when(value: dt.datetime | None, locale: str = "id") -> str:
     return f"{format_datetime(local, 'd MMM yyyy HH:mm', locale=babel_locale)} WIB"
 
 
+def _format_money(amount: int | None, currency: str = "IDR", locale: str = "id") -> str:
+    """An amount in minor units of ``currency`` (an RFQ's money): Rupiah whole, USD with its cents."""
+    if amount is None:
+        return "-"
+    if currency == "IDR":
+        return format_rupiah(amount, locale)
+    return format_currency(amount / 100, currency, locale="id_ID" if locale == "id" else "en_US")
+
+
 _env.filters["rupiah"] = format_rupiah
+_env.filters["money"] = _format_money
 _env.filters["number"] = format_number
 _env.filters["when"] = _format_when
 _env.globals["new_form_key"] = new_form_key  # templates/_form_key.html

@@ -15,10 +15,12 @@ from rantai.web.routes import (
     health,
     home,
     imports,
+    invitations,
     needs,
     notifications,
     plans,
     products,
+    rfqs,
     shortlists,
     suppliers,
     verification,
@@ -42,4 +44,6 @@ router.include_router(needs.router)
 router.include_router(plans.router)
 router.include_router(claims.router)
 router.include_router(notifications.router)
+router.include_router(rfqs.router)
+router.include_router(invitations.router)
 adopt(router, FormKeyRoute)  # a POST carrying a form key runs once per key (double clicks)

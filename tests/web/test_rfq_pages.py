@@ -1,0 +1,341 @@
+"""The RFQ pages (issue #11): the buyer's builder, list and status page (the count only before the
+deadline), amending and cancelling; the supplier's invitation page with its quote form, questions and
+withdrawal. Strangers get not found."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from tests.factories.identity import csrf_of, log_in
+from tests.factories.rfq import DAY, make_bidders, make_rfq, pass_deadline, quote_on
+from tests.factories.sourcing import make_buyer, make_need
+from tests.factories.suppliers import make_supplier
+
+from rantai.identity.models import User
+from rantai.kit import clock
+from rantai.kit.clock import WIB
+from rantai.sourcing import repository as need_repository
+from rantai.sourcing import service as sourcing
+from rantai.sourcing.rfq import repository
+from rantai.sourcing.rfq.models import Quote, QuoteLine, Rfq, RfqInvitation, RfqLine, RfqQuestion
+from rantai.sourcing.state import Decision
+
+
+def _count(db: Session, model: type) -> int:
+    return db.scalar(select(func.count()).select_from(model)) or 0
+
+
+def _as(client: TestClient, user: User) -> None:
+    client.cookies.clear()
+    log_in(client, user)
+    client.cookies.set("rantai_lang", "en")
+
+
+def sourcing_lines(db: Session, rfq: Rfq) -> list[RfqLine]:
+    return list(repository.lines_of(db, rfq.id))
+
+
+def _local(moment: dt.datetime) -> str:
+    return moment.astimezone(WIB).strftime("%Y-%m-%dT%H:%M")
+
+
+def test_the_builder_makes_a_draft_and_the_buyer_sends_it(client: TestClient, db: Session) -> None:
+    org, user, actor = make_buyer(db)
+    need = make_need(db, org, actor, status="open")
+    line = need_repository.lines_of(db, need.id)[0]
+    shortlisted, other = make_bidders(db, 2)
+    sourcing.decide(
+        db,
+        actor=actor,
+        need=need,
+        line=line,
+        supplier_id=shortlisted.profile.id,
+        decision=Decision.SHORTLISTED,
+    )
+    _as(client, user)
+    assert f'href="/needs/{need.id}/rfq/new"' in client.get(f"/needs/{need.id}").text
+    assert 'href="/rfqs"' in client.get("/").text  # the menu
+    empty = client.get("/rfqs").text
+    assert 'data-testid="empty-state"' in empty
+
+    page = client.get(f"/needs/{need.id}/rfq/new").text
+    assert f'value="{need.title}"' in page
+    ticked = re.findall(r'name="supplier_ids" value="(\d+)" checked', page)
+    assert ticked == [str(shortlisted.profile.id)]
+    key = re.search(r'name="form_key" value="([^"]+)"', page)
+    assert key is not None
+    deadline = _local(clock.now() + 2 * DAY)
+    made = client.post(
+        f"/needs/{need.id}/rfq/new",
+        data={
+            "csrf_token": csrf_of(client),
+            "form_key": key.group(1),
+            "title": "Keripik untuk kantor cabang",
+            "deadline": deadline,
+            f"line-{line.id}-include": "1",
+            f"line-{line.id}-quantity": "1.200",
+            "supplier_ids": [str(shortlisted.profile.id)],
+            "currency": "IDR",
+        },
+        follow_redirects=False,
+    )
+    assert made.status_code == 303, made.text
+    rfq = db.scalars(select(Rfq).where(Rfq.need_id == need.id)).one()
+    assert made.headers["location"] == f"/rfqs/{rfq.id}?done=made"
+    assert rfq.status == "draft"
+    assert [line.quantity for line in sourcing_lines(db, rfq)] == [1200]
+    assert db.scalars(select(RfqInvitation.supplier_id).where(RfqInvitation.rfq_id == rfq.id)).all() == [
+        shortlisted.profile.id
+    ]
+    status = client.get(f"/rfqs/{rfq.id}?done=made").text
+    assert 'data-testid="send"' in status
+    assert re.findall(r'data-supplier-id="(\d+)"', status) == [str(shortlisted.profile.id)]
+    assert other.profile.id != shortlisted.profile.id
+
+    confirm = client.get(f"/rfqs/{rfq.id}/send").text
+    assert 'data-testid="confirm-send"' in confirm
+    sent = client.post(
+        f"/rfqs/{rfq.id}/send",
+        data={"csrf_token": csrf_of(client), "version": str(rfq.version), "confirm": "yes"},
+        follow_redirects=False,
+    )
+    assert sent.status_code == 303
+    db.refresh(rfq)
+    assert rfq.status == "open"
+    listed = client.get("/rfqs", params={"status": "open"}).text
+    assert f'data-rfq-id="{rfq.id}"' in listed
+    assert f'data-rfq-id="{rfq.id}"' not in client.get("/rfqs", params={"status": "draft"}).text
+
+
+def test_a_bad_builder_form_names_the_field_and_makes_nothing(client: TestClient, db: Session) -> None:
+    org, user, actor = make_buyer(db)
+    need = make_need(db, org, actor, status="open")
+    line = need_repository.lines_of(db, need.id)[0]
+    _as(client, user)
+    before = _count(db, Rfq)
+    answer = client.post(
+        f"/needs/{need.id}/rfq/new",
+        data={
+            "csrf_token": csrf_of(client),
+            "title": "Keripik",
+            "deadline": _local(clock.now() - DAY),
+            f"line-{line.id}-include": "1",
+            "published": "1",
+        },
+    )
+    assert answer.status_code == 422
+    assert 'id="e-deadline"' in answer.text and "later than now" in answer.text
+    assert 'value="Keripik"' in answer.text  # the input is kept
+    assert _count(db, Rfq) == before
+
+
+def test_the_buyer_sees_only_the_count_before_the_deadline(client: TestClient, db: Session) -> None:
+    setup = make_rfq(db, bidders=2)
+    quote_on(db, setup, setup.bidders[0], unit_price=987_654)
+    _as(client, setup.user)
+    page = client.get(f"/rfqs/{setup.rfq.id}")
+    assert page.status_code == 200
+    count = re.search(r'data-testid="quote-count">\s*<h2>[^<]*</h2>\s*<p class="status">(\d+)<', page.text)
+    assert count is not None and count.group(1) == "1"
+    assert "987.654" not in page.text and "987,654" not in page.text
+    assert f'data-supplier-id="{setup.bidders[0].profile.id}"' in page.text  # the invitations are named
+
+
+def test_a_supplier_quotes_through_the_form(client: TestClient, db: Session) -> None:
+    setup = make_rfq(db, bidders=1)
+    bidder = setup.bidders[0]
+    line = sourcing_lines(db, setup.rfq)[0]
+    _as(client, bidder.user)
+    assert 'href="/invitations"' in client.get("/").text
+    listed = client.get("/invitations").text
+    assert f'data-rfq-id="{setup.rfq.id}"' in listed
+    page = client.get(f"/invitations/{setup.rfq.id}").text
+    assert 'data-testid="quote-form"' in page and "<table" not in page
+    valid = (clock.now() + 30 * DAY).date().isoformat()
+    sent = client.post(
+        f"/invitations/{setup.rfq.id}/quote",
+        data={
+            "csrf_token": csrf_of(client),
+            f"line-{line.id}-unit_price": "Rp 12.500",
+            f"line-{line.id}-quantity": "",
+            f"line-{line.id}-lead_time_days": "14",
+            "valid_until": valid,
+            "notes": "Harga franco gudang",
+        },
+        follow_redirects=False,
+    )
+    assert sent.status_code == 303, sent.text
+    quote = db.scalars(select(Quote).where(Quote.rfq_id == setup.rfq.id)).one()
+    assert quote.status == "submitted" and quote.notes == "Harga franco gudang"
+    lines = db.scalars(select(QuoteLine).where(QuoteLine.quote_id == quote.id)).all()
+    assert [(ql.unit_price, ql.quantity, ql.lead_time_days) for ql in lines] == [(12_500, line.quantity, 14)]
+    own = client.get(f"/invitations/{setup.rfq.id}").text
+    assert 'data-testid="own-quote"' in own and 'data-testid="revisions"' in own
+    assert 'data-testid="to-confirm"' not in own
+
+
+def test_bad_quote_input_is_shown_with_its_field_and_writes_nothing(client: TestClient, db: Session) -> None:
+    setup = make_rfq(db, bidders=1)
+    line = sourcing_lines(db, setup.rfq)[0]
+    _as(client, setup.bidders[0].user)
+    before = (_count(db, Quote), _count(db, QuoteLine))
+    answer = client.post(
+        f"/invitations/{setup.rfq.id}/quote",
+        data={
+            "csrf_token": csrf_of(client),
+            f"line-{line.id}-unit_price": "12500",
+            f"line-{line.id}-quantity": str(line.quantity + 1),
+            f"line-{line.id}-lead_time_days": "7",
+            "valid_until": (clock.now() + 30 * DAY).date().isoformat(),
+        },
+    )
+    assert answer.status_code == 422
+    assert f'id="e-line-{line.id}-quantity"' in answer.text
+    assert "quantity offered" in answer.text
+    assert f'value="{line.quantity + 1}"' in answer.text
+    assert (_count(db, Quote), _count(db, QuoteLine)) == before
+
+
+def test_strangers_get_not_found(client: TestClient, db: Session) -> None:
+    setup = make_rfq(db, bidders=1)
+    _, stranger_supplier, _ = make_supplier(db, status="verified")
+    _as(client, stranger_supplier)
+    assert client.get(f"/invitations/{setup.rfq.id}").status_code == 404
+    assert f'data-rfq-id="{setup.rfq.id}"' not in client.get("/invitations").text
+    before = _count(db, RfqQuestion)
+    asked = client.post(
+        f"/invitations/{setup.rfq.id}/questions", data={"csrf_token": csrf_of(client), "question": "Halo?"}
+    )
+    assert asked.status_code == 404 and _count(db, RfqQuestion) == before
+    assert client.get("/rfqs").status_code == 403
+    _, other_buyer, _ = make_buyer(db)
+    _as(client, other_buyer)
+    assert client.get(f"/rfqs/{setup.rfq.id}").status_code == 404
+    assert client.get(f"/invitations/{setup.rfq.id}").status_code == 404
+    assert client.get("/invitations").status_code == 403
+    cancel = client.post(f"/rfqs/{setup.rfq.id}/cancel", data={"csrf_token": csrf_of(client), "reason": "x"})
+    assert cancel.status_code == 404
+    db.refresh(setup.rfq)
+    assert setup.rfq.status == "open"
+
+
+def test_questions_are_asked_and_answered_without_naming_the_asker(client: TestClient, db: Session) -> None:
+    setup = make_rfq(db, bidders=2)
+    asker, other = setup.bidders
+    _as(client, asker.user)
+    empty = client.post(f"/invitations/{setup.rfq.id}/questions", data={"csrf_token": csrf_of(client)})
+    assert empty.status_code == 422
+    assert 'id="e-question"' in empty.text
+    asked = client.post(
+        f"/invitations/{setup.rfq.id}/questions",
+        data={"csrf_token": csrf_of(client), "question": "Apakah kemasan boleh karton?"},
+        follow_redirects=False,
+    )
+    assert asked.status_code == 303
+    question = db.scalars(select(RfqQuestion).where(RfqQuestion.rfq_id == setup.rfq.id)).one()
+
+    _as(client, setup.user)
+    page = client.get(f"/rfqs/{setup.rfq.id}").text
+    assert "Apakah kemasan boleh karton?" in page
+    assert asker.profile.business_name not in page.split('data-testid="questions"')[1].split("</section>")[0]
+    answered = client.post(
+        f"/rfqs/{setup.rfq.id}/questions/{question.id}/answer",
+        data={"csrf_token": csrf_of(client), "answer": "Boleh, karton tebal."},
+        follow_redirects=False,
+    )
+    assert answered.status_code == 303
+
+    _as(client, other.user)
+    seen = client.get(f"/invitations/{setup.rfq.id}").text
+    assert "Apakah kemasan boleh karton?" in seen and "Boleh, karton tebal." in seen
+    assert asker.profile.business_name not in seen
+
+
+def test_amending_marks_the_quote_to_confirm_and_withdrawing_asks_first(
+    client: TestClient, db: Session
+) -> None:
+    setup = make_rfq(db, bidders=1)
+    bidder = setup.bidders[0]
+    quote = quote_on(db, setup, bidder)
+    line = sourcing_lines(db, setup.rfq)[0]
+    _as(client, setup.user)
+    no_reason = client.post(
+        f"/rfqs/{setup.rfq.id}/amend",
+        data={"csrf_token": csrf_of(client), "version": str(setup.rfq.version), "reason": ""},
+    )
+    assert 'id="e-reason"' in no_reason.text
+    db.refresh(setup.rfq)
+    assert setup.rfq.revision == 1
+    amended = client.post(
+        f"/rfqs/{setup.rfq.id}/amend",
+        data={
+            "csrf_token": csrf_of(client),
+            "version": str(setup.rfq.version),
+            "reason": "Jumlah bertambah",
+            "deadline": _local(setup.rfq.deadline + DAY),
+            f"line-{line.id}-quantity": str(line.quantity + 10),
+        },
+        follow_redirects=False,
+    )
+    assert amended.status_code == 303, amended.text
+    db.refresh(setup.rfq)
+    db.refresh(line)
+    assert setup.rfq.revision == 2 and line.quantity == quote_line_quantity(db, quote) + 10
+
+    _as(client, bidder.user)
+    page = client.get(f"/invitations/{setup.rfq.id}").text
+    assert 'data-testid="to-confirm"' in page and "Jumlah bertambah" in page
+    assert 'data-testid="confirm-withdraw"' in client.get(f"/invitations/{setup.rfq.id}/withdraw").text
+    db.refresh(quote)
+    withdrawn = client.post(
+        f"/invitations/{setup.rfq.id}/withdraw",
+        data={"csrf_token": csrf_of(client), "version": str(quote.version)},
+        follow_redirects=False,
+    )
+    assert withdrawn.status_code == 303
+    db.refresh(quote)
+    assert quote.status == "withdrawn"
+
+
+def quote_line_quantity(db: Session, quote: Quote) -> int:
+    return db.scalars(select(QuoteLine.quantity).where(QuoteLine.quote_id == quote.id)).one()
+
+
+def test_cancelling_asks_for_a_reason(client: TestClient, db: Session) -> None:
+    setup = make_rfq(db, bidders=1)
+    _as(client, setup.user)
+    assert 'data-testid="confirm-cancel"' in client.get(f"/rfqs/{setup.rfq.id}/cancel").text
+    refused = client.post(
+        f"/rfqs/{setup.rfq.id}/cancel",
+        data={"csrf_token": csrf_of(client), "version": str(setup.rfq.version)},
+    )
+    assert 'id="e-reason"' in refused.text
+    db.refresh(setup.rfq)
+    assert setup.rfq.status == "open"
+    done = client.post(
+        f"/rfqs/{setup.rfq.id}/cancel",
+        data={
+            "csrf_token": csrf_of(client),
+            "version": str(setup.rfq.version),
+            "reason": "Anggaran dipotong",
+        },
+        follow_redirects=False,
+    )
+    assert done.status_code == 303
+    db.refresh(setup.rfq)
+    assert setup.rfq.status == "cancelled"
+    _as(client, setup.bidders[0].user)
+    assert "Anggaran dipotong" in client.get(f"/invitations/{setup.rfq.id}").text
+
+
+def test_after_the_deadline_the_supplier_can_no_longer_quote(client: TestClient, db: Session) -> None:
+    setup = make_rfq(db, bidders=1)
+    pass_deadline(db)
+    _as(client, setup.bidders[0].user)
+    with clock.travel(dt.timedelta(days=3)):
+        page = client.get(f"/invitations/{setup.rfq.id}").text
+    assert 'data-testid="quote-form"' not in page
