@@ -22,6 +22,7 @@ from rantai.settings import Settings
 from rantai.catalog import tasks as catalog_tasks  # noqa: F401  # isort: skip
 from rantai.notifications import tasks as notification_tasks  # noqa: F401  # isort: skip
 from rantai.sourcing.rfq import tasks as rfq_tasks  # noqa: F401  # isort: skip
+from rantai.sourcing.rfq import export_tasks as rfq_export_tasks  # noqa: F401  # isort: skip
 
 log = logging.getLogger("rantai.worker")
 # An idle consumer polls the embedded queue this often at most (Redis blocks on its list instead), so a

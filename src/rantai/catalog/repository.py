@@ -95,6 +95,22 @@ def products_of(
     return Page(items=items, total=total, page=page.page, per_page=page.per_page)
 
 
+def monthly_capacities(session: Session, supplier_ids: Sequence[int]) -> dict[int, int]:
+    """Supplier id -> the summed monthly capacity of its active products that state one (one query)."""
+    if not supplier_ids:
+        return {}
+    rows = session.execute(
+        select(Product.supplier_id, func.sum(Product.capacity_per_month))
+        .where(
+            Product.supplier_id.in_(sorted(set(supplier_ids))),
+            Product.is_active.is_(True),
+            Product.capacity_per_month.is_not(None),
+        )
+        .group_by(Product.supplier_id)
+    )
+    return {int(supplier_id): int(total) for supplier_id, total in rows if total is not None}
+
+
 def product_certification_codes(session: Session, product_id: int) -> list[str]:
     rows = session.execute(
         select(ProductCertification.type_code)

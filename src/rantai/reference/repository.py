@@ -150,6 +150,14 @@ def region_children(session: Session, parent_code: str | None) -> Sequence[Regio
     return session.scalars(select(Region).where(condition).order_by(Region.name)).all()
 
 
+def region_names(session: Session, codes: Sequence[str]) -> dict[str, str]:
+    """Region code -> name for those of ``codes`` that exist (one query)."""
+    if not codes:
+        return {}
+    rows = session.execute(select(Region.code, Region.name).where(Region.code.in_(sorted(set(codes)))))
+    return {code: name for code, name in rows}  # noqa: C416 - typed pairs
+
+
 def region_with_ancestors(session: Session, code: str) -> Sequence[Region]:
     """The region and the regions containing it, province first (``[Jawa Barat, Kota Bandung, ...]``)."""
     clean = _code(code)
@@ -215,6 +223,15 @@ def list_units(session: Session, *, kind: str | None = None) -> Sequence[Unit]:
     if kind is not None:
         stmt = stmt.where(Unit.kind == kind)
     return session.scalars(stmt).all()
+
+
+def units_by_code(session: Session, codes: Sequence[str]) -> dict[str, Unit]:
+    """The units named by ``codes`` (one query)."""
+    if not codes:
+        return {}
+    return {
+        unit.code: unit for unit in session.scalars(select(Unit).where(Unit.code.in_(sorted(set(codes)))))
+    }
 
 
 def get_unit(session: Session, code: str) -> Unit | None:

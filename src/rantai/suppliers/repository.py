@@ -18,6 +18,7 @@ from rantai.identity.models import Organization, User
 from rantai.identity.policy import Action, Actor, Party, reach
 from rantai.kit.ids import storable_id
 from rantai.kit.pagination import Page, PageRequest
+from rantai.reference.models import CertificationType
 from rantai.suppliers.models import (
     Certification,
     ImportJob,
@@ -25,6 +26,7 @@ from rantai.suppliers.models import (
     SupplierClaim,
     SupplierKbli,
     SupplierProfile,
+    TrackRecord,
 )
 
 
@@ -58,6 +60,59 @@ def kbli_codes(session: Session, profile_id: int) -> list[str]:
         .order_by(SupplierKbli.is_primary.desc(), SupplierKbli.id)
     )
     return [code for (code,) in rows]
+
+
+def profiles_by_id(session: Session, profile_ids: Sequence[int]) -> dict[int, SupplierProfile]:
+    """The profiles named (one query)."""
+    if not profile_ids:
+        return {}
+    rows = session.scalars(select(SupplierProfile).where(SupplierProfile.id.in_(sorted(set(profile_ids)))))
+    return {profile.id: profile for profile in rows}
+
+
+def kbli_codes_of(session: Session, profile_ids: Sequence[int]) -> dict[int, list[str]]:
+    """Profile id -> its KBLI codes, primary first (one query)."""
+    found: dict[int, list[str]] = {}
+    if profile_ids:
+        rows = session.execute(
+            select(SupplierKbli.supplier_id, SupplierKbli.kbli_code)
+            .where(SupplierKbli.supplier_id.in_(sorted(set(profile_ids))))
+            .order_by(SupplierKbli.supplier_id, SupplierKbli.is_primary.desc(), SupplierKbli.id)
+        )
+        for profile_id, code in rows:
+            found.setdefault(profile_id, []).append(code)
+    return found
+
+
+def valid_certifications_of(
+    session: Session, profile_ids: Sequence[int], on: dt.date
+) -> dict[int, list[tuple[Certification, CertificationType]]]:
+    """Profile id -> its certificates valid on ``on`` (not rejected, within their dates) with their type,
+    by type (one query): what the directory's certificate filter counts."""
+    found: dict[int, list[tuple[Certification, CertificationType]]] = {}
+    if profile_ids:
+        rows = session.execute(
+            select(Certification, CertificationType)
+            .join(CertificationType, CertificationType.code == Certification.type_code)
+            .where(
+                Certification.supplier_id.in_(sorted(set(profile_ids))),
+                Certification.status != "rejected",
+                (Certification.valid_from.is_(None)) | (Certification.valid_from <= on),
+                (Certification.valid_until.is_(None)) | (Certification.valid_until >= on),
+            )
+            .order_by(Certification.supplier_id, Certification.type_code, Certification.id)
+        )
+        for certification, kind in rows:
+            found.setdefault(certification.supplier_id, []).append((certification, kind))
+    return found
+
+
+def track_records_of(session: Session, profile_ids: Sequence[int]) -> dict[int, TrackRecord]:
+    """The track records of the profiles named that have one (one query)."""
+    if not profile_ids:
+        return {}
+    rows = session.scalars(select(TrackRecord).where(TrackRecord.supplier_id.in_(sorted(set(profile_ids)))))
+    return {row.supplier_id: row for row in rows}
 
 
 def replace_kbli(session: Session, profile_id: int, codes: Sequence[str]) -> None:

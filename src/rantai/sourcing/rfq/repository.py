@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, exists, false, func, or_, select, update
@@ -296,6 +297,34 @@ def award_lines_of(session: Session, award_ids: Sequence[int]) -> dict[int, list
             select(AwardLine).where(AwardLine.award_id.in_(award_ids)).order_by(AwardLine.id)
         ):
             found[row.award_id].append(row)
+    return found
+
+
+def awards_won(
+    session: Session, supplier_ids: Sequence[int]
+) -> dict[int, list[tuple[int, str, Decimal | None, int]]]:
+    """What each supplier has won on Rantai in approved awards (one query): per currency and Rupiah rate,
+    how many awards and their summed amount in minor units of that currency."""
+    found: dict[int, list[tuple[int, str, Decimal | None, int]]] = defaultdict(list)
+    if supplier_ids:
+        rows = session.execute(
+            select(
+                AwardLine.supplier_id,
+                Rfq.currency,
+                Rfq.idr_rate,
+                func.count(func.distinct(AwardLine.award_id)),
+                func.sum(AwardLine.amount),
+            )
+            .join(Award, Award.id == AwardLine.award_id)
+            .join(Rfq, Rfq.id == Award.rfq_id)
+            .where(
+                AwardLine.supplier_id.in_(sorted(set(supplier_ids))),
+                Award.status == AwardStatus.APPROVED.value,
+            )
+            .group_by(AwardLine.supplier_id, Rfq.currency, Rfq.idr_rate)
+        )
+        for supplier_id, currency, rate, count, amount in rows:
+            found[int(supplier_id)].append((int(count), str(currency), rate, int(amount or 0)))
     return found
 
 

@@ -1,0 +1,212 @@
+"""The comparison as an XLSX workbook (issue #11 item 3): one row per line and supplier, the header in the
+reader's language, amounts with the currency's number format, the header frozen and filterable.
+
+Small comparisons are made at once (``export_now_or_later`` returns the bytes); one of more than
+``EXPORT_NOW_MAX_ROWS`` rows becomes a durable job (``sourcing.comparison_export``, run by the worker,
+``export_tasks``) that writes the file under ``<data_dir>/exports/rfq-comparison/``; the door then shows
+the job and serves the file with ``finished_export`` once it is done, to the RFQ's buyer only.
+
+The columns are documented in docs/rfq.md ("Comparison export layout").
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import openpyxl  # type: ignore[import-untyped]  # ships without type information
+from openpyxl.cell import WriteOnlyCell  # type: ignore[import-untyped]
+from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
+from sqlalchemy.orm import Session
+
+from rantai import jobs
+from rantai.i18n import translate
+from rantai.identity.policy import Action, Actor, can
+from rantai.jobs import repository as jobs_repository
+from rantai.jobs.models import Job
+from rantai.kit.ids import storable_id
+from rantai.kit.text import N_
+from rantai.sourcing.rfq import quotes
+from rantai.sourcing.rfq.comparison import Comparison, compare
+from rantai.sourcing.rfq.errors import MSG_RFQ_NOT_FOUND, RfqNotFound
+from rantai.sourcing.rfq.models import Rfq
+
+EXPORT_JOB = "sourcing.comparison_export"
+# More rows than this (lines x suppliers) and the workbook is made by the worker: 2,000 rows take
+# about half a second to write, which a page may wait; 10,000 would not.
+EXPORT_NOW_MAX_ROWS = 2000
+RUPIAH_FORMAT = '"Rp"#,##0'
+USD_FORMAT = '"US$"#,##0.00'
+PERCENT_FORMAT = "0.0"
+
+COLUMNS: tuple[tuple[str, float], ...] = (
+    (N_("Line no"), 8),
+    (N_("Item"), 36),
+    (N_("Quantity"), 12),
+    (N_("Unit"), 12),
+    (N_("HPS"), 16),
+    (N_("Supplier"), 32),
+    (N_("NIB"), 16),
+    (N_("Size class"), 12),
+    (N_("Kab/kota"), 24),
+    (N_("Unit price"), 16),
+    (N_("Quantity offered"), 12),
+    (N_("Amount"), 18),
+    (N_("Lead time (days)"), 10),
+    (N_("Deviation from HPS (%)"), 12),
+    (N_("Lowest on line"), 10),
+    (N_("To confirm"), 10),
+    (N_("Quote notes"), 40),
+)
+# A USD RFQ adds the amount in Rupiah at the RFQ's rate.
+AMOUNT_IDR_COLUMN = (N_("Amount (Rupiah)"), 18)
+YES, NO = N_("yes"), N_("no")
+SHEET_TITLE = N_("Comparison")
+
+
+def _text(sheet: Any, value: str | None) -> Any:
+    """User text stays text: openpyxl would store ``=...`` as a formula (and run it when opened)."""
+    if not value or not value.startswith("="):
+        return value or ""
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.data_type = "s"
+    return cell
+
+
+def _number(sheet: Any, value: int | Decimal | None, number_format: str) -> Any:
+    if value is None:
+        return None
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.number_format = number_format
+    return cell
+
+
+def comparison_xlsx(comparison: Comparison, locale: str) -> bytes:
+    """The workbook: one row per line and supplier quoting it (lines in order, suppliers in the order
+    their quotes arrived), the header translated into ``locale``."""
+    usd = comparison.currency == "USD"
+    money_format = USD_FORMAT if usd else RUPIAH_FORMAT
+    columns = [*COLUMNS, AMOUNT_IDR_COLUMN] if usd else list(COLUMNS)
+
+    def money(sheet: Any, minor: int | Decimal | None) -> Any:
+        if minor is None:
+            return None
+        return _number(sheet, Decimal(minor) / 100 if usd else minor, money_format)
+
+    workbook: Any = openpyxl.Workbook(write_only=True)
+    sheet: Any = workbook.create_sheet(translate(locale, SHEET_TITLE))
+    sheet.freeze_panes = "A2"
+    for index, (_, width) in enumerate(columns, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    last = get_column_letter(len(columns))
+    sheet.auto_filter.ref = f"A1:{last}{max(comparison.rows, 1) + 1}"
+    sheet.append([translate(locale, title) for title, _ in columns])
+    suppliers = {supplier.supplier_id: supplier for supplier in comparison.suppliers}
+    yes, no = translate(locale, YES), translate(locale, NO)
+    for compared in comparison.lines:
+        line = compared.line
+        unit = compared.unit_name(locale)
+        for cell in compared.cells:
+            supplier = suppliers.get(cell.supplier_id)
+            row = [
+                line.line_no,
+                _text(sheet, line.name),
+                line.quantity,
+                _text(sheet, unit),
+                money(sheet, line.hps),
+                _text(sheet, cell.supplier_name),
+                supplier.nib if supplier and supplier.nib else "",
+                supplier.size_class if supplier and supplier.size_class else "",
+                _text(sheet, supplier.kabkota_name if supplier else None),
+                money(sheet, cell.unit_price),
+                cell.quantity,
+                money(sheet, cell.amount),
+                cell.lead_time_days,
+                _number(sheet, cell.deviation_pct, PERCENT_FORMAT),
+                yes if cell.is_lowest else no,
+                yes if cell.to_confirm else no,
+                _text(sheet, cell.notes),
+            ]
+            if usd:
+                row.append(_number(sheet, cell.amount_idr, RUPIAH_FORMAT))
+            sheet.append(row)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+# --- now, or by the worker ----------------------------------------------------------------------------
+
+
+def exports_dir(data_dir: Path) -> Path:
+    path = Path(data_dir) / "exports" / "rfq-comparison"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def export_path(data_dir: Path, job_id: int) -> Path:
+    return exports_dir(data_dir) / f"{int(job_id)}.xlsx"
+
+
+def write_export(data_dir: Path, job_id: int, data: bytes) -> Path:
+    """Write the workbook whole or not at all (a temporary file renamed): a reader never gets half."""
+    target = export_path(data_dir, job_id)
+    partial = target.with_suffix(".xlsx.part")
+    partial.write_bytes(data)
+    os.replace(partial, target)
+    return target
+
+
+def export_now_or_later(
+    session: Session,
+    *,
+    actor: Actor | None,
+    rfq: Rfq,
+    locale: str,
+    now_max_rows: int = EXPORT_NOW_MAX_ROWS,
+) -> bytes | Job:
+    """The comparison's workbook now (bytes), or, past ``now_max_rows`` rows, a durable job that makes
+    it (the door shows the job and later serves ``finished_export``). Same access as ``compare``:
+    the RFQ's buyer, after the deadline. Adding the job writes a row: run it in a writing transaction."""
+    comparison = compare(session, actor=actor, rfq=rfq)
+    if comparison.rows <= now_max_rows:
+        return comparison_xlsx(comparison, locale)
+    payload = {
+        "rfq_id": rfq.id,
+        "organization_id": rfq.organization_id,
+        "user_id": actor.user_id if actor else None,
+        "locale": locale,
+    }
+    return jobs.enqueue(session, EXPORT_JOB, payload)
+
+
+@dataclass(frozen=True, slots=True)
+class ExportState:
+    """Where a comparison export job is: ``status`` queued | running | done | failed; ``path`` once
+    done and written."""
+
+    job: Job
+    status: str
+    path: Path | None
+
+    @property
+    def ready(self) -> bool:
+        return self.path is not None
+
+
+def finished_export(
+    session: Session, *, actor: Actor | None, rfq: Rfq, job_id: int, data_dir: Path
+) -> ExportState:
+    """The state of a comparison export job of this RFQ, and its file once done; for the RFQ's buyer
+    after the deadline only (anyone else, or a job of another RFQ or kind: RfqNotFound)."""
+    if not can(actor, Action.VIEW_RECORD, rfq) or quotes.is_sealed(rfq):
+        raise RfqNotFound(MSG_RFQ_NOT_FOUND)
+    job = jobs_repository.get(session, job_id) if storable_id(job_id) else None
+    if job is None or job.kind != EXPORT_JOB or (job.payload or {}).get("rfq_id") != rfq.id:
+        raise RfqNotFound(MSG_RFQ_NOT_FOUND)
+    path = export_path(data_dir, job.id)
+    return ExportState(job, job.status, path if job.status == "done" and path.exists() else None)
