@@ -29,14 +29,8 @@ def _percentile(values: list[float], pct: float) -> float:
     return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))]
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=30)
-    parser.add_argument("--suppliers", type=int, default=200)
-    parser.add_argument("--lines", type=int, default=50)
-    args = parser.parse_args()
-
-    from sqlalchemy import event  # noqa: PLC0415
+def build(url: str, suppliers: int, lines: int) -> tuple[Any, Any, int, Any]:
+    """A fresh database with one RFQ of ``lines`` lines quoted by ``suppliers`` suppliers, closed."""
     from tests.factories.rfq import PAST_DEADLINE, make_rfq, quote_on  # noqa: PLC0415
 
     from rantai import migrations  # noqa: PLC0415
@@ -44,58 +38,78 @@ def main() -> None:
     from rantai.db import make_engine, make_session_factory, transaction  # noqa: PLC0415
     from rantai.kit import clock  # noqa: PLC0415
     from rantai.reference.service import load_reference_data  # noqa: PLC0415
-    from rantai.sourcing.rfq import comparison, export, repository, service  # noqa: PLC0415
+    from rantai.sourcing.rfq import service  # noqa: PLC0415
 
-    with tempfile.TemporaryDirectory() as tmp:
-        url = f"sqlite:///{Path(tmp) / 'bench.db'}"
-        started = time.perf_counter()
-        migrations.upgrade(url)
-        engine = make_engine(url)
-        factory = make_session_factory(engine)
-        with transaction(factory) as session:
-            load_reference_data(session)
-            ensure_categories(session)
-        with transaction(factory, write=True) as session:
-            setup = make_rfq(session, bidders=args.suppliers, lines=args.lines)
-            for index, bidder in enumerate(setup.bidders):
-                quote_on(session, setup, bidder, unit_price=10_000 + 7 * index, lead_time_days=7 + index % 30)
-            rfq_id, actor = setup.rfq.id, setup.actor
-        with clock.travel(PAST_DEADLINE):
-            with transaction(factory, write=True) as session:
-                service.close_due(session)
-            print(f"built in {time.perf_counter() - started:.1f} s: {args.suppliers} quotes x {args.lines} lines")
-            statements: list[str] = []
+    migrations.upgrade(url)
+    engine = make_engine(url)
+    factory = make_session_factory(engine)
+    with transaction(factory) as session:
+        load_reference_data(session)
+        ensure_categories(session)
+    with transaction(factory, write=True) as session:
+        setup = make_rfq(session, bidders=suppliers, lines=lines)
+        for index, bidder in enumerate(setup.bidders):
+            quote_on(session, setup, bidder, unit_price=10_000 + 7 * index, lead_time_days=7 + index % 30)
+        rfq_id, actor = setup.rfq.id, setup.actor
+    with clock.travel(PAST_DEADLINE), transaction(factory, write=True) as session:
+        service.close_due(session)
+    return engine, factory, rfq_id, actor
 
-            def record(*params: Any) -> None:
-                statements.append(str(params[2]))
 
-            event.listen(engine, "before_cursor_execute", record)
-            compare_ms: list[float] = []
-            xlsx_ms: list[float] = []
-            rows = 0
-            for run in range(args.runs):
-                with transaction(factory) as session:
-                    rfq = repository.rfq(session, rfq_id)
-                    assert rfq is not None
-                    statements.clear()
+def measure(engine: Any, factory: Any, rfq_id: int, actor: Any, runs: int) -> None:
+    """Time ``compare`` (every run) and the workbook (a fifth of the runs, at least 3), past the deadline."""
+    from sqlalchemy import event  # noqa: PLC0415
+    from tests.factories.rfq import PAST_DEADLINE  # noqa: PLC0415
+
+    from rantai.db import transaction  # noqa: PLC0415
+    from rantai.kit import clock  # noqa: PLC0415
+    from rantai.sourcing.rfq import comparison, export, repository  # noqa: PLC0415
+
+    statements: list[str] = []
+
+    def record(*params: Any) -> None:
+        statements.append(str(params[2]))
+
+    event.listen(engine, "before_cursor_execute", record)
+    compare_ms: list[float] = []
+    xlsx_ms: list[float] = []
+    rows = queries = size = 0
+    with clock.travel(PAST_DEADLINE):
+        for run in range(runs):
+            with transaction(factory) as session:
+                rfq = repository.rfq(session, rfq_id)
+                if rfq is None:
+                    raise SystemExit("the RFQ is missing")
+                statements.clear()
+                begin = time.perf_counter()
+                found = comparison.compare(session, actor=actor, rfq=rfq)
+                compare_ms.append((time.perf_counter() - begin) * 1000)
+                queries, rows = len(statements), found.rows
+                if run < max(3, runs // 5):
                     begin = time.perf_counter()
-                    found = comparison.compare(session, actor=actor, rfq=rfq)
-                    compare_ms.append((time.perf_counter() - begin) * 1000)
-                    queries = len(statements)
-                    if run < max(3, args.runs // 5):  # the workbook is slower: fewer runs
-                        begin = time.perf_counter()
-                        data = export.comparison_xlsx(found, "id")
-                        xlsx_ms.append((time.perf_counter() - begin) * 1000)
-                    rows = found.rows
-        print(f"cells (export rows): {rows}; queries per compare: {queries}; {len(data):,} bytes of XLSX")
+                    size = len(export.comparison_xlsx(found, "id"))
+                    xlsx_ms.append((time.perf_counter() - begin) * 1000)
+    print(f"cells (export rows): {rows}; queries per compare: {queries}; {size:,} bytes of XLSX")
+    for name, values in (("compare()", compare_ms), ("comparison_xlsx()", xlsx_ms)):
         print(
-            f"compare():        p50 {statistics.median(compare_ms):7.1f} ms   "
-            f"p95 {_percentile(compare_ms, 95):7.1f} ms   ({len(compare_ms)} runs)"
+            f"{name:18} p50 {statistics.median(values):7.1f} ms   "
+            f"p95 {_percentile(values, 95):7.1f} ms   ({len(values)} runs)"
         )
-        print(
-            f"comparison_xlsx: p50 {statistics.median(xlsx_ms):7.1f} ms   "
-            f"p95 {_percentile(xlsx_ms, 95):7.1f} ms   ({len(xlsx_ms)} runs)"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--suppliers", type=int, default=200)
+    parser.add_argument("--lines", type=int, default=50)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        started = time.perf_counter()
+        engine, factory, rfq_id, actor = build(
+            f"sqlite:///{Path(tmp) / 'bench.db'}", args.suppliers, args.lines
         )
+        print(f"built in {time.perf_counter() - started:.1f} s: {args.suppliers} quotes x {args.lines} lines")
+        measure(engine, factory, rfq_id, actor, args.runs)
         engine.dispose()
 
 
