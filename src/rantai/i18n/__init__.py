@@ -16,6 +16,8 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
 
+from rantai.kit.text import Localized
+
 LOCALES = ("id", "en")
 DEFAULT_LOCALE = "id"
 LOCALE_DIR = Path(__file__).parent / "locales"
@@ -54,18 +56,23 @@ def negotiate(value: str | None) -> str | None:
 
 def translate(locale: str, message: str, **params: Any) -> str:
     """Translate ``message`` and fill its ``%(name)s`` placeholders. A text parameter that is itself a
-    message id (a status label such as "Verified") is translated too; any other text is left as it is."""
+    message id (a status label such as "Verified") is translated too; a ``Localized`` parameter is worded
+    in ``locale``; any other text is left as it is."""
     catalog = translations(locale)
     text = catalog.gettext(message)
     if params:
-        shown = {
-            key: catalog.gettext(value) if isinstance(value, str) else value for key, value in params.items()
-        }
+        shown = {key: _shown(catalog, locale, value) for key, value in params.items()}
         try:
             return text % shown
         except (KeyError, ValueError, TypeError):
             return text
     return text
+
+
+def _shown(catalog: NullTranslations, locale: str, value: Any) -> Any:
+    if isinstance(value, Localized):
+        return value.in_locale(locale)
+    return catalog.gettext(value) if isinstance(value, str) else value
 
 
 def ngettext(locale: str, singular: str, plural: str, n: int, **params: Any) -> str:
