@@ -69,6 +69,10 @@ _FIELD_MESSAGES: dict[str, tuple[str, str | None]] = {
     "control_characters": (N_("Remove the invisible control characters (such as NUL) from this text."), None),
     "date_format": (N_("Enter a date like 2026-03-31; found %(value)s."), None),
     "date_from_datetime_inexact": (N_("Enter a date like 2026-03-31; found %(value)s."), None),
+    "datetime_format": (
+        N_("Enter a time like 2026-03-31T14:00:00+07:00, with its time zone; found %(value)s."),
+        None,
+    ),
 }
 
 
@@ -81,7 +85,7 @@ def _field_message(locale: str, error: dict[str, Any]) -> str:
     if kind == "too_long" and isinstance(error.get("input"), str):
         kind = "string_too_long"  # a length checked after a validator is reported as a collection's
     message, ctx_key = _FIELD_MESSAGES.get(kind, (N_("This value is not valid."), None))
-    if kind == "date_format":
+    if kind in ("date_format", "datetime_format"):
         return translate(locale, message, value=str(error.get("input", ""))[:40])
     if ctx_key is None:
         return translate(locale, message)

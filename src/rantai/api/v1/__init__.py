@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from rantai.api.idempotency import ADOPT, ApiIdempotentRoute
-from rantai.api.v1 import claims, identity, needs, notifications, opportunities, reference, suppliers
+from rantai.api.v1 import claims, identity, needs, notifications, opportunities, reference, rfqs, suppliers
 from rantai.idempotent import adopt
 
 router = APIRouter()
@@ -16,4 +16,5 @@ router.include_router(reference.router)
 router.include_router(suppliers.router)
 router.include_router(claims.router)
 router.include_router(notifications.router)
+router.include_router(rfqs.router)
 adopt(router, ApiIdempotentRoute, **ADOPT)  # every POST takes an Idempotency-Key

@@ -56,6 +56,28 @@ def _multiline(value: str) -> str:
 IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
 """A calendar date written ``YYYY-MM-DD`` (RFC 3339 full-date), nothing else."""
 
+_ISO_DATETIME = re.compile(
+    r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})", re.ASCII
+)
+
+
+def _iso_datetime(value: Any) -> Any:
+    if isinstance(value, dt.datetime) and value.tzinfo is not None:
+        return value
+    if isinstance(value, str) and _ISO_DATETIME.fullmatch(value):
+        try:
+            return dt.datetime.fromisoformat(value)
+        except ValueError:
+            pass
+    raise PydanticCustomError(
+        "datetime_format", "Enter a time like 2026-03-31T14:00:00+07:00", {"value": str(value)[:40]}
+    )
+
+
+IsoDateTime = Annotated[dt.datetime, BeforeValidator(_iso_datetime)]
+"""A moment written in ISO 8601 with its offset (``2026-03-31T14:00:00+07:00`` or ``...Z``): a time
+without a zone is ambiguous (WIB, WITA or WIT?) and is refused, as are numbers read as timestamps."""
+
 PathId = Annotated[int, Path(ge=1, le=MAX_ID, description="A record's id.")]
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 """An id in a body or a query (primary keys are INTEGER columns)."""
