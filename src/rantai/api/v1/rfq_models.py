@@ -244,7 +244,7 @@ class _RfqBase(BaseModel):
     deadline: dt.datetime
     revision: int = Field(description="The amendment in force (1 until amended).")
     currency: str
-    idr_rate: Decimal | None
+    idr_rate: Decimal | None = Field(description="Rupiah per unit of `currency` (USD), a decimal as text.")
     idr_rate_date: dt.date | None
     incoterm: str | None
     incoterm_place: str | None

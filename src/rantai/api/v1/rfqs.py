@@ -11,6 +11,7 @@ reach gets 404) and keeps the seal. Before the deadline a buyer learns only how 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import Any
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -57,6 +58,7 @@ from rantai.suppliers import repository as suppliers_repository
 
 router = APIRouter(tags=["rfqs"], responses=problem_responses(403, 404, 409))
 
+RATE_PLACES = Decimal("0.0001")  # as stored (NUMERIC(18, 4)), the same before and after a reload
 RFQ_STATUS = "^(draft|open|evaluation|awarded|cancelled)$"
 _Search = Query(None, max_length=SEARCH_MAX, description="Words of the title or the RFQ number")
 
@@ -95,7 +97,7 @@ def _common(db: Session, request: Request, rfq: Rfq) -> dict[str, Any]:
         "deadline": rfq.deadline,
         "revision": rfq.revision,
         "currency": rfq.currency,
-        "idr_rate": rfq.idr_rate,
+        "idr_rate": None if rfq.idr_rate is None else Decimal(rfq.idr_rate).quantize(RATE_PLACES),
         "idr_rate_date": rfq.idr_rate_date,
         "incoterm": rfq.incoterm,
         "incoterm_place": rfq.incoterm_place,
