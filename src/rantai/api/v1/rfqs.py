@@ -56,7 +56,7 @@ from rantai.sourcing.rfq.models import Quote, QuoteLine, Rfq, RfqLine
 from rantai.sourcing.rfq.state import QuoteStatus, RfqStatus
 from rantai.suppliers import repository as suppliers_repository
 
-router = APIRouter(tags=["rfqs"], responses=problem_responses(403, 404, 409))
+router = APIRouter(tags=["rfqs"], responses=problem_responses(400, 403, 404, 409))
 
 RATE_PLACES = Decimal("0.0001")  # as stored (NUMERIC(18, 4)), the same before and after a reload
 RFQ_STATUS = "^(draft|open|evaluation|awarded|cancelled)$"
