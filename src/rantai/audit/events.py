@@ -22,6 +22,8 @@ class ResourceType(StrEnum):
     RFQ = "rfq"
     QUOTE = "quote"
     AWARD = "award"
+    PURCHASE_ORDER = "purchase_order"
+    INVOICE = "invoice"
     DEMO_REGISTRY = "demo_registry"
 
 
@@ -104,6 +106,22 @@ class Event(StrEnum):
     AWARD_REJECT = "award.reject"
     BUYER_SETTINGS_CHANGED = "organization.buyer_settings_changed"
 
+    PO_ISSUED = "po.issued"
+    # One per lifecycle move (``orders.state.PoMove``): "po.<move>".
+    PO_ACCEPT = "po.accept"
+    PO_DECLINE = "po.decline"
+    PO_AMEND = "po.amend"
+    PO_COMPLETE = "po.complete"
+    PO_CANCEL = "po.cancel"
+    DELIVERY_RECORDED = "po.delivery_recorded"
+    RECEIPT_RECORDED = "po.receipt_recorded"
+    INVOICE_ISSUED = "invoice.issued"
+    # One per lifecycle move (``orders.state.InvoiceMove``): "invoice.<move>".
+    INVOICE_PAY_PART = "invoice.pay_part"
+    INVOICE_SETTLE = "invoice.settle"
+    WITHHOLDING_RECORDED = "invoice.withholding_recorded"
+    SUPPLIER_TAX_CHANGED = "supplier.tax_status_changed"
+
     DEMO_REGISTRY_LOADED = "demo.registry_loaded"
 
     @property
@@ -176,5 +194,18 @@ RESOURCE_TYPES: dict[Event, ResourceType] = {
     Event.AWARD_APPROVE: _R.AWARD,
     Event.AWARD_REJECT: _R.AWARD,
     Event.BUYER_SETTINGS_CHANGED: _R.ORGANIZATION,
+    Event.PO_ISSUED: _R.PURCHASE_ORDER,
+    Event.PO_ACCEPT: _R.PURCHASE_ORDER,
+    Event.PO_DECLINE: _R.PURCHASE_ORDER,
+    Event.PO_AMEND: _R.PURCHASE_ORDER,
+    Event.PO_COMPLETE: _R.PURCHASE_ORDER,
+    Event.PO_CANCEL: _R.PURCHASE_ORDER,
+    Event.DELIVERY_RECORDED: _R.PURCHASE_ORDER,
+    Event.RECEIPT_RECORDED: _R.PURCHASE_ORDER,
+    Event.INVOICE_ISSUED: _R.INVOICE,
+    Event.INVOICE_PAY_PART: _R.INVOICE,
+    Event.INVOICE_SETTLE: _R.INVOICE,
+    Event.WITHHOLDING_RECORDED: _R.INVOICE,
+    Event.SUPPLIER_TAX_CHANGED: _R.SUPPLIER_PROFILE,
     Event.DEMO_REGISTRY_LOADED: _R.DEMO_REGISTRY,
 }

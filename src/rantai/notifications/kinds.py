@@ -101,6 +101,43 @@ AWARD_LOST = Kind(
     N_("When a buyer awards a request your business quoted on to another supplier, with the reason."),
 )
 
+# From award to money (issue #12).
+PO_ISSUED = Kind(
+    "po.issued",
+    N_("A purchase order for your business"),
+    N_("When a buyer issues or amends a purchase order to your business."),
+)
+PO_ANSWERED = Kind(
+    "po.answered",
+    N_("A supplier answered your purchase order"),
+    N_("When a supplier accepts or declines a purchase order your organization issued."),
+)
+PO_CANCELLED = Kind(
+    "po.cancelled",
+    N_("A purchase order was cancelled"),
+    N_("When a buyer cancels a purchase order to your business."),
+)
+DELIVERY_SHIPPED = Kind(
+    "po.shipped",
+    N_("A supplier shipped goods"),
+    N_("When a supplier records a delivery (surat jalan) against your organization's purchase order."),
+)
+GOODS_RECEIVED = Kind(
+    "po.received",
+    N_("The buyer recorded a goods receipt (BAST)"),
+    N_("When a buyer records what it accepted and rejected of your delivery."),
+)
+INVOICE_RECEIVED = Kind(
+    "invoice.received",
+    N_("An invoice to pay"),
+    N_("When a supplier sends your organization an invoice."),
+)
+PAYMENT_RECEIVED = Kind(
+    "invoice.paid",
+    N_("A payment on your invoice"),
+    N_("When a buyer records a payment on your business's invoice."),
+)
+
 KINDS: dict[str, Kind] = {
     kind.code: kind
     for kind in (
@@ -118,6 +155,13 @@ KINDS: dict[str, Kind] = {
         AWARD_DECIDED,
         AWARD_WON,
         AWARD_LOST,
+        PO_ISSUED,
+        PO_ANSWERED,
+        PO_CANCELLED,
+        DELIVERY_SHIPPED,
+        GOODS_RECEIVED,
+        INVOICE_RECEIVED,
+        PAYMENT_RECEIVED,
     )
 }
 

@@ -1,0 +1,71 @@
+"""How fast each buyer pays (issue #12): one function, for the buyer's profile, beside every PO a supplier
+sees, and for the monitoring.
+
+For every invoice, the days from its date (an invoice can only follow the goods receipt, BAST, so its
+date is the later of the two) to its settlement; an invoice not yet settled counts with its age so far,
+so a buyer that does not pay is not flattered by leaving invoices open. Per buyer:
+
+- ``average_days``: the mean of those days over all its invoices (settled and open);
+- ``on_time_rate``: of the invoices whose outcome is known (settled, or open past their due date), the
+  share settled on or before the due date;
+- ``overdue_share``: of all its invoices, the share open past their due date today.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from rantai.orders import repository
+
+
+@dataclass(frozen=True, slots=True)
+class DaysToPay:
+    invoices: int
+    settled: int
+    average_days: float
+    on_time_rate: float | None  # None: no invoice whose outcome is known yet
+    overdue_share: float
+
+
+@dataclass(slots=True)
+class _Tally:
+    invoices: int = 0
+    settled: int = 0
+    days: int = 0
+    known: int = 0
+    on_time: int = 0
+    overdue: int = 0
+
+
+def days_to_pay(
+    session: Session, *, on: dt.date, organization_ids: Sequence[int] | None = None
+) -> dict[int, DaysToPay]:
+    """Days-to-pay of each buyer (all buyers with invoices, or those named) as of the day ``on``."""
+    tallies: dict[int, _Tally] = {}
+    for buyer, start, due, settled in repository.pay_clock_rows(session, organization_ids):
+        tally = tallies.setdefault(buyer, _Tally())
+        tally.invoices += 1
+        if settled is not None:
+            tally.settled += 1
+            tally.days += max(0, (settled - start).days)
+            tally.known += 1
+            tally.on_time += settled <= due
+        else:
+            tally.days += max(0, (on - start).days)
+            if on > due:
+                tally.known += 1
+                tally.overdue += 1
+    return {
+        buyer: DaysToPay(
+            invoices=t.invoices,
+            settled=t.settled,
+            average_days=t.days / t.invoices,
+            on_time_rate=t.on_time / t.known if t.known else None,
+            overdue_share=t.overdue / t.invoices,
+        )
+        for buyer, t in tallies.items()
+    }

@@ -1,0 +1,101 @@
+"""Builders for purchase orders: an approved award (through the RFQ services and the clock), and POs made
+from it by the real orders services."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+from tests.factories.rfq import PAST_DEADLINE, RfqSetup, make_rfq, quote_on
+
+from rantai.kit import clock
+from rantai.orders import purchase_orders
+from rantai.orders.models import PurchaseOrder, SupplierTax
+from rantai.sourcing.rfq import quotes, repository, service
+from rantai.sourcing.rfq.models import Award, AwardLine
+from rantai.sourcing.rfq.service import buyer_settings
+
+
+@dataclass
+class Ordered:
+    setup: RfqSetup
+    award: Award
+    po: PurchaseOrder
+
+
+def approved_award(
+    db: Session, *, unit_price: int = 10_000, quantity: int | None = None
+) -> tuple[RfqSetup, Award]:
+    """An RFQ past its deadline with one quote, awarded whole to that supplier and approved.
+
+    The award row is written here as the award service would leave it once approved (the orders tests
+    start from an approved award; the award service has tests of its own)."""
+    setup = make_rfq(db, bidders=1)
+    quote_on(db, setup, setup.bidders[0], unit_price=unit_price, quantity=quantity)
+    with clock.travel(PAST_DEADLINE):
+        service.close_due(db)
+        opened = quotes.opened_quotes(db, actor=setup.actor, rfq=setup.rfq)
+    (quote,) = opened.quotes
+    lines = opened.lines[quote.id]
+    total = sum(line.unit_price * line.quantity for line in lines)
+    award = Award(
+        rfq_id=setup.rfq.id,
+        organization_id=setup.org.id,
+        status="approved",
+        total=total,
+        total_idr=total,
+        package_value_idr=total,
+        decided_by_user_id=setup.user.id,
+        approved_by_user_id=setup.user.id,
+    )
+    db.add(award)
+    db.flush()
+    for line in lines:
+        assert repository.take_quantity(db, line.rfq_line_id, line.quantity)
+        db.add(
+            AwardLine(
+                award_id=award.id,
+                rfq_line_id=line.rfq_line_id,
+                quote_id=quote.id,
+                quote_revision=quote.revision,
+                supplier_id=quote.supplier_id,
+                supplier_organization_id=quote.supplier_organization_id,
+                size_class="mikro",
+                quantity=line.quantity,
+                unit_price=line.unit_price,
+                amount=line.unit_price * line.quantity,
+            )
+        )
+    db.flush()
+    return setup, award
+
+
+def make_po(
+    db: Session,
+    *,
+    pkp: bool = True,
+    final_tax: bool = False,
+    bumn_collector: bool = True,
+    accepted: bool = True,
+    unit_price: int = 10_000,
+) -> Ordered:
+    """An approved award turned into a PO (accepted by the supplier unless told not), with the tax statuses
+    given: the supplier PKP or not, with a PP 55 certificate or not, the buyer a PPN/PPh 22 collector or not."""
+    setup, award = approved_award(db, unit_price=unit_price)
+    settings = buyer_settings(db, setup.org.id)
+    settings.code = "BUMNX"
+    settings.ppn_collector = bumn_collector
+    settings.pph22_collector = bumn_collector
+    db.merge(settings)
+    db.merge(
+        SupplierTax(
+            supplier_id=setup.bidders[0].profile.id,
+            pkp=pkp,
+            final_tax_certificate="SK-PP55-001" if final_tax else None,
+        )
+    )
+    db.flush()
+    (po,) = purchase_orders.issue_for_award(db, actor=setup.actor, award=award)
+    if accepted:
+        purchase_orders.accept(db, actor=setup.bidders[0].actor, po=po)
+    return Ordered(setup, award, po)
