@@ -11,8 +11,9 @@ from tests.factories.rfq import PAST_DEADLINE, RfqSetup, make_rfq, quote_on
 from rantai.kit import clock
 from rantai.orders import purchase_orders
 from rantai.orders.models import PurchaseOrder, SupplierTax
-from rantai.sourcing.rfq import quotes, repository, service
-from rantai.sourcing.rfq.models import Award, AwardLine
+from rantai.sourcing.rfq import awards, quotes, service
+from rantai.sourcing.rfq.awards import AwardPart
+from rantai.sourcing.rfq.models import Award
 from rantai.sourcing.rfq.service import buyer_settings
 
 
@@ -26,47 +27,24 @@ class Ordered:
 def approved_award(
     db: Session, *, unit_price: int = 10_000, quantity: int | None = None
 ) -> tuple[RfqSetup, Award]:
-    """An RFQ past its deadline with one quote, awarded whole to that supplier and approved.
-
-    The award row is written here as the award service would leave it once approved (the orders tests
-    start from an approved award; the award service has tests of its own)."""
+    """An RFQ past its deadline with one quote, awarded whole to that supplier by the award service (below
+    the approval threshold, so approved at once)."""
     setup = make_rfq(db, bidders=1)
+    settings = buyer_settings(db, setup.org.id)
+    settings.approval_above = 10**15
+    db.merge(settings)
+    db.flush()
+    setup.rfq.approval_above = 10**15
     quote_on(db, setup, setup.bidders[0], unit_price=unit_price, quantity=quantity)
     with clock.travel(PAST_DEADLINE):
         service.close_due(db)
         opened = quotes.opened_quotes(db, actor=setup.actor, rfq=setup.rfq)
-    (quote,) = opened.quotes
-    lines = opened.lines[quote.id]
-    total = sum(line.unit_price * line.quantity for line in lines)
-    award = Award(
-        rfq_id=setup.rfq.id,
-        organization_id=setup.org.id,
-        status="approved",
-        total=total,
-        total_idr=total,
-        package_value_idr=total,
-        decided_by_user_id=setup.user.id,
-        approved_by_user_id=setup.user.id,
-    )
-    db.add(award)
-    db.flush()
-    for line in lines:
-        assert repository.take_quantity(db, line.rfq_line_id, line.quantity)
-        db.add(
-            AwardLine(
-                award_id=award.id,
-                rfq_line_id=line.rfq_line_id,
-                quote_id=quote.id,
-                quote_revision=quote.revision,
-                supplier_id=quote.supplier_id,
-                supplier_organization_id=quote.supplier_organization_id,
-                size_class="mikro",
-                quantity=line.quantity,
-                unit_price=line.unit_price,
-                amount=line.unit_price * line.quantity,
-            )
-        )
-    db.flush()
+        (quote,) = opened.quotes
+        parts = [
+            AwardPart(line.rfq_line_id, quote.supplier_id, line.quantity) for line in opened.lines[quote.id]
+        ]
+        award = awards.make_award(db, actor=setup.actor, rfq=setup.rfq, parts=parts)
+    assert award.status == "approved"
     return setup, award
 
 
