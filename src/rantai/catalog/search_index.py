@@ -229,6 +229,10 @@ class LiveIndex:
         self._generation: str | None = None
         self._index: SearchIndex | None = None
         self._stamp: int = -1
+        # CURRENT as last read: its (inode, mtime, size) and the name it held. A page asks for the index
+        # every time, and a stat is cheaper than reading the file (issue #9: server CPU per page).
+        self._current_file = str(root / _CURRENT)
+        self._current_seen: tuple[tuple[int, int, int], str] | None = None
 
     # -- reading ---------------------------------------------------------------------------------
 
@@ -263,16 +267,26 @@ class LiveIndex:
             return self.rebuild(session)
 
     def _current_name(self) -> str | None:
+        """The generation CURRENT names (called with the lock held). CURRENT is only ever replaced whole
+        (`rebuild`: written beside it, then renamed over it), so an unchanged inode, time and size mean
+        an unchanged name."""
         try:
-            name = (self.root / _CURRENT).read_text().strip()
+            info = os.stat(self._current_file)
+            seen = (info.st_ino, info.st_mtime_ns, info.st_size)
+            if self._current_seen is not None and self._current_seen[0] == seen:
+                name = self._current_seen[1]
+            else:
+                with open(self._current_file, encoding="utf-8") as current:
+                    name = current.read().strip()
+                self._current_seen = (seen, name)
         except FileNotFoundError:
             return None
-        return name if name and (self.root / name).is_dir() else None
+        return name if name and os.path.isdir(os.path.join(self.root, name)) else None
 
     def _meta_stamp(self) -> int:
         """Changes whenever a process commits to the current generation (tantivy rewrites meta.json)."""
         try:
-            return (self.root / (self._generation or "") / "meta.json").stat().st_mtime_ns
+            return os.stat(os.path.join(self.root, self._generation or "", "meta.json")).st_mtime_ns
         except FileNotFoundError:
             return -1
 
@@ -395,6 +409,7 @@ def _exclusive(path: Path) -> Iterator[None]:
 
 
 _LIVE: dict[Path, LiveIndex] = {}
+_LIVE_BY_DIR: dict[Path, LiveIndex] = {}  # by the data_dir asked for, as given (`live_index`)
 _LIVE_LOCK = threading.Lock()
 
 
@@ -427,8 +442,12 @@ def _in_memory(url: URL) -> bool:
 
 def live_index(data_dir: Path) -> LiveIndex:
     """This process's handle on the index under ``data_dir`` (one per directory)."""
+    known = _LIVE_BY_DIR.get(data_dir)
+    if known is not None:  # resolving the path costs a system call per component: once per data_dir
+        return known
     root = (data_dir / "index").resolve()
     with _LIVE_LOCK:
         if root not in _LIVE:
             _LIVE[root] = LiveIndex(root)
+        _LIVE_BY_DIR[data_dir] = _LIVE[root]
         return _LIVE[root]
