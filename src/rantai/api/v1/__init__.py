@@ -5,7 +5,17 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from rantai.api.idempotency import ADOPT, ApiIdempotentRoute
-from rantai.api.v1 import claims, identity, needs, notifications, opportunities, reference, rfqs, suppliers
+from rantai.api.v1 import (
+    awards,
+    claims,
+    identity,
+    needs,
+    notifications,
+    opportunities,
+    reference,
+    rfqs,
+    suppliers,
+)
 from rantai.idempotent import adopt
 
 router = APIRouter()
@@ -17,4 +27,5 @@ router.include_router(suppliers.router)
 router.include_router(claims.router)
 router.include_router(notifications.router)
 router.include_router(rfqs.router)
+router.include_router(awards.router)
 adopt(router, ApiIdempotentRoute, **ADOPT)  # every POST takes an Idempotency-Key

@@ -222,6 +222,7 @@ class InvitationOut(BaseModel):
     supplier_name: str | None
     source: str = Field(description="invited (by name) or eligible (found when published)")
     invited_at: dt.datetime
+    declined: bool = Field(description="The supplier said it will not quote.")
 
 
 class QuestionOut(BaseModel):
@@ -358,3 +359,176 @@ class OwnQuoteOut(BaseModel):
     version: int = Field(description="Send it back with a change to refuse overwriting another window's.")
     lines: list[QuoteLineOut]
     revisions: list[RevisionOut]
+
+
+# --- awards ----------------------------------------------------------------------------------------------
+
+
+class AwardPartIn(BaseModel):
+    rfq_line_id: Id
+    supplier_id: Id
+    quantity: Count
+
+
+class AwardIn(BaseModel):
+    """An award, whole or split: each part gives a quantity of a line to a supplier who quoted it."""
+
+    parts: list[AwardPartIn] = Field(min_length=1, max_length=1000)
+    exception_reason: MultiLine | None = Field(
+        None,
+        max_length=DESCRIPTION_MAX,
+        description="Why the award departs from the UMKM reservation rule (the approver decides on it).",
+    )
+
+
+class RejectIn(BaseModel):
+    reason: MultiLine = Field(min_length=1, max_length=DESCRIPTION_MAX, description="The officer is told.")
+    version: Version | None = Field(None, description="The award's version as you read it.")
+
+
+class AwardVersionIn(BaseModel):
+    version: Version | None = Field(None, description="The award's version as you read it.")
+
+
+class AwardLineOut(BaseModel):
+    line_no: int
+    line_name: str
+    supplier_id: int
+    supplier_name: str
+    quantity: int
+    unit_price: int = Field(description="Minor units of `currency`.")
+    amount: int = Field(description="Minor units of `currency`.")
+
+
+class AwardOut(BaseModel):
+    id: int
+    rfq_id: int
+    status: str = Field(description="pending_approval, approved or rejected")
+    status_label: str
+    needs_approval: bool
+    currency: str
+    total: int = Field(description="Minor units of `currency`.")
+    total_idr: int = Field(description="Whole Rupiah.")
+    package_value_idr: int = Field(
+        description="The package the reservation rule was checked on, whole Rupiah."
+    )
+    reservation_note: str | None
+    exception_reason: str | None
+    decided_at: dt.datetime
+    approved_at: dt.datetime | None
+    rejection_reason: str | None
+    version: int
+    lines: list[AwardLineOut]
+
+
+class ApprovalOut(AwardOut):
+    """An award waiting for the caller's approval, with the RFQ it decides."""
+
+    rfq_number: str
+    rfq_title: str
+
+
+class WonOut(BaseModel):
+    line_no: int
+    name: str
+    quantity: int
+    unit_price: int = Field(description="Minor units of `currency`.")
+
+
+class LostOut(BaseModel):
+    line_no: int
+    name: str
+    reason: str = Field(description="Why another offer won, in the client's language.")
+
+
+class OutcomeOut(BaseModel):
+    """What the caller's supplier won of the RFQ's approved awards, and why it lost the other lines it
+    quoted; ``decided`` is false until an award is approved."""
+
+    rfq_id: int
+    decided: bool
+    currency: str
+    won: list[WonOut]
+    lost: list[LostOut]
+
+
+# --- the comparison ---------------------------------------------------------------------------------------
+
+
+class CellOut(BaseModel):
+    supplier_id: int
+    supplier_name: str
+    quote_id: int
+    quote_revision: int
+    unit_price: int = Field(description="Minor units of `currency`.")
+    quantity: int
+    amount: int = Field(description="Minor units of `currency`.")
+    amount_idr: int = Field(description="Whole Rupiah.")
+    lead_time_days: int
+    deviation_pct: Decimal | None = Field(description="From the HPS per unit, percent (negative: below).")
+    is_lowest: bool
+    to_confirm: bool
+    notes: str | None
+
+
+class ComparedLineOut(BaseModel):
+    id: int
+    line_no: int
+    name: str
+    quantity: int
+    unit_code: str | None
+    hps: int | None
+    hps_unit_price: Decimal | None
+    lowest_unit_price: int | None
+    awarded_quantity: int
+    cells: list[CellOut]
+
+
+class CertificateOut(BaseModel):
+    type_code: str
+    name: str
+    number: str
+    valid_until: dt.date | None
+    verified: bool
+    export_relevant: bool
+
+
+class TrackRecordOut(BaseModel):
+    awards_won: int
+    orders_completed: int
+    orders_on_time: int
+    on_time_pct: int | None
+    rantai_awards: int
+    rantai_awarded_idr: int
+    newcomer: bool
+
+
+class ComparedSupplierOut(BaseModel):
+    supplier_id: int
+    name: str
+    nib: str | None
+    size_class: str | None
+    kabkota_code: str | None
+    kabkota_name: str | None
+    kbli_codes: list[str]
+    capacity_per_month: int | None
+    certificates: list[CertificateOut]
+    track_record: TrackRecordOut
+    match_reasons: list[str] = Field(description="Why it fits, in the client's language.")
+    quote_id: int
+    quote_revision: int
+    valid_until: dt.date
+    notes: str | None
+    to_confirm: bool
+    lines_quoted: int
+    total: int = Field(description="Minor units of `currency`.")
+    total_idr: int = Field(description="Whole Rupiah.")
+
+
+class ComparisonOut(BaseModel):
+    rfq_id: int
+    currency: str
+    idr_rate: Decimal | None
+    made_at: dt.datetime
+    lines: list[ComparedLineOut]
+    suppliers: list[ComparedSupplierOut]
