@@ -16,11 +16,12 @@ from tests.factories.sourcing import make_buyer, make_need
 from tests.factories.suppliers import make_supplier
 
 from rantai.identity.models import User
+from rantai.identity.roles import Role
 from rantai.kit import clock
 from rantai.kit.clock import WIB
 from rantai.sourcing import repository as need_repository
 from rantai.sourcing import service as sourcing
-from rantai.sourcing.rfq import repository
+from rantai.sourcing.rfq import repository, service
 from rantai.sourcing.rfq.models import Quote, QuoteLine, Rfq, RfqInvitation, RfqLine, RfqQuestion
 from rantai.sourcing.state import Decision
 
@@ -339,3 +340,58 @@ def test_after_the_deadline_the_supplier_can_no_longer_quote(client: TestClient,
     with clock.travel(dt.timedelta(days=3)):
         page = client.get(f"/invitations/{setup.rfq.id}").text
     assert 'data-testid="quote-form"' not in page
+
+
+def test_a_quote_carries_an_attachment(client: TestClient, db: Session) -> None:
+    setup = make_rfq(db, bidders=1)
+    line = sourcing_lines(db, setup.rfq)[0]
+    _as(client, setup.bidders[0].user)
+    sent = client.post(
+        f"/invitations/{setup.rfq.id}/quote",
+        data={
+            "csrf_token": csrf_of(client),
+            f"line-{line.id}-unit_price": "9000",
+            "valid_until": (clock.now() + 30 * DAY).date().isoformat(),
+        },
+        files={"attachment": ("brosur.pdf", b"%PDF-1.4 brosur", "application/pdf")},
+        follow_redirects=False,
+    )
+    assert sent.status_code == 303, sent.text
+    assert "brosur.pdf" in client.get(f"/invitations/{setup.rfq.id}").text
+    before = _count(db, QuoteLine)
+    refused = client.post(
+        f"/invitations/{setup.rfq.id}/quote",
+        data={
+            "csrf_token": csrf_of(client),
+            f"line-{line.id}-unit_price": "8000",
+            "valid_until": (clock.now() + 30 * DAY).date().isoformat(),
+        },
+        files={"attachment": ("virus.exe", b"MZ....", "application/octet-stream")},
+    )
+    assert refused.status_code == 422 and "virus.exe" in refused.text
+    assert _count(db, QuoteLine) == before  # the revision went with the refused file
+
+
+def test_buyer_settings_are_changed_by_the_owner_and_read_by_officers(
+    client: TestClient, db: Session
+) -> None:
+    org, officer, _ = make_buyer(db)
+    _, owner, _ = make_buyer(db, org, (Role.OWNER,))
+    _as(client, officer)
+    assert 'href="/account/buyer-settings"' in client.get("/rfqs").text
+    page = client.get("/account/buyer-settings").text
+    assert 'data-testid="buyer-settings"' in page and 'name="approval_above"' not in page
+    _as(client, owner)
+    bad = client.post(
+        "/account/buyer-settings",
+        data={"csrf_token": csrf_of(client), "approval_above": "banyak", "payment_terms_days": "30"},
+    )
+    assert bad.status_code == 422 and 'id="e-approval_above"' in bad.text
+    saved = client.post(
+        "/account/buyer-settings",
+        data={"csrf_token": csrf_of(client), "approval_above": "Rp 250.000.000", "payment_terms_days": "45"},
+        follow_redirects=False,
+    )
+    assert saved.status_code == 303
+    settings = service.buyer_settings(db, org.id)
+    assert (settings.approval_above, settings.payment_terms_days) == (250_000_000, 45)

@@ -182,3 +182,13 @@ def parse_quote(values: Mapping[str, str], lines: Sequence[RfqLine], currency: s
         valid_until=parse_date(valid_raw, field="valid_until", error=QuoteInvalid),
         notes=_text(values, "notes", QuoteInvalid, multiline=True) or None,
     )
+
+
+def parse_buyer_settings(values: Mapping[str, str]) -> tuple[int, int]:
+    """The buyer's settings form: the approval threshold (Rupiah) and the payment terms (days)."""
+    threshold = _text(values, "approval_above", RfqInvalid)
+    terms = _text(values, "payment_terms_days", RfqInvalid)
+    return (
+        _cell(threshold or "-", "approval_above", RfqInvalid, cells.parse_rupiah),
+        _count(terms or "-", "payment_terms_days", RfqInvalid, minimum=0),
+    )

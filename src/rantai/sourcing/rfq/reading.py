@@ -14,8 +14,8 @@ from rantai.identity.policy import Action, Actor, can
 from rantai.sourcing.models import Need
 from rantai.sourcing.rfq import repository
 from rantai.sourcing.rfq.errors import MSG_RFQ_NOT_FOUND, RfqNotFound
-from rantai.sourcing.rfq.models import Rfq, RfqAmendment, RfqLine
-from rantai.sourcing.rfq.service import get_rfq, is_buyer_of, shortlisted_supplier_ids
+from rantai.sourcing.rfq.models import QuoteAttachment, Rfq, RfqAmendment, RfqLine
+from rantai.sourcing.rfq.service import acting_supplier, get_rfq, is_buyer_of, shortlisted_supplier_ids
 from rantai.suppliers import repository as suppliers_repository
 
 
@@ -75,3 +75,10 @@ def invitable_suppliers(session: Session, *, actor: Actor | None, need: Need) ->
     readable = suppliers_repository.readable_profile_ids(session, actor, ids)
     names = suppliers_repository.business_names(session, [i for i in ids if i in readable])
     return [(i, names[i]) for i in ids if i in names]
+
+
+def own_attachments(session: Session, *, actor: Actor | None, rfq: Rfq) -> Sequence[QuoteAttachment]:
+    """The files the actor's supplier attached to its quote (every revision), for the supplier only."""
+    invitation = acting_supplier(actor, session, rfq)
+    quote = repository.quote_for_supplier(session, rfq.id, invitation.supplier_id)
+    return repository.attachments_of(session, quote.id) if quote is not None else []

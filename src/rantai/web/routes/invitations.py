@@ -132,6 +132,7 @@ def _detail(
             "own": own,
             "own_lines": {line.rfq_line_id: line for line in own.lines} if own else {},
             "revisions": quotes.own_revisions(db, actor=viewer.actor, rfq=rfq),
+            "attachments": reading.own_attachments(db, actor=viewer.actor, rfq=rfq),
             "quote_values": quote_values,
             "question_values": values if form == "question" and values else {},
             "max_mb": MAX_ATTACHMENT_BYTES // (1024 * 1024),

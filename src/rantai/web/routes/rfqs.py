@@ -47,6 +47,7 @@ NOTICES = {
     "answered": N_("The answer is shown to every invited supplier."),
     "cancelled": N_("The request is cancelled; the suppliers are told why."),
 }
+MSG_SETTINGS_SAVED = N_("Saved. New requests for quotations use these settings when they are sent.")
 
 
 def _local(moment: dt.datetime) -> str:
@@ -374,3 +375,64 @@ def cancel(
     except UserError as exc:
         return _cancel_page(request, viewer, rfq, reason=reason, error=exc)
     return RedirectResponse(f"/rfqs/{rfq_id}?done=cancelled", status_code=303)
+
+
+# --- the buyer's settings: the approval threshold and payment terms ------------------------------------
+
+
+def _settings_page(
+    request: Request,
+    db: Session,
+    viewer: Viewer,
+    *,
+    values: dict[str, str] | None = None,
+    notice: str | None = None,
+    error: UserError | None = None,
+) -> Response:
+    current = service.buyer_settings(db, viewer.current_org.id)
+    shown = values or {
+        "approval_above": format_number(current.approval_above, viewer.locale),
+        "payment_terms_days": str(current.payment_terms_days),
+    }
+    return render(
+        request,
+        "rfqs/settings.html",
+        viewer,
+        {
+            "settings": current,
+            "values": shown,
+            "may_change": viewer.can(Action.MANAGE_ORGANIZATION),
+            "notice": notice,
+            "error": error_text(viewer, error),
+            "field": error.field if error else None,
+        },
+        status_code=error.status_code if error else 200,
+    )
+
+
+@router.get("/account/buyer-settings")
+def buyer_settings(
+    request: Request, saved: str = "", db: Session = DbSession, viewer: Viewer = RfqBuyer
+) -> Response:
+    notice = viewer._(MSG_SETTINGS_SAVED) if saved else None
+    return _settings_page(request, db, viewer, notice=notice)
+
+
+@router.post("/account/buyer-settings")
+def change_buyer_settings(
+    request: Request, db: Session = DbSession, viewer: Viewer = RfqBuyer, posted: FormData = PostedForm
+) -> Response:
+    values = text_fields(posted)
+    try:
+        with all_or_nothing(db):
+            threshold, terms = inputs.parse_buyer_settings(values)
+            service.change_buyer_settings(
+                db,
+                actor=viewer.actor,
+                organization_id=viewer.current_org.id,
+                approval_above=threshold,
+                payment_terms_days=terms,
+            )
+    except UserError as exc:
+        return _settings_page(request, db, viewer, values=values, error=exc)
+    return RedirectResponse("/account/buyer-settings?saved=1", status_code=303)
