@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -21,7 +22,7 @@ from rantai.kit import clock
 from rantai.kit.clock import WIB
 from rantai.sourcing import repository as need_repository
 from rantai.sourcing import service as sourcing
-from rantai.sourcing.rfq import repository, service
+from rantai.sourcing.rfq import export, repository, service
 from rantai.sourcing.rfq.models import Quote, QuoteLine, Rfq, RfqInvitation, RfqLine, RfqQuestion
 from rantai.sourcing.state import Decision
 
@@ -336,10 +337,11 @@ def test_cancelling_asks_for_a_reason(client: TestClient, db: Session) -> None:
 def test_after_the_deadline_the_supplier_can_no_longer_quote(client: TestClient, db: Session) -> None:
     setup = make_rfq(db, bidders=1)
     pass_deadline(db)
-    _as(client, setup.bidders[0].user)
     with clock.travel(dt.timedelta(days=3)):
+        _as(client, setup.bidders[0].user)  # three days on, the session has ended
         page = client.get(f"/invitations/{setup.rfq.id}").text
-    assert 'data-testid="quote-form"' not in page
+    assert 'data-testid="rfq-lines"' in page
+    assert 'data-testid="quote-form"' not in page and 'data-testid="ask-form"' not in page
 
 
 def test_a_quote_carries_an_attachment(client: TestClient, db: Session) -> None:
@@ -395,3 +397,47 @@ def test_buyer_settings_are_changed_by_the_owner_and_read_by_officers(
     assert saved.status_code == 303
     settings = service.buyer_settings(db, org.id)
     assert (settings.approval_above, settings.payment_terms_days) == (250_000_000, 45)
+
+
+def test_the_comparison_opens_after_the_deadline_only(
+    client: TestClient, db: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    setup = make_rfq(db, bidders=3)
+    cheap, dear, late = setup.bidders
+    quote_on(db, setup, cheap, unit_price=9_100)
+    quote_on(db, setup, dear, unit_price=12_300)
+    _as(client, setup.user)
+    sealed = client.get(f"/rfqs/{setup.rfq.id}/comparison")
+    assert sealed.status_code == 403 and 'data-testid="sealed"' in sealed.text
+    assert "9.100" not in sealed.text and "9,100" not in sealed.text
+    assert client.get(f"/rfqs/{setup.rfq.id}/comparison.xlsx").status_code == 403
+
+    pass_deadline(db)
+    with clock.travel(dt.timedelta(days=3)):
+        _as(client, setup.user)  # three days on, the session has ended
+        status = client.get(f"/rfqs/{setup.rfq.id}").text
+        assert 'data-testid="comparison-link"' in status
+        page = client.get(f"/rfqs/{setup.rfq.id}/comparison")
+        assert page.status_code == 200
+        assert page.text.count('data-testid="lowest"') == 1
+        lowest = page.text.split('data-lowest="1"')[1].split("</td>")[0]
+        assert "9,100" in lowest
+        assert f'data-supplier-id="{late.profile.id}"' not in page.text  # no quote, no column
+        book = client.get(f"/rfqs/{setup.rfq.id}/comparison.xlsx")
+        assert book.status_code == 200 and book.content[:2] == b"PK"
+        assert "attachment" in book.headers["content-disposition"]
+
+        monkeypatch.setattr(export, "EXPORT_NOW_MAX_ROWS", 0)
+        assert 'data-testid="prepare-export"' in client.get(f"/rfqs/{setup.rfq.id}/comparison").text
+        later = client.get(f"/rfqs/{setup.rfq.id}/comparison.xlsx", follow_redirects=False)
+        assert later.status_code == 303
+        job = client.post(
+            f"/rfqs/{setup.rfq.id}/comparison/export",
+            data={"csrf_token": csrf_of(client)},
+            follow_redirects=False,
+        )
+        assert job.status_code == 303 and "/comparison/export/" in job.headers["location"]
+        assert client.get(job.headers["location"]).status_code == 200
+
+        _as(client, cheap.user)
+        assert client.get(f"/rfqs/{setup.rfq.id}/comparison").status_code == 404

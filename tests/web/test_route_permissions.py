@@ -154,6 +154,10 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("POST", "/rfqs/{rfq_id}/amend"): OWN_RFQ,
     ("GET", "/rfqs/{rfq_id}/cancel"): OWN_RFQ,
     ("POST", "/rfqs/{rfq_id}/cancel"): OWN_RFQ,
+    ("GET", "/rfqs/{rfq_id}/comparison"): OWN_RFQ,
+    ("GET", "/rfqs/{rfq_id}/comparison.xlsx"): OWN_RFQ,
+    ("POST", "/rfqs/{rfq_id}/comparison/export"): OWN_RFQ,
+    ("GET", "/rfqs/{rfq_id}/comparison/export/{job_id}"): OWN_RFQ,
     ("GET", "/account/buyer-settings"): CREATE_NEED,
     ("POST", "/account/buyer-settings"): CREATE_NEED,  # and MANAGE_ORGANIZATION, asked by the service
     ("GET", "/invitations"): CATALOG,

@@ -11,6 +11,7 @@ from rantai.web.routes import (
     account,
     auth,
     claims,
+    comparison,
     directory,
     health,
     home,
@@ -45,5 +46,6 @@ router.include_router(plans.router)
 router.include_router(claims.router)
 router.include_router(notifications.router)
 router.include_router(rfqs.router)
+router.include_router(comparison.router)
 router.include_router(invitations.router)
 adopt(router, FormKeyRoute)  # a POST carrying a form key runs once per key (double clicks)
