@@ -46,6 +46,7 @@ CREATING_FORMS = {
     "suppliers/mine.html": "/supplier/certifications",
     "suppliers/product_form.html": "/supplier/products/new",
     "rfqs/new.html": "{{ action }}",
+    "rfqs/award.html": "/rfqs/{{ rfq.id }}/award",
     "invitations/detail.html": "/invitations/{{ rfq.id }}/quote",
 }
 

@@ -11,19 +11,21 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
-from tests.factories.identity import csrf_of, log_in
-from tests.factories.rfq import DAY, make_bidders, make_rfq, pass_deadline, quote_on
+from tests.factories.identity import csrf_of, log_in, make_user
+from tests.factories.rfq import DAY, RfqSetup, make_bidders, make_rfq, pass_deadline, quote_on
 from tests.factories.sourcing import make_buyer, make_need
 from tests.factories.suppliers import make_supplier
 
+from rantai.identity import service as identity
 from rantai.identity.models import User
+from rantai.identity.policy import Actor
 from rantai.identity.roles import Role
 from rantai.kit import clock
 from rantai.kit.clock import WIB
 from rantai.sourcing import repository as need_repository
 from rantai.sourcing import service as sourcing
 from rantai.sourcing.rfq import export, repository, service
-from rantai.sourcing.rfq.models import Quote, QuoteLine, Rfq, RfqInvitation, RfqLine, RfqQuestion
+from rantai.sourcing.rfq.models import Award, Quote, QuoteLine, Rfq, RfqInvitation, RfqLine, RfqQuestion
 from rantai.sourcing.state import Decision
 
 
@@ -441,3 +443,94 @@ def test_the_comparison_opens_after_the_deadline_only(
 
         _as(client, cheap.user)
         assert client.get(f"/rfqs/{setup.rfq.id}/comparison").status_code == 404
+
+
+def test_the_buyer_awards_the_lowest_offer_and_the_suppliers_see_the_outcome(
+    client: TestClient, db: Session
+) -> None:
+    setup = make_rfq(db, bidders=2)
+    cheap, dear = setup.bidders
+    quote_on(db, setup, cheap, unit_price=9_100)
+    quote_on(db, setup, dear, unit_price=12_300)
+    line = sourcing_lines(db, setup.rfq)[0]
+    pass_deadline(db)
+    with clock.travel(dt.timedelta(days=3)):
+        _as(client, setup.user)
+        form = client.get(f"/rfqs/{setup.rfq.id}/award").text
+        filled = dict(re.findall(r'name="(part-\d+-\d+)" value="([^"]*)"', form))
+        assert filled == {
+            f"part-{line.id}-{cheap.profile.id}": str(line.quantity),
+            f"part-{line.id}-{dear.profile.id}": "",
+        }
+        too_many = client.post(
+            f"/rfqs/{setup.rfq.id}/award",
+            data={
+                "csrf_token": csrf_of(client),
+                f"part-{line.id}-{cheap.profile.id}": str(line.quantity + 1),
+            },
+        )
+        assert too_many.status_code in {409, 422}
+        assert f'id="e-part-{line.id}-{cheap.profile.id}"' in too_many.text or 'role="alert"' in too_many.text
+        assert _count(db, Award) == 0
+        made = client.post(
+            f"/rfqs/{setup.rfq.id}/award",
+            data={"csrf_token": csrf_of(client), **filled},
+            follow_redirects=False,
+        )
+        assert made.status_code == 303, made.text
+        award = db.scalars(select(Award).where(Award.rfq_id == setup.rfq.id)).one()
+        assert award.status == "approved" and award.total == 9_100 * line.quantity
+        _as(client, cheap.user)
+        won = client.get(f"/invitations/{setup.rfq.id}").text
+        assert 'data-testid="won"' in won
+        _as(client, dear.user)
+        lost = client.get(f"/invitations/{setup.rfq.id}").text
+        assert 'data-testid="lost"' in lost and "lower price" in lost
+
+
+def test_an_award_above_the_threshold_waits_for_the_approver(client: TestClient, db: Session) -> None:
+    setup = make_rfq(db, bidders=1, sent=False)
+    service.change_buyer_settings(
+        db, actor=owner_of(db, setup), organization_id=setup.org.id, approval_above=1, payment_terms_days=30
+    )
+    service.send(db, actor=setup.actor, rfq=setup.rfq)
+    bidder = setup.bidders[0]
+    quote_on(db, setup, bidder, unit_price=10_000)
+    line = sourcing_lines(db, setup.rfq)[0]
+    approver = make_user(db, setup.org, (Role.APPROVER,))
+    pass_deadline(db)
+    with clock.travel(dt.timedelta(days=3)):
+        _as(client, setup.user)
+        made = client.post(
+            f"/rfqs/{setup.rfq.id}/award",
+            data={"csrf_token": csrf_of(client), f"part-{line.id}-{bidder.profile.id}": str(line.quantity)},
+            follow_redirects=False,
+        )
+        assert made.status_code == 303, made.text
+        award = db.scalars(select(Award).where(Award.rfq_id == setup.rfq.id)).one()
+        assert award.status == "pending_approval"
+        _as(client, approver)
+        assert 'href="/approvals"' in client.get("/").text
+        assert f'data-award-id="{award.id}"' in client.get("/approvals").text
+        page = client.get(f"/approvals/{award.id}").text
+        assert 'data-testid="approve"' in page
+        no_reason = client.post(
+            f"/approvals/{award.id}/reject",
+            data={"csrf_token": csrf_of(client), "version": str(award.version)},
+        )
+        assert no_reason.status_code == 422 and 'id="e-reason"' in no_reason.text
+        approved = client.post(
+            f"/approvals/{award.id}/approve",
+            data={"csrf_token": csrf_of(client), "version": str(award.version)},
+            follow_redirects=False,
+        )
+        assert approved.status_code == 303
+        db.refresh(award)
+        assert award.status == "approved"
+        _as(client, bidder.user)
+        assert client.get(f"/approvals/{award.id}").status_code in {403, 404}
+
+
+def owner_of(db: Session, setup: RfqSetup) -> Actor:
+    owner = make_user(db, setup.org, (Role.OWNER,))
+    return identity.actor_for(db, owner)

@@ -158,6 +158,16 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("GET", "/rfqs/{rfq_id}/comparison.xlsx"): OWN_RFQ,
     ("POST", "/rfqs/{rfq_id}/comparison/export"): OWN_RFQ,
     ("GET", "/rfqs/{rfq_id}/comparison/export/{job_id}"): OWN_RFQ,
+    ("GET", "/rfqs/{rfq_id}/award"): OWN_RFQ,
+    ("POST", "/rfqs/{rfq_id}/award"): OWN_RFQ,
+    ("GET", "/approvals"): Needs(Action.APPROVE_AWARD),
+    ("GET", "/approvals/{award_id}"): Login(
+        "an award is found only by its buyer's members (awards.get_award)"
+    ),
+    ("POST", "/approvals/{award_id}/approve"): Login(
+        "awards.get_award, then APPROVE_AWARD in awards.approve"
+    ),
+    ("POST", "/approvals/{award_id}/reject"): Login("awards.get_award, then APPROVE_AWARD in awards.reject"),
     ("GET", "/account/buyer-settings"): CREATE_NEED,
     ("POST", "/account/buyer-settings"): CREATE_NEED,  # and MANAGE_ORGANIZATION, asked by the service
     ("GET", "/invitations"): CATALOG,

@@ -10,6 +10,7 @@ from rantai.web.forms import FormKeyRoute
 from rantai.web.routes import (
     account,
     auth,
+    awards,
     claims,
     comparison,
     directory,
@@ -47,5 +48,6 @@ router.include_router(claims.router)
 router.include_router(notifications.router)
 router.include_router(rfqs.router)
 router.include_router(comparison.router)
+router.include_router(awards.router)
 router.include_router(invitations.router)
 adopt(router, FormKeyRoute)  # a POST carrying a form key runs once per key (double clicks)

@@ -23,7 +23,7 @@ from rantai.kit.money import format_number
 from rantai.kit.pagination import PageRequest
 from rantai.kit.text import N_
 from rantai.reference import repository as ref
-from rantai.sourcing.rfq import inputs, quotes, reading, service
+from rantai.sourcing.rfq import awards, inputs, quotes, reading, service
 from rantai.sourcing.rfq.models import Rfq
 from rantai.sourcing.rfq.quotes import MAX_ATTACHMENT_BYTES
 from rantai.sourcing.rfq.state import QuoteStatus, RfqStatus
@@ -133,6 +133,7 @@ def _detail(
             "own_lines": {line.rfq_line_id: line for line in own.lines} if own else {},
             "revisions": quotes.own_revisions(db, actor=viewer.actor, rfq=rfq),
             "attachments": reading.own_attachments(db, actor=viewer.actor, rfq=rfq),
+            "outcome": awards.outcome_for_supplier(db, actor=viewer.actor, rfq=rfq),
             "quote_values": quote_values,
             "question_values": values if form == "question" and values else {},
             "max_mb": MAX_ATTACHMENT_BYTES // (1024 * 1024),
