@@ -17,7 +17,7 @@ from rantai.identity import service as identity
 from rantai.identity.policy import Actor
 from rantai.kit.clock import now
 from rantai.kit.pagination import PageRequest
-from rantai.sourcing.rfq import quotes, service
+from rantai.sourcing.rfq import comparison, quotes, service
 from rantai.sourcing.rfq.models import Quote, Rfq
 
 TODAY = dt.date(2026, 12, 1)
@@ -58,6 +58,9 @@ def test_the_demo_buyer_has_an_rfq_in_every_state_once(db: Session) -> None:
     assert past.deadline < moment and past.closed_at is not None and past.closed_at < moment
     opened = quotes.opened_quotes(db, actor=buyer, rfq=past)  # unsealed in real time, not only in travel
     assert 3 <= len(opened.quotes) <= 4
+    compared = comparison.compare(db, actor=buyer, rfq=past)
+    assert len(compared.suppliers) == len(opened.quotes)
+    assert all(cell.unit_price > 0 for line in compared.lines for cell in line.cells)
 
     gone = service.get_rfq(db, actor=buyer, rfq_id=report.cancelled[0])
     assert (gone.status, gone.cancel_reason) == ("cancelled", CANCEL_REASON)
