@@ -111,7 +111,7 @@ def test_demo_without_serving_prints_logins_and_is_idempotent(cli_db: str) -> No
         result = runner.invoke(app, ["demo", "--no-serve"])
         assert result.exit_code == 0, result.output
         outputs.append(result.output)
-    assert "Demo RFQs: 1 open, 1 past the deadline, 1 cancelled" in outputs[0]
+    assert "Demo RFQs: 1 open, 1 past the deadline, 1 awarded, 1 cancelled" in outputs[0]
     assert DEMO_PASSWORD in result.output
     assert all(login.email in result.output for login in DEMO_LOGINS)
     # The demo logins, and the owners of the three registry suppliers that quote on the demo RFQs.

@@ -9,14 +9,17 @@ demo UMKM login, a keripik maker, fits them):
   its invitation waits for a quote;
 - a **past deadline** RFQ (evaluation): four quotes, the UMKM login's among them, closed by the scheduler's
   ``close_due``; the buyer may compare;
+- an **awarded** RFQ (the largest of these needs): three quotes, closed likewise, split by quantity between
+  the UMKM login and a competitor, and approved by the demo approver (``approver@demo.rantai.id``): the
+  demo buyer's approval threshold is set low enough for that (``THRESHOLDS``); the third bidder lost;
 - a **cancelled** RFQ with its reason (one quote had arrived; it stays sealed).
 
 Every state is reached through the real services (``rantai.sourcing.rfq.service`` and ``quotes``), with the
 clock moved forward (``rantai.kit.clock.travel``) to pass a deadline. The clock only moves forward, and a
 deadline is at least ``MIN_DEADLINE_MINUTES`` after the moment an RFQ is made, so an RFQ made while
 ``rantai demo`` runs could only be past its deadline in real time some minutes later. So, once its
-lifecycle moves are made, ``backdate_for_demo`` moves the past RFQ's own moments (made, sent, deadline,
-closed, its quotes, questions, amendments, invitations) back by whole days: demo data only, never used by
+lifecycle moves are made, ``backdate_for_demo`` moves the past and awarded RFQs' own moments (made, sent,
+deadline, closed, awarded, their quotes, questions, amendments, invitations, awards) back by days: demo data only, never used by
 the platform. The audit log and the notices keep the moments they were written at (the audit chain is
 append-only and hashed): they tell when the demo was loaded.
 
@@ -47,9 +50,11 @@ from rantai.identity.policy import Actor
 from rantai.identity.roles import OrgType, Role
 from rantai.kit import clock
 from rantai.sourcing.models import Need, NeedLine
-from rantai.sourcing.rfq import quotes, service
+from rantai.sourcing.rfq import awards, quotes, service
 from rantai.sourcing.rfq import repository as rfq_repository
+from rantai.sourcing.rfq.awards import AwardPart
 from rantai.sourcing.rfq.models import (
+    Award,
     Quote,
     QuoteAttachment,
     Rfq,
@@ -59,11 +64,17 @@ from rantai.sourcing.rfq.models import (
 )
 from rantai.sourcing.rfq.quotes import QuoteData, QuoteLineData
 from rantai.sourcing.rfq.service import AmendmentData, RfqData
+from rantai.sourcing.rfq.state import AwardStatus
 from rantai.suppliers.models import SupplierProfile
 
 DAY = dt.timedelta(days=1)
 OPEN_FOR = 4 * DAY  # the open RFQ's deadline, from the load
 PAST_BY = 2 * DAY  # how long ago the past RFQ's deadline was, once backdated
+AWARDED_BY = 9 * DAY  # and the awarded RFQ's
+AWARD_SHARE = 0.6  # of the awarded line's quantity, to the demo UMKM login; the rest to a competitor
+# The demo buyer's approval threshold: the largest of these (whole Rupiah) at most half the awarded
+# line's HPS, so that its award waits for the approver.
+THRESHOLDS = tuple(juta * 1_000_000 for juta in (500, 250, 100, 50, 25, 10, 5, 2, 1))
 # The past RFQ's deadline when made: the earliest the service allows, and a minute to spare.
 SOON = dt.timedelta(minutes=service.MIN_DEADLINE_MINUTES + 1)
 SUPPLIER_EMAIL = "pemasok{n}@demo.rantai.id"
@@ -86,13 +97,14 @@ CANCEL_REASON = (
 class RfqReport:
     open: list[int] = field(default_factory=list)
     past_deadline: list[int] = field(default_factory=list)
+    awarded: list[int] = field(default_factory=list)
     cancelled: list[int] = field(default_factory=list)
     quotes: int = 0
 
     def summary(self) -> str:
         return (
             f"Demo RFQs: {len(self.open)} open, {len(self.past_deadline)} past the deadline, "
-            f"{len(self.cancelled)} cancelled; {self.quotes} quotes"
+            f"{len(self.awarded)} awarded, {len(self.cancelled)} cancelled; {self.quotes} quotes"
         )
 
 
@@ -122,7 +134,8 @@ def demo_rfq_count(session: Session, organization_id: int) -> int:
 
 
 def _needs(session: Session, organization_id: int, rng: random.Random, count: int) -> list[Need]:
-    """``count`` of the buyer's open demo needs whose line can be split, the demo UMKM's kinds first."""
+    """``count`` of the buyer's open demo needs whose line can be split, food first (the demo UMKM makes
+    keripik; the demo buyer's plan lines rarely are, but snack boxes and catering often)."""
     kinds = {line.kd_rup: line.kind for line in load_need_lines()}
     kbli = {kind.kind: kind.kbli_code for kind in demo_data().kinds.values()}
     category = {kind.kind: kind.category_code for kind in demo_data().kinds.values()}
@@ -141,9 +154,13 @@ def _needs(session: Session, organization_id: int, rng: random.Random, count: in
 
     def rank(need: Need) -> int:
         kind = kinds.get(need.reference or "")
-        if kind is not None and kbli.get(kind) == _FAVOURED_KBLI:
+        if kind is None:
+            return 3
+        if kbli.get(kind) == _FAVOURED_KBLI:
             return 0
-        return 1 if kind is not None and category.get(kind) == "pangan.olahan" else 2
+        if category.get(kind) == "pangan.olahan":
+            return 1
+        return 2 if category.get(kind, "").startswith("pangan.") else 3  # snack boxes, catering, drinks
 
     rng.shuffle(needs)
     return sorted(needs, key=rank)[:count]  # a stable sort: the shuffle decides within a rank
@@ -232,6 +249,39 @@ def _make(session: Session, buyer: Actor, need: Need, deadline: dt.datetime, inv
     return service.send(session, actor=buyer, rfq=rfq)
 
 
+def _budget(session: Session, need: Need) -> int:
+    return sum(line.hps or 0 for line in service.lines_from_need(session, need))
+
+
+def _approval_threshold(session: Session, approver: Actor, organization_id: int, budget: int) -> None:
+    """The demo buyer's approval threshold, low enough that the awarded RFQ's award waits for approval."""
+    above = next((t for t in THRESHOLDS if t <= budget // 2), 0)
+    terms = service.buyer_settings(session, organization_id).payment_terms_days
+    service.change_buyer_settings(
+        session,
+        actor=approver,
+        organization_id=organization_id,
+        approval_above=above,
+        payment_terms_days=terms,
+    )
+
+
+def _split_award(
+    session: Session, officer: Actor, approver: Actor, rfq: Rfq, winners: tuple[_Bidder, _Bidder]
+) -> Award:
+    """The officer splits every line between two winners (``AWARD_SHARE`` to the first); the approver
+    approves, which closes the lines and moves the RFQ to awarded."""
+    parts = []
+    for line in rfq_repository.lines_of(session, rfq.id):
+        first = min(line.quantity - 1, max(1, round(line.quantity * AWARD_SHARE)))
+        parts.append(AwardPart(line.id, winners[0].profile_id, first))
+        parts.append(AwardPart(line.id, winners[1].profile_id, line.quantity - first))
+    award = awards.make_award(session, actor=officer, rfq=rfq, parts=parts)
+    if award.status == AwardStatus.PENDING_APPROVAL:
+        awards.approve(session, actor=approver, award=award)
+    return award
+
+
 # Every moment an RFQ's own rows hold, by model, and how each row is found from the RFQ's id.
 _DATED = (
     (Rfq, Rfq.id),
@@ -239,6 +289,7 @@ _DATED = (
     (RfqAmendment, RfqAmendment.rfq_id),
     (RfqQuestion, RfqQuestion.rfq_id),
     (Quote, Quote.rfq_id),
+    (Award, Award.rfq_id),
 )
 
 
@@ -277,10 +328,15 @@ def load_demo_rfqs(session: Session, *, seed: int = 2026) -> RfqReport:
         return report
     me = _Bidder(umkm_profile.id, umkm[1])
     rng = random.Random(seed)  # noqa: S311 - the demo must be reproducible; nothing here is secret
-    needs = _needs(session, buyer_org.id, rng, 3)
+    needs = _needs(session, buyer_org.id, rng, 4)
     profiles = _registry_suppliers(session, rng, 5)
-    if len(needs) < 3 or len(profiles) < 5:
+    approver = _login(session, OrgType.BUMN, Role.APPROVER)
+    if len(needs) < 4 or len(profiles) < 5 or approver is None:
         return report
+    # The largest of the four is awarded; the others keep their order (the demo UMKM's kinds first).
+    big = max(needs, key=lambda need: _budget(session, need))
+    needs.remove(big)
+    _approval_threshold(session, approver[1], buyer_org.id, _budget(session, big))
     # Three competitors quote or ask (each with an owner account: hashing a password takes half a
     # second, so no more); two more are invited and stay silent.
     a, b, c = (_owner(session, profile, number) for number, profile in enumerate(profiles[:3], start=1))
@@ -288,16 +344,23 @@ def load_demo_rfqs(session: Session, *, seed: int = 2026) -> RfqReport:
     moment = clock.now()
 
     # Past the deadline: four quotes (the UMKM login's among them), closed by the scheduler's sweep.
-    past = _make(
-        session, officer, needs[1], moment + SOON, [me.profile_id, a.profile_id, b.profile_id, c.profile_id]
-    )
+    # Awarded: three quotes, closed likewise, split between the UMKM login and a competitor, approved.
+    four = [me.profile_id, a.profile_id, b.profile_id, c.profile_id]
+    past = _make(session, officer, needs[1], moment + SOON, four)
+    won = _make(session, officer, big, moment + SOON, four)
     for bidder in (me, a, b, c):
         _quote(session, rng, past, bidder)
-    with clock.travel(past.deadline - moment + dt.timedelta(minutes=1)):
+    for bidder in (me, a, b):
+        _quote(session, rng, won, bidder)
+    with clock.travel(max(past.deadline, won.deadline) - moment + dt.timedelta(minutes=1)):
         service.close_due(session)
-    session.refresh(past)
-    backdate_for_demo(session, past, PAST_BY + (past.deadline - moment))
+        session.refresh(won)
+        _split_award(session, officer, approver[1], won, (me, a))
+    for rfq, ago in ((past, PAST_BY), (won, AWARDED_BY)):
+        session.refresh(rfq)
+        backdate_for_demo(session, rfq, ago + (rfq.deadline - moment))
     report.past_deadline.append(past.id)
+    report.awarded.append(won.id)
 
     # Open: invited, two quotes in, a question answered, an amendment after the first quote.
     invited = [me.profile_id, a.profile_id, b.profile_id, c.profile_id, silent[0]]

@@ -1,5 +1,5 @@
-"""Demo RFQs: the demo buyer holds one in every state, reached through the real services, and the demo
-UMKM login has an open invitation to quote on."""
+"""Demo RFQs: the demo buyer holds one in every state (open, past the deadline, awarded, cancelled),
+reached through the real services, and the demo UMKM login has an open invitation to quote on."""
 
 from __future__ import annotations
 
@@ -17,7 +17,8 @@ from rantai.identity import service as identity
 from rantai.identity.policy import Actor
 from rantai.kit.clock import now
 from rantai.kit.pagination import PageRequest
-from rantai.sourcing.rfq import comparison, quotes, service
+from rantai.sourcing.rfq import awards, comparison, quotes, service
+from rantai.sourcing.rfq import repository as rfq_repository
 from rantai.sourcing.rfq.models import Quote, Rfq
 
 TODAY = dt.date(2026, 12, 1)
@@ -39,7 +40,8 @@ def _loaded(db: Session) -> None:
 def test_the_demo_buyer_has_an_rfq_in_every_state_once(db: Session) -> None:
     _loaded(db)
     report = load_demo_rfqs(db)
-    assert (len(report.open), len(report.past_deadline), len(report.cancelled)) == (1, 1, 1)
+    counts = (len(report.open), len(report.past_deadline), len(report.awarded), len(report.cancelled))
+    assert counts == (1, 1, 1, 1)
     buyer = _actor(db, "pembeli@demo.rantai.id")
     moment = now()
 
@@ -62,12 +64,23 @@ def test_the_demo_buyer_has_an_rfq_in_every_state_once(db: Session) -> None:
     assert len(compared.suppliers) == len(opened.quotes)
     assert all(cell.unit_price > 0 for line in compared.lines for cell in line.cells)
 
+    won = service.get_rfq(db, actor=buyer, rfq_id=report.awarded[0])
+    assert won.status == "awarded" and won.awarded_at is not None and won.awarded_at < moment
+    assert won.deadline < moment
+    (shown,) = awards.awards_shown(db, actor=buyer, rfq=won)
+    approver = identity_repo.user_by_email(db, "approver@demo.rantai.id")
+    assert approver is not None and shown.award.approved_by_user_id == approver.id
+    assert shown.award.status == "approved" and shown.award.approved_at is not None
+    assert len({line.supplier_id for line in shown.lines}) == 2  # split between two suppliers
+    for line in rfq_repository.lines_of(db, won.id):
+        assert (line.awarded_quantity, line.status) == (line.quantity, "closed")
+
     gone = service.get_rfq(db, actor=buyer, rfq_id=report.cancelled[0])
     assert (gone.status, gone.cancel_reason) == ("cancelled", CANCEL_REASON)
 
     again = load_demo_rfqs(db)
-    assert (again.open, again.past_deadline, again.cancelled) == ([], [], [])
-    assert len(db.scalars(select(Rfq).where(Rfq.organization_id == open_rfq.organization_id)).all()) == 3
+    assert (again.open, again.past_deadline, again.awarded, again.cancelled) == ([], [], [], [])
+    assert len(db.scalars(select(Rfq).where(Rfq.organization_id == open_rfq.organization_id)).all()) == 4
 
 
 def test_the_umkm_login_is_invited_to_quote_and_sees_its_quote_on_the_closed_rfq(db: Session) -> None:
@@ -84,5 +97,9 @@ def test_the_umkm_login_is_invited_to_quote_and_sees_its_quote_on_the_closed_rfq
     past = service.get_rfq(db, actor=umkm, rfq_id=report.past_deadline[0])
     own = quotes.own_quote(db, actor=umkm, rfq=past)
     assert own is not None and own.quote.status == "submitted"
+    outcome = awards.outcome_for_supplier(
+        db, actor=umkm, rfq=service.get_rfq(db, actor=umkm, rfq_id=report.awarded[0])
+    )
+    assert outcome is not None and len(outcome.won) == 1 and outcome.lost == []
     cancelled = service.get_rfq(db, actor=umkm, rfq_id=report.cancelled[0])
     assert cancelled.cancel_reason == CANCEL_REASON
