@@ -194,6 +194,38 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("GET", "/api/v1/needs/{need_id}/lines/{line_id}/explanation"): OWN_NEED,
     ("POST", "/api/v1/needs/{need_id}/lines/{line_id}/decisions"): OWN_NEED,
     ("GET", "/api/v1/opportunities"): CATALOG,
+    # RFQs, quotes and awards (issue #11): lists show the caller's own (none for the other side); one RFQ
+    # or award is found only by its buyer's members or an invited supplier (404 otherwise)
+    ("GET", "/api/v1/rfqs"): Login("the caller organization's own RFQs (none for a supplier)"),
+    ("POST", "/api/v1/needs/{need_id}/rfqs"): OWN_NEED,
+    ("GET", "/api/v1/rfqs/{rfq_id}"): OWN_RFQ,
+    ("POST", "/api/v1/rfqs/{rfq_id}/send"): OWN_RFQ,
+    ("POST", "/api/v1/rfqs/{rfq_id}/invite"): OWN_RFQ,
+    ("POST", "/api/v1/rfqs/{rfq_id}/amend"): OWN_RFQ,
+    ("POST", "/api/v1/rfqs/{rfq_id}/cancel"): OWN_RFQ,
+    ("GET", "/api/v1/rfqs/{rfq_id}/questions"): OWN_RFQ,
+    ("POST", "/api/v1/rfqs/{rfq_id}/questions/{question_id}/answer"): OWN_RFQ,
+    ("GET", "/api/v1/rfqs/{rfq_id}/quotes"): OWN_RFQ,
+    ("GET", "/api/v1/rfqs/{rfq_id}/comparison"): OWN_RFQ,
+    ("POST", "/api/v1/rfqs/{rfq_id}/awards"): OWN_RFQ,
+    ("GET", "/api/v1/rfqs/{rfq_id}/awards"): OWN_RFQ,
+    ("GET", "/api/v1/awards/{award_id}"): Login(
+        "an award is found only by its buyer's members (404 otherwise)"
+    ),
+    ("POST", "/api/v1/awards/{award_id}/approve"): Login(
+        "an award its buyer's approvers decide (404 otherwise)"
+    ),
+    ("POST", "/api/v1/awards/{award_id}/reject"): Login(
+        "an award its buyer's approvers decide (404 otherwise)"
+    ),
+    ("GET", "/api/v1/approvals"): Login("the awards waiting for the caller's approval (none for others)"),
+    ("GET", "/api/v1/invitations"): Login("the RFQs reaching the caller's supplier (none for a buyer)"),
+    ("GET", "/api/v1/invitations/{rfq_id}"): INVITED,
+    ("POST", "/api/v1/invitations/{rfq_id}/questions"): INVITED,
+    ("GET", "/api/v1/invitations/{rfq_id}/quote"): INVITED,
+    ("PUT", "/api/v1/invitations/{rfq_id}/quote"): INVITED,
+    ("POST", "/api/v1/invitations/{rfq_id}/quote/withdraw"): INVITED,
+    ("GET", "/api/v1/invitations/{rfq_id}/outcome"): INVITED,
     ("GET", "/api/v1/reference/regions"): Login("reference data"),
     ("GET", "/api/v1/reference/regions/{code}"): Login("reference data"),
     ("GET", "/api/v1/reference/kbli"): Login("reference data"),
