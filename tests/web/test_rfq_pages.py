@@ -456,6 +456,7 @@ def test_the_buyer_awards_the_lowest_offer_and_the_suppliers_see_the_outcome(
     pass_deadline(db)
     with clock.travel(dt.timedelta(days=3)):
         _as(client, setup.user)
+        assert 'data-testid="award-link"' in client.get(f"/rfqs/{setup.rfq.id}").text
         form = client.get(f"/rfqs/{setup.rfq.id}/award").text
         filled = dict(re.findall(r'name="(part-\d+-\d+)" value="([^"]*)"', form))
         assert filled == {
@@ -480,6 +481,9 @@ def test_the_buyer_awards_the_lowest_offer_and_the_suppliers_see_the_outcome(
         assert made.status_code == 303, made.text
         award = db.scalars(select(Award).where(Award.rfq_id == setup.rfq.id)).one()
         assert award.status == "approved" and award.total == 9_100 * line.quantity
+        status = client.get(f"/rfqs/{setup.rfq.id}").text
+        assert 'data-testid="award" data-status="approved"' in status
+        assert 'data-testid="award-link"' not in status  # awarded in full: nothing left to award
         _as(client, cheap.user)
         won = client.get(f"/invitations/{setup.rfq.id}").text
         assert 'data-testid="won"' in won
@@ -534,3 +538,39 @@ def test_an_award_above_the_threshold_waits_for_the_approver(client: TestClient,
 def owner_of(db: Session, setup: RfqSetup) -> Actor:
     owner = make_user(db, setup.org, (Role.OWNER,))
     return identity.actor_for(db, owner)
+
+
+def test_the_exception_reason_is_asked_when_the_reservation_refuses(client: TestClient, db: Session) -> None:
+    setup = make_rfq(db, bidders=1, sent=False)
+    line = sourcing_lines(db, setup.rfq)[0]
+    line.hps = 1_000_000_000  # a BUMN package of Rp1 miliar: reserved for UMKM and cooperatives
+    db.flush()
+    service.send(db, actor=setup.actor, rfq=setup.rfq)
+    (large,) = make_bidders(db, 1, business_name="PT Besar Sekali", annual_sales=60_000_000_000)
+    service.invite(db, actor=setup.actor, rfq=setup.rfq, supplier_ids=[large.profile.id])
+    quote_on(db, setup, large, unit_price=200_000)
+    pass_deadline(db)
+    part = f"part-{line.id}-{large.profile.id}"
+    with clock.travel(dt.timedelta(days=3)):
+        _as(client, setup.user)
+        form = client.get(f"/rfqs/{setup.rfq.id}/award").text
+        assert 'name="exception_reason"' not in form
+        refused = client.post(
+            f"/rfqs/{setup.rfq.id}/award", data={"csrf_token": csrf_of(client), part: str(line.quantity)}
+        )
+        assert refused.status_code == 422
+        assert 'id="e-exception_reason"' in refused.text and "PT Besar Sekali" in refused.text
+        assert f'value="{line.quantity}"' in refused.text  # the quantities are kept
+        assert _count(db, Award) == 0
+        made = client.post(
+            f"/rfqs/{setup.rfq.id}/award",
+            data={
+                "csrf_token": csrf_of(client),
+                part: str(line.quantity),
+                "exception_reason": "Tidak ada UMKM yang sanggup memasok dalam tenggat",
+            },
+            follow_redirects=False,
+        )
+        assert made.status_code == 303, made.text
+        award = db.scalars(select(Award).where(Award.rfq_id == setup.rfq.id)).one()
+        assert award.status == "pending_approval" and award.exception_reason

@@ -24,7 +24,7 @@ from rantai.kit.text import N_
 from rantai.reference import repository as ref
 from rantai.sourcing import service as sourcing
 from rantai.sourcing.models import Need
-from rantai.sourcing.rfq import inputs, quotes, reading, service
+from rantai.sourcing.rfq import awards, inputs, quotes, reading, service
 from rantai.sourcing.rfq.errors import MSG_RFQ_NOT_FOUND, RfqNotFound
 from rantai.sourcing.rfq.models import Rfq
 from rantai.sourcing.rfq.service import CURRENCIES, INCOTERMS
@@ -214,6 +214,8 @@ def _detail(
             "units": _unit_names(db, viewer),
             "quote_count": quotes.quote_count(db, actor=viewer.actor, rfq=rfq),
             "sealed": quotes.is_sealed(rfq),
+            "awards": awards.awards_shown(db, actor=viewer.actor, rfq=rfq),
+            "may_award": running and status is RfqStatus.EVALUATION,
             "invitations": reading.invitations(db, actor=viewer.actor, rfq=rfq),
             "amendments": reading.amendments(db, actor=viewer.actor, rfq=rfq),
             "questions": service.questions(db, actor=viewer.actor, rfq=rfq),
