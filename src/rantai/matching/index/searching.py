@@ -82,8 +82,15 @@ class Searching:
         return self._groups.get(group)
 
     def doc_freq(self, term: str, field_name: str = "name") -> int:
-        """How many documents hold the normalized `term` in `field_name`."""
-        return int(self._searcher.doc_freq(field_name, term))
+        """How many documents hold the normalized `term` in `field_name` (kept with the searcher: a
+        shortlist asks for about 70, for its synonyms' and feedback terms' weights)."""
+        snapshot = self._snapshot()
+        key = (field_name, term)
+        count = snapshot.doc_freqs.get(key)
+        if count is None:
+            count = int(snapshot.searcher.doc_freq(field_name, term))
+            remember(snapshot.doc_freqs, key, count)
+        return count
 
     def search(
         self,
@@ -323,7 +330,8 @@ class Searching:
 
 
 class _Snapshot:
-    """Documents read through one searcher, and what callers derived from them (`Searching.memo`).
+    """Documents read through one searcher, its terms' document frequencies, and what callers derived
+    from them (`Searching.memo`).
 
     A searcher sees the index as of one commit, so a document address means the same document for as long
     as it lives; a reload makes a new searcher and, with it, a new snapshot. Each dict is emptied when it
@@ -331,11 +339,12 @@ class _Snapshot:
     and `dict.clear` is one step for them (a working set larger than that is read again from time to time).
     """
 
-    __slots__ = ("_memos", "hits", "searcher")
+    __slots__ = ("_memos", "doc_freqs", "hits", "searcher")
 
     def __init__(self, searcher: tantivy.Searcher) -> None:
         self.searcher = searcher
         self.hits: dict[tuple[int, int], tuple[Hit, str]] = {}
+        self.doc_freqs: dict[tuple[str, str], int] = {}
         self._memos: dict[str, dict[object, object]] = {}
 
     def memo(self, name: str) -> dict[object, object]:
