@@ -99,6 +99,15 @@ def test_lowest_per_line_with_ties_deviation_and_totals(db: Session) -> None:
     assert found.rows == 6 and not any(c.to_confirm for c in one.cells)
 
 
+def test_deviation_is_exact_and_rounds_half_away_from_zero() -> None:
+    # An HPS of Rp1,000 for 3 units (Rp333.33 a unit): 350 is 5.0% above, 300 is 10.0% below.
+    assert comparison.deviation_pct(350, 1000, 3) == Decimal("5.0")
+    assert comparison.deviation_pct(300, 1000, 3) == Decimal("-10.0")
+    assert comparison.deviation_pct(10_005, 10_000_000, 1000) == Decimal("0.1")  # 0.05% rounds up
+    assert comparison.deviation_pct(9_995, 10_000_000, 1000) == Decimal("-0.1")
+    assert comparison.deviation_pct(100, None, 3) is None and comparison.deviation_pct(100, 0, 3) is None
+
+
 def test_no_hps_gives_no_deviation(db: Session) -> None:
     setup = make_rfq(db, bidders=1)
     line = service.repository.lines_of(db, setup.rfq.id)[0]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -369,12 +370,52 @@ class OpenedQuotes:
 def opened_quotes(session: Session, *, actor: Actor | None, rfq: Rfq) -> OpenedQuotes:
     """What the quotes say, for the RFQ's buyer, after the deadline only (QuoteSealed before). The
     repository's queries carry the seal too: called early by mistake, they return nothing."""
+    moment = _require_opened(actor, rfq)
+    return OpenedQuotes(
+        repository.unsealed_quotes(session, rfq.id, moment),
+        repository.unsealed_quote_lines(session, rfq.id, moment),
+    )
+
+
+def _require_opened(actor: Actor | None, rfq: Rfq) -> dt.datetime:
+    """The buyer's check before any price is read: RfqNotFound for others, QuoteSealed before the
+    deadline; the moment the seal was checked at (the repository's WHERE checks it again)."""
     if not _may_view(actor, rfq):
         raise RfqNotFound(MSG_QUOTE_NOT_FOUND)
     moment = now()
     if is_sealed(rfq, moment):
         raise QuoteSealed(MSG_QUOTE_SEALED, deadline=_deadline_text(rfq))
-    return OpenedQuotes(
-        repository.unsealed_quotes(session, rfq.id, moment),
-        repository.unsealed_quote_lines(session, rfq.id, moment),
-    )
+    return moment
+
+
+class OpenedPrice(NamedTuple):
+    """One current quote line as plain values (no ORM object)."""
+
+    quote_id: int
+    rfq_line_id: int
+    unit_price: int
+    quantity: int
+    lead_time_days: int
+    notes: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class OpenedPrices:
+    """``OpenedQuotes`` with the lines as plain values, by quote id."""
+
+    quotes: Sequence[Quote]
+    lines: dict[int, list[OpenedPrice]]
+
+
+def opened_prices(session: Session, *, actor: Actor | None, rfq: Rfq) -> OpenedPrices:
+    """``opened_quotes`` for large comparisons (200 quotes x 50 lines): the same check and seal, the
+    lines read as plain rows rather than ORM objects (several times faster)."""
+    moment = _require_opened(actor, rfq)
+    lines: dict[int, list[OpenedPrice]] = {}
+    for quote_id, line_id, unit_price, quantity, lead_time, notes in repository.unsealed_quote_prices(
+        session, rfq.id, moment
+    ):
+        lines.setdefault(quote_id, []).append(
+            OpenedPrice(quote_id, line_id, unit_price, quantity, lead_time, notes)
+        )
+    return OpenedPrices(repository.unsealed_quotes(session, rfq.id, moment), lines)
