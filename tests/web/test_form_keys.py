@@ -48,6 +48,9 @@ CREATING_FORMS = {
     "rfqs/new.html": "{{ action }}",
     "rfqs/award.html": "/rfqs/{{ rfq.id }}/award",
     "invitations/detail.html": "/invitations/{{ rfq.id }}/quote",
+    "orders/detail.html": "/orders/{{ po.id }}/deliveries",  # and the BAST's and the invoice's forms
+    "orders/invoice.html": "/invoices/{{ inv.id }}/payments",
+    "orders/_award_orders.html": "/awards/{{ award.id }}/orders",
 }
 
 

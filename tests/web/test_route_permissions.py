@@ -51,6 +51,8 @@ TOKENS = Needs(Action.MANAGE_API_TOKENS)
 AUDIT = Needs(Action.VIEW_AUDIT_LOG)
 OWN_NEED = Login("a need is found only in the caller's organization (404 otherwise, sourcing.get_need)")
 OWN_RFQ = Login("an RFQ is found only by its buyer's members (404 otherwise, rfq.service.get_rfq)")
+OWN_PO = Login("a PO is found only by its buyer's and supplier's members (404 otherwise, orders get_po)")
+OWN_INVOICE = Login("an invoice is found only by its parties' members (404 otherwise, get_invoice)")
 INVITED = Login("an RFQ reaches only its invited suppliers (404 otherwise, rfq.service.acting_supplier)")
 
 ROUTES: dict[tuple[str, str], Rule] = {
@@ -176,6 +178,28 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("POST", "/invitations/{rfq_id}/quote"): INVITED,
     ("GET", "/invitations/{rfq_id}/withdraw"): INVITED,
     ("POST", "/invitations/{rfq_id}/withdraw"): INVITED,
+    # --- orders (issue #12): lists authorized in the query, one PO or invoice found only by its parties;
+    # each step asks RUN_PURCHASE (the buyer's side) or FULFIL_ORDER (the supplier's) in the service
+    ("GET", "/orders"): Login("the POs of the caller's organizations (orders.repository.po_readable)"),
+    ("GET", "/orders/{po_id}"): OWN_PO,
+    ("POST", "/orders/{po_id}/accept"): OWN_PO,
+    ("GET", "/orders/{po_id}/decline"): OWN_PO,
+    ("POST", "/orders/{po_id}/decline"): OWN_PO,
+    ("GET", "/orders/{po_id}/cancel"): OWN_PO,
+    ("POST", "/orders/{po_id}/cancel"): OWN_PO,
+    ("POST", "/orders/{po_id}/amend"): OWN_PO,
+    ("POST", "/orders/{po_id}/deliveries"): OWN_PO,
+    ("POST", "/orders/{po_id}/receipts"): OWN_PO,
+    ("POST", "/orders/{po_id}/invoices"): OWN_PO,
+    ("POST", "/awards/{award_id}/orders"): Login(
+        "awards.get_award (the buyer's members), then RUN_PURCHASE in issue_for_award"
+    ),
+    ("GET", "/invoices"): Login("the invoices of the caller's organizations (invoice_readable)"),
+    ("GET", "/invoices/{invoice_id}"): OWN_INVOICE,
+    ("POST", "/invoices/{invoice_id}/payments"): OWN_INVOICE,
+    ("POST", "/invoices/{invoice_id}/slips"): OWN_INVOICE,
+    ("GET", "/account/tax"): EDIT_PROFILE,
+    ("POST", "/account/tax"): EDIT_PROFILE,
     # --- the API: every operation needs a token (401 without one)
     ("GET", "/api/v1/me"): Login("the caller itself"),
     ("GET", "/api/v1/tokens"): TOKENS,

@@ -54,6 +54,17 @@ def require(actor: Actor | None, action: Action, po: PurchaseOrder) -> None:
         raise OrderForbidden(MSG_NOT_ALLOWED)
 
 
+def may_run(actor: Actor | None, po: PurchaseOrder) -> bool:
+    """Whether the actor acts for the PO's buyer (amend, cancel, record a BAST, pay): for the doors'
+    buttons, asked of the policy as every use case does."""
+    return can(actor, Action.RUN_PURCHASE, po)
+
+
+def may_fulfil(actor: Actor | None, po: PurchaseOrder) -> bool:
+    """Whether the actor acts for the PO's supplier (accept, decline, ship, invoice)."""
+    return can(actor, Action.FULFIL_ORDER, po)
+
+
 def get_po(session: Session, *, actor: Actor | None, po_id: int) -> PurchaseOrder:
     """A PO its buyer or its supplier may see (others: not found)."""
     found = repository.po(session, po_id)

@@ -7,16 +7,18 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, false, func, or_, select, update
+from sqlalchemy import ColumnElement, case, false, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from rantai.identity.models import Organization
 from rantai.identity.policy import Action, Actor, Party, reach
 from rantai.kit.ids import storable_id
 from rantai.kit.pagination import Page, PageRequest
 from rantai.orders.models import (
     Counter,
     Delivery,
+    DeliveryLine,
     Invoice,
     InvoiceLine,
     Payment,
@@ -114,6 +116,16 @@ def deliveries_of(session: Session, po_id: int) -> Sequence[Delivery]:
     return session.scalars(select(Delivery).where(Delivery.po_id == po_id).order_by(Delivery.id)).all()
 
 
+def delivery_lines_of(session: Session, delivery_ids: Sequence[int]) -> Sequence[DeliveryLine]:
+    if not delivery_ids:
+        return []
+    return session.scalars(
+        select(DeliveryLine)
+        .where(DeliveryLine.delivery_id.in_(sorted(set(delivery_ids))))
+        .order_by(DeliveryLine.id)
+    ).all()
+
+
 def delivery(session: Session, delivery_id: int) -> Delivery | None:
     return session.get(Delivery, delivery_id) if storable_id(delivery_id) else None
 
@@ -129,6 +141,16 @@ def receipt(session: Session, receipt_id: int) -> Receipt | None:
 def receipt_lines(session: Session, receipt_id: int) -> Sequence[ReceiptLine]:
     return session.scalars(
         select(ReceiptLine).where(ReceiptLine.receipt_id == receipt_id).order_by(ReceiptLine.id)
+    ).all()
+
+
+def receipt_lines_of(session: Session, receipt_ids: Sequence[int]) -> Sequence[ReceiptLine]:
+    if not receipt_ids:
+        return []
+    return session.scalars(
+        select(ReceiptLine)
+        .where(ReceiptLine.receipt_id.in_(sorted(set(receipt_ids))))
+        .order_by(ReceiptLine.id)
     ).all()
 
 
@@ -156,6 +178,16 @@ def withholdings_of(session: Session, invoice_id: int) -> Sequence[Withholding]:
     return session.scalars(
         select(Withholding).where(Withholding.invoice_id == invoice_id).order_by(Withholding.id)
     ).all()
+
+
+def organization_names(session: Session, organization_ids: Sequence[int]) -> dict[int, str]:
+    """The names of organizations (buyers and suppliers on a list of orders)."""
+    if not organization_ids:
+        return {}
+    rows = session.execute(
+        select(Organization.id, Organization.name).where(Organization.id.in_(sorted(set(organization_ids))))
+    )
+    return {int(i): str(n) for i, n in rows}
 
 
 def supplier_tax(session: Session, supplier_id: int) -> SupplierTax | None:
@@ -199,14 +231,25 @@ def pos_page(
 
 
 def invoices_page(
-    session: Session, *, condition: ColumnElement[bool], page: PageRequest, status: str | None = None
+    session: Session,
+    *,
+    condition: ColumnElement[bool],
+    page: PageRequest,
+    status: str | None = None,
+    statuses: Sequence[str] | None = None,
 ) -> Page[Invoice]:
+    """Invoices still open first, each group by due date, the oldest due first (so the overdue ones
+    lead), then by id."""
     query = select(Invoice).where(condition)
     if status:
         query = query.where(Invoice.status == status)
+    if statuses:
+        query = query.where(Invoice.status.in_(sorted(statuses)))
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     rows = session.scalars(
-        query.order_by(Invoice.due_on.asc(), Invoice.id.asc()).offset(page.offset).limit(page.per_page)
+        query.order_by(case((Invoice.status == "paid", 1), else_=0), Invoice.due_on.asc(), Invoice.id.asc())
+        .offset(page.offset)
+        .limit(page.per_page)
     ).all()
     return Page(items=rows, total=total, page=page.page, per_page=page.per_page)
 

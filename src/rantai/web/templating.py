@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_datetime
+from babel.dates import format_date, format_datetime
 from babel.numbers import format_currency
 from fastapi import Request
 from fastapi.responses import HTMLResponse
@@ -39,6 +39,17 @@ def _format_when(value: dt.datetime | None, locale: str = "id") -> str:
     return f"{format_datetime(local, 'd MMM yyyy HH:mm', locale=babel_locale)} WIB"
 
 
+def _format_day(value: dt.date | None, locale: str = "id") -> str:
+    """A calendar day (a delivery, a due date): ``5 Des 2026`` in Indonesian, ``Dec 5, 2026`` in English."""
+    if value is None:
+        return "-"
+    return format_date(
+        value,
+        "d MMM yyyy" if locale == "id" else "MMM d, yyyy",
+        locale="id_ID" if locale == "id" else "en_US",
+    )
+
+
 def _format_money(amount: int | None, currency: str = "IDR", locale: str = "id") -> str:
     """An amount in minor units of ``currency`` (an RFQ's money): Rupiah whole, USD with its cents."""
     if amount is None:
@@ -52,6 +63,7 @@ _env.filters["rupiah"] = format_rupiah
 _env.filters["money"] = _format_money
 _env.filters["number"] = format_number
 _env.filters["when"] = _format_when
+_env.filters["day"] = _format_day
 _env.globals["new_form_key"] = new_form_key  # templates/_form_key.html
 
 

@@ -18,8 +18,10 @@ from rantai.web.routes import (
     home,
     imports,
     invitations,
+    invoices,
     needs,
     notifications,
+    orders,
     plans,
     products,
     rfqs,
@@ -50,4 +52,6 @@ router.include_router(rfqs.router)
 router.include_router(comparison.router)
 router.include_router(awards.router)
 router.include_router(invitations.router)
+router.include_router(orders.router)
+router.include_router(invoices.router)
 adopt(router, FormKeyRoute)  # a POST carrying a form key runs once per key (double clicks)
