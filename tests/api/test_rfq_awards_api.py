@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -16,10 +17,11 @@ from tests.factories.rfq import PAST_DEADLINE, Bidder, RfqSetup, make_rfq, quote
 from rantai.identity.models import Organization, User
 from rantai.identity.roles import Role
 from rantai.kit import clock
-from rantai.sourcing.rfq import service
+from rantai.sourcing.rfq import export, service
 from rantai.sourcing.rfq.models import Award
 
 EN = {"Accept-Language": "en"}
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 KEY = "5b0e8c1d-2f4a-4e6b-9c3d-7a1f0e2d4b68"
 
 
@@ -213,3 +215,36 @@ def test_strangers_see_no_award(client: TestClient, db: Session) -> None:
         supplier = _supplier(db, setup.bidders[0])
         assert client.get(f"/api/v1/rfqs/{setup.rfq.id}/comparison", headers=supplier).status_code == 404
         assert client.get(f"/api/v1/awards/{award['id']}", headers=supplier).status_code == 404
+
+
+def test_the_comparison_workbook_now_or_by_a_job(
+    client: TestClient, db: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    setup = make_rfq(db, bidders=2)
+    for bidder in setup.bidders:
+        quote_on(db, setup, bidder, unit_price=10_000)
+    buyer = _token(db, setup.user, setup.org.id)
+    url = f"/api/v1/rfqs/{setup.rfq.id}/comparison"
+    sealed = client.get(f"{url}.xlsx", headers=buyer)
+    assert (sealed.status_code, sealed.json()["type"]) == (403, "urn:rantai:problem:quote-sealed")
+    with _past_deadline(db):
+        now = client.get(f"{url}.xlsx", headers=buyer)
+        assert now.status_code == 200 and now.content.startswith(b"PK")  # a zip: the XLSX container
+        assert now.headers["content-type"] == XLSX
+        assert setup.rfq.number.replace("/", "-") in now.headers["content-disposition"]
+        small = client.post(f"{url}/exports", headers=buyer)
+        assert small.status_code == 200 and small.content.startswith(b"PK")
+
+        monkeypatch.setattr(export, "EXPORT_NOW_MAX_ROWS", 1)
+        large = client.get(f"{url}.xlsx", headers=buyer)
+        assert large.status_code == 409
+        assert large.json()["detail"].startswith("This comparison has 2 rows, too many")
+        queued = client.post(f"{url}/exports", headers=buyer)
+        assert queued.status_code == 202, queued.text
+        job = queued.json()
+        assert queued.headers["location"] == job["url"] == f"{url}/exports/{job['job_id']}"
+        done = client.get(job["url"], headers=buyer)  # the inline queue ran the job after the commit
+        assert done.status_code == 200 and done.content.startswith(b"PK")
+        other = make_rfq(db, bidders=0, sent=False)
+        stranger = client.get(job["url"], headers=_token(db, other.user, other.org.id))
+        assert stranger.status_code == 404

@@ -231,6 +231,9 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("POST", "/api/v1/rfqs/{rfq_id}/questions/{question_id}/answer"): OWN_RFQ,
     ("GET", "/api/v1/rfqs/{rfq_id}/quotes"): OWN_RFQ,
     ("GET", "/api/v1/rfqs/{rfq_id}/comparison"): OWN_RFQ,
+    ("GET", "/api/v1/rfqs/{rfq_id}/comparison.xlsx"): OWN_RFQ,
+    ("POST", "/api/v1/rfqs/{rfq_id}/comparison/exports"): OWN_RFQ,
+    ("GET", "/api/v1/rfqs/{rfq_id}/comparison/exports/{job_id}"): OWN_RFQ,
     ("POST", "/api/v1/rfqs/{rfq_id}/awards"): OWN_RFQ,
     ("GET", "/api/v1/rfqs/{rfq_id}/awards"): OWN_RFQ,
     ("GET", "/api/v1/awards/{award_id}"): Login(

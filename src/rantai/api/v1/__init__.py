@@ -8,6 +8,7 @@ from rantai.api.idempotency import ADOPT, ApiIdempotentRoute
 from rantai.api.v1 import (
     awards,
     claims,
+    comparison,
     identity,
     needs,
     notifications,
@@ -27,5 +28,6 @@ router.include_router(suppliers.router)
 router.include_router(claims.router)
 router.include_router(notifications.router)
 router.include_router(rfqs.router)
+router.include_router(comparison.router)
 router.include_router(awards.router)
 adopt(router, ApiIdempotentRoute, **ADOPT)  # every POST takes an Idempotency-Key

@@ -532,3 +532,11 @@ class ComparisonOut(BaseModel):
     made_at: dt.datetime
     lines: list[ComparedLineOut]
     suppliers: list[ComparedSupplierOut]
+
+
+class ExportOut(BaseModel):
+    """A comparison workbook being made by a job: fetch ``url`` until it answers with the file."""
+
+    job_id: int
+    status: str = Field(description="queued, running, done or failed (failed: ask for a new one)")
+    url: str

@@ -25,11 +25,6 @@ from rantai.api.v1.rfq_models import (
     AnswerIn,
     BuyerLineOut,
     CancelIn,
-    CellOut,
-    CertificateOut,
-    ComparedLineOut,
-    ComparedSupplierOut,
-    ComparisonOut,
     InvitationDetailOut,
     InvitationOut,
     InvitationSummaryOut,
@@ -46,7 +41,6 @@ from rantai.api.v1.rfq_models import (
     RfqLineOut,
     RfqOut,
     RfqSummaryOut,
-    TrackRecordOut,
     VersionIn,
 )
 from rantai.api.v1.schemas import PageOut
@@ -57,7 +51,6 @@ from rantai.i18n import translate
 from rantai.kit.pagination import PageRequest
 from rantai.sourcing import service as sourcing
 from rantai.sourcing.rfq import quotes, reading, service
-from rantai.sourcing.rfq.comparison import compare
 from rantai.sourcing.rfq.errors import MSG_QUOTE_NOT_FOUND, RfqNotFound
 from rantai.sourcing.rfq.models import Quote, QuoteLine, Rfq, RfqLine
 from rantai.sourcing.rfq.state import QuoteStatus, RfqStatus
@@ -547,99 +540,3 @@ def withdraw_quote(
     with all_or_nothing(db):
         quotes.withdraw(db, actor=caller.actor, rfq=rfq, expected_version=body.version if body else None)
     return _own_quote_out(db, request, caller, rfq)
-
-
-# --- the comparison, after the deadline -------------------------------------------------------------------
-
-
-@router.get(
-    "/rfqs/{rfq_id}/comparison",
-    response_model=ComparisonOut,
-    summary="Lines x suppliers after the deadline: prices, the lowest, lead times, HPS deviation, track record",
-)
-def comparison(
-    rfq_id: PathId, request: Request, caller: ApiCaller = Depends(api_caller), db: Session = DbSession
-) -> ComparisonOut:
-    rfq = _rfq(db, caller, rfq_id)
-    compared = compare(db, actor=caller.actor, rfq=rfq)
-    locale = api_locale(request)
-    return ComparisonOut(
-        rfq_id=rfq.id,
-        currency=compared.currency,
-        idr_rate=None if compared.idr_rate is None else Decimal(compared.idr_rate).quantize(RATE_PLACES),
-        made_at=compared.made_at,
-        lines=[
-            ComparedLineOut(
-                id=row.line.id,
-                line_no=row.line.line_no,
-                name=row.line.name,
-                quantity=row.line.quantity,
-                unit_code=row.line.unit_code,
-                hps=row.line.hps,
-                hps_unit_price=row.hps_unit_price,
-                lowest_unit_price=row.lowest_unit_price,
-                awarded_quantity=row.line.awarded_quantity,
-                cells=[
-                    CellOut(
-                        supplier_id=cell.supplier_id,
-                        supplier_name=cell.supplier_name,
-                        quote_id=cell.quote_id,
-                        quote_revision=cell.quote_revision,
-                        unit_price=cell.unit_price,
-                        quantity=cell.quantity,
-                        amount=cell.amount,
-                        amount_idr=cell.amount_idr,
-                        lead_time_days=cell.lead_time_days,
-                        deviation_pct=cell.deviation_pct,
-                        is_lowest=cell.is_lowest,
-                        to_confirm=cell.to_confirm,
-                        notes=cell.notes,
-                    )
-                    for cell in row.cells
-                ],
-            )
-            for row in compared.lines
-        ],
-        suppliers=[
-            ComparedSupplierOut(
-                supplier_id=s.supplier_id,
-                name=s.name,
-                nib=s.nib,
-                size_class=s.size_class,
-                kabkota_code=s.kabkota_code,
-                kabkota_name=s.kabkota_name,
-                kbli_codes=list(s.kbli_codes),
-                capacity_per_month=s.capacity_per_month,
-                certificates=[
-                    CertificateOut(
-                        type_code=c.type_code,
-                        name=c.name_en if locale == "en" else c.name_id,
-                        number=c.number,
-                        valid_until=c.valid_until,
-                        verified=c.verified,
-                        export_relevant=c.export_relevant,
-                    )
-                    for c in s.certificates
-                ],
-                track_record=TrackRecordOut(
-                    awards_won=s.track_record.awards_won,
-                    orders_completed=s.track_record.orders_completed,
-                    orders_on_time=s.track_record.orders_on_time,
-                    on_time_pct=s.track_record.on_time_pct,
-                    rantai_awards=s.track_record.rantai_awards,
-                    rantai_awarded_idr=s.track_record.rantai_awarded_idr,
-                    newcomer=s.track_record.newcomer,
-                ),
-                match_reasons=[translate(locale, r.message, **r.params) for r in s.match_reasons],
-                quote_id=s.quote_id,
-                quote_revision=s.quote_revision,
-                valid_until=s.valid_until,
-                notes=s.notes,
-                to_confirm=s.to_confirm,
-                lines_quoted=s.lines_quoted,
-                total=s.total,
-                total_idr=s.total_idr,
-            )
-            for s in compared.suppliers
-        ],
-    )
