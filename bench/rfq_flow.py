@@ -371,8 +371,7 @@ def _split_parts(comparison: Any) -> list[dict[str, int]]:
     parts: list[dict[str, int]] = []
     for line in comparison["lines"]:
         cells = sorted(line["cells"], key=lambda cell: (cell["unit_price"], cell["supplier_id"]))[:2]
-        quantity = line["line"]["quantity"] if "line" in line else line["quantity"]
-        line_id = line["line"]["id"] if "line" in line else line["rfq_line_id"]
+        quantity, line_id = line["quantity"], line["id"]
         if len(cells) == 1:
             parts.append(
                 {"rfq_line_id": line_id, "supplier_id": cells[0]["supplier_id"], "quantity": quantity}
