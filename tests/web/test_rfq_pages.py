@@ -96,7 +96,7 @@ def test_the_builder_makes_a_draft_and_the_buyer_sends_it(client: TestClient, db
         shortlisted.profile.id
     ]
     status = client.get(f"/rfqs/{rfq.id}?done=made").text
-    assert 'data-testid="send"' in status
+    assert 'data-testid="send"' in status and 'data-testid="invite-form"' not in status  # all invited
     assert re.findall(r'data-supplier-id="(\d+)"', status) == [str(shortlisted.profile.id)]
     assert other.profile.id != shortlisted.profile.id
 
@@ -574,3 +574,30 @@ def test_the_exception_reason_is_asked_when_the_reservation_refuses(client: Test
         assert made.status_code == 303, made.text
         award = db.scalars(select(Award).where(Award.rfq_id == setup.rfq.id)).one()
         assert award.status == "pending_approval" and award.exception_reason
+
+
+def test_the_buyer_invites_more_shortlisted_suppliers_to_an_open_rfq(client: TestClient, db: Session) -> None:
+    setup = make_rfq(db, bidders=1)
+    (late,) = make_bidders(db, 1)
+    need_line = need_repository.lines_of(db, setup.need.id)[0]
+    sourcing.decide(
+        db,
+        actor=setup.actor,
+        need=setup.need,
+        line=need_line,
+        supplier_id=late.profile.id,
+        decision=Decision.SHORTLISTED,
+    )
+    _as(client, setup.user)
+    page = client.get(f"/rfqs/{setup.rfq.id}").text
+    assert re.findall(r'id="f-invite-(\d+)"', page) == [str(late.profile.id)]
+    invited = client.post(
+        f"/rfqs/{setup.rfq.id}/invite",
+        data={"csrf_token": csrf_of(client), "supplier_ids": [str(late.profile.id)]},
+        follow_redirects=False,
+    )
+    assert invited.status_code == 303
+    reached = db.scalars(select(RfqInvitation.supplier_id).where(RfqInvitation.rfq_id == setup.rfq.id)).all()
+    assert late.profile.id in reached
+    _as(client, late.user)
+    assert client.get(f"/invitations/{setup.rfq.id}").status_code == 200

@@ -154,6 +154,7 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("POST", "/rfqs/{rfq_id}/send"): OWN_RFQ,
     ("POST", "/rfqs/{rfq_id}/questions/{question_id}/answer"): OWN_RFQ,
     ("POST", "/rfqs/{rfq_id}/amend"): OWN_RFQ,
+    ("POST", "/rfqs/{rfq_id}/invite"): OWN_RFQ,
     ("GET", "/rfqs/{rfq_id}/cancel"): OWN_RFQ,
     ("POST", "/rfqs/{rfq_id}/cancel"): OWN_RFQ,
     ("GET", "/rfqs/{rfq_id}/comparison"): OWN_RFQ,

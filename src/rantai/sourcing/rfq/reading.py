@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from rantai.identity.policy import Action, Actor, can
+from rantai.sourcing import repository as need_repository
 from rantai.sourcing.models import Need
 from rantai.sourcing.rfq import repository
 from rantai.sourcing.rfq.errors import MSG_RFQ_NOT_FOUND, RfqNotFound
@@ -82,3 +83,15 @@ def own_attachments(session: Session, *, actor: Actor | None, rfq: Rfq) -> Seque
     invitation = acting_supplier(actor, session, rfq)
     quote = repository.quote_for_supplier(session, rfq.id, invitation.supplier_id)
     return repository.attachments_of(session, quote.id) if quote is not None else []
+
+
+def more_to_invite(session: Session, *, actor: Actor | None, rfq: Rfq) -> list[tuple[int, str]]:
+    """The suppliers shortlisted on the RFQ's need that it does not reach yet (the status page offers
+    to invite them while the RFQ is a draft or open)."""
+    if rfq.need_id is None or not can(actor, Action.VIEW_RECORD, rfq):
+        return []
+    need = need_repository.need(session, rfq.need_id)
+    if need is None:
+        return []
+    reached = repository.invited_supplier_ids(session, rfq.id)
+    return [(i, name) for i, name in invitable_suppliers(session, actor=actor, need=need) if i not in reached]

@@ -46,6 +46,7 @@ NOTICES = {
     "amended": N_("The amendment is sent to the suppliers; quotes given before it are to be confirmed."),
     "answered": N_("The answer is shown to every invited supplier."),
     "cancelled": N_("The request is cancelled; the suppliers are told why."),
+    "invited": N_("Invited. Once the request is sent they are told and may quote."),
 }
 MSG_SETTINGS_SAVED = N_("Saved. New requests for quotations use these settings when they are sent.")
 
@@ -216,6 +217,9 @@ def _detail(
             "sealed": quotes.is_sealed(rfq),
             "awards": awards.awards_shown(db, actor=viewer.actor, rfq=rfq),
             "may_award": running and status is RfqStatus.EVALUATION,
+            "to_invite": reading.more_to_invite(db, actor=viewer.actor, rfq=rfq)
+            if running and status in (RfqStatus.DRAFT, RfqStatus.OPEN)
+            else [],
             "invitations": reading.invitations(db, actor=viewer.actor, rfq=rfq),
             "amendments": reading.amendments(db, actor=viewer.actor, rfq=rfq),
             "questions": service.questions(db, actor=viewer.actor, rfq=rfq),
@@ -332,6 +336,26 @@ def amend(
     except UserError as exc:
         return _detail(request, db, viewer, rfq, error=exc, form="amend", values=values)
     return RedirectResponse(f"/rfqs/{rfq_id}?done=amended", status_code=303)
+
+
+@router.post("/rfqs/{rfq_id:id}/invite")
+def invite(
+    request: Request,
+    rfq_id: int,
+    db: Session = DbSession,
+    viewer: Viewer = Depends(require_viewer),
+    posted: FormData = PostedForm,
+) -> Response:
+    rfq = _buyer_rfq(db, viewer, rfq_id)
+    chosen = [v for v in posted.getlist("supplier_ids") if isinstance(v, str) and v.isascii() and v.isdigit()]
+    try:
+        with all_or_nothing(db):
+            service.invite(
+                db, actor=viewer.actor, rfq=rfq, supplier_ids=[int(v) for v in chosen if len(v) <= 9]
+            )
+    except UserError as exc:
+        return _detail(request, db, viewer, rfq, error=exc)
+    return RedirectResponse(f"/rfqs/{rfq_id}?done=invited#invitations", status_code=303)
 
 
 def _cancel_page(
