@@ -492,6 +492,29 @@ def test_the_buyer_awards_the_lowest_offer_and_the_suppliers_see_the_outcome(
         assert 'data-testid="lost"' in lost and "lower price" in lost
 
 
+def test_an_invitee_that_did_not_quote_sees_no_empty_outcome(client: TestClient, db: Session) -> None:
+    # Found by the browser journey: the supplier that only asked a question got an empty "The outcome" card.
+    setup = make_rfq(db, bidders=2)
+    bidder, silent = setup.bidders
+    quote_on(db, setup, bidder, unit_price=9_100)
+    line = sourcing_lines(db, setup.rfq)[0]
+    pass_deadline(db)
+    with clock.travel(dt.timedelta(days=3)):
+        _as(client, setup.user)
+        made = client.post(
+            f"/rfqs/{setup.rfq.id}/award",
+            data={"csrf_token": csrf_of(client), f"part-{line.id}-{bidder.profile.id}": str(line.quantity)},
+            follow_redirects=False,
+        )
+        assert made.status_code == 303, made.text
+        _as(client, bidder.user)
+        assert 'data-testid="outcome"' in client.get(f"/invitations/{setup.rfq.id}").text
+        _as(client, silent.user)
+        page = client.get(f"/invitations/{setup.rfq.id}")
+        assert page.status_code == 200
+        assert 'data-testid="outcome"' not in page.text
+
+
 def test_an_award_above_the_threshold_waits_for_the_approver(client: TestClient, db: Session) -> None:
     setup = make_rfq(db, bidders=1, sent=False)
     service.change_buyer_settings(
