@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize, expect
 from tests.browser.conftest import LIVE_DATABASES
 from tests.factories.identity import PASSWORD, make_user
 from tests.factories.rfq import make_bidders
@@ -34,8 +34,8 @@ from rantai.sourcing.state import Decision
 
 pytestmark = pytest.mark.browser
 
-PHONE = {"width": 360, "height": 740}
-DESKTOP = {"width": 1280, "height": 900}
+PHONE: ViewportSize = {"width": 360, "height": 740}
+DESKTOP: ViewportSize = {"width": 1280, "height": 900}
 QUANTITY = 1000
 CHEAP_PRICE, CHEAP_QUANTITY = 12_345, 600  # "12.345" on screen: a price the buyer must not see too early
 DEAR_PRICE = 13_250
@@ -85,7 +85,12 @@ def _story(url: str) -> Story:
         for name in ("Kue Basah Bu Darmi", "Jajanan Pasar Mbak Tari", ASKER):
             (bidder,) = make_bidders(db, 1, business_name=name)
             sourcing.decide(
-                db, actor=officer, need=need, line=line, supplier_id=bidder.profile.id, decision=Decision.SHORTLISTED
+                db,
+                actor=officer,
+                need=need,
+                line=line,
+                supplier_id=bidder.profile.id,
+                decision=Decision.SHORTLISTED,
             )
             people.append(Person(bidder.user.email, bidder.profile.id))
         story = Story(need.id, Person(officer_user.email), Person(approver_user.email), *people)
@@ -93,12 +98,16 @@ def _story(url: str) -> Story:
     return story
 
 
+Opener = Callable[[ViewportSize], Page]
+
+
 @pytest.fixture
-def open_window(browser: Browser) -> Iterator[object]:
+def open_window(browser: Browser) -> Iterator[Opener]:
+    """Opens a window of the given size for one more person (each with its own cookies)."""
     contexts: list[BrowserContext] = []
 
-    def opener(viewport: dict[str, int]) -> Page:
-        context = browser.new_context(viewport=viewport, locale="id-ID")  # type: ignore[arg-type]
+    def opener(viewport: ViewportSize) -> Page:
+        context = browser.new_context(viewport=viewport, locale="id-ID")
         context.set_default_timeout(10_000)
         contexts.append(context)
         return context.new_page()
@@ -135,14 +144,12 @@ def _quote(page: Page, base: str, rfq_id: int, price: int, quantity: int | None)
     _no_sideways_scroll(page)
 
 
-def test_an_rfq_from_a_need_to_an_approved_split_award(live_server: str, open_window: object) -> None:
+def test_an_rfq_from_a_need_to_an_approved_split_award(live_server: str, open_window: Opener) -> None:
     story = _story(LIVE_DATABASES[live_server])
-    opener = open_window
-    assert callable(opener)
-    base = live_server
+    opener, base = open_window, live_server
 
     # The officer makes the RFQ from the need: the three shortlisted suppliers are ticked.
-    office: Page = opener(DESKTOP)
+    office = opener(DESKTOP)
     _log_in(office, base, story.officer.email)
     office.goto(f"{base}/needs/{story.need_id}/rfq/new")
     choices = office.get_by_test_id("supplier-choice")
@@ -162,10 +169,10 @@ def test_an_rfq_from_a_need_to_an_approved_split_award(live_server: str, open_wi
     expect(office.get_by_test_id("rfq-status")).to_have_attribute("data-status", "open")
 
     # Two suppliers quote from their phones; the cheaper offers only part of the quantity.
-    cheap: Page = opener(PHONE)
+    cheap = opener(PHONE)
     _log_in(cheap, base, story.cheap.email)
     _quote(cheap, base, rfq_id, CHEAP_PRICE, CHEAP_QUANTITY)
-    dear: Page = opener(PHONE)
+    dear = opener(PHONE)
     _log_in(dear, base, story.dear.email)
     _quote(dear, base, rfq_id, DEAR_PRICE, None)
 
@@ -177,7 +184,7 @@ def test_an_rfq_from_a_need_to_an_approved_split_award(live_server: str, open_wi
     assert "13.250" not in html and "13250" not in html
 
     # The third supplier asks a question; the officer answers it.
-    asker: Page = opener(PHONE)
+    asker = opener(PHONE)
     _log_in(asker, base, story.asker.email)
     asker.goto(f"{base}/invitations/{rfq_id}")
     ask_form = asker.get_by_test_id("ask-form")
@@ -243,11 +250,12 @@ def test_an_rfq_from_a_need_to_an_approved_split_award(live_server: str, open_wi
         expect(cheap.get_by_test_id("outcome")).to_have_count(0)
 
         # The approver approves it.
-        approver: Page = opener(DESKTOP)
+        approver = opener(DESKTOP)
         _log_in(approver, base, story.approver.email)
         approver.goto(base + award_path)
         expect(approver.get_by_test_id("award-status")).to_have_attribute("data-status", "pending_approval")
-        expect(approver.get_by_test_id("award-total")).to_contain_text("12.707.000")  # 600 x 12.345 + 400 x 13.250
+        # 600 x 12.345 + 400 x 13.250
+        expect(approver.get_by_test_id("award-total")).to_contain_text("12.707.000")
         approver.get_by_test_id("approve").click()
         expect(approver.get_by_test_id("award-status")).to_have_attribute("data-status", "approved")
 
@@ -262,3 +270,7 @@ def test_an_rfq_from_a_need_to_an_approved_split_award(live_server: str, open_wi
         expect(won).to_contain_text("400")
         expect(won).to_contain_text("13.250")
         _no_sideways_scroll(dear)
+        # The one that only asked sees the request awarded, and no empty outcome of its own.
+        asker.goto(f"{base}/invitations/{rfq_id}")
+        expect(asker.get_by_test_id("rfq-status")).to_be_visible()
+        expect(asker.get_by_test_id("outcome")).to_have_count(0)
