@@ -12,13 +12,16 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from tests.factories.identity import csrf_of, log_in
 from tests.factories.orders import approved_award, make_po
+from tests.factories.sourcing import make_buyer
 
 from rantai.audit.models import AuditEvent
 from rantai.identity.models import User
+from rantai.identity.roles import Role
 from rantai.kit.clock import today
 from rantai.orders import fulfilment, invoices, repository
 from rantai.orders.fulfilment import Received
 from rantai.orders.models import Delivery, Invoice, Payment, PurchaseOrder, Receipt, SupplierTax
+from rantai.sourcing.rfq import service as rfq_service
 
 
 def _count(db: Session, model: type) -> int:
@@ -253,7 +256,11 @@ def test_a_stranger_gets_not_found(client: TestClient, db: Session) -> None:
 def test_the_buyer_issues_orders_from_an_approved_award(client: TestClient, db: Session) -> None:
     setup, award = approved_award(db)
     _as(client, setup.user)
-    made = _post(client, f"/awards/{award.id}/orders", {})
+    rfq_page = client.get(f"/rfqs/{setup.rfq.id}").text
+    assert 'data-testid="issue-orders"' in rfq_page  # the button beside the approved award
+    made = _post(
+        client, f"/awards/{award.id}/orders", {"form_key": _key(rfq_page, f"/awards/{award.id}/orders")}
+    )
     assert made.headers["location"] == "/orders?done=issued"  # type: ignore[attr-defined]
     (po,) = db.scalars(select(PurchaseOrder).where(PurchaseOrder.award_id == award.id)).all()
     listed = client.get("/orders?done=issued").text
@@ -304,3 +311,33 @@ def test_the_supplier_declares_its_tax_status(client: TestClient, db: Session) -
     assert db.scalars(select(AuditEvent).where(AuditEvent.action == "supplier.tax_status_changed")).first()
     _as(client, made.setup.user)  # a buyer has no supplier profile to change
     assert client.get("/account/tax").status_code == 403
+
+
+def test_the_buyer_owner_sets_the_po_code_npwp_and_collector_statuses(
+    client: TestClient, db: Session
+) -> None:
+    org, _officer, _ = make_buyer(db)
+    _, owner, _ = make_buyer(db, org, (Role.OWNER,))
+    _as(client, owner)
+    form = {"approval_above": "Rp 250.000.000", "payment_terms_days": "45", "ppn_collector": "1"}
+    bad_code = _post(client, "/account/buyer-settings", {**form, "code": "pln-01", "npwp": ""})
+    assert bad_code.status_code == 422 and 'id="e-code"' in bad_code.text  # type: ignore[attr-defined]
+    bad_npwp = _post(client, "/account/buyer-settings", {**form, "code": "PLN", "npwp": "12.345"})
+    assert bad_npwp.status_code == 422 and 'id="e-npwp"' in bad_npwp.text  # type: ignore[attr-defined]
+    assert rfq_service.buyer_settings(db, org.id).code is None  # nothing written
+    saved = _post(
+        client,
+        "/account/buyer-settings",
+        {**form, "code": "pln", "npwp": "01.000.013.1-093.000", "pph22_collector": "on"},
+    )
+    assert saved.status_code == 303  # type: ignore[attr-defined]
+    settings = rfq_service.buyer_settings(db, org.id)
+    db.refresh(settings)
+    assert (settings.code, settings.npwp, settings.ppn_collector, settings.pph22_collector) == (
+        "PLN",
+        "0010000131093000",
+        True,
+        True,
+    )
+    page = client.get("/account/buyer-settings").text
+    assert 'name="code" type="text" value="PLN"' in page and 'name="ppn_collector" value="1" checked' in page

@@ -77,6 +77,9 @@ MSG_ATTACHMENT_TOO_BIG = N_("The file %(name)s is %(size)s MB; attach files of a
 MSG_ATTACHMENT_TYPE = N_("The file %(name)s is not a PDF, JPG or PNG. Attach one of those.")
 MSG_SETTINGS = N_("The approval threshold must be a whole number of Rupiah from 0 to %(max)s.")
 MSG_TERMS = N_("The payment terms must be a whole number of days from 0 to %(max)s.")
+MSG_BUYER_CODE = N_(
+    "The code in purchase order numbers is 2 to 16 capital letters and digits (for example PLN or KAI)."
+)
 
 
 class RfqNotFound(NotFound):

@@ -19,7 +19,7 @@ from rantai.kit.text import N_, ascii_digits, has_control_characters
 from rantai.sourcing.rfq.errors import QuoteInvalid, RfqInvalid
 from rantai.sourcing.rfq.models import RfqLine
 from rantai.sourcing.rfq.quotes import QuoteData, QuoteLineData
-from rantai.sourcing.rfq.service import AmendmentData, RfqData, RfqLineData
+from rantai.sourcing.rfq.service import AmendmentData, OrderSettings, RfqData, RfqLineData
 from rantai.tabular import cells
 
 T = TypeVar("T")
@@ -181,6 +181,19 @@ def parse_quote(values: Mapping[str, str], lines: Sequence[RfqLine], currency: s
         lines=given,
         valid_until=parse_date(valid_raw, field="valid_until", error=QuoteInvalid),
         notes=_text(values, "notes", QuoteInvalid, multiline=True) or None,
+    )
+
+
+def parse_order_settings(values: Mapping[str, str]) -> OrderSettings:
+    """The orders part of the buyer's settings form: the PO code (capitals), the NPWP (15 or 16 digits,
+    dots and dashes allowed), the collector statuses (ticked boxes)."""
+    code = _text(values, "code", RfqInvalid).upper() or None
+    raw_npwp = _text(values, "npwp", RfqInvalid)
+    return OrderSettings(
+        code=code,
+        npwp=_cell(raw_npwp, "npwp", RfqInvalid, cells.parse_npwp) if raw_npwp else None,
+        ppn_collector=values.get("ppn_collector") in ("1", "on"),
+        pph22_collector=values.get("pph22_collector") in ("1", "on"),
     )
 
 

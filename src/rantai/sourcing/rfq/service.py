@@ -9,6 +9,7 @@ before and after. Quotes are in ``quotes``, awards in ``awards``.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -30,6 +31,7 @@ from rantai.sourcing.models import Need
 from rantai.sourcing.rfq import notices, repository
 from rantai.sourcing.rfq.errors import (
     MSG_ANSWER_REQUIRED,
+    MSG_BUYER_CODE,
     MSG_CURRENCY,
     MSG_DEADLINE_EARLIER,
     MSG_DEADLINE_FAR,
@@ -172,6 +174,21 @@ def buyer_settings(session: Session, organization_id: int) -> BuyerSettings:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class OrderSettings:
+    """What a buyer sets for its purchase orders and invoices (issue #12): the code in PO numbers
+    (``PO/2026/<code>/000123``; None: the initials of its name), its NPWP (16 digits, on invoices), and
+    whether it is an appointed PPN collector and withholds PPh 22 (a BUMN is both)."""
+
+    code: str | None
+    npwp: str | None
+    ppn_collector: bool
+    pph22_collector: bool
+
+
+BUYER_CODE = re.compile(r"[A-Z0-9]{2,16}")
+
+
 def change_buyer_settings(
     session: Session,
     *,
@@ -179,26 +196,46 @@ def change_buyer_settings(
     organization_id: int,
     approval_above: int,
     payment_terms_days: int,
+    orders: OrderSettings | None = None,
 ) -> BuyerSettings:
-    """Set above which value awards wait for an approver, and the payment terms of purchase orders."""
+    """Set above which value awards wait for an approver, the payment terms of purchase orders and, when
+    ``orders`` is given, the code, NPWP and tax collector statuses (None: those stay as they are)."""
     if not can(actor, Action.MANAGE_ORGANIZATION, OrgScope(organization_id)):
         raise RfqForbidden(MSG_NOT_ALLOWED)
     if not 0 <= approval_above <= MAX_RUPIAH:
         raise RfqInvalid(MSG_SETTINGS, field="approval_above", max=MAX_RUPIAH)
     if not 0 <= payment_terms_days <= MAX_TERMS_DAYS:
         raise RfqInvalid(MSG_TERMS, field="payment_terms_days", max=MAX_TERMS_DAYS)
+    if orders is not None and orders.code is not None and not BUYER_CODE.fullmatch(orders.code):
+        raise RfqInvalid(MSG_BUYER_CODE, field="code")
     row = repository.settings_of(session, organization_id)
-    before = None if row is None else {"approval_above": row.approval_above, "terms": row.payment_terms_days}
+    before = None if row is None else _settings_facts(row)
     if row is None:
-        row = BuyerSettings(organization_id=organization_id)
+        row = BuyerSettings(organization_id=organization_id, ppn_collector=False, pph22_collector=False)
         session.add(row)
     row.approval_above = approval_above
     row.payment_terms_days = payment_terms_days
+    if orders is not None:
+        row.code = orders.code
+        row.npwp = orders.npwp
+        row.ppn_collector = orders.ppn_collector
+        row.pph22_collector = orders.pph22_collector
     session.flush()
-    after = {"approval_above": approval_above, "terms": payment_terms_days}
     event = Event.BUYER_SETTINGS_CHANGED
+    after = _settings_facts(row)
     audit.record(session, event, organization_id, [organization_id], by=actor, before=before, after=after)
     return row
+
+
+def _settings_facts(row: BuyerSettings) -> dict[str, Any]:
+    return {
+        "approval_above": row.approval_above,
+        "terms": row.payment_terms_days,
+        "code": row.code,
+        "npwp": row.npwp,
+        "ppn_collector": row.ppn_collector,
+        "pph22_collector": row.pph22_collector,
+    }
 
 
 # --- checking what the buyer typed -----------------------------------------------------------------------

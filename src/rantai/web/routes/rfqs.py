@@ -403,7 +403,7 @@ def cancel(
     return RedirectResponse(f"/rfqs/{rfq_id}?done=cancelled", status_code=303)
 
 
-# --- the buyer's settings: the approval threshold and payment terms ------------------------------------
+# --- the buyer's settings: approvals, payment terms, the PO code, NPWP and tax collector statuses---------------------------------
 
 
 def _settings_page(
@@ -419,6 +419,10 @@ def _settings_page(
     shown = values or {
         "approval_above": format_number(current.approval_above, viewer.locale),
         "payment_terms_days": str(current.payment_terms_days),
+        "code": current.code or "",
+        "npwp": current.npwp or "",
+        "ppn_collector": "1" if current.ppn_collector else "",
+        "pph22_collector": "1" if current.pph22_collector else "",
     }
     return render(
         request,
@@ -458,6 +462,7 @@ def change_buyer_settings(
                 organization_id=viewer.current_org.id,
                 approval_above=threshold,
                 payment_terms_days=terms,
+                orders=inputs.parse_order_settings(values),
             )
     except UserError as exc:
         return _settings_page(request, db, viewer, values=values, error=exc)
