@@ -1,5 +1,6 @@
 # Rantai: `make demo` serves the platform with demo data; `make test` runs every check. Both install
-# what they need first (a virtualenv from requirements.lock, and Debian's Chromium for browser tests).
+# what they need first (a virtualenv from requirements.lock, Pango and fonts for the PDFs, and Debian's
+# Chromium for browser tests).
 
 PYTHON ?= python3
 VENV := .venv
@@ -9,7 +10,7 @@ CHROMIUM ?= /usr/bin/chromium
 export RANTAI_CHROMIUM := $(CHROMIUM)
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo serve worker test lint format types contracts migrations-check pytest browser-deps i18n lock bench clean
+.PHONY: help install demo serve worker test lint format types contracts migrations-check pytest browser-deps pdf-deps i18n lock bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-18s %s\n", $$1, $$2}'
@@ -20,7 +21,7 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/pip install --disable-pip-version-check -q --no-deps -e .
 	rm -f $(VENV)/.installed-* && touch $(STAMP)
 
-install: $(STAMP) ## Create .venv with the locked dependencies and Rantai itself
+install: pdf-deps $(STAMP) ## Create .venv with the locked dependencies and Rantai itself
 
 demo: install ## Migrate, load reference and demo data into ./var/rantai.db (SQLite), print logins, serve on :8000 with the worker
 	$(BIN)/rantai demo
@@ -61,6 +62,21 @@ browser-deps: ## Install Debian's Chromium for the browser tests when it is miss
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; \
 	fi
+
+# WeasyPrint (the PO and BAST PDFs, issue #12) loads Pango and HarfBuzz through cffi at run time, and needs a
+# font with the Indonesian (Latin) glyphs: DejaVu. HarfBuzz-Subset embeds only the glyphs used (fast; WeasyPrint
+# falls back to fontTools without it, slower and deprecated).
+PDF_LIBS := libpango-1.0.so.0 libpangoft2-1.0.so.0 libharfbuzz.so.0 libharfbuzz-subset.so.0 libfontconfig.so.1
+PDF_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 libfontconfig1 fonts-dejavu-core
+
+pdf-deps: ## Install the system libraries and fonts WeasyPrint needs (Pango, HarfBuzz, DejaVu) when missing
+	@missing=; for lib in $(PDF_LIBS); do ldconfig -p | grep -q "$$lib" || missing=yes; done; \
+	  [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing=yes; \
+	  if [ -n "$$missing" ]; then \
+	    echo "Installing Pango, HarfBuzz and DejaVu fonts for the PDFs..."; \
+	    if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	    $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(PDF_PACKAGES) >/dev/null; \
+	  fi
 
 i18n: install ## Extract messages and update the id/en catalogs (then translate the new Indonesian entries)
 	$(BIN)/pybabel extract -F babel.cfg -k N_ -k _ --no-location --sort-output -o var/messages.pot .

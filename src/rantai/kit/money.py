@@ -17,3 +17,11 @@ def format_rupiah(amount: int, locale: str = "id") -> str:
 def format_number(value: int | float, locale: str = "id") -> str:
     """``1234567`` -> ``1.234.567`` (Indonesian) or ``1,234,567`` (English)."""
     return format_decimal(value, locale=_BABEL_LOCALE.get(locale, "id_ID"))
+
+
+def format_money(amount: int, currency: str = "IDR", locale: str = "id") -> str:
+    """An amount in minor units of ``currency``: Rupiah whole (``Rp1.500.000``), other currencies with
+    their cents (``12500`` USD -> ``US$125,00`` in Indonesian, ``$125.00`` in English)."""
+    if currency == "IDR":
+        return format_rupiah(amount, locale)
+    return format_currency(amount / 100, currency, locale=_BABEL_LOCALE.get(locale, "id_ID"))

@@ -17,7 +17,7 @@ from rantai import audit
 from rantai.audit import Event
 from rantai.identity.policy import Action, Actor
 from rantai.kit.clock import WIB, now, today
-from rantai.orders import notices, repository
+from rantai.orders import documents, notices, repository
 from rantai.orders.errors import (
     MSG_DATE_FUTURE,
     MSG_DELIVERY_EMPTY,
@@ -230,6 +230,7 @@ def record_receipt(
         },
     )
     notices.received(session, po, receipt.number)
+    documents.request(session, documents.BAST, receipt.id)  # its PDF, rendered by a job
     return receipt
 
 

@@ -25,7 +25,7 @@ from rantai.identity.roles import OrgType
 from rantai.kit.clock import WIB, now
 from rantai.kit.pagination import Page, PageRequest
 from rantai.lifecycle import advance
-from rantai.orders import notices, repository
+from rantai.orders import documents, notices, repository
 from rantai.orders.errors import (
     MSG_ALREADY_ORDERED,
     MSG_AWARD_NOT_APPROVED,
@@ -188,6 +188,7 @@ def issue_for_award(session: Session, *, actor: Actor | None, award: Award) -> l
             after={"status": po.status, "total": po.total},
         )
         notices.po_issued(session, po)
+        documents.request(session, documents.PO, po.id, po.revision)  # its PDF, rendered by a job
         made.append(po)
     return made
 
@@ -343,6 +344,7 @@ def amend(
     session.add(row)
     session.flush()
     notices.po_amended(session, po, reason)
+    documents.request(session, documents.PO, po.id, new_revision)  # the new version's PDF
     return row
 
 

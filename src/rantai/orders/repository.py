@@ -21,6 +21,7 @@ from rantai.orders.models import (
     DeliveryLine,
     Invoice,
     InvoiceLine,
+    OrderDocument,
     Payment,
     PurchaseOrder,
     PurchaseOrderLine,
@@ -322,3 +323,20 @@ def pay_clock_rows(
     if organization_ids is not None:
         query = query.where(Invoice.organization_id.in_(sorted(set(organization_ids))))
     return [(int(a), b, c, d) for a, b, c, d in session.execute(query)]
+
+
+# --- printable documents (PDFs of PO versions and BAST) -----------------------------------------------------
+
+
+def document(session: Session, kind: str, subject_id: int, revision: int) -> OrderDocument | None:
+    return session.scalars(
+        select(OrderDocument).where(
+            OrderDocument.kind == kind,
+            OrderDocument.subject_id == subject_id,
+            OrderDocument.revision == revision,
+        )
+    ).first()
+
+
+def document_by_id(session: Session, document_id: int) -> OrderDocument | None:
+    return session.get(OrderDocument, document_id)

@@ -8,13 +8,12 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime
-from babel.numbers import format_currency
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from rantai.i18n import translations
-from rantai.kit.money import format_number, format_rupiah
+from rantai.kit.money import format_money, format_number, format_rupiah
 from rantai.web.forms import new_form_key
 from rantai.web.requestctx import Viewer
 
@@ -52,11 +51,7 @@ def _format_day(value: dt.date | None, locale: str = "id") -> str:
 
 def _format_money(amount: int | None, currency: str = "IDR", locale: str = "id") -> str:
     """An amount in minor units of ``currency`` (an RFQ's money): Rupiah whole, USD with its cents."""
-    if amount is None:
-        return "-"
-    if currency == "IDR":
-        return format_rupiah(amount, locale)
-    return format_currency(amount / 100, currency, locale="id_ID" if locale == "id" else "en_US")
+    return "-" if amount is None else format_money(amount, currency, locale)
 
 
 _env.filters["rupiah"] = format_rupiah

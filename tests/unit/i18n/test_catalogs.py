@@ -14,8 +14,12 @@ ROOT = Path(__file__).resolve().parents[3]
 METHODS = [
     ("src/rantai/**.py", "python"),
     ("src/rantai/web/templates/**.html", "jinja2"),
+    ("src/rantai/documents/templates/**.html", "jinja2"),  # the printed PO and BAST (issue #12)
 ]
-OPTIONS = {"src/rantai/web/templates/**.html": {"extensions": "jinja2.ext.i18n"}}
+OPTIONS = {
+    "src/rantai/web/templates/**.html": {"extensions": "jinja2.ext.i18n"},
+    "src/rantai/documents/templates/**.html": {"extensions": "jinja2.ext.i18n"},
+}
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
 
 

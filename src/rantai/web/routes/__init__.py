@@ -22,6 +22,7 @@ from rantai.web.routes import (
     needs,
     notifications,
     orders,
+    order_documents,
     plans,
     products,
     rfqs,
@@ -54,4 +55,5 @@ router.include_router(awards.router)
 router.include_router(invitations.router)
 router.include_router(orders.router)
 router.include_router(invoices.router)
+router.include_router(order_documents.router)
 adopt(router, FormKeyRoute)  # a POST carrying a form key runs once per key (double clicks)
