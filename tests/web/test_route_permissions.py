@@ -201,6 +201,12 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("POST", "/invoices/{invoice_id}/slips"): OWN_INVOICE,
     ("GET", "/account/tax"): EDIT_PROFILE,
     ("POST", "/account/tax"): EDIT_PROFILE,
+    # --- printed POs and BAST (issue #12): found only by the PO's buyer and supplier (get_po: 404 else)
+    ("GET", "/print/document.css"): Public("the printed documents' stylesheet; no data"),
+    ("GET", "/orders/{po_id}/print"): OWN_PO,
+    ("GET", "/orders/{po_id}/po.pdf"): OWN_PO,
+    ("GET", "/orders/{po_id}/receipts/{receipt_id}/print"): OWN_PO,
+    ("GET", "/orders/{po_id}/receipts/{receipt_id}/bast.pdf"): OWN_PO,
     # --- the API: every operation needs a token (401 without one)
     ("GET", "/api/v1/me"): Login("the caller itself"),
     ("GET", "/api/v1/tokens"): TOKENS,

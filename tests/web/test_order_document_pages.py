@@ -1,0 +1,95 @@
+"""The printed PO and BAST through the browser door (issue #12): the page version for the PO's buyer and
+supplier, the PDF answered 202 "being prepared" (reloading itself) until the worker's job stored it,
+then the PDF itself; anyone else is told the order does not exist."""
+
+from __future__ import annotations
+
+import io
+
+from fastapi.testclient import TestClient
+from pypdf import PdfReader
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from tests.factories.identity import log_in, make_org, make_user
+from tests.factories.orders import make_po
+from tests.integration.orders.test_order_documents import receipt_of
+
+from rantai import jobs
+from rantai.identity.roles import OrgType
+from rantai.jobs.models import Job
+from rantai.orders import documents
+
+
+def _run_render_jobs(db: Session, job_queue: jobs.InlineQueue) -> None:
+    """The worker's turn: the PO and receipt were written through the test's session, which sends no
+    job to the queue on commit, so the test sends them as the queue would."""
+    for job in db.scalars(select(Job).where(Job.kind == documents.RENDER_JOB, Job.status == "queued")):
+        job_queue.push(job.id)
+    job_queue.run_pending()
+
+
+def test_the_buyer_and_the_supplier_print_the_po_and_get_its_pdf_once_rendered(
+    client: TestClient, db: Session, job_queue: jobs.InlineQueue
+) -> None:
+    job_queue.immediate = False
+    made = make_po(db)
+    receipt = receipt_of(db, made)
+    po = made.po
+    log_in(client, made.setup.bidders[0].user)
+    page = client.get(f"/orders/{po.id}/print")
+    assert page.status_code == 200 and po.number in page.text
+    assert (
+        'href="/print/document.css"' in page.text and f'href="/orders/{po.id}/po.pdf?revision=1"' in page.text
+    )
+    css = client.get("/print/document.css")
+    assert css.status_code == 200 and css.headers["content-type"].startswith("text/css")
+
+    waiting = client.get(f"/orders/{po.id}/po.pdf")
+    assert waiting.status_code == 202 and waiting.headers["refresh"] == "2"
+    assert 'data-testid="pdf-pending"' in waiting.text and po.number in waiting.text
+    _run_render_jobs(db, job_queue)
+    pdf = client.get(f"/orders/{po.id}/po.pdf")
+    assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF-") and "PO-" in pdf.headers["content-disposition"]
+    assert po.number in PdfReader(io.BytesIO(pdf.content)).pages[0].extract_text()
+
+    log_in(client, made.setup.user)  # the buyer: the BAST as a page and as a PDF
+    bast_page = client.get(f"/orders/{po.id}/receipts/{receipt.id}/print")
+    assert (
+        bast_page.status_code == 200
+        and receipt.number in bast_page.text
+        and "Kemasan sobek" in bast_page.text
+    )
+    bast = client.get(f"/orders/{po.id}/receipts/{receipt.id}/bast.pdf")
+    assert bast.status_code == 200 and bast.content.startswith(b"%PDF-")
+    # A receipt is found only under its own PO; a version that does not exist shows the one in force.
+    assert client.get(f"/orders/{po.id}/receipts/{receipt.id + 1000}/print").status_code == 404
+    assert 'data-testid="doc-version">1<' in client.get(f"/orders/{po.id}/print?revision=9").text
+
+
+def test_a_foreign_buyers_printed_po_is_bilingual(client: TestClient, db: Session) -> None:
+    made = make_po(db)
+    made.po.second_language = "en"
+    db.flush()
+    log_in(client, made.setup.user)
+    page = client.get(f"/orders/{made.po.id}/print")
+    assert page.status_code == 200
+    assert "Pemasok / Supplier" in page.text and "Harga satuan / Unit price" in page.text
+    assert 'lang="id-en"' in page.text
+
+
+def test_a_stranger_is_told_the_documents_do_not_exist(client: TestClient, db: Session) -> None:
+    made = make_po(db)
+    receipt = receipt_of(db, made)
+    stranger = make_user(db, make_org(db, OrgType.BUMN))
+    log_in(client, stranger)
+    po_id = made.po.id
+    for url in (
+        f"/orders/{po_id}/print",
+        f"/orders/{po_id}/po.pdf",
+        f"/orders/{po_id}/receipts/{receipt.id}/print",
+        f"/orders/{po_id}/receipts/{receipt.id}/bast.pdf",
+    ):
+        response = client.get(url)
+        assert response.status_code == 404, url
+        assert made.po.number not in response.text and receipt.number not in response.text
