@@ -36,6 +36,9 @@ def test_the_buyer_and_the_supplier_print_the_po_and_get_its_pdf_once_rendered(
     receipt = receipt_of(db, made)
     po = made.po
     log_in(client, made.setup.bidders[0].user)
+    detail = client.get(f"/orders/{po.id}").text  # the PO's page links its printed forms
+    assert f'href="/orders/{po.id}/print"' in detail and f'href="/orders/{po.id}/po.pdf"' in detail
+    assert f'href="/orders/{po.id}/receipts/{receipt.id}/bast.pdf"' in detail
     page = client.get(f"/orders/{po.id}/print")
     assert page.status_code == 200 and po.number in page.text
     assert (
