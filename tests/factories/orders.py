@@ -48,17 +48,16 @@ def approved_award(
     return setup, award
 
 
-def make_po(
+def award_to_order(
     db: Session,
     *,
     pkp: bool = True,
     final_tax: bool = False,
     bumn_collector: bool = True,
-    accepted: bool = True,
     unit_price: int = 10_000,
-) -> Ordered:
-    """An approved award turned into a PO (accepted by the supplier unless told not), with the tax statuses
-    given: the supplier PKP or not, with a PP 55 certificate or not, the buyer a PPN/PPh 22 collector or not."""
+) -> tuple[RfqSetup, Award]:
+    """An approved award ready to become a PO, with the tax statuses given: the supplier PKP or not, with a
+    PP 55 certificate or not, the buyer (code BUMNX) a PPN/PPh 22 collector or not."""
     setup, award = approved_award(db, unit_price=unit_price)
     settings = buyer_settings(db, setup.org.id)
     settings.code = "BUMNX"
@@ -73,6 +72,22 @@ def make_po(
         )
     )
     db.flush()
+    return setup, award
+
+
+def make_po(
+    db: Session,
+    *,
+    pkp: bool = True,
+    final_tax: bool = False,
+    bumn_collector: bool = True,
+    accepted: bool = True,
+    unit_price: int = 10_000,
+) -> Ordered:
+    """An approved award (``award_to_order``) turned into a PO, accepted by the supplier unless told not."""
+    setup, award = award_to_order(
+        db, pkp=pkp, final_tax=final_tax, bumn_collector=bumn_collector, unit_price=unit_price
+    )
     (po,) = purchase_orders.issue_for_award(db, actor=setup.actor, award=award)
     if accepted:
         purchase_orders.accept(db, actor=setup.bidders[0].actor, po=po)

@@ -19,7 +19,9 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from rantai.identity import repository as identity_repository
 from rantai.orders import repository
+from rantai.orders.errors import MSG_BUYER_NOT_FOUND, OrderNotFound
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,3 +71,15 @@ def days_to_pay(
         )
         for buyer, t in tallies.items()
     }
+
+
+def published(session: Session, *, organization_id: int, on: dt.date) -> DaysToPay:
+    """A buyer's days-to-pay as published to anyone logged in: only the aggregate (no invoice, no
+    supplier). A buyer without invoices has zero of everything; an organization that does not exist is
+    not found."""
+    if identity_repository.organization_by_id(session, organization_id) is None:
+        raise OrderNotFound(MSG_BUYER_NOT_FOUND)
+    found = days_to_pay(session, on=on, organization_ids=[organization_id])
+    return found.get(organization_id) or DaysToPay(
+        invoices=0, settled=0, average_days=0.0, on_time_rate=None, overdue_share=0.0
+    )

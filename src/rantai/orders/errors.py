@@ -7,6 +7,7 @@ from rantai.kit.text import N_
 
 MSG_PO_NOT_FOUND = N_("There is no such purchase order.")
 MSG_INVOICE_NOT_FOUND = N_("There is no such invoice.")
+MSG_BUYER_NOT_FOUND = N_("There is no such organization.")
 MSG_NOT_ALLOWED = N_("Your role does not allow this. Ask your organization's administrator.")
 MSG_AWARD_NOT_APPROVED = N_("Purchase orders are made from an approved award.")
 MSG_ALREADY_ORDERED = N_("Purchase orders were already made from this award.")
@@ -22,6 +23,7 @@ MSG_DELIVERY_QUANTITY = N_(
     "Line %(line)s: at most %(left)s more can be shipped (%(quantity)s ordered, %(delivered)s shipped)."
 )
 MSG_NOTE_NUMBER = N_("Give the delivery note (surat jalan) number.")
+MSG_NOTE_TAKEN = N_("This purchase order already has a delivery with the note number %(number)s.")
 MSG_RECEIPT_EMPTY = N_("Record the accepted or rejected quantity of at least one line.")
 MSG_RECEIPT_QUANTITY = N_(
     "Line %(line)s: only %(left)s shipped units wait for receipt; accepted plus rejected cannot be more."

@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from rantai import audit
@@ -25,6 +26,7 @@ from rantai.orders.errors import (
     MSG_LINE_UNKNOWN,
     MSG_NOT_ACCEPTED,
     MSG_NOTE_NUMBER,
+    MSG_NOTE_TAKEN,
     MSG_OVER_ACCEPTED,
     MSG_RECEIPT_EMPTY,
     MSG_RECEIPT_QUANTITY,
@@ -76,6 +78,9 @@ def record_delivery(
     number = (note_number or "").strip()[:64]
     if not number:
         raise OrderInvalid(MSG_NOTE_NUMBER, field="note_number")
+    # A note number is unique per PO (a unique constraint); saying so beats the constraint's error.
+    if repository.delivery_with_number(session, po.id, number) is not None:
+        raise OrderInvalid(MSG_NOTE_TAKEN, field="note_number", number=number)
     _not_future(shipped_on, "shipped_on")
     lines = _lines(session, po)
     wanted = {line_id: q for line_id, q in quantities.items() if q}
@@ -115,7 +120,11 @@ def record_delivery(
                     delivered=line.delivered_quantity,
                 )
         session.add(delivery)
-        session.flush()
+        try:
+            with session.begin_nested():
+                session.flush()
+        except IntegrityError:  # the same note recorded by another request at the same moment
+            raise OrderConflict(MSG_NOTE_TAKEN, field="note_number", number=number) from None
         session.add_all(
             DeliveryLine(delivery_id=delivery.id, po_line_id=i, quantity=q) for i, q in wanted.items()
         )

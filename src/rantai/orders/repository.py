@@ -31,6 +31,7 @@ from rantai.orders.models import (
     SupplierTax,
     Withholding,
 )
+from rantai.orders.state import InvoiceStatus
 from rantai.orders.tax import Rate, Rates
 from rantai.reference.models import TaxRate
 
@@ -125,6 +126,10 @@ def delivery_lines_of(session: Session, delivery_ids: Sequence[int]) -> Sequence
         .where(DeliveryLine.delivery_id.in_(sorted(set(delivery_ids))))
         .order_by(DeliveryLine.id)
     ).all()
+
+
+def delivery_with_number(session: Session, po_id: int, number: str) -> Delivery | None:
+    return session.scalars(select(Delivery).where(Delivery.po_id == po_id, Delivery.number == number)).first()
 
 
 def delivery(session: Session, delivery_id: int) -> Delivery | None:
@@ -238,14 +243,18 @@ def invoices_page(
     page: PageRequest,
     status: str | None = None,
     statuses: Sequence[str] | None = None,
+    overdue_on: dt.date | None = None,
 ) -> Page[Invoice]:
     """Invoices still open first, each group by due date, the oldest due first (so the overdue ones
-    lead), then by id."""
+    lead), then by id. ``overdue_on``: only those overdue on that day (``state.is_overdue``: not paid,
+    past the due date)."""
     query = select(Invoice).where(condition)
     if status:
         query = query.where(Invoice.status == status)
     if statuses:
         query = query.where(Invoice.status.in_(sorted(statuses)))
+    if overdue_on is not None:
+        query = query.where(Invoice.status != InvoiceStatus.PAID.value, Invoice.due_on < overdue_on)
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     rows = session.scalars(
         query.order_by(case((Invoice.status == "paid", 1), else_=0), Invoice.due_on.asc(), Invoice.id.asc())

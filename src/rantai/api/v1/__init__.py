@@ -13,6 +13,7 @@ from rantai.api.v1 import (
     needs,
     notifications,
     opportunities,
+    orders,
     reference,
     rfqs,
     suppliers,
@@ -30,4 +31,5 @@ router.include_router(notifications.router)
 router.include_router(rfqs.router)
 router.include_router(comparison.router)
 router.include_router(awards.router)
+router.include_router(orders.router)
 adopt(router, ApiIdempotentRoute, **ADOPT)  # every POST takes an Idempotency-Key
