@@ -54,6 +54,8 @@ OWN_RFQ = Login("an RFQ is found only by its buyer's members (404 otherwise, rfq
 OWN_PO = Login("a PO is found only by its buyer's and supplier's members (404 otherwise, orders get_po)")
 OWN_INVOICE = Login("an invoice is found only by its parties' members (404 otherwise, get_invoice)")
 INVITED = Login("an RFQ reaches only its invited suppliers (404 otherwise, rfq.service.acting_supplier)")
+PO_PARTY = Login("a PO is found only by its buyer's and supplier's members (404 otherwise, orders get_po)")
+INVOICE_PARTY = Login("an invoice is found only by its buyer's and supplier's members (404 otherwise)")
 
 ROUTES: dict[tuple[str, str], Rule] = {
     # --- outside the app's doors
@@ -260,6 +262,27 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("PUT", "/api/v1/invitations/{rfq_id}/quote"): INVITED,
     ("POST", "/api/v1/invitations/{rfq_id}/quote/withdraw"): INVITED,
     ("GET", "/api/v1/invitations/{rfq_id}/outcome"): INVITED,
+    # Orders (issue #12): lists show the POs and invoices the caller's organization takes part in; a PO or
+    # an invoice is found only by its parties (404 otherwise), the wrong side's step is 403
+    ("POST", "/api/v1/awards/{award_id}/orders"): Login(
+        "POs are issued from an award its buyer's members find (404 otherwise)"
+    ),
+    ("GET", "/api/v1/orders"): Login("the POs the caller's organization issued or received"),
+    ("GET", "/api/v1/orders/{po_id}"): PO_PARTY,
+    ("POST", "/api/v1/orders/{po_id}/accept"): PO_PARTY,
+    ("POST", "/api/v1/orders/{po_id}/decline"): PO_PARTY,
+    ("POST", "/api/v1/orders/{po_id}/amend"): PO_PARTY,
+    ("POST", "/api/v1/orders/{po_id}/cancel"): PO_PARTY,
+    ("POST", "/api/v1/orders/{po_id}/deliveries"): PO_PARTY,
+    ("POST", "/api/v1/orders/{po_id}/receipts"): PO_PARTY,
+    ("POST", "/api/v1/orders/{po_id}/invoices"): PO_PARTY,
+    ("GET", "/api/v1/invoices"): Login("the invoices the caller's organization received or issued"),
+    ("GET", "/api/v1/invoices/{invoice_id}"): INVOICE_PARTY,
+    ("POST", "/api/v1/invoices/{invoice_id}/payments"): INVOICE_PARTY,
+    ("POST", "/api/v1/invoices/{invoice_id}/withholdings/{kind}"): INVOICE_PARTY,
+    ("GET", "/api/v1/buyers/{organization_id}/days-to-pay"): Login(
+        "a buyer's days-to-pay is published to anyone logged in (the aggregate only)"
+    ),
     ("GET", "/api/v1/reference/regions"): Login("reference data"),
     ("GET", "/api/v1/reference/regions/{code}"): Login("reference data"),
     ("GET", "/api/v1/reference/kbli"): Login("reference data"),
