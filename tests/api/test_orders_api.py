@@ -17,6 +17,7 @@ from tests.factories.sourcing import make_buyer
 
 from rantai.identity.models import Organization, User
 from rantai.identity.roles import Role
+from rantai.kit import clock
 from rantai.kit.clock import today
 from rantai.orders.models import Delivery, Invoice, Payment, PurchaseOrder, Receipt
 
@@ -68,12 +69,16 @@ def test_from_an_award_to_lunas_through_the_api(client: TestClient, db: Session)
     (line,) = po["lines"]
     assert (line["quantity"], line["unit_price"], line["amount"]) == (QUANTITY, 10_000, 50_000_000)
     assert [v["revision"] for v in po["versions"]] == [1]
+    assert po["actions"] == ["accept", "decline"]  # the supplier's side, as the policy says
+    assert _ok(client.get(f"/api/v1/orders/{po_id}", headers=buyer))["actions"] == ["amend", "cancel"]
+    assert po["buyer_days_to_pay"] is None  # no invoice yet
     assert po["versions"][0]["content"]["lines"][0]["quantity"] == QUANTITY
 
     accepted = _ok(
         client.post(f"/api/v1/orders/{po_id}/accept", json={"version": po["version"]}, headers=supplier)
     )
     assert (accepted["status"], accepted["accepted_revision"]) == ("accepted", 1)
+    assert accepted["actions"] == ["deliveries"]
 
     # A partial delivery, then the BAST: 2,900 kept, 100 rejected.
     shipped = _ok(
@@ -90,7 +95,7 @@ def test_from_an_award_to_lunas_through_the_api(client: TestClient, db: Session)
     )
     (delivery,) = shipped["deliveries"]
     assert delivery["lines"] == [{"po_line_id": line["id"], "quantity": 3000}]
-    assert shipped["lines"][0]["delivered_quantity"] == 3000
+    assert (shipped["lines"][0]["delivered_quantity"], shipped["lines"][0]["left_to_ship"]) == (3000, 2000)
     received = _ok(
         client.post(
             f"/api/v1/orders/{po_id}/receipts",
@@ -130,6 +135,7 @@ def test_from_an_award_to_lunas_through_the_api(client: TestClient, db: Session)
         "pph22": 435_000,
         "pph23": 0,
         "total": 32_189_999,
+        "withheld": 3_624_999,  # PPN collected + PPh 22: the total less the cash due
     }
     assert (invoice["cash_due"], invoice["outstanding"], invoice["status"]) == (
         28_565_000,
@@ -192,6 +198,8 @@ def test_from_an_award_to_lunas_through_the_api(client: TestClient, db: Session)
     assert (seen["status"], seen["status_label"]) == ("paid", "Lunas")
     assert _ok(client.get("/api/v1/invoices", params={"status": "paid"}, headers=supplier))["total"] == 1
     assert _ok(client.get("/api/v1/invoices", params={"overdue": True}, headers=supplier))["total"] == 0
+    assert _ok(client.get("/api/v1/invoices", params={"status": "unpaid"}, headers=buyer))["total"] == 0
+    assert _ok(client.get(f"/api/v1/orders/{po_id}", headers=supplier))["buyer_days_to_pay"]["settled"] == 1
 
     # Anyone logged in reads the buyer's days-to-pay: the aggregate only.
     (outsider,) = make_bidders(db, 1)
@@ -527,3 +535,30 @@ def test_a_replayed_post_gets_the_first_answer_and_ships_once(client: TestClient
         _ok(client.get(f"/api/v1/orders/{made.po.id}", headers=headers))["lines"][0]["delivered_quantity"]
         == 40
     )
+
+
+def test_an_invoice_past_its_due_date_is_overdue(client: TestClient, db: Session) -> None:
+    made = make_po(db, pkp=False)
+    buyer = _token(db, made.setup.user, made.setup.org.id)
+    supplier = _supplier(db, made.setup.bidders[0])
+    po_id = made.po.id
+    line_id = _ok(client.get(f"/api/v1/orders/{po_id}", headers=supplier))["lines"][0]["id"]
+    day = today().isoformat()
+    for path, headers, body in (
+        (
+            "deliveries",
+            supplier,
+            {"note_number": "SJ-1", "shipped_on": day, "lines": [{"id": line_id, "quantity": 10}]},
+        ),
+        ("receipts", buyer, {"received_on": day, "lines": [{"id": line_id, "accepted": 10}]}),
+        ("invoices", supplier, None),
+    ):
+        _ok(client.post(f"/api/v1/orders/{po_id}/{path}", json=body, headers=headers), 201)
+    assert _ok(client.get("/api/v1/invoices", params={"overdue": True}, headers=buyer))["total"] == 0
+    with clock.travel(dt.timedelta(days=45)):  # 15 days past the 30-day terms
+        late = _ok(client.get("/api/v1/invoices", params={"overdue": True}, headers={**buyer, **EN}))
+        (row,) = late["items"]
+        assert (row["overdue"], row["status"], row["outstanding"]) == (True, "unpaid", 98_500)  # PPh 22 kept
+        published = _ok(client.get(f"/api/v1/buyers/{made.setup.org.id}/days-to-pay", headers=supplier))
+        assert (published["invoices"], published["settled"], published["average_days"]) == (1, 0, 45.0)
+        assert (published["on_time_rate"], published["overdue_share"]) == (0.0, 1.0)

@@ -23,7 +23,6 @@ from rantai.audit import Event
 from rantai.identity.policy import Action, Actor, can
 from rantai.kit.clock import WIB, now, today
 from rantai.kit.money import format_rupiah
-from rantai.kit.pagination import Page, PageRequest
 from rantai.lifecycle import advance
 from rantai.orders import notices, repository, tax
 from rantai.orders.errors import (
@@ -42,7 +41,7 @@ from rantai.orders.errors import (
 )
 from rantai.orders.models import Invoice, InvoiceLine, Payment, PurchaseOrder, Withholding
 from rantai.orders.purchase_orders import require
-from rantai.orders.state import IN_FORCE, INVOICE_LIFECYCLE, InvoiceMove, InvoiceStatus, PoStatus, is_overdue
+from rantai.orders.state import IN_FORCE, INVOICE_LIFECYCLE, InvoiceMove, InvoiceStatus, PoStatus
 from rantai.sourcing.rfq import service as rfq_service
 from rantai.suppliers import repository as suppliers_repository
 
@@ -326,35 +325,3 @@ class InvoiceShown:
     withholdings: Sequence[Withholding]
     outstanding: int
     overdue: bool
-
-
-def shown(session: Session, invoice: Invoice, *, on: dt.date | None = None) -> InvoiceShown:
-    """An invoice with its lines, payments and withholdings, what is still to be paid in cash, and
-    whether it is overdue on the day ``on`` (today unless given)."""
-    return InvoiceShown(
-        invoice=invoice,
-        lines=repository.invoice_lines(session, invoice.id),
-        payments=repository.payments_of(session, invoice.id),
-        withholdings=repository.withholdings_of(session, invoice.id),
-        outstanding=max(0, invoice.cash_due - invoice.cash_received),
-        overdue=is_overdue(invoice.status, invoice.due_on, on or today()),
-    )
-
-
-def invoices_page(
-    session: Session,
-    *,
-    actor: Actor | None,
-    page: PageRequest,
-    status: str | None = None,
-    overdue_only: bool = False,
-) -> Page[Invoice]:
-    """The invoices the actor's organizations received or issued (authorized in the query); with
-    ``overdue_only``, those overdue today."""
-    return repository.invoices_page(
-        session,
-        condition=repository.invoice_readable(actor),
-        page=page,
-        status=status,
-        overdue_on=today() if overdue_only else None,
-    )

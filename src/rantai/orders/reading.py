@@ -293,15 +293,27 @@ class InvoicesList:
 
 
 def invoices_list(
-    session: Session, *, actor: Actor | None, page: PageRequest, show: str = ""
+    session: Session,
+    *,
+    actor: Actor | None,
+    page: PageRequest,
+    show: str = "",
+    status: str | None = None,
+    overdue_only: bool = False,
 ) -> InvoicesList:
     """The invoices the actor's organizations sent or received, the oldest due first (so the overdue
-    ones lead). ``show``: "open" (to pay / to be paid), "paid", or everything."""
+    ones lead). ``show``: "open" (to pay / to be paid), "paid", or everything; ``status``: one status;
+    ``overdue_only``: those overdue today."""
     statuses = OPEN_INVOICES if show == "open" else (InvoiceStatus.PAID.value,) if show == "paid" else None
-    found = repository.invoices_page(
-        session, condition=repository.invoice_readable(actor), page=page, statuses=statuses
-    )
     day = today()
+    found = repository.invoices_page(
+        session,
+        condition=repository.invoice_readable(actor),
+        page=page,
+        status=status,
+        statuses=statuses,
+        overdue_on=day if overdue_only else None,
+    )
     pos = {po_id: repository.po(session, po_id) for po_id in {i.po_id for i in found.items}}
     rows = [
         InvoiceRow(

@@ -180,6 +180,9 @@ class PoLineOut(BaseModel):
     accepted_quantity: int
     rejected_quantity: int
     invoiced_quantity: int
+    left_to_ship: int = Field(description="What may still be shipped: ordered less shipped and not rejected.")
+    waiting_receipt: int = Field(description="Shipped units the buyer has not accepted or rejected yet.")
+    invoiceable: int = Field(description="Accepted units not invoiced yet.")
 
 
 class VersionLineOut(BaseModel):
@@ -253,6 +256,7 @@ class InvoiceSummaryOut(BaseModel):
     id: int
     number: str
     po_id: int
+    po_number: str
     buyer_organization_id: int
     buyer: str | None
     supplier_id: int
@@ -268,6 +272,7 @@ class InvoiceSummaryOut(BaseModel):
         description="What the buyer pays in cash: the total less tax it withholds or collects."
     )
     cash_received: int
+    outstanding: int = Field(description="Cash still to be paid (cash_due less cash_received).")
     settled_on: dt.date | None
 
 
@@ -284,6 +289,21 @@ class PoSummaryOut(BaseModel):
     total: int = Field(description="Minor units of `currency`, without tax.")
     revision: int
     issued_at: dt.datetime
+
+
+class DaysToPayOut(BaseModel):
+    """How fast a buyer pays, published: from each invoice's date to its settlement, an open invoice
+    counting with its age so far."""
+
+    organization_id: int
+    as_of: dt.date
+    invoices: int
+    settled: int
+    average_days: float = Field(description="Mean days over all its invoices, settled and open.")
+    on_time_rate: float | None = Field(
+        description="Of the invoices whose outcome is known, the share settled by the due date (null: none yet)."
+    )
+    overdue_share: float = Field(description="Of all its invoices, the share open past their due date.")
 
 
 class PoOut(PoSummaryOut):
@@ -306,6 +326,13 @@ class PoOut(PoSummaryOut):
     deliveries: list[DeliveryOut]
     receipts: list[ReceiptOut]
     invoices: list[InvoiceSummaryOut]
+    actions: list[str] = Field(
+        description="The steps the caller's side may take now: accept, decline, amend, cancel, deliveries, "
+        "receipts, invoices (each the path of its POST)."
+    )
+    buyer_days_to_pay: DaysToPayOut | None = Field(
+        description="How fast the buyer pays, for the supplier's side (null for the buyer, or no invoice yet)."
+    )
 
 
 class IssuedOut(BaseModel):
@@ -334,6 +361,7 @@ class TaxOut(BaseModel):
     pph22: int = Field(description="PPh 22 withheld by the buyer (goods).")
     pph23: int = Field(description="PPh 23 withheld by the buyer (services).")
     total: int = Field(description="Subtotal plus PPN.")
+    withheld: int = Field(description="PPN collected plus PPh withheld by the buyer: total less cash_due.")
 
 
 class PaymentOut(BaseModel):
@@ -355,28 +383,11 @@ class WithholdingOut(BaseModel):
 class InvoiceOut(InvoiceSummaryOut):
     """An invoice with its tax, payments, withholdings and what is still to be paid."""
 
-    po_number: str
     tax_invoice_serial: str | None = Field(description="The e-Faktur serial (a PKP supplier).")
     buyer_npwp: str | None
     supplier_pkp: bool
     tax: TaxOut
-    outstanding: int = Field(description="Cash still to be paid (cash_due less cash_received).")
     version: int = Field(description="Send it back with a payment to refuse acting on a stale read.")
     lines: list[InvoiceLineOut]
     payments: list[PaymentOut]
     withholdings: list[WithholdingOut]
-
-
-class DaysToPayOut(BaseModel):
-    """How fast a buyer pays, published: from each invoice's date to its settlement, an open invoice
-    counting with its age so far."""
-
-    organization_id: int
-    as_of: dt.date
-    invoices: int
-    settled: int
-    average_days: float = Field(description="Mean days over all its invoices, settled and open.")
-    on_time_rate: float | None = Field(
-        description="Of the invoices whose outcome is known, the share settled by the due date (null: none yet)."
-    )
-    overdue_share: float = Field(description="Of all its invoices, the share open past their due date.")

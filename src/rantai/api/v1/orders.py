@@ -10,7 +10,6 @@ organization takes no part in is 404; the wrong side's step is 403) and computes
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -56,9 +55,10 @@ from rantai.http import DbSession
 from rantai.i18n import translate
 from rantai.kit.clock import today
 from rantai.kit.pagination import PageRequest
-from rantai.orders import days_to_pay, fulfilment, invoices, purchase_orders, repository
+from rantai.orders import days_to_pay, fulfilment, invoices, purchase_orders, reading, repository
+from rantai.orders.days_to_pay import DaysToPay
 from rantai.orders.models import Invoice, PurchaseOrder
-from rantai.orders.state import InvoiceStatus, PoStatus, is_overdue
+from rantai.orders.state import InvoiceStatus, PoStatus
 from rantai.sourcing.rfq import awards
 from rantai.suppliers import repository as suppliers_repository
 
@@ -70,26 +70,18 @@ RATE_PLACES = Decimal("0.0001")  # as stored (NUMERIC(18, 4))
 # --- conversions -----------------------------------------------------------------------------------------
 
 
-class _Names:
-    """The buyers' and suppliers' names of the records shown, read once."""
-
-    def __init__(self, db: Session, records: Sequence[PurchaseOrder | Invoice]) -> None:
-        self.buyers = suppliers_repository.organization_names(
-            db, sorted({r.organization_id for r in records})
-        )
-        self.suppliers = suppliers_repository.business_names(db, sorted({r.supplier_id for r in records}))
-
-
-def _po_summary(request: Request, po: PurchaseOrder, names: _Names) -> dict[str, Any]:
+def _po_summary(
+    request: Request, po: PurchaseOrder, buyers: dict[int, str], suppliers: dict[int, str]
+) -> dict[str, Any]:
     return {
         "id": po.id,
         "number": po.number,
         "status": po.status,
         "status_label": translate(api_locale(request), PoStatus(po.status).label),
         "buyer_organization_id": po.organization_id,
-        "buyer": names.buyers.get(po.organization_id),
+        "buyer": buyers.get(po.organization_id),
         "supplier_id": po.supplier_id,
-        "supplier_name": names.suppliers.get(po.supplier_id),
+        "supplier_name": suppliers.get(po.supplier_id),
         "currency": po.currency,
         "total": po.total,
         "revision": po.revision,
@@ -97,123 +89,58 @@ def _po_summary(request: Request, po: PurchaseOrder, names: _Names) -> dict[str,
     }
 
 
-def _invoice_summary(request: Request, invoice: Invoice, names: _Names, on: dt.date) -> dict[str, Any]:
+def _invoice_summary(
+    request: Request,
+    invoice: Invoice,
+    *,
+    overdue: bool,
+    outstanding: int,
+    po_number: str,
+    buyers: dict[int, str],
+    suppliers: dict[int, str],
+) -> dict[str, Any]:
     return {
         "id": invoice.id,
         "number": invoice.number,
         "po_id": invoice.po_id,
+        "po_number": po_number,
         "buyer_organization_id": invoice.organization_id,
-        "buyer": names.buyers.get(invoice.organization_id),
+        "buyer": buyers.get(invoice.organization_id),
         "supplier_id": invoice.supplier_id,
-        "supplier_name": names.suppliers.get(invoice.supplier_id),
+        "supplier_name": suppliers.get(invoice.supplier_id),
         "status": invoice.status,
         "status_label": translate(api_locale(request), InvoiceStatus(invoice.status).label),
-        "overdue": is_overdue(invoice.status, invoice.due_on, on),
+        "overdue": overdue,
         "currency": invoice.currency,
         "issued_on": invoice.issued_on,
         "due_on": invoice.due_on,
         "total": invoice.total,
         "cash_due": invoice.cash_due,
         "cash_received": invoice.cash_received,
+        "outstanding": outstanding,
         "settled_on": invoice.settled_on,
     }
 
 
-def _po_out(db: Session, request: Request, po: PurchaseOrder) -> PoOut:
-    names = _Names(db, [po])
-    deliveries = repository.deliveries_of(db, po.id)
-    delivery_lines = repository.delivery_lines(db, [d.id for d in deliveries])
-    receipts = repository.receipts_of(db, po.id)
-    issued = repository.invoices_of(db, po.id)
-    on = today()
-    return PoOut(
-        **_po_summary(request, po, names),
-        award_id=po.award_id,
-        rfq_id=po.rfq_id,
-        accepted_revision=po.accepted_revision,
-        idr_rate=None if po.idr_rate is None else Decimal(po.idr_rate).quantize(RATE_PLACES),
-        payment_terms_days=po.payment_terms_days,
-        incoterm=po.incoterm,
-        incoterm_place=po.incoterm_place,
-        second_language=po.second_language,
-        accepted_at=po.accepted_at,
-        declined_at=po.declined_at,
-        decline_reason=po.decline_reason,
-        version=po.version,
-        lines=[
-            PoLineOut(
-                id=line.id,
-                line_no=line.line_no,
-                name=line.name,
-                unit_code=line.unit_code,
-                quantity=line.quantity,
-                unit_price=line.unit_price,
-                amount=line.amount,
-                ppn_treatment=line.ppn_treatment,
-                nature=line.nature,
-                delivered_quantity=line.delivered_quantity,
-                accepted_quantity=line.accepted_quantity,
-                rejected_quantity=line.rejected_quantity,
-                invoiced_quantity=line.invoiced_quantity,
-            )
-            for line in repository.po_lines(db, po.id)
-        ],
-        versions=[
-            PoVersionOut(
-                revision=v.revision,
-                reason=v.reason,
-                made_at=v.made_at,
-                accepted_at=v.accepted_at,
-                content=VersionContentOut.model_validate(v.content or {}),
-            )
-            for v in repository.revisions_of(db, po.id)
-        ],
-        deliveries=[
-            DeliveryOut(
-                id=d.id,
-                note_number=d.number,
-                shipped_on=d.shipped_on,
-                note=d.note,
-                status=d.status,
-                recorded_at=d.recorded_at,
-                lines=[
-                    DeliveryLineOut(po_line_id=line.po_line_id, quantity=line.quantity)
-                    for line in delivery_lines.get(d.id, [])
-                ],
-            )
-            for d in deliveries
-        ],
-        receipts=[
-            ReceiptOut(
-                id=r.id,
-                number=r.number,
-                delivery_id=r.delivery_id,
-                received_on=r.received_on,
-                note=r.note,
-                recorded_at=r.recorded_at,
-                lines=[
-                    ReceiptLineOut(
-                        po_line_id=line.po_line_id,
-                        accepted=line.accepted,
-                        rejected=line.rejected,
-                        reason=line.reason,
-                    )
-                    for line in repository.receipt_lines(db, r.id)
-                ],
-            )
-            for r in receipts
-        ],
-        invoices=[InvoiceSummaryOut(**_invoice_summary(request, i, names, on)) for i in issued],
-    )
-
-
-def _invoice_out(db: Session, request: Request, invoice: Invoice) -> InvoiceOut:
-    shown = invoices.shown(db, invoice)
-    po = repository.po(db, invoice.po_id)
+def _invoice_out(
+    request: Request,
+    shown: reading.InvoiceShown,
+    po: PurchaseOrder,
+    buyers: dict[int, str],
+    suppliers: dict[int, str],
+) -> InvoiceOut:
+    invoice = shown.invoice
     tax = invoices.tax_of(invoice)
     return InvoiceOut(
-        **_invoice_summary(request, invoice, _Names(db, [invoice]), today()),
-        po_number=po.number if po else "",
+        **_invoice_summary(
+            request,
+            invoice,
+            overdue=shown.overdue,
+            outstanding=shown.outstanding,
+            po_number=po.number,
+            buyers=buyers,
+            suppliers=suppliers,
+        ),
         tax_invoice_serial=invoice.tax_invoice_serial,
         buyer_npwp=invoice.buyer_npwp,
         supplier_pkp=invoice.supplier_pkp,
@@ -225,8 +152,8 @@ def _invoice_out(db: Session, request: Request, invoice: Invoice) -> InvoiceOut:
             pph22=tax.pph22,
             pph23=tax.pph23,
             total=invoice.total,
+            withheld=shown.withheld,
         ),
-        outstanding=shown.outstanding,
         version=invoice.version,
         lines=[
             InvoiceLineOut(
@@ -237,7 +164,7 @@ def _invoice_out(db: Session, request: Request, invoice: Invoice) -> InvoiceOut:
                 ppn_treatment=line.ppn_treatment,
                 nature=line.nature,
             )
-            for line in shown.lines
+            for _, line in shown.lines
         ],
         payments=[
             PaymentOut(
@@ -257,12 +184,144 @@ def _invoice_out(db: Session, request: Request, invoice: Invoice) -> InvoiceOut:
     )
 
 
+def _actions(page: reading.PoPage) -> list[str]:
+    """The steps the caller's side may take now, as ``orders.reading`` (the policy) says."""
+    steps = {
+        "accept": page.may_accept,
+        "decline": page.may_decline,
+        "amend": page.may_amend,
+        "cancel": page.may_cancel,
+        "deliveries": page.may_ship,
+        "receipts": page.may_receive,
+        "invoices": page.may_invoice,
+    }
+    return [step for step, allowed in steps.items() if allowed]
+
+
+def _days_to_pay(figures: DaysToPay, organization_id: int, on: dt.date) -> DaysToPayOut:
+    return DaysToPayOut(
+        organization_id=organization_id,
+        as_of=on,
+        invoices=figures.invoices,
+        settled=figures.settled,
+        average_days=figures.average_days,
+        on_time_rate=figures.on_time_rate,
+        overdue_share=figures.overdue_share,
+    )
+
+
+def _po_out(db: Session, request: Request, caller: ApiCaller, po: PurchaseOrder) -> PoOut:
+    page = reading.po_page(db, actor=caller.actor, po=po)
+    buyers = {po.organization_id: page.buyer_name}
+    suppliers = {po.supplier_id: page.supplier_name}
+    return PoOut(
+        **_po_summary(request, po, buyers, suppliers),
+        award_id=po.award_id,
+        rfq_id=po.rfq_id,
+        accepted_revision=po.accepted_revision,
+        idr_rate=None if po.idr_rate is None else Decimal(po.idr_rate).quantize(RATE_PLACES),
+        payment_terms_days=po.payment_terms_days,
+        incoterm=po.incoterm,
+        incoterm_place=po.incoterm_place,
+        second_language=po.second_language,
+        accepted_at=po.accepted_at,
+        declined_at=po.declined_at,
+        decline_reason=po.decline_reason,
+        version=po.version,
+        actions=_actions(page),
+        lines=[
+            PoLineOut(
+                id=s.line.id,
+                line_no=s.line.line_no,
+                name=s.line.name,
+                unit_code=s.line.unit_code,
+                quantity=s.line.quantity,
+                unit_price=s.line.unit_price,
+                amount=s.line.amount,
+                ppn_treatment=s.line.ppn_treatment,
+                nature=s.line.nature,
+                delivered_quantity=s.line.delivered_quantity,
+                accepted_quantity=s.line.accepted_quantity,
+                rejected_quantity=s.line.rejected_quantity,
+                invoiced_quantity=s.line.invoiced_quantity,
+                left_to_ship=s.left_to_ship,
+                waiting_receipt=s.waiting_receipt,
+                invoiceable=s.invoiceable,
+            )
+            for s in page.lines
+        ],
+        versions=[
+            PoVersionOut(
+                revision=v.revision,
+                reason=v.reason,
+                made_at=v.made_at,
+                accepted_at=v.accepted_at,
+                content=VersionContentOut.model_validate(v.content or {}),
+            )
+            for v in page.revisions
+        ],
+        deliveries=[
+            DeliveryOut(
+                id=d.delivery.id,
+                note_number=d.delivery.number,
+                shipped_on=d.delivery.shipped_on,
+                note=d.delivery.note,
+                status=d.delivery.status,
+                recorded_at=d.delivery.recorded_at,
+                lines=[DeliveryLineOut(po_line_id=line.id, quantity=quantity) for line, quantity in d.lines],
+            )
+            for d in page.deliveries
+        ],
+        receipts=[
+            ReceiptOut(
+                id=r.receipt.id,
+                number=r.receipt.number,
+                delivery_id=r.receipt.delivery_id,
+                received_on=r.receipt.received_on,
+                note=r.receipt.note,
+                recorded_at=r.receipt.recorded_at,
+                lines=[
+                    ReceiptLineOut(
+                        po_line_id=line.id, accepted=got.accepted, rejected=got.rejected, reason=got.reason
+                    )
+                    for line, got in r.lines
+                ],
+            )
+            for r in page.receipts
+        ],
+        invoices=[
+            InvoiceSummaryOut(
+                **_invoice_summary(
+                    request,
+                    i.invoice,
+                    overdue=i.overdue,
+                    outstanding=i.outstanding,
+                    po_number=po.number,
+                    buyers=buyers,
+                    suppliers=suppliers,
+                )
+            )
+            for i in page.invoices
+        ],
+        buyer_days_to_pay=(
+            None if page.buyer_pays is None else _days_to_pay(page.buyer_pays, po.organization_id, today())
+        ),
+    )
+
+
 def _po(db: Session, caller: ApiCaller, po_id: int) -> PurchaseOrder:
     return purchase_orders.get_po(db, actor=caller.actor, po_id=po_id)
 
 
 def _invoice(db: Session, caller: ApiCaller, invoice_id: int) -> Invoice:
     return invoices.get_invoice(db, actor=caller.actor, invoice_id=invoice_id)
+
+
+def _invoice_answer(db: Session, request: Request, caller: ApiCaller, invoice: Invoice) -> InvoiceOut:
+    po, shown = reading.invoice_page(db, actor=caller.actor, invoice=invoice)
+    buyers = repository.organization_names(db, [invoice.organization_id])
+    suppliers = suppliers_repository.business_names(db, [invoice.supplier_id])
+    return _invoice_out(request, shown, po, buyers, suppliers)
 
 
 # --- purchase orders -------------------------------------------------------------------------------------
@@ -280,9 +339,10 @@ def issue_orders(
     award = awards.get_award(db, actor=caller.actor, award_id=award_id)
     with all_or_nothing(db):
         made = purchase_orders.issue_for_award(db, actor=caller.actor, award=award)
-    names = _Names(db, made)
+    buyers = repository.organization_names(db, [po.organization_id for po in made])
+    suppliers = suppliers_repository.business_names(db, [po.supplier_id for po in made])
     return IssuedOut(
-        award_id=award.id, items=[PoSummaryOut(**_po_summary(request, po, names)) for po in made]
+        award_id=award.id, items=[PoSummaryOut(**_po_summary(request, po, buyers, suppliers)) for po in made]
     )
 
 
@@ -298,9 +358,10 @@ def list_orders(
     db: Session = DbSession,
     paging: PageRequest = Depends(page_request),
 ) -> PageOut[PoSummaryOut]:
-    page = purchase_orders.buyer_page(db, actor=caller.actor, page=paging, status=status)
-    names = _Names(db, page.items)
-    return PageOut[PoSummaryOut].of(page, lambda po: PoSummaryOut(**_po_summary(request, po, names)))
+    listed = reading.orders_list(db, actor=caller.actor, page=paging, status=status)
+    return PageOut[PoSummaryOut].of(
+        listed.page, lambda po: PoSummaryOut(**_po_summary(request, po, listed.buyers, listed.suppliers))
+    )
 
 
 @router.get(
@@ -311,7 +372,7 @@ def list_orders(
 def get_order(
     po_id: PathId, request: Request, caller: ApiCaller = Depends(api_caller), db: Session = DbSession
 ) -> PoOut:
-    return _po_out(db, request, _po(db, caller, po_id))
+    return _po_out(db, request, caller, _po(db, caller, po_id))
 
 
 @router.post(
@@ -329,7 +390,7 @@ def accept_order(
     po = _po(db, caller, po_id)
     with all_or_nothing(db):
         purchase_orders.accept(db, actor=caller.actor, po=po, expected_version=body.version if body else None)
-    return _po_out(db, request, po)
+    return _po_out(db, request, caller, po)
 
 
 @router.post(
@@ -347,7 +408,7 @@ def decline_order(
         purchase_orders.decline(
             db, actor=caller.actor, po=po, reason=body.reason, expected_version=body.version
         )
-    return _po_out(db, request, po)
+    return _po_out(db, request, caller, po)
 
 
 @router.post(
@@ -365,7 +426,7 @@ def amend_order(
     po = _po(db, caller, po_id)
     with all_or_nothing(db):
         purchase_orders.amend(db, actor=caller.actor, po=po, data=body.data(), expected_version=body.version)
-    return _po_out(db, request, po)
+    return _po_out(db, request, caller, po)
 
 
 @router.post(
@@ -385,7 +446,7 @@ def cancel_order(
         purchase_orders.cancel(
             db, actor=caller.actor, po=po, reason=body.reason, expected_version=body.version
         )
-    return _po_out(db, request, po)
+    return _po_out(db, request, caller, po)
 
 
 @router.post(
@@ -412,7 +473,7 @@ def record_delivery(
             quantities={line.id: line.quantity for line in body.lines},
             note=body.note,
         )
-    return _po_out(db, request, po)
+    return _po_out(db, request, caller, po)
 
 
 @router.post(
@@ -439,7 +500,7 @@ def record_receipt(
             delivery_id=body.delivery_id,
             note=body.note,
         )
-    return _po_out(db, request, po)
+    return _po_out(db, request, caller, po)
 
 
 @router.post(
@@ -464,7 +525,7 @@ def create_invoice(
             quantities=body.quantities() if body else None,
             tax_invoice_serial=body.tax_invoice_serial if body else None,
         )
-    return _invoice_out(db, request, invoice)
+    return _invoice_answer(db, request, caller, invoice)
 
 
 # --- invoices --------------------------------------------------------------------------------------------
@@ -483,11 +544,20 @@ def list_invoices(
     db: Session = DbSession,
     paging: PageRequest = Depends(page_request),
 ) -> PageOut[InvoiceSummaryOut]:
-    page = invoices.invoices_page(db, actor=caller.actor, page=paging, status=status, overdue_only=overdue)
-    names = _Names(db, page.items)
-    on = today()
+    listed = reading.invoices_list(db, actor=caller.actor, page=paging, status=status, overdue_only=overdue)
     return PageOut[InvoiceSummaryOut].of(
-        page, lambda invoice: InvoiceSummaryOut(**_invoice_summary(request, invoice, names, on))
+        listed.page,
+        lambda row: InvoiceSummaryOut(
+            **_invoice_summary(
+                request,
+                row.invoice,
+                overdue=row.overdue,
+                outstanding=row.outstanding,
+                po_number=row.po_number,
+                buyers=listed.buyers,
+                suppliers=listed.suppliers,
+            )
+        ),
     )
 
 
@@ -499,7 +569,7 @@ def list_invoices(
 def get_invoice(
     invoice_id: PathId, request: Request, caller: ApiCaller = Depends(api_caller), db: Session = DbSession
 ) -> InvoiceOut:
-    return _invoice_out(db, request, _invoice(db, caller, invoice_id))
+    return _invoice_answer(db, request, caller, _invoice(db, caller, invoice_id))
 
 
 @router.post(
@@ -526,7 +596,7 @@ def record_payment(
             reference=body.reference,
             expected_version=body.version,
         )
-    return _invoice_out(db, request, invoice)
+    return _invoice_answer(db, request, caller, invoice)
 
 
 @router.post(
@@ -552,7 +622,7 @@ def record_slip(
             slip_number=body.slip_number,
             recorded_on=body.recorded_on or today(),
         )
-    return _invoice_out(db, request, invoice)
+    return _invoice_answer(db, request, caller, invoice)
 
 
 # --- days-to-pay -----------------------------------------------------------------------------------------
@@ -569,12 +639,4 @@ def buyer_days_to_pay(
     del caller  # anyone logged in: days-to-pay is published
     on = today()
     figures = days_to_pay.published(db, organization_id=organization_id, on=on)
-    return DaysToPayOut(
-        organization_id=organization_id,
-        as_of=on,
-        invoices=figures.invoices,
-        settled=figures.settled,
-        average_days=figures.average_days,
-        on_time_rate=figures.on_time_rate,
-        overdue_share=figures.overdue_share,
-    )
+    return _days_to_pay(figures, organization_id, on)
