@@ -18,9 +18,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import openpyxl  # type: ignore[import-untyped]  # ships without type information
-from openpyxl.cell import WriteOnlyCell  # type: ignore[import-untyped]
-from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
+import xlsxwriter  # type: ignore[import-untyped]  # ships without type information
 from sqlalchemy.orm import Session
 
 from rantai import jobs
@@ -36,10 +34,10 @@ from rantai.sourcing.rfq.errors import MSG_RFQ_NOT_FOUND, RfqNotFound
 from rantai.sourcing.rfq.models import Rfq
 
 EXPORT_JOB = "sourcing.comparison_export"
-# More rows than this (lines x suppliers) and the workbook is made by the worker. openpyxl writes about
-# 1,000 rows a second here (its pure-Python XML writer: lxml is not installed), so 1,000 rows is as long
-# as a page should wait; 10,000 rows (200 quotes x 50 lines) take some 10 s, fine for the worker.
-EXPORT_NOW_MAX_ROWS = 1000
+# More rows than this (lines x suppliers) and the workbook is made by the worker. XlsxWriter writes the
+# 10,000 rows of 200 quotes x 50 lines in about a second here (openpyxl took 4-12 s: see
+# docs/architecture.md, "Choices"), so 10,000 rows is as long as a page should wait.
+EXPORT_NOW_MAX_ROWS = 10_000
 RUPIAH_FORMAT = '"Rp"#,##0'
 USD_FORMAT = '"US$"#,##0.00'
 PERCENT_FORMAT = "0.0"
@@ -69,74 +67,66 @@ YES, NO = N_("yes"), N_("no")
 SHEET_TITLE = N_("Comparison")
 
 
-def _text(sheet: Any, value: str | None) -> Any:
-    """User text stays text: openpyxl would store ``=...`` as a formula (and run it when opened)."""
-    if not value or not value.startswith("="):
-        return value or ""
-    cell = WriteOnlyCell(sheet, value=value)
-    cell.data_type = "s"
-    return cell
-
-
-def _number(sheet: Any, value: int | Decimal | None, number_format: str) -> Any:
-    if value is None:
-        return None
-    cell = WriteOnlyCell(sheet, value=value)
-    cell.number_format = number_format
-    return cell
-
-
 def comparison_xlsx(comparison: Comparison, locale: str) -> bytes:
     """The workbook: one row per line and supplier quoting it (lines in order, suppliers in the order
-    their quotes arrived), the header translated into ``locale``."""
+    their quotes arrived), the header translated into ``locale``. User text is always written as text
+    (never as a formula, whatever it starts with)."""
     usd = comparison.currency == "USD"
-    money_format = USD_FORMAT if usd else RUPIAH_FORMAT
     columns = [*COLUMNS, AMOUNT_IDR_COLUMN] if usd else list(COLUMNS)
-
-    def money(sheet: Any, minor: int | Decimal | None) -> Any:
-        if minor is None:
-            return None
-        return _number(sheet, Decimal(minor) / 100 if usd else minor, money_format)
-
-    workbook: Any = openpyxl.Workbook(write_only=True)
-    sheet: Any = workbook.create_sheet(translate(locale, SHEET_TITLE))
-    sheet.freeze_panes = "A2"
-    for index, (_, width) in enumerate(columns, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    last = get_column_letter(len(columns))
-    sheet.auto_filter.ref = f"A1:{last}{max(comparison.rows, 1) + 1}"
-    sheet.append([translate(locale, title) for title, _ in columns])
+    out = io.BytesIO()
+    options = {
+        "in_memory": True,
+        "strings_to_formulas": False,
+        "strings_to_numbers": False,
+        "strings_to_urls": False,
+    }
+    workbook: Any = xlsxwriter.Workbook(out, options)
+    sheet: Any = workbook.add_worksheet(translate(locale, SHEET_TITLE)[:31])
+    rupiah = workbook.add_format({"num_format": RUPIAH_FORMAT})
+    money_format = workbook.add_format({"num_format": USD_FORMAT}) if usd else rupiah
+    percent = workbook.add_format({"num_format": PERCENT_FORMAT})
+    header = workbook.add_format({"bold": True})
+    for index, (title, width) in enumerate(columns):
+        sheet.set_column(index, index, width)
+        sheet.write_string(0, index, translate(locale, title), header)
+    sheet.freeze_panes(1, 0)
+    sheet.autofilter(0, 0, max(comparison.rows, 1), len(columns) - 1)
     suppliers = {supplier.supplier_id: supplier for supplier in comparison.suppliers}
     yes, no = translate(locale, YES), translate(locale, NO)
+    text, number = sheet.write_string, sheet.write_number
+
+    def money(row: int, col: int, minor: int | Decimal | None) -> None:
+        if minor is not None:
+            number(row, col, Decimal(minor) / 100 if usd else minor, money_format)
+
+    row = 0
     for compared in comparison.lines:
         line = compared.line
-        unit = compared.unit_name(locale)
+        unit = compared.unit_name(locale) or ""
         for cell in compared.cells:
+            row += 1
             supplier = suppliers.get(cell.supplier_id)
-            row = [
-                line.line_no,
-                _text(sheet, line.name),
-                line.quantity,
-                _text(sheet, unit),
-                money(sheet, line.hps),
-                _text(sheet, cell.supplier_name),
-                supplier.nib if supplier and supplier.nib else "",
-                supplier.size_class if supplier and supplier.size_class else "",
-                _text(sheet, supplier.kabkota_name if supplier else None),
-                money(sheet, cell.unit_price),
-                cell.quantity,
-                money(sheet, cell.amount),
-                cell.lead_time_days,
-                _number(sheet, cell.deviation_pct, PERCENT_FORMAT),
-                yes if cell.is_lowest else no,
-                yes if cell.to_confirm else no,
-                _text(sheet, cell.notes),
-            ]
-            if usd:
-                row.append(_number(sheet, cell.amount_idr, RUPIAH_FORMAT))
-            sheet.append(row)
-    out = io.BytesIO()
-    workbook.save(out)
+            number(row, 0, line.line_no)
+            text(row, 1, line.name)
+            number(row, 2, line.quantity)
+            text(row, 3, unit)
+            money(row, 4, line.hps)
+            text(row, 5, cell.supplier_name)
+            text(row, 6, supplier.nib if supplier and supplier.nib else "")
+            text(row, 7, supplier.size_class if supplier and supplier.size_class else "")
+            text(row, 8, (supplier.kabkota_name if supplier else None) or "")
+            money(row, 9, cell.unit_price)
+            number(row, 10, cell.quantity)
+            money(row, 11, cell.amount)
+            number(row, 12, cell.lead_time_days)
+            if cell.deviation_pct is not None:
+                number(row, 13, cell.deviation_pct, percent)
+            text(row, 14, yes if cell.is_lowest else no)
+            text(row, 15, yes if cell.to_confirm else no)
+            text(row, 16, cell.notes or "")
+            if usd and cell.amount_idr is not None:
+                number(row, 17, cell.amount_idr, rupiah)
+    workbook.close()
     return out.getvalue()
 
 
