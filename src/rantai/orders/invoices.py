@@ -23,6 +23,7 @@ from rantai.audit import Event
 from rantai.identity.policy import Action, Actor, can
 from rantai.kit.clock import WIB, now, today
 from rantai.kit.money import format_rupiah
+from rantai.kit.text import N_
 from rantai.lifecycle import advance
 from rantai.orders import notices, repository, tax
 from rantai.orders.errors import (
@@ -44,6 +45,9 @@ from rantai.orders.purchase_orders import require
 from rantai.orders.state import IN_FORCE, INVOICE_LIFECYCLE, InvoiceMove, InvoiceStatus, PoStatus
 from rantai.sourcing.rfq import service as rfq_service
 from rantai.suppliers import repository as suppliers_repository
+
+MAX_BACKDATE_DAYS = 90
+MSG_INVOICE_DATE = N_("The invoice date cannot be in the future or more than %(days)s days ago.")
 
 
 def get_invoice(session: Session, *, actor: Actor | None, invoice_id: int) -> Invoice:
@@ -95,6 +99,8 @@ def create_invoice(
     if PoStatus(po.status) not in IN_FORCE | {PoStatus.COMPLETED}:
         raise OrderInvalid(MSG_INVOICE_EMPTY, field="po")
     day = issued_on or today()
+    if day > today() or day < today() - dt.timedelta(days=MAX_BACKDATE_DAYS):
+        raise OrderInvalid(MSG_INVOICE_DATE, field="issued_on", days=MAX_BACKDATE_DAYS)
     lines = {line.id: line for line in repository.po_lines(session, po.id)}
     open_ = invoiceable(session, po)
     wanted = {i: q for i, q in (quantities if quantities is not None else open_).items() if q}
