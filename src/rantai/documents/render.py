@@ -13,13 +13,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from babel.dates import format_date
+from babel.dates import format_date, format_datetime
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from rantai.i18n import translate
 from rantai.kit.clock import WIB
 from rantai.kit.money import format_money, format_number
 from rantai.orders.documents import BastContent, PoContent, Unit
+from rantai.sourcing.rfq.printing import PrintedUnit, RfqContent
 
 HERE = Path(__file__).parent
 STYLESHEET = HERE / "document.css"
@@ -63,7 +64,11 @@ def _date(value: dt.date | dt.datetime | None) -> str:
     return format_date(value, "d MMMM yyyy", locale="id_ID")
 
 
-def _unit(unit: Unit | None, second_language: str | None) -> str:
+def _datetime(value: dt.datetime) -> str:
+    return format_datetime(value.astimezone(WIB), "d MMMM yyyy HH.mm", locale="id_ID") + " WIB"
+
+
+def _unit(unit: Unit | PrintedUnit | None, second_language: str | None) -> str:
     if unit is None:
         return ""
     if second_language and unit.name_en and unit.name_en != unit.name_id:
@@ -71,9 +76,12 @@ def _unit(unit: Unit | None, second_language: str | None) -> str:
     return unit.name_id
 
 
-def _render(template: str, content: PoContent | BastContent, screen: Screen | None) -> str:
+Content = PoContent | BastContent | RfqContent
+
+
+def _render(template: str, content: Content, screen: Screen | None) -> str:
     second = content.second_language
-    currency = content.currency if isinstance(content, PoContent) else "IDR"
+    currency = content.currency if isinstance(content, PoContent | RfqContent) else "IDR"
     return _env.get_template(template).render(
         doc=content,
         screen=screen,
@@ -82,13 +90,14 @@ def _render(template: str, content: PoContent | BastContent, screen: Screen | No
         money=lambda amount: format_money(amount, currency, LANGUAGE),
         number=lambda value: format_number(value, LANGUAGE),
         date=_date,
+        datetime=_datetime,
         unit=lambda unit: _unit(unit, second),
     )
 
 
-def html_of(content: PoContent | BastContent, *, screen: Screen | None = None) -> str:
+def html_of(content: Content, *, screen: Screen | None = None) -> str:
     """The document as one HTML page (the PDF's source; with ``screen``, the page a browser shows)."""
-    template = "po.html" if isinstance(content, PoContent) else "bast.html"
+    template = {PoContent: "po.html", BastContent: "bast.html", RfqContent: "rfq.html"}[type(content)]
     return _render(template, content, screen)
 
 

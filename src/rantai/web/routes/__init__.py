@@ -25,6 +25,7 @@ from rantai.web.routes import (
     orders,
     plans,
     products,
+    rfq_documents,
     rfqs,
     shortlists,
     suppliers,
@@ -56,4 +57,5 @@ router.include_router(invitations.router)
 router.include_router(orders.router)
 router.include_router(invoices.router)
 router.include_router(order_documents.router)
+router.include_router(rfq_documents.router)
 adopt(router, FormKeyRoute)  # a POST carrying a form key runs once per key (double clicks)
