@@ -152,7 +152,9 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("GET", "/needs/{need_id}/rfq/new"): CREATE_NEED,
     ("POST", "/needs/{need_id}/rfq/new"): CREATE_NEED,
     ("GET", "/rfqs/{rfq_id}"): OWN_RFQ,
-    ("GET", "/rfqs/{rfq_id}/print"): Login("a printed RFQ is found only by its buyer and invitees (get_rfq: 404 else)"),
+    ("GET", "/rfqs/{rfq_id}/print"): Login(
+        "a printed RFQ is found only by its buyer and invitees (get_rfq: 404 else)"
+    ),
     ("GET", "/rfqs/{rfq_id}/send"): OWN_RFQ,
     ("POST", "/rfqs/{rfq_id}/send"): OWN_RFQ,
     ("POST", "/rfqs/{rfq_id}/questions/{question_id}/answer"): OWN_RFQ,
