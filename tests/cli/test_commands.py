@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 from rantai import migrations
 from rantai.cli.main import app
 from rantai.db import make_engine, make_session_factory
+from rantai.demo.orders import BUYER_EMAIL, FAST_BUYER, SLOW_BUYER
 from rantai.demo.rfqs import SUPPLIER_EMAIL
 from rantai.demo.seed import DEMO_LOGINS, DEMO_PASSWORD
 from rantai.identity.models import ApiToken, Membership, User
@@ -112,11 +113,14 @@ def test_demo_without_serving_prints_logins_and_is_idempotent(cli_db: str) -> No
         assert result.exit_code == 0, result.output
         outputs.append(result.output)
     assert "Demo RFQs: 1 open, 1 past the deadline, 1 awarded, 1 cancelled" in outputs[0]
+    assert "Demo orders: 10 purchase orders" in outputs[0] and "Demo orders: 0 purchase orders" in outputs[1]
     assert DEMO_PASSWORD in result.output
     assert all(login.email in result.output for login in DEMO_LOGINS)
-    # The demo logins, and the owners of the three registry suppliers that quote on the demo RFQs.
+    # The demo logins, the owners of the three registry suppliers that quote on the demo RFQs, and the
+    # officers of the two other buyers with demo orders.
     competitors = {SUPPLIER_EMAIL.format(n=n) for n in (1, 2, 3)}
-    assert len(_rows(cli_db, User)) == len({login.email for login in DEMO_LOGINS} | competitors)
+    buyers = {BUYER_EMAIL.format(slug=slug) for slug in (FAST_BUYER, SLOW_BUYER)}
+    assert len(_rows(cli_db, User)) == len({login.email for login in DEMO_LOGINS} | competitors | buyers)
 
 
 def test_rfq_close_due_closes_what_is_due(tmp_path: Path) -> None:

@@ -97,6 +97,7 @@ def demo(
 ) -> None:
     """Upgrade the database, load the demo data, print the demo logins, then serve."""
     from rantai.catalog.search_index import live_index  # noqa: PLC0415
+    from rantai.demo.orders import load_demo_orders  # noqa: PLC0415
     from rantai.demo.procurement import load_demo_procurement, load_demo_supplier_login  # noqa: PLC0415
     from rantai.demo.registry import load_demo_registry  # noqa: PLC0415
     from rantai.demo.rfqs import load_demo_rfqs  # noqa: PLC0415
@@ -110,12 +111,14 @@ def demo(
         procurement = load_demo_procurement(session, today=today())
         load_demo_supplier_login(session, today=today())
         rfqs = load_demo_rfqs(session)  # after the UMKM login's business: it is invited
+        orders = load_demo_orders(session)  # after the RFQs: the awarded one is ordered
     typer.echo(registry.summary())
     typer.echo(
         f"Demo buyers: {procurement.buyers}; needs added: {procurement.needs} ({procurement.open_needs} open); "
         f"suppliers given a track record: {procurement.track_records}"
     )
     typer.echo(rfqs.summary())
+    typer.echo(orders.summary())
     conf = settings()
     with unit_of_work() as session:
         built = live_index(conf.data_dir).rebuild(session)

@@ -11,7 +11,9 @@ demo UMKM login, a keripik maker, fits them):
   ``close_due``; the buyer may compare;
 - an **awarded** RFQ (the largest of these needs): three quotes, closed likewise, split by quantity between
   the UMKM login and a competitor, and approved by the demo approver (``approver@demo.rantai.id``): the
-  demo buyer's approval threshold is set low enough for that (``THRESHOLDS``); the third bidder lost;
+  demo buyer's approval threshold is set low enough for that (``THRESHOLDS``); the third bidder lost.
+  Awarded weeks ago (``AWARDED_BY``): ``demo/orders.py`` turns it into purchase orders since delivered,
+  invoiced and paid in part, and makes other buyers' awarded RFQs the same way (``awarded_for_demo``);
 - a **cancelled** RFQ with its reason (one quote had arrived; it stays sealed).
 
 Every state is reached through the real services (``rantai.sourcing.rfq.service`` and ``quotes``), with the
@@ -70,7 +72,9 @@ from rantai.suppliers.models import SupplierProfile
 DAY = dt.timedelta(days=1)
 OPEN_FOR = 4 * DAY  # the open RFQ's deadline, from the load
 PAST_BY = 2 * DAY  # how long ago the past RFQ's deadline was, once backdated
-AWARDED_BY = 9 * DAY  # and the awarded RFQ's
+# And the awarded RFQ's: weeks, so that its orders (demo/orders.py) have been delivered, invoiced and
+# paid in part since.
+AWARDED_BY = 40 * DAY
 AWARD_SHARE = 0.6  # of the awarded line's quantity, to the demo UMKM login; the rest to a competitor
 # The demo buyer's approval threshold: the largest of these (whole Rupiah) at most half the awarded
 # line's HPS, so that its award waits for the approver.
@@ -109,12 +113,12 @@ class RfqReport:
 
 
 @dataclass(frozen=True, slots=True)
-class _Bidder:
+class Bidder:
     profile_id: int
     actor: Actor
 
 
-def _login(session: Session, org_type: OrgType, role: Role) -> tuple[Organization, Actor] | None:
+def login_of(session: Session, org_type: OrgType, role: Role) -> tuple[Organization, Actor] | None:
     """The organization and actor of the demo login of this type with this role."""
     login = next((d for d in DEMO_LOGINS if d.org_type is org_type and role in d.roles), None)
     if login is None:
@@ -133,9 +137,13 @@ def demo_rfq_count(session: Session, organization_id: int) -> int:
     )
 
 
-def _needs(session: Session, organization_id: int, rng: random.Random, count: int) -> list[Need]:
-    """``count`` of the buyer's open demo needs whose line can be split, food first (the demo UMKM makes
-    keripik; the demo buyer's plan lines rarely are, but snack boxes and catering often)."""
+def pick_needs(
+    session: Session, organization_id: int, rng: random.Random, count: int, *, most: int | None = None
+) -> list[Need]:
+    """``count`` of the buyer's open demo needs whose line can be split (and whose budget is at most
+    ``most`` when given), food first (the demo UMKM makes keripik; the demo buyer's plan lines rarely
+    are, but snack boxes and catering often)."""
+    budget = NeedLine.budget > 0 if most is None else NeedLine.budget.between(1, most)
     kinds = {line.kd_rup: line.kind for line in load_need_lines()}
     kbli = {kind.kind: kind.kbli_code for kind in demo_data().kinds.values()}
     category = {kind.kind: kind.category_code for kind in demo_data().kinds.values()}
@@ -146,7 +154,7 @@ def _needs(session: Session, organization_id: int, rng: random.Random, count: in
                 Need.organization_id == organization_id,
                 Need.source == DEMO_SOURCE,
                 Need.status == "open",
-                exists().where(NeedLine.need_id == Need.id, NeedLine.quantity >= 10, NeedLine.budget > 0),
+                exists().where(NeedLine.need_id == Need.id, NeedLine.quantity >= 10, budget),
             )
             .order_by(Need.id)
         )
@@ -194,7 +202,7 @@ def _registry_suppliers(session: Session, rng: random.Random, count: int) -> lis
     return found
 
 
-def _owner(session: Session, profile: SupplierProfile, number: int) -> _Bidder:
+def _owner(session: Session, profile: SupplierProfile, number: int) -> Bidder:
     """An owner account for a registry supplier (the registry's suppliers have none), so it can quote."""
     email = SUPPLIER_EMAIL.format(n=number)
     org = identity_repo.organization_by_id(session, profile.organization_id)
@@ -207,12 +215,10 @@ def _owner(session: Session, profile: SupplierProfile, number: int) -> _Bidder:
         session, user_id=user.id, organization_id=org.id, role=Role.OWNER.value
     ):
         identity.add_membership(session, user=user, organization=org, role=Role.OWNER)
-    return _Bidder(
-        profile.id, identity.actor_for(session, user, only_organization_id=profile.organization_id)
-    )
+    return Bidder(profile.id, identity.actor_for(session, user, only_organization_id=profile.organization_id))
 
 
-def _quote(session: Session, rng: random.Random, rfq: Rfq, bidder: _Bidder, *, share: float = 1.0) -> Quote:
+def _quote(session: Session, rng: random.Random, rfq: Rfq, bidder: Bidder, *, share: float = 1.0) -> Quote:
     """``bidder`` quotes every line: a unit price near the line's HPS, ``share`` of its quantity."""
     lines = []
     for line in rfq_repository.lines_of(session, rfq.id):
@@ -267,17 +273,21 @@ def _approval_threshold(session: Session, approver: Actor, organization_id: int,
 
 
 def _split_award(
-    session: Session, officer: Actor, approver: Actor, rfq: Rfq, winners: tuple[_Bidder, _Bidder]
+    session: Session, officer: Actor, approver: Actor | None, rfq: Rfq, winners: Sequence[Bidder]
 ) -> Award:
-    """The officer splits every line between two winners (``AWARD_SHARE`` to the first); the approver
-    approves, which closes the lines and moves the RFQ to awarded."""
+    """The officer awards every line to one winner, or splits it between two (``AWARD_SHARE`` to the
+    first); the approver approves when the award waits for it, which closes the lines and moves the RFQ
+    to awarded."""
     parts = []
     for line in rfq_repository.lines_of(session, rfq.id):
+        if len(winners) == 1:
+            parts.append(AwardPart(line.id, winners[0].profile_id, line.quantity))
+            continue
         first = min(line.quantity - 1, max(1, round(line.quantity * AWARD_SHARE)))
         parts.append(AwardPart(line.id, winners[0].profile_id, first))
         parts.append(AwardPart(line.id, winners[1].profile_id, line.quantity - first))
     award = awards.make_award(session, actor=officer, rfq=rfq, parts=parts)
-    if award.status == AwardStatus.PENDING_APPROVAL:
+    if award.status == AwardStatus.PENDING_APPROVAL and approver is not None:
         awards.approve(session, actor=approver, award=award)
     return award
 
@@ -313,11 +323,49 @@ def backdate_for_demo(session: Session, rfq: Rfq, delta: dt.timedelta) -> None:
     session.flush()
 
 
+@dataclass(frozen=True, slots=True)
+class AwardPlan:
+    """An RFQ to take from a need to an approved award, for demo orders (``awarded_for_demo``)."""
+
+    officer: Actor
+    need: Need
+    bidders: tuple[Bidder, ...]  # invited, and each quotes
+    winners: tuple[Bidder, ...]  # one takes every line, two split them (``AWARD_SHARE`` to the first)
+    ago: dt.timedelta  # how long before the load the award was made, once backdated
+    approver: Actor | None = None  # for an award above the buyer's approval threshold
+
+
+def awarded_for_demo(session: Session, rng: random.Random, plans: Sequence[AwardPlan]) -> list[Award]:
+    """One awarded RFQ per plan, as the awarded demo RFQ is made: sent, quoted, closed by the scheduler's
+    sweep once the clock passed the deadlines, awarded (and approved when it has to be), then backdated
+    (``backdate_for_demo``) so that its award was made ``ago`` before now."""
+    moment = clock.now()
+    made = [
+        _make(session, plan.officer, plan.need, moment + SOON, [b.profile_id for b in plan.bidders])
+        for plan in plans
+    ]
+    for rfq, plan in zip(made, plans, strict=True):
+        for bidder in plan.bidders:
+            _quote(session, rng, rfq, bidder)
+    if not made:
+        return []
+    given: list[Award] = []
+    with clock.travel(max(rfq.deadline for rfq in made) - moment + dt.timedelta(minutes=1)):
+        service.close_due(session)
+        for rfq, plan in zip(made, plans, strict=True):
+            session.refresh(rfq)
+            given.append(_split_award(session, plan.officer, plan.approver, rfq, plan.winners))
+    for rfq, plan in zip(made, plans, strict=True):
+        session.refresh(rfq)
+        backdate_for_demo(session, rfq, plan.ago + (rfq.deadline - moment))
+    return given
+
+
 def load_demo_rfqs(session: Session, *, seed: int = 2026) -> RfqReport:
     """Give the demo buyer RFQs in every state, with the demo suppliers' quotes (once; see the module)."""
     report = RfqReport()
-    buyer = _login(session, OrgType.BUMN, Role.PROCUREMENT_OFFICER)
-    umkm = _login(session, OrgType.UMKM, Role.OWNER)
+    buyer = login_of(session, OrgType.BUMN, Role.PROCUREMENT_OFFICER)
+    umkm = login_of(session, OrgType.UMKM, Role.OWNER)
     if buyer is None or umkm is None or demo_rfq_count(session, buyer[0].id):
         return report
     buyer_org, officer = buyer
@@ -326,11 +374,11 @@ def load_demo_rfqs(session: Session, *, seed: int = 2026) -> RfqReport:
     )
     if umkm_profile is None:
         return report
-    me = _Bidder(umkm_profile.id, umkm[1])
+    me = Bidder(umkm_profile.id, umkm[1])
     rng = random.Random(seed)  # noqa: S311 - the demo must be reproducible; nothing here is secret
-    needs = _needs(session, buyer_org.id, rng, 4)
+    needs = pick_needs(session, buyer_org.id, rng, 4)
     profiles = _registry_suppliers(session, rng, 5)
-    approver = _login(session, OrgType.BUMN, Role.APPROVER)
+    approver = login_of(session, OrgType.BUMN, Role.APPROVER)
     if len(needs) < 4 or len(profiles) < 5 or approver is None:
         return report
     # The largest of the four is awarded; the others keep their order (the demo UMKM's kinds first).
