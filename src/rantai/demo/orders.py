@@ -54,7 +54,7 @@ from rantai.identity.models import Organization
 from rantai.identity.policy import Actor
 from rantai.identity.roles import OrgType, Role
 from rantai.kit.clock import WIB, today
-from rantai.orders import days_to_pay, fulfilment, invoices, purchase_orders, supplier_tax
+from rantai.orders import days_to_pay, documents, fulfilment, invoices, purchase_orders, supplier_tax
 from rantai.orders import repository as orders_repo
 from rantai.orders.fulfilment import Received
 from rantai.orders.models import Invoice, PurchaseOrder
@@ -293,14 +293,21 @@ def _at(day: dt.date, hour: int) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(hour), tzinfo=WIB).astimezone(dt.UTC)
 
 
+def _requested(session: Session, kind: str, subject_id: int, revision: int, moment: dt.datetime) -> None:
+    """A printed document's PDF was asked for with its subject (it is rendered by the worker later)."""
+    found = documents.document(session, kind, subject_id, revision)
+    if found is not None:
+        found.requested_at = moment
+
+
 def backdate_order_for_demo(
     session: Session, po: PurchaseOrder, *, issued_on: dt.date, accepted_on: dt.date | None
 ) -> None:
     """Put the moments the order services stamped when they ran on the days the demo says (demo data only;
-    see the module docstring): the PO's issue and acceptance and its first version, and when each
-    delivery, BAST, invoice and payment was recorded (on the day it carries). Dates the services were
-    given (shipped, received, invoiced, paid, due, settled) are left as they are. Not audited: the audit
-    log keeps when things really happened."""
+    see the module docstring): the PO's issue and acceptance and its versions, when each delivery, BAST,
+    invoice and payment was recorded (on the day it carries), and when the PDFs of the PO and its BAST
+    were asked for. Dates the services were given (shipped, received, invoiced, paid, due, settled) are
+    left as they are. Not audited: the audit log keeps when things really happened."""
     session.flush()
     po.issued_at = _at(issued_on, 9)
     po.accepted_at = _at(accepted_on, 14) if accepted_on else None
@@ -308,10 +315,12 @@ def backdate_order_for_demo(
         revision.made_at = po.issued_at
         if revision.accepted_at is not None:
             revision.accepted_at = po.accepted_at
+        _requested(session, documents.PO, po.id, revision.revision, po.issued_at)
     for delivery in orders_repo.deliveries_of(session, po.id):
         delivery.recorded_at = _at(delivery.shipped_on, 16)
     for receipt in orders_repo.receipts_of(session, po.id):
         receipt.recorded_at = _at(receipt.received_on, 11)
+        _requested(session, documents.BAST, receipt.id, 1, receipt.recorded_at)
     for invoice in orders_repo.invoices_of(session, po.id):
         invoice.created_at = _at(invoice.issued_on, 10)
         for payment in orders_repo.payments_of(session, invoice.id):
