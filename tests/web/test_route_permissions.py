@@ -152,6 +152,7 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("GET", "/needs/{need_id}/rfq/new"): CREATE_NEED,
     ("POST", "/needs/{need_id}/rfq/new"): CREATE_NEED,
     ("GET", "/rfqs/{rfq_id}"): OWN_RFQ,
+    ("GET", "/buyers/{organization_id}"): Login("a buyer's profile and days-to-pay: any logged-in user"),
     ("GET", "/rfqs/{rfq_id}/print"): Login(
         "a printed RFQ is found only by its buyer and invitees (get_rfq: 404 else)"
     ),

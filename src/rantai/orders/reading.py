@@ -14,12 +14,14 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
 
+from rantai.identity import repository as identity_repository
 from rantai.identity.policy import Actor
+from rantai.identity.roles import BUYER_TYPES, OrgType
 from rantai.kit.clock import today
 from rantai.kit.pagination import Page, PageRequest
 from rantai.orders import repository
-from rantai.orders.days_to_pay import DaysToPay, days_to_pay
-from rantai.orders.errors import MSG_INVOICE_NOT_FOUND, OrderNotFound
+from rantai.orders.days_to_pay import DaysToPay, days_to_pay, published
+from rantai.orders.errors import MSG_BUYER_NOT_FOUND, MSG_INVOICE_NOT_FOUND, OrderNotFound
 from rantai.orders.models import (
     Delivery,
     Invoice,
@@ -342,3 +344,24 @@ def invoice_page(
 def po_lines(session: Session, po: PurchaseOrder) -> Sequence[PurchaseOrderLine]:
     """The PO's lines in order (the forms read their quantities by line id)."""
     return repository.po_lines(session, po.id)
+
+
+@dataclass(frozen=True, slots=True)
+class BuyerProfile:
+    """A buyer as any logged-in user sees it (issue #12: days-to-pay "shown on the buyer's profile"):
+    its name and kind, and how fast it pays (aggregate figures only)."""
+
+    organization_id: int
+    name: str
+    org_type: str
+    pays: DaysToPay
+    orders: int  # purchase orders it issued on Rantai
+
+
+def buyer_profile(session: Session, organization_id: int, on: dt.date | None = None) -> BuyerProfile:
+    """A buyer organization's public profile; anything that is not a buyer is not found."""
+    org = identity_repository.organization_by_id(session, organization_id)
+    if org is None or OrgType(org.org_type) not in BUYER_TYPES:
+        raise OrderNotFound(MSG_BUYER_NOT_FOUND)
+    pays = published(session, organization_id=organization_id, on=on or today())
+    return BuyerProfile(org.id, org.name, org.org_type, pays, repository.orders_issued(session, org.id))

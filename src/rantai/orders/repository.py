@@ -349,3 +349,15 @@ def document(session: Session, kind: str, subject_id: int, revision: int) -> Ord
 
 def document_by_id(session: Session, document_id: int) -> OrderDocument | None:
     return session.get(OrderDocument, document_id)
+
+
+def orders_issued(session: Session, organization_id: int) -> int:
+    """How many purchase orders a buyer issued (cancelled ones included: they were issued)."""
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(PurchaseOrder)
+            .where(PurchaseOrder.organization_id == organization_id)
+        )
+        or 0
+    )

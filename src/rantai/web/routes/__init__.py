@@ -11,6 +11,7 @@ from rantai.web.routes import (
     account,
     auth,
     awards,
+    buyers,
     claims,
     comparison,
     directory,
@@ -58,4 +59,5 @@ router.include_router(orders.router)
 router.include_router(invoices.router)
 router.include_router(order_documents.router)
 router.include_router(rfq_documents.router)
+router.include_router(buyers.router)
 adopt(router, FormKeyRoute)  # a POST carrying a form key runs once per key (double clicks)
