@@ -601,14 +601,14 @@ def check() -> None:
                 select(ReceiptLine.po_line_id, func.sum(ReceiptLine.accepted)).group_by(
                     ReceiptLine.po_line_id
                 )
-            ).tuples()
+            ).all()
         )
         invoiced = dict(
             session.execute(
                 select(InvoiceLine.po_line_id, func.sum(InvoiceLine.quantity)).group_by(
                     InvoiceLine.po_line_id
                 )
-            ).tuples()
+            ).all()
         )
         lines = list(session.scalars(select(PurchaseOrderLine)))
         found["lines"] = len(lines)
@@ -658,10 +658,12 @@ def check() -> None:
 
 
 def _check(env: dict[str, str]) -> dict[str, Any]:
-    out = subprocess.run(  # noqa: S603
-        [PYTHON, __file__, "--check"], env=env, check=True, capture_output=True, text=True
-    ).stdout
-    result: dict[str, Any] = json.loads(out)
+    done = subprocess.run(  # noqa: S603
+        [PYTHON, __file__, "--check"], env=env, check=False, capture_output=True, text=True
+    )
+    if done.returncode:
+        raise RuntimeError(f"the checks failed:\n{done.stderr}")
+    result: dict[str, Any] = json.loads(done.stdout)
     return result
 
 
@@ -828,8 +830,8 @@ def report(outcomes: list[Outcome], args: argparse.Namespace) -> None:
             )
         print(line)
     for outcome in outcomes:
-        for step, errors in outcome.tally.errors.items():
-            for error in sorted(set(errors))[:5]:
+        for step, failures in outcome.tally.errors.items():
+            for error in sorted(set(failures))[:5]:
                 print(f"- {outcome.backend} {step}: {error}")
 
 
