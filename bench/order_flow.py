@@ -8,7 +8,7 @@ officer, for every round, two approved awards, each split line by line between t
 sent and quoted, then, the clock moved past their deadline (``rantai.kit.clock.travel``), closed and
 awarded; the served platform's clock is then moved as far (``RANTAI_CLOCK_FILE``), so it is after the
 awards. So in a round each officer has 4 purchase orders and each supplier one. A round, each user paced
-at one step a second:
+at one step a second (the users of a phase spread over the second):
 
 1. each officer issues the POs of its two awards (`issue`, ``POST /awards/{id}/orders``);
 2. each supplier accepts its PO (`accept`);
@@ -306,9 +306,11 @@ class Tally:
             self.errors[step].append(text)
 
 
-def _paced(items: list[Any], work: Any) -> None:
-    """One step a second: ``work(item)`` for each item, each starting a second after the previous one."""
-    start = time.monotonic()
+def _paced(items: list[Any], work: Any, *, user: int = 0, users: int = 1) -> None:
+    """One step a second: ``work(item)`` for each item, each starting a second after the previous one; the
+    ``user``-th of ``users`` starts ``user / users`` of a second late, so the users of a phase are spread
+    over the second rather than all asking at its first instant."""
+    start = time.monotonic() + STEP_SECONDS * user / users
     for index, item in enumerate(items):
         wait = start + index * STEP_SECONDS - time.monotonic()
         if wait > 0:
@@ -452,7 +454,7 @@ class Driver:
                 for item in response.json()["items"]:
                     self.pos.append(Po(item["id"], index, self.supplier_index[item["supplier_id"]]))
 
-        _paced(self.plan["officers"][index]["awards"][self.round], one)
+        _paced(self.plan["officers"][index]["awards"][self.round], one, user=index, users=OFFICERS)
 
     def accept(self, index: int) -> None:
         def one(po: Po) -> None:
@@ -463,7 +465,7 @@ class Driver:
                     {"id": line["id"], "quantity": line["quantity"]} for line in response.json()["lines"]
                 ]
 
-        _paced(self._of_supplier(index), one)
+        _paced(self._of_supplier(index), one, user=index, users=SUPPLIERS)
 
     def deliver(self, index: int) -> None:
         """Two shipments per PO: half of every line (rounded down), then the rest."""
@@ -491,7 +493,7 @@ class Driver:
                 else:
                     self.tally.error("deliver", f"delivery {note} not in the answer")
 
-        _paced(steps, one)
+        _paced(steps, one, user=index, users=SUPPLIERS)
 
     def receive(self, index: int) -> None:
         """A BAST per delivery, everything accepted but one unit of the second's first line (damaged)."""
@@ -513,7 +515,7 @@ class Driver:
                 self.officers[index], "receive", "POST", f"/orders/{po.id}/receipts", (201,), json=body
             )
 
-        _paced(steps, one)
+        _paced(steps, one, user=index, users=OFFICERS)
 
     def invoice(self, index: int) -> None:
         pkp = self.plan["suppliers"][index]["pkp"]
@@ -525,7 +527,7 @@ class Driver:
             if response is not None:
                 po.invoice = response.json()
 
-        _paced([po for po in self._of_supplier(index) if po.deliveries], one)
+        _paced([po for po in self._of_supplier(index) if po.deliveries], one, user=index, users=SUPPLIERS)
 
     def pay(self, index: int) -> None:
         """Two transfers per invoice: half of the cash due, then the rest, which settles it."""
@@ -553,7 +555,7 @@ class Driver:
             if shown["status"] != wanted:
                 self.tally.error("pay", f"invoice {shown['number']} is {shown['status']}, not {wanted}")
 
-        _paced(steps, one)
+        _paced(steps, one, user=index, users=OFFICERS)
 
 
 # --- checks in the database (a subprocess with the platform's settings) -----------------------------
