@@ -3,6 +3,8 @@
 
 The users: 4 procurement officers of one BUMN and 16 verified UMKM, each with an API token. A round:
 
+Users are spread over each second (the i-th of n starts i/n of a second late), as real users are.
+
 1. each officer makes an RFQ from one of its open needs (3 lines) inviting 4 suppliers (`create`),
    invites 4 more (`invite`) and sends it (`send`), one step a second;
 2. each supplier quotes on every RFQ it was invited to (`quote`), then revises each quote (`revise`),
@@ -191,9 +193,11 @@ class Tally:
         return response
 
 
-def _paced(items: list[Any], work: Any) -> None:
-    """One step a second: ``work(item)`` for each item, each starting a second after the previous one."""
-    start = time.monotonic()
+def _paced(items: list[Any], work: Any, *, user: int = 0, users: int = 1) -> None:
+    """One step a second: ``work(item)`` for each item, each starting a second after the previous one; the
+    ``user``-th of ``users`` starts ``user / users`` of a second late, so the users of a phase are spread
+    over the second rather than all asking at its first instant (as bench/order_flow.py does)."""
+    start = time.monotonic() + STEP_SECONDS * user / users
     for index, item in enumerate(items):
         wait = start + index * STEP_SECONDS - time.monotonic()
         if wait > 0:
@@ -302,7 +306,7 @@ class Driver:
             if "rfq" in state:
                 self.tally.call(client, "send", "POST", f"/rfqs/{state['rfq']['id']}/send", (200,), json={})
 
-        _paced([create, invite, send], lambda step: step())
+        _paced([create, invite, send], lambda step: step(), user=index, users=OFFICERS)
         if "rfq" in state:
             lines = [line["id"] for line in state["rfq"]["lines"]]
             self.rfqs[index] = {"id": state["rfq"]["id"], "lines": lines, "invited": invited}
@@ -332,7 +336,7 @@ class Driver:
                 json={"lines": lines, "valid_until": valid},
             )
 
-        _paced(mine, quote)
+        _paced(mine, quote, user=index, users=SUPPLIERS)
 
     def pass_deadline(self) -> None:
         """The clock moves past the deadline; the scheduler's close runs (by hand, not waiting its minute)."""
