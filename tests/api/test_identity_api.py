@@ -114,3 +114,24 @@ def test_openapi_docs_are_served(client: TestClient) -> None:
     assert client.get("/api/docs").status_code == 200
     spec = client.get("/api/openapi.json").json()
     assert "/api/v1/me" in spec["paths"]
+
+
+def test_a_tokens_use_is_recorded_after_the_answer_not_by_the_read(client: TestClient, db: Session) -> None:
+    """Reading who calls writes nothing (a GET on SQLite must not fail because another request holds the
+    write lock); the use is recorded after the answer, at most once a minute."""
+    import datetime as dt  # noqa: PLC0415
+
+    from rantai.identity.models import ApiToken  # noqa: PLC0415
+    from rantai.identity.service import resolve_api_token  # noqa: PLC0415
+
+    org = make_org(db)
+    user = make_user(db, org)
+    secret = api_token_for(db, user, org)
+    token = db.query(ApiToken).filter_by(user_id=user.id).one()
+    token.last_used_at = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    db.flush()
+    resolve_api_token(db, secret)
+    assert not db.dirty and token.last_used_at == dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    assert client.get("/api/v1/me", headers=bearer(secret)).status_code == 200
+    db.expire(token)
+    assert token.last_used_at is not None and token.last_used_at > dt.datetime(2026, 1, 2, tzinfo=dt.UTC)

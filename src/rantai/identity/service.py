@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from rantai import audit
@@ -534,7 +535,20 @@ def resolve_api_token(session: Session, secret: str) -> tuple[ApiToken, User, Ac
     actor = actor_for(session, user, only_organization_id=token.organization_id)
     if not actor.is_member(token.organization_id):
         return None  # the user has left the organization: the token dies with the membership
-    if token.last_used_at is None or moment - token.last_used_at > _TOUCH_INTERVAL:
-        token.last_used_at = moment
-        session.flush()
     return token, user, Actor(actor.user_id, actor.roles, actor.org_types, token.id, actor.org_regions)
+
+
+def token_touch_due(token: ApiToken) -> bool:
+    """Whether a token's last use is old enough to be written again (once a minute at most)."""
+    return token.last_used_at is None or now() - token.last_used_at > _TOUCH_INTERVAL
+
+
+def touch_api_token(session: Session, token_id: int) -> None:
+    """Record that a token was used (after its request was answered, in a transaction of its own: reading
+    who calls never writes, so a GET never fails because another request holds SQLite's write lock)."""
+    session.execute(
+        update(ApiToken)
+        .where(ApiToken.id == token_id)
+        .values(last_used_at=now())
+        .execution_options(synchronize_session=False)
+    )

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
-from fastapi import Depends, Query, Request
-from sqlalchemy.orm import Session
+from fastapi import BackgroundTasks, Depends, Query, Request
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session, sessionmaker
 
+from rantai.db import transaction
 from rantai.http import DbSession, get_settings_dep
 from rantai.identity import service as identity
 from rantai.identity.models import ApiToken, User
@@ -28,7 +31,20 @@ class ApiCaller:
         return self.token.organization_id
 
 
-def api_caller(request: Request, db: Session = DbSession) -> ApiCaller:
+log = logging.getLogger(__name__)
+
+
+def _touch_token(factory: sessionmaker[Session], token_id: int) -> None:
+    """Record the token's use after the answer was sent, in a transaction of its own. A database busy with
+    another writer skips it (the next call tries again); the call itself was answered either way."""
+    try:
+        with transaction(factory, write=True) as session:
+            identity.touch_api_token(session, token_id)
+    except OperationalError as error:
+        log.info("API token use not recorded (%s); the next call tries again", error.orig)
+
+
+def api_caller(request: Request, background: BackgroundTasks, db: Session = DbSession) -> ApiCaller:
     """The caller behind ``Authorization: Bearer <token>``. Cookies are never accepted here, which is
     why the API needs no CSRF token."""
     header = request.headers.get("authorization", "")
@@ -39,6 +55,8 @@ def api_caller(request: Request, db: Session = DbSession) -> ApiCaller:
     if resolved is None:
         raise Unauthorized(N_("This API token is unknown, expired or revoked. Ask for a new one."))
     token, user, actor = resolved
+    if identity.token_touch_due(token):
+        background.add_task(_touch_token, request.app.state.session_factory, token.id)
     return ApiCaller(token=token, user=user, actor=actor)
 
 

@@ -57,6 +57,7 @@ from rantai.lifecycle import advance
 from rantai.reference.reservation import Verdict, Winner, check_award, explain, rule_in_force
 from rantai.sourcing.rfq import award_notices, award_repository, quotes, repository
 from rantai.sourcing.rfq.errors import (
+    MSG_ALREADY_AWARDED,
     MSG_AWARD_EMPTY,
     MSG_AWARD_NOT_FOUND,
     MSG_AWARD_QUANTITY,
@@ -251,8 +252,7 @@ def _winner(session: Session, profile: SupplierProfile) -> Winner:
 
 def _plan(session: Session, actor: Actor | None, rfq: Rfq, parts: Sequence[AwardPart]) -> _Plan:
     _require_buyer(actor, rfq)
-    if RfqStatus(rfq.status) is not RfqStatus.EVALUATION:
-        raise AwardInvalid(MSG_NOT_EVALUATING, field="rfq")
+    _require_evaluating(rfq)
     pieces = _pieces(session, actor, rfq, parts)
     lines = {line.id: line for line in repository.lines_of(session, rfq.id)}
     # A quick refusal from what this session read; the guarded UPDATE decides for real when writing.
@@ -431,9 +431,18 @@ def _lock_evaluating(session: Session, rfq_id: int) -> Rfq:
     rfq = award_repository.lock_rfq(session, rfq_id)
     if rfq is None:
         raise RfqNotFound(MSG_RFQ_NOT_FOUND)
-    if RfqStatus(rfq.status) is not RfqStatus.EVALUATION:
-        raise AwardInvalid(MSG_NOT_EVALUATING, field="rfq")
+    _require_evaluating(rfq)
     return rfq
+
+
+def _require_evaluating(rfq: Rfq) -> None:
+    """Awards are made while the RFQ is evaluated. One awarded in full meanwhile (perhaps by another
+    officer at the same moment) is a conflict (409), not the user's mistake."""
+    status = RfqStatus(rfq.status)
+    if status is RfqStatus.AWARDED:
+        raise AwardConflict(MSG_ALREADY_AWARDED, field="rfq")
+    if status is not RfqStatus.EVALUATION:
+        raise AwardInvalid(MSG_NOT_EVALUATING, field="rfq")
 
 
 def _require_approver(actor: Actor | None, award: Award) -> None:

@@ -62,6 +62,10 @@ MSG_VALID_UNTIL = N_("The quote must stay valid at least until the deadline (%(d
 MSG_QUOTE_SEALED = N_(
     "Quotes stay sealed until the deadline (%(deadline)s): you see how many arrived, not what they say."
 )
+MSG_ALREADY_AWARDED = N_(
+    "Every line of this request has been awarded (perhaps by someone else at the same moment). Open it "
+    "again to see the awards."
+)
 MSG_NOT_EVALUATING = N_("Awards are made after the quote deadline, while the request is being evaluated.")
 MSG_AWARD_EMPTY = N_("Choose at least one supplier and quantity to award.")
 MSG_AWARD_QUOTE = N_("Line %(line)s: %(name)s did not quote for this line.")
