@@ -204,9 +204,10 @@ def _competitor(session: Session, number: int) -> Bidder | None:
     user = identity_repo.user_by_email(session, SUPPLIER_EMAIL.format(n=number))
     if user is None:
         return None
-    for membership, org in identity_repo.memberships_with_orgs(session, user.id):
+    # The competitor's account is the owner of its business and of nothing else (demo/rfqs.py makes it).
+    for _membership, org in identity_repo.memberships_with_orgs(session, user.id):
         profile = suppliers_repo.by_organization(session, org.id)
-        if membership.role == Role.OWNER.value and profile is not None:
+        if profile is not None:
             return Bidder(profile.id, identity.actor_for(session, user, only_organization_id=org.id))
     return None
 
