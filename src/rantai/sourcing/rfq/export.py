@@ -34,10 +34,11 @@ from rantai.sourcing.rfq.errors import MSG_RFQ_NOT_FOUND, RfqNotFound
 from rantai.sourcing.rfq.models import Rfq
 
 EXPORT_JOB = "sourcing.comparison_export"
-# More rows than this (lines x suppliers) and the workbook is made by the worker. XlsxWriter writes the
-# 10,000 rows of 200 quotes x 50 lines in about a second here (openpyxl took 4-12 s: see
-# docs/architecture.md, "Choices"), so 10,000 rows is as long as a page should wait.
-EXPORT_NOW_MAX_ROWS = 10_000
+# More rows than this (lines x suppliers) and the workbook is made by the worker. XlsxWriter writes about
+# 7,500 rows a second here (openpyxl wrote 1,000-2,500: docs/architecture.md, "Choices"), so a workbook made
+# during a request stays within a second; the 10,000 rows of 200 quotes x 50 lines take 1.3 s and are
+# made by the job (docs/benchmarks.md).
+EXPORT_NOW_MAX_ROWS = 7_500
 RUPIAH_FORMAT = '"Rp"#,##0'
 USD_FORMAT = '"US$"#,##0.00'
 PERCENT_FORMAT = "0.0"
