@@ -12,8 +12,6 @@ total. The supplier is told of each payment at once.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Protocol
 
 from sqlalchemy.orm import Session
@@ -321,13 +319,3 @@ def record_slip(
         after={"slip_number": cleaned},
     )
     return row
-
-
-@dataclass(frozen=True, slots=True)
-class InvoiceShown:
-    invoice: Invoice
-    lines: Sequence[InvoiceLine]
-    payments: Sequence[Payment]
-    withholdings: Sequence[Withholding]
-    outstanding: int
-    overdue: bool

@@ -8,7 +8,6 @@ settings. A foreign buyer's documents are bilingual (``second_language``).
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections import defaultdict
 from collections.abc import Sequence
@@ -353,7 +352,3 @@ def buyer_page(
 ) -> Page[PurchaseOrder]:
     """The POs the actor's organizations issued or received (authorized in the query)."""
     return repository.pos_page(session, condition=repository.po_readable(actor), page=page, status=status)
-
-
-def due_date(issued_on: dt.date, terms_days: int) -> dt.date:
-    return issued_on + dt.timedelta(days=terms_days)

@@ -75,9 +75,6 @@ MAX_TERMS_DAYS = 365
 # Incoterms 2020: the eleven rules (ICC).
 INCOTERMS = ("EXW", "FCA", "CPT", "CIP", "DAP", "DPU", "DDP", "FAS", "FOB", "CFR", "CIF")
 CURRENCIES = ("IDR", "USD")
-# The scheduler's signal: closes RFQs whose deadline came (sent at each send and amendment, swept every
-# minute by the worker).
-DEADLINE_SIGNAL = "sourcing.rfq_deadlines"
 
 
 @dataclass
