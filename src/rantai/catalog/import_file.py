@@ -31,8 +31,8 @@ from rantai.tabular.records import RejectedRow, RowError, name_key
 from rantai.tabular.validate import (
     MAX_CATEGORY,
     MAX_DESCRIPTION,
-    MAX_NAME,
     MAX_PRODUCT_CODE,
+    MAX_PRODUCT_NAME,
     Field,
     RowPlan,
     data_rows,
@@ -137,6 +137,8 @@ class ProductRecord:
     monthly_capacity: int | None  # in the unit above
     lead_time_days: int | None  # 0 for ready stock
     certifications: tuple[Certification, ...]
+    # Bad optional cells left out of this record (valid-rows mode warns about them, issue #14).
+    dropped: tuple[RowError, ...] = ()
 
     @property
     def key(self) -> tuple[str, str, str]:
@@ -147,6 +149,22 @@ class ProductRecord:
 
 
 ProductResult: TypeAlias = ProductRecord | RejectedRow
+
+# Optional columns whose bad cell can be left out without changing what the row is (its supplier, its key,
+# its name and unit stay): in valid-rows mode the row is kept without that cell (issue #14).
+DROPPABLE = frozenset(
+    {
+        "deskripsi",
+        "kategori",
+        "kbli",
+        "kode_hs",
+        "harga_satuan",
+        "moq",
+        "kapasitas_per_bulan",
+        "waktu_produksi_hari",
+        "sertifikasi",
+    }
+)
 
 
 def validate_products(
@@ -177,7 +195,7 @@ def validate_products(
     fields: tuple[Field, ...] = (
         ("nib", memo(nib), True),
         ("kode_produk", partial(parse_name, max_length=MAX_PRODUCT_CODE), False),
-        ("nama_produk", partial(parse_name, max_length=MAX_NAME), True),
+        ("nama_produk", partial(parse_name, max_length=MAX_PRODUCT_NAME), True),
         ("deskripsi", partial(check_length, max_length=MAX_DESCRIPTION), False),
         ("kategori", memo(partial(parse_name, max_length=MAX_CATEGORY)), False),
         ("kbli", memo(partial(parse_kbli_code, known_kbli=known_kbli)), False),
@@ -231,8 +249,9 @@ def _products(
                         {"name": name, "nib": nib, "row": earlier},
                     )
                 )
-        if errors:
+        if any(error.column not in DROPPABLE for error in errors):
             yield RejectedRow(number, tuple(errors))
         else:
             values[-1] = values[-1] or ()  # no certificates: an empty tuple, as the record declares
+            values.append(tuple(errors))  # the record's last field: the cells left out
             yield ProductRecord(number, *values)

@@ -37,7 +37,7 @@ class Product(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     supplier_id: Mapped[int] = mapped_column(ForeignKey("supplier_profile.id", ondelete="CASCADE"))
     code: Mapped[str | None] = mapped_column(String(64), default=None)  # the supplier's own product code
-    name: Mapped[str] = mapped_column(String(200))
+    name: Mapped[str] = mapped_column(String(500))  # marketplace titles run to 255 (issue #14)
     description: Mapped[str | None] = mapped_column(Text, default=None)
     category_code: Mapped[str | None] = mapped_column(ForeignKey("catalog_category.code"), default=None)
     own_category: Mapped[str | None] = mapped_column(String(200), default=None)  # the supplier's own words

@@ -32,6 +32,7 @@ from rantai.reference import repository as ref
 from rantai.suppliers.errors import MSG_NOT_ALLOWED, SupplierForbidden
 from rantai.suppliers.models import SupplierProfile
 from rantai.tabular.cells import MAX_COUNT, MAX_RUPIAH
+from rantai.tabular.validate import MAX_PRODUCT_NAME
 
 
 @dataclass
@@ -66,7 +67,7 @@ def _require(actor: Actor | None, profile: SupplierProfile) -> None:
 
 # Bounds of every door (issue #9): each text fits its column or a sensible length, each number its
 # column (moq and lead time are INTEGER; capacity and prices BIGINT, bounded as the importer bounds them).
-TEXT_LIMITS = {"name": 200, "code": 64, "own_category": 200, "description": 5000}
+TEXT_LIMITS = {"name": MAX_PRODUCT_NAME, "code": 64, "own_category": 200, "description": 5000}
 NUMBER_LIMITS = {
     "moq": MAX_INTEGER,
     "capacity_per_month": MAX_COUNT,

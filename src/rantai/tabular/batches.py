@@ -14,7 +14,7 @@ from typing import IO, Generic, TypeVar
 from sqlalchemy.orm import Session, SessionTransaction
 
 from rantai.db import take_turns
-from rantai.tabular.records import RejectedRow, RowError
+from rantai.tabular.records import RejectedRow, RowError, dropped_cell
 
 BATCH = 2000  # rows checked, spooled and written at a time
 T = TypeVar("T")
@@ -107,10 +107,7 @@ def stage(
             records: list[R] = []
             for result in batch:
                 outcome.rows += 1
-                if isinstance(result, RejectedRow):
-                    problems: tuple[RowError, ...] = result.errors
-                else:
-                    problems = check(result) if check else ()
+                problems = _problems(result, mode=mode, outcome=outcome, check=check)
                 if problems:
                     outcome.errors.extend(problems)
                     outcome.rejected_rows += 1
@@ -127,6 +124,26 @@ def stage(
         spool.__exit__()
         return None
     return spool
+
+
+def _problems(
+    result: R | RejectedRow,
+    *,
+    mode: ImportMode,
+    outcome: ImportOutcome,
+    check: Callable[[R], tuple[RowError, ...]] | None,
+) -> tuple[RowError, ...]:
+    """What refuses a row. Bad optional cells a record was read without (its `dropped`, issue #14):
+    valid-rows mode keeps the row and warns about each cell; all-or-nothing refuses the file for them."""
+    if isinstance(result, RejectedRow):
+        return result.errors
+    problems = check(result) if check else ()
+    if dropped := getattr(result, "dropped", ()):
+        if mode is ImportMode.VALID_ROWS:
+            outcome.warnings.extend(dropped_cell(error) for error in dropped)
+        else:
+            problems = (*problems, *dropped)
+    return problems
 
 
 def check_then_write(

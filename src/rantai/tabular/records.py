@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
+
+from rantai.i18n import translate
+from rantai.kit.text import N_, Localized
+
+MSG_CELL_DROPPED = N_("This cell was left out and the rest of the row imported: %(problem)s")
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +33,17 @@ class RejectedRow:
 
     row: int
     errors: tuple[RowError, ...]
+
+
+def dropped_cell(error: RowError) -> RowError:
+    """A bad optional cell that valid-rows mode leaves out, keeping its row (issue #14: a price of 0 refused
+    a whole real listing): the report names the cell and says why, in the reader's language."""
+    problem = Localized(partial(_worded, error.message, error.params))
+    return RowError(error.row, error.column, error.value, MSG_CELL_DROPPED, {"problem": problem})
+
+
+def _worded(message: str, params: dict[str, Any], locale: str) -> str:
+    return translate(locale, message, **params)
 
 
 def name_key(name: str) -> str:

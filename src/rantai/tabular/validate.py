@@ -30,6 +30,8 @@ from rantai.tabular.reading import Table
 from rantai.tabular.records import RowError
 
 MAX_NAME = 200
+# Marketplace titles run to 255 characters and more; need titles already take 500 (issue #14).
+MAX_PRODUCT_NAME = 500
 MAX_ADDRESS = 500
 MAX_PRODUCT_CODE = 64
 MAX_CATEGORY = 100

@@ -16,6 +16,7 @@ from rantai.api.v1.types import (
     ADDRESS_MAX,
     DESCRIPTION_MAX,
     NAME_MAX,
+    PRODUCT_NAME_MAX,
     SEARCH_MAX,
     Count,
     Days,
@@ -126,7 +127,7 @@ class CertificationOut(BaseModel):
 
 
 class ProductIn(BaseModel):
-    name: OneLine = Field(max_length=NAME_MAX)
+    name: OneLine = Field(max_length=PRODUCT_NAME_MAX)
     code: OneLine | None = Field(None, max_length=64)
     description: MultiLine | None = Field(None, max_length=DESCRIPTION_MAX)
     category_code: PlainCode | None = None

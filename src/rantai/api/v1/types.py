@@ -22,6 +22,7 @@ from rantai.kit.text import has_control_characters
 from rantai.tabular.cells import MAX_COUNT, MAX_RUPIAH
 
 NAME_MAX = 200  # names and brand names (String(200) columns)
+PRODUCT_NAME_MAX = 500  # product names (String(500): marketplace titles, issue #14)
 DESCRIPTION_MAX = 5000  # a product or need description, a line's specification
 ADDRESS_MAX = 1000
 SEARCH_MAX = 200
