@@ -148,6 +148,14 @@ class Settings(BaseSettings):
             "start with it."
         ),
     )
+    ocds_ocid_prefix: str = Field(
+        default="ocds-rantai",
+        pattern=r"^ocds-[a-z0-9]{6}$",
+        description=(
+            "The OCDS publisher prefix every ocid starts with (open data, docs/ocds.md); register one with "
+            "the Open Contracting Data Support Team before publishing for real."
+        ),
+    )
     mail_enabled: bool = Field(
         default=False,
         description=(

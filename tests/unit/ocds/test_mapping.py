@@ -1,0 +1,155 @@
+"""The OCDS mapping (issue #15): a realistic process (an RFQ awarded split, PO, delivery, BAST, invoice,
+partial payment) becomes releases and a record that validate against OCDS 1.1.5 with the declared
+extensions, offline, with zero errors; ids are stable; no personal data."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from tests.factories.ocds import KOPERASI, MIKRO, schema_errors, split_process
+
+from rantai.ocds import mapping, packages
+
+PREFIX = "ocds-test01"
+BASE = "https://rantai.example.id"
+NOW = dt.datetime(2026, 12, 5, tzinfo=dt.UTC)
+
+
+def _releases() -> list[dict[str, object]]:
+    return mapping.releases(split_process(), prefix=PREFIX)
+
+
+def _release_package() -> dict[str, object]:
+    return packages.release_package(_releases(), uri=f"{BASE}/r.json", published_at=NOW, base_url=BASE)
+
+
+def test_the_split_process_validates_as_release_and_record_packages() -> None:
+    release_package = _release_package()
+    assert schema_errors(release_package) == []
+    records = [packages.record(_releases(), package_uri=f"{BASE}/r.json")]
+    record_package = packages.record_package(
+        records, uri=f"{BASE}/rec.json", published_at=NOW, base_url=BASE, release_packages=[f"{BASE}/r.json"]
+    )
+    assert schema_errors(record_package) == []
+    assert release_package["extensions"] == [
+        packages.PARTY_SCALE_URL,
+        f"{BASE}/api/v1/ocds/extension/extension.json",
+    ]
+
+
+def test_the_validator_finds_errors() -> None:
+    """The validator is not blind: a tag outside the closed codelist, a scale outside the party-scale
+    extension's codelist, a size class outside Rantai's and a missing ocid are each an error."""
+    package = _release_package()
+    releases = package["releases"]
+    assert isinstance(releases, list)
+    releases[0]["tag"] = ["ordered"]
+    releases[1]["parties"][1]["details"]["scale"] = "kecil"
+    releases[1]["parties"][2]["details"]["rantaiSizeClass"] = "small"
+    del releases[2]["ocid"]
+    errors = schema_errors(package)
+    assert len(errors) == 4, errors
+    assert any(e.startswith("releases/1/parties/1/details/scale") for e in errors)
+    assert any(e.startswith("releases/1/parties/2/details/rantaiSizeClass") for e in errors)
+
+
+def test_releases_tell_the_story_in_order_with_stable_ids() -> None:
+    releases = _releases()
+    ids = [r["id"] for r in releases]
+    assert ids == [
+        f"{PREFIX}-rfq-41-tender-1",
+        f"{PREFIX}-rfq-41-award-5",
+        f"{PREFIX}-rfq-41-contract-31-issued",
+        f"{PREFIX}-rfq-41-contract-31-accepted",
+        f"{PREFIX}-rfq-41-delivery-401",
+        f"{PREFIX}-rfq-41-bast-501",
+        f"{PREFIX}-rfq-41-invoice-601",
+        f"{PREFIX}-rfq-41-payment-701",
+    ]
+    assert [r["id"] for r in _releases()] == ids  # the same facts, the same ids
+    assert len(set(ids)) == len(ids)
+
+
+def test_the_split_award_is_one_ocds_award_per_winner() -> None:
+    (award_release,) = [r for r in _releases() if r["tag"] == ["award"]]
+    awards = {a["id"]: a for a in award_release["awards"]}
+    assert set(awards) == {"A5-S12", "A5-S11"}
+    assert awards["A5-S12"]["value"] == {"amount": 25_200_000, "currency": "IDR"}
+    assert awards["A5-S11"]["value"] == {"amount": 21_700_000, "currency": "IDR"}
+    assert [i["quantity"] for i in awards["A5-S11"]["items"]] == [4_000, 500]
+    assert awards["A5-S11"]["items"][0]["unit"]["value"] == {"amount": 4_300, "currency": "IDR"}
+    assert awards["A5-S11"]["items"][0]["rantaiKemitraan"] == "rantai_pasok"
+    assert awards["A5-S11"]["rantaiReservation"] == {"standing": "below_floor", "exception": False}
+    assert award_release["tender"] == {"id": "RFQ/2026/000041", "status": "complete"}
+
+
+def test_the_compiled_record_merges_by_id() -> None:
+    compiled = packages.compiled_release(_releases())
+    assert compiled["tag"] == ["compiled"]
+    assert compiled["tender"]["status"] == "complete"
+    assert compiled["tender"]["rantaiReservedForUMKM"] is True
+    assert "value" not in compiled["tender"]  # one line has no HPS, so the tender has no estimate
+    (contract,) = compiled["contracts"]
+    assert contract["status"] == "active" and contract["awardID"] == "A5-S12"
+    milestones = {x["id"]: x for x in contract["implementation"]["milestones"]}
+    assert set(milestones) == {"D401", "B501", "I601"}
+    assert milestones["I601"]["status"] == "scheduled"  # paid in part only
+    (payment,) = contract["implementation"]["transactions"]
+    assert payment["value"] == {"amount": 6_000_000, "currency": "IDR"}
+    parties = {p["id"]: p for p in compiled["parties"]}
+    assert parties["ORG-7"]["roles"] == ["buyer", "procuringEntity", "payer"]
+    assert parties[f"NIB-{KOPERASI.nib}"]["roles"] == ["supplier", "payee"]
+    assert parties[f"NIB-{MIKRO.nib}"]["roles"] == ["supplier"]
+    assert parties[f"NIB-{KOPERASI.nib}"]["details"] == {
+        "scale": "small",
+        "rantaiSizeClass": "kecil",
+        "rantaiCooperative": True,
+    }
+
+
+def test_a_settling_payment_marks_the_invoice_met() -> None:
+    process = split_process()
+    order = process.orders[0]
+    invoice = order.invoices[0]
+    paid = mapping.PaymentFacts(702, 6_180_000, invoice.due_on)
+    settled = mapping.InvoiceFacts(
+        invoice.invoice_id,
+        invoice.number,
+        invoice.issued_on,
+        invoice.due_on,
+        invoice.total,
+        settled_on=invoice.due_on,
+        payments=(*invoice.payments, paid),
+    )
+    order = mapping.OrderFacts(**{**{f: getattr(order, f) for f in order.__slots__}, "invoices": (settled,)})
+    process = mapping.ProcessFacts(process.tender, process.buyer, process.suppliers, process.awards, (order,))
+    compiled = packages.compiled_release(mapping.releases(process, prefix=PREFIX))
+    milestones = {x["id"]: x for x in compiled["contracts"][0]["implementation"]["milestones"]}
+    assert milestones["I601"]["status"] == "met"
+    assert len(compiled["contracts"][0]["implementation"]["transactions"]) == 2
+
+
+def test_no_personal_data() -> None:
+    """A sole proprietor's NPWP is a NIK and never appears; a business's own NPWP does; no emails,
+    phones, contact points or street addresses."""
+    text = json.dumps(_release_package())
+    assert MIKRO.npwp is not None and MIKRO.npwp not in text
+    assert KOPERASI.npwp is not None and KOPERASI.npwp in text
+    assert "contactPoint" not in text and "streetAddress" not in text and "@" not in text
+    # Even when the caller forgets to say the business is personal, a 16-digit NPWP not starting with 0
+    # is a NIK and is dropped.
+    forgetful = mapping.SupplierFacts(1, "CV X", "1", npwp="3578012345670001", personal=False)
+    assert mapping.publishable_npwp(forgetful) is None
+
+
+def test_usd_values_keep_their_cents() -> None:
+    assert mapping.value(123_456, "USD") == {"amount": 1234.56, "currency": "USD"}
+    assert mapping.value(123_400, "USD") == {"amount": 1234, "currency": "USD"}
+    assert mapping.value(1_500_000, "IDR") == {"amount": 1_500_000, "currency": "IDR"}
+
+
+def test_days_are_midnight_wib_and_moments_utc() -> None:
+    assert mapping.timestamp(dt.date(2026, 9, 13)) == "2026-09-13T00:00:00+07:00"
+    assert mapping.timestamp(dt.datetime(2026, 9, 13, 1, 2, 3, tzinfo=dt.UTC)) == "2026-09-13T01:02:03Z"
+    assert mapping.timestamp(dt.datetime(2026, 9, 13, 8, 2, 3, tzinfo=mapping.WIB)) == "2026-09-13T01:02:03Z"
