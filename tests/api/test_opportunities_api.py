@@ -69,3 +69,49 @@ def test_a_renamed_buyer_shows_its_new_name(client: TestClient, db: Session) -> 
     db.flush()
     again = client.get("/api/v1/opportunities", headers=bearer(token)).json()["recommended"][0]
     assert again["buyer"] == "PT Nama Baru (Persero)"
+
+
+# --- every open line, searched and paged; a need's lines with the caller's fit (issue #13) ----------------
+
+
+def test_open_lines_are_paged_filtered_and_an_unknown_value_is_null(client: TestClient, db: Session) -> None:
+    profile, owner, actor = make_supplier(db, status="verified")
+    add_product(db, profile, actor, "Kaos Polos Katun Combed 30s", unit_code="buah", capacity_per_month=1000)
+    _open_need(db, LineData(name="Kaos polos katun", quantity=500, unit_code="buah", budget=30_000_000))
+    _open_need(db, LineData(name="Kaos polos anak", quantity=50, unit_code="buah"))
+    _open_need(db, LineData(name="Meja kantor jati", quantity=5, unit_code="buah", budget=9_000_000))
+    token = api_token_for(db, owner, db.get(Organization, profile.organization_id))  # type: ignore[arg-type]
+    body = client.get(
+        "/api/v1/opportunities/lines", params={"q": "kaos", "per_page": 1}, headers=bearer(token)
+    ).json()
+    assert body["total"] == 2 and body["pages"] == 2 and len(body["items"]) == 1
+    both = client.get("/api/v1/opportunities/lines", params={"q": "kaos"}, headers=bearer(token)).json()
+    budgets = {item["name"]: item["budget"] for item in both["items"]}
+    assert budgets == {"Kaos polos katun": 30_000_000, "Kaos polos anak": None}
+    fitting = client.get("/api/v1/opportunities/lines", params={"fits": "true"}, headers=bearer(token)).json()
+    fits = {item["name"]: item for item in fitting["items"]}
+    assert "Kaos polos katun" in fits and "Meja kantor jati" not in fits
+    assert fits["Kaos polos katun"]["fits_offer_name"] == "Kaos Polos Katun Combed 30s"
+
+    need_id = fits["Kaos polos katun"]["need_id"]
+    need = client.get(f"/api/v1/opportunities/needs/{need_id}", headers=bearer(token)).json()
+    (line,) = need["lines"]
+    assert line["qualifies"] is True and line["reasons"] and not line["lacks"]
+
+    bad = client.get("/api/v1/opportunities/lines", params={"min_value": "banyak"}, headers=bearer(token))
+    assert bad.status_code == 422
+    assert bad.headers["content-type"].startswith("application/problem+json")
+
+
+def test_a_need_not_offered_is_not_found(client: TestClient, db: Session) -> None:
+    profile, owner, _ = make_supplier(db, status="verified")
+    org = make_org(db, OrgType.BUMN)
+    officer = identity.actor_for(db, make_user(db, org, (Role.PROCUREMENT_OFFICER,)))
+    draft = sourcing.create_need(
+        db,
+        actor=officer,
+        organization_id=org.id,
+        data=NeedData(title="Rahasia", lines=[LineData(name="Meja")]),
+    )
+    token = api_token_for(db, owner, db.get(Organization, profile.organization_id))  # type: ignore[arg-type]
+    assert client.get(f"/api/v1/opportunities/needs/{draft.id}", headers=bearer(token)).status_code == 404

@@ -88,6 +88,8 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("POST", "/account/notifications"): Login("the caller's own choices"),
     # --- suppliers and the directory
     ("GET", "/supplier/opportunities"): CATALOG,
+    ("GET", "/opportunities"): CATALOG,
+    ("GET", "/opportunities/{need_id}"): CATALOG,
     ("GET", "/supplier/onboarding"): EDIT_PROFILE,
     ("POST", "/supplier/onboarding"): EDIT_PROFILE,
     ("GET", "/supplier/edit"): EDIT_PROFILE,
@@ -231,6 +233,8 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("GET", "/api/v1/needs/{need_id}/lines/{line_id}/explanation"): OWN_NEED,
     ("POST", "/api/v1/needs/{need_id}/lines/{line_id}/decisions"): OWN_NEED,
     ("GET", "/api/v1/opportunities"): CATALOG,
+    ("GET", "/api/v1/opportunities/lines"): CATALOG,
+    ("GET", "/api/v1/opportunities/needs/{need_id}"): CATALOG,
     # RFQs, quotes and awards (issue #11): lists show the caller's own (none for the other side); one RFQ
     # or award is found only by its buyer's members or an invited supplier (404 otherwise)
     ("GET", "/api/v1/rfqs"): Login("the caller organization's own RFQs (none for a supplier)"),

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -19,12 +21,18 @@ from sqlalchemy.orm import Session
 from rantai import matching
 from rantai.catalog.search_index import offers_of
 from rantai.identity.models import Organization
-from rantai.identity.policy import Action, Actor
+from rantai.identity.policy import Action, Actor, can
 from rantai.kit.clock import today
+from rantai.kit.pagination import Page, PageRequest
+from rantai.kit.text import N_, ascii_digits, without_control_characters
+from rantai.matching.reasons import RANKED_BELOW
 from rantai.reference.models import Region, RegionLevel
-from rantai.sourcing import repository
+from rantai.sourcing import repository, shortlists
+from rantai.sourcing.errors import MSG_NOT_FOUND, NeedInvalid, NeedNotFound
 from rantai.sourcing.models import Need, NeedLine
+from rantai.sourcing.repository import OpportunityFilter
 from rantai.sourcing.shortlists import line_text, units
+from rantai.tabular import cells
 
 DEFAULT_TOP = 20
 
@@ -179,4 +187,159 @@ def opportunities_for(
         gaps=tuple(gap for gap in (_within(gap, lines) for gap in result.gaps) if gap.lines),
         open_lines=len(lines),
         offers={offer.id: offer.name for offer, _ in offers},
+    )
+
+
+# --- browsing every open need (issue #13) ----------------------------------------------------------------
+
+# How many of the matcher's best lines count as "fits your products" when browsing (the filter and the
+# card's mark); beyond these a line is still listed, just not marked.
+FIT_TOP = 200
+# A need page explains at most this many lines for the supplier (each asks the matcher once).
+EXPLAINED_LINES = 20
+
+
+@dataclass(frozen=True, slots=True)
+class BrowsedLine:
+    """One card of the opportunities page: the line, and the supplier's product that fits it (if any)."""
+
+    line: OpenLine
+    fit: matching.Recommendation | None
+
+
+@dataclass(frozen=True, slots=True)
+class Browsed:
+    page: Page[BrowsedLine]
+    fitting: int  # how many open lines fit the supplier's products at all (for the filter's label)
+
+
+def browse(
+    session: Session,
+    *,
+    actor: Actor | None,
+    supplier_id: int | None,
+    wanted: OpportunityFilter,
+    page: PageRequest,
+    fits_only: bool = False,
+) -> Browsed:
+    """A page of the open need lines offered to ``actor`` matching ``wanted``; each marked with the
+    supplier's best product for it when the matcher finds the supplier eligible (``fits_only``: only
+    those)."""
+    recommended: dict[int, matching.Recommendation] = {}
+    if supplier_id is not None:
+        found = opportunities_for(session, supplier_id, actor=actor, top=FIT_TOP)
+        recommended = {item[1].line_id: item[0] for item in found.recommended}
+    if fits_only:
+        wanted = replace(wanted, line_ids=tuple(recommended))
+    elif wanted.sort == "fit":
+        wanted = replace(wanted, sort="newest")
+    rows = repository.opportunity_lines_page(session, actor=actor, wanted=wanted, page=page)
+    certs = repository.certifications_of(session, [line.id for line, _, _ in rows.items])
+    items = [
+        BrowsedLine(
+            replace(OpenLine.of(line, need, tuple(certs.get(line.id, ()))), buyer=buyer),
+            recommended.get(line.id),
+        )
+        for line, need, buyer in rows.items
+    ]
+    return Browsed(Page(items, rows.total, rows.page, rows.per_page), len(recommended))
+
+
+def offered_need(session: Session, *, actor: Actor | None, need_id: int) -> Need:
+    """A need as offered to suppliers: open, and seen by those the policy offers it (others: not found)."""
+    need = repository.need(session, need_id)
+    if need is None or not can(actor, Action.SEE_OPPORTUNITY, need):
+        raise NeedNotFound(MSG_NOT_FOUND)
+    return need
+
+
+@dataclass(frozen=True, slots=True)
+class LineFit:
+    """How one line fits the supplier asking: whether it qualifies, why it fits, what it lacks."""
+
+    line_id: int
+    qualifies: bool
+    reasons: tuple[matching.Reason, ...]
+    lacks: tuple[matching.Reason, ...]
+
+
+def fits(
+    session: Session,
+    *,
+    actor: Actor | None,
+    data_dir: Path,
+    supplier_id: int,
+    lines: Sequence[NeedLine],
+    newcomer_slots: int = 2,
+) -> dict[int, LineFit]:
+    """Why the supplier fits each line, or what it lacks (the shortlist's "why not", asked for oneself):
+    the matcher's reasons for an eligible supplier, the rules it fails otherwise. Its rank among the
+    others is not told: that is the buyer's to see."""
+    found: dict[int, LineFit] = {}
+    for line in lines[:EXPLAINED_LINES]:
+        explained = shortlists.explain_line(
+            session,
+            data_dir=data_dir,
+            actor=actor,
+            line=line,
+            supplier_id=supplier_id,
+            newcomer_slots=newcomer_slots,
+        )
+        if explained.entry is not None:
+            found[line.id] = LineFit(line.id, True, tuple(explained.entry.reasons), ())
+        else:
+            lacks = tuple(reason for reason in explained.reasons if reason.code != RANKED_BELOW)
+            found[line.id] = LineFit(line.id, False, (), lacks)
+    return found
+
+
+# --- what a supplier asks for, read from a form or a query (issue #13) ------------------------------------
+
+DUE_WITHIN_DAYS = (7, 30, 90)
+MSG_VALUE = N_("Enter the value as whole Rupiah, such as 50000000 or 50 juta; found %(value)s.")
+MSG_VALUE_ORDER = N_("The lowest value is above the highest; swap them or clear one.")
+MSG_PROVINCE = N_("Choose the province from the list ('%(code)s' is not a province code).")
+WORDS_MAX = 200
+
+
+def _rupiah(value: str, field: str) -> int | None:
+    value = without_control_characters(value).strip()
+    if not value:
+        return None
+    try:
+        return cells.parse_rupiah(value[:40])
+    except cells.CellError:
+        raise NeedInvalid(MSG_VALUE, field=field, value=value[:40]) from None
+
+
+def read_filter(
+    *,
+    text: str = "",
+    province_code: str = "",
+    min_value: str = "",
+    max_value: str = "",
+    due_within: str = "",
+    sort: str = "",
+    on: dt.date | None = None,
+) -> OpportunityFilter:
+    """The filter a supplier typed, checked: NeedInvalid (naming the field) for a value that is not an
+    amount, a province that is not one, or a lowest value above the highest. Lines whose needed-by day
+    has passed are never listed; an unknown period or order is taken as none (they come from lists)."""
+    on = on or today()
+    words = tuple(dict.fromkeys(without_control_characters(text)[:WORDS_MAX].lower().split()))[:10]
+    province = without_control_characters(province_code).strip()
+    if province and not (len(province) == 2 and ascii_digits(province)):
+        raise NeedInvalid(MSG_PROVINCE, field="province_code", code=province[:20])
+    low, high = _rupiah(min_value, "min_value"), _rupiah(max_value, "max_value")
+    if low is not None and high is not None and low > high:
+        raise NeedInvalid(MSG_VALUE_ORDER, field="min_value")
+    days = int(due_within) if due_within in {str(d) for d in DUE_WITHIN_DAYS} else None
+    return OpportunityFilter(
+        words=words,
+        province_code=province or None,
+        min_value=low,
+        max_value=high,
+        needed_from=on,
+        needed_until=on + dt.timedelta(days=days) if days else None,
+        sort=sort if sort in repository.OPPORTUNITY_SORTS else "newest",
     )

@@ -6,13 +6,16 @@ Lists are authorized in the query (issue #10): ``need_readable`` is built from t
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, bindparam, false, func, or_, select
+from sqlalchemy import ColumnElement, Select, bindparam, case, false, func, or_, select
 from sqlalchemy.orm import Session
 
+from rantai.identity.models import Organization
 from rantai.identity.policy import Action, Actor, Party, reach
 from rantai.kit.ids import storable_id
 from rantai.kit.pagination import Page, PageRequest
@@ -138,6 +141,77 @@ def open_lines(session: Session, *, limit: int = 20000) -> Sequence[tuple[NeedLi
         .order_by(Need.id.desc(), NeedLine.line_no)
         .limit(limit)
     ).all()
+
+
+@dataclass(frozen=True, slots=True)
+class OpportunityFilter:
+    """What a supplier looks for among open need lines (issue #13): words, where, how much, by when."""
+
+    words: tuple[str, ...] = ()  # every word in the line's name or specification or the need's title
+    province_code: str | None = None  # the delivery kab/kota lies in this province
+    min_value: int | None = None  # the line's budget, whole Rupiah; a line without one is left out
+    max_value: int | None = None
+    needed_from: dt.date | None = None  # needed by on or after this day (a line without a date stays)
+    needed_until: dt.date | None = None  # needed by on or before this day (a line without one is left out)
+    line_ids: tuple[int, ...] | None = None  # only these lines (those the matcher finds for the supplier)
+    sort: str = "newest"  # newest | deadline | value | fit (the order of ``line_ids``)
+
+
+OPPORTUNITY_SORTS = ("newest", "deadline", "value", "fit")
+
+
+def opportunity_lines_page(
+    session: Session, *, actor: Actor | None, wanted: OpportunityFilter, page: PageRequest
+) -> Page[tuple[NeedLine, Need, str]]:
+    """A page of the open need lines offered to ``actor`` (``Action.SEE_OPPORTUNITY``, in the query) that
+    match ``wanted``: (line, need, buyer's name)."""
+    stmt = (
+        select(NeedLine, Need, Organization.name)
+        .join(Need, Need.id == NeedLine.need_id)
+        .join(Organization, Organization.id == Need.organization_id)
+        .where(need_readable(actor, Action.SEE_OPPORTUNITY), Need.status == "open")
+    )
+    for word in wanted.words:
+        stmt = stmt.where(
+            or_(
+                func.lower(NeedLine.name).contains(word, autoescape=True),
+                func.lower(func.coalesce(NeedLine.specification, "")).contains(word, autoescape=True),
+                func.lower(Need.title).contains(word, autoescape=True),
+            )
+        )
+    if wanted.province_code:
+        stmt = stmt.where(
+            NeedLine.delivery_kabkota_code.startswith(wanted.province_code + ".", autoescape=True)
+        )
+    if wanted.min_value is not None:
+        stmt = stmt.where(NeedLine.budget >= wanted.min_value)
+    if wanted.max_value is not None:
+        stmt = stmt.where(NeedLine.budget <= wanted.max_value)
+    if wanted.needed_from is not None:
+        stmt = stmt.where(or_(NeedLine.needed_by.is_(None), NeedLine.needed_by >= wanted.needed_from))
+    if wanted.needed_until is not None:
+        stmt = stmt.where(NeedLine.needed_by <= wanted.needed_until)
+    if wanted.line_ids is not None:
+        stmt = stmt.where(NeedLine.id.in_(wanted.line_ids or [-1]))
+    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    newest = (func.coalesce(Need.published_at, Need.created_at).desc(), Need.id.desc(), NeedLine.line_no)
+    order: tuple[Any, ...]
+    if wanted.sort == "deadline":
+        order = (NeedLine.needed_by.is_(None), NeedLine.needed_by.asc(), *newest)
+    elif wanted.sort == "value":
+        order = (NeedLine.budget.is_(None), NeedLine.budget.desc(), *newest)
+    elif wanted.sort == "fit" and wanted.line_ids:
+        rank = case({line_id: i for i, line_id in enumerate(wanted.line_ids)}, value=NeedLine.id, else_=None)
+        order = (rank, *newest)
+    else:
+        order = newest
+    rows = session.execute(stmt.order_by(*order).offset(page.offset).limit(page.per_page)).all()
+    items = [(line, need, name) for line, need, name in rows]
+    return Page(items=items, total=total, page=page.page, per_page=page.per_page)
+
+
+def buyer_name(session: Session, organization_id: int) -> str:
+    return session.scalar(select(Organization.name).where(Organization.id == organization_id)) or ""
 
 
 def open_lines_stamp(session: Session) -> tuple[int, object]:

@@ -1,22 +1,30 @@
-"""API: open need lines the caller's supplier can win, and the gaps that would open more (issue #4)."""
+"""API: open need lines the caller's supplier can win, and the gaps that would open more (issue #4); every
+open need line offered to the caller, searched and paged, and a need's lines with why the caller's supplier
+fits each or what it lacks (issue #13)."""
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
 from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from rantai.api.problems import api_locale, problem_responses
-from rantai.api.v1.deps import ApiCaller, api_caller
+from rantai.api.v1.deps import ApiCaller, api_caller, page_request
 from rantai.api.v1.need_models import ReasonOut
 from rantai.api.v1.needs import reasons_out
-from rantai.http import DbSession
+from rantai.api.v1.schemas import PageOut
+from rantai.api.v1.types import PathId
+from rantai.http import DbSession, get_settings_dep
 from rantai.identity.policy import Action, OrgScope, can
 from rantai.kit.errors import Forbidden, NotFound
+from rantai.kit.pagination import PageRequest
 from rantai.kit.text import N_
+from rantai.settings import Settings
 from rantai.sourcing import opportunities
+from rantai.sourcing import repository as need_repository
 from rantai.sourcing.wording import Vocabulary
 from rantai.suppliers import repository as supplier_repo
 
@@ -57,6 +65,14 @@ class OpportunitiesOut(BaseModel):
     gaps: list[GapOut]
 
 
+MSG_ONLY_SUPPLIERS = N_("Only a supplier (UMKM or cooperative) has opportunities.")
+
+
+def _supplier(caller: ApiCaller) -> None:
+    if not can(caller.actor, Action.MANAGE_CATALOG, OrgScope(caller.organization_id)):
+        raise Forbidden(MSG_ONLY_SUPPLIERS)
+
+
 @router.get("/opportunities", response_model=OpportunitiesOut, summary="Open needs for the caller's supplier")
 def supplier_opportunities(
     request: Request,
@@ -64,8 +80,7 @@ def supplier_opportunities(
     caller: ApiCaller = Depends(api_caller),
     db: Session = DbSession,
 ) -> OpportunitiesOut:
-    if not can(caller.actor, Action.MANAGE_CATALOG, OrgScope(caller.organization_id)):
-        raise Forbidden(N_("Only a supplier (UMKM or cooperative) has opportunities."))
+    _supplier(caller)
     profile = supplier_repo.by_organization(db, caller.organization_id)
     if profile is None:
         raise NotFound(N_("Create your business profile first."))
@@ -104,5 +119,162 @@ def supplier_opportunities(
                 line_ids=[int(line_id) for line_id in gap.line_ids],
             )
             for gap in found.gaps
+        ],
+    )
+
+
+class OpenLineOut(BaseModel):
+    need_id: int
+    line_id: int
+    title: str
+    name: str
+    buyer: str
+    quantity: int | None
+    unit_code: str | None
+    delivery_kabkota_code: str | None
+    needed_by: dt.date | None
+    budget: int | None = Field(description="Whole Rupiah; null when the buyer did not state it (not 0).")
+    certifications: list[str]
+    fits_offer_id: int | None = Field(
+        None, description="The caller's product the matcher finds fitting the line, if any."
+    )
+    fits_offer_name: str | None = None
+
+
+@router.get(
+    "/opportunities/lines",
+    response_model=PageOut[OpenLineOut],
+    summary="Every open need line offered to the caller's supplier, searched, filtered and paged",
+)
+def open_lines(
+    q: str = Query("", max_length=200, description="Words, each in the line's name or the need's title."),
+    province_code: str = Query("", max_length=2, description="Delivered in this province (2 digits)."),
+    min_value: str = Query("", max_length=40, description="Lowest line value, whole Rupiah."),
+    max_value: str = Query("", max_length=40, description="Highest line value, whole Rupiah."),
+    due_within: Literal["", "7", "30", "90"] = Query("", description="Needed by within this many days."),
+    fits: bool = Query(False, description="Only the lines the caller's products fit."),
+    sort: Literal["newest", "deadline", "value", "fit"] = Query("newest"),
+    paging: PageRequest = Depends(page_request),
+    caller: ApiCaller = Depends(api_caller),
+    db: Session = DbSession,
+) -> PageOut[OpenLineOut]:
+    _supplier(caller)
+    wanted = opportunities.read_filter(
+        text=q,
+        province_code=province_code,
+        min_value=min_value,
+        max_value=max_value,
+        due_within=due_within,
+        sort=sort,
+    )
+    profile = supplier_repo.by_organization(db, caller.organization_id)
+    found = opportunities.browse(
+        db,
+        actor=caller.actor,
+        supplier_id=profile.id if profile is not None else None,
+        wanted=wanted,
+        page=paging,
+        fits_only=fits and profile is not None,
+    )
+
+    def convert(item: opportunities.BrowsedLine) -> OpenLineOut:
+        line = item.line
+        return OpenLineOut(
+            need_id=line.need_id,
+            line_id=line.line_id,
+            title=line.title,
+            name=line.name,
+            buyer=line.buyer,
+            quantity=line.quantity,
+            unit_code=line.unit_code,
+            delivery_kabkota_code=line.delivery_kabkota_code,
+            needed_by=line.needed_by,
+            budget=line.budget,
+            certifications=list(line.certifications),
+            fits_offer_id=int(item.fit.offer.id) if item.fit else None,
+            fits_offer_name=item.fit.offer.name if item.fit else None,
+        )
+
+    return PageOut[OpenLineOut].of(found.page, convert)
+
+
+class LineFitOut(BaseModel):
+    line_id: int
+    line_no: int
+    name: str
+    quantity: int | None
+    unit_code: str | None
+    delivery_kabkota_code: str | None
+    needed_by: dt.date | None
+    budget: int | None = Field(description="Whole Rupiah; null when not stated.")
+    certifications: list[str]
+    qualifies: bool | None = Field(description="Null when the caller has no business profile yet.")
+    reasons: list[ReasonOut] = Field(description="Why the caller's supplier fits the line.")
+    lacks: list[ReasonOut] = Field(description="What it lacks to qualify.")
+
+
+class OfferedNeedOut(BaseModel):
+    id: int
+    title: str
+    reference: str | None
+    description: str | None
+    buyer: str
+    published_at: dt.datetime | None
+    lines: list[LineFitOut]
+
+
+@router.get(
+    "/opportunities/needs/{need_id}",
+    response_model=OfferedNeedOut,
+    summary="An open need as a supplier sees it, with why the caller fits each line or what it lacks",
+)
+def offered_need(
+    request: Request,
+    need_id: PathId,
+    caller: ApiCaller = Depends(api_caller),
+    db: Session = DbSession,
+    settings: Settings = Depends(get_settings_dep),
+) -> OfferedNeedOut:
+    _supplier(caller)
+    need = opportunities.offered_need(db, actor=caller.actor, need_id=need_id)
+    lines = list(need_repository.lines_of(db, need.id))
+    profile = supplier_repo.by_organization(db, caller.organization_id)
+    fit = (
+        opportunities.fits(
+            db,
+            actor=caller.actor,
+            data_dir=settings.data_dir,
+            supplier_id=profile.id,
+            lines=lines,
+            newcomer_slots=settings.newcomer_slots,
+        )
+        if profile is not None
+        else {}
+    )
+    certs = need_repository.certifications_of(db, [line.id for line in lines])
+    vocabulary = Vocabulary(db, api_locale(request))
+    return OfferedNeedOut(
+        id=need.id,
+        title=need.title,
+        reference=need.reference,
+        description=need.description,
+        buyer=need_repository.buyer_name(db, need.organization_id),
+        published_at=need.published_at,
+        lines=[
+            LineFitOut(
+                line_id=line.id,
+                line_no=line.line_no,
+                name=line.name,
+                quantity=line.quantity,
+                unit_code=line.unit_code,
+                delivery_kabkota_code=line.delivery_kabkota_code,
+                needed_by=line.needed_by,
+                budget=line.budget,
+                certifications=certs.get(line.id, []),
+                qualifies=line_fit.qualifies if (line_fit := fit.get(line.id)) else None,
+                reasons=reasons_out(line_fit.reasons, vocabulary) if line_fit else [],
+                lacks=reasons_out(line_fit.lacks, vocabulary) if line_fit else [],
+            )
+            for line in lines
         ],
     )

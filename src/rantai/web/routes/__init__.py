@@ -22,6 +22,7 @@ from rantai.web.routes import (
     invoices,
     needs,
     notifications,
+    opportunities,
     order_documents,
     orders,
     plans,
@@ -48,6 +49,7 @@ router.include_router(verification.router)
 router.include_router(directory.router)
 router.include_router(imports.router)
 router.include_router(needs.router)
+router.include_router(opportunities.router)
 router.include_router(plans.router)
 router.include_router(claims.router)
 router.include_router(notifications.router)

@@ -16,6 +16,7 @@ from rantai.sourcing.wording import Vocabulary, describe, short_cert_name
 from rantai.suppliers import repository as supplier_repo
 from rantai.web.auth import get_viewer, require_action
 from rantai.web.requestctx import Viewer
+from rantai.web.routes.opportunities import gap_text
 from rantai.web.templating import render
 
 router = APIRouter()
@@ -65,6 +66,8 @@ def supplier_opportunities(
         items.append(
             {
                 "name": line.name,
+                "need_id": line.need_id,
+                "line_id": line.line_id,
                 "buyer": shown.buyer,
                 "quantity": f"{format_number(line.quantity, viewer.locale)} {vocabulary.unit(line.unit_code)}"
                 if line.quantity
@@ -78,32 +81,10 @@ def supplier_opportunities(
                 "reasons": [describe(reason, vocabulary) for reason in recommendation.reasons],
             }
         )
-    gaps = []
-    for gap in found.gaps if found else ():
-        value = format_rupiah(gap.value, viewer.locale)
-        if gap.kind == "cert" and gap.code:
-            text = viewer._(
-                "A valid %(cert)s certificate would open %(lines)s more needs worth %(value)s.",
-                cert=short_cert_name(gap.code),
-                lines=gap.lines,
-                value=value,
-            )
-        elif gap.kind == "capacity":
-            text = viewer._(
-                "Raising the capacity of %(product)s to %(capacity)s a month would open %(lines)s more needs "
-                "worth %(value)s.",
-                product=found.offers.get(gap.offer_id or "", "") if found else "",
-                capacity=format_number(gap.needed_per_month or 0, viewer.locale),
-                lines=gap.lines,
-                value=value,
-            )
-        else:
-            text = viewer._(
-                "Getting your profile verified would open %(lines)s needs worth %(value)s.",
-                lines=gap.lines,
-                value=value,
-            )
-        gaps.append({"kind": gap.kind, "text": text})
+    gaps = [
+        {"kind": gap.kind, "text": gap_text(viewer, gap, found.offers if found else {})}
+        for gap in (found.gaps if found else ())
+    ]
     return render(
         request,
         "home/_opportunities.html",
