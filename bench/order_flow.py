@@ -707,7 +707,7 @@ def measure(args: argparse.Namespace, backend: str, url: str, folder: Path) -> O
         "PYTHONPATH": str(ROOT / "src"),
         "RANTAI_DATABASE_URL": url,
         "RANTAI_DATA_DIR": str(folder / "data"),
-        "RANTAI_LOG_LEVEL": "WARNING",
+        "RANTAI_LOG_LEVEL": os.environ.get("RANTAI_BENCH_LOG_LEVEL", "WARNING"),
         "RANTAI_CLOCK_FILE": str(clock_file),
     }
     if backend == "PostgreSQL":
@@ -762,6 +762,9 @@ def measure(args: argparse.Namespace, backend: str, url: str, folder: Path) -> O
         server.terminate()
         server.wait(timeout=60)
         log.close()
+        if os.environ.get("RANTAI_BENCH_KEEP_LOG"):
+            kept = Path(os.environ["RANTAI_BENCH_KEEP_LOG"]) / f"server-{backend}.log"
+            kept.write_bytes((folder / "server.log").read_bytes())
     return Outcome(
         backend,
         driver.tally,

@@ -3,7 +3,8 @@
 It runs huey's consumer (threads, ``RANTAI_JOBS_WORKERS``) over the queue ``RANTAI_JOBS_URL`` names,
 with the periodic tasks: the reaper (jobs whose worker died go back on the queue) and the sweeps (lost
 signals caught up), both every minute. Before it takes any job it reaps once, so jobs that a killed
-worker held are run again as soon as a worker is back and their lease has run out.
+worker held are run again as soon as a worker is back and their lease has run out, and every queued job
+is sent (also those written where no queue was attached, such as the demo's seeding).
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ def run(settings: Settings) -> None:
     queue = jobs.queue_for(settings.jobs_url, Path(settings.data_dir))
     queue.bind(context)
     jobs.attach(context.factory, queue)  # jobs and signals a task sends go to the same queue
-    sent = runner.reap(context, queue)
+    sent = runner.reap(context, queue, starting=True)
     if sent:
         log.info("jobs queued again at start: %s", sent)
     consumer = queue.huey.create_consumer(

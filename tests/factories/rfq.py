@@ -5,16 +5,19 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from tests.factories.sourcing import make_buyer, make_need
 from tests.factories.suppliers import make_supplier
 
 from rantai.identity.models import Organization, User
 from rantai.identity.policy import Actor
+from rantai.jobs.models import Job
 from rantai.kit import clock
 from rantai.sourcing.models import Need
-from rantai.sourcing.rfq import quotes, service
+from rantai.sourcing.rfq import awards, quotes, service
 from rantai.sourcing.rfq.models import Quote, Rfq
+from rantai.sourcing.rfq.notices import OUTCOME_JOB
 from rantai.sourcing.rfq.quotes import QuoteData, QuoteLineData
 from rantai.sourcing.rfq.service import RfqData
 from rantai.suppliers.models import SupplierProfile
@@ -96,3 +99,16 @@ def pass_deadline(db: Session) -> int:
     """Run the scheduler's close, with the clock past the builders' deadlines."""
     with clock.travel(PAST_DEADLINE):
         return service.close_due(db)
+
+
+def tell_outcomes(db: Session) -> int:
+    """Run, in the test's session, the queued jobs that tell an award's winners and other bidders (the
+    worker runs them after the award commits; a test's own session sends no job). Returns how many ran."""
+    queued = db.scalars(
+        select(Job).where(Job.kind == OUTCOME_JOB, Job.status == "queued").order_by(Job.id)
+    ).all()
+    for job in queued:
+        awards.tell_outcome(db, int(job.payload["award_id"]))
+        job.status = "done"
+    db.flush()
+    return len(queued)

@@ -74,6 +74,12 @@ def signal_after_commit(session: Session, name: str) -> None:
 
 @event.listens_for(Session, "after_commit")
 def _send(session: Session) -> None:
+    # SQLAlchemy sends ``after_commit`` when a savepoint is released too (``begin_nested``, as every door's
+    # ``db.all_or_nothing`` does): nothing is committed then, and a worker taking the job at once would
+    # not find its row yet (jobs were seen to wait for the reaper so: bench/order_flow.py). Only the
+    # outermost transaction's commit sends.
+    if session.in_nested_transaction():
+        return
     jobs: list[int] = session.info.pop(_JOBS_KEY, [])
     signals: set[str] = session.info.pop(_SIGNALS_KEY, set())
     queue: Queue | None = session.info.get(QUEUE_KEY)

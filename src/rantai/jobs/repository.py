@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session
 
 from rantai.jobs.models import Job
@@ -114,12 +114,17 @@ def retry_later(session: Session, claim: Claim, error: str, *, claim_by: dt.date
     )
 
 
-def expired(session: Session, *, at: dt.datetime, limit: int = 500) -> Sequence[Job]:
+def expired(
+    session: Session, *, at: dt.datetime, limit: int = 500, all_queued: bool = False
+) -> Sequence[Job]:
     """Jobs whose lease ran out: running ones whose worker stopped renewing, queued ones nobody claimed
-    (their message was lost: the queue was down when it was sent, or its storage was wiped)."""
+    (their message was lost: the queue was down when it was sent, or its storage was wiped). With
+    ``all_queued``, every queued job, claimed in time or not (a worker starting: jobs written where no
+    queue was attached, by the command line or the demo's seeding, were never sent)."""
+    late = and_(Job.status.in_((QUEUED, RUNNING)), Job.lease_until < at)
     return session.scalars(
         select(Job)
-        .where(Job.status.in_((QUEUED, RUNNING)), Job.lease_until < at)
+        .where(or_(late, Job.status == QUEUED) if all_queued else late)
         .order_by(Job.id)
         .limit(limit)
     ).all()

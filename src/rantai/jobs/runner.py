@@ -85,13 +85,14 @@ def _after_error(context: Context, claim: Claim, exc: Exception, sender: Sender 
         sender.push(claim.job_id, delay=RETRY_DELAY_SECONDS * claim.attempt)
 
 
-def reap(context: Context, sender: Sender | None) -> list[int]:
+def reap(context: Context, sender: Sender | None, *, starting: bool = False) -> list[int]:
     """Queue again every job whose lease ran out, fail those that used up their attempts; send the
-    queued ones to the queue. Returns the ids sent."""
+    queued ones to the queue. ``starting`` (a worker's first reap): send every queued job, also those
+    still within their claim-by time, whose message may never have been sent. Returns the ids sent."""
     resend: list[int] = []
     with transaction(context.factory, write=True) as session:
         at = now()
-        for job in repository.expired(session, at=at):
+        for job in repository.expired(session, at=at, all_queued=starting):
             claim_by = at + context.claim_grace
             if job.status == RUNNING and job.attempts >= job.max_attempts:
                 if repository.move(

@@ -105,6 +105,33 @@ def test_the_reaper_leaves_live_leases_and_fails_jobs_out_of_attempts(
     assert _job(db, lost.id).status == "done"
 
 
+def test_a_starting_worker_sends_every_queued_job_and_leaves_running_ones(
+    db: Session, queue: jobs.InlineQueue
+) -> None:
+    written = jobs.enqueue(db, "test.ok", {"n": 3})  # by a session with no queue: never sent
+    live = jobs.enqueue(db, "test.ok")
+    assert repository.claim(db, live.id, lease_until=now() + dt.timedelta(seconds=30)) is not None
+    assert runner.reap(queue.context, queue) == []  # a periodic reap waits for the claim-by time
+    assert runner.reap(queue.context, queue, starting=True) == [written.id]
+    queue.run_pending()
+    assert _job(db, written.id).status == "done" and RAN == [("ok", {"n": 3})]
+    assert _job(db, live.id).status == "running"
+
+
+def test_a_released_savepoint_sends_nothing_before_the_commit(
+    session_factory: sessionmaker[Session], queue: jobs.InlineQueue
+) -> None:
+    # SQLAlchemy calls after_commit when a savepoint is released too; a job sent then reached the worker
+    # before its row was committed, and waited for the reaper (found by bench/order_flow.py).
+    with transaction(session_factory, write=True) as session:
+        with session.begin_nested():
+            job = jobs.enqueue(session, "test.ok", {"n": 4})
+        with session.begin_nested():
+            jobs.signal_after_commit(session, "test.signal")
+        assert (queue.jobs, queue.signals) == ([], [])
+    assert (queue.jobs, queue.signals) == ([job.id], ["test.signal"])
+
+
 def test_an_error_is_retried_then_given_up(db: Session, queue: jobs.InlineQueue) -> None:
     job = jobs.enqueue(db, "test.broken", {"n": 3}, max_attempts=2)
     assert runner.run(queue.context, job.id, queue)

@@ -12,7 +12,15 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from tests.factories.identity import make_user
 from tests.factories.notifications import inbox_of
-from tests.factories.rfq import PAST_DEADLINE, Bidder, RfqSetup, make_bidders, make_rfq, quote_on
+from tests.factories.rfq import (
+    PAST_DEADLINE,
+    Bidder,
+    RfqSetup,
+    make_bidders,
+    make_rfq,
+    quote_on,
+    tell_outcomes,
+)
 
 from rantai.audit.models import AuditEvent
 from rantai.i18n import translate
@@ -374,6 +382,9 @@ def test_winners_and_losers_are_told_with_the_reason(db: Session) -> None:
         awards.make_award(
             db, actor=setup.actor, rfq=setup.rfq, parts=[AwardPart(line.id, winner.profile.id, 5000)]
         )
+        # Told by a job after the award commits, not in the award's transaction.
+        assert not [n for n in inbox_of(db, pricier.user.id) if n.kind.startswith("award.")]
+        assert tell_outcomes(db) == 1
         outcome = awards.outcome_for_supplier(db, actor=winner.actor, rfq=setup.rfq)
         assert outcome is not None
         assert outcome.won == [(1, line.name, 5000, 10_000)] and outcome.lost == []

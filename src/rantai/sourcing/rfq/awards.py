@@ -45,7 +45,7 @@ from typing import Any, NamedTuple
 
 from sqlalchemy.orm import Session
 
-from rantai import audit
+from rantai import audit, jobs
 from rantai.audit import Event
 from rantai.identity import repository as identity_repo
 from rantai.identity.policy import Action, Actor, Party, can, reach
@@ -75,6 +75,7 @@ from rantai.sourcing.rfq.errors import (
     RfqNotFound,
 )
 from rantai.sourcing.rfq.models import Award, AwardLine, Quote, QuoteLine, Rfq, RfqLine
+from rantai.sourcing.rfq.notices import OUTCOME_JOB
 from rantai.sourcing.rfq.service import acting_supplier, is_buyer_of
 from rantai.sourcing.rfq.state import (
     AWARD_LIFECYCLE,
@@ -565,8 +566,21 @@ def _approved(session: Session, actor: Actor | None, rfq: Rfq, award: Award) -> 
             before={"status": RfqStatus.EVALUATION.value},
             after={"status": RfqStatus.AWARDED.value},
         )
+    jobs.enqueue(session, OUTCOME_JOB, {"award_id": award.id}, max_attempts=5, claim_within_seconds=120)
+
+
+def tell_outcome(session: Session, award_id: int) -> bool:
+    """Tell the winners and the other bidders of an approved award (the job ``OUTCOME_JOB`` sends after
+    the award commits, so the award waits for no notice). False when there is no such approved award."""
+    award = repository.award(session, award_id)
+    if award is None or award.status != AwardStatus.APPROVED:
+        return False
+    rfq = repository.rfq(session, award.rfq_id)
+    if rfq is None:
+        return False
     won, lost = _outcome_of(session, rfq, _lines_of(session, award))
     award_notices.outcome(session, rfq, won, lost)
+    return True
 
 
 # --- who won, who lost and why ---------------------------------------------------------------------------

@@ -25,6 +25,9 @@ from rantai.sourcing.rfq.models import Rfq, RfqAmendment, RfqInvitation
 
 DEADLINE_SIGNAL = "sourcing.rfq_deadlines"
 PUBLISH_JOB = "sourcing.rfq_publish"
+# Winners and the other bidders of an approved award are told by a job after the award commits: the
+# award itself (the lines it locks) waits for no notice.
+OUTCOME_JOB = "sourcing.award_outcome"
 
 MSG_INVITED = N_(
     "%(buyer)s asks your business for a quote: %(title)s (%(number)s). Quotes close on %(deadline)s."
