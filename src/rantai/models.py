@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rantai.analytics import models as analytics_models
 from rantai.audit import models as audit_models
 from rantai.catalog import index_changes  # noqa: F401  (registers the flush listener that queues index changes)
 from rantai.catalog import models as catalog_models
@@ -19,6 +20,7 @@ from rantai.suppliers import models as supplier_models
 metadata = Base.metadata
 
 __all__ = [
+    "analytics_models",
     "audit_models",
     "catalog_models",
     "identity_idempotency",

@@ -121,6 +121,7 @@ class Event(StrEnum):
     INVOICE_SETTLE = "invoice.settle"
     WITHHOLDING_RECORDED = "invoice.withholding_recorded"
     SUPPLIER_TAX_CHANGED = "supplier.tax_status_changed"
+    BUYER_BUDGET_CHANGED = "organization.budget_changed"  # the pagu a buyer enters per year (issue #15)
 
     DEMO_REGISTRY_LOADED = "demo.registry_loaded"
 
@@ -207,5 +208,6 @@ RESOURCE_TYPES: dict[Event, ResourceType] = {
     Event.INVOICE_SETTLE: _R.INVOICE,
     Event.WITHHOLDING_RECORDED: _R.INVOICE,
     Event.SUPPLIER_TAX_CHANGED: _R.SUPPLIER_PROFILE,
+    Event.BUYER_BUDGET_CHANGED: _R.ORGANIZATION,
     Event.DEMO_REGISTRY_LOADED: _R.DEMO_REGISTRY,
 }

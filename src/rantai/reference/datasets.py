@@ -31,6 +31,7 @@ from rantai.reference.models import (
     Kbli,
     KbliLevel,
     KemitraanPattern,
+    ProgramFigure,
     Region,
     SizeThreshold,
     TaxRate,
@@ -451,6 +452,43 @@ def build_tax_rates(contents: Contents) -> list[Row]:
     return rows
 
 
+# --- program figures (issue #15) ---
+
+PROGRAM_FIGURE_UNITS = ("count", "percent", "per_mille")
+
+
+def build_program_figures(contents: Contents) -> list[Row]:
+    """The figures the KPIs are read against, checked: a known unit, a whole non-negative value (a percent
+    at most 100), a source named, one row per code and year."""
+    rows: list[Row] = []
+    problems: list[str] = []
+    for r in _records(contents["program_figures.csv"]):
+        code, unit = r["code"].strip(), r["unit"].strip()
+        where = f"{code} {r['year'].strip()}"
+        value = int(r["value"])
+        if unit not in PROGRAM_FIGURE_UNITS:
+            problems.append(f"{where}: unknown unit {unit!r}")
+        if value < 0 or (unit == "percent" and value > 100) or (unit == "per_mille" and value > 1000):
+            problems.append(f"{where}: the value {value} is out of range")
+        if not r["source"].strip():
+            problems.append(f"{where}: no source")
+        rows.append(
+            {
+                "code": code,
+                "year": int(r["year"]),
+                "value": value,
+                "unit": unit,
+                "source": _clean(r["source"]),
+                "note": _optional(r["note"]),
+            }
+        )
+    if len({(row["code"], row["year"]) for row in rows}) != len(rows):
+        problems.append("two rows for one code and year")
+    if problems:
+        raise ReferenceDataError("program figures: " + "; ".join(problems))
+    return rows
+
+
 DATASETS: tuple[Dataset, ...] = (
     Dataset("kbli", "KBLI 2020", ("kbli2020.csv.gz", "kbli2020_sections.csv"), Kbli, build_kbli),
     Dataset(
@@ -490,4 +528,11 @@ DATASETS: tuple[Dataset, ...] = (
         revision=2,  # floors, size classes and rows without a ceiling (migration 0016)
     ),
     Dataset("tax_rate", "HPP 2021, PMK 131/2024", ("tax_rates.csv",), TaxRate, build_tax_rates),
+    Dataset(
+        "program_figure",
+        "2026",
+        ("program_figures.csv",),
+        ProgramFigure,
+        build_program_figures,
+    ),
 )

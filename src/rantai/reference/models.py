@@ -208,6 +208,21 @@ class TaxRate(Base):
     note: Mapped[str | None] = mapped_column(Text, default=None)
 
 
+class ProgramFigure(Base):
+    """A figure the program's KPIs are read against (issue #15), with its source and year: the national
+    count of UMKM (the denominator of "connected UMKM"), the target number of participating buyers, the
+    share of spend Inpres 2/2022 asks for. Data, not code, so a new census or target is a file change."""
+
+    __tablename__ = "ref_program_figure"
+
+    code: Mapped[str] = mapped_column(String(48), primary_key=True)
+    year: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    value: Mapped[int] = mapped_column(BigInteger)
+    unit: Mapped[str] = mapped_column(String(16))  # count | percent
+    source: Mapped[str] = mapped_column(String(300))
+    note: Mapped[str | None] = mapped_column(Text, default=None)
+
+
 class ReferenceDataset(Base):
     """Which version of a shipped dataset is loaded; a matching checksum lets a reload skip it."""
 

@@ -1,0 +1,465 @@
+"""The queries of the KPIs (issue #15): the only place in ``rantai.analytics`` that reads tables.
+
+Every query takes a ``Scope`` (what its reader may see, built from the policy's reach by
+``analytics.scope``) and turns it into a WHERE on its own columns, so a reader's figures can only be made
+of rows it may read: a region's readers the suppliers located in their area, a buyer its own orders.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, false, func, or_, select, true
+from sqlalchemy.orm import InstrumentedAttribute, Session, aliased
+
+from rantai.analytics.models import BuyerBudget
+from rantai.identity.models import Organization
+from rantai.orders.models import Invoice, Payment, PurchaseOrder, PurchaseOrderLine
+from rantai.reference.models import Kbli, ProgramFigure, Region
+from rantai.sourcing.rfq.models import Award, AwardLine, Rfq
+from rantai.suppliers.models import SizeClassRecord, SupplierProfile
+
+# A PO that never became an order the supplier fulfils counts nowhere.
+DEAD_PO_STATUSES = ("declined", "cancelled")
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """What a reader may count: everything, the suppliers located in some areas (Kemendagri codes of a
+    province or a kab/kota), and the orders of some buyers. A row counts when any of them admits it."""
+
+    everywhere: bool = False
+    areas: tuple[str, ...] = ()
+    buyer_ids: frozenset[int] = frozenset()
+
+    @property
+    def empty(self) -> bool:
+        return not (self.everywhere or self.areas or self.buyer_ids)
+
+
+NATIONAL = Scope(everywhere=True)
+
+
+@dataclass(frozen=True, slots=True)
+class Narrowing:
+    """The dashboard's filters, applied on top of the scope (None: no filter)."""
+
+    province_code: str | None = None
+    kabkota_code: str | None = None
+    kbli_section: str | None = None
+    buyer_type: str | None = None
+    size_class: str | None = None
+    buyer_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PoFact:
+    """One purchase order as the KPIs see it; money in whole Rupiah (a USD order at its rate)."""
+
+    po_id: int
+    buyer_id: int
+    buyer_name: str
+    buyer_type: str
+    supplier_id: int
+    supplier_name: str
+    supplier_type: str
+    legal_form: str
+    province_code: str
+    kabkota_code: str
+    kbli_section: str | None
+    size_class: str | None  # the supplier's class now
+    size_at_award: str | None  # the winner's class recorded on the award (None: not recorded)
+    issued_on: dt.date
+    accepted_at: dt.datetime | None
+    status: str
+    value: int
+    delivered: int
+    paid: int
+
+
+def _in_area(area: str) -> ColumnElement[bool]:
+    return or_(
+        SupplierProfile.province_code == area,
+        SupplierProfile.kabkota_code == area,
+        SupplierProfile.kabkota_code.startswith(area + "."),
+    )
+
+
+def _supplier_in_scope(scope: Scope) -> ColumnElement[bool]:
+    if scope.everywhere:
+        return true()
+    if not scope.areas:
+        return false()
+    return or_(*(_in_area(area) for area in scope.areas))
+
+
+def _po_in_scope(scope: Scope) -> ColumnElement[bool]:
+    if scope.everywhere:
+        return true()
+    conditions = [_in_area(area) for area in scope.areas]
+    if scope.buyer_ids:
+        conditions.append(PurchaseOrder.organization_id.in_(sorted(scope.buyer_ids)))
+    return or_(*conditions) if conditions else false()
+
+
+def _idr(amount: int, currency: str, rate: Decimal | None) -> int:
+    """Minor units of a currency in whole Rupiah (USD cents at the order's rate)."""
+    if currency == "IDR" or rate is None:
+        return int(amount)
+    return int((Decimal(amount) * rate / 100).to_integral_value())
+
+
+def po_facts(
+    session: Session,
+    *,
+    scope: Scope,
+    narrowing: Narrowing = Narrowing(),  # a frozen value
+    issued_from: dt.date | None = None,
+    issued_before: dt.date | None = None,
+    accepted_from: dt.datetime | None = None,
+    accepted_until: dt.datetime | None = None,
+) -> list[PoFact]:
+    """The live purchase orders (not declined or cancelled) the scope admits, narrowed, issued in
+    [issued_from, issued_before) and accepted in [accepted_from, accepted_until] when given."""
+    buyer = aliased(Organization)
+    supplier_org = aliased(Organization)
+    delivered = (
+        select(
+            PurchaseOrderLine.po_id,
+            func.sum(PurchaseOrderLine.accepted_quantity * PurchaseOrderLine.unit_price).label("amount"),
+        )
+        .group_by(PurchaseOrderLine.po_id)
+        .subquery()
+    )
+    paid = (
+        select(Invoice.po_id, func.sum(Payment.amount).label("amount"))
+        .join(Payment, Payment.invoice_id == Invoice.id)
+        .group_by(Invoice.po_id)
+        .subquery()
+    )
+    at_award = (
+        select(func.min(AwardLine.size_class))
+        .where(
+            AwardLine.award_id == PurchaseOrder.award_id, AwardLine.supplier_id == PurchaseOrder.supplier_id
+        )
+        .correlate(PurchaseOrder)
+        .scalar_subquery()
+    )
+    query = (
+        select(
+            PurchaseOrder.id,
+            PurchaseOrder.organization_id,
+            buyer.name,
+            buyer.org_type,
+            SupplierProfile.id,
+            SupplierProfile.business_name,
+            supplier_org.org_type,
+            SupplierProfile.legal_form,
+            SupplierProfile.province_code,
+            SupplierProfile.kabkota_code,
+            Kbli.section,
+            SupplierProfile.size_class,
+            at_award,
+            PurchaseOrder.issued_at,
+            PurchaseOrder.accepted_at,
+            PurchaseOrder.status,
+            PurchaseOrder.currency,
+            PurchaseOrder.idr_rate,
+            PurchaseOrder.total,
+            func.coalesce(delivered.c.amount, 0),
+            func.coalesce(paid.c.amount, 0),
+        )
+        .join(buyer, buyer.id == PurchaseOrder.organization_id)
+        .join(SupplierProfile, SupplierProfile.id == PurchaseOrder.supplier_id)
+        .join(supplier_org, supplier_org.id == PurchaseOrder.supplier_organization_id)
+        .outerjoin(Kbli, Kbli.code == SupplierProfile.primary_kbli)
+        .outerjoin(delivered, delivered.c.po_id == PurchaseOrder.id)
+        .outerjoin(paid, paid.c.po_id == PurchaseOrder.id)
+        .where(PurchaseOrder.status.not_in(DEAD_PO_STATUSES), _po_in_scope(scope))
+        .order_by(PurchaseOrder.id)
+    )
+    if issued_from is not None:
+        query = query.where(PurchaseOrder.issued_at >= _midnight(issued_from))
+    if issued_before is not None:
+        query = query.where(PurchaseOrder.issued_at < _midnight(issued_before))
+    if accepted_from is not None:
+        query = query.where(PurchaseOrder.accepted_at >= accepted_from)
+    if accepted_until is not None:
+        query = query.where(PurchaseOrder.accepted_at <= accepted_until)
+    query = query.where(*_narrowed(narrowing, buyer.org_type))
+    facts = []
+    for found in session.execute(query):
+        row: tuple[Any, ...] = tuple(found)
+        (po_id, buyer_id, buyer_name, buyer_type, supplier_id, supplier_name, supplier_type, legal_form) = (
+            row[:8]
+        )
+        province, kabkota, section, size, size_at_award, issued_at, accepted_at, status = row[8:16]
+        currency, rate, total, delivered_amount, paid_amount = row[16:]
+        facts.append(
+            PoFact(
+                po_id=po_id,
+                buyer_id=buyer_id,
+                buyer_name=buyer_name,
+                buyer_type=buyer_type,
+                supplier_id=supplier_id,
+                supplier_name=supplier_name,
+                supplier_type=supplier_type,
+                legal_form=legal_form,
+                province_code=province,
+                kabkota_code=kabkota,
+                kbli_section=section,
+                size_class=size,
+                size_at_award=size_at_award,
+                issued_on=issued_at.date(),
+                accepted_at=accepted_at,
+                status=status,
+                value=_idr(total, currency, rate),
+                delivered=_idr(delivered_amount, currency, rate),
+                paid=_idr(paid_amount, currency, rate),
+            )
+        )
+    return facts
+
+
+def _midnight(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC)
+
+
+def _narrowed(
+    narrowing: Narrowing, buyer_type: ColumnElement[str] | InstrumentedAttribute[str]
+) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
+    if narrowing.province_code:
+        conditions.append(SupplierProfile.province_code == narrowing.province_code)
+    if narrowing.kabkota_code:
+        conditions.append(SupplierProfile.kabkota_code == narrowing.kabkota_code)
+    if narrowing.kbli_section:
+        conditions.append(Kbli.section == narrowing.kbli_section)
+    if narrowing.size_class:
+        conditions.append(SupplierProfile.size_class == narrowing.size_class)
+    if narrowing.buyer_type:
+        conditions.append(buyer_type == narrowing.buyer_type)
+    if narrowing.buyer_id is not None:
+        conditions.append(PurchaseOrder.organization_id == narrowing.buyer_id)
+    return conditions
+
+
+def verified_umkm_count(session: Session, *, scope: Scope, size_classes: Sequence[str]) -> int:
+    """Verified supplier profiles of the given size classes located where the scope admits."""
+    return int(
+        session.scalar(
+            select(func.count())
+            .select_from(SupplierProfile)
+            .where(
+                SupplierProfile.status == "verified",
+                SupplierProfile.size_class.in_(list(size_classes)),
+                _supplier_in_scope(scope),
+            )
+        )
+        or 0
+    )
+
+
+def program_figure(session: Session, code: str, *, year: int | None = None) -> ProgramFigure | None:
+    """The figure with ``code`` for ``year`` or, without one (or none that year), the latest year's."""
+    query = select(ProgramFigure).where(ProgramFigure.code == code)
+    if year is not None:
+        exact = session.scalar(query.where(ProgramFigure.year == year))
+        if exact is not None:
+            return exact
+        query = query.where(ProgramFigure.year <= year)
+    return session.scalar(query.order_by(ProgramFigure.year.desc()).limit(1))
+
+
+def buyers_with_rfqs(
+    session: Session, *, start: dt.date, end: dt.date, buyer_types: Sequence[str]
+) -> set[int]:
+    """Buyers of those types that sent (published) an RFQ in [start, end)."""
+    return set(
+        session.scalars(
+            select(Rfq.organization_id)
+            .join(Organization, Organization.id == Rfq.organization_id)
+            .where(
+                Organization.org_type.in_(list(buyer_types)),
+                Rfq.sent_at >= _midnight(start),
+                Rfq.sent_at < _midnight(end),
+            )
+            .distinct()
+        )
+    )
+
+
+def organizations_of_types(session: Session, types: Sequence[str]) -> dict[int, tuple[str, str]]:
+    """Active organizations of the given types: id -> (name, type)."""
+    rows = session.execute(
+        select(Organization.id, Organization.name, Organization.org_type).where(
+            Organization.org_type.in_(list(types)), Organization.is_active.is_(True)
+        )
+    )
+    return {org_id: (name, kind) for org_id, name, kind in rows}
+
+
+def organization_names(session: Session, ids: Sequence[int]) -> dict[int, tuple[str, str]]:
+    rows = session.execute(
+        select(Organization.id, Organization.name, Organization.org_type).where(
+            Organization.id.in_(list(ids))
+        )
+    )
+    return {org_id: (name, kind) for org_id, name, kind in rows}
+
+
+def budgets(session: Session, *, year: int) -> dict[int, int]:
+    """Each buyer's pagu for ``year``."""
+    return dict(
+        session.execute(
+            select(BuyerBudget.organization_id, BuyerBudget.pagu).where(BuyerBudget.year == year)
+        ).all()
+    )
+
+
+def budget(session: Session, organization_id: int, year: int) -> BuyerBudget | None:
+    return session.get(BuyerBudget, (organization_id, year))
+
+
+def budgets_of(session: Session, organization_id: int) -> list[BuyerBudget]:
+    return list(
+        session.scalars(
+            select(BuyerBudget)
+            .where(BuyerBudget.organization_id == organization_id)
+            .order_by(BuyerBudget.year.desc())
+        )
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class AwardFact:
+    """An approved award as the reservation KPI sees it."""
+
+    award_id: int
+    buyer_id: int
+    buyer_type: str
+    approved_on: dt.date
+    package_value: int
+    exception_reason: str | None
+    # Each winner: (size class recorded at award, whether it is a cooperative).
+    winners: tuple[tuple[str | None, bool], ...]
+
+
+def approved_awards(session: Session, *, start: dt.date, end: dt.date, scope: Scope) -> list[AwardFact]:
+    """Approved awards decided in [start, end) with their winners, where the scope admits a winner (or,
+    for a buyer's scope, the buyer)."""
+    supplier_org = aliased(Organization)
+    buyer = aliased(Organization)
+    decided = func.coalesce(Award.approved_at, Award.decided_at)
+    where = [Award.status == "approved", decided >= _midnight(start), decided < _midnight(end)]
+    scoped = _supplier_in_scope(scope)
+    if scope.buyer_ids and not scope.everywhere:
+        scoped = or_(scoped, Award.organization_id.in_(sorted(scope.buyer_ids)))
+    rows = session.execute(
+        select(
+            Award.id,
+            Award.organization_id,
+            buyer.org_type,
+            decided,
+            Award.package_value_idr,
+            Award.exception_reason,
+            AwardLine.size_class,
+            SupplierProfile.legal_form,
+            supplier_org.org_type,
+        )
+        .join(buyer, buyer.id == Award.organization_id)
+        .join(AwardLine, AwardLine.award_id == Award.id)
+        .join(SupplierProfile, SupplierProfile.id == AwardLine.supplier_id)
+        .join(supplier_org, supplier_org.id == AwardLine.supplier_organization_id)
+        .where(*where)
+        .where(
+            Award.id.in_(select(Award.id).join(AwardLine).join(SupplierProfile).where(and_(scoped, *where)))
+        )
+        .order_by(Award.id, AwardLine.id)
+    )
+    found: dict[int, AwardFact] = {}
+    for award_id, buyer_id, buyer_type, decided_at, package, reason, size, legal_form, org_type in rows:
+        winner = (size, legal_form == "koperasi" or org_type == "koperasi")
+        fact = found.get(award_id)
+        if fact is None:
+            found[award_id] = AwardFact(
+                award_id, buyer_id, buyer_type, decided_at.date(), package, reason, (winner,)
+            )
+        elif winner not in fact.winners:
+            found[award_id] = AwardFact(
+                award_id, buyer_id, buyer_type, fact.approved_on, package, reason, (*fact.winners, winner)
+            )
+    return list(found.values())
+
+
+def first_award_days(session: Session) -> dict[int, dt.date]:
+    """The day each supplier won its first approved award."""
+    decided = func.coalesce(Award.approved_at, Award.decided_at)
+    rows = session.execute(
+        select(AwardLine.supplier_id, func.min(decided))
+        .join(Award, Award.id == AwardLine.award_id)
+        .where(Award.status == "approved")
+        .group_by(AwardLine.supplier_id)
+    )
+    return {supplier: first.date() for supplier, first in rows}
+
+
+def size_histories(session: Session, *, scope: Scope) -> dict[int, list[tuple[dt.date, str]]]:
+    """Each supplier's size classes in time order (``supplier_size_class``), where the scope admits it."""
+    rows = session.execute(
+        select(SizeClassRecord.supplier_id, SizeClassRecord.effective_on, SizeClassRecord.size_class)
+        .join(SupplierProfile, SupplierProfile.id == SizeClassRecord.supplier_id)
+        .where(_supplier_in_scope(scope))
+        .order_by(SizeClassRecord.supplier_id, SizeClassRecord.effective_on, SizeClassRecord.id)
+    )
+    history: dict[int, list[tuple[dt.date, str]]] = {}
+    for supplier, day, size in rows:
+        history.setdefault(supplier, []).append((day, size))
+    return history
+
+
+def region_names(session: Session, codes: Sequence[str]) -> dict[str, str]:
+    if not codes:
+        return {}
+    return dict(session.execute(select(Region.code, Region.name).where(Region.code.in_(list(codes)))).all())
+
+
+def regions_under(session: Session, parent_code: str | None) -> dict[str, str]:
+    """Provinces (no parent) or the kab/kota of a province: code -> name."""
+    query = select(Region.code, Region.name)
+    query = (
+        query.where(Region.level == 1)
+        if parent_code is None
+        else query.where(Region.parent_code == parent_code)
+    )
+    return dict(session.execute(query.order_by(Region.code)).all())
+
+
+def kbli_sections(session: Session) -> dict[str, tuple[str, str | None]]:
+    """Section letter -> (Indonesian title, English title)."""
+    rows = session.execute(select(Kbli.code, Kbli.title, Kbli.title_en).where(Kbli.level == "section"))
+    return {code: (title, title_en) for code, title, title_en in rows}
+
+
+def verified_among(session: Session, supplier_ids: set[int]) -> set[int]:
+    """Which of these supplier profiles are verified."""
+    if not supplier_ids:
+        return set()
+    return set(
+        session.scalars(
+            select(SupplierProfile.id).where(
+                SupplierProfile.id.in_(sorted(supplier_ids)), SupplierProfile.status == "verified"
+            )
+        )
+    )
+
+
+def award_winners(session: Session, award_ids: Sequence[int]) -> set[int]:
+    """The supplier profiles that won a line of these awards."""
+    if not award_ids:
+        return set()
+    return set(session.scalars(select(AwardLine.supplier_id).where(AwardLine.award_id.in_(list(award_ids)))))
