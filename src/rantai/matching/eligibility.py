@@ -23,6 +23,7 @@ from rantai.matching.facts import NeedLine, OfferFacts, SupplierFacts, supplier_
 from rantai.matching.index import Filters
 from rantai.matching.reasons import (
     CAPACITY_FITS,
+    CAPACITY_PARTIAL,
     CAPACITY_SHORT,
     CERT_EXPIRED,
     CERT_MISSING,
@@ -116,6 +117,17 @@ class Capacity:
             quantity=_whole(self.quantity),
             months=round(self.months, 1),
             unit=self.unit,
+        )
+
+    def partial_reason(self) -> Reason:
+        """`capacity_partial`: the share of the quantity the capacity covers (percent, rounded down)."""
+        return Reason.of(
+            CAPACITY_PARTIAL,
+            per_month=self.per_month,
+            quantity=_whole(self.quantity),
+            months=round(self.months, 1),
+            unit=self.unit,
+            share_pct=min(99, int(100 * self.ratio)),
         )
 
 

@@ -1,6 +1,6 @@
 """The matcher: from a buyer's need (free text) to ranked, explained supplier items.
 
-need text -> normalize -> + synonyms -> BM25 -> + feedback terms -> BM25 -> category re-rank.
+need text -> normalize -> the head word weighed up -> + synonyms -> BM25 -> + feedback terms -> BM25 -> category re-rank.
 Each step can be switched off in `MatcherConfig` (weight 0), which the quality harness uses to show
 what each step is worth. Filters (region, certificates valid on the needed-by date, verified, size
 class) select inside both searches, so every ranked item is eligible.
@@ -20,6 +20,7 @@ from datetime import date
 from rantai.matching.feedback import feedback_terms, interpolate
 from rantai.matching.index import Candidate, FieldWeights, Filters, SearchIndex, term_weights
 from rantai.matching.normalize import Phrase, normalize, synonym_pairs
+from rantai.matching.reading import head_of
 from rantai.matching.rerank import Reranked, category_votes, rerank_by_category
 
 
@@ -28,6 +29,8 @@ class MatcherConfig:
     """The matcher's knobs. A weight of 0 switches its step off."""
 
     fields: FieldWeights = field(default_factory=FieldWeights)
+    # The need's head word (`reading.head_of`) scores this many times its strongest modifier (1: off).
+    head_weight: float = 1.5
     synonym_weight: float = 1.0  # of a synonym, against the need's phrase it stands for (IDF-equalized)
     feedback_docs: int = 5  # first-pass hits read for feedback terms
     feedback_terms: int = 10  # terms taken from them
@@ -98,6 +101,13 @@ class Matcher:
         """
         tokens = normalize(need)
         query = term_weights(tokens)
+        head = head_of(tokens) if len(query) > 1 else None
+        if head is not None and self.config.head_weight != 1.0:
+            # The thing asked for counts more than what qualifies it (issue #14: "tas belanja kain" is a
+            # bag): the head scores `head_weight` times the strongest modifier, however common it is.
+            own = self._idf((head,)) or 1.0
+            strongest = max(self._idf(phrase) for phrase in query if phrase != (head,))
+            query[(head,)] *= self.config.head_weight * max(1.0, strongest / own)
         same_as: dict[Phrase, Phrase] = {}
         if self.config.synonym_weight > 0:
             for found, phrase in synonym_pairs(tokens):

@@ -10,7 +10,8 @@ only ever added at the end), the supplier as a dict; both are read back by `offe
 
 Filter terms of an offer document: `verified` (a verified supplier), `scale:<size class>`,
 `kabkota:<code>` and `province:<first two digits>` (the supplier's kab/kota, Kemendagri code),
-`cert:<code>` for each certificate type the supplier holds (with its last valid day when it lapses).
+`cert:<code>` for each certificate type the supplier holds (with its last valid day when it lapses), and
+the offer's own `unit:<code>` (the unit it is sold in).
 """
 
 from __future__ import annotations
@@ -113,6 +114,13 @@ class NeedLine:
     kbli: tuple[str, ...] = ()
     hs: tuple[str, ...] = ()
     region: str | None = None
+    places: tuple[tuple[float, float], ...] = ()
+
+    @property
+    def delivery_points(self) -> tuple[tuple[float, float], ...]:
+        """Every delivery point: `lat`/`lng` when known, and `places`."""
+        own = ((self.lat, self.lng),) if self.lat is not None and self.lng is not None else ()
+        return own + self.places
 
     @property
     def valid_on(self) -> date:
@@ -152,6 +160,8 @@ def offer_document(
     if part[0] is not supplier:
         part = _supplier_part(supplier)
     _, filters, lapsing, facts, default_locality = part
+    if offer.unit:
+        filters = (*filters, f"unit:{offer.unit}")  # the unit it is sold in: a need's quantity may match it
     # Positional, in the order of Document's fields: a third cheaper than keywords, once per product.
     return Document(
         offer.id,

@@ -7,9 +7,12 @@ features (`combine`):
 - `text`: the matcher's score of the best product, relative to the best of the search (1 = the best);
 - `codes`: KBLI and HS agreement with the need's codes, or, when the need gives none, with the code
   most of the best matches carry: 1 when one code starts with the other, 0.5 when they share the
-  KBLI group (3 digits) or the HS heading (4 digits), else 0; the mean of the two when both are known;
-- `capacity`: 0.5 when the capacity just covers the quantity, rising to 1 at twice the quantity;
-- `distance`: exp(-km / scale), 1 next door, 0.37 at `scale` km (300 by default);
+  KBLI group (3 digits) or the HS heading (4 digits), else 0; the mean of the two when both are known
+  (a reason names the agreement only with a code the need stated);
+- `capacity`: 0.5 when the capacity just covers the quantity, rising to 1 at twice the quantity, and
+  half the share covered below it (a supplier covering part);
+- `distance`: exp(-km / scale), 1 next door, 0.37 at `scale` km (300 by default; for perishable goods
+  and daily services a third of it, and distance weighs more: `rantai.matching.reading`);
 - `price`: 1 when the lowest unit price times the quantity is within the budget, (budget / total)^2
   above it (0.69 at 20% over, 0.25 at twice the budget);
 - `track_record`: the on-time share of completed orders, smoothed towards a prior (0.7 over 10
@@ -89,15 +92,24 @@ def code_agreement(code: str | None, targets: Iterable[str], partial: int) -> fl
     return 0.0
 
 
-def codes_feature(offer: OfferFacts, kbli: Iterable[str], hs: Iterable[str]) -> tuple[float, list[Reason]]:
-    """KBLI/HS agreement of `offer` with the target codes, and the reasons for full agreement."""
+def codes_feature(
+    offer: OfferFacts,
+    kbli: Iterable[str],
+    hs: Iterable[str],
+    *,
+    stated_kbli: bool = True,
+    stated_hs: bool = True,
+) -> tuple[float, list[Reason]]:
+    """KBLI/HS agreement of `offer` with the target codes, and the reasons for full agreement with codes
+    the need stated (`stated_*` False: the targets are the best matches' consensus, which counts in the
+    value but is no agreement to tell the buyer of: issue #14)."""
     kbli_value = code_agreement(offer.kbli, kbli, _KBLI_GROUP)
     hs_value = code_agreement(offer.hs, hs, _HS_HEADING)
     known = [value for value in (kbli_value, hs_value) if value is not None]
     reasons = []
-    if kbli_value == 1.0 and offer.kbli:
+    if stated_kbli and kbli_value == 1.0 and offer.kbli:
         reasons.append(Reason.of(KBLI_AGREES, kbli=offer.kbli))
-    if hs_value == 1.0 and offer.hs:
+    if stated_hs and hs_value == 1.0 and offer.hs:
         reasons.append(Reason.of(HS_AGREES, hs=offer.hs))
     return (sum(known) / len(known) if known else NEUTRAL), reasons
 
@@ -118,20 +130,25 @@ def majority_code(weighted: Iterable[tuple[str | None, float]], *, least: int = 
 
 
 def capacity_feature(check: Capacity | None) -> tuple[float, Reason | None]:
-    """0.5 at a capacity just covering the quantity, 1 from twice it; neutral when unknown."""
+    """0.5 at a capacity just covering the quantity, 1 from twice it, half the share covered below it
+    (a supplier covering part of the quantity, shown as such); neutral when unknown."""
     if check is None:
         return NEUTRAL, None
+    if not check.fits:
+        return max(0.0, 0.5 * check.ratio), check.partial_reason()
     value = min(1.0, max(0.0, 0.5 + 0.5 * (check.ratio - 1.0)))
-    return value, check.reason() if check.fits else None
+    return value, check.reason()
 
 
 def distance_feature(
     supplier: SupplierFacts, need: NeedLine, *, scale_km: float = 300.0
 ) -> tuple[float, Reason | None]:
-    """exp(-km / scale_km) from the supplier to the delivery place; neutral when either is unknown."""
-    if supplier.lat is None or supplier.lng is None or need.lat is None or need.lng is None:
+    """exp(-km / scale_km) from the supplier to the nearest delivery point; neutral when either is
+    unknown."""
+    points = need.delivery_points
+    if supplier.lat is None or supplier.lng is None or not points:
         return NEUTRAL, None
-    km = haversine_km(supplier.lat, supplier.lng, need.lat, need.lng)
+    km = min(haversine_km(supplier.lat, supplier.lng, lat, lng) for lat, lng in points)
     return math.exp(-km / scale_km), Reason.of(DISTANCE, km=round(km))
 
 

@@ -15,7 +15,9 @@
   smaller unit when there is one (2,5 ton -> 2500 kg, 1,5 kg -> 1500 gram, 0,5 liter -> 500
   mililiter) and rounded up otherwise (1,5 dus -> 2 dus: at least what was asked for);
 - unit words map to the reference unit codes (pcs/biji -> buah, bks -> bungkus, box/kardus -> dus,
-  stel -> set, ltr -> liter, ...);
+  stel -> set, ltr -> liter, porsi, ekor, ikat ...);
+- a province named alone, without "di"/"ke": "Jakarta" (not "Jakarta Selatan", a kota) is the province
+  DKI Jakarta, all its kota (`PROVINCE_NAMES`); "di Jakarta" / "kirim ke Jakarta" say the same;
 - what remains, without request words at the start ("butuh", "cari", "pengadaan") or filler around the
   removed parts ("sebanyak"), is the text to search for.
 """
@@ -45,6 +47,7 @@ UNIT_WORDS: Final[dict[str, str]] = {
     **dict.fromkeys(("batang", "btg"), "batang"),
     "ikat": "ikat",
     "orang": "orang",
+    "porsi": "porsi",
     "paket": "paket",
     **dict.fromkeys(("dus", "dos", "box", "boks", "kardus"), "dus"),
     "karton": "karton",
@@ -120,6 +123,20 @@ _FILLER: Final = re.compile(
 )
 
 
+# Province-level places a buyer names bare, as typed (lower case) -> the province's name as the app
+# resolves it. Only names that are no kab/kota of their own: "Yogyakarta" is also a kota, "Jakarta" not.
+PROVINCE_NAMES: Final[dict[str, str]] = {
+    "jakarta": "DKI Jakarta",
+    "dki jakarta": "DKI Jakarta",
+    "dki": "DKI Jakarta",
+    "jabodetabek": "DKI Jakarta",
+}
+_KOTA_OF_JAKARTA: Final = r"(?!\s+(?:pusat|utara|barat|selatan|timur)\b)"
+_BARE_PROVINCE: Final = re.compile(
+    rf"(?<![\w.])(?P<place>(?:dki\s+)?jakarta{_KOTA_OF_JAKARTA}|dki|jabodetabek)(?![\w])", re.IGNORECASE
+)
+
+
 @dataclass(frozen=True, slots=True)
 class ParsedNeed:
     """What a quick-entry sentence says: the text to search for, the quantity and its unit code, the
@@ -155,9 +172,17 @@ def _take_place(text: str) -> tuple[str | None, str]:
         matches = list(_BARE.finditer(text))
         found = matches[-1] if matches else None
     if found is None:
-        return None, text
+        bare = _BARE_PROVINCE.search(text)
+        if bare is None:
+            return None, text
+        return _province(bare.group("place")), _cut(text, bare.start(), bare.end())
     place = found.group(group).strip(" .,;")
-    return (place or None), _cut(text, found.start(), found.end())
+    return (_province(place) if place else None), _cut(text, found.start(), found.end())
+
+
+def _province(place: str) -> str:
+    """A bare province name as the province's name ("Jakarta" -> "DKI Jakarta"); other places as typed."""
+    return PROVINCE_NAMES.get(" ".join(place.lower().split()), place)
 
 
 def _take_certs(text: str) -> tuple[tuple[str, ...], str]:

@@ -15,6 +15,9 @@ Why a supplier is there (`ShortlistEntry.reasons`, `Recommendation.reasons`):
   only when it lapses;
 - `capacity_fits` {per_month, quantity, months, unit}: the monthly capacity over the months available
   covers the quantity (`unit` is the offer's unit, `quantity` converted to it);
+- `capacity_partial` {per_month, quantity, months, unit, share_pct}: the capacity covers only part of
+  the quantity (`share_pct` percent, at least `ShortlistConfig.min_partial_share`): a supplier for part
+  of the line, shown as such rather than left out;
 - `distance` {km}: from the supplier to the delivery place, whole kilometres;
 - `price_fits` {unit_price, total, budget}: the lowest unit price times the quantity is within budget;
 - `price_over_budget` {unit_price, total, budget}: it is above the budget (a soft point, not a rule);
@@ -50,6 +53,7 @@ KBLI_AGREES = "kbli_agrees"
 HS_AGREES = "hs_agrees"
 CERT_VALID = "cert_valid"
 CAPACITY_FITS = "capacity_fits"
+CAPACITY_PARTIAL = "capacity_partial"
 DISTANCE = "distance"
 PRICE_FITS = "price_fits"
 PRICE_OVER_BUDGET = "price_over_budget"

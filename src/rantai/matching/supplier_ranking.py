@@ -41,6 +41,8 @@ from rantai.matching.features import (
     track_record_feature,
 )
 from rantai.matching.index import Candidate, Filters, Hit, SearchIndex, remember
+from rantai.matching.normalize import normalize
+from rantai.matching.reading import perishable
 from rantai.matching.reasons import (
     CATEGORY_AGREES,
     CERT_VALID,
@@ -68,11 +70,22 @@ class ShortlistConfig:
     pool: int = 40  # suppliers read and scored, best by text relevance
     other_offers: int = 2  # other matching products given per entry
     offers_tried: int = 4  # products of one supplier tried against the capacity rule
+    # Suppliers beyond the pool whose products are sold in a unit the need's quantity converts to, read
+    # and scored too (`Shortlister._sold_alike`).
+    alike_pool: int = 20
+    # When some scored offers are sold in a unit the need's quantity converts to, the capacity value of
+    # one sold in a unit that does not (so none of its figures can be compared): a worse fit.
+    unit_differs: float = 0.25
+    # The least share of the quantity a supplier's capacity must cover to be shortlisted for part of it.
+    min_partial_share: float = 0.1
     # Unit code -> (base unit code, factor to base): 1 kg = 1000 gram. The app passes the reference table.
     units: Units = field(default_factory=dict)
     horizon_months: float = 1.0  # production window when a line has no needed-by day
     min_window_days: int = 7  # the shortest production window considered
     distance_scale_km: float = 300.0
+    # Perishable goods and daily services (`reading.perishable`): distance weighs this many times more,
+    # on a scale this many times shorter.
+    perishable_distance_boost: float = 3.0
     track_prior_orders: float = 10.0
     track_prior_rate: float = 0.7
     category_support: float = 0.5  # share of the category vote above which `category_agrees` is said
@@ -236,7 +249,9 @@ class Shortlister:
         also the good text matches a hard rule keeps out."""
         excluded_groups = tuple(dict.fromkeys(exclude_suppliers))
         ranking = self._rank(need, include_unverified=include_unverified, not_groups=excluded_groups)
-        scored, short = self._score(need, ranking, include_unverified=include_unverified)
+        scored, short = self._score(
+            need, ranking, include_unverified=include_unverified, not_groups=excluded_groups
+        )
         entries = self._entries(self._select(scored, top), ranking.tokens)
         exclusions: tuple[Exclusion, ...] = ()
         if explain_exclusions:
@@ -332,14 +347,20 @@ class Shortlister:
         return offers
 
     def _score(
-        self, need: NeedLine, ranking: Ranking, *, include_unverified: bool
+        self,
+        need: NeedLine,
+        ranking: Ranking,
+        *,
+        include_unverified: bool,
+        not_groups: tuple[str, ...] = (),
     ) -> tuple[list[_Scored], list[_Short]]:
-        """The eligible suppliers of the `pool` best groups, scored best first, and those the capacity
-        rule keeps out."""
+        """The eligible suppliers of the `pool` best groups (and of the best groups selling in a unit the
+        need's quantity converts to), scored best first, and those the capacity rule keeps out."""
         if not ranking.ranked:
             return [], []
         best = max(item.score for item in ranking.ranked) or 1.0
         groups = group_by_supplier(ranking.ranked)[: self.config.pool]
+        groups += self._sold_alike(need, ranking, groups, include_unverified, not_groups)
         firsts = {id(offer.item): offer for offer in self._read(group.items[0] for group in groups)}
         scored: list[_Scored] = []
         short: list[_Short] = []
@@ -359,6 +380,36 @@ class Shortlister:
         scored.sort(key=_rank_order)
         return scored, short
 
+    def _sold_alike(
+        self,
+        need: NeedLine,
+        ranking: Ranking,
+        groups: list[_Group],
+        include_unverified: bool,
+        not_groups: tuple[str, ...],
+    ) -> list[_Group]:
+        """The best groups, beyond `groups`, whose matching products are sold in a unit the need's
+        quantity converts to ("kopi arabika 2 ton": green beans by the kg, not ground coffee by the
+        pack), scored on the ranking's scale: a bulk need's sellers may sit below the text pool."""
+        units = self._alike_units(need)
+        if not units or self.config.alike_pool <= 0:
+            return []
+        filters = need_filters(need, include_unverified=include_unverified, not_groups=not_groups)
+        filters = replace(filters, any_of=(*filters.any_of, tuple(f"unit:{code}" for code in units)))
+        found = self.matcher.rescore(ranking, limit=self.config.depth // 2, filters=filters)
+        seen = {item.hit.group for group in groups for item in group.items}
+        fresh = [group for group in group_by_supplier(found) if group.items[0].hit.group not in seen]
+        return fresh[: self.config.alike_pool]
+
+    def _alike_units(self, need: NeedLine) -> tuple[str, ...]:
+        """The unit codes the need's quantity converts to (its own first); () without a quantity."""
+        if not need.quantity or not need.unit:
+            return ()
+        units = self.config.units
+        base = units.get(need.unit, (need.unit, 1.0))[0]
+        alike = [code for code, (code_base, _) in sorted(units.items()) if code_base == base]
+        return tuple(dict.fromkeys([need.unit, *alike]))
+
     def _choose(self, need: NeedLine, group: _Group, first: _Offer, best: float) -> _Scored | _Short:
         """The supplier's best product that passes the capacity rule, or the reason none does."""
         config = self.config
@@ -371,9 +422,18 @@ class Shortlister:
                 if check is None or check.fits:
                     break
         chosen = tried[-1]
-        text = min(1.0, chosen.item.score / best) if best > 0 else 0.0
         if check is not None and not check.fits:
-            return _Short(first, min(1.0, first.item.score / best) if best > 0 else 0.0, check.reason())
+            # No offer covers the quantity: the one covering most of it, if it covers enough to be worth
+            # a part of the line (issue #14: shown as covering part, not dropped).
+            checks = [(offer, self._capacity(offer.offer, need)) for offer in tried]
+            partial = max(
+                ((offer, found) for offer, found in checks if found is not None),
+                key=lambda pair: pair[1].ratio,
+            )
+            if partial[1].ratio < config.min_partial_share:
+                return _Short(first, min(1.0, first.item.score / best) if best > 0 else 0.0, check.reason())
+            chosen, check = partial
+        text = min(1.0, chosen.item.score / best) if best > 0 else 0.0
         return _Scored(chosen, group, text, check)
 
     def _capacity(self, offer: OfferFacts, need: NeedLine) -> Capacity | None:
@@ -390,7 +450,18 @@ class Shortlister:
         """Fill in each scored supplier's features, score and reasons."""
         config = self.config
         weights = config.weights.as_dict()
-        by_text = sorted(scored, key=lambda item: -item.text)[: config.code_consensus]
+        scale_km = config.distance_scale_km
+        if perishable(normalize(need.text)):
+            weights["distance"] *= config.perishable_distance_boost
+            scale_km /= config.perishable_distance_boost
+        alike = set(self._alike_units(need))
+        sold_alike = [item for item in scored if item.chosen.offer.unit in alike]
+        # The codes the best matches agree on are those of the offers sold as the need counts, if any.
+        for item in sold_alike:
+            # The category vote of the best matches (sold otherwise) does not lower an offer sold as the
+            # need counts below its own text relevance.
+            item.text = max(item.text, min(1.0, item.chosen.item.text_score))
+        by_text = sorted(sold_alike or scored, key=lambda item: -item.text)[: config.code_consensus]
         kbli_targets = need.kbli or _one(
             majority_code((item.chosen.offer.kbli, item.text) for item in by_text)
         )
@@ -402,7 +473,9 @@ class Shortlister:
                 offer.category or hit.category
             ):
                 reasons.append(Reason.of(CATEGORY_AGREES, category=offer.category or hit.category))
-            codes, code_reasons = codes_feature(offer, kbli_targets, hs_targets)
+            codes, code_reasons = codes_feature(
+                offer, kbli_targets, hs_targets, stated_kbli=bool(need.kbli), stated_hs=bool(need.hs)
+            )
             reasons += code_reasons
             for code in dict.fromkeys(need.required_certs):
                 _, until = supplier.certificate_end(code)
@@ -412,9 +485,9 @@ class Shortlister:
                     else Reason.of(CERT_VALID, code=code, until=until)
                 )
             capacity_value, capacity_reason = capacity_feature(item.capacity)
-            distance_value, distance_reason = distance_feature(
-                supplier, need, scale_km=config.distance_scale_km
-            )
+            if sold_alike and offer.unit not in alike:
+                capacity_value = min(capacity_value, config.unit_differs)
+            distance_value, distance_reason = distance_feature(supplier, need, scale_km=scale_km)
             price_value, price_reason = price_feature(offer, need, config.units)
             track_value, track_reason = track_record_feature(
                 supplier, prior_orders=config.track_prior_orders, prior_rate=config.track_prior_rate

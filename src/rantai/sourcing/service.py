@@ -77,6 +77,9 @@ class LineData:
     unit_code: str | None = None
     id: int | None = None  # the stored line this replaces (edits); None: matched by position
     delivery_kabkota_code: str | None = None
+    # A whole province read from a one-sentence need ("Jakarta"): the shortlist measures distance to its
+    # nearest kota. Not stored: a saved line names its kab/kota.
+    delivery_province_code: str | None = None
     needed_by: dt.date | None = None
     budget: int | None = None
     umkm_only: bool | None = None

@@ -126,6 +126,21 @@ def place_of(session: Session, kabkota_code: str | None) -> tuple[float | None, 
     return (region.lat, region.lng) if region else (None, None)
 
 
+def _kota_places(session: Session) -> dict[str, tuple[tuple[float, float], ...]]:
+    found: dict[str, list[tuple[float, float]]] = {}
+    for code, (lat, lng) in reference.get(session, "places", _places).items():
+        if code.count(".") == 1 and lat is not None and lng is not None:
+            found.setdefault(code.split(".", 1)[0], []).append((lat, lng))
+    return {province: tuple(points) for province, points in found.items()}
+
+
+def province_places(session: Session, province_code: str | None) -> tuple[tuple[float, float], ...]:
+    """The centroids of every kab/kota of a province (a delivery anywhere in it)."""
+    if not province_code:
+        return ()
+    return reference.get(session, "kota-places", _kota_places).get(province_code, ())
+
+
 def engine_line(
     session: Session,
     *,
@@ -140,8 +155,9 @@ def engine_line(
     preferred_size_class: str | None = None,
     region: str | None = None,
     on: dt.date | None = None,
+    province_code: str | None = None,
 ) -> matching.NeedLine:
-    """The engine's view of a need line."""
+    """The engine's view of a need line (delivered to a kab/kota, or anywhere in a province)."""
     lat, lng = place_of(session, kabkota_code)
     return matching.NeedLine(
         text=text,
@@ -156,6 +172,7 @@ def engine_line(
         umkm_only=umkm_only,
         preferred_size=preferred_size_class,
         region=region,
+        places=province_places(session, province_code) if lat is None else (),
     )
 
 
@@ -203,6 +220,7 @@ def from_line_data(
         umkm_only=umkm_only,
         preferred_size_class=line.preferred_size_class,
         region=region,
+        province_code=line.delivery_province_code,
     )
 
 

@@ -32,6 +32,9 @@ MESSAGES: dict[str, str] = {
     "cert_valid": N_("%(cert)s certificate valid until %(until)s"),
     "cert_valid_open": N_("%(cert)s certificate (no expiry date)"),
     "capacity_fits": N_("capacity %(per_month)s/month is enough for %(quantity)s in %(months)s months"),
+    "capacity_partial": N_(
+        "covers part: capacity %(per_month)s/month is %(share_pct)s%% of %(quantity)s in %(months)s months"
+    ),
     "distance": N_("%(km)s km away"),
     "price_fits": N_("price %(unit_price)s per unit: %(total)s in all, within the budget of %(budget)s"),
     "price_over_budget": N_(
@@ -55,6 +58,12 @@ SINGULAR: dict[str, tuple[str, str]] = {
     "capacity_fits": (
         "months",
         N_("capacity %(per_month)s/month is enough for %(quantity)s in %(months)s month"),
+    ),
+    "capacity_partial": (
+        "months",
+        N_(
+            "covers part: capacity %(per_month)s/month is %(share_pct)s%% of %(quantity)s in %(months)s month"
+        ),
     ),
     "capacity_short": (
         "months",

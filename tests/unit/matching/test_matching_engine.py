@@ -70,7 +70,26 @@ def test_a_synonym_counts_as_the_need_s_own_word() -> None:
         match.id for match in Matcher(SearchIndex.build(SEEDLINGS)).match("Bibit Kopi Robusta", limit=5)
     ]
     assert ranked[0] == "b1"
-    assert ranked.index("b1") < ranked.index("k1")
+    # The head of the need is the seedling (issue #14): other seedlings come before ground coffee.
+    assert "k1" not in ranked[:2]
+
+
+def test_the_head_of_the_need_weighs_more_than_its_modifiers() -> None:
+    # "tas belanja kain": the thing is a bag; "kain" (cloth, the rarer word here) says what it is made of.
+    index = SearchIndex.build(
+        [
+            Document("kain", "Kain Tenun Ikat"),
+            Document("sutra", "Kain Sutra"),
+            Document("tas", "Tas Anyaman Pandan"),
+            Document("kulit", "Tas Kulit Wanita"),
+            Document("kit", "Tas Seminar Kit"),
+            *(Document(f"x{number}", f"Barang Lain {number}") for number in range(6)),
+        ]
+    )
+    plain = [m.id for m in Matcher(index, replace(NO_STEPS, head_weight=1.0)).match("tas belanja kain")]
+    headed = [m.id for m in Matcher(index, NO_STEPS).match("tas belanja kain")]
+    assert plain[0] == "sutra"  # plain BM25: the rarer word wins
+    assert set(headed[:3]) == {"tas", "kulit", "kit"}
 
 
 def test_a_rare_synonym_does_not_outrank_the_need_s_own_word() -> None:

@@ -119,3 +119,32 @@ def test_request_words_and_filler_go() -> None:
 def test_nothing_recognised_leaves_the_text() -> None:
     assert parse_need("  kaos   polos  ") == ParsedNeed(text="kaos polos")
     assert parse_need("") == ParsedNeed(text="")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "quantity", "unit"),
+    [
+        ("jasa katering 300 porsi harian", 300, "porsi"),
+        ("seragam kerja 50 stel", 50, "set"),
+        ("kambing aqiqah 20 ekor", 20, "ekor"),
+        ("sayur bayam 100 ikat", 100, "ikat"),
+    ],
+)
+def test_units_of_meals_clothes_animals_and_bundles(sentence: str, quantity: int, unit: str) -> None:
+    parsed = parse_need(sentence)
+    assert (parsed.quantity, parsed.unit) == (quantity, unit)
+    assert str(quantity) not in parsed.text
+
+
+@pytest.mark.parametrize(
+    ("sentence", "place", "text"),
+    [
+        ("jasa katering 300 porsi harian Jakarta", "DKI Jakarta", "jasa katering harian"),
+        ("nasi kotak 100 porsi kirim ke Jakarta", "DKI Jakarta", "nasi kotak"),
+        ("nasi kotak 100 porsi kirim ke Jakarta Selatan", "Jakarta Selatan", "nasi kotak"),
+        ("snack rapat 40 porsi di DKI Jakarta", "DKI Jakarta", "snack rapat"),
+    ],
+)
+def test_jakarta_alone_is_the_province(sentence: str, place: str, text: str) -> None:
+    parsed = parse_need(sentence)
+    assert (parsed.place, parsed.text) == (place, text)

@@ -188,11 +188,23 @@ def test_capacity_falls_back_to_the_supplier_s_product_that_fits(shortlister: Sh
 def test_capacity_counts_the_months_to_the_needed_by_day(shortlister: Shortlister) -> None:
     # 100 a month for one month (no needed-by day) covers 90, not 5000.
     assert "small" in ids(shortlister.shortlist(need(quantity=90, needed_by=None), top=50))
-    assert "small" not in ids(shortlister.shortlist(need(quantity=101, needed_by=None), top=50))
+    # 101 is covered in part (99%): shown as covering part; 1001 (under a tenth covered) is left out.
+    partial = next(
+        e
+        for e in shortlister.shortlist(need(quantity=101, needed_by=None), top=50).entries
+        if e.supplier.id == "small"
+    )
+    assert "capacity_partial" in codes(partial.reasons)
+    assert "small" not in ids(shortlister.shortlist(need(quantity=1001, needed_by=None), top=50))
     # A needed-by day a year away gives (365 - 7) / 30 months: 1193 bungkus.
     far = date(2027, 6, 1)
     assert "small" in ids(shortlister.shortlist(need(quantity=1190, needed_by=far), top=50))
-    assert "small" not in ids(shortlister.shortlist(need(quantity=1200, needed_by=far), top=50))
+    beyond = next(
+        e
+        for e in shortlister.shortlist(need(quantity=1200, needed_by=far), top=50).entries
+        if e.supplier.id == "small"
+    )
+    assert [r.code for r in beyond.reasons if r.code.startswith("capacity")] == ["capacity_partial"]
 
 
 def test_capacity_converts_comparable_units() -> None:
@@ -204,7 +216,11 @@ def test_capacity_converts_comparable_units() -> None:
     line = need(quantity=900_000, unit="gram", needed_by=None)
     entry = shortlister.shortlist(line).entries[0]
     assert Reason.of("capacity_fits", per_month=1000, quantity=900, months=1.0, unit="kg") in entry.reasons
-    assert ids(shortlister.shortlist(replace(line, quantity=1_100_000))) == []
+    assert (
+        Reason.of("capacity_partial", per_month=1000, quantity=1100, months=1.0, unit="kg", share_pct=90)
+        in shortlister.shortlist(replace(line, quantity=1_100_000)).entries[0].reasons
+    )
+    assert ids(shortlister.shortlist(replace(line, quantity=11_000_000))) == []
 
 
 def test_unknown_capacity_or_incomparable_units_exclude_nobody() -> None:
@@ -475,7 +491,7 @@ def test_facts_round_trip_through_the_document() -> None:
     assert (supplier_from_facts(hit.facts), offer_from_facts(hit.facts)) == (facts, item)
     assert document.group == "rt"
     assert document.locality == 6171
-    assert set(document.filters) == {"verified", "kabkota:61.71", "province:61", "cert:halal"}
+    assert set(document.filters) == {"verified", "kabkota:61.71", "province:61", "cert:halal", "unit:bungkus"}
     assert document.valid_until == (("cert:sni", date(2027, 3, 1)),)
 
 
