@@ -27,6 +27,7 @@ from rantai.sourcing import service as sourcing
 from rantai.sourcing.rfq import export, repository, service
 from rantai.sourcing.rfq.models import Award, Quote, QuoteLine, Rfq, RfqInvitation, RfqLine, RfqQuestion
 from rantai.sourcing.state import Decision
+from rantai.web.routes import comparison as comparison_routes
 
 
 def _count(db: Session, model: type) -> int:
@@ -443,6 +444,31 @@ def test_the_comparison_opens_after_the_deadline_only(
 
         _as(client, cheap.user)
         assert client.get(f"/rfqs/{setup.rfq.id}/comparison").status_code == 404
+
+
+def test_the_comparison_pages_its_supplier_columns_and_marks_the_lowest_over_all(
+    client: TestClient, db: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(comparison_routes, "SUPPLIERS_PER_PAGE", 2)
+    setup = make_rfq(db, bidders=3)
+    first, second, cheapest = setup.bidders
+    quote_on(db, setup, first, unit_price=9_500)
+    quote_on(db, setup, second, unit_price=9_700)
+    quote_on(db, setup, cheapest, unit_price=9_100)  # arrives last: on the second page
+    pass_deadline(db)
+    with clock.travel(dt.timedelta(days=3)):
+        _as(client, setup.user)
+        one = client.get(f"/rfqs/{setup.rfq.id}/comparison").text
+        columns = re.findall(r'<th scope="col" data-supplier-id="(\d+)"', one)
+        assert columns == [str(first.profile.id), str(second.profile.id)]
+        assert 'data-lowest="1"' not in one  # the lowest of the line is on the other page
+        assert 'data-testid="supplier-range"' in one and 'rel="next"' in one
+        two = client.get(f"/rfqs/{setup.rfq.id}/comparison?page=2").text
+        assert re.findall(r'<th scope="col" data-supplier-id="(\d+)"', two) == [str(cheapest.profile.id)]
+        assert two.count('data-lowest="1"') == 1 and 'rel="prev"' in two
+        past = client.get(f"/rfqs/{setup.rfq.id}/comparison?page=9").text  # past the end: the last page
+        assert re.findall(r'<th scope="col" data-supplier-id="(\d+)"', past) == [str(cheapest.profile.id)]
+        assert client.get(f"/rfqs/{setup.rfq.id}/comparison?page=0").status_code == 422
 
 
 def test_the_buyer_awards_the_lowest_offer_and_the_suppliers_see_the_outcome(

@@ -6,12 +6,15 @@ sealed. Routes parse and render; ``rfq.comparison`` and ``rfq.export`` decide an
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Request
+from math import ceil
+
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 import rantai.web.paths  # noqa: F401 - registers the {name:id} path convertor
 from rantai.db import all_or_nothing
+from rantai.kit.pagination import MAX_PAGE, Page
 from rantai.settings import Settings
 from rantai.sourcing.rfq import comparison, export, service
 from rantai.sourcing.rfq.errors import QuoteSealed
@@ -26,6 +29,9 @@ from rantai.web.templating import render
 router = APIRouter(prefix="/rfqs")
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# The page shows this many suppliers' columns at a time (the lowest price of a line is marked over all of
+# them): 200 quotes side by side read as nothing on any screen, and drew 10,000 cells.
+SUPPLIERS_PER_PAGE = 20
 
 
 def _file_name(rfq: Rfq) -> str:
@@ -34,7 +40,11 @@ def _file_name(rfq: Rfq) -> str:
 
 @router.get("/{rfq_id:id}/comparison")
 def page(
-    request: Request, rfq_id: int, db: Session = DbSession, viewer: Viewer = Depends(require_viewer)
+    request: Request,
+    rfq_id: int,
+    page: int = Query(1, ge=1, le=MAX_PAGE),
+    db: Session = DbSession,
+    viewer: Viewer = Depends(require_viewer),
 ) -> Response:
     rfq = service.get_rfq(db, actor=viewer.actor, rfq_id=rfq_id)
     try:
@@ -47,8 +57,13 @@ def page(
             {"rfq": rfq, "sealed": error_text(viewer, sealed)},
             status_code=sealed.status_code,
         )
+    total = len(compared.suppliers)
+    current = min(page, max(1, ceil(total / SUPPLIERS_PER_PAGE)))  # past the last page: the last one
+    start = (current - 1) * SUPPLIERS_PER_PAGE
+    columns = compared.suppliers[start : start + SUPPLIERS_PER_PAGE]
+    shown = Page(columns, total, current, SUPPLIERS_PER_PAGE)
     grid = [
-        (line, [{c.supplier_id: c for c in line.cells}.get(s.supplier_id) for s in compared.suppliers])
+        (line, [{c.supplier_id: c for c in line.cells}.get(s.supplier_id) for s in columns])
         for line in compared.lines
     ]
     return render(
@@ -60,6 +75,8 @@ def page(
             "status_label": RfqStatus(rfq.status).label,
             "comparison": compared,
             "grid": grid,
+            "columns": shown,
+            "first": start + 1,
             "large": compared.rows > export.EXPORT_NOW_MAX_ROWS,
             "describe": lambda reason: viewer._(reason.message, **reason.params),
         },
