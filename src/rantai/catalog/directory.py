@@ -15,8 +15,9 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, and_, column, delete, exists, func, select, text
+from sqlalchemy import ColumnElement, Float, Integer, and_, column, delete, exists, func, select, text
 from sqlalchemy.orm import Session
 
 from rantai.catalog import index_changes
@@ -110,20 +111,27 @@ def write_documents(session: Session, documents: dict[int, str]) -> None:
         )
 
 
-def _text_condition(session: Session, terms: list[str]):  # type: ignore[no-untyped-def]
-    """A condition on SupplierProfile.id that holds when every term is in the supplier's document."""
+def _text_matches(session: Session, terms: list[str]):  # type: ignore[no-untyped-def]
+    """The suppliers whose document holds every term, with the full-text rank of the match (``score``,
+    higher is better): FTS5's bm25 (negated: lower is better there) on SQLite, ``ts_rank`` on PostgreSQL."""
     if session.get_bind().dialect.name == "sqlite":
         match = " AND ".join(f'"{t}"*' if i == len(terms) - 1 else f'"{t}"' for i, t in enumerate(terms))
         fts = text(
-            "SELECT rowid FROM catalog_supplier_search_fts WHERE catalog_supplier_search_fts MATCH :match"
+            "SELECT rowid AS supplier_id, -rank AS score FROM catalog_supplier_search_fts "
+            "WHERE catalog_supplier_search_fts MATCH :match"
         )
-        return SupplierProfile.id.in_(fts.bindparams(match=match).columns(column("rowid", Integer)))
+        return (
+            fts.bindparams(match=match)
+            .columns(column("supplier_id", Integer), column("score", Float))
+            .subquery("matched")
+        )
     query = " & ".join([*terms[:-1], terms[-1] + ":*"])
     # document_tsv is a stored generated column with a GIN index (migration 0005), unknown to the model.
     matched = text(
-        "SELECT supplier_id FROM catalog_supplier_search WHERE document_tsv @@ to_tsquery('simple', :tsquery)"
+        "SELECT supplier_id, ts_rank(document_tsv, to_tsquery('simple', :tsquery)) AS score "
+        "FROM catalog_supplier_search WHERE document_tsv @@ to_tsquery('simple', :tsquery)"
     ).bindparams(tsquery=query)
-    return SupplierProfile.id.in_(matched.columns(column("supplier_id", Integer)))
+    return matched.columns(column("supplier_id", Integer), column("score", Float)).subquery("matched")
 
 
 SEARCH_TEXT_MAX = 500  # longer text is cut: no one searches with a page of words
@@ -180,12 +188,91 @@ def search(
             )
         )
     terms = search_terms(query.text[:SEARCH_TEXT_MAX])
-    if terms:
-        stmt = stmt.where(_text_condition(session, terms))
-    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    by_name: tuple[Any, ...] = (SupplierProfile.business_name, SupplierProfile.id)
     order = {
-        "name": (SupplierProfile.business_name, SupplierProfile.id),
+        "name": by_name,
         "newest": (SupplierProfile.verified_at.desc(), SupplierProfile.id.desc()),
-    }.get(query.sort, (SupplierProfile.business_name, SupplierProfile.id))
+    }.get(query.sort, by_name)
+    if terms:
+        matched = _text_matches(session, terms)
+        stmt = stmt.join(matched, matched.c.supplier_id == SupplierProfile.id)
+        if query.sort == "relevance":
+            # Words given: the best match first (issue #13). A search document holds each word once, so
+            # the full-text rank alone ties a supplier selling one keripik with one selling ten: the
+            # number of its products naming every word comes first, then the rank, then the name.
+            hits = (
+                select(func.count(Product.id))
+                .where(
+                    Product.supplier_id == SupplierProfile.id,
+                    Product.is_active.is_(True),
+                    *(func.lower(Product.name).contains(term, autoescape=True) for term in terms),
+                )
+                .correlate(SupplierProfile)
+                .scalar_subquery()
+            )
+            order = (hits.desc(), matched.c.score.desc(), *by_name)
+    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
     items = session.scalars(stmt.order_by(*order).offset(page.offset).limit(page.per_page)).all()
     return Page(items=items, total=total, page=page.page, per_page=page.per_page)
+
+
+# --- what a directory row shows (issue #13) ------------------------------------------------------------
+
+ROW_PRODUCTS = 3
+
+
+@dataclass(frozen=True, slots=True)
+class RowProduct:
+    name: str
+    capacity_per_month: int | None
+    unit_code: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class RowFacts:
+    """A directory row's facts: the products that match the words (else the first ones), how many
+    products in all, and the certificate types valid on ``on``."""
+
+    products: tuple[RowProduct, ...]
+    product_count: int
+    certifications: tuple[str, ...]
+
+
+def row_facts(
+    session: Session, supplier_ids: Sequence[int], *, text_value: str = "", on: dt.date
+) -> dict[int, RowFacts]:
+    """The facts of each listed supplier, in two queries: its active products, those sharing a word
+    with the search first (by the same analyzer as the search), and its certificates valid on ``on``."""
+    if not supplier_ids:
+        return {}
+    terms = set(search_terms(text_value[:SEARCH_TEXT_MAX]))
+    products: dict[int, list[tuple[int, RowProduct]]] = {sid: [] for sid in supplier_ids}
+    for sid, name, capacity, unit in session.execute(
+        select(Product.supplier_id, Product.name, Product.capacity_per_month, Product.unit_code)
+        .where(Product.supplier_id.in_(supplier_ids), Product.is_active.is_(True))
+        .order_by(Product.supplier_id, Product.id)
+    ):
+        words = set(search_terms(name))
+        # Prefix-matched like the search's last word.
+        hits = sum(1 for t in terms if t in words or any(w.startswith(t) for w in words))
+        products[sid].append((hits, RowProduct(name, capacity, unit)))
+    certs: dict[int, list[str]] = {sid: [] for sid in supplier_ids}
+    for sid, code in session.execute(
+        select(Certification.supplier_id, Certification.type_code)
+        .where(
+            Certification.supplier_id.in_(supplier_ids),
+            Certification.status != "rejected",
+            (Certification.valid_from.is_(None)) | (Certification.valid_from <= on),
+            (Certification.valid_until.is_(None)) | (Certification.valid_until >= on),
+        )
+        .order_by(Certification.supplier_id, Certification.type_code)
+    ):
+        if code not in certs[sid]:
+            certs[sid].append(code)
+    facts: dict[int, RowFacts] = {}
+    for sid in supplier_ids:
+        ranked = sorted(products[sid], key=lambda pair: -pair[0])  # stable: matching first, then by id
+        facts[sid] = RowFacts(
+            tuple(product for _, product in ranked[:ROW_PRODUCTS]), len(ranked), tuple(certs[sid])
+        )
+    return facts

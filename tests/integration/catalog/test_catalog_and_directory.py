@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from sqlalchemy.orm import Session
 from tests.factories.suppliers import add_cert, add_product, make_supplier, national_verifier
@@ -90,3 +92,28 @@ def test_zero_lead_time_means_ready_stock(db: Session) -> None:
         catalog.create_product(
             db, actor=owner, profile=profile, data=catalog.ProductData(name="X", lead_time_days=-1)
         )
+
+
+def test_words_rank_the_directory_by_relevance_and_rows_show_what_matches(db: Session) -> None:
+    """Issue #13: with words, the supplier whose catalog matches them best comes first, not the one whose
+    name sorts first; its row names the matching products, their capacity and its valid certificates."""
+    many, _, many_actor = make_supplier(db, status="verified", business_name="Zaitun Keripik Nusantara")
+    for name in ("Keripik Singkong Balado", "Keripik Singkong Pedas", "Keripik Singkong Original"):
+        add_product(db, many, many_actor, name, capacity_per_month=4000, unit_code="bungkus")
+    add_product(db, many, many_actor, "Kopi Bubuk Robusta")
+    add_cert(db, many, many_actor, "halal")
+    once, _, once_actor = make_supplier(db, status="verified", business_name="Aneka Jaya Abadi")
+    add_product(db, once, once_actor, "Meja kayu jati dengan laci singkong")
+    add_product(db, once, once_actor, "Kursi rotan")
+    add_product(db, once, once_actor, "Lemari pakaian")
+
+    assert _names(db, text="keripik singkong") == ["Zaitun Keripik Nusantara"]
+    assert _names(db, text="singkong") == ["Zaitun Keripik Nusantara", "Aneka Jaya Abadi"]
+    assert _names(db, text="singkong", sort="name") == ["Aneka Jaya Abadi", "Zaitun Keripik Nusantara"]
+
+    facts = directory.row_facts(db, [many.id, once.id], text_value="kopi", on=dt.date.today())  # noqa: DTZ011
+    assert facts[many.id].products[0].name == "Kopi Bubuk Robusta"
+    assert facts[many.id].product_count == 4 and len(facts[many.id].products) == 3
+    assert facts[many.id].certifications == ("halal",)
+    assert facts[once.id].certifications == ()
+    assert facts[many.id].products[1].capacity_per_month == 4000

@@ -20,6 +20,7 @@ from rantai.kit.errors import Invalid, UserError
 from rantai.kit.pagination import PageRequest
 from rantai.kit.text import N_
 from rantai.reference import repository as ref
+from rantai.sourcing.wording import short_cert_name
 from rantai.suppliers import repository
 from rantai.suppliers import service as suppliers
 from rantai.suppliers.errors import MSG_NOT_FOUND, SupplierNotFound
@@ -38,6 +39,13 @@ from rantai.web.templating import render
 
 router = APIRouter()
 
+# With words, the best full-text match comes first (issue #13); without, the order is by name.
+DIRECTORY_SORTS = {
+    "relevance": N_("Best match first"),
+    "name": N_("Name (A-Z)"),
+    "newest": N_("Newest verified first"),
+}
+
 # --- directory and public profiles ---------------------------------------------------------------
 
 
@@ -53,10 +61,12 @@ def directory_page(
     valid_on: str = "",
     min_capacity: str = "",
     include_unverified: str = "",
+    sort: str = "",
     page: int = 1,
     db: Session = DbSession,
     viewer: Viewer = Depends(get_viewer),
 ) -> Response:
+    sort = sort if sort in DIRECTORY_SORTS else ""
     values = {
         "text": text,
         "province_code": province_code,
@@ -67,6 +77,7 @@ def directory_page(
         "valid_on": valid_on,
         "min_capacity": min_capacity,
         "include_unverified": include_unverified,
+        "sort": sort,
     }
     error: UserError | None = None
     try:
@@ -96,8 +107,10 @@ def directory_page(
         certification_valid_on=on,
         min_capacity=capacity,
         verified_only=not unverified,
+        sort=sort or "relevance",
     )
     result = directory.search(db, query, PageRequest(max(1, page), 20), actor=viewer.actor)
+    facts = directory.row_facts(db, [p.id for p in result.items], text_value=query.text, on=now().date())
     codes = {p.kabkota_code for p in result.items}
     regions = {code: r.name for code in codes if (r := ref.get_region(db, code)) is not None}
     prefix = "/directory?" + urlencode({k: v for k, v in values.items() if v}) + "&"
@@ -109,9 +122,15 @@ def directory_page(
             "page": result,
             "values": values,
             "regions": regions,
+            "facts": facts,
+            "sorts": [(key, viewer._(label)) for key, label in DIRECTORY_SORTS.items()],
+            "unit_names": {
+                u.code: u.name_id if viewer.locale == "id" else u.name_en for u in ref.list_units(db)
+            },
             "provinces": region_choices(db, None),
             "kabkota": region_choices(db, province_code) if province_code else [],
             "size_classes": [("mikro", "Mikro"), ("kecil", "Kecil"), ("menengah", "Menengah")],
+            "cert_labels": {code: short_cert_name(code) for f in facts.values() for code in f.certifications},
             "cert_types": [
                 (c.code, c.name_id if viewer.locale == "id" else c.name_en)
                 for c in ref.list_certification_types(db)
