@@ -1,6 +1,7 @@
 """OCDS test helpers: the offline validator (the committed OCDS 1.1.5 package schemas, their release schema
 patched with the extensions each package declares; draft 4, formats checked) and a realistic process as
-plain facts (an RFQ awarded split, a PO, a delivery, a BAST, an invoice, a partial payment)."""
+plain facts (an RFQ awarded split, a PO, a delivery, a BAST, an invoice, a partial payment), and the same
+story made on a database by the real services (``split_awarded``)."""
 
 from __future__ import annotations
 
@@ -9,11 +10,22 @@ from collections.abc import Iterable
 from typing import Any
 
 import jsonschema_rs
+from sqlalchemy.orm import Session
+from tests.factories.rfq import PAST_DEADLINE, RfqSetup, make_rfq, quote_on
 
+from rantai.kit import clock
+from rantai.kit.clock import today
 from rantai.ocds import mapping as m
 from rantai.ocds import packages
+from rantai.orders import fulfilment, invoices, purchase_orders, repository
+from rantai.orders.fulfilment import Received
+from rantai.orders.models import SupplierTax
+from rantai.sourcing.rfq import awards, quotes, service
+from rantai.sourcing.rfq.awards import AwardPart
+from rantai.sourcing.rfq.service import buyer_settings
 
 PARTY_SCALE = packages.PARTY_SCALE_URL
+CV_NPWP = "012345678901000"
 VERSIONED_RELEASE_URL = (
     "https://standard.open-contracting.org/schema/1__1__5/versioned-release-validation-schema.json"
 )
@@ -137,3 +149,49 @@ def split_process(*, prefix_rfq: int = 41) -> m.ProcessFacts:
         awards=(award,),
         orders=(order,),
     )
+
+
+def split_awarded(db: Session) -> RfqSetup:
+    """Two bidders (a UD, whose NPWP is personal data, and a CV); the line awarded half to each; the UD's
+    PO accepted, shipped in part, received with a rejection, invoiced and paid in part."""
+    setup = make_rfq(db, bidders=2)
+    settings = buyer_settings(db, setup.org.id)
+    settings.approval_above = 10**15
+    settings.code = "BUMNX"
+    db.merge(settings)
+    setup.rfq.approval_above = 10**15
+    cv = setup.bidders[1].profile
+    cv.legal_form, cv.npwp, cv.business_name = "cv", CV_NPWP, "CV Maju Jaya"
+    for bidder in setup.bidders:
+        db.merge(SupplierTax(supplier_id=bidder.profile.id, pkp=False))
+    db.flush()
+    quote_on(db, setup, setup.bidders[0], unit_price=10_000)
+    quote_on(db, setup, setup.bidders[1], unit_price=10_500)
+    with clock.travel(PAST_DEADLINE):
+        service.close_due(db)
+        opened = quotes.opened_quotes(db, actor=setup.actor, rfq=setup.rfq)
+        parts = [AwardPart(opened.lines[q.id][0].rfq_line_id, q.supplier_id, 2_500) for q in opened.quotes]
+        award = awards.make_award(db, actor=setup.actor, rfq=setup.rfq, parts=parts)
+        assert award.status == "approved" and setup.rfq.status == "awarded"
+        pos = purchase_orders.issue_for_award(db, actor=setup.actor, award=award)
+        (po,) = [p for p in pos if p.supplier_id == setup.bidders[0].profile.id]
+        supplier, buyer = setup.bidders[0].actor, setup.actor
+        purchase_orders.accept(db, actor=supplier, po=po)
+        (line,) = repository.po_lines(db, po.id)
+        day = today()
+        delivery = fulfilment.record_delivery(
+            db, actor=supplier, po=po, note_number="SJ-001", shipped_on=day, quantities={line.id: 1_000}
+        )
+        fulfilment.record_receipt(
+            db,
+            actor=buyer,
+            po=po,
+            received_on=day,
+            delivery_id=delivery.id,
+            lines_received={line.id: Received(accepted=950, rejected=50, reason="Kemasan sobek")},
+        )
+        invoice = invoices.create_invoice(db, actor=supplier, po=po)
+        invoices.record_payment(
+            db, actor=buyer, invoice=invoice, amount=4_000_000, paid_on=day, reference="TRF-9"
+        )
+    return setup

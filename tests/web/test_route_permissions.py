@@ -291,6 +291,11 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("GET", "/api/v1/buyers/{organization_id}/days-to-pay"): Login(
         "a buyer's days-to-pay is published to anyone logged in (the aggregate only)"
     ),
+    ("GET", "/api/v1/ocds/releases"): Public(
+        "open data (issue #15): OCDS releases of public-sector buyers' RFQs; no personal data (docs/ocds.md)"
+    ),
+    ("GET", "/api/v1/ocds/records"): Public("open data (issue #15): the same processes' OCDS records"),
+    ("GET", "/api/v1/ocds/extension/{name}"): Public("the OCDS extension every open-data package declares"),
     ("GET", "/api/v1/reference/regions"): Login("reference data"),
     ("GET", "/api/v1/reference/regions/{code}"): Login("reference data"),
     ("GET", "/api/v1/reference/kbli"): Login("reference data"),

@@ -12,6 +12,7 @@ from rantai.api.v1 import (
     identity,
     needs,
     notifications,
+    ocds,
     opportunities,
     orders,
     reference,
@@ -32,4 +33,5 @@ router.include_router(rfqs.router)
 router.include_router(comparison.router)
 router.include_router(awards.router)
 router.include_router(orders.router)
+router.include_router(ocds.router)
 adopt(router, ApiIdempotentRoute, **ADOPT)  # every POST takes an Idempotency-Key

@@ -1,0 +1,82 @@
+"""OCDS open data from the platform's own tables (issue #15): an RFQ awarded split between two suppliers,
+a PO accepted, shipped in part, received with a rejection (BAST), invoiced and paid in part, all made by
+the real services, exported in batches and validated offline against OCDS 1.1.5 with the declared
+extensions, with zero errors; no personal data; only public-sector buyers' RFQs."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.orm import Session
+from tests.factories.ocds import CV_NPWP, schema_errors, split_awarded
+from tests.factories.rfq import make_rfq
+
+from rantai.analytics import open_data
+
+PREFIX = "ocds-test01"
+BASE = "https://rantai.example.id"
+
+
+def _exported(db: Session, out: Path, size: int = 100) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    open_data.export(db, out, prefix=PREFIX, base_url=BASE, size=size)
+
+    def read(kind: str) -> list[dict[str, Any]]:
+        return [json.loads(p.read_text(encoding="utf-8")) for p in sorted(out.glob(f"{kind}-*.json"))]
+
+    return read("releases"), read("records")
+
+
+def test_the_split_award_exports_and_validates_with_zero_errors(db: Session, tmp_path: Path) -> None:
+    setup = split_awarded(db)
+    release_packages, record_packages = _exported(db, tmp_path)
+    assert release_packages and record_packages
+    for package in release_packages + record_packages:
+        assert schema_errors(package) == []
+    ocid = f"{PREFIX}-rfq-{setup.rfq.id}"
+    releases = [r for p in release_packages for r in p["releases"] if r["ocid"] == ocid]
+    tags = [r["tag"][0] for r in releases]
+    assert tags.count("award") == 1 and tags.count("contract") == 2 and "contractUpdate" in tags
+    assert tags.count("implementation") == 4  # delivery, BAST, invoice, payment
+    (award_release,) = [r for r in releases if r["tag"] == ["award"]]
+    assert len(award_release["awards"]) == 2  # one per winner of the split
+    (record,) = [r for p in record_packages for r in p["records"] if r["ocid"] == ocid]
+    compiled = record["compiledRelease"]
+    assert compiled["tender"]["status"] == "complete"
+    accepted = [c for c in compiled["contracts"] if c["status"] == "active"]
+    (contract,) = accepted
+    (transaction,) = contract["implementation"]["transactions"]
+    assert transaction["value"] == {"amount": 4_000_000, "currency": "IDR"}
+    assert [u["url"].split("#")[1] for u in record["releases"]] == [r["id"] for r in releases]
+
+
+def test_no_personal_data_is_exported(db: Session, tmp_path: Path) -> None:
+    setup = split_awarded(db)
+    release_packages, record_packages = _exported(db, tmp_path)
+    text = json.dumps(release_packages + record_packages, ensure_ascii=False)
+    ud = setup.bidders[0].profile
+    assert ud.npwp and ud.npwp not in text  # a UD's NPWP is its owner's
+    assert ud.phone and ud.phone not in text and ud.email and ud.email not in text
+    assert CV_NPWP in text  # a CV's own NPWP is the business's
+    assert setup.user.email not in text and setup.user.full_name not in text
+    assert "TRF-9" not in text  # payment references stay with the parties
+
+
+def test_batches_and_pages_agree_and_private_buyers_are_left_out(db: Session, tmp_path: Path) -> None:
+    public = [make_rfq(db, bidders=1) for _ in range(3)]
+    private = make_rfq(db, bidders=1)
+    private.org.org_type = "swasta_besar"
+    draft = make_rfq(db, bidders=1, sent=False)
+    db.flush()
+    release_packages, _ = _exported(db, tmp_path, size=2)
+    ocids = [r["ocid"] for p in release_packages for r in p["releases"]]
+    for setup in public:
+        assert f"{PREFIX}-rfq-{setup.rfq.id}" in ocids
+    assert f"{PREFIX}-rfq-{private.rfq.id}" not in ocids and f"{PREFIX}-rfq-{draft.rfq.id}" not in ocids
+    assert all(len({r["ocid"] for r in p["releases"]}) <= 2 for p in release_packages)
+    # Page k of the API holds what file k holds.
+    batch, total = open_data.page(db, prefix=PREFIX, number=2, size=2)
+    assert total >= 3
+    assert [r["id"] for r in batch.releases] == [r["id"] for r in release_packages[1]["releases"]]
+    assert release_packages[1]["uri"] == f"{BASE}/api/v1/ocds/releases?page=2&per_page=2"
