@@ -135,3 +135,12 @@ def test_rfq_close_due_closes_what_is_due(tmp_path: Path) -> None:
     result = runner.invoke(app, ["rfq", "close-due"], env=env)
     assert result.exit_code == 0, result.output
     assert "0 requests for quotations closed" in result.output
+
+
+def test_export_ocds_writes_nothing_on_an_empty_platform_and_says_so(cli_db: str, tmp_path: Path) -> None:
+    out = tmp_path / "ocds"
+    result = runner.invoke(app, ["export", "ocds", "--out", str(out), "--per-file", "50"])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("0 processes, 0 releases in 0 files")
+    assert out.is_dir() and list(out.iterdir()) == []
+    assert runner.invoke(app, ["export", "ocds", "--out", str(out), "--per-file", "0"]).exit_code == 2
