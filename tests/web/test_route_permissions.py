@@ -102,6 +102,8 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("GET", "/supplier/products/new"): CATALOG,
     ("POST", "/supplier/products/new"): CATALOG,
     ("POST", "/supplier/products/{product_id}/archive"): CATALOG,
+    ("GET", "/supplier/products/{product_id}/edit"): CATALOG,
+    ("POST", "/supplier/products/{product_id}/edit"): CATALOG,
     ("GET", "/regions/options"): Public("the address picker of the registration form"),
     ("GET", "/kbli/suggest"): Login("reference data for the profile form"),
     ("GET", "/verification"): VERIFY,
@@ -312,6 +314,7 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("GET", "/api/v1/supplier/products"): Login("the caller organization's own profile"),
     ("POST", "/api/v1/supplier/products"): Login("the caller organization's own profile"),
     ("PUT", "/api/v1/supplier/products/{product_id}"): Login("the caller organization's own profile"),
+    ("PATCH", "/api/v1/supplier/products/{product_id}"): Login("the caller organization's own profile"),
     ("POST", "/api/v1/supplier/products/{product_id}/archive"): Login(
         "the caller organization's own profile"
     ),

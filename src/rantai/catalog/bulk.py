@@ -320,7 +320,8 @@ def _upsert(
             cert_rows.extend({"product_id": product.id, "type_code": code} for code in sorted(wanted))
             changed["updated_at"] = moment
         if changed:
-            updates.append({"id": product.id, **changed, "updated_at": moment})
+            # The version read: the UPDATE is a compare-and-set on it and raises it (version_id_col).
+            updates.append({"id": product.id, "version": product.version, **changed, "updated_at": moment})
             outcome.updated += 1
             touched.add(sid)
             changes.setdefault(sid, CatalogChange()).products_updated += 1

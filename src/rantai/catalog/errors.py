@@ -12,6 +12,10 @@ MSG_NOT_POSITIVE = N_("Enter a whole number above zero.")
 MSG_NOT_NEGATIVE = N_("Enter a whole number of zero or more.")
 MSG_UNKNOWN_CODE = N_("Unknown %(kind)s: %(code)s. Choose it from the list.")
 MSG_CODE_TAKEN = N_("Product code %(code)s is already used by another product of yours.")
+MSG_PRODUCT_CHANGED = N_(
+    "Someone saved this product after you opened it, so your changes are not saved yet. Check them "
+    "against the current product (version %(version)s), then save again."
+)
 
 
 class ProductNotFound(NotFound):
@@ -24,3 +28,9 @@ class ProductInvalid(Invalid):
 
 class ProductCodeTaken(Conflict):
     code = "product-code-taken"
+
+
+class ProductChanged(Conflict):
+    """The product was saved by someone else (a member, an import) since the form was opened."""
+
+    code = "product-changed"

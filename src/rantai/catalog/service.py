@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from rantai import audit
 from rantai.audit import Event
@@ -17,14 +18,17 @@ from rantai.catalog.errors import (
     MSG_NOT_NEGATIVE,
     MSG_NOT_POSITIVE,
     MSG_PRICE_RANGE,
+    MSG_PRODUCT_CHANGED,
     MSG_PRODUCT_NOT_FOUND,
     MSG_UNKNOWN_CODE,
+    ProductChanged,
     ProductCodeTaken,
     ProductInvalid,
     ProductNotFound,
 )
 from rantai.catalog.models import Product, ProductPhoto
 from rantai.identity.policy import Action, Actor, OrgScope, can
+from rantai.kit.clock import now
 from rantai.kit.ids import MAX_INTEGER
 from rantai.kit.storage import Storage
 from rantai.kit.text import N_, has_control_characters
@@ -167,20 +171,75 @@ def get_product(session: Session, *, profile: SupplierProfile, product_id: int) 
     return product
 
 
+def product_data(session: Session, product: Product) -> ProductData:
+    """A product's current values as `ProductData`: what an edit starts from, so a form or a PATCH that
+    leaves a field out keeps it (its certificates, its code) instead of clearing it."""
+    return ProductData(
+        name=product.name,
+        code=product.code,
+        description=product.description,
+        category_code=product.category_code,
+        own_category=product.own_category,
+        kbli_code=product.kbli_code,
+        hs_code=product.hs_code,
+        unit_code=product.unit_code,
+        price_min=product.price_min,
+        price_max=product.price_max,
+        moq=product.moq,
+        capacity_per_month=product.capacity_per_month,
+        lead_time_days=product.lead_time_days,
+        certification_types=repository.product_certification_codes(session, product.id),
+    )
+
+
 def update_product(
-    session: Session, *, actor: Actor | None, profile: SupplierProfile, product: Product, data: ProductData
+    session: Session,
+    *,
+    actor: Actor | None,
+    profile: SupplierProfile,
+    product: Product,
+    data: ProductData,
+    expected_version: int | None = None,
 ) -> None:
+    """Change a product, validated like a new one. ``expected_version``: the version the form or API
+    body was made from; a product saved since is refused (`ProductChanged`), as is a save racing
+    another (the UPDATE is a compare-and-set on the version). Audited with the fields that changed;
+    the flush queues the supplier's matching-index update (`index_changes`)."""
     _require(actor, profile)
+    if product.supplier_id != profile.id:
+        raise ProductNotFound(MSG_PRODUCT_NOT_FOUND)
+    if expected_version is not None and expected_version != product.version:
+        raise ProductChanged(MSG_PRODUCT_CHANGED, version=product.version)
     values = _values(session, data)
     if values["code"]:
         other = repository.product_by_code(session, profile.id, values["code"])
         if other is not None and other.id != product.id:
             raise ProductCodeTaken(MSG_CODE_TAKEN, field="code", code=values["code"])
+    certifications = sorted(set(data.certification_types))
+    before = {name: getattr(product, name) for name in values}
+    before_certs = repository.product_certification_codes(session, product.id)
+    changed = sorted(name for name, value in values.items() if before[name] != value)
+    if before_certs != certifications:
+        changed.append("certification_types")
+    if not changed:
+        return  # nothing to save: no new version, no audit entry
     for name, value in values.items():
         setattr(product, name, value)
-    repository.replace_product_certifications(session, product.id, sorted(set(data.certification_types)))
-    session.flush()
-    _record(session, actor, profile, product, Event.PRODUCT_UPDATED)
+    if before_certs != certifications:
+        repository.replace_product_certifications(session, product.id, certifications)
+        product.updated_at = now()  # the certificates are the product's too: its version moves
+    try:
+        session.flush()
+    except StaleDataError:
+        raise ProductChanged(MSG_PRODUCT_CHANGED, version=product.version) from None
+    audit.record(
+        session,
+        Event.PRODUCT_UPDATED,
+        product.id,
+        [profile.organization_id],
+        by=actor,
+        details={"name": product.name, "fields": changed},
+    )
 
 
 def set_active(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query
@@ -126,6 +127,12 @@ class CertificationOut(BaseModel):
     state: str
 
 
+VERSION_HELP = (
+    "The product's version as you read it (GET). When given, the change is refused with 409 if someone "
+    "saved the product since, instead of overwriting their change."
+)
+
+
 class ProductIn(BaseModel):
     name: OneLine = Field(max_length=PRODUCT_NAME_MAX)
     code: OneLine | None = Field(None, max_length=64)
@@ -140,13 +147,36 @@ class ProductIn(BaseModel):
     capacity_per_month: Count | None = None
     lead_time_days: Days | None = None
     certification_types: list[PlainCode] = Field(default_factory=list, max_length=50)
+    version: int | None = Field(None, ge=1, le=2**31 - 1, description=VERSION_HELP)
+
+
+class ProductPatch(BaseModel):
+    """The fields to change; a field left out keeps its value (send null to clear an optional one)."""
+
+    name: OneLine | None = Field(None, max_length=NAME_MAX)
+    code: OneLine | None = Field(None, max_length=64)
+    description: MultiLine | None = Field(None, max_length=DESCRIPTION_MAX)
+    category_code: PlainCode | None = None
+    kbli_code: KbliCode | None = None
+    hs_code: HsCode | None = None
+    unit_code: PlainCode | None = None
+    price_min: PositiveRupiah | None = Field(None, description="Whole Rupiah per unit")
+    price_max: PositiveRupiah | None = None
+    moq: SmallCount | None = None
+    capacity_per_month: Count | None = None
+    lead_time_days: Days | None = None
+    certification_types: list[PlainCode] | None = Field(None, max_length=50)
+    version: int | None = Field(None, ge=1, le=2**31 - 1, description=VERSION_HELP)
 
 
 class ProductOut(BaseModel):
     id: int
     code: str | None
     name: str
+    description: str | None
     category_code: str | None
+    kbli_code: str | None
+    hs_code: str | None
     unit_code: str | None
     price_min: int | None
     price_max: int | None
@@ -154,6 +184,9 @@ class ProductOut(BaseModel):
     capacity_per_month: int | None
     lead_time_days: int | None
     is_active: bool
+    version: int = Field(
+        description="Bumped by every change; send it back to refuse overwriting a newer one."
+    )
 
 
 class RejectIn(BaseModel):
@@ -273,7 +306,7 @@ def list_products(
 
 
 def _product_data(body: ProductIn) -> catalog.ProductData:
-    return catalog.ProductData(**body.model_dump())
+    return catalog.ProductData(**body.model_dump(exclude={"version"}))
 
 
 @router.post("/supplier/products", response_model=ProductOut, status_code=201, summary="Add a product")
@@ -292,7 +325,42 @@ def update_product(
 ) -> ProductOut:
     profile = _own(db, caller)
     product = catalog.get_product(db, profile=profile, product_id=product_id)
-    catalog.update_product(db, actor=caller.actor, profile=profile, product=product, data=_product_data(body))
+    catalog.update_product(
+        db,
+        actor=caller.actor,
+        profile=profile,
+        product=product,
+        data=_product_data(body),
+        expected_version=body.version,
+    )
+    directory.refresh(db, [profile.id])
+    return _product_out(product)
+
+
+@router.patch(
+    "/supplier/products/{product_id}", response_model=ProductOut, summary="Change some fields of a product"
+)
+def patch_product(
+    product_id: PathId, body: ProductPatch, caller: ApiCaller = Depends(api_caller), db: Session = DbSession
+) -> ProductOut:
+    """Only the fields sent change, validated like a new product (a null name is refused); the rest keep
+    their values."""
+    profile = _own(db, caller)
+    product = catalog.get_product(db, profile=profile, product_id=product_id)
+    data = catalog.product_data(db, product)
+    changes = body.model_dump(exclude_unset=True, exclude={"version"})
+    if "certification_types" in changes and changes["certification_types"] is None:
+        changes["certification_types"] = []
+    if "name" in changes and changes["name"] is None:
+        changes["name"] = ""  # refused by the service: a product keeps a name
+    catalog.update_product(
+        db,
+        actor=caller.actor,
+        profile=profile,
+        product=product,
+        data=replace(data, **changes),
+        expected_version=body.version,
+    )
     directory.refresh(db, [profile.id])
     return _product_out(product)
 

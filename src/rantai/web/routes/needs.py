@@ -25,6 +25,7 @@ from rantai.kit.text import N_, ascii_digits
 from rantai.reference import repository as ref
 from rantai.sourcing import quick, repository
 from rantai.sourcing import service as sourcing
+from rantai.sourcing import units as unit_order
 from rantai.sourcing.errors import MSG_NOT_ALLOWED, NeedChanged, NeedForbidden, NeedInvalid
 from rantai.sourcing.inputs import LineForm, NeedForm, parse_need, read_form
 from rantai.sourcing.models import Need, NeedLine
@@ -178,7 +179,7 @@ def quick_create(
 
 def _choices(db: Session, viewer: Viewer) -> dict[str, Any]:
     return {
-        "units": [(u.code, _localized(viewer, u.name_id, u.name_en)) for u in ref.list_units(db)],
+        "units": unit_order.ordered_units(db, viewer.locale),
         "cert_types": [
             (c.code, _localized(viewer, c.name_id, c.name_en)) for c in ref.list_certification_types(db)
         ],
