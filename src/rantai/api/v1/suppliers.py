@@ -153,7 +153,7 @@ class ProductIn(BaseModel):
 class ProductPatch(BaseModel):
     """The fields to change; a field left out keeps its value (send null to clear an optional one)."""
 
-    name: OneLine | None = Field(None, max_length=NAME_MAX)
+    name: OneLine | None = Field(None, max_length=PRODUCT_NAME_MAX)
     code: OneLine | None = Field(None, max_length=64)
     description: MultiLine | None = Field(None, max_length=DESCRIPTION_MAX)
     category_code: PlainCode | None = None
