@@ -9,6 +9,7 @@ from tests.factories.suppliers import make_supplier, next_nib
 
 from rantai.identity import service as identity
 from rantai.identity.roles import OrgType, Role
+from rantai.suppliers.checklist import MANUAL_CHECKS
 
 PROFILE = {
     "business_name": "Sambal Bu Rudy",
@@ -52,11 +53,20 @@ def test_owner_creates_submits_and_is_verified(client: TestClient, db: Session) 
     assert client.post("/api/v1/supplier/submit", headers=owner).json()["status"] == "submitted"
 
     jakarta = _verifier(db, "31")
-    assert client.post(f"/api/v1/suppliers/{body['id']}/verify", headers=jakarta).status_code == 403
+    checks = {"checked": sorted(MANUAL_CHECKS)}
+    assert (
+        client.post(f"/api/v1/suppliers/{body['id']}/verify", json=checks, headers=jakarta).status_code == 403
+    )
     jatim = _verifier(db, "35")
     queue = client.get("/api/v1/verification-queue", headers=jatim).json()
     assert body["id"] in [p["id"] for p in queue["items"]]
-    assert client.post(f"/api/v1/suppliers/{body['id']}/verify", headers=jatim).json()["status"] == "verified"
+    # Issue #13: verifying needs every manual item of the checklist ticked.
+    partly = client.post(
+        f"/api/v1/suppliers/{body['id']}/verify", json={"checked": ["nib_matches"]}, headers=jatim
+    )
+    assert partly.status_code == 422 and "3" in partly.json()["detail"]
+    verified = client.post(f"/api/v1/suppliers/{body['id']}/verify", json=checks, headers=jatim)
+    assert verified.json()["status"] == "verified"
 
     buyer_org = make_org(db, OrgType.BUMN)
     buyer = bearer(api_token_for(db, make_user(db, buyer_org, (Role.PROCUREMENT_OFFICER,)), buyer_org))

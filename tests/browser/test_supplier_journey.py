@@ -60,7 +60,11 @@ def test_onboarding_verification_and_directory(page: Page, live_server: str) -> 
     _log_in(page, live_server, "verifikator@demo.rantai.id")
     page.get_by_role("link", name="Verifikasi", exact=True).click()
     card = page.get_by_test_id("queue").locator("li", has_text="Keripik Tempe Ratna")
-    card.get_by_role("button", name="Verifikasi").click()
+    card.get_by_role("link").last.click()
+    # Issue #13: the checklist is ticked before verifying.
+    for box in page.get_by_test_id("verify-form").locator("input[name=checked]").all():
+        box.check()
+    page.get_by_test_id("verify-form").get_by_role("button", name="Verifikasi").click()
     expect(page.get_by_role("status")).to_contain_text("Keripik Tempe Ratna sudah terverifikasi")
     page.get_by_role("button", name="Keluar").click()
 

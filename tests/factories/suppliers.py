@@ -19,6 +19,7 @@ from rantai.identity.policy import Actor
 from rantai.identity.roles import OrgType, Role
 from rantai.suppliers import service as suppliers
 from rantai.suppliers.bulk import import_suppliers
+from rantai.suppliers.checklist import MANUAL_CHECKS
 from rantai.suppliers.models import SupplierProfile
 from rantai.tabular.batches import ImportMode, ImportOutcome
 from rantai.tabular.reading import open_table
@@ -61,7 +62,7 @@ def make_supplier(
     if status in ("verified", "rejected"):
         verifier = national_verifier(db)
         if status == "verified":
-            suppliers.verify(db, actor=verifier, profile=profile)
+            suppliers.verify(db, actor=verifier, profile=profile, checked=MANUAL_CHECKS)
         else:
             suppliers.reject(db, actor=verifier, profile=profile, reason="NIB tidak sesuai dengan OSS")
     return profile, owner, actor

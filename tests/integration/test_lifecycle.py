@@ -25,6 +25,7 @@ from rantai.sourcing.errors import NeedChanged, NeedMoveNotAllowed
 from rantai.sourcing.models import Need
 from rantai.sourcing.state import NEED_LIFECYCLE, NeedMove, NeedStatus
 from rantai.suppliers import service as suppliers
+from rantai.suppliers.checklist import MANUAL_CHECKS
 from rantai.suppliers.errors import ClaimConflict, MoveNotAllowed, ProfileChanged
 from rantai.suppliers.models import SupplierProfile
 from rantai.suppliers.state import (
@@ -117,13 +118,15 @@ def test_a_verifier_deciding_on_a_profile_changed_since_the_page_is_refused(db: 
     )
     assert profile.version == seen + 1
     with pytest.raises(ProfileChanged):
-        suppliers.verify(db, actor=verifier, profile=profile, expected_version=seen)
+        suppliers.verify(db, actor=verifier, profile=profile, checked=MANUAL_CHECKS, expected_version=seen)
     with pytest.raises(ProfileChanged):
         suppliers.reject(
             db, actor=verifier, profile=profile, reason="Telepon tidak aktif", expected_version=seen
         )
     assert profile.status == "submitted"
-    suppliers.verify(db, actor=verifier, profile=profile, expected_version=profile.version)
+    suppliers.verify(
+        db, actor=verifier, profile=profile, checked=MANUAL_CHECKS, expected_version=profile.version
+    )
     assert profile.status == "verified"
 
 
@@ -131,7 +134,7 @@ def test_a_profile_move_not_in_the_table_names_the_status(db: Session) -> None:
     profile, _owner, _actor = make_supplier(db, status="draft")
     verifier = national_verifier(db)
     with pytest.raises(MoveNotAllowed) as caught:
-        suppliers.verify(db, actor=verifier, profile=profile)
+        suppliers.verify(db, actor=verifier, profile=profile, checked=MANUAL_CHECKS)
     assert caught.value.params["status"] == ProfileStatus.DRAFT.label
 
 
@@ -241,7 +244,9 @@ def test_two_verifiers_deciding_one_profile_at_once_on_postgresql(committed_url:
                 try:
                     decision: Callable[[], None]
                     if index == 0:
-                        decision = lambda: suppliers.verify(session, actor=verifiers[0], profile=profile)  # noqa: E731
+                        decision = lambda: suppliers.verify(  # noqa: E731
+                            session, actor=verifiers[0], profile=profile, checked=MANUAL_CHECKS
+                        )
                     else:
                         decision = lambda: suppliers.reject(  # noqa: E731
                             session, actor=verifiers[1], profile=profile, reason="Alamat tidak ditemukan"

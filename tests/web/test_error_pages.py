@@ -28,6 +28,7 @@ from rantai.identity.roles import OrgType, Role
 from rantai.kit.errors import MSG_BUSY, UserError
 from rantai.settings import Settings
 from rantai.suppliers import service as suppliers
+from rantai.suppliers.checklist import MANUAL_CHECKS
 
 
 def test_unexpected_error_page(app: FastAPI, client: TestClient, caplog: pytest.LogCaptureFixture) -> None:
@@ -83,15 +84,16 @@ def test_verifying_a_profile_twice_shows_the_conflict(client: TestClient, db: Se
     )
     verifier = make_user(db, org, (Role.VERIFIER,))
     log_in(client, verifier)
-    first = client.post(f"/verification/{profile.id}/verify", data={"csrf_token": csrf_of(client)})
+    ticked = {"csrf_token": csrf_of(client), "checked": sorted(MANUAL_CHECKS)}
+    first = client.post(f"/verification/{profile.id}/verify", data=ticked)
     assert first.status_code == 200
 
-    again = client.post(f"/verification/{profile.id}/verify", data={"csrf_token": csrf_of(client)})
+    again = client.post(f"/verification/{profile.id}/verify", data=ticked)
 
     db.refresh(profile)
     assert profile.status == "verified"
     with pytest.raises(UserError) as refused:  # what the service says to a second verification
-        suppliers.verify(db, actor=identity.actor_for(db, verifier), profile=profile)
+        suppliers.verify(db, actor=identity.actor_for(db, verifier), profile=profile, checked=MANUAL_CHECKS)
     assert "status" in refused.value.params
     assert again.status_code == 409
     assert escape(translate("id", refused.value.message, **refused.value.params)) in again.text

@@ -97,6 +97,7 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("GET", "/supplier"): EDIT_PROFILE,
     ("POST", "/supplier/submit"): EDIT_PROFILE,
     ("POST", "/supplier/certifications"): EDIT_PROFILE,
+    ("POST", "/supplier/documents"): EDIT_PROFILE,
     ("GET", "/supplier/export"): EDIT_PROFILE,
     ("POST", "/supplier/erase"): EDIT_PROFILE,
     ("GET", "/supplier/products/new"): CATALOG,
@@ -107,6 +108,7 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("GET", "/regions/options"): Public("the address picker of the registration form"),
     ("GET", "/kbli/suggest"): Login("reference data for the profile form"),
     ("GET", "/verification"): VERIFY,
+    ("GET", "/verification/{profile_id}"): VERIFY,
     ("POST", "/verification/{profile_id}/verify"): VERIFY,
     ("POST", "/verification/{profile_id}/reject"): VERIFY,
     ("GET", "/directory"): Public("verified suppliers are public; the rest is decided in the query"),
@@ -115,6 +117,9 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ),
     ("GET", "/certifications/{certification_id}/document"): Login(
         "the profile's members and its region's verifiers (checked per certificate)"
+    ),
+    ("GET", "/suppliers/{profile_id}/documents/{kind}"): Login(
+        "the profile's members and its region's verifiers (checked per profile)"
     ),
     ("GET", "/catalog/suggest"): Login("code suggestions for the product form"),
     ("GET", "/products/photos/{photo_id}"): Public("photos of products on public profiles"),
@@ -351,6 +356,7 @@ BODIES: dict[tuple[str, str], Any] = {
         "nib": "9120000000777",
         "kabkota_code": "32.73",
     },
+    ("POST", "/api/v1/suppliers/{profile_id}/verify"): {"checked": ["nib_matches"]},
     ("POST", "/api/v1/suppliers/{profile_id}/reject"): {"reason": "NIB tidak sesuai"},
     ("POST", "/api/v1/supplier/claims"): {"nib": "9120000000777", "evidence": "Telepon di OSS"},
     ("POST", "/api/v1/claims/{claim_id}/reject"): {"reason": "Bukti belum cukup"},

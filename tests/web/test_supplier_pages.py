@@ -12,6 +12,7 @@ from rantai.identity import service as identity
 from rantai.identity.models import User
 from rantai.identity.roles import OrgType, Role
 from rantai.suppliers import repository
+from rantai.suppliers.checklist import MANUAL_CHECKS
 from rantai.suppliers.models import SupplierProfile
 
 PROFILE_FORM = {
@@ -53,8 +54,11 @@ def test_register_onboard_verify_and_find(client: TestClient, db: Session) -> No
     client.cookies.clear()
     log_in(client, verifier)
     queue = client.get("/verification").text
-    assert "Keripik Mak Ijah" in queue
-    done = client.post(f"/verification/{profile.id}/verify", data={"csrf_token": csrf_of(client)})
+    assert "Keripik Mak Ijah" in queue and f"/verification/{profile.id}" in queue
+    done = client.post(
+        f"/verification/{profile.id}/verify",
+        data={"csrf_token": csrf_of(client), "checked": sorted(MANUAL_CHECKS)},
+    )
     assert "terverifikasi" in done.text.lower()
 
     found = client.get("/directory", params={"text": "keripik", "province_code": "32"}).text

@@ -48,6 +48,16 @@ PROFILE_CHANGED_BY_IMPORT = Kind(
     N_("Another organization's import changed your business profile"),
     N_("When an import by another organization changes your organization's business profile."),
 )
+PROFILE_VERIFIED = Kind(
+    "supplier.profile_verified",
+    N_("Your business profile was verified"),
+    N_("When a verifier verifies your organization's business profile."),
+)
+PROFILE_REJECTED = Kind(
+    "supplier.profile_rejected",
+    N_("Your business profile was sent back: see what to fix"),
+    N_("When a verifier sends your organization's business profile back with what to fix."),
+)
 
 # RFQ to award (issue #11). None of these carries another supplier's price: the seal holds in the inbox.
 RFQ_INVITED = Kind(
@@ -145,6 +155,8 @@ KINDS: dict[str, Kind] = {
         CLAIM_APPROVED,
         CLAIM_REJECTED,
         PROFILE_CHANGED_BY_IMPORT,
+        PROFILE_VERIFIED,
+        PROFILE_REJECTED,
         RFQ_INVITED,
         RFQ_AMENDED,
         RFQ_ANSWERED,

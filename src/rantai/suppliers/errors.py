@@ -26,6 +26,14 @@ MSG_COOPERATIVE_ADDS_MEMBERS = N_(
 MSG_CERT_DATES = N_("The 'valid until' date must be after the 'valid from' date.")
 MSG_CERT_DUPLICATE = N_("This certificate (%(type)s %(number)s) is already on the profile.")
 MSG_FILE_TOO_BIG = N_("The file is %(size)s MB; at most %(max)s MB is accepted.")
+MSG_CHECKS_MISSING = N_(
+    "Tick every item of the checklist before verifying (%(count)s not ticked), or send the profile back "
+    "naming what to fix."
+)
+MSG_AUTOMATIC_FAILED = N_(
+    "An automatic check failed, so the profile cannot be verified: send it back naming what to fix."
+)
+MSG_DOCUMENT_KIND = N_("Choose which document this is: the NIB print or the NPWP card.")
 MSG_FILE_TYPE = N_("Upload a PDF, JPG or PNG file; '%(name)s' is not one of those.")
 # Imports (issue #9): an import changes only the profiles its organization manages.
 MSG_IMPORT_NOT_MANAGED = N_(

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import (
+    JSON,
     BigInteger,
     Date,
     ForeignKey,
@@ -196,6 +197,45 @@ class Certification(Base):
     document_size: Mapped[int | None] = mapped_column(default=None)
     status: Mapped[str] = mapped_column(String(16), default="pending")  # pending, verified, rejected
     created_at: Mapped[dt.datetime] = mapped_column(default=now)
+
+
+class SupplierDocument(Base):
+    """A document the owner submits as evidence for verification (issue #13): the NIB print from OSS or
+    the NPWP card. Like a certificate's scan it lives in file storage; this row describes it. One per
+    kind: a new upload replaces the old one."""
+
+    __tablename__ = "supplier_document"
+    __table_args__ = (UniqueConstraint("supplier_id", "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    supplier_id: Mapped[int] = mapped_column(ForeignKey("supplier_profile.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(16))  # ``checklist.DocumentKind``
+    document_key: Mapped[str] = mapped_column(String(200))
+    document_name: Mapped[str] = mapped_column(String(200))
+    document_type: Mapped[str] = mapped_column(String(100))
+    document_size: Mapped[int] = mapped_column()
+    uploaded_by_user_id: Mapped[int | None] = mapped_column(default=None)
+    uploaded_at: Mapped[dt.datetime] = mapped_column(default=now)
+
+
+class VerificationReview(Base):
+    """One verifier's decision on a profile with what it rests on (issue #13): the manual checks ticked,
+    the automatic checks as they stood, and for a rejection what the owner must fix (checklist items and
+    a free text). Append-only in use: each decision adds a row; the latest tells the owner what to fix."""
+
+    __tablename__ = "supplier_verification_review"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    profile_id: Mapped[int] = mapped_column(ForeignKey("supplier_profile.id", ondelete="CASCADE"), index=True)
+    # The profile version the verifier's page showed (the decision was made on that evidence).
+    profile_version: Mapped[int] = mapped_column()
+    decision: Mapped[str] = mapped_column(String(16))  # verified | rejected
+    checked: Mapped[list[str]] = mapped_column(JSON, default=list)  # manual item codes ticked
+    to_fix: Mapped[list[str]] = mapped_column(JSON, default=list)  # item codes the owner must fix
+    automatic: Mapped[dict[str, bool | None]] = mapped_column(JSON, default=dict)  # code -> passed
+    note: Mapped[str | None] = mapped_column(Text, default=None)
+    decided_by_user_id: Mapped[int | None] = mapped_column(default=None)
+    decided_at: Mapped[dt.datetime] = mapped_column(default=now)
 
 
 class ImportJob(Base):

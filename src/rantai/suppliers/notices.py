@@ -23,6 +23,13 @@ MSG_CLAIM_APPROVED = N_(
 MSG_CLAIM_REJECTED = N_(
     "Your claim of the profile of %(business)s (NIB %(nib)s) was rejected. The verifier wrote: %(reason)s"
 )
+MSG_PROFILE_VERIFIED = N_(
+    "The profile of %(business)s (NIB %(nib)s) is verified: buyers can now find it in the directory."
+)
+MSG_PROFILE_REJECTED = N_(
+    "A verifier sent the profile of %(business)s (NIB %(nib)s) back. Your profile page lists what to fix; "
+    "fix it and send it for verification again."
+)
 MSG_CHANGED_BY_IMPORT = N_(
     "An import by %(importer)s changed your business profile. Check it; your audit log lists what changed."
 )
@@ -75,3 +82,30 @@ def changed_by_import(
             link="/supplier",
             organization_id=org_id,
         )
+
+
+def profile_verified(session: Session, profile: SupplierProfile) -> None:
+    org_id = profile.organization_id
+    notify(
+        session,
+        recipients.members(session, org_id, action=Action.EDIT_SUPPLIER_PROFILE),
+        kinds.PROFILE_VERIFIED,
+        message=MSG_PROFILE_VERIFIED,
+        params={"business": profile.business_name, "nib": profile.nib},
+        link="/supplier",
+        organization_id=org_id,
+    )
+
+
+def profile_rejected(session: Session, profile: SupplierProfile) -> None:
+    """The owner's members are told; what to fix is on the profile page, in the reader's language."""
+    org_id = profile.organization_id
+    notify(
+        session,
+        recipients.members(session, org_id, action=Action.EDIT_SUPPLIER_PROFILE),
+        kinds.PROFILE_REJECTED,
+        message=MSG_PROFILE_REJECTED,
+        params={"business": profile.business_name, "nib": profile.nib},
+        link="/supplier",
+        organization_id=org_id,
+    )

@@ -24,9 +24,11 @@ from rantai.suppliers.models import (
     ImportJob,
     SizeClassRecord,
     SupplierClaim,
+    SupplierDocument,
     SupplierKbli,
     SupplierProfile,
     TrackRecord,
+    VerificationReview,
 )
 
 
@@ -405,3 +407,22 @@ def organizations_of(session: Session, profile_ids: Sequence[int]) -> dict[int, 
         )
     )
     return {int(profile_id): int(org_id) for profile_id, org_id in rows}
+
+
+# --- verification evidence (issue #13) --------------------------------------------------------------
+
+
+def documents_of(session: Session, profile_id: int) -> dict[str, SupplierDocument]:
+    """The profile's submitted documents by kind (``checklist.DocumentKind``)."""
+    rows = session.scalars(select(SupplierDocument).where(SupplierDocument.supplier_id == profile_id))
+    return {row.kind: row for row in rows}
+
+
+def latest_review(session: Session, profile_id: int) -> VerificationReview | None:
+    """The last verifier's decision on the profile (what the owner must fix, after a rejection)."""
+    return session.scalars(
+        select(VerificationReview)
+        .where(VerificationReview.profile_id == profile_id)
+        .order_by(VerificationReview.id.desc())
+        .limit(1)
+    ).first()

@@ -4,7 +4,7 @@ privacy (masking, export, erasure). Services flush, never commit; every change i
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -20,12 +20,15 @@ from rantai.lifecycle import advance
 from rantai.reference import repository as ref
 from rantai.reference.models import RegionLevel
 from rantai.reference.service import classify_size, require_kbli, require_region
-from rantai.suppliers import repository
+from rantai.suppliers import checklist, notices, repository
 from rantai.suppliers.errors import (
+    MSG_AUTOMATIC_FAILED,
     MSG_CERT_DATES,
     MSG_CERT_DUPLICATE,
+    MSG_CHECKS_MISSING,
     MSG_COOPERATIVE_ADDS_MEMBERS,
     MSG_COOPERATIVE_UNKNOWN,
+    MSG_DOCUMENT_KIND,
     MSG_FILE_TOO_BIG,
     MSG_FILE_TYPE,
     MSG_INCOMPLETE,
@@ -37,7 +40,13 @@ from rantai.suppliers.errors import (
     ProfileInvalid,
     SupplierForbidden,
 )
-from rantai.suppliers.models import Certification, SizeClassRecord, SupplierProfile
+from rantai.suppliers.models import (
+    Certification,
+    SizeClassRecord,
+    SupplierDocument,
+    SupplierProfile,
+    VerificationReview,
+)
 from rantai.suppliers.state import LEGAL_FIELDS, PROFILE_LIFECYCLE, Move, ProfileStatus
 from rantai.tabular.cells import LegalForm
 
@@ -281,11 +290,27 @@ def submit(session: Session, *, actor: Actor | None, profile: SupplierProfile) -
 
 
 def verify(
-    session: Session, *, actor: Actor | None, profile: SupplierProfile, expected_version: int | None = None
-) -> None:
-    """Verify a submitted profile. With ``expected_version`` (the version the verifier's page showed), a
-    profile changed since is refused and nothing is written."""
+    session: Session,
+    *,
+    actor: Actor | None,
+    profile: SupplierProfile,
+    checked: Collection[str],
+    expected_version: int | None = None,
+) -> VerificationReview:
+    """Verify a submitted profile on the evidence (issue #13): every manual item of the checklist must be
+    ticked (``checked``) and no automatic check may fail; the decision is kept with what was checked.
+    With ``expected_version`` (the version the verifier's page showed), a profile changed since is
+    refused and nothing is written."""
     _require(actor, Action.VERIFY_SUPPLIER, profile)
+    missing = checklist.missing_manual(checked)
+    if missing:
+        raise ProfileInvalid(MSG_CHECKS_MISSING, field="checks", count=len(missing))
+    automatic = checklist.automatic_results(
+        session, profile, _counted_certifications(session, profile), now().date()
+    )
+    if checklist.failed(automatic):
+        raise ProfileInvalid(MSG_AUTOMATIC_FAILED, field="checks")
+    seen = expected_version if expected_version is not None else profile.version
     advance(
         session,
         profile,
@@ -298,7 +323,11 @@ def verify(
             "status_reason": None,
         },
     )
-    _record(session, actor, profile, Event.SUPPLIER_VERIFIED, _by_verifier(actor, profile))
+    review = _review(session, actor, profile, seen, "verified", checked, (), automatic, None)
+    details = {"checked": review.checked, **_by_verifier(actor, profile)}
+    _record(session, actor, profile, Event.SUPPLIER_VERIFIED, details)
+    notices.profile_verified(session, profile)
+    return review
 
 
 def reject(
@@ -306,23 +335,70 @@ def reject(
     *,
     actor: Actor | None,
     profile: SupplierProfile,
-    reason: str,
+    reason: str = "",
+    to_fix: Collection[str] = (),
+    checked: Collection[str] = (),
     expected_version: int | None = None,
-) -> None:
+) -> VerificationReview:
+    """Send a profile back to its owner naming what to fix: checklist items (``to_fix``), a free text
+    (``reason``), or both; at least one of them. The owner sees them on their profile page and is told."""
     _require(actor, Action.VERIFY_SUPPLIER, profile)
     text = " ".join(reason.split())
-    if not text:
+    fixes = checklist.known_codes(to_fix)
+    if not text and not fixes:
         raise ProfileInvalid(MSG_REASON_REQUIRED, field="reason")
+    automatic = checklist.automatic_results(
+        session, profile, _counted_certifications(session, profile), now().date()
+    )
+    seen = expected_version if expected_version is not None else profile.version
+    # The stored reason reads on its own (the API, the queue): the text, else the items' names.
+    summary = text or "; ".join(checklist.ITEMS[code].label for code in fixes)
     advance(
         session,
         profile,
         PROFILE_LIFECYCLE,
         Move.REJECT,
         expected_version=expected_version,
-        values={"status_reason": text[:1000], "verified_at": None},
+        values={"status_reason": summary[:1000], "verified_at": None},
     )
-    details = {"reason": profile.status_reason, **_by_verifier(actor, profile)}
+    review = _review(
+        session, actor, profile, seen, "rejected", checked, fixes, automatic, text[:1000] or None
+    )
+    details = {"reason": profile.status_reason, "to_fix": review.to_fix, **_by_verifier(actor, profile)}
     _record(session, actor, profile, Event.SUPPLIER_REJECTED, details)
+    notices.profile_rejected(session, profile)
+    return review
+
+
+def _counted_certifications(session: Session, profile: SupplierProfile) -> list[Certification]:
+    """The certificates the automatic date check looks at (a rejected one no longer counts)."""
+    return [c for c in repository.certifications(session, profile.id) if c.status != "rejected"]
+
+
+def _review(
+    session: Session,
+    actor: Actor | None,
+    profile: SupplierProfile,
+    seen_version: int,
+    decision: str,
+    checked: Collection[str],
+    to_fix: Collection[str],
+    automatic: Sequence[checklist.AutoResult],
+    note: str | None,
+) -> VerificationReview:
+    review = VerificationReview(
+        profile_id=profile.id,
+        profile_version=seen_version,
+        decision=decision,
+        checked=[code for code in checklist.known_codes(checked) if code in checklist.MANUAL_CHECKS],
+        to_fix=list(to_fix),
+        automatic={result.code: result.passed for result in automatic},
+        note=note,
+        decided_by_user_id=actor.user_id if actor else None,
+    )
+    session.add(review)
+    session.flush()
+    return review
 
 
 def _by_verifier(actor: Actor | None, profile: SupplierProfile) -> dict[str, Any]:
@@ -393,6 +469,17 @@ _DOCUMENT_SIGNATURES = {
 }
 
 
+def _document_kind(name: str, data: bytes) -> tuple[str, str]:
+    """The suffix and media type of an uploaded document (PDF, JPG or PNG, at most 5 MB), judged by its
+    first bytes; raises before anything is written."""
+    if len(data) > MAX_DOCUMENT_BYTES:
+        raise ProfileInvalid(MSG_FILE_TOO_BIG, field="document", size=round(len(data) / 1048576, 1), max=5)
+    kind = next((v for sig, v in _DOCUMENT_SIGNATURES.items() if data.startswith(sig)), None)
+    if kind is None:
+        raise ProfileInvalid(MSG_FILE_TYPE, field="document", name=name)
+    return kind
+
+
 def attach_document(
     session: Session,
     *,
@@ -407,11 +494,7 @@ def attach_document(
     _require(actor, Action.EDIT_SUPPLIER_PROFILE, OrgScope(profile.organization_id))
     if certification.supplier_id != profile.id:
         raise ProfileInvalid(N_("Choose the certificate type from the list."), field="document")
-    if len(data) > MAX_DOCUMENT_BYTES:
-        raise ProfileInvalid(MSG_FILE_TOO_BIG, field="document", size=round(len(data) / 1048576, 1), max=5)
-    kind = next((v for sig, v in _DOCUMENT_SIGNATURES.items() if data.startswith(sig)), None)
-    if kind is None:
-        raise ProfileInvalid(MSG_FILE_TYPE, field="document", name=name)
+    kind = _document_kind(name, data)
     if certification.document_key:
         storage.delete(certification.document_key)
     certification.document_key = storage.put(data, suffix=kind[0])
@@ -422,6 +505,46 @@ def attach_document(
     _record(
         session, actor, profile, Event.CERTIFICATION_DOCUMENT_ATTACHED, {"certification": certification.id}
     )
+
+
+def attach_profile_document(
+    session: Session,
+    *,
+    actor: Actor | None,
+    profile: SupplierProfile,
+    kind: str,
+    name: str,
+    data: bytes,
+    storage: Storage,
+) -> SupplierDocument:
+    """Keep the NIB print or the NPWP card (``checklist.DocumentKind``) the way certificate scans are
+    kept, with the same file checks; a new one replaces the old. It bumps the profile's version, so a
+    verifier's decision taken on the page showing the old document is refused (issue #13)."""
+    _require(actor, Action.EDIT_SUPPLIER_PROFILE, OrgScope(profile.organization_id))
+    try:
+        document_kind = checklist.DocumentKind(kind)
+    except ValueError:
+        raise ProfileInvalid(MSG_DOCUMENT_KIND, field="kind") from None
+    suffix, media_type = _document_kind(name, data)
+    existing = repository.documents_of(session, profile.id).get(document_kind.value)
+    key = storage.put(data, suffix=suffix)
+    if existing is not None:
+        storage.delete(existing.document_key)
+        document = existing
+    else:
+        document = SupplierDocument(supplier_id=profile.id, kind=document_kind.value)
+        session.add(document)
+    document.document_key = key
+    document.document_name = name[:200] or document_kind.value
+    document.document_type = media_type
+    document.document_size = len(data)
+    document.uploaded_by_user_id = actor.user_id if actor else None
+    document.uploaded_at = now()
+    profile.version = profile.version + 1
+    session.flush()
+    details = {"document": document_kind.value, "name": document.document_name}
+    _record(session, actor, profile, Event.SUPPLIER_DOCUMENT_ATTACHED, details)
+    return document
 
 
 def certification_state(certification: Certification, on: dt.date) -> str:

@@ -16,6 +16,7 @@ from rantai.kit.errors import UserError
 from rantai.reference.errors import UnknownKbli, UnknownRegion
 from rantai.suppliers import repository
 from rantai.suppliers import service as suppliers
+from rantai.suppliers.checklist import MANUAL_CHECKS
 from rantai.suppliers.errors import (
     MSG_COOPERATIVE_ADDS_MEMBERS,
     MoveNotAllowed,
@@ -103,14 +104,14 @@ def test_verification_lifecycle(db: Session) -> None:
     profile, _, owner = make_supplier(db)
     verifier = national_verifier(db)
     with pytest.raises(MoveNotAllowed):
-        suppliers.verify(db, actor=verifier, profile=profile)  # still a draft
+        suppliers.verify(db, actor=verifier, profile=profile, checked=MANUAL_CHECKS)  # still a draft
     suppliers.submit(db, actor=owner, profile=profile)
     with pytest.raises(ProfileInvalid):
         suppliers.reject(db, actor=verifier, profile=profile, reason="  ")
     suppliers.reject(db, actor=verifier, profile=profile, reason="Foto NIB buram")
     assert (profile.status, profile.status_reason) == ("rejected", "Foto NIB buram")
     suppliers.submit(db, actor=owner, profile=profile)
-    suppliers.verify(db, actor=verifier, profile=profile)
+    suppliers.verify(db, actor=verifier, profile=profile, checked=MANUAL_CHECKS)
     assert profile.status == "verified" and profile.verified_at is not None
     actions = db.scalars(
         select(AuditEvent.action)
@@ -129,12 +130,12 @@ def test_verification_lifecycle(db: Session) -> None:
 def test_owner_cannot_verify_and_verifier_must_cover_the_region(db: Session) -> None:
     profile, _, owner = make_supplier(db, status="submitted")
     with pytest.raises(SupplierForbidden):
-        suppliers.verify(db, actor=owner, profile=profile)
+        suppliers.verify(db, actor=owner, profile=profile, checked=MANUAL_CHECKS)
     with pytest.raises(SupplierForbidden):
         suppliers.verify(
-            db, actor=national_verifier(db, "31"), profile=profile
+            db, actor=national_verifier(db, "31"), profile=profile, checked=MANUAL_CHECKS
         )  # Jakarta's dinas, Bandung profile
-    suppliers.verify(db, actor=national_verifier(db, "32"), profile=profile)
+    suppliers.verify(db, actor=national_verifier(db, "32"), profile=profile, checked=MANUAL_CHECKS)
     assert profile.status == "verified"
 
 

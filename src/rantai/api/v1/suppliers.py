@@ -22,6 +22,7 @@ from rantai.api.v1.types import (
     Count,
     Days,
     HsCode,
+    Id,
     IsoDate,
     KbliCode,
     MultiLine,
@@ -189,8 +190,21 @@ class ProductOut(BaseModel):
     )
 
 
+class VerifyIn(BaseModel):
+    checked: list[PlainCode] = Field(
+        max_length=16,
+        description="The manual checklist items the verifier ticked; verifying needs all of them "
+        "(nib_matches, npwp_matches, address_plausible, certificates_valid).",
+    )
+    version: Id | None = Field(None, description="The profile version the decision was made on.")
+
+
 class RejectIn(BaseModel):
-    reason: MultiLine = Field(min_length=1, max_length=1000)
+    reason: MultiLine = Field("", max_length=1000, description="What to fix, in words.")
+    to_fix: list[PlainCode] = Field(
+        default_factory=list, max_length=16, description="Checklist items the owner must fix."
+    )
+    version: Id | None = Field(None, description="The profile version the decision was made on.")
 
 
 class SuggestionOut(BaseModel):
@@ -409,10 +423,12 @@ def _any_profile(db: Session, profile_id: int) -> SupplierProfile:
     "/suppliers/{profile_id}/verify", response_model=ProfileOut, summary="Verify a submitted profile"
 )
 def verify(
-    profile_id: PathId, caller: ApiCaller = Depends(api_caller), db: Session = DbSession
+    profile_id: PathId, body: VerifyIn, caller: ApiCaller = Depends(api_caller), db: Session = DbSession
 ) -> ProfileOut:
     profile = _any_profile(db, profile_id)
-    suppliers.verify(db, actor=caller.actor, profile=profile)
+    suppliers.verify(
+        db, actor=caller.actor, profile=profile, checked=body.checked, expected_version=body.version
+    )
     directory.refresh(db, [profile.id])
     return _profile_out(db, profile, caller)
 
@@ -424,7 +440,14 @@ def reject(
     profile_id: PathId, body: RejectIn, caller: ApiCaller = Depends(api_caller), db: Session = DbSession
 ) -> ProfileOut:
     profile = _any_profile(db, profile_id)
-    suppliers.reject(db, actor=caller.actor, profile=profile, reason=body.reason)
+    suppliers.reject(
+        db,
+        actor=caller.actor,
+        profile=profile,
+        reason=body.reason,
+        to_fix=body.to_fix,
+        expected_version=body.version,
+    )
     return _profile_out(db, profile, caller)
 
 

@@ -22,7 +22,7 @@ from rantai.kit.errors import UserError
 from rantai.kit.pagination import PageRequest
 from rantai.kit.text import N_
 from rantai.reference import repository as ref
-from rantai.suppliers import repository
+from rantai.suppliers import checklist, repository
 from rantai.suppliers import service as suppliers
 from rantai.suppliers.errors import MSG_NOT_FOUND, SupplierNotFound
 from rantai.suppliers.inputs import parse_certification, parse_profile
@@ -183,8 +183,10 @@ def _mine(
     notice: str | None = None,
     cert_error: UserError | None = None,
     cert_values: dict[str, str] | None = None,
+    doc_error: UserError | None = None,
 ) -> Response:
     certifications = certifications_shown(db, profile)
+    error = cert_error or doc_error
     return render(
         request,
         "suppliers/mine.html",
@@ -205,8 +207,14 @@ def _mine(
             "cert_field": cert_error.field if cert_error else None,
             "cert_error": viewer._(cert_error.message, **cert_error.params) if cert_error else None,
             "notice": notice,
+            # Verification evidence (issue #13): the documents submitted and what the verifier asked to fix.
+            "documents": repository.documents_of(db, profile.id),
+            "document_kinds": list(checklist.DocumentKind),
+            "review": repository.latest_review(db, profile.id),
+            "check_items": checklist.ITEMS,
+            "doc_error": viewer._(doc_error.message, **doc_error.params) if doc_error else None,
         },
-        status_code=cert_error.status_code if cert_error else 200,
+        status_code=error.status_code if error else 200,
     )
 
 
