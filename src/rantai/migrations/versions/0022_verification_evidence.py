@@ -1,8 +1,8 @@
 """verification with evidence: the owner's NIB print and NPWP card, and each verifier's decision with the
 checks it rests on and what to fix (issue #13)
 
-Revision ID: 0021
-Revises: 0020
+Revision ID: 0022
+Revises: 0021
 Create Date: 2026-12-05 22:30:00.000000
 """
 
@@ -15,8 +15,8 @@ from alembic import op
 
 import rantai.db
 
-revision: str = "0021"
-down_revision: str | None = "0020"
+revision: str = "0022"
+down_revision: str | None = "0021"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
