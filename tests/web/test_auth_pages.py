@@ -25,9 +25,11 @@ from rantai.web.routes import account as account_routes
 from rantai.web.routes import auth as auth_routes
 
 
-def test_home_sends_anonymous_visitors_to_login(client: TestClient) -> None:
+def test_home_shows_anonymous_visitors_the_landing_page(client: TestClient) -> None:
+    """Issue #13: `/` redirected to the login page, so a visitor never learned what Rantai is."""
     response = client.get("/", follow_redirects=False)
-    assert response.status_code == 303 and response.headers["location"] == "/login"
+    assert response.status_code == 200 and 'data-testid="landing"' in response.text
+    assert 'href="/login"' in response.text and 'action="/directory"' in response.text
 
 
 def test_wrong_password_shows_a_clear_indonesian_message(client: TestClient, db: Session) -> None:
@@ -119,7 +121,7 @@ def test_login_sets_a_safe_session_cookie_and_logout_ends_it(client: TestClient,
     assert "Secure" not in cookie  # plain http here
     assert client.get("/").status_code == 200
     client.post("/logout", data={"csrf_token": csrf_of(client)})
-    assert client.get("/", follow_redirects=False).status_code == 303
+    assert 'data-testid="landing"' in client.get("/", follow_redirects=False).text
 
 
 def test_session_cookie_is_secure_behind_https(client: TestClient, db: Session) -> None:

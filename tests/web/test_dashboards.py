@@ -11,22 +11,40 @@ from rantai.identity.roles import OrgType, Role
 
 
 @pytest.mark.parametrize(
-    ("org_type", "marker", "text"),
+    ("org_type", "roles", "marker", "text"),
     [
-        (OrgType.UMKM, "dashboard-supplier", "Lengkapi profil usaha"),
-        (OrgType.KOPERASI, "dashboard-supplier", "Lengkapi profil usaha"),
-        (OrgType.BUMN, "dashboard-buyer", "Umumkan kebutuhan pengadaan"),
-        (OrgType.LEMBAGA_PEMBIAYAAN, "dashboard-lender", "Belum ada pengajuan pembiayaan"),
-        (OrgType.KEMENTERIAN_DINAS, "dashboard-government", "Buka antrean verifikasi"),
-        (OrgType.OPERATOR_PLATFORM, "dashboard-operator", "Operasional platform"),
+        (OrgType.UMKM, (Role.OWNER,), "dashboard-supplier", "Lengkapi profil usaha"),
+        (OrgType.KOPERASI, (Role.OWNER,), "dashboard-supplier", "Lengkapi profil usaha"),
+        (OrgType.BUMN, (Role.PROCUREMENT_OFFICER,), "dashboard-buyer", 'href="/needs"'),
+        (OrgType.BUMN, (Role.APPROVER,), "dashboard-buyer", 'href="/approvals"'),
+        (OrgType.LEMBAGA_PEMBIAYAAN, (Role.OWNER,), "dashboard-lender", "Belum ada pengajuan pembiayaan"),
+        (OrgType.KEMENTERIAN_DINAS, (Role.VERIFIER,), "dashboard-government", "Buka antrean verifikasi"),
+        (OrgType.OPERATOR_PLATFORM, (Role.ADMIN,), "dashboard-operator", "Operasional platform"),
     ],
 )
 def test_dashboard_per_org_type(
-    client: TestClient, db: Session, org_type: OrgType, marker: str, text: str
+    client: TestClient, db: Session, org_type: OrgType, roles: tuple[Role, ...], marker: str, text: str
 ) -> None:
-    log_in(client, make_user(db, make_org(db, org_type)))
+    log_in(client, make_user(db, make_org(db, org_type), roles))
     page = client.get("/").text
     assert f'data-testid="{marker}"' in page and text in page
+
+
+@pytest.mark.parametrize(
+    ("org_type", "roles", "refused"),
+    [
+        # Issue #13: the approver's main button led to /needs, the operator's home to /verification (403).
+        (OrgType.BUMN, (Role.APPROVER, Role.ADMIN), 'href="/needs"'),
+        (OrgType.OPERATOR_PLATFORM, (Role.ADMIN,), 'href="/verification"'),
+        (OrgType.KEMENTERIAN_DINAS, (Role.OWNER,), 'href="/verification"'),
+        (OrgType.BUMN, (Role.PROCUREMENT_OFFICER,), 'href="/approvals"'),
+    ],
+)
+def test_a_home_links_only_where_the_role_may_go(
+    client: TestClient, db: Session, org_type: OrgType, roles: tuple[Role, ...], refused: str
+) -> None:
+    log_in(client, make_user(db, make_org(db, org_type), roles))
+    assert refused not in client.get("/").text.split("<main", 1)[1]
 
 
 def test_user_without_organization_sees_what_to_do(client: TestClient, db: Session) -> None:

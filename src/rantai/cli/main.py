@@ -99,7 +99,11 @@ def demo(
     """Upgrade the database, load the demo data, print the demo logins, then serve."""
     from rantai.catalog.search_index import live_index  # noqa: PLC0415
     from rantai.demo.orders import load_demo_orders  # noqa: PLC0415
-    from rantai.demo.procurement import load_demo_procurement, load_demo_supplier_login  # noqa: PLC0415
+    from rantai.demo.procurement import (  # noqa: PLC0415
+        load_demo_koperasi_login,
+        load_demo_procurement,
+        load_demo_supplier_login,
+    )
     from rantai.demo.registry import load_demo_registry  # noqa: PLC0415
     from rantai.demo.rfqs import load_demo_rfqs  # noqa: PLC0415
     from rantai.demo.seed import DEMO_PASSWORD, load_demo_identity  # noqa: PLC0415
@@ -111,6 +115,7 @@ def demo(
         registry = load_demo_registry(session, suppliers=suppliers)  # after the logins: it needs the verifier
         procurement = load_demo_procurement(session, today=today())
         load_demo_supplier_login(session, today=today())
+        load_demo_koperasi_login(session, today=today())
         rfqs = load_demo_rfqs(session)  # after the UMKM login's business: it is invited
         orders = load_demo_orders(session)  # after the RFQs: the awarded one is ordered
     typer.echo(registry.summary())

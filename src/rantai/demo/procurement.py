@@ -287,4 +287,189 @@ def load_demo_supplier_login(session: Session, *, today: dt.date) -> bool:
     profile.status = "verified"
     profile.verified_at = now()
     session.flush()
+    _load_needs_for_login(session, today=today)
+    return True
+
+
+# Open needs of BUMN that buy keripik and kerupuk (data/bumn_buyers.csv) for the demo UMKM login's
+# products: the RUP lines of Kalimantan Barat hold none, so its home showed no need it could win (issue
+# #13). Three it can win; three that require a halal certificate, which its lapsed one does not cover, so
+# its home shows the halal renewal as the one thing that would open the most. Not the buyers of
+# demo/orders.py (hin, angkasa-pura-1), whose needs become orders.
+# (buyer slug, need title, line name, quantity in bungkus, needed in days, budget in Rupiah, halal?)
+_LOGIN_NEEDS = (
+    (
+        "sarinah",
+        "Oleh-oleh khas daerah untuk gerai Sarinah Thamrin",
+        "Keripik Sanjai Balado 250 g",
+        1_200,
+        50,
+        24_000_000,
+        False,
+    ),
+    (
+        "twc",
+        "Suvenir makanan khas untuk pengunjung Candi Borobudur",
+        "Kerupuk Jangek Kulit Sapi 250 g",
+        500,
+        60,
+        14_000_000,
+        False,
+    ),
+    (
+        "sarinah",
+        "Camilan kemasan untuk pameran produk UMKM",
+        "Keripik Singkong Original 500 g",
+        1_000,
+        75,
+        25_000_000,
+        False,
+    ),
+    (
+        "twc",
+        "Camilan halal untuk paket wisata rombongan",
+        "Keripik Sanjai Balado 250 g",
+        2_000,
+        90,
+        40_000_000,
+        True,
+    ),
+    (
+        "sarinah",
+        "Keripik halal untuk rak produk nusantara",
+        "Keripik Singkong Original 500 g",
+        1_500,
+        80,
+        36_000_000,
+        True,
+    ),
+    (
+        "perinus",
+        "Kerupuk untuk paket sembako karyawan",
+        "Kerupuk Jangek Kulit Sapi 250 g",
+        600,
+        70,
+        18_000_000,
+        True,
+    ),
+)
+
+
+def _load_needs_for_login(session: Session, *, today: dt.date) -> None:
+    seeds = {buyer.slug: buyer for buyer in load_buyers()}
+    wanted = [seeds[slug] for slug in dict.fromkeys(row[0] for row in _LOGIN_NEEDS) if slug in seeds]
+    orgs = _buyer_orgs(session, wanted)
+    stamp = now()
+    for number, (slug, title, name, quantity, days, budget, halal) in enumerate(_LOGIN_NEEDS, 1):
+        if slug not in orgs:
+            continue
+        need = Need(
+            organization_id=orgs[slug],
+            title=title,
+            reference=f"DEMO-UMKM-{number}",
+            status="open",
+            source=DEMO_SOURCE,
+            created_at=stamp,
+            updated_at=stamp,
+            published_at=stamp,
+        )
+        session.add(need)
+        session.flush()
+        line = NeedLine(
+            need_id=need.id,
+            line_no=1,
+            name=name,
+            quantity=quantity,
+            unit_code="bungkus",
+            delivery_kabkota_code=seeds[slug].kabkota_code,
+            needed_by=today + dt.timedelta(days=days),
+            budget=budget,
+            umkm_only=True,
+            kemitraan_code="rantai_pasok",
+        )
+        session.add(line)
+        session.flush()
+        if halal:
+            session.add(NeedLineCertification(line_id=line.id, type_code="halal"))
+    session.flush()
+
+
+# The demo cooperative login's own business, so that it lands on its home, not on an empty onboarding
+# form (issue #13): a verified pesantren cooperative in Kabupaten Bandung that caters meetings and sews
+# uniforms, the kinds of goods the demo's BUMN buy most (snack boxes, meals, uniforms).
+_KOPERASI_NIB = "9999099990002"
+_KOPERASI_PRODUCTS = (
+    (
+        "Snack dan Minuman Rapat (kotak isi 3 kue dan air mineral)",
+        "pangan.katering",
+        "56210",
+        "paket",
+        15_000,
+        3_000,
+    ),
+    ("Makan dan Minum Rapat (nasi kotak)", "pangan.katering", "56210", "paket", 35_000, 2_000),
+    ("Pakaian Seragam Kerja (jahitan santri)", "tekstil.seragam", "14111", "set", 175_000, 400),
+)
+
+
+def load_demo_koperasi_login(session: Session, *, today: dt.date) -> bool:
+    """Give the demo cooperative login's organization a verified profile with products (once)."""
+    from rantai.catalog import service as catalog  # noqa: PLC0415 - demo-only wiring
+    from rantai.suppliers import repository as supplier_repo  # noqa: PLC0415
+    from rantai.suppliers import service as suppliers  # noqa: PLC0415
+
+    login = next((d for d in DEMO_LOGINS if d.org_type is OrgType.KOPERASI), None)
+    org = identity_repo.organization_by_name(session, login.organization) if login else None
+    user = identity_repo.user_by_email(session, login.email) if login else None
+    if login is None or org is None or user is None or supplier_repo.by_organization(session, org.id):
+        return False
+    actor = identity.actor_for(session, user)
+    profile = suppliers.create_profile(
+        session,
+        actor=actor,
+        organization_id=org.id,
+        data=suppliers.ProfileData(
+            business_name=login.organization,
+            legal_form="koperasi",
+            nib=_KOPERASI_NIB,
+            kabkota_code=login.region_code or "32.04",
+            phone="+6222595001234",
+            kbli_codes=["56210", "14111"],
+            annual_sales=1_900_000_000,
+            workers=24,
+            youth_owned=True,
+        ),
+    )
+    suppliers.add_certification(
+        session,
+        actor=actor,
+        profile=profile,
+        data=suppliers.CertificationData(
+            type_code="halal",
+            number="ID32110000777770225",
+            valid_from=today - dt.timedelta(days=400),
+            valid_until=today + dt.timedelta(days=3 * 365),
+        ),
+    )
+    for name, category, kbli, unit, price, capacity in _KOPERASI_PRODUCTS:
+        catalog.create_product(
+            session,
+            actor=actor,
+            profile=profile,
+            data=catalog.ProductData(
+                name=name,
+                category_code=category,
+                kbli_code=kbli,
+                unit_code=unit,
+                price_min=price,
+                price_max=price + price // 5,
+                capacity_per_month=capacity,
+                lead_time_days=3,
+                moq=20,
+            ),
+        )
+    suppliers.submit(session, actor=actor, profile=profile)
+    profile.status = "verified"  # as the registry's demo rows are (data only)
+    profile.verified_at = now()
+    session.flush()
     return True

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from rantai.jobs.models import Job
@@ -139,3 +139,35 @@ def wait_longer(session: Session, job_id: int, *, version: int, claim_by: dt.dat
         .execution_options(synchronize_session=False)
     )
     return bool(result.rowcount == 1)  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True, slots=True)
+class QueueHealth:
+    """The job queue at a glance (the operator's home): jobs per status, the oldest one waiting, and
+    the latest failures with their error."""
+
+    queued: int
+    running: int
+    failed: int
+    oldest_queued_at: dt.datetime | None
+    latest_failures: Sequence[Job]
+
+
+def queue_health(session: Session, *, failures: int = 5) -> QueueHealth:
+    counts = dict(
+        session.execute(select(Job.status, func.count()).where(Job.status != DONE).group_by(Job.status)).all()
+    )
+    oldest = session.scalar(select(func.min(Job.created_at)).where(Job.status == QUEUED))
+    failed = session.scalars(
+        select(Job)
+        .where(Job.status == FAILED)
+        .order_by(Job.finished_at.desc(), Job.id.desc())
+        .limit(failures)
+    ).all()
+    return QueueHealth(
+        queued=int(counts.get(QUEUED, 0)),
+        running=int(counts.get(RUNNING, 0)),
+        failed=int(counts.get(FAILED, 0)),
+        oldest_queued_at=oldest,
+        latest_failures=failed,
+    )

@@ -1,19 +1,37 @@
-"""The home page: a dashboard that fits the active organization's type, or the login page."""
+"""The home page: for a visitor, what Rantai is (the public front door); for a member, the work waiting in
+the active organization, built from live data (issue #13). What each kind of organization sees is the
+policy's (``dashboard_kind``); each box and each link is there only when the policy allows its action, so
+no link on a home leads to a refusal (tests/browser/test_role_homes.py walks them)."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from babel.dates import format_date
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
+from rantai.analytics import figures
 from rantai.http import DbSession
 from rantai.identity.policy import Action, dashboard_kind
 from rantai.identity.roles import OrgType, Role
+from rantai.jobs import repository as jobs_repo
+from rantai.kit.clock import now
 from rantai.kit.money import format_number, format_rupiah
+from rantai.kit.pagination import PageRequest
+from rantai.orders import reading as orders_reading
+from rantai.orders.state import PoStatus
 from rantai.sourcing import opportunities
+from rantai.sourcing import repository as sourcing_repo
+from rantai.sourcing import service as sourcing
+from rantai.sourcing.rfq import awards
+from rantai.sourcing.rfq import service as rfqs
+from rantai.sourcing.rfq.state import RfqStatus
+from rantai.sourcing.state import NeedStatus
 from rantai.sourcing.wording import Vocabulary, describe, short_cert_name
 from rantai.suppliers import repository as supplier_repo
+from rantai.suppliers.state import STATUS_LABELS, ProfileStatus
 from rantai.web.auth import get_viewer, require_action
 from rantai.web.requestctx import Viewer
 from rantai.web.routes.opportunities import gap_text
@@ -21,27 +39,123 @@ from rantai.web.templating import render
 
 router = APIRouter()
 
+SHOWN = 5  # items per box on a home; the box links to the full list
+FIRST = PageRequest(1, SHOWN)
+
 
 @router.get("/")
-def home(request: Request, viewer: Viewer = Depends(get_viewer)) -> Response:
+def home(request: Request, db: Session = DbSession, viewer: Viewer = Depends(get_viewer)) -> Response:
     if viewer.user is None:
-        target = "/login?expired=1" if viewer.session_expired else "/login"
-        return RedirectResponse(target, status_code=303)
+        if viewer.session_expired:
+            return RedirectResponse("/login?expired=1", status_code=303)
+        return render(request, "home/landing.html", viewer, {"figures": figures.program_figures(db)})
     org = viewer.organization
     roles: list[Role] = []
     if org is not None and viewer.actor is not None:
         roles = sorted(viewer.actor.roles.get(org.id, frozenset()), key=list(Role).index)
+    kind = dashboard_kind(viewer.actor, org.id if org else None)
+    work = _WORK[kind](db, viewer) if kind in _WORK else {}
     return render(
         request,
         "home/dashboard.html",
         viewer,
         {
-            "kind": dashboard_kind(viewer.actor, org.id if org else None),
+            "kind": kind,
             "org": org,
             "org_type_label": OrgType(org.org_type).label if org else "",
             "roles": roles,
+            **work,
         },
     )
+
+
+def _orders_and_invoices(db: Session, viewer: Viewer) -> dict[str, Any]:
+    """POs waiting for the supplier and invoices not paid yet, of the active organization (as buyer or as
+    supplier: the lists hold only the POs and invoices it takes part in)."""
+    actor = viewer.current_actor.within(viewer.current_org.id)
+    waiting = orders_reading.orders_list(db, actor=actor, page=FIRST, status=PoStatus.ISSUED.value)
+    amended = orders_reading.orders_list(db, actor=actor, page=FIRST, status=PoStatus.AMENDED.value)
+    unpaid = orders_reading.invoices_list(db, actor=actor, page=FIRST, show="open")
+    return {
+        "pos_waiting": [*waiting.page.items, *amended.page.items][:SHOWN],
+        "pos_waiting_total": waiting.page.total + amended.page.total,
+        "po_buyers": waiting.buyers | amended.buyers,
+        "po_suppliers": waiting.suppliers | amended.suppliers,
+        "invoices_open": unpaid,
+    }
+
+
+def _supplier_work(db: Session, viewer: Viewer) -> dict[str, Any]:
+    org = viewer.current_org
+    profile = supplier_repo.by_organization(db, org.id)
+    work: dict[str, Any] = {
+        "profile": profile,
+        "profile_status_label": STATUS_LABELS[ProfileStatus(profile.status)] if profile else "",
+    }
+    if viewer.can(Action.MANAGE_CATALOG):
+        actor = viewer.current_actor.within(org.id)
+        work["invitations"] = rfqs.supplier_rfqs_page(
+            db, actor=actor, page=FIRST, status=RfqStatus.OPEN.value, sort="deadline"
+        )
+        work |= _orders_and_invoices(db, viewer)
+    return work
+
+
+def _buyer_work(db: Session, viewer: Viewer) -> dict[str, Any]:
+    org = viewer.current_org
+    actor = viewer.current_actor.within(org.id)
+    work: dict[str, Any] = {}
+    if viewer.can(Action.CREATE_NEED):
+        needs = sourcing.needs_page(
+            db, actor=actor, organization_id=org.id, page=FIRST, status=NeedStatus.OPEN.value
+        )
+        work["needs"] = needs
+        work["need_counts"] = sourcing_repo.line_counts(db, [need.id for need in needs.items])
+        work["to_evaluate"] = rfqs.buyer_rfqs_page(
+            db, actor=actor, organization_id=org.id, page=FIRST, status=RfqStatus.EVALUATION.value
+        )
+        work["rfqs_open"] = rfqs.buyer_rfqs_page(
+            db, actor=actor, organization_id=org.id, page=FIRST, status=RfqStatus.OPEN.value
+        )
+        work |= _orders_and_invoices(db, viewer)
+    if viewer.can(Action.APPROVE_AWARD):
+        work["approvals"] = awards.approvals_page(db, actor=actor, page=FIRST)
+    return work
+
+
+def _government_work(db: Session, viewer: Viewer) -> dict[str, Any]:
+    work: dict[str, Any] = {}
+    if viewer.can(Action.VERIFY_SUPPLIER):
+        actor = viewer.current_actor.within(viewer.current_org.id)
+        queue = supplier_repo.verification_queue(db, FIRST, actor=actor)
+        oldest = queue.items[0].submitted_at if queue.items else None
+        work["queue"] = queue
+        work["oldest_days"] = (now() - oldest).days if oldest is not None else None
+    if viewer.can(Action.VIEW_PROGRAM_KPIS):
+        work["figures"] = figures.program_figures(db)
+    return work
+
+
+def _operator_work(db: Session, viewer: Viewer) -> dict[str, Any]:
+    work: dict[str, Any] = {}
+    if viewer.can(Action.OPERATE_PLATFORM):
+        work["jobs"] = jobs_repo.queue_health(db)
+        work["statuses"] = figures.supplier_status_counts(db)
+        work["figures"] = figures.program_figures(db)
+    return work
+
+
+def _lender_work(db: Session, _viewer: Viewer) -> dict[str, Any]:
+    return {"figures": figures.program_figures(db)}
+
+
+_WORK = {
+    "supplier": _supplier_work,
+    "buyer": _buyer_work,
+    "government": _government_work,
+    "operator": _operator_work,
+    "lender": _lender_work,
+}
 
 
 _BABEL = {"id": "id_ID", "en": "en_US"}
@@ -81,10 +195,15 @@ def supplier_opportunities(
                 "reasons": [describe(reason, vocabulary) for reason in recommendation.reasons],
             }
         )
-    gaps = [
-        {"kind": gap.kind, "text": gap_text(viewer, gap, found.offers if found else {})}
-        for gap in (found.gaps if found else ())
-    ]
+    gaps = []
+    for gap in found.gaps if found else ():
+        # Where the supplier acts on it, when the policy lets the viewer go there.
+        link, action = "", ""
+        if gap.kind in ("cert", "verification") and viewer.can(Action.EDIT_SUPPLIER_PROFILE):
+            link = "/supplier"
+            action = viewer._("Renew it on your profile") if gap.kind == "cert" else viewer._("Your profile")
+        text = gap_text(viewer, gap, found.offers if found else {})
+        gaps.append({"kind": gap.kind, "text": text, "link": link, "action": action})
     return render(
         request,
         "home/_opportunities.html",
