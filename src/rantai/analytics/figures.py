@@ -1,20 +1,17 @@
 """A few live figures of the whole programme, for the public front door and the operator's home.
 
-Counts only, over every organization: no figure names a business, so anyone may read them. The public
-transparency page (issue #13's monitoring work) holds the KPIs proper; these are the headline numbers.
+Counts only, over every organization: no figure names a business, so anyone may read them. The
+programme's KPIs proper are ``analytics.kpi`` (issue #15); these are the headline numbers.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import distinct, func, select
 from sqlalchemy.orm import Session
 
-from rantai.orders.models import PurchaseOrder
+from rantai.analytics import repository
 from rantai.orders.state import PoStatus
-from rantai.sourcing.models import Need
-from rantai.suppliers.models import SupplierProfile
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,29 +26,18 @@ class ProgramFigures:
 
 def program_figures(session: Session) -> ProgramFigures:
     """The headline numbers, in three queries (the suppliers', the needs', the orders')."""
-    verified, provinces = session.execute(
-        select(func.count(), func.count(distinct(SupplierProfile.province_code))).where(
-            SupplierProfile.status == "verified"
-        )
-    ).one()
-    open_needs, buyers = session.execute(
-        select(
-            func.count().filter(Need.status == "open"),
-            func.count(distinct(Need.organization_id)).filter(Need.published_at.is_not(None)),
-        )
-    ).one()
-    orders, value = session.execute(
-        select(func.count(), func.coalesce(func.sum(PurchaseOrder.total), 0)).where(
-            PurchaseOrder.status.not_in([PoStatus.CANCELLED.value, PoStatus.DECLINED.value])
-        )
-    ).one()
+    verified, provinces = repository.verified_suppliers_and_provinces(session)
+    open_needs, buyers = repository.open_needs_and_buyers(session)
+    orders, value = repository.orders_and_value(
+        session, leaving_out=(PoStatus.CANCELLED.value, PoStatus.DECLINED.value)
+    )
     return ProgramFigures(
-        verified_suppliers=int(verified),
-        provinces=int(provinces),
-        open_needs=int(open_needs or 0),
-        buyers=int(buyers or 0),
-        orders=int(orders),
-        orders_value=int(value or 0),
+        verified_suppliers=verified,
+        provinces=provinces,
+        open_needs=open_needs,
+        buyers=buyers,
+        orders=orders,
+        orders_value=value,
     )
 
 
@@ -66,12 +52,10 @@ class SupplierStatusCounts:
 
 
 def supplier_status_counts(session: Session) -> SupplierStatusCounts:
-    counts = dict(
-        session.execute(select(SupplierProfile.status, func.count()).group_by(SupplierProfile.status)).all()
-    )
+    counts = repository.profiles_per_status(session)
     return SupplierStatusCounts(
-        draft=int(counts.get("draft", 0)),
-        submitted=int(counts.get("submitted", 0)),
-        verified=int(counts.get("verified", 0)),
-        rejected=int(counts.get("rejected", 0)),
+        draft=counts.get("draft", 0),
+        submitted=counts.get("submitted", 0),
+        verified=counts.get("verified", 0),
+        rejected=counts.get("rejected", 0),
     )

@@ -13,13 +13,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, false, func, or_, select, true
+from sqlalchemy import ColumnElement, and_, distinct, false, func, or_, select, true
 from sqlalchemy.orm import InstrumentedAttribute, Session, aliased
 
 from rantai.analytics.models import BuyerBudget
 from rantai.identity.models import Organization
 from rantai.orders.models import Invoice, Payment, PurchaseOrder, PurchaseOrderLine
 from rantai.reference.models import Kbli, ProgramFigure, Region
+from rantai.sourcing.models import Need
 from rantai.sourcing.rfq.models import Award, AwardLine, Rfq
 from rantai.suppliers.models import SizeClassRecord, SupplierProfile
 
@@ -463,3 +464,45 @@ def award_winners(session: Session, award_ids: Sequence[int]) -> set[int]:
     if not award_ids:
         return set()
     return set(session.scalars(select(AwardLine.supplier_id).where(AwardLine.award_id.in_(list(award_ids)))))
+
+
+# --- headline counts (the front door and the operator's home, issue #13) -------------------------------
+
+
+def verified_suppliers_and_provinces(session: Session) -> tuple[int, int]:
+    verified, provinces = session.execute(
+        select(func.count(), func.count(distinct(SupplierProfile.province_code))).where(
+            SupplierProfile.status == "verified"
+        )
+    ).one()
+    return int(verified), int(provinces)
+
+
+def open_needs_and_buyers(session: Session) -> tuple[int, int]:
+    """Open needs, and the organizations that have published a need."""
+    open_needs, buyers = session.execute(
+        select(
+            func.count().filter(Need.status == "open"),
+            func.count(distinct(Need.organization_id)).filter(Need.published_at.is_not(None)),
+        )
+    ).one()
+    return int(open_needs or 0), int(buyers or 0)
+
+
+def orders_and_value(session: Session, *, leaving_out: Sequence[str]) -> tuple[int, int]:
+    """Purchase orders and their total (whole Rupiah), but those in the statuses ``leaving_out``."""
+    orders, value = session.execute(
+        select(func.count(), func.coalesce(func.sum(PurchaseOrder.total), 0)).where(
+            PurchaseOrder.status.not_in(list(leaving_out))
+        )
+    ).one()
+    return int(orders), int(value or 0)
+
+
+def profiles_per_status(session: Session) -> dict[str, int]:
+    return {
+        str(status): int(count)
+        for status, count in session.execute(
+            select(SupplierProfile.status, func.count()).group_by(SupplierProfile.status)
+        )
+    }
