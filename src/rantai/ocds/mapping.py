@@ -692,3 +692,93 @@ def releases(process: ProcessFacts, *, prefix: str) -> list[Json]:
 
 def _instant(stamp: str) -> dt.datetime:
     return dt.datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+
+
+# ---- The way back: awards read from OCDS (the award import reads OCDS release packages through this) ----
+
+
+@dataclass(frozen=True, slots=True)
+class AwardRead:
+    """One supplier's award as an OCDS publisher states it: what the award import needs of it."""
+
+    ocid: str
+    award_id: str
+    title: str
+    buyer: str
+    supplier: str
+    supplier_identifier: str | None  # scheme-id, e.g. ID-NIB-9120001234567, when the party has one
+    amount: Decimal | None
+    currency: str | None
+    date: dt.date | None
+    items: tuple[str, ...] = ()
+
+
+def _day(stamp: object) -> dt.date | None:
+    if not isinstance(stamp, str) or not stamp:
+        return None
+    try:
+        return dt.datetime.fromisoformat(stamp.replace("Z", "+00:00")).date()
+    except ValueError:
+        try:
+            return dt.date.fromisoformat(stamp[:10])
+        except ValueError:
+            return None
+
+
+def _object(value: object) -> Json:
+    """A JSON object, or an empty one for anything else (read data is not trusted to be well formed)."""
+    return value if isinstance(value, dict) else {}
+
+
+def _releases_of(package: Json) -> Iterable[Json]:
+    """The releases of a release package, or the compiled releases of a record package."""
+    if isinstance(package.get("releases"), list):
+        yield from (r for r in package["releases"] if isinstance(r, dict))
+    for record in package.get("records") or []:
+        if isinstance(record, dict) and isinstance(record.get("compiledRelease"), dict):
+            yield record["compiledRelease"]
+
+
+def awards_read(package: Json) -> Iterable[AwardRead]:
+    """Every active award of a release or record package, one per supplier (a joint award of several
+    suppliers is one per supplier, each with the whole value, as OCDS states it). A release without
+    awards, or an award cancelled or pending, gives nothing; a field missing is None, never a guess."""
+    for release in _releases_of(package):
+        parties = {p.get("id"): p for p in release.get("parties") or [] if isinstance(p, dict)}
+        buyer_name = _object(release.get("buyer")).get("name") or next(
+            (p.get("name") for p in parties.values() if "buyer" in (p.get("roles") or [])), None
+        )
+        tender = _object(release.get("tender"))
+        for award in release.get("awards") or []:
+            if not isinstance(award, dict) or award.get("status") not in (None, "active"):
+                continue
+            amount_value = _object(award.get("value"))
+            raw_amount = amount_value.get("amount")
+            amount = (
+                Decimal(str(raw_amount))
+                if isinstance(raw_amount, int | float) and not isinstance(raw_amount, bool)
+                else None
+            )
+            items = tuple(
+                str(i["description"])
+                for i in award.get("items") or []
+                if isinstance(i, dict) and i.get("description")
+            )
+            for supplier_ref in award.get("suppliers") or []:
+                if not isinstance(supplier_ref, dict):
+                    continue
+                party = _object(parties.get(supplier_ref.get("id")))
+                identifier = _object(party.get("identifier"))
+                scheme, ident = identifier.get("scheme"), identifier.get("id")
+                yield AwardRead(
+                    ocid=str(release.get("ocid") or ""),
+                    award_id=str(award.get("id") or ""),
+                    title=str(award.get("title") or tender.get("title") or ""),
+                    buyer=str(buyer_name or ""),
+                    supplier=str(supplier_ref.get("name") or party.get("name") or ""),
+                    supplier_identifier=f"{scheme}-{ident}" if scheme and ident else None,
+                    amount=amount,
+                    currency=amount_value.get("currency"),
+                    date=_day(award.get("date")) or _day(release.get("date")),
+                    items=items,
+                )

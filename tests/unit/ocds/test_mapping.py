@@ -153,3 +153,37 @@ def test_days_are_midnight_wib_and_moments_utc() -> None:
     assert mapping.timestamp(dt.date(2026, 9, 13)) == "2026-09-13T00:00:00+07:00"
     assert mapping.timestamp(dt.datetime(2026, 9, 13, 1, 2, 3, tzinfo=dt.UTC)) == "2026-09-13T01:02:03Z"
     assert mapping.timestamp(dt.datetime(2026, 9, 13, 8, 2, 3, tzinfo=mapping.WIB)) == "2026-09-13T01:02:03Z"
+
+
+def test_awards_read_back_from_our_own_packages() -> None:
+    """The way back (the award import): each winner of the split award is one award read, from a release
+    package and from a record package alike."""
+    package = _release_package()
+    read = list(mapping.awards_read(package))
+    assert {(a.award_id, a.supplier, a.amount) for a in read} == {
+        ("A5-S12", KOPERASI.name, 25_200_000),
+        ("A5-S11", MIKRO.name, 21_700_000),
+    }
+    cooperative = next(a for a in read if a.award_id == "A5-S12")
+    assert cooperative.supplier_identifier == f"ID-NIB-{KOPERASI.nib}"
+    assert cooperative.buyer == "PT Semen Nusantara (Persero)" and cooperative.currency == "IDR"
+    assert cooperative.date == dt.date(2026, 9, 10) and cooperative.items == ("Karung PP 50 kg",)
+    records = packages.record_package(
+        [packages.record(_releases(), package_uri="u")], uri="r", published_at=NOW, base_url=BASE
+    )
+    assert sorted(a.award_id for a in mapping.awards_read(records)) == ["A5-S11", "A5-S12"]
+
+
+def test_awards_read_skips_what_is_not_an_active_award() -> None:
+    release = {
+        "ocid": "ocds-x-1",
+        "date": "2026-01-05T00:00:00Z",
+        "awards": [
+            {"id": "1", "status": "pending", "suppliers": [{"id": "a", "name": "A"}]},
+            {"id": "2", "status": "active", "value": {"amount": "12"}, "suppliers": [{"name": "B"}, "junk"]},
+            "junk",
+        ],
+    }
+    (read,) = mapping.awards_read({"releases": [release, "junk"]})
+    assert (read.award_id, read.supplier, read.amount, read.date) == ("2", "B", None, dt.date(2026, 1, 5))
+    assert list(mapping.awards_read({})) == []
