@@ -18,7 +18,7 @@ from rantai import audit
 from rantai.audit import Event
 from rantai.identity.policy import Action, Actor
 from rantai.kit.clock import WIB, now, today
-from rantai.orders import documents, notices, repository
+from rantai.orders import documents, notices, repository, track_record
 from rantai.orders.errors import (
     MSG_DATE_FUTURE,
     MSG_DELIVERY_EMPTY,
@@ -42,7 +42,7 @@ from rantai.orders.models import (
     Receipt,
     ReceiptLine,
 )
-from rantai.orders.purchase_orders import buyer_code, require
+from rantai.orders.purchase_orders import buyer_code, complete_when_received, require
 from rantai.orders.state import IN_FORCE, PoStatus
 
 TEXT_MAX = 2000
@@ -226,6 +226,13 @@ def record_receipt(
             delivery.status = "received"
         session.flush()
     _refresh(session, lines.values())
+    track_record.delivery_received(
+        session,
+        po,
+        receipt,
+        [lines[i] for i in wanted],
+        rejected=any(r.rejected for r in wanted.values()),
+    )
     audit.record(
         session,
         Event.RECEIPT_RECORDED,
@@ -240,6 +247,7 @@ def record_receipt(
     )
     notices.received(session, po, receipt.number)
     documents.request(session, documents.BAST, receipt.id)  # its PDF, rendered by a job
+    complete_when_received(session, actor=actor, po=po, lines=list(lines.values()))
     return receipt
 
 

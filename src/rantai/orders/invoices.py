@@ -23,7 +23,7 @@ from rantai.kit.clock import WIB, now, today
 from rantai.kit.money import format_rupiah
 from rantai.kit.text import N_
 from rantai.lifecycle import advance
-from rantai.orders import notices, repository, tax
+from rantai.orders import notices, repository, tax, track_record
 from rantai.orders.errors import (
     MSG_INVOICE_EMPTY,
     MSG_INVOICE_NOT_FOUND,
@@ -271,6 +271,8 @@ def record_payment(
         )
         session.add(payment)
         session.flush()
+    if settles:
+        track_record.invoice_settled(session, po)
     audit.record(
         session,
         Event(f"invoice.{move.value}"),

@@ -143,6 +143,9 @@ class PurchaseOrderLine(Base):
     accepted_quantity: Mapped[int] = mapped_column(BigInteger, server_default=text("0"), default=0)
     rejected_quantity: Mapped[int] = mapped_column(BigInteger, server_default=text("0"), default=0)
     invoiced_quantity: Mapped[int] = mapped_column(BigInteger, server_default=text("0"), default=0)
+    # The day the goods are due: the RFQ line's needed-by date, else the issue date plus the lead time the
+    # supplier quoted; goods received later are a late delivery in the supplier's track record.
+    deliver_by: Mapped[dt.date | None] = mapped_column(Date, default=None)
 
 
 class PurchaseOrderRevision(Base):

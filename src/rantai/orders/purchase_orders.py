@@ -8,6 +8,7 @@ settings. A foreign buyer's documents are bilingual (``second_language``).
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections import defaultdict
 from collections.abc import Sequence
@@ -24,7 +25,7 @@ from rantai.identity.roles import OrgType
 from rantai.kit.clock import WIB, now
 from rantai.kit.pagination import Page, PageRequest
 from rantai.lifecycle import advance
-from rantai.orders import documents, notices, repository
+from rantai.orders import documents, notices, repository, track_record
 from rantai.orders.errors import (
     MSG_ALREADY_ORDERED,
     MSG_AWARD_NOT_APPROVED,
@@ -109,6 +110,28 @@ def _content(po: PurchaseOrder, lines: Sequence[PurchaseOrderLine]) -> dict[str,
     }
 
 
+def _due_day(needed_by: dt.date | None, issued_on: dt.date, lead_time_days: int | None) -> dt.date | None:
+    """When a PO line's goods are due: the day the RFQ line needs them, else the issue day plus the lead
+    time the supplier quoted; None when neither is known."""
+    if needed_by is not None:
+        return needed_by
+    return issued_on + dt.timedelta(days=lead_time_days) if lead_time_days is not None else None
+
+
+def complete_when_received(
+    session: Session, *, actor: Actor | None, po: PurchaseOrder, lines: Sequence[PurchaseOrderLine]
+) -> bool:
+    """Complete an accepted PO whose every line has been accepted in full (goods rejected must be
+    replaced first), and count it in the supplier's track record. True when it completed."""
+    if PoStatus(po.status) is not PoStatus.ACCEPTED or any(
+        line.accepted_quantity < line.quantity for line in lines
+    ):
+        return False
+    _move(session, actor, po, PoMove.COMPLETE)
+    track_record.order_completed(session, po, lines, repository.last_accepted_on(session, po.id))
+    return True
+
+
 def issue_for_award(session: Session, *, actor: Actor | None, award: Award) -> list[PurchaseOrder]:
     """One PO per supplier of an approved award, numbered in the buyer's series of the year; each
     supplier is told. Refused for an award not approved, or one already turned into orders."""
@@ -131,6 +154,8 @@ def issue_for_award(session: Session, *, actor: Actor | None, award: Award) -> l
     moment = now()
     year = moment.astimezone(WIB).year
     code = buyer_code(session, award.organization_id)
+    lead_times = repository.quoted_lead_times(session, [p for parts in by_supplier.values() for p in parts])
+    issued_on = moment.astimezone(WIB).date()
     made: list[PurchaseOrder] = []
     for supplier_id in sorted(by_supplier):
         parts = sorted(by_supplier[supplier_id], key=lambda part: rfq_lines[part.rfq_line_id].line_no)
@@ -166,6 +191,9 @@ def issue_for_award(session: Session, *, actor: Actor | None, award: Award) -> l
                 unit_price=part.unit_price,
                 amount=part.amount,
                 ppn_treatment="zero" if foreign else "standard",
+                deliver_by=_due_day(
+                    rfq_lines[part.rfq_line_id].needed_by, issued_on, lead_times.get(part.id)
+                ),
             )
             for number_, part in enumerate(parts, start=1)
         ]

@@ -34,6 +34,7 @@ from rantai.orders.models import (
 from rantai.orders.state import InvoiceStatus
 from rantai.orders.tax import Rate, Rates
 from rantai.reference.models import TaxRate
+from rantai.sourcing.rfq.models import AwardLine, QuoteLine
 
 
 def _rate(session: Session, code: str, on: dt.date) -> Rate:
@@ -361,3 +362,32 @@ def orders_issued(session: Session, organization_id: int) -> int:
         )
         or 0
     )
+
+
+def last_accepted_on(session: Session, po_id: int) -> dict[int, dt.date]:
+    """For each line of the PO, the last day a receipt accepted goods of it."""
+    rows = session.execute(
+        select(ReceiptLine.po_line_id, func.max(Receipt.received_on))
+        .join(Receipt, Receipt.id == ReceiptLine.receipt_id)
+        .where(Receipt.po_id == po_id, ReceiptLine.accepted > 0)
+        .group_by(ReceiptLine.po_line_id)
+    ).all()
+    return {int(line_id): day for line_id, day in rows}
+
+
+def quoted_lead_times(session: Session, award_lines: Sequence[AwardLine]) -> dict[int, int]:
+    """The lead time (days) each award line's supplier quoted for it, by award line id."""
+    if not award_lines:
+        return {}
+    quoted = session.execute(
+        select(QuoteLine.quote_id, QuoteLine.revision, QuoteLine.rfq_line_id, QuoteLine.lead_time_days).where(
+            QuoteLine.quote_id.in_(sorted({line.quote_id for line in award_lines}))
+        )
+    ).all()
+    days = {(q, r, line): lead for q, r, line, lead in quoted}
+    found: dict[int, int] = {}
+    for line in award_lines:
+        lead = days.get((line.quote_id, line.quote_revision, line.rfq_line_id))
+        if lead is not None:
+            found[line.id] = int(lead)
+    return found

@@ -272,10 +272,13 @@ class ImportJob(Base):
 
 
 class TrackRecord(Base):
-    """What a supplier has done on the platform: awards won, orders completed and completed on time.
+    """What a supplier has done on the platform: awards won, orders completed and completed on time, each
+    delivery received (on time or late against the PO line's date), receipts that rejected goods, and
+    invoices settled.
 
-    The orders domain keeps it up to date as POs are awarded and received; the matching engine reads it
-    (track record, and "newcomer": a supplier that has never won an award).
+    The orders domain keeps it up to date as goods are received and invoices settled
+    (``orders.track_record``); the matching engine reads it (track record, and "newcomer": a supplier
+    that has never won an award).
     """
 
     __tablename__ = "supplier_track_record"
@@ -286,4 +289,9 @@ class TrackRecord(Base):
     awards_won: Mapped[int] = mapped_column(default=0)
     orders_completed: Mapped[int] = mapped_column(default=0)
     orders_on_time: Mapped[int] = mapped_column(default=0)
+    deliveries: Mapped[int] = mapped_column(server_default=text("0"), default=0)
+    deliveries_on_time: Mapped[int] = mapped_column(server_default=text("0"), default=0)
+    deliveries_late: Mapped[int] = mapped_column(server_default=text("0"), default=0)
+    rejections: Mapped[int] = mapped_column(server_default=text("0"), default=0)  # receipts rejecting goods
+    invoices_settled: Mapped[int] = mapped_column(server_default=text("0"), default=0)
     updated_at: Mapped[dt.datetime] = mapped_column(default=now, onupdate=now)

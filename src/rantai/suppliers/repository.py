@@ -11,11 +11,13 @@ from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, delete, false, func, or_, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from rantai.audit.models import AuditEvent
 from rantai.identity.models import Organization, User
 from rantai.identity.policy import Action, Actor, Party, reach
+from rantai.kit.clock import now
 from rantai.kit.ids import storable_id
 from rantai.kit.pagination import Page, PageRequest
 from rantai.reference.models import CertificationType
@@ -115,6 +117,48 @@ def track_records_of(session: Session, profile_ids: Sequence[int]) -> dict[int, 
         return {}
     rows = session.scalars(select(TrackRecord).where(TrackRecord.supplier_id.in_(sorted(set(profile_ids)))))
     return {row.supplier_id: row for row in rows}
+
+
+TRACK_COUNTERS = frozenset(
+    {
+        "awards_won",
+        "orders_completed",
+        "orders_on_time",
+        "deliveries",
+        "deliveries_on_time",
+        "deliveries_late",
+        "rejections",
+        "invoices_settled",
+    }
+)
+
+
+def add_to_track_record(session: Session, profile_id: int, **counts: int) -> None:
+    """Add to a supplier's track record counters (``deliveries=1, deliveries_late=1``...) in the caller's
+    transaction: one guarded UPDATE (two writers add up, never overwrite), making the row first when the
+    supplier has none (a writer that loses that race adds to the row the other made)."""
+    wanted = {name: count for name, count in counts.items() if count}
+    unknown = set(wanted) - TRACK_COUNTERS
+    if unknown:
+        raise ValueError(f"no track record counter {sorted(unknown)}")
+    if not wanted:
+        return
+    values: dict[str, Any] = {name: getattr(TrackRecord, name) + count for name, count in wanted.items()}
+    values["updated_at"] = now()
+    changed = session.execute(
+        update(TrackRecord)
+        .where(TrackRecord.supplier_id == profile_id)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    if changed.rowcount == 1:  # type: ignore[attr-defined]
+        return
+    try:
+        with session.begin_nested():
+            session.add(TrackRecord(supplier_id=profile_id, **wanted))
+            session.flush()
+    except IntegrityError:  # made meanwhile by another transaction: add to it
+        add_to_track_record(session, profile_id, **wanted)
 
 
 def replace_kbli(session: Session, profile_id: int, codes: Sequence[str]) -> None:

@@ -43,6 +43,7 @@ from rantai.sourcing.rfq.errors import (
 )
 from rantai.sourcing.rfq.models import Award, AwardLine, RfqLine
 from rantai.sourcing.rfq.state import LOSS_REASONS, AwardStatus, RfqStatus
+from rantai.suppliers import repository as suppliers_repository
 
 BESAR_SALES = 60_000_000_000  # above PP 7/2021's Rp50 miliar: a large business
 
@@ -403,6 +404,11 @@ def test_winners_and_losers_are_told_with_the_reason(db: Session) -> None:
             assert seen.lost == [(1, line.name, LOSS_REASONS[code])]
     won = [n for n in inbox_of(db, winner.user.id) if n.kind.startswith("award.")]
     assert [(n.kind, n.params["lines"]) for n in won] == [("award.won", "1")]
+    # The winner is no newcomer any more: its track record counts the award; the others' do not.
+    db.expire_all()
+    records = suppliers_repository.track_records_of(db, [b.profile.id for b in setup.bidders])
+    assert records[winner.profile.id].awards_won == 1
+    assert all(records.get(b.profile.id) is None for b in (pricier, slower, smaller, same))
     # The reason is shown in the reader's language; no notice names another supplier or a price.
     lost = next(n for n in inbox_of(db, pricier.user.id) if n.kind == "award.lost")
     assert "another supplier offered a lower price" in translate("en", lost.message, **lost.params)

@@ -47,6 +47,7 @@ from sqlalchemy.orm import Session
 
 from rantai import audit, jobs
 from rantai.audit import Event
+from rantai.catalog import index_changes
 from rantai.identity import repository as identity_repo
 from rantai.identity.policy import Action, Actor, Party, can, reach
 from rantai.identity.roles import OrgType
@@ -566,6 +567,10 @@ def _approved(session: Session, actor: Actor | None, rfq: Rfq, award: Award) -> 
             before={"status": RfqStatus.EVALUATION.value},
             after={"status": RfqStatus.AWARDED.value},
         )
+    winners = sorted({line.supplier_id for line in _lines_of(session, award)})
+    for supplier_id in winners:  # no longer a newcomer to the matcher
+        suppliers_repository.add_to_track_record(session, supplier_id, awards_won=1)
+    index_changes.mark(session, winners)
     jobs.enqueue(session, OUTCOME_JOB, {"award_id": award.id}, max_attempts=5, claim_within_seconds=120)
 
 

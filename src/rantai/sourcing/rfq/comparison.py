@@ -118,7 +118,7 @@ class TrackRecordShown:
     """What the supplier has done: the platform's track record (orders completed and on time, kept by
     the orders domain) and the approved awards it won on Rantai so far."""
 
-    awards_won: int  # supplier_track_record.awards_won
+    awards_won: int  # supplier_track_record.awards_won (imported history and approved Rantai awards)
     orders_completed: int
     orders_on_time: int
     rantai_awards: int  # approved awards naming the supplier on at least one line
@@ -133,6 +133,12 @@ class TrackRecordShown:
     @property
     def newcomer(self) -> bool:
         return not self.awards_won and not self.rantai_awards
+
+    @property
+    def awards_total(self) -> int:
+        """Awards won: the track record counts each approved Rantai award too (``awards.py``), so the
+        Rantai awards are already in it; the larger of the two covers a record older than that."""
+        return max(self.awards_won, self.rantai_awards)
 
 
 @dataclass(frozen=True, slots=True)
