@@ -162,6 +162,14 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("POST", "/needs/{need_id}/rfq/new"): CREATE_NEED,
     ("GET", "/rfqs/{rfq_id}"): OWN_RFQ,
     ("GET", "/buyers/{organization_id}"): Login("a buyer's profile and days-to-pay: any logged-in user"),
+    # --- monitoring (issue #15): what a reader counts is its policy scope (analytics.scope_for: nation,
+    # region, own orders; a reader with none gets 403); the pagu is the organization's to manage
+    ("GET", "/monitoring"): Login("figures within the reader's policy scope (403 when it has none)"),
+    ("GET", "/monitoring/download"): Login("the dashboard's tables within the reader's policy scope"),
+    ("GET", "/monitoring/pagu"): Needs(Action.MANAGE_ORGANIZATION),
+    ("POST", "/monitoring/pagu"): Needs(Action.MANAGE_ORGANIZATION),
+    ("GET", "/transparansi"): Public("the public transparency page: national aggregates, no person"),
+    ("GET", "/transparansi/download"): Public("the public page's tables (aggregates of organizations)"),
     ("GET", "/rfqs/{rfq_id}/print"): Login(
         "a printed RFQ is found only by its buyer and invitees (get_rfq: 404 else)"
     ),

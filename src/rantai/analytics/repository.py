@@ -36,10 +36,13 @@ class Scope:
     everywhere: bool = False
     areas: tuple[str, ...] = ()
     buyer_ids: frozenset[int] = frozenset()
+    # A lender's portfolio: the orders it finances. Financing is later work (no PO has a lender yet), so
+    # these admit no row today; they make the lender's dashboard exist, empty.
+    lender_ids: frozenset[int] = frozenset()
 
     @property
     def empty(self) -> bool:
-        return not (self.everywhere or self.areas or self.buyer_ids)
+        return not (self.everywhere or self.areas or self.buyer_ids or self.lender_ids)
 
 
 NATIONAL = Scope(everywhere=True)
@@ -506,3 +509,9 @@ def profiles_per_status(session: Session) -> dict[str, int]:
             select(SupplierProfile.status, func.count()).group_by(SupplierProfile.status)
         )
     }
+
+
+def kabkota_names(session: Session) -> dict[str, str]:
+    """Every kab/kota code with its name."""
+    rows = session.execute(select(Region.code, Region.name).where(Region.level == 2))
+    return {str(code): str(name) for code, name in rows}

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from rantai.analytics.repository import Scope
 from rantai.identity.policy import Action, Actor, OrgScope, Party, can, reach
-from rantai.identity.roles import BUYER_TYPES
+from rantai.identity.roles import BUYER_TYPES, OrgType
 
 
 def scope_for(actor: Actor | None) -> Scope:
@@ -16,10 +16,16 @@ def scope_for(actor: Actor | None) -> Scope:
     own = reach(actor, Action.VIEW_RECORD).organizations(Party.BUYER)
     # A buyer's own spend: the organizations it takes the buyer's part for (a supplier is never one).
     buyers = frozenset(org for org in own if actor is not None and actor.org_types.get(org) in BUYER_TYPES)
+    lenders = frozenset(
+        org
+        for org in reach(actor, Action.VIEW_RECORD).organizations(Party.LENDER)
+        if actor is not None and actor.org_types.get(org) == OrgType.LEMBAGA_PEMBIAYAAN
+    )
     return Scope(
         everywhere=kpis.everywhere,
         areas=tuple(sorted(area for area in kpis.areas if area is not None)),
         buyer_ids=buyers,
+        lender_ids=lenders,
     )
 
 

@@ -168,7 +168,9 @@ def test_scope_follows_the_policy(db: Session) -> None:
     assert actor_of(dinas, Role.ANALYST) == Scope(areas=("32",))
     assert actor_of(buyer, Role.VIEWER) == Scope(buyer_ids=frozenset({buyer.id}))
     assert actor_of(supplier, Role.OWNER).empty
-    assert actor_of(lender, Role.OWNER).empty  # a lender's portfolio: nothing financed yet
+    lending = actor_of(lender, Role.OWNER)  # a lender's portfolio: nothing financed yet, so no row
+    assert lending == Scope(lender_ids=frozenset({lender.id}))
+    assert kpi.value_by(db, start=START, end=END, by=Dimension.PROVINCE, scope=lending) == []
     assert scope_for(None).empty
 
 

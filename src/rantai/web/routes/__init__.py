@@ -20,6 +20,7 @@ from rantai.web.routes import (
     imports,
     invitations,
     invoices,
+    monitoring,
     needs,
     notifications,
     opportunities,
@@ -62,4 +63,5 @@ router.include_router(invoices.router)
 router.include_router(order_documents.router)
 router.include_router(rfq_documents.router)
 router.include_router(buyers.router)
+router.include_router(monitoring.router)
 adopt(router, FormKeyRoute)  # a POST carrying a form key runs once per key (double clicks)
