@@ -1,6 +1,7 @@
-"""Issue #13's verification with evidence in Chromium at 360 px: the owner uploads the NIB print and the
+"""Issue #13 in Chromium at 360 px. Verification with evidence: the owner uploads the NIB print and the
 NPWP card; the Jawa Barat verifier opens the submission, sees the documents, the automatic checks and the
-checklist, and sends it back naming what to fix; the owner sees what to fix and is told."""
+checklist, and sends it back naming what to fix; the owner sees what to fix and is told. Password
+reset: a user asks for a link on the login page, opens it (read from the outbox) and logs in anew."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
+from sqlalchemy import select
 from tests.browser.conftest import LIVE_DATABASES
 from tests.factories.identity import make_org, make_user
 
@@ -15,6 +17,7 @@ from rantai.db import make_engine, make_session_factory, transaction
 from rantai.demo.seed import DEMO_PASSWORD
 from rantai.identity import service as identity
 from rantai.identity.roles import OrgType, Role
+from rantai.notifications.models import OutboxEmail
 from rantai.suppliers import service as suppliers
 
 pytestmark = pytest.mark.browser
@@ -139,3 +142,46 @@ def test_verifier_rejects_with_what_to_fix_and_the_owner_sees_it(
     page.goto(live_server + "/supplier")
     page.get_by_role("button", name="Kirim untuk verifikasi").click()
     expect(page.get_by_test_id("profile-status")).to_have_text("Menunggu verifikasi")
+
+
+RESET_EMAIL = "lupa.sandi@contoh.co.id"
+NEW_PASSWORD = "rendang-padang-pedas-26"
+
+
+def _reset_link_from_outbox(url: str, to: str) -> str:
+    """What the operator reads with `rantai mail list --body` when no SMTP server is set."""
+    engine = make_engine(url)
+    with transaction(make_session_factory(engine)) as db:
+        link = db.scalars(
+            select(OutboxEmail.link)
+            .where(OutboxEmail.to_address == to, OutboxEmail.link.like("/password/reset/%"))
+            .order_by(OutboxEmail.id.desc())
+        ).first()
+    engine.dispose()
+    assert link is not None, "no reset link in the outbox"
+    return link
+
+
+def test_a_user_resets_a_forgotten_password(page: Page, live_server: str) -> None:
+    url = LIVE_DATABASES[live_server]
+    engine = make_engine(url)
+    with transaction(make_session_factory(engine)) as db:
+        make_user(db, make_org(db, OrgType.UMKM, name="Warung Lupa Sandi"), (Role.OWNER,), email=RESET_EMAIL)
+    engine.dispose()
+
+    page.goto(live_server + "/login")
+    page.get_by_test_id("forgot-link").click()
+    page.get_by_label("Email").fill(RESET_EMAIL)
+    page.get_by_test_id("send-reset").click()
+    expect(page.get_by_test_id("reset-sent")).to_contain_text(RESET_EMAIL)
+    _no_sideways_scroll(page)
+
+    page.goto(live_server + _reset_link_from_outbox(url, RESET_EMAIL))
+    page.locator("#new_password").fill(NEW_PASSWORD)
+    page.locator("#confirm_password").fill(NEW_PASSWORD)
+    page.get_by_test_id("save-new-password").click()
+    # Back on the login form with the email filled in; the new password logs in.
+    expect(page.get_by_label("Email")).to_have_value(RESET_EMAIL)
+    page.get_by_label("Kata sandi").fill(NEW_PASSWORD)
+    page.get_by_role("button", name="Masuk", exact=True).click()
+    expect(page.get_by_role("button", name="Keluar")).to_be_visible()

@@ -42,6 +42,8 @@ class Event(StrEnum):
     USER_LOGGED_OUT = "user.logged_out"
     USER_LOCALE_CHANGED = "user.locale_changed"
     USER_PASSWORD_CHANGED = "user.password_changed"  # noqa: S105 - an event name, not a secret
+    USER_PASSWORD_RESET_REQUESTED = "user.password_reset_requested"  # noqa: S105 - an event name
+    USER_PASSWORD_RESET = "user.password_reset"  # noqa: S105 - an event name, not a secret
 
     API_TOKEN_CREATED = "api_token.created"  # noqa: S105 - an event name, not a secret
     API_TOKEN_REVOKED = "api_token.revoked"  # noqa: S105 - an event name, not a secret
@@ -142,6 +144,8 @@ RESOURCE_TYPES: dict[Event, ResourceType] = {
     Event.USER_LOGGED_OUT: _R.USER,
     Event.USER_LOCALE_CHANGED: _R.USER,
     Event.USER_PASSWORD_CHANGED: _R.USER,
+    Event.USER_PASSWORD_RESET_REQUESTED: _R.USER,
+    Event.USER_PASSWORD_RESET: _R.USER,
     Event.API_TOKEN_CREATED: _R.API_TOKEN,
     Event.API_TOKEN_REVOKED: _R.API_TOKEN,
     Event.SUPPLIER_CREATED: _R.SUPPLIER_PROFILE,

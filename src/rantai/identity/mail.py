@@ -29,6 +29,7 @@ class Mail:
     body: str
     locale: str = "id"
     params: Mapping[str, str] = field(default_factory=dict)
+    link: str | None = None  # a path on Rantai, put after the body with the base URL when sent
 
 
 class Mailer(Protocol):
@@ -43,4 +44,6 @@ class OutboxMailer:
 
     def send(self, mail: Mail) -> None:
         recipient = Recipient(user_id=None, email=mail.to, locale=mail.locale)
-        queue_email(self.session, recipient, subject=mail.subject, body=mail.body, params=mail.params)
+        queue_email(
+            self.session, recipient, subject=mail.subject, body=mail.body, params=mail.params, link=mail.link
+        )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import (
@@ -284,3 +284,11 @@ def active_memberships_in(
         .order_by(User.id)
     )
     return [tuple(row) for row in rows]  # type: ignore[misc]
+
+
+def names_of_users(session: Session, user_ids: Collection[int]) -> dict[int, str]:
+    """The full names of users by id (for pages naming who did what: the audit log in words)."""
+    if not user_ids:
+        return {}
+    rows = session.execute(select(User.id, User.full_name).where(User.id.in_(set(user_ids))))
+    return {row.id: row.full_name for row in rows}

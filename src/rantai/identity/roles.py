@@ -68,3 +68,11 @@ ROLE_LABELS: dict[Role, str] = {
     Role.ANALYST: N_("Analyst"),
     Role.VIEWER: N_("Viewer"),
 }
+
+
+def role_label(code: object) -> str | None:
+    """The English message id naming a stored role code (an audit entry's), or None for anything else."""
+    try:
+        return Role(str(code)).label
+    except ValueError:
+        return None

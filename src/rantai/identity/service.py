@@ -138,7 +138,8 @@ MAIL_ALREADY_REGISTERED = (
     N_(
         "Someone, perhaps you, tried to create a new Rantai account with this email address. It already "
         "has an account, so nothing was changed. If it was you, log in with your existing password; if "
-        "you forgot it, ask your organization's administrator. If it was not you, ignore this message."
+        "you forgot it, choose 'Forgot your password?' on the login page. If it was not you, ignore this "
+        "message."
     ),
 )
 

@@ -161,3 +161,53 @@ def count_success(session: Session, attempt: Attempt, limits: LoginLimits) -> No
         known_before=moment - dt.timedelta(days=KNOWN_ADDRESS_DAYS),
         limit=_PRUNE_BATCH,
     )
+
+
+# --- password reset requests (issue #13) ------------------------------------------------------------
+
+
+class ResetScope(StrEnum):
+    """Reset requests are counted apart from login failures, in the same table."""
+
+    ADDRESS = "reset_address"
+    EMAIL = "reset_email"
+
+
+@dataclass(frozen=True, slots=True)
+class ResetLimits:
+    """How many reset links may be asked for in ``window_seconds``: from one client address (for any
+    emails), and for one email (from anywhere): enough for a person who lost the first mail, too few
+    to fill someone's mailbox."""
+
+    per_address: int = 20
+    per_email: int = 3
+    window_seconds: int = 60 * 60
+
+
+def reset_request_allowed(session: Session, address: str, email: str, limits: ResetLimits) -> bool:
+    """Count a reset request under its address and its typed email; False when either is over its limit
+    (the request is then answered like any other but sends nothing). Counted for every typed email,
+    with or without an account, so the count tells nothing either."""
+    moment = now()
+    keys = {
+        ResetScope.ADDRESS: _digest(ResetScope.ADDRESS, network_of(address)),
+        ResetScope.EMAIL: _digest(ResetScope.EMAIL, email.strip().lower()),
+    }
+    rows = repository.login_throttles(session, [(scope.value, key) for scope, key in keys.items()])
+    if any(row.locked_until is not None and row.locked_until > moment for row in rows.values()):
+        return False
+    window = dt.timedelta(seconds=limits.window_seconds)
+    allowed = True
+    for scope, key in keys.items():
+        threshold = limits.per_address if scope is ResetScope.ADDRESS else limits.per_email
+        counted = repository.count_login_failure(
+            session,
+            scope=scope.value,
+            key_digest=key,
+            moment=moment,
+            window_start=moment - window,
+            threshold=threshold + 1,  # locked once past the limit: the limit-th request still goes
+            lock_until=moment + window,
+        )
+        allowed = allowed and counted <= threshold
+    return allowed

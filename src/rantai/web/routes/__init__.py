@@ -28,6 +28,7 @@ from rantai.web.routes import (
     orders,
     plans,
     products,
+    recovery,
     rfq_documents,
     rfqs,
     shortlists,
@@ -42,6 +43,7 @@ router = APIRouter(dependencies=[Depends(csrf_protect)], include_in_schema=False
 router.include_router(shortlists.router)
 router.include_router(health.router)
 router.include_router(auth.router)
+router.include_router(recovery.router)
 router.include_router(home.router)
 router.include_router(account.router)
 router.include_router(suppliers.router)

@@ -12,11 +12,13 @@ from sqlalchemy.orm import Session
 
 import rantai.web.paths  # noqa: F401 - registers the {name:id} path convertor
 from rantai.audit import repository as audit_repo
+from rantai.audit import wording
+from rantai.audit.models import AuditEvent
 from rantai.db import all_or_nothing
 from rantai.identity import repository as identity_repo
 from rantai.identity import service as identity
 from rantai.identity.policy import Action
-from rantai.identity.roles import Role
+from rantai.identity.roles import Role, role_label
 from rantai.kit.errors import Invalid, UserError
 from rantai.kit.pagination import PageRequest
 from rantai.kit.text import N_
@@ -100,8 +102,31 @@ def revoke_token(token_id: int, db: Session = DbSession, viewer: Viewer = Viewer
 
 @router.get("/audit")
 def audit(request: Request, page: int = 1, db: Session = DbSession, viewer: Viewer = ViewerAudit) -> Response:
+    """The organization's audit log in words (issue #13): who did what, by name, in the reader's
+    language; the stored codes stay behind each entry's details toggle."""
     result = audit_repo.page_of(db, viewer.current_org.id, PageRequest(page=max(1, page), per_page=25))
-    return render(request, "account/audit.html", viewer, {"page": result})
+    names = identity_repo.names_of_users(db, {e.actor_user_id for e in result.items if e.actor_user_id})
+    return render(
+        request,
+        "account/audit.html",
+        viewer,
+        {"page": result, "sentences": [_in_words(viewer, entry, names) for entry in result.items]},
+    )
+
+
+def _in_words(viewer: Viewer, entry: AuditEvent, names: dict[int, str]) -> str:
+    if entry.actor_user_id is None:
+        actor = viewer._(wording.NOBODY)
+    else:
+        actor = names.get(entry.actor_user_id) or viewer._(N_("user %(id)s"), id=entry.actor_user_id)
+    granted = role_label((entry.details or {}).get("role"))
+    return viewer._(
+        wording.sentence_of(entry.action),
+        actor=actor,
+        id=entry.target_id or "",
+        role=viewer._(granted) if granted else "",
+        event=entry.action,
+    )
 
 
 @router.get("/password")
