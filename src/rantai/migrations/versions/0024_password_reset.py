@@ -1,7 +1,7 @@
 """password reset links sent by email: single use, expiring, stored as digests (issue #13)
 
-Revision ID: 0023
-Revises: 0022
+Revision ID: 0024
+Revises: 0023
 Create Date: 2026-12-05 22:45:00.000000
 """
 
@@ -14,8 +14,8 @@ from alembic import op
 
 import rantai.db
 
-revision: str = "0023"
-down_revision: str | None = "0022"
+revision: str = "0024"
+down_revision: str | None = "0023"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
