@@ -18,6 +18,11 @@ MSG_INVOICE_CHANGED = N_("Someone recorded a payment on this invoice at the same
 MSG_REASON_REQUIRED = N_("Say why (the other party sees the reason).")
 MSG_NOT_ACCEPTED = N_("Deliveries, receipts and invoices are recorded once the supplier accepted the order.")
 MSG_LINE_UNKNOWN = N_("The line named is not in this purchase order.")
+MSG_AMEND_QUANTITY = N_(
+    "Line %(line)s: the new quantity is a whole number from %(floor)s (what was shipped and kept, or "
+    "invoiced) to %(max)s."
+)
+MSG_PAYMENT_TERMS = N_("Payment terms are a whole number of days from 0 to 365.")
 MSG_DELIVERY_EMPTY = N_("Give the quantity shipped of at least one line.")
 MSG_DELIVERY_QUANTITY = N_(
     "Line %(line)s: at most %(left)s more can be shipped (%(quantity)s ordered, %(delivered)s shipped)."

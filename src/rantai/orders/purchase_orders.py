@@ -28,9 +28,11 @@ from rantai.lifecycle import advance
 from rantai.orders import documents, notices, repository, track_record
 from rantai.orders.errors import (
     MSG_ALREADY_ORDERED,
+    MSG_AMEND_QUANTITY,
     MSG_AWARD_NOT_APPROVED,
     MSG_LINE_UNKNOWN,
     MSG_NOT_ALLOWED,
+    MSG_PAYMENT_TERMS,
     MSG_PO_NOT_FOUND,
     MSG_REASON_REQUIRED,
     OrderConflict,
@@ -340,9 +342,15 @@ def amend(
             raise OrderInvalid(MSG_LINE_UNKNOWN, field=f"line-{line_id}-quantity")
         floor = max(1, line.delivered_quantity - line.rejected_quantity, line.invoiced_quantity)
         if not isinstance(quantity, int) or not floor <= quantity <= MAX_COUNT:
-            raise OrderInvalid(MSG_LINE_UNKNOWN, field=f"line-{line_id}-quantity")
+            raise OrderInvalid(
+                MSG_AMEND_QUANTITY,
+                field=f"line-{line_id}-quantity",
+                line=line.line_no,
+                floor=floor,
+                max=MAX_COUNT,
+            )
     if data.payment_terms_days is not None and not 0 <= data.payment_terms_days <= 365:
-        raise OrderInvalid(MSG_REASON_REQUIRED, field="payment_terms_days")
+        raise OrderInvalid(MSG_PAYMENT_TERMS, field="payment_terms_days")
     new_revision = po.revision + 1
     _move(
         session,

@@ -13,7 +13,14 @@ from tests.factories.orders import approved_award, make_po
 
 from rantai.kit.clock import today
 from rantai.orders import days_to_pay, fulfilment, invoices, purchase_orders, repository
-from rantai.orders.errors import OrderConflict, OrderForbidden, OrderInvalid, OrderNotFound
+from rantai.orders.errors import (
+    MSG_AMEND_QUANTITY,
+    MSG_PAYMENT_TERMS,
+    OrderConflict,
+    OrderForbidden,
+    OrderInvalid,
+    OrderNotFound,
+)
 from rantai.orders.fulfilment import Received
 from rantai.orders.models import Delivery, Invoice, Receipt
 from rantai.orders.state import PoStatus
@@ -63,6 +70,23 @@ def test_an_amendment_is_a_new_version_the_supplier_accepts(db: Session) -> None
     assert [v.content["lines"][0]["quantity"] for v in versions] == [QUANTITY, QUANTITY + 500]
     purchase_orders.accept(db, actor=made.setup.bidders[0].actor, po=made.po)
     assert made.po.status == PoStatus.ACCEPTED and made.po.accepted_revision == 2
+    # A wrong quantity or payment term is named as such, and changes nothing.
+    for data, field, message in (
+        (
+            purchase_orders.Amendment(reason="x", quantities={line.id: 0}),
+            f"line-{line.id}-quantity",
+            MSG_AMEND_QUANTITY,
+        ),
+        (
+            purchase_orders.Amendment(reason="x", quantities={}, payment_terms_days=400),
+            "payment_terms_days",
+            MSG_PAYMENT_TERMS,
+        ),
+    ):
+        with pytest.raises(OrderInvalid) as caught:
+            purchase_orders.amend(db, actor=made.setup.actor, po=made.po, data=data)
+        assert (caught.value.field, caught.value.message) == (field, message)
+    assert made.po.revision == 2 and made.po.payment_terms_days == 30
 
 
 def test_partial_delivery_bast_invoice_payments_until_lunas(db: Session) -> None:

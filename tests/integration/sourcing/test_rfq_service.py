@@ -3,6 +3,7 @@ the scheduler's close, and bad input that writes nothing."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pytest
@@ -17,6 +18,7 @@ from rantai.kit import clock
 from rantai.kit.pagination import PageRequest
 from rantai.sourcing.rfq import quotes, repository, service
 from rantai.sourcing.rfq.errors import (
+    MSG_LINE_HPS,
     QuoteConflict,
     QuoteInvalid,
     QuoteSealed,
@@ -96,6 +98,17 @@ def test_bad_rfq_input_writes_nothing(db: Session) -> None:
         with pytest.raises(RfqInvalid) as caught:
             service.create_rfq(db, actor=setup.actor, need=setup.need, data=data)
         assert caught.value.field == field
+    assert count(db, Rfq) == before
+    # A wrong HPS is named as the HPS, not as the quantity.
+    bad_hps = [dataclasses.replace(lines[0], hps=-1)]
+    with pytest.raises(RfqInvalid) as caught:
+        service.create_rfq(
+            db,
+            actor=setup.actor,
+            need=setup.need,
+            data=RfqData("x", clock.now() + DAY, bad_hps, published=True),
+        )
+    assert (caught.value.field, caught.value.message) == ("lines-1-hps", MSG_LINE_HPS)
     assert count(db, Rfq) == before
     # Another buyer cannot make an RFQ from this need.
     with pytest.raises(RfqForbidden):

@@ -23,6 +23,9 @@ MSG_AWARD_MOVE_NOT_ALLOWED = N_("An award that is '%(status)s' cannot take this 
 MSG_AWARD_CHANGED = N_("Someone decided on this award at the same moment. Open it again to see the decision.")
 MSG_TITLE_REQUIRED = N_("Give the request for quotations a title.")
 MSG_NO_LINES = N_("Choose at least one line of the need to ask prices for.")
+MSG_LINE_HPS = N_(
+    "Line %(line)s: the owner's estimate (HPS) is a whole amount from 0 to %(max)s, or left empty."
+)
 MSG_LINE_QUANTITY = N_("Line %(line)s: give the quantity to quote for, a whole number from 1 to %(max)s.")
 MSG_DEADLINE_PAST = N_("The quote deadline must be later than now (at least %(minutes)s minutes from now).")
 MSG_DEADLINE_EARLIER = N_(

@@ -38,6 +38,7 @@ from rantai.sourcing.rfq.errors import (
     MSG_DEADLINE_PAST,
     MSG_INCOTERM,
     MSG_INCOTERM_PLACE,
+    MSG_LINE_HPS,
     MSG_LINE_QUANTITY,
     MSG_NEED_NOT_READY,
     MSG_NO_LINES,
@@ -297,7 +298,7 @@ def _check_lines(session: Session, need: Need | None, lines: Sequence[RfqLineDat
         if not isinstance(line.quantity, int) or not 1 <= line.quantity <= MAX_COUNT:
             raise RfqInvalid(MSG_LINE_QUANTITY, field=f"lines-{number}-quantity", line=number, max=MAX_COUNT)
         if line.hps is not None and not 0 <= line.hps <= MAX_RUPIAH:
-            raise RfqInvalid(MSG_LINE_QUANTITY, field=f"lines-{number}-hps", line=number, max=MAX_COUNT)
+            raise RfqInvalid(MSG_LINE_HPS, field=f"lines-{number}-hps", line=number, max=MAX_RUPIAH)
         checked.append(
             {
                 "line_no": number,
