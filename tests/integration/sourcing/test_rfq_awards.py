@@ -34,11 +34,13 @@ from rantai.sourcing.rfq.awards import MSG_OWN_AWARD, AwardPart
 from rantai.sourcing.rfq.errors import (
     MSG_AWARD_QUANTITY,
     MSG_AWARD_QUOTE,
+    MSG_CANCEL_AWARDED,
     MSG_NOT_ALLOWED,
     MSG_OVER_AWARD,
     AwardConflict,
     AwardInvalid,
     ReservationBroken,
+    RfqConflict,
     RfqForbidden,
 )
 from rantai.sourcing.rfq.models import Award, AwardLine, RfqLine
@@ -420,3 +422,36 @@ def test_a_localized_parameter_is_worded_in_the_readers_language() -> None:
     assert translate("en", "%(word)s!", word=said) == "hello!"
     assert translate("id", "%(word)s!", word=said) == "halo!"
     assert str(said) == "halo"
+
+
+def test_cancelling_withdraws_awards_waiting_and_is_refused_once_one_is_approved(db: Session) -> None:
+    waiting = make_rfq(db, bidders=1)
+    waiting.rfq.approval_above = 1
+    db.flush()
+    quote_on(db, waiting, waiting.bidders[0])
+    (line,) = lines(db, waiting)
+    with evaluating(db):
+        award = awards.make_award(
+            db,
+            actor=waiting.actor,
+            rfq=waiting.rfq,
+            parts=[AwardPart(line.id, waiting.bidders[0].profile.id, 10)],
+        )
+        assert award.status == AwardStatus.PENDING_APPROVAL
+        service.cancel(db, actor=waiting.actor, rfq=waiting.rfq, reason="Anggaran dialihkan")
+    assert waiting.rfq.status == RfqStatus.CANCELLED
+    assert award.status == AwardStatus.REJECTED and award.rejection_reason == "Anggaran dialihkan"
+    assert lines(db, waiting)[0].awarded_quantity == 0
+    assert [n.kind for n in inbox_of(db, waiting.user.id) if n.kind == "award.decided"] == ["award.decided"]
+
+    done = make_rfq(db, bidders=1)
+    quote_on(db, done, done.bidders[0])
+    (line,) = lines(db, done)
+    with evaluating(db):
+        awards.make_award(
+            db, actor=done.actor, rfq=done.rfq, parts=[AwardPart(line.id, done.bidders[0].profile.id, 10)]
+        )
+        with pytest.raises(RfqConflict) as caught:
+            service.cancel(db, actor=done.actor, rfq=done.rfq, reason="Salah pilih")
+    assert caught.value.message == MSG_CANCEL_AWARDED
+    assert done.rfq.status == RfqStatus.EVALUATION

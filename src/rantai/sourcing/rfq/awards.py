@@ -512,6 +512,35 @@ def reject(
     rfq = award_repository.lock_rfq(session, award.rfq_id)
     if rfq is None:
         raise RfqNotFound(MSG_RFQ_NOT_FOUND)
+    _give_back(session, actor, rfq, award, cleaned, expected_version=expected_version)
+    return award
+
+
+def withdraw_pending(session: Session, *, actor: Actor | None, rfq: Rfq, reason: str) -> int:
+    """The RFQ is being cancelled: every award of it still waiting for approval is rejected with
+    ``reason`` (no approver is left a decision on a cancelled RFQ), its quantities given back, its officer
+    told. Returns how many. An RFQ with an approved award is not cancelled (``service.cancel``)."""
+    withdrawn = 0
+    for award in repository.awards_of(session, rfq.id):
+        if award.status == AwardStatus.PENDING_APPROVAL:
+            _give_back(session, actor, rfq, award, reason)
+            withdrawn += 1
+    return withdrawn
+
+
+def has_approved(session: Session, rfq: Rfq) -> bool:
+    return any(award.status == AwardStatus.APPROVED for award in repository.awards_of(session, rfq.id))
+
+
+def _give_back(
+    session: Session,
+    actor: Actor | None,
+    rfq: Rfq,
+    award: Award,
+    cleaned: str,
+    *,
+    expected_version: int | None = None,
+) -> None:
     current = AwardStatus(award.status)
     target = advance(
         session,
@@ -538,7 +567,6 @@ def reject(
         after={"status": target.value, "rejection_reason": cleaned},
     )
     award_notices.decided(session, rfq, award)
-    return award
 
 
 def _lines_of(session: Session, award: Award) -> list[AwardLine]:

@@ -23,6 +23,9 @@ MSG_AWARD_MOVE_NOT_ALLOWED = N_("An award that is '%(status)s' cannot take this 
 MSG_AWARD_CHANGED = N_("Someone decided on this award at the same moment. Open it again to see the decision.")
 MSG_TITLE_REQUIRED = N_("Give the request for quotations a title.")
 MSG_NO_LINES = N_("Choose at least one line of the need to ask prices for.")
+MSG_CANCEL_AWARDED = N_(
+    "This RFQ has an approved award and cannot be cancelled; cancel its purchase orders instead."
+)
 MSG_LINE_HPS = N_(
     "Line %(line)s: the owner's estimate (HPS) is a whole amount from 0 to %(max)s, or left empty."
 )

@@ -32,6 +32,7 @@ from rantai.sourcing.rfq import notices, repository
 from rantai.sourcing.rfq.errors import (
     MSG_ANSWER_REQUIRED,
     MSG_BUYER_CODE,
+    MSG_CANCEL_AWARDED,
     MSG_CURRENCY,
     MSG_DEADLINE_EARLIER,
     MSG_DEADLINE_FAR,
@@ -589,11 +590,17 @@ def amend(
 def cancel(
     session: Session, *, actor: Actor | None, rfq: Rfq, reason: str, expected_version: int | None = None
 ) -> Rfq:
-    """Cancel an RFQ before its award, with a reason the invitees are told. Quotes stay sealed."""
+    """Cancel an RFQ before its award, with a reason the invitees are told. Quotes stay sealed. Awards
+    waiting for approval are rejected with that reason; an RFQ with an approved award is not cancelled
+    (its purchase orders are what to cancel)."""
+    from rantai.sourcing.rfq import awards  # noqa: PLC0415 - awards builds on this module
+
     _require_buyer(actor, rfq.organization_id)
     cleaned = _text(reason, what="reason", field_name="reason")
     if cleaned is None:
         raise RfqInvalid(MSG_REASON_REQUIRED, field="reason")
+    if awards.has_approved(session, rfq):
+        raise RfqConflict(MSG_CANCEL_AWARDED)
     was_sent = RfqStatus(rfq.status) in SENT
     values = {"cancel_reason": cleaned, "cancelled_at": now()}
     _move(
@@ -605,6 +612,7 @@ def cancel(
         values=values,
         details={"reason": cleaned},
     )
+    awards.withdraw_pending(session, actor=actor, rfq=rfq, reason=cleaned)
     if was_sent:
         notices.cancelled(session, rfq, cleaned)
     return rfq
