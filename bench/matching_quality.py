@@ -6,7 +6,11 @@ category. The need's own item is excluded from the search, so neither its text n
 reach its ranking. Reports P@10 and nDCG@10 overall and per category, prints a table and writes
 bench/out/matching_quality.md.
 
-    .venv/bin/python bench/matching_quality.py [--data PATH] [--quick]
+`--withheld` runs issue #14's protocol instead (`bench/matching/withheld.py`): categories removed from
+the indexed catalogue (all of them, or all but a share of items chosen by a fixed hash of the item id),
+inferred by the category classifier, on PRDECT-ID and on the labelled RUP Kalimantan Barat goods items.
+
+    .venv/bin/python bench/matching_quality.py [--data PATH] [--quick] [--withheld]
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from matching.withheld import main as withheld
 from rantai.matching.engine import Matcher, MatcherConfig
 from rantai.matching.index import Document, SearchIndex
 
@@ -159,7 +164,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="prdect_id_products.csv")
     parser.add_argument("--quick", action="store_true", help="plain BM25 and the engine only")
+    parser.add_argument("--withheld", action="store_true", help="issue #14: categories withheld, inferred")
     args = parser.parse_args(argv)
+    if args.withheld:
+        return withheld(args.data)
     if not args.data.is_file():
         print(
             f"matching_quality: {args.data} not found. This benchmark reads the PRDECT-ID titles from the "

@@ -17,7 +17,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from rantai.audit import Event
-from rantai.catalog import directory
+from rantai.catalog import directory, inference
 from rantai.catalog.import_file import ProductRecord, validate_products
 from rantai.catalog.models import Category, Product, ProductCertification
 from rantai.db import bulk_insert
@@ -333,6 +333,9 @@ def _upsert(
         session.execute(
             delete(ProductCertification).where(ProductCertification.product_id.in_(replace_certs))
         )
+    # Products written without a category get the classifier's answer (issue #14), stored with them
+    # (`infer_products` leaves out those that have one).
+    uncategorised = [row["id"] for row in updates if {"name", "description", "category_code"} & row.keys()]
     if new:
         ids = bulk_insert(session, Product, [row for _, row in new], return_ids=True)
         for pid, (record, _row) in zip(ids, new, strict=True):
@@ -340,7 +343,10 @@ def _upsert(
                 {"product_id": pid, "type_code": code}
                 for code in sorted({c.type_code for c in record.certifications})
             )
+            if record.category is None:
+                uncategorised.append(pid)
         outcome.inserted += len(new)
+    inference.infer_products(session, uncategorised)
     if cert_rows:
         bulk_insert(session, ProductCertification, cert_rows)
     for sid in _supplier_certificates(session, records, suppliers):

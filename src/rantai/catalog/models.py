@@ -6,6 +6,7 @@ import datetime as dt
 
 from sqlalchemy import (
     BigInteger,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -68,6 +69,19 @@ class Product(Base):
     version: Mapped[int] = mapped_column(Integer, default=1, server_default=text("1"))
 
     __mapper_args__ = {"version_id_col": version}
+    # What the category classifier inferred when the product was written (issue #14, catalog.inference),
+    # each with its calibrated confidence (0..1), and the model file that said it ("category-<version>.pkl").
+    # Suggestions only: the owner confirms one by choosing it (category_code, kbli_code, hs_code), and the
+    # matcher votes with the inferred category only while no category was given.
+    inferred_category_code: Mapped[str | None] = mapped_column(
+        ForeignKey("catalog_category.code"), default=None
+    )
+    inferred_category_confidence: Mapped[float | None] = mapped_column(Float, default=None)
+    inferred_kbli_code: Mapped[str | None] = mapped_column(String(5), default=None)
+    inferred_kbli_confidence: Mapped[float | None] = mapped_column(Float, default=None)
+    inferred_hs_heading: Mapped[str | None] = mapped_column(String(5), default=None)  # BTKI heading: 09.01
+    inferred_hs_confidence: Mapped[float | None] = mapped_column(Float, default=None)
+    inferred_by: Mapped[str | None] = mapped_column(String(100), default=None)
 
 
 class ProductCertification(Base):

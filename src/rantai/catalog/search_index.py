@@ -31,7 +31,7 @@ from functools import partial
 from pathlib import Path
 
 from sqlalchemy import URL, delete, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from rantai.catalog.index_changes import forget  # its flush listener fills the outbox this module drains
 from rantai.catalog.models import Category, IndexChange, Product, ProductCertification
@@ -124,9 +124,11 @@ def offers_of(
     records = {
         r.supplier_id: r for r in session.scalars(select(TrackRecord).where(TrackRecord.supplier_id.in_(ids)))
     }
+    inferred = aliased(Category)
     products = session.execute(
-        select(Product, Category.name_id)
+        select(Product, Category.name_id, inferred.name_id)
         .outerjoin(Category, Category.code == Product.category_code)
+        .outerjoin(inferred, inferred.code == Product.inferred_category_code)
         .where(Product.supplier_id.in_(ids), Product.is_active.is_(True))
         .order_by(Product.supplier_id, Product.id)
     ).all()
@@ -134,18 +136,20 @@ def offers_of(
     if products:
         for product_id, code in session.execute(
             select(ProductCertification.product_id, ProductCertification.type_code).where(
-                ProductCertification.product_id.in_([p.id for p, _ in products])
+                ProductCertification.product_id.in_([p.id for p, _, _ in products])
             )
         ):
             product_certs[product_id].append(code)
     result: dict[int, tuple[SupplierFacts, list[tuple[OfferFacts, str]]]] = {
         sid: (supplier_facts(p, certs[sid], records.get(sid)), []) for sid, p in profiles.items()
     }
-    for product, category in products:
+    for product, category, inferred_category in products:
+        # The category its owner gave, else the classifier's with its confidence (issue #14).
+        given = category or product.own_category
         offer = OfferFacts(
             id=str(product.id),
             name=product.name,
-            category=category or product.own_category or "",
+            category=given or inferred_category or "",
             unit=product.unit_code,
             price_min=product.price_min,
             price_max=product.price_max,
@@ -155,6 +159,7 @@ def offers_of(
             kbli=product.kbli_code,
             hs=product.hs_code,
             certificates=tuple(product_certs.get(product.id, ())),
+            category_confidence=1.0 if given else (product.inferred_category_confidence or 0.0),
         )
         description = " ".join(part for part in (product.description, product.own_category) if part)
         result[product.supplier_id][1].append((offer, description))

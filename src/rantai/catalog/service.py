@@ -11,7 +11,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from rantai import audit
 from rantai.audit import Event
-from rantai.catalog import repository
+from rantai.catalog import inference, repository
 from rantai.catalog.errors import (
     MSG_CODE_TAKEN,
     MSG_NAME_REQUIRED,
@@ -160,8 +160,17 @@ def create_product(
     session.add(product)
     session.flush()
     repository.replace_product_certifications(session, product.id, sorted(set(data.certification_types)))
+    _infer(session, product)
     _record(session, actor, profile, product, Event.PRODUCT_CREATED)
     return product
+
+
+def _infer(session: Session, product: Product) -> None:
+    """The classifier's category, KBLI and HS for a product written without a category (issue #14),
+    stored on it; the owner sees them as suggestions and confirms one by choosing it."""
+    if product.category_code is None and product.own_category is None:
+        inference.infer_products(session, [product.id])
+        session.refresh(product)
 
 
 def get_product(session: Session, *, profile: SupplierProfile, product_id: int) -> Product:
@@ -232,6 +241,7 @@ def update_product(
         session.flush()
     except StaleDataError:
         raise ProductChanged(MSG_PRODUCT_CHANGED, version=product.version) from None
+    _infer(session, product)
     audit.record(
         session,
         Event.PRODUCT_UPDATED,

@@ -6,6 +6,9 @@
   index. Sent after every commit that queued index changes (``index_changes``), and swept every minute;
   draining is idempotent (a supplier's documents are replaced whole), so a lost or doubled signal is
   harmless. Web processes never write the index; they reload the commits made here.
+- ``catalog.classifier`` (signal, swept every minute): the category classifier is retrained once its
+  model is a day old (or missing), and products it has not classified yet are classified a batch at a
+  time (``inference.retrain_if_due``, ``inference.infer_stale``; issue #14).
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from rantai import jobs
-from rantai.catalog import import_jobs
+from rantai.catalog import import_jobs, inference
 from rantai.catalog.index_changes import INDEX_SIGNAL, forget
 from rantai.catalog.search_index import DRAIN_BATCH, live_index
 from rantai.db import transaction
@@ -51,3 +54,16 @@ def drain_index(context: jobs.Context) -> None:
             forget(session, applied)
         if len(applied) < DRAIN_BATCH:
             return
+
+
+CLASSIFIER_SIGNAL = "catalog.classifier"
+
+
+@jobs.signal(CLASSIFIER_SIGNAL)
+def classify(context: jobs.Context) -> None:
+    """Retrain when due (reading in a transaction that writes nothing), then classify one batch of the
+    products the model in use has not classified; the sweep brings the next batch a minute later."""
+    with transaction(context.factory) as session:
+        inference.retrain_if_due(session, context.data_dir)
+    with transaction(context.factory, write=True) as session:
+        inference.infer_stale(session, context.data_dir)

@@ -88,6 +88,9 @@ class OfferFacts:
     kbli: str | None = None
     hs: str | None = None
     certificates: tuple[str, ...] = ()  # certificate type codes that apply to this product
+    # How sure `category` is: 1 when its owner gave it, the classifier's confidence when inferred (issue
+    # #14). Carried into the index's category key (`Document.category_confidence`), not into the facts.
+    category_confidence: float = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,6 +177,7 @@ def offer_document(
         supplier.id,
         EncodedFacts(f'{{"o":{_ENCODE_LIST(_offer_values(offer))}}}'),
         facts,
+        offer.category_confidence,
     )
 
 
@@ -214,7 +218,8 @@ def _cached_part(supplier: SupplierFacts) -> _SupplierPart:
 
 
 _SUPPLIER_FIELDS: Final = tuple(item.name for item in fields(SupplierFacts))
-_OFFER_FIELDS: Final = tuple(item.name for item in fields(OfferFacts))
+# The stored ones: the category's confidence is carried by the index's category key, not the facts.
+_OFFER_FIELDS: Final = tuple(item.name for item in fields(OfferFacts) if item.name != "category_confidence")
 
 
 def _plain(facts: SupplierFacts, names: tuple[str, ...]) -> dict[str, Any]:

@@ -137,7 +137,7 @@ class Converter:
         doc.add_text("id", document.id)
         category = document.category
         doc.add_text("category_label", category)
-        doc.add_unsigned(CATEGORY_KEY, category_key(category))
+        doc.add_unsigned(CATEGORY_KEY, category_key(category, round(document.category_confidence, 2)))
         name = document.name
         doc.add_bytes(TITLE, name.encode())
         facts = document.facts

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
-from typing import NamedTuple
+from typing import Final, NamedTuple
 
 import tantivy
 
@@ -86,6 +86,9 @@ class Document:
     group: str = ""
     facts: Mapping[str, object] = field(default_factory=dict, hash=False, compare=False)
     group_facts: Mapping[str, object] = field(default_factory=dict, hash=False, compare=False)
+    # How sure `category` is (0..1): 1 for a category the owner gave, a classifier's confidence for one it
+    # inferred (issue #14). The category re-rank weighs the document's vote and support by it.
+    category_confidence: float = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,12 +168,37 @@ class Candidate(NamedTuple):
     group: int = 0
 
 
+# A category key's low bits hold how sure the category is, in hundredths (1..100; 100 for a category its
+# owner gave, less for one a classifier inferred, issue #14), so that the re-rank reads it from the column it
+# already reads, with no stored field and no second column. The bits above name the category.
+CONFIDENCE_BITS: Final = 7
+_CONFIDENCE_MASK: Final = (1 << CONFIDENCE_BITS) - 1
+
+
 @lru_cache(maxsize=4096)
-def category_key(category: str) -> int:
-    """The integer that stands for a category in the index (0 for none)."""
+def category_key(category: str, confidence: float = 1.0) -> int:
+    """The integer that stands for a category, and how sure it is (0..1), in the index (0 for none).
+
+    Keys of one category are equal above `CONFIDENCE_BITS` (`category_kind`)."""
     if not category:
         return 0
-    return int.from_bytes(hashlib.blake2b(category.encode(), digest_size=8).digest(), "big") or 1
+    digest = int.from_bytes(hashlib.blake2b(category.encode(), digest_size=8).digest(), "big")
+    hundredths = min(100, max(1, round(confidence * 100)))
+    return (digest >> CONFIDENCE_BITS << CONFIDENCE_BITS) | hundredths
+
+
+def category_kind(key: int) -> int:
+    """The part of a category key that names the category (0 for none)."""
+    return key >> CONFIDENCE_BITS
+
+
+def category_confidence(key: int) -> float:
+    """How sure the category of a key is (0..1; 0 for none). A key written before the confidence was
+    kept (low bits past 100) counts as sure: rebuild the index to read them right."""
+    if not key:
+        return 0.0
+    hundredths = key & _CONFIDENCE_MASK
+    return hundredths / 100 if hundredths <= 100 else 1.0
 
 
 @lru_cache(maxsize=1 << 16)

@@ -1,0 +1,78 @@
+"""The category classifier (issue #14): learns categories, KBLI classes and HS headings from examples,
+answers with a confidence, and is the same model when trained again on the same examples."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rantai.catalog.classifier import CategoryModel, Example, category_by_kbli, reference_examples
+
+EXAMPLES = [
+    *(
+        Example(text, category="tekstil.seragam", kbli="14111")
+        for text in (
+            "Kaos polos katun combed",
+            "Kemeja seragam kerja lengan panjang",
+            "Kaos sablon komunitas",
+            "Kemeja batik pria",
+            "Celana kerja kain drill",
+            "Seragam sekolah kemeja putih",
+        )
+    ),
+    *(
+        Example(text, category="pangan.minuman", kbli="11040", hs="09.01")
+        for text in (
+            "Kopi arabika bubuk",
+            "Kopi robusta biji sangrai",
+            "Teh hijau celup",
+            "Kopi susu botol",
+            "Teh melati tubruk",
+            "Minuman kopi gula aren",
+        )
+    ),
+]
+
+
+def test_it_answers_the_category_kbli_and_hs_with_a_confidence() -> None:
+    model = CategoryModel.train(EXAMPLES)
+    shirt, coffee, nothing = model.infer(["Kaos polo katun pria", "Kopi bubuk arabika gayo", "zzz"])
+    assert shirt.category is not None and shirt.category.code == "tekstil.seragam"
+    assert shirt.kbli is not None and shirt.kbli.code == "14111"
+    assert shirt.hs is None or shirt.hs.code == "09.01"
+    assert coffee.category is not None and coffee.category.code == "pangan.minuman"
+    assert coffee.hs is not None and coffee.hs.code == "09.01"
+    assert 0 < shirt.category.confidence <= 1 and 0 < coffee.category.confidence <= 1
+    assert nothing.category is None  # no n-gram in common: no answer rather than a guess
+
+
+def test_a_close_match_is_surer_than_a_loose_one() -> None:
+    model = CategoryModel.train(EXAMPLES)
+    close, loose = model.infer(["Kopi arabika bubuk", "Minuman segar"])
+    assert close.category is not None and loose.category is not None
+    assert close.category.confidence > loose.category.confidence
+
+
+def test_the_same_examples_give_the_same_version_and_the_file_round_trips(tmp_path: Path) -> None:
+    model = CategoryModel.train(EXAMPLES)
+    assert model.version == CategoryModel.train(EXAMPLES).version
+    assert model.version != CategoryModel.train(EXAMPLES[:-1]).version
+    path = tmp_path / f"category-{model.version}.pkl"
+    model.save(path)
+    loaded = CategoryModel.load(path)
+    assert loaded is not None and loaded.version == model.version
+    assert loaded.infer(["Teh hijau"]) == model.infer(["Teh hijau"])
+    assert CategoryModel.load(tmp_path / "missing.pkl") is None
+
+
+def test_reference_titles_teach_platform_categories_through_kbli_prefixes() -> None:
+    prefixes = {"pangan": ["10", "11"], "pangan.minuman": ["110", "1076"], "tekstil": ["13", "14"]}
+    assert category_by_kbli(prefixes, "11040") == "pangan.minuman"
+    assert category_by_kbli(prefixes, "10710") == "pangan"
+    assert category_by_kbli(prefixes, "62010") is None
+    examples = reference_examples(
+        [("11040", "Industri minuman ringan", "Mencakup minuman ringan")],
+        [("09.01.21.10", "Kopi sangrai")],
+        prefixes,
+    )
+    assert examples[0].category == "pangan.minuman" and examples[0].kbli == "11040"
+    assert examples[1].hs == "09.01" and examples[1].category is None
