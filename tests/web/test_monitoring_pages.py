@@ -121,5 +121,6 @@ def test_the_public_page_needs_no_login_and_names_no_person(client: TestClient, 
     assert not re.search(r"\b\d{15,16}\b", text), "an NPWP or NIK"
     assert person.full_name not in text and "Keripik Satu" not in text  # no person, no supplier named
     assert 'href="/transparansi/download?table=payments&amp;format=csv"' in text
+    assert 'href="/api/v1/ocds/releases"' in text  # the open contracting data, public since issue #15
     download = client.get("/transparansi/download?table=payments&format=csv")
     assert "PT Swasta Dua (Uji)" in download.content.decode("utf-8-sig")

@@ -238,7 +238,6 @@ def transparency(request: Request, db: Session = DbSession, viewer: Viewer = Dep
     context = {
         "figures": figures,
         "map_svg": geo.choropleth("provinces", areas, title=viewer._("PO value by province")),
-        "ocds": any(getattr(r, "path", "").startswith("/api/v1/ocds/") for r in request.app.routes),
     }
     return render(request, "monitoring/public.html", viewer, context)
 
