@@ -55,6 +55,7 @@ OWN_PO = Login("a PO is found only by its buyer's and supplier's members (404 ot
 OWN_INVOICE = Login("an invoice is found only by its parties' members (404 otherwise, get_invoice)")
 INVITED = Login("an RFQ reaches only its invited suppliers (404 otherwise, rfq.service.acting_supplier)")
 PO_PARTY = Login("a PO is found only by its buyer's and supplier's members (404 otherwise, orders get_po)")
+CONTACT_PARTY = Login("a contact request is found only by its buyer's and business's members (404 otherwise)")
 INVOICE_PARTY = Login("an invoice is found only by its buyer's and supplier's members (404 otherwise)")
 
 ROUTES: dict[tuple[str, str], Rule] = {
@@ -93,6 +94,12 @@ ROUTES: dict[tuple[str, str], Rule] = {
     # --- suppliers and the directory
     ("GET", "/supplier/opportunities"): CATALOG,
     ("GET", "/opportunities"): CATALOG,
+    ("POST", "/suppliers/{profile_id}/invite"): CREATE_NEED,
+    ("POST", "/suppliers/{profile_id}/shortlist"): CREATE_NEED,
+    ("POST", "/suppliers/{profile_id}/contact"): CREATE_NEED,
+    ("GET", "/contact-requests"): Login("the requests of the caller's organization, decided in the query"),
+    ("GET", "/contact-requests/{request_id}"): CONTACT_PARTY,
+    ("POST", "/contact-requests/{request_id}/move"): CONTACT_PARTY,
     ("GET", "/opportunities/{need_id}"): CATALOG,
     ("GET", "/supplier/onboarding"): EDIT_PROFILE,
     ("POST", "/supplier/onboarding"): EDIT_PROFILE,
@@ -252,6 +259,10 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("GET", "/api/v1/needs/{need_id}/lines/{line_id}/explanation"): OWN_NEED,
     ("POST", "/api/v1/needs/{need_id}/lines/{line_id}/decisions"): OWN_NEED,
     ("GET", "/api/v1/opportunities"): CATALOG,
+    ("POST", "/api/v1/suppliers/{profile_id}/contact-requests"): CREATE_NEED,
+    ("GET", "/api/v1/contact-requests"): Login("the caller organization's requests, decided in the query"),
+    ("GET", "/api/v1/contact-requests/{request_id}"): CONTACT_PARTY,
+    ("POST", "/api/v1/contact-requests/{request_id}/{move}"): CONTACT_PARTY,
     ("GET", "/api/v1/opportunities/lines"): CATALOG,
     ("GET", "/api/v1/opportunities/needs/{need_id}"): CATALOG,
     # RFQs, quotes and awards (issue #11): lists show the caller's own (none for the other side); one RFQ
@@ -372,9 +383,10 @@ BODIES: dict[tuple[str, str], Any] = {
     ("POST", "/api/v1/suppliers/{profile_id}/reject"): {"reason": "NIB tidak sesuai"},
     ("POST", "/api/v1/supplier/claims"): {"nib": "9120000000777", "evidence": "Telepon di OSS"},
     ("POST", "/api/v1/claims/{claim_id}/reject"): {"reason": "Bukti belum cukup"},
+    ("POST", "/api/v1/suppliers/{profile_id}/contact-requests"): {"message": "Kami butuh keripik"},
     ("PUT", "/api/v1/notification-preferences"): [],
 }
-SAMPLE = {"kind": "suppliers", "fmt": "csv", "code": "32"}
+SAMPLE = {"kind": "suppliers", "fmt": "csv", "code": "32", "move": "accept"}
 
 
 def _routes(app: FastAPI) -> Iterator[tuple[str, str]]:

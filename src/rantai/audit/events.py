@@ -17,6 +17,7 @@ class ResourceType(StrEnum):
     API_TOKEN = "api_token"  # noqa: S105 - a resource name, not a secret
     SUPPLIER_PROFILE = "supplier_profile"
     SUPPLIER_CLAIM = "supplier_claim"
+    CONTACT_REQUEST = "contact_request"
     PRODUCT = "product"
     NEED = "need"
     RFQ = "rfq"
@@ -67,6 +68,11 @@ class Event(StrEnum):
     CLAIM_APPROVED = "supplier.claim_approved"
     CLAIM_REJECTED = "supplier.claim_rejected"
     CLAIM_SUPERSEDED = "supplier.claim_superseded"
+    CONTACT_REQUESTED = "supplier.contact_requested"
+    CONTACT_ACCEPTED = "supplier.contact_accepted"
+    CONTACT_DECLINED = "supplier.contact_declined"
+    CONTACT_WITHDRAWN = "supplier.contact_withdrawn"
+    CONTACT_REVOKED = "supplier.contact_revoked"
 
     PRODUCT_CREATED = "product.created"
     PRODUCT_UPDATED = "product.updated"
@@ -167,6 +173,11 @@ RESOURCE_TYPES: dict[Event, ResourceType] = {
     Event.CLAIM_APPROVED: _R.SUPPLIER_CLAIM,
     Event.CLAIM_REJECTED: _R.SUPPLIER_CLAIM,
     Event.CLAIM_SUPERSEDED: _R.SUPPLIER_CLAIM,
+    Event.CONTACT_REQUESTED: _R.CONTACT_REQUEST,
+    Event.CONTACT_ACCEPTED: _R.CONTACT_REQUEST,
+    Event.CONTACT_DECLINED: _R.CONTACT_REQUEST,
+    Event.CONTACT_WITHDRAWN: _R.CONTACT_REQUEST,
+    Event.CONTACT_REVOKED: _R.CONTACT_REQUEST,
     Event.PRODUCT_CREATED: _R.PRODUCT,
     Event.PRODUCT_UPDATED: _R.PRODUCT,
     Event.PRODUCT_ARCHIVED: _R.PRODUCT,

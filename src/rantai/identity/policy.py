@@ -59,6 +59,7 @@ class Action(StrEnum):
     # Asked about a record, never granted by a role alone (see RECORD_ACTIONS):
     VIEW_SUPPLIER_PROFILE = "supplier_profile.view"
     VIEW_PERSONAL_DATA = "supplier_profile.personal_data"
+    VIEW_CONTACT = "supplier_profile.contact"  # a profile's phone and email (issue #13)
     CHANGE_BY_IMPORT = "supplier_profile.import"  # one row of a supplier or product import
     VIEW_RECORD = "record.view"  # a record shared by its parties: a need, a claim, an import job, a PO...
     SEE_OPPORTUNITY = "need.opportunity"  # an open need offered to suppliers
@@ -95,6 +96,7 @@ RECORD_ACTIONS = frozenset(
     {
         Action.VIEW_SUPPLIER_PROFILE,
         Action.VIEW_PERSONAL_DATA,
+        Action.VIEW_CONTACT,
         Action.CHANGE_BY_IMPORT,
         Action.VIEW_RECORD,
         Action.SEE_OPPORTUNITY,
@@ -284,6 +286,13 @@ SUPPLIER_RULES: Mapping[Action, Rule] = {
     Action.VIEW_PERSONAL_DATA: Rule(right=Action.VIEW_ORGANIZATION, area_right=Action.VERIFY_SUPPLIER),
     Action.VIEW_SUPPLIER_PROFILE: Rule(
         right=Action.VIEW_ORGANIZATION, area_right=Action.VERIFY_SUPPLIER, public=True
+    ),
+    # A profile's phone and email (issue #13): its business, its region's verifiers, and the buyers whose
+    # contact request the business accepted (``suppliers.contacts.SharedContact``: they are its buyers).
+    Action.VIEW_CONTACT: Rule(
+        parties=_any_of(Party.OWNER, Party.BUYER),
+        right=Action.VIEW_ORGANIZATION,
+        area_right=Action.VERIFY_SUPPLIER,
     ),
 }
 

@@ -59,6 +59,17 @@ PROFILE_REJECTED = Kind(
     N_("When a verifier sends your organization's business profile back with what to fix."),
 )
 
+# Buyers reaching suppliers (issue #13).
+CONTACT_REQUESTED = Kind(
+    "supplier.contact_requested",
+    N_("A buyer asks for your contact details"),
+    N_("When a buyer asks your business for its phone and email, with a message."),
+)
+CONTACT_ANSWERED = Kind(
+    "supplier.contact_answered",
+    N_("A supplier answered your contact request"),
+    N_("When a supplier accepts or declines your organization's request for its contact details."),
+)
 # RFQ to award (issue #11). None of these carries another supplier's price: the seal holds in the inbox.
 RFQ_INVITED = Kind(
     "rfq.invited",
@@ -157,6 +168,8 @@ KINDS: dict[str, Kind] = {
         PROFILE_CHANGED_BY_IMPORT,
         PROFILE_VERIFIED,
         PROFILE_REJECTED,
+        CONTACT_REQUESTED,
+        CONTACT_ANSWERED,
         RFQ_INVITED,
         RFQ_AMENDED,
         RFQ_ANSWERED,

@@ -210,6 +210,20 @@ def opportunity_lines_page(
     return Page(items=items, total=total, page=page.page, per_page=page.per_page)
 
 
+def lines_of_needs_with_status(
+    session: Session, *, actor: Actor | None, organization_id: int, statuses: Sequence[str], limit: int
+) -> list[tuple[Need, NeedLine]]:
+    """The lines of an organization's needs in ``statuses`` that ``actor`` may read, newest need first."""
+    rows = session.execute(
+        select(Need, NeedLine)
+        .join(NeedLine, NeedLine.need_id == Need.id)
+        .where(need_readable(actor), Need.organization_id == organization_id, Need.status.in_(statuses))
+        .order_by(Need.created_at.desc(), Need.id.desc(), NeedLine.line_no)
+        .limit(limit)
+    ).all()
+    return [(need, line) for need, line in rows]
+
+
 def buyer_name(session: Session, organization_id: int) -> str:
     return session.scalar(select(Organization.name).where(Organization.id == organization_id)) or ""
 

@@ -424,3 +424,22 @@ def decide(
     event = Event(f"need.supplier_{decision.value}")  # one event per decision: a test holds them together
     audit.record(session, event, need.id, [need.organization_id], by=actor, details=decided)
     return existing
+
+
+SHORTLISTABLE_SHOWN = 50
+
+
+def shortlistable_lines(
+    session: Session, *, actor: Actor | None, organization_id: int
+) -> list[tuple[Need, NeedLine]]:
+    """The lines of the buyer's draft and open needs a supplier can be put on the shortlist of, newest
+    need first (a supplier's profile offers them when the buyer has no RFQ to invite it to, issue #13)."""
+    if not can(actor, Action.CREATE_NEED, OrgScope(organization_id)):
+        return []
+    return repository.lines_of_needs_with_status(
+        session,
+        actor=actor,
+        organization_id=organization_id,
+        statuses=[status.value for status in EDITABLE],
+        limit=SHORTLISTABLE_SHOWN,
+    )

@@ -116,3 +116,34 @@ class ClaimConflict(Conflict):
 
 class ClaimInvalid(Invalid):
     code = "claim-invalid"
+
+
+# Contact requests (issue #13).
+MSG_CONTACT_NOT_FOUND = N_("There is no such contact request.")
+MSG_CONTACT_ANSWERED = N_(
+    "This contact request was answered or withdrawn meanwhile. Open it again to see where it stands."
+)
+MSG_CONTACT_MESSAGE = N_("Write a short message: who you are and what you would like to buy.")
+MSG_CONTACT_TOO_LONG = N_("The message is longer than %(max)s characters.")
+MSG_CONTACT_OPEN = N_(
+    "Your organization already asked this business for its contact details; the request is '%(status)s'."
+)
+MSG_CONTACT_NOT_BUYER = N_("Only a buyer's procurement staff can ask a supplier for its contact details.")
+MSG_CONTACT_NOT_ALLOWED = N_("Your role does not allow this. Ask your organization's administrator.")
+MSG_CONTACT_OWN = N_("This is your own business.")
+
+
+class ContactNotFound(NotFound):
+    code = "contact-request-not-found"
+
+
+class ContactConflict(Conflict):
+    code = "contact-request-conflict"
+
+
+class ContactInvalid(Invalid):
+    code = "contact-request-invalid"
+
+
+class ContactForbidden(Forbidden):
+    code = "contact-request-forbidden"

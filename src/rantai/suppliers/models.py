@@ -141,6 +141,43 @@ class SupplierClaim(Base):
     created_at: Mapped[dt.datetime] = mapped_column(default=now)
 
 
+class ContactRequest(Base):
+    """A buyer asking a supplier for its contact details, with a message (issue #13). The supplier accepts
+    or declines; only once accepted does the buyer see the profile's phone and email. The lifecycle is
+    ``state.CONTACT_TRANSITIONS``."""
+
+    __tablename__ = "supplier_contact_request"
+    __table_args__ = (
+        Index("ix_supplier_contact_request_pair", "supplier_id", "buyer_organization_id"),
+        Index("ix_supplier_contact_request_supplier_org", "supplier_organization_id", "status"),
+        Index("ix_supplier_contact_request_buyer_org", "buyer_organization_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    supplier_id: Mapped[int] = mapped_column(ForeignKey("supplier_profile.id", ondelete="CASCADE"))
+    # The business holding the profile when asked: the one that answers.
+    supplier_organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id", ondelete="CASCADE"))
+    buyer_organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id", ondelete="CASCADE"))
+    requested_by_user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"), default=None
+    )
+    message: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    version: Mapped[int] = mapped_column(Integer, server_default=text("1"), default=1)  # rantai.lifecycle
+    answered_by_user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"), default=None
+    )
+    answered_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    created_at: Mapped[dt.datetime] = mapped_column(default=now)
+
+    @property
+    def policy_resource(self) -> Resource:
+        """For the policy: shared by the buyer that asked and the business asked."""
+        return Resource.of(
+            (self.buyer_organization_id, Party.BUYER), (self.supplier_organization_id, Party.SUPPLIER)
+        )
+
+
 class SupplierKbli(Base):
     """A KBLI 2020 class a supplier works in; one of them is the primary."""
 

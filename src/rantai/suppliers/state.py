@@ -12,9 +12,11 @@ from rantai.kit.text import N_
 from rantai.lifecycle import Lifecycle
 from rantai.suppliers.errors import (
     MSG_CLAIM_DECIDED,
+    MSG_CONTACT_ANSWERED,
     MSG_MOVE_NOT_ALLOWED,
     MSG_PROFILE_CHANGED,
     ClaimConflict,
+    ContactConflict,
     MoveNotAllowed,
     ProfileChanged,
 )
@@ -115,4 +117,56 @@ CLAIM_LIFECYCLE: Lifecycle[ClaimStatus, ClaimMove] = Lifecycle(
     # A claim that cannot take the move has been decided or withdrawn: the same words as losing a race.
     not_allowed=lambda _current: ClaimConflict(MSG_CLAIM_DECIDED),
     conflict=lambda: ClaimConflict(MSG_CLAIM_DECIDED),
+)
+
+
+# --- contact requests: a buyer asking for a supplier's phone and email (issue #13) ----------------------
+
+
+class ContactStatus(StrEnum):
+    PENDING = "pending"  # waiting for the supplier's answer
+    ACCEPTED = "accepted"  # the buyer sees the profile's phone and email
+    DECLINED = "declined"  # the supplier said no
+    WITHDRAWN = "withdrawn"  # taken back by the buyer before an answer
+    REVOKED = "revoked"  # the supplier stopped sharing after accepting
+
+    @property
+    def label(self) -> str:
+        return CONTACT_STATUS_LABELS[self]
+
+
+CONTACT_STATUS_LABELS: dict[ContactStatus, str] = {
+    ContactStatus.PENDING: N_("Waiting for an answer"),
+    ContactStatus.ACCEPTED: N_("Accepted: contact details shared"),
+    ContactStatus.DECLINED: N_("Declined"),
+    ContactStatus.WITHDRAWN: N_("Withdrawn"),
+    ContactStatus.REVOKED: N_("No longer shared"),
+}
+
+
+class ContactMove(StrEnum):
+    ACCEPT = "accept"  # supplier
+    DECLINE = "decline"  # supplier
+    WITHDRAW = "withdraw"  # buyer
+    REVOKE = "revoke"  # supplier, after accepting
+
+
+CONTACT_TRANSITIONS: dict[tuple[ContactStatus, ContactMove], ContactStatus] = {
+    (ContactStatus.PENDING, ContactMove.ACCEPT): ContactStatus.ACCEPTED,
+    (ContactStatus.PENDING, ContactMove.DECLINE): ContactStatus.DECLINED,
+    (ContactStatus.PENDING, ContactMove.WITHDRAW): ContactStatus.WITHDRAWN,
+    (ContactStatus.ACCEPTED, ContactMove.REVOKE): ContactStatus.REVOKED,
+}
+
+# Who takes each move: the supplier answers, the buyer withdraws.
+SUPPLIER_MOVES = frozenset({ContactMove.ACCEPT, ContactMove.DECLINE, ContactMove.REVOKE})
+
+
+CONTACT_LIFECYCLE: Lifecycle[ContactStatus, ContactMove] = Lifecycle(
+    name="supplier_contact_request",
+    states=ContactStatus,
+    transitions=CONTACT_TRANSITIONS,
+    # A request that cannot take the move was answered or withdrawn: the same words as losing a race.
+    not_allowed=lambda _current: ContactConflict(MSG_CONTACT_ANSWERED),
+    conflict=lambda: ContactConflict(MSG_CONTACT_ANSWERED),
 )

@@ -108,6 +108,7 @@ def test_every_type_is_in_the_table() -> None:
 RECORD_ACTIONS = {
     A.VIEW_SUPPLIER_PROFILE,
     A.VIEW_PERSONAL_DATA,
+    A.VIEW_CONTACT,
     A.CHANGE_BY_IMPORT,
     A.VIEW_RECORD,
     A.SEE_OPPORTUNITY,
@@ -125,10 +126,12 @@ PARTY_ACTIONS: dict[frozenset[Party], dict[Action, Action]] = {
         A.VIEW_RECORD: V,
         A.VIEW_SUPPLIER_PROFILE: V,
         A.VIEW_PERSONAL_DATA: V,
+        A.VIEW_CONTACT: V,
         A.RUN_PURCHASE: A.CREATE_NEED,
     },
     frozenset({P.BUYER}): {
         A.VIEW_RECORD: V,
+        A.VIEW_CONTACT: V,
         A.APPROVE_AWARD: A.APPROVE_AWARD,
         A.RUN_PURCHASE: A.CREATE_NEED,
     },
@@ -480,6 +483,7 @@ def _reached(actor: Actor | None, action: Action, record: Resource) -> bool:
         A.SEE_OPPORTUNITY,
         A.VIEW_SUPPLIER_PROFILE,
         A.VIEW_PERSONAL_DATA,
+        A.VIEW_CONTACT,
         A.VERIFY_SUPPLIER,
         A.VIEW_PROGRAM_KPIS,
         A.VIEW_ORGANIZATION,

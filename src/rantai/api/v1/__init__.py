@@ -9,6 +9,7 @@ from rantai.api.v1 import (
     awards,
     claims,
     comparison,
+    contacts,
     identity,
     needs,
     notifications,
@@ -27,6 +28,7 @@ router.include_router(needs.router)
 router.include_router(opportunities.router)
 router.include_router(reference.router)
 router.include_router(suppliers.router)
+router.include_router(contacts.router)
 router.include_router(claims.router)
 router.include_router(notifications.router)
 router.include_router(rfqs.router)

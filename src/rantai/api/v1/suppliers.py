@@ -44,7 +44,7 @@ from rantai.kit.clock import now
 from rantai.kit.errors import Forbidden
 from rantai.kit.pagination import PageRequest
 from rantai.kit.text import N_
-from rantai.suppliers import repository
+from rantai.suppliers import contacts, repository
 from rantai.suppliers import service as suppliers
 from rantai.suppliers.errors import MSG_NOT_FOUND, SupplierNotFound
 from rantai.suppliers.inputs import parse_certification, parse_profile
@@ -214,16 +214,17 @@ class SuggestionOut(BaseModel):
 
 
 def _profile_out(db: Session, profile: SupplierProfile, caller: ApiCaller | None) -> ProfileOut:
-    masked = suppliers.personal_fields_masked(profile, caller.actor if caller else None)
-    show = suppliers.mask if masked else (lambda value: value)
+    # The NPWP masked when it is a person's; phone and email unless the business shares them with the
+    # caller (its own, its region's verifiers, a buyer whose contact request it accepted: issue #13).
+    npwp, phone, email = contacts.masked_contact(db, caller.actor if caller else None, profile)
     return ProfileOut(
         id=profile.id,
         business_name=profile.business_name,
         legal_form=profile.legal_form,
         nib=profile.nib,
-        npwp=show(profile.npwp),
-        phone=show(profile.phone),
-        email=show(profile.email),
+        npwp=npwp,
+        phone=phone,
+        email=email,
         province_code=profile.province_code,
         kabkota_code=profile.kabkota_code,
         kbli_codes=repository.kbli_codes(db, profile.id),

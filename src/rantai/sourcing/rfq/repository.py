@@ -152,6 +152,20 @@ def buyer_rfqs(actor: Actor | None, organization_id: int) -> ColumnElement[bool]
     return and_(Rfq.organization_id == organization_id, rfq_readable(actor))
 
 
+def rfqs_with_status(
+    session: Session, condition: ColumnElement[bool], statuses: Sequence[str], *, limit: int
+) -> list[Rfq]:
+    """RFQs meeting ``condition`` in one of ``statuses``, newest first."""
+    return list(
+        session.scalars(
+            select(Rfq)
+            .where(condition, Rfq.status.in_(statuses))
+            .order_by(Rfq.created_at.desc(), Rfq.id.desc())
+            .limit(limit)
+        )
+    )
+
+
 def supplier_rfqs(actor: Actor | None, organization_ids: Iterable[int]) -> ColumnElement[bool]:
     """The sent RFQs reaching ``organization_ids`` as a supplier, within what ``actor`` may read."""
     ids = sorted(set(organization_ids))

@@ -747,6 +747,22 @@ def buyer_rfqs_page(
     )
 
 
+INVITABLE_SHOWN = 50
+
+
+def invitable_rfqs(session: Session, *, actor: Actor | None, organization_id: int) -> list[Rfq]:
+    """The buyer's RFQs a supplier can still be invited to (draft or open), newest first: what a
+    supplier's profile offers under "invite to quote" (issue #13). Empty for whoever may not run them."""
+    if not can(actor, Action.CREATE_NEED, OrgScope(organization_id)):
+        return []
+    return repository.rfqs_with_status(
+        session,
+        repository.buyer_rfqs(actor, organization_id),
+        (RfqStatus.DRAFT.value, RfqStatus.OPEN.value),
+        limit=INVITABLE_SHOWN,
+    )
+
+
 def supplier_rfqs_page(
     session: Session,
     *,

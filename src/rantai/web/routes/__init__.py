@@ -14,6 +14,7 @@ from rantai.web.routes import (
     buyers,
     claims,
     comparison,
+    contacts,
     directory,
     health,
     home,
@@ -50,6 +51,7 @@ router.include_router(suppliers.router)
 router.include_router(products.router)
 router.include_router(verification.router)
 router.include_router(directory.router)
+router.include_router(contacts.router)
 router.include_router(imports.router)
 router.include_router(needs.router)
 router.include_router(opportunities.router)

@@ -5,6 +5,7 @@ Routes parse and render; rules live in the services and policy.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Request
@@ -20,11 +21,13 @@ from rantai.kit.errors import Invalid, UserError
 from rantai.kit.pagination import PageRequest
 from rantai.kit.text import N_
 from rantai.reference import repository as ref
+from rantai.sourcing import service as sourcing
+from rantai.sourcing.rfq import service as rfq_service
 from rantai.sourcing.wording import short_cert_name
-from rantai.suppliers import repository
-from rantai.suppliers import service as suppliers
+from rantai.suppliers import contacts, repository
 from rantai.suppliers.errors import MSG_NOT_FOUND, SupplierNotFound
-from rantai.suppliers.state import ProfileStatus
+from rantai.suppliers.models import SupplierProfile
+from rantai.suppliers.state import ContactStatus, ProfileStatus
 from rantai.tabular import cells
 from rantai.web.auth import get_viewer, require_viewer
 from rantai.web.downloads import content_disposition
@@ -144,17 +147,47 @@ def directory_page(
     )
 
 
-@router.get("/suppliers/{profile_id:id}")
-def public_profile(
-    request: Request, profile_id: int, db: Session = DbSession, viewer: Viewer = Depends(get_viewer)
-) -> Response:
+def viewed_profile(db: Session, viewer: Viewer, profile_id: int) -> SupplierProfile:
+    """A profile the viewer may see; any other is reported as missing, so its existence is not disclosed."""
     profile = repository.by_id(db, profile_id)
-    # A profile the viewer may not see is reported as missing, so its existence is not disclosed.
     if profile is None or not viewer.can(Action.VIEW_SUPPLIER_PROFILE, profile):
         raise SupplierNotFound(MSG_NOT_FOUND)
-    masked = suppliers.personal_fields_masked(profile, viewer.actor)
+    return profile
+
+
+def _reach(db: Session, viewer: Viewer, profile: SupplierProfile) -> dict[str, Any]:
+    """What a buyer's staff may do from a profile (issue #13): invite it to one of their RFQs, or put it
+    on a need's shortlist, and ask for its contact details. Empty for anyone else (the services ask the
+    policy)."""
+    org = viewer.organization
+    if viewer.user is None or org is None or not viewer.can(Action.CREATE_NEED):
+        return {"may_reach": False}
+    actor = viewer.current_actor
+    rfqs = rfq_service.invitable_rfqs(db, actor=actor, organization_id=org.id)
+    lines = [] if rfqs else sourcing.shortlistable_lines(db, actor=actor, organization_id=org.id)
+    return {
+        "may_reach": True,
+        "rfqs": rfqs,
+        "need_lines": lines,
+        "reach_needs": list({need.id: need for need, _ in lines}.values()),
+        "standing": contacts.standing_request(db, buyer_organization_id=org.id, profile=profile),
+        "contact_labels": {s.value: s.label for s in ContactStatus},
+    }
+
+
+def profile_page(
+    request: Request,
+    db: Session,
+    viewer: Viewer,
+    profile: SupplierProfile,
+    *,
+    notice: str | None = None,
+    error: UserError | None = None,
+    values: dict[str, str] | None = None,
+) -> Response:
     region = ref.get_region(db, profile.kabkota_code)
     products = catalog_repo.products_of(db, profile.id, PageRequest(1, 50))
+    npwp, phone, email = contacts.masked_contact(db, viewer.actor, profile)
     return render(
         request,
         "suppliers/public.html",
@@ -163,17 +196,44 @@ def public_profile(
             "profile": profile,
             "status_label": ProfileStatus(profile.status).label,
             "region_name": region.name if region else profile.kabkota_code,
-            "npwp": suppliers.mask(profile.npwp) if masked else profile.npwp,
-            "phone": suppliers.mask(profile.phone) if masked else profile.phone,
-            "email": suppliers.mask(profile.email) if masked else profile.email,
+            "npwp": npwp,
+            "phone": phone,
+            "email": email,
+            "contact_shown": contacts.contact_shown(db, viewer.actor, profile),
             "kbli": repository.kbli_codes(db, profile.id),
             "products": products,
             "photos": catalog_repo.photos_of(db, [p.id for p in products.items]),
             "cert_names": cert_names(db, viewer),
             "certifications": certifications_shown(db, profile),
             "state_labels": CERT_STATE_LABELS,
+            **_reach(db, viewer, profile),
+            "notice": notice,
+            "error": viewer._(error.message, **error.params) if error else None,
+            "field": error.field if error else None,
+            "values": values or {},
         },
+        status_code=error.status_code if error else 200,
     )
+
+
+REACH_NOTICES = {
+    "invited": N_("Invited to quote: the business sees the request once it is sent."),
+    "shortlisted": N_("Put on the need's shortlist. Request quotations from the need to invite it."),
+    "contact": N_("Contact request sent. You will be told when the business answers."),
+}
+
+
+@router.get("/suppliers/{profile_id:id}")
+def public_profile(
+    request: Request,
+    profile_id: int,
+    done: str = "",
+    db: Session = DbSession,
+    viewer: Viewer = Depends(get_viewer),
+) -> Response:
+    profile = viewed_profile(db, viewer, profile_id)
+    notice = viewer._(REACH_NOTICES[done]) if done in REACH_NOTICES else None
+    return profile_page(request, db, viewer, profile, notice=notice)
 
 
 @router.get("/certifications/{certification_id:id}/document")
