@@ -1,7 +1,7 @@
 """contact requests: a buyer asks a supplier for its phone and email (issue #13)
 
-Revision ID: 0024
-Revises: 0023
+Revision ID: 0026
+Revises: 0025
 Create Date: 2026-12-05 22:45:00.000000
 """
 
@@ -14,8 +14,8 @@ from alembic import op
 
 import rantai.db
 
-revision: str = "0024"
-down_revision: str | None = "0023"
+revision: str = "0026"
+down_revision: str | None = "0025"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
