@@ -60,7 +60,7 @@ def _facts(session: Session, rfqs: Sequence[repo.AnyRow]) -> list[m.ProcessFacts
     order_rows = repo.orders(session, award_ids) if award_ids else []
     po_ids = [int(o.id) for o in order_rows]
     po_lines = _group(repo.order_lines(session, po_ids)) if po_ids else {}
-    po_amended = _group(repo.order_amendments(session, po_ids)) if po_ids else {}
+    po_versions = _group(repo.order_versions(session, po_ids)) if po_ids else {}
     deliveries = _group(repo.deliveries(session, po_ids)) if po_ids else {}
     receipts = _group(repo.receipts(session, po_ids)) if po_ids else {}
     invoice_rows = _group(repo.invoices(session, po_ids)) if po_ids else {}
@@ -91,7 +91,7 @@ def _facts(session: Session, rfqs: Sequence[repo.AnyRow]) -> list[m.ProcessFacts
                 issued_at=o.issued_at,
                 accepted_at=o.accepted_at,
                 declined_at=o.declined_at,
-                revisions=[m.PoRevisionFacts(a[1], a[2], a[3]) for a in po_amended.get(o.id, [])],
+                revisions=[_po_version(v) for v in po_versions.get(o.id, [])],
                 lines=[
                     m.OrderLineFacts(x[1], x[2], x[3], x[4], x[5], x[6], x[7], x[8])
                     for x in po_lines.get(o.id, [])
@@ -129,7 +129,7 @@ def _facts(session: Session, rfqs: Sequence[repo.AnyRow]) -> list[m.ProcessFacts
                     published=r.published,
                     description=r.description,
                     revision=r.revision,
-                    amendments=[m.AmendmentFacts(a[1], a[2], a[3]) for a in amended.get(r.id, [])],
+                    amendments=[_amendment(a) for a in amended.get(r.id, [])],
                     cancelled_at=r.cancelled_at,
                     lines=[
                         m.TenderLineFacts(x[1], x[2], x[3], x[4], x[5], x[6], bool(x[7]), x[8])
@@ -156,6 +156,33 @@ def _facts(session: Session, rfqs: Sequence[repo.AnyRow]) -> list[m.ProcessFacts
             )
         )
     return facts
+
+
+def _amendment(row: repo.AnyRow) -> m.AmendmentFacts:
+    """An amendment with the quantities its lines had before it (``previous_lines``: id and quantity)."""
+    _, revision, made_at, reason, previous_deadline, previous_lines = row
+    before = {
+        int(line["id"]): int(line["quantity"])
+        for line in previous_lines or []
+        if isinstance(line, dict) and line.get("id") is not None and line.get("quantity") is not None
+    }
+    return m.AmendmentFacts(revision, made_at, reason, previous_deadline, before)
+
+
+def _po_version(row: repo.AnyRow) -> m.PoRevisionFacts:
+    """A PO version with its lines as its kept content says (line number, quantity, unit price)."""
+    _, revision, made_at, reason, accepted_at, content = row
+    content = content if isinstance(content, dict) else {}
+    lines = {
+        int(line["line_no"]): (int(line["quantity"]), int(line["unit_price"]))
+        for line in content.get("lines") or []
+        if isinstance(line, dict)
+        and all(line.get(k) is not None for k in ("line_no", "quantity", "unit_price"))
+    }
+    total = content.get("total")
+    return m.PoRevisionFacts(
+        revision, made_at, reason, accepted_at, int(total) if isinstance(total, int) else None, lines
+    )
 
 
 def _supplier(row: repo.AnyRow) -> m.SupplierFacts:

@@ -101,7 +101,14 @@ def rfq_lines(session: Session, rfq_ids: Sequence[int]) -> Sequence[AnyRow]:
 
 def amendments(session: Session, rfq_ids: Sequence[int]) -> Sequence[AnyRow]:
     stmt = (
-        select(RfqAmendment.rfq_id, RfqAmendment.revision, RfqAmendment.made_at, RfqAmendment.reason)
+        select(
+            RfqAmendment.rfq_id,
+            RfqAmendment.revision,
+            RfqAmendment.made_at,
+            RfqAmendment.reason,
+            RfqAmendment.previous_deadline,
+            RfqAmendment.previous_lines,
+        )
         .where(RfqAmendment.rfq_id.in_(rfq_ids))
         .order_by(RfqAmendment.rfq_id, RfqAmendment.revision)
     )
@@ -184,15 +191,17 @@ def order_lines(session: Session, po_ids: Sequence[int]) -> Sequence[AnyRow]:
     return session.execute(stmt).all()
 
 
-def order_amendments(session: Session, po_ids: Sequence[int]) -> Sequence[AnyRow]:
+def order_versions(session: Session, po_ids: Sequence[int]) -> Sequence[AnyRow]:
     stmt = (
         select(
             PurchaseOrderRevision.po_id,
             PurchaseOrderRevision.revision,
             PurchaseOrderRevision.made_at,
             PurchaseOrderRevision.reason,
+            PurchaseOrderRevision.accepted_at,
+            PurchaseOrderRevision.content,
         )
-        .where(PurchaseOrderRevision.po_id.in_(po_ids), PurchaseOrderRevision.revision > 1)
+        .where(PurchaseOrderRevision.po_id.in_(po_ids))
         .order_by(PurchaseOrderRevision.po_id, PurchaseOrderRevision.revision)
     )
     return session.execute(stmt).all()

@@ -118,9 +118,13 @@ class TenderLineFacts:
 
 @dataclass(frozen=True, slots=True)
 class AmendmentFacts:
+    """An RFQ amendment (adendum) and what it changed: the deadline and the line quantities before it."""
+
     revision: int
     made_at: dt.datetime
     reason: str
+    previous_deadline: dt.datetime | None = None
+    previous_quantities: Mapping[int, int] = field(default_factory=dict)  # RFQ line id -> quantity
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,9 +213,15 @@ class InvoiceFacts:
 
 @dataclass(frozen=True, slots=True)
 class PoRevisionFacts:
+    """A version of a PO as it was issued (1) or amended (2 on): its lines by line number (quantity, unit
+    price) and total, as ``PurchaseOrderRevision.content`` keeps them."""
+
     revision: int
     made_at: dt.datetime
     reason: str | None = None
+    accepted_at: dt.datetime | None = None
+    total: int | None = None
+    lines: Mapping[int, tuple[int, int]] = field(default_factory=dict)  # line_no -> (quantity, unit price)
 
 
 @dataclass(frozen=True, slots=True)
@@ -416,42 +426,33 @@ class _Builder:
     # The tender
 
     def tender(self) -> list[Json]:
+        """The tender as sent, then as each amendment left it (each amendment a release of its own, so the
+        earlier ones never change): the quantities and deadline of each revision are the current ones with
+        the later amendments undone."""
         t = self.p.tender
-        items = [
-            _item(f"L{line.line_id}", line.name, line.quantity, line.unit) | _line_extras(line)
-            for line in t.lines
-        ]
-        body: Json = {
-            "id": t.number,
-            "title": t.title,
-            "status": "active",
-            "procuringEntity": {"id": buyer_party_id(self.p.buyer), "name": self.p.buyer.name},
-            "items": items,
-            "tenderPeriod": {"startDate": timestamp(t.sent_at), "endDate": timestamp(t.deadline)},
-            # Published to every supplier the matcher finds eligible: qualified suppliers (selective);
-            # invited by name only: suppliers of the buyer's choice (limited).
-            "procurementMethod": "selective" if t.published else "limited",
-            "procurementMethodDetails": "Permintaan penawaran (RFQ) di Rantai",
-            "rantaiReservedForUMKM": any(line.umkm_only for line in t.lines),
-        }
-        if t.description:
-            body["description"] = t.description
-        if t.lines and all(line.hps is not None for line in t.lines):
-            body["value"] = value(sum(line.hps or 0 for line in t.lines), t.currency)
-        releases = []
         amendments = sorted(t.amendments, key=lambda a: a.revision)
-        if amendments:
-            # The tender as it stands now, stated once at its latest amendment with every amendment listed.
-            last = amendments[-1]
+        quantities = {line.line_id: line.quantity for line in t.lines}
+        deadline = t.deadline
+        states: list[tuple[dict[int, int], dt.datetime]] = [(dict(quantities), deadline)]
+        for amendment in reversed(amendments):
+            quantities = quantities | dict(amendment.previous_quantities)
+            deadline = amendment.previous_deadline or deadline
+            states.append((dict(quantities), deadline))
+        states.reverse()  # states[0]: as sent; states[k]: after the k-th amendment
+        releases = [
+            self.release("tender-1", t.sent_at, ["tender"], {"tender": self._tender_body(*states[0])})
+        ]
+        for index, amendment in enumerate(amendments, start=1):
+            body = self._tender_body(*states[index])
             body["amendments"] = [
                 {"id": str(a.revision), "date": timestamp(a.made_at), "rationale": a.reason}
-                for a in amendments
+                for a in amendments[:index]
             ]
             releases.append(
-                self.release(f"tender-{t.revision}", last.made_at, ["tenderAmendment"], {"tender": body})
+                self.release(
+                    f"tender-{amendment.revision}", amendment.made_at, ["tenderAmendment"], {"tender": body}
+                )
             )
-        else:
-            releases.append(self.release("tender-1", t.sent_at, ["tender"], {"tender": body}))
         if t.status == "cancelled" and t.cancelled_at is not None:
             releases.append(
                 self.release(
@@ -462,6 +463,32 @@ class _Builder:
                 )
             )
         return releases
+
+    def _tender_body(self, quantities: Mapping[int, int], deadline: dt.datetime) -> Json:
+        t = self.p.tender
+        items = [
+            _item(f"L{line.line_id}", line.name, quantities.get(line.line_id, line.quantity), line.unit)
+            | _line_extras(line)
+            for line in t.lines
+        ]
+        body: Json = {
+            "id": t.number,
+            "title": t.title,
+            "status": "active",
+            "procuringEntity": {"id": buyer_party_id(self.p.buyer), "name": self.p.buyer.name},
+            "items": items,
+            "tenderPeriod": {"startDate": timestamp(t.sent_at), "endDate": timestamp(deadline)},
+            # Published to every supplier the matcher finds eligible: qualified suppliers (selective);
+            # invited by name only: suppliers of the buyer's choice (limited).
+            "procurementMethod": "selective" if t.published else "limited",
+            "procurementMethodDetails": "Permintaan penawaran (RFQ) di Rantai",
+            "rantaiReservedForUMKM": any(line.umkm_only for line in t.lines),
+        }
+        if t.description:
+            body["description"] = t.description
+        if t.lines and all(line.hps is not None for line in t.lines):
+            body["value"] = value(sum(line.hps or 0 for line in t.lines), t.currency)
+        return body
 
     # Awards
 
@@ -516,25 +543,33 @@ class _Builder:
         """A contract's id and its award's (OCDS requires ``awardID`` on every contract object)."""
         return {"id": contract_id(order.po_id), "awardID": award_id(order.award_id, order.supplier_id)}
 
-    def contract(self, order: OrderFacts) -> list[Json]:
-        ref = self._contract_ref(order)
-        items = [
-            _item(
-                f"L{line.rfq_line_id}" if line.rfq_line_id else f"PO{order.po_id}-{line.line_no}",
-                line.name,
-                line.quantity,
-                line.unit,
-                value(line.unit_price, order.currency),
+    def _contract_items(self, order: OrderFacts, version: PoRevisionFacts | None) -> list[Json]:
+        """The PO's lines as ``version`` states them (as they stand now when no version is known)."""
+        items = []
+        for line in order.lines:
+            quantity, unit_price = (version.lines if version else {}).get(
+                line.line_no, (line.quantity, line.unit_price)
             )
-            | _line_extras(self.lines.get(line.rfq_line_id) if line.rfq_line_id else None)
-            for line in order.lines
-        ]
+            item_id = f"L{line.rfq_line_id}" if line.rfq_line_id else f"PO{order.po_id}-{line.line_no}"
+            extras = _line_extras(self.lines.get(line.rfq_line_id) if line.rfq_line_id else None)
+            items.append(
+                _item(item_id, line.name, quantity, line.unit, value(unit_price, order.currency)) | extras
+            )
+        return items
+
+    def contract(self, order: OrderFacts) -> list[Json]:
+        """Issued (as version 1 said), accepted or declined, then each amendment as its version said: a
+        release per event, so none changes when a later one happens."""
+        ref = self._contract_ref(order)
+        versions = {v.revision: v for v in order.revisions}
+        first = versions.get(1)
+        total = first.total if first and first.total is not None else order.total
         contract: Json = {
-            **self._contract_ref(order),
+            **ref,
             "title": order.number,
             "status": "pending",
-            "value": value(order.total, order.currency),
-            "items": items,
+            "value": value(total, order.currency),
+            "items": self._contract_items(order, first),
         }
         s = [order.supplier_id]
         releases = [
@@ -542,13 +577,14 @@ class _Builder:
                 f"contract-{order.po_id}-issued", order.issued_at, ["contract"], {"contracts": [contract]}, s
             )
         ]
-        if order.accepted_at is not None:
+        accepted_at = first.accepted_at if first else order.accepted_at
+        if accepted_at is not None:
             releases.append(
                 self.release(
                     f"contract-{order.po_id}-accepted",
-                    order.accepted_at,
+                    accepted_at,
                     ["contractUpdate"],
-                    {"contracts": [{**ref, "status": "active", "dateSigned": timestamp(order.accepted_at)}]},
+                    {"contracts": [{**ref, "status": "active", "dateSigned": timestamp(accepted_at)}]},
                     s,
                 )
             )
@@ -562,22 +598,22 @@ class _Builder:
                     s,
                 )
             )
-        amendments = sorted((r for r in order.revisions if r.revision > 1), key=lambda r: r.revision)
-        for index, revision in enumerate(amendments):
+        amendments = sorted((v for v in order.revisions if v.revision > 1), key=lambda v: v.revision)
+        for index, version in enumerate(amendments):
             amended: Json = {
                 **ref,
                 "amendments": [
-                    {"id": str(r.revision), "date": timestamp(r.made_at), "rationale": r.reason or ""}
-                    for r in amendments[: index + 1]
+                    {"id": str(v.revision), "date": timestamp(v.made_at), "rationale": v.reason or ""}
+                    for v in amendments[: index + 1]
                 ],
+                "items": self._contract_items(order, version),
             }
-            if index == len(amendments) - 1:  # the lines as they stand are the latest version's
-                amended["value"] = contract["value"]
-                amended["items"] = items
+            if version.total is not None:
+                amended["value"] = value(version.total, order.currency)
             releases.append(
                 self.release(
-                    f"contract-{order.po_id}-amendment-{revision.revision}",
-                    revision.made_at,
+                    f"contract-{order.po_id}-amendment-{version.revision}",
+                    version.made_at,
                     ["contractAmendment"],
                     {"contracts": [amended]},
                     s,

@@ -11,9 +11,13 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 from tests.factories.ocds import CV_NPWP, schema_errors, split_awarded
+from tests.factories.orders import make_po
 from tests.factories.rfq import make_rfq
 
 from rantai.analytics import open_data
+from rantai.orders import purchase_orders
+from rantai.orders import repository as orders_repository
+from rantai.sourcing.rfq import service
 
 PREFIX = "ocds-test01"
 BASE = "https://rantai.example.id"
@@ -80,3 +84,50 @@ def test_batches_and_pages_agree_and_private_buyers_are_left_out(db: Session, tm
     assert total >= 3
     assert [r["id"] for r in batch.releases] == [r["id"] for r in release_packages[1]["releases"]]
     assert release_packages[1]["uri"] == f"{BASE}/api/v1/ocds/releases?page=2&per_page=2"
+
+
+def test_an_amended_rfq_keeps_its_first_release_as_sent(db: Session, tmp_path: Path) -> None:
+    setup = make_rfq(db, bidders=1)
+    (line,) = service.repository.lines_of(db, setup.rfq.id)
+    sent_quantity = line.quantity
+    service.amend(
+        db,
+        actor=setup.actor,
+        rfq=setup.rfq,
+        data=service.AmendmentData(reason="Tambah jumlah", quantities={line.id: sent_quantity + 500}),
+    )
+    release_packages, _ = _exported(db, tmp_path)
+    (package,) = release_packages
+    assert schema_errors(package) == []
+    first, second = [r for r in package["releases"] if r["ocid"] == f"{PREFIX}-rfq-{setup.rfq.id}"]
+    assert first["tag"] == ["tender"] and first["tender"]["items"][0]["quantity"] == sent_quantity
+    assert second["tag"] == ["tenderAmendment"]
+    assert second["tender"]["items"][0]["quantity"] == sent_quantity + 500
+    assert second["tender"]["amendments"][0]["rationale"] == "Tambah jumlah"
+
+
+def test_an_amended_po_keeps_what_it_said_when_issued(db: Session, tmp_path: Path) -> None:
+    made = make_po(db)
+    (line,) = orders_repository.po_lines(db, made.po.id)
+    issued_quantity = line.quantity
+    purchase_orders.amend(
+        db,
+        actor=made.setup.actor,
+        po=made.po,
+        data=purchase_orders.Amendment(reason="Tambah 500", quantities={line.id: issued_quantity + 500}),
+    )
+    purchase_orders.accept(db, actor=made.setup.bidders[0].actor, po=made.po)
+    release_packages, record_packages = _exported(db, tmp_path)
+    for package in release_packages + record_packages:
+        assert schema_errors(package) == []
+    releases = {r["id"].rsplit("-rfq-", 1)[1]: r for p in release_packages for r in p["releases"]}
+    prefix = f"{made.setup.rfq.id}-contract-{made.po.id}"
+    issued = releases[f"{prefix}-issued"]["contracts"][0]
+    amended = releases[f"{prefix}-amendment-2"]["contracts"][0]
+    assert issued["items"][0]["quantity"] == issued_quantity
+    assert amended["items"][0]["quantity"] == issued_quantity + 500
+    assert amended["amendments"][0]["rationale"] == "Tambah 500"
+    assert amended["value"]["amount"] == (issued_quantity + 500) * 10_000
+    (record,) = [r for p in record_packages for r in p["records"]]
+    (contract,) = record["compiledRelease"]["contracts"]
+    assert contract["status"] == "active" and contract["items"][0]["quantity"] == issued_quantity + 500

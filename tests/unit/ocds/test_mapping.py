@@ -187,3 +187,37 @@ def test_awards_read_skips_what_is_not_an_active_award() -> None:
     (read,) = mapping.awards_read({"releases": [release, "junk"]})
     assert (read.award_id, read.supplier, read.amount, read.date) == ("2", "B", None, dt.date(2026, 1, 5))
     assert list(mapping.awards_read({})) == []
+
+
+def test_each_amendment_is_a_release_of_its_own_and_the_first_stays_as_sent() -> None:
+    process = split_process()
+    t = process.tender
+    amended = mapping.TenderFacts(
+        **{
+            **{f: getattr(t, f) for f in t.__slots__},
+            "status": "open",
+            "revision": 2,
+            "deadline": t.deadline + dt.timedelta(days=3),
+            "amendments": (
+                mapping.AmendmentFacts(
+                    2, t.sent_at + dt.timedelta(days=1), "Tambah karung", t.deadline, {101: 8_000}
+                ),
+            ),
+        }
+    )
+    releases = mapping.releases(mapping.ProcessFacts(amended, process.buyer), prefix=PREFIX)
+    first, second = releases
+    assert (first["id"], first["tag"], second["id"], second["tag"]) == (
+        f"{PREFIX}-rfq-41-tender-1",
+        ["tender"],
+        f"{PREFIX}-rfq-41-tender-2",
+        ["tenderAmendment"],
+    )
+    assert first["tender"]["items"][0]["quantity"] == 8_000  # as sent
+    assert first["tender"]["tenderPeriod"]["endDate"] == mapping.timestamp(t.deadline)
+    assert second["tender"]["items"][0]["quantity"] == 10_000  # as amended
+    assert second["tender"]["amendments"][0]["rationale"] == "Tambah karung"
+    package = packages.release_package(releases, uri=f"{BASE}/r.json", published_at=NOW, base_url=BASE)
+    assert schema_errors(package) == []
+    compiled = packages.compiled_release(releases)
+    assert compiled["tender"]["items"][0]["quantity"] == 10_000
