@@ -35,6 +35,9 @@ class Event(StrEnum):
 
     ORGANIZATION_CREATED = "organization.created"
     MEMBERSHIP_ADDED = "membership.added"
+    MEMBER_INVITED = "membership.invited"
+    MEMBER_INVITATION_REVOKED = "membership.invitation_revoked"
+    MEMBER_INVITATION_ACCEPTED = "membership.invitation_accepted"
 
     USER_CREATED = "user.created"
     USER_REGISTRATION_REPEATED = "user.registration_repeated"
@@ -143,6 +146,9 @@ _R = ResourceType
 RESOURCE_TYPES: dict[Event, ResourceType] = {
     Event.ORGANIZATION_CREATED: _R.ORGANIZATION,
     Event.MEMBERSHIP_ADDED: _R.USER,
+    Event.MEMBER_INVITED: _R.ORGANIZATION,
+    Event.MEMBER_INVITATION_REVOKED: _R.ORGANIZATION,
+    Event.MEMBER_INVITATION_ACCEPTED: _R.ORGANIZATION,
     Event.USER_CREATED: _R.USER,
     Event.USER_REGISTRATION_REPEATED: _R.USER,
     Event.USER_LOCKED_OUT: _R.USER,

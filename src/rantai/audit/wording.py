@@ -16,6 +16,9 @@ _E = Event
 SENTENCES: dict[Event, str] = {
     _E.ORGANIZATION_CREATED: N_("%(actor)s created the organization"),
     _E.MEMBERSHIP_ADDED: N_("%(actor)s added a member with the role %(role)s"),
+    _E.MEMBER_INVITED: N_("%(actor)s invited someone to join with the role %(role)s"),
+    _E.MEMBER_INVITATION_REVOKED: N_("%(actor)s revoked an invitation to join"),
+    _E.MEMBER_INVITATION_ACCEPTED: N_("%(actor)s accepted an invitation and joined with the role %(role)s"),
     _E.USER_CREATED: N_("%(actor)s created an account"),
     _E.USER_REGISTRATION_REPEATED: N_("Someone tried to register again with an existing account's email"),
     _E.USER_LOCKED_OUT: N_("An account was locked after too many wrong passwords"),

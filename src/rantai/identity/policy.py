@@ -501,3 +501,24 @@ def dashboard_kind(actor: Actor | None, organization_id: int | None) -> str:
         return "none"
     org_type = actor.org_types.get(organization_id)
     return DASHBOARDS[org_type] if org_type is not None else "none"
+
+
+def grantable_roles(actor: Actor | None, organization_id: int) -> tuple[Role, ...]:
+    """The roles ``actor`` may give a new member of an organization by invitation (issue #13): those
+    the organization's type gives a meaning (a verifier in a BUMN would verify nothing) and whose rights
+    there the actor holds already, so nobody makes a member mightier than themselves (an administrator
+    invites no owner). Empty when the actor may not manage the members at all."""
+    if actor is None or not can(actor, Action.MANAGE_MEMBERS, OrgScope(organization_id)):
+        return ()
+    org_type = actor.org_types.get(organization_id)
+    if org_type is None:
+        return ()
+    capabilities = ORG_TYPE_CAPABILITIES.get(org_type, frozenset())
+    held = frozenset(a for a in capabilities if _member_can(actor, a, organization_id))
+    offered = []
+    for role in Role:
+        rights = ROLE_GRANTS.get(role, frozenset()) & capabilities
+        meaningful = bool(rights - {Action.VIEW_ORGANIZATION}) or ROLE_GRANTS.get(role) == rights
+        if rights and meaningful and rights <= held:
+            offered.append(role)
+    return tuple(offered)

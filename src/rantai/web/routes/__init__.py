@@ -21,6 +21,7 @@ from rantai.web.routes import (
     imports,
     invitations,
     invoices,
+    joining,
     monitoring,
     needs,
     notifications,
@@ -45,6 +46,7 @@ router.include_router(shortlists.router)
 router.include_router(health.router)
 router.include_router(auth.router)
 router.include_router(recovery.router)
+router.include_router(joining.router)
 router.include_router(home.router)
 router.include_router(account.router)
 router.include_router(suppliers.router)

@@ -15,9 +15,11 @@ from rantai.audit import repository as audit_repo
 from rantai.audit import wording
 from rantai.audit.models import AuditEvent
 from rantai.db import all_or_nothing
+from rantai.identity import invitations
 from rantai.identity import repository as identity_repo
 from rantai.identity import service as identity
-from rantai.identity.policy import Action
+from rantai.identity.mail import Mailer
+from rantai.identity.policy import Action, grantable_roles
 from rantai.identity.roles import Role, role_label
 from rantai.kit.errors import Invalid, UserError
 from rantai.kit.pagination import PageRequest
@@ -25,7 +27,7 @@ from rantai.kit.text import N_
 from rantai.settings import Settings
 from rantai.web.auth import require_action, require_viewer
 from rantai.web.requestctx import DbSession, Viewer, get_settings_dep
-from rantai.web.routes.auth import client_address, login_limits, set_session_cookie
+from rantai.web.routes.auth import client_address, get_mailer, login_limits, set_session_cookie
 from rantai.web.templating import render
 
 router = APIRouter(prefix="/account")
@@ -35,11 +37,83 @@ ViewerTokens = require_action(Action.MANAGE_API_TOKENS)
 ViewerAudit = require_action(Action.VIEW_AUDIT_LOG)
 
 
-@router.get("/members")
-def members(request: Request, db: Session = DbSession, viewer: Viewer = ViewerMembers) -> Response:
+ViewerInvites = require_action(Action.MANAGE_MEMBERS)
+
+
+def _members_page(
+    request: Request,
+    db: Session,
+    viewer: Viewer,
+    *,
+    values: dict[str, str] | None = None,
+    error: UserError | None = None,
+    notice: str | None = None,
+) -> Response:
+    """The members, and for those who manage them the invitation form and the pending invitations."""
     rows = identity_repo.members_of(db, viewer.current_org.id)
     people = [(user, [Role(r) for r in roles]) for user, roles in rows]
-    return render(request, "account/members.html", viewer, {"people": people})
+    manages = viewer.can(Action.MANAGE_MEMBERS)
+    org_id = viewer.current_org.id
+    return render(
+        request,
+        "account/members.html",
+        viewer,
+        {
+            "people": people,
+            "manages": manages,
+            "invitations": invitations.pending_of(db, actor=viewer.current_actor, organization_id=org_id)
+            if manages
+            else [],
+            "roles": [(r.value, viewer._(r.label)) for r in grantable_roles(viewer.current_actor, org_id)],
+            "values": values or {},
+            "error": viewer._(error.message, **error.params) if error else None,
+            "field": error.field if error else None,
+            "notice": notice,
+        },
+        status_code=error.status_code if error else 200,
+    )
+
+
+@router.get("/members")
+def members(request: Request, db: Session = DbSession, viewer: Viewer = ViewerMembers) -> Response:
+    return _members_page(request, db, viewer)
+
+
+@router.post("/members/invite")
+def invite_member(
+    request: Request,
+    email: str = Form(""),
+    role: str = Form(""),
+    db: Session = DbSession,
+    mailer: Mailer = Depends(get_mailer),
+    viewer: Viewer = ViewerInvites,
+) -> Response:
+    """Invite an email with a role (issue #13); the invitee gets a link by email."""
+    try:
+        with all_or_nothing(db):
+            invitation = invitations.invite(
+                db,
+                actor=viewer.current_actor,
+                inviter=viewer.current_user,
+                organization_id=viewer.current_org.id,
+                email=email,
+                role=role,
+                mailer=mailer,
+            )
+    except UserError as exc:
+        return _members_page(request, db, viewer, values={"email": email, "role": role}, error=exc)
+    notice = viewer._(N_("An invitation is on its way to %(email)s."), email=invitation.email)
+    return _members_page(request, db, viewer, notice=notice)
+
+
+@router.post("/members/invitations/{invitation_id:id}/revoke")
+def revoke_invitation(
+    request: Request, invitation_id: int, db: Session = DbSession, viewer: Viewer = ViewerInvites
+) -> Response:
+    invitations.revoke(
+        db, actor=viewer.current_actor, organization_id=viewer.current_org.id, invitation_id=invitation_id
+    )
+    return _members_page(request, db, viewer, notice=viewer._(N_("The invitation is revoked.")))
 
 
 def _tokens_page(
