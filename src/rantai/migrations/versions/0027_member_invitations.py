@@ -1,7 +1,7 @@
 """members invited by email from the web: expiring, revocable links stored as digests (issue #13)
 
-Revision ID: 0025
-Revises: 0024
+Revision ID: 0027
+Revises: 0026
 Create Date: 2026-12-05 23:00:00.000000
 """
 
@@ -14,8 +14,8 @@ from alembic import op
 
 import rantai.db
 
-revision: str = "0025"
-down_revision: str | None = "0024"
+revision: str = "0027"
+down_revision: str | None = "0026"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
