@@ -63,6 +63,8 @@ class Event(StrEnum):
     SUPPLIER_UPDATED_BY_IMPORT = "supplier.updated_by_import"
     SUPPLIER_MANAGEMENT_ENDED = "supplier.management_ended"
     SUPPLIER_DOCUMENT_ATTACHED = "supplier.document_attached"
+    AWARDS_IMPORTED = "supplier.awards_imported"
+    PAST_AWARDS_ATTACHED = "supplier.past_awards_attached"
     CERTIFICATION_ADDED = "certification.added"
     CERTIFICATION_DOCUMENT_ATTACHED = "certification.document_attached"
 
@@ -172,6 +174,8 @@ RESOURCE_TYPES: dict[Event, ResourceType] = {
     Event.SUPPLIER_UPDATED_BY_IMPORT: _R.SUPPLIER_PROFILE,
     Event.SUPPLIER_MANAGEMENT_ENDED: _R.SUPPLIER_PROFILE,
     Event.SUPPLIER_DOCUMENT_ATTACHED: _R.SUPPLIER_PROFILE,
+    Event.AWARDS_IMPORTED: _R.ORGANIZATION,
+    Event.PAST_AWARDS_ATTACHED: _R.SUPPLIER_PROFILE,
     Event.CERTIFICATION_ADDED: _R.SUPPLIER_PROFILE,
     Event.CERTIFICATION_DOCUMENT_ATTACHED: _R.SUPPLIER_PROFILE,
     Event.CLAIM_REQUESTED: _R.SUPPLIER_CLAIM,

@@ -1,4 +1,5 @@
-"""``rantai import``: bulk import of suppliers and products from CSV or XLSX, with a progress bar."""
+"""``rantai import``: bulk import of suppliers, products and past awards from CSV or XLSX, with a progress
+bar."""
 
 from __future__ import annotations
 
@@ -9,14 +10,20 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from rantai.catalog.import_jobs import count_rows, run_import
 from rantai.cli.common import settings, unit_of_work
+from rantai.db import begin_writing
 from rantai.i18n import translate
 from rantai.identity import repository as identity_repo
+from rantai.identity import service as identity
 from rantai.kit.errors import NotFound
 from rantai.kit.text import N_
+from rantai.suppliers import past_awards
 from rantai.tabular.batches import ImportMode, ImportOutcome
+from rantai.tabular.reading import open_table
 from rantai.tabular.report import write_report_csv
 
-app = typer.Typer(help="Bulk import of suppliers and products (CSV or XLSX).", no_args_is_help=True)
+app = typer.Typer(
+    help="Bulk import of suppliers, products and past awards (CSV or XLSX).", no_args_is_help=True
+)
 
 EMAIL = typer.Option(..., "--email", help="The user the import acts as (needs the right to import).")
 ORGANIZATION = typer.Option(..., "--organization", help="The organization the user imports for (name).")
@@ -99,3 +106,44 @@ def products(
 ) -> None:
     """Import products, keyed by NIB + kode_produk, else NIB + nama_produk."""
     _run("products", path, email, organization, mode, errors)
+
+
+@app.command("awards")
+def awards(
+    path: Path = typer.Argument(..., help="CSV or XLSX with the award template's columns."),
+    email: str = EMAIL,
+    organization: str = ORGANIZATION,
+    mode: ImportMode = MODE,
+    errors: Path | None = ERRORS,
+) -> None:
+    """Import past contracts won (track records); a winner not yet checked on Rantai keeps them unclaimed
+    until a verifier checks its business (importing the same file twice changes nothing)."""
+    if not path.is_file():
+        raise typer.BadParameter(f"{path} is not a file")
+    locale = settings().default_locale
+    total = count_rows(path)
+    with unit_of_work(write=False) as session:
+        user = identity_repo.user_by_email(session, email)
+        org = identity_repo.organization_by_name(session, organization)
+        if user is None:
+            raise NotFound(N_("No user with that email."))
+        if org is None:
+            raise NotFound(N_("No organization with that name."))
+        actor = identity.actor_for(session, user)
+        with (
+            Progress(
+                TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()
+            ) as bar,
+            open_table(path, filename=path.name) as table,
+        ):
+            task = bar.add_task(f"awards: {path.name}", total=total)
+            outcome = past_awards.import_award_file(
+                session,
+                table,
+                actor=actor,
+                importer_organization_id=org.id,
+                mode=mode,
+                progress=lambda rows: bar.update(task, completed=rows),
+                ready_to_write=begin_writing,
+            )
+    _report(outcome, errors, locale)

@@ -33,7 +33,7 @@ from rantai.identity.roles import SUPPLIER_TYPES, OrgType
 from rantai.kit.clock import now
 from rantai.kit.text import without_control_characters
 from rantai.lifecycle import advance
-from rantai.suppliers import notices, repository
+from rantai.suppliers import notices, past_awards, repository
 from rantai.suppliers.errors import (
     MSG_CLAIM_ALREADY_CLAIMED,
     MSG_CLAIM_COOPERATIVE,
@@ -151,6 +151,8 @@ def approve_claim(session: Session, *, actor: Actor | None, claim: SupplierClaim
     ):
         raise ClaimConflict(MSG_CLAIM_ALREADY_CLAIMED, nib=profile.nib)
     session.refresh(profile)
+    # The verifier checked the business: the contracts it won before (imported awards) are its now.
+    past_awards.attach_past_awards(session, profile, actor=actor)
     # The organization the import made has nobody in it (an unclaimed profile's never has) and no profile
     # now: deactivated, kept for the records that name it.
     shell = identity_repo.organization_by_id(session, former_org)

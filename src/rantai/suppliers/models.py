@@ -332,3 +332,42 @@ class TrackRecord(Base):
     rejections: Mapped[int] = mapped_column(server_default=text("0"), default=0)  # receipts rejecting goods
     invoices_settled: Mapped[int] = mapped_column(server_default=text("0"), default=0)
     updated_at: Mapped[dt.datetime] = mapped_column(default=now, onupdate=now)
+
+
+class PastAward(Base):
+    """A contract a business won before or outside Rantai (issue #14): imported from an award file
+    (`rantai import awards`) or an OCDS package, its winner named by NIB or NPWP.
+
+    A winner not yet on Rantai, or not yet checked, leaves the award unclaimed (`supplier_id` None); it
+    attaches to the business's profile when a verifier has checked who the business is (its claim
+    approved, or its own profile verified: a NIB is public, so naming it proves nothing), and then counts
+    in its track record and as a document of its history in the matching index. `row_key` keeps a
+    second import of the same file from recording an award twice."""
+
+    __tablename__ = "supplier_past_award"
+    __table_args__ = (
+        UniqueConstraint("row_key"),
+        Index("ix_supplier_past_award_winner_nib", "winner_nib"),
+        Index("ix_supplier_past_award_winner_npwp", "winner_npwp"),
+        Index("ix_supplier_past_award_supplier_id", "supplier_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    row_key: Mapped[str] = mapped_column(String(64))  # SHA-256 of what identifies the award
+    package_code: Mapped[str | None] = mapped_column(String(100), default=None)  # kode paket
+    buyer_name: Mapped[str] = mapped_column(String(500))
+    title: Mapped[str] = mapped_column(String(1000))
+    value_idr: Mapped[int | None] = mapped_column(BigInteger, default=None)  # whole Rupiah
+    awarded_on: Mapped[dt.date] = mapped_column(Date)
+    winner_nib: Mapped[str | None] = mapped_column(String(13), default=None)
+    winner_npwp: Mapped[str | None] = mapped_column(String(16), default=None)
+    region_code: Mapped[str | None] = mapped_column(ForeignKey("ref_region.code"), default=None)
+    method: Mapped[str | None] = mapped_column(String(60), default=None)  # tender, non tender, e-katalog...
+    supplier_id: Mapped[int | None] = mapped_column(
+        ForeignKey("supplier_profile.id", ondelete="SET NULL"), default=None
+    )
+    attached_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    imported_by_organization_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organization.id", ondelete="SET NULL"), default=None
+    )
+    created_at: Mapped[dt.datetime] = mapped_column(default=now)

@@ -20,7 +20,7 @@ from rantai.lifecycle import advance
 from rantai.reference import repository as ref
 from rantai.reference.models import RegionLevel
 from rantai.reference.service import classify_size, require_kbli, require_region
-from rantai.suppliers import checklist, notices, repository
+from rantai.suppliers import checklist, notices, past_awards, repository
 from rantai.suppliers.errors import (
     MSG_AUTOMATIC_FAILED,
     MSG_CERT_DATES,
@@ -326,6 +326,9 @@ def verify(
     review = _review(session, actor, profile, seen, "verified", checked, (), automatic, None)
     details = {"checked": review.checked, **_by_verifier(actor, profile)}
     _record(session, actor, profile, Event.SUPPLIER_VERIFIED, details)
+    if profile.claimed_at is not None:
+        # Its business holds the profile and a verifier has checked it: the awards naming it attach.
+        past_awards.attach_past_awards(session, profile, actor=actor)
     notices.profile_verified(session, profile)
     return review
 
