@@ -20,12 +20,14 @@ from tests.factories.suppliers import (
     supplier_row,
 )
 
+from rantai.identity.models import Organization
+from rantai.identity.policy import Actor
 from rantai.identity.roles import OrgType
 from rantai.suppliers import claims, past_awards, repository
 from rantai.suppliers.award_file import MSG_WINNER_REQUIRED, AwardRow
 from rantai.suppliers.errors import SupplierForbidden
 from rantai.suppliers.models import PastAward, TrackRecord
-from rantai.tabular.batches import ImportMode
+from rantai.tabular.batches import ImportMode, ImportOutcome
 from rantai.tabular.reading import open_table
 
 HEADER = "pembeli,nama_paket,nilai,tanggal,nib_pemenang,npwp_pemenang,kode_wilayah_pengiriman,metode"
