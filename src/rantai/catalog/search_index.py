@@ -45,7 +45,9 @@ from rantai.matching import (
     SupplierFacts,
     offer_document,
 )
+from rantai.matching.history import PastWin, history_document
 from rantai.matching.index import default_threads
+from rantai.suppliers import past_awards
 from rantai.suppliers.models import Certification, SupplierProfile, TrackRecord
 
 log = logging.getLogger(__name__)
@@ -167,13 +169,25 @@ def offers_of(
 
 
 def documents_for(session: Session, supplier_ids: Sequence[int]) -> list[Document]:
-    """The index documents of these suppliers: one per active product."""
+    """The index documents of these suppliers: one per active product, and one per past award attached
+    to it (its history, issue #14)."""
     # Stored in kab/kota order (offer_document's default locality), so a region filter reads one stretch.
-    return [
+    found = offers_of(session, supplier_ids)
+    documents = [
         offer_document(supplier, offer, description=description)
-        for supplier, offers in offers_of(session, supplier_ids).values()
+        for supplier, offers in found.values()
         for offer, description in offers
     ]
+    for supplier_id, awards in past_awards.histories_of(session, list(found)).items():
+        supplier = found[supplier_id][0]
+        documents += [
+            history_document(
+                supplier,
+                PastWin(str(award.id), award.title, award.awarded_on.year, award.value_idr),
+            )
+            for award in awards
+        ]
+    return documents
 
 
 def _all_documents(

@@ -165,7 +165,7 @@ def _as_json(
                     "kabkota": entry.supplier.kabkota,
                     "verified": entry.supplier.verified,
                 },
-                "offer": {"id": int(entry.offer.id), "name": entry.offer.name},
+                "offer": {"id": int(entry.offer.id) if entry.offer.id else None, "name": entry.offer.name},
                 "score": round(entry.score, 3),
                 "newcomer": entry.newcomer,
                 "reasons": [

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from rantai.matching.facts import NeedLine, OfferFacts, SupplierFacts, supplier_terms
+from rantai.matching.facts import HISTORY, NeedLine, OfferFacts, SupplierFacts, supplier_terms
 from rantai.matching.index import Filters
 from rantai.matching.reasons import (
     CAPACITY_FITS,
@@ -50,7 +50,8 @@ def need_filters(
         all_of.insert(0, need.region)
     return Filters(
         all_of=tuple(all_of),
-        none_of=(f"scale:{LARGE}",) if need.umkm_only else (),
+        # Products only: a supplier's history documents are searched apart (`rantai.matching.history`).
+        none_of=(f"scale:{LARGE}", HISTORY) if need.umkm_only else (HISTORY,),
         valid_on=need.valid_on if need.required_certs else None,
         not_groups=not_groups,
     )

@@ -28,6 +28,7 @@ from rantai.matching.index import Document, EncodedFacts
 
 SIZE_CLASSES: Final = ("mikro", "kecil", "menengah", "besar")
 VERIFIED: Final = "verified"
+HISTORY: Final = "history"  # the filter term of a supplier's history documents (`rantai.matching.history`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,6 +180,15 @@ def offer_document(
         facts,
         offer.category_confidence,
     )
+
+
+def supplier_part(
+    supplier: SupplierFacts,
+) -> tuple[tuple[str, ...], tuple[tuple[str, date], ...], EncodedFacts, int]:
+    """A supplier's filter terms, lapsing terms, group facts and locality, as its offer documents carry
+    them (for other documents of the supplier: its history)."""
+    part = _last_part if _last_part[0] is supplier else _supplier_part(supplier)
+    return part[1], part[2], part[3], part[4]
 
 
 _SupplierPart = tuple[SupplierFacts | None, tuple[str, ...], tuple[tuple[str, date], ...], EncodedFacts, int]

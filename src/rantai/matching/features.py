@@ -18,7 +18,9 @@ features (`combine`):
 - `track_record`: the on-time share of completed orders, smoothed towards a prior (0.7 over 10
   orders) so that 1 of 1 on time (0.73) does not beat 45 of 50 (0.87);
 - `size`: 1 when the supplier's size class is the preferred one, 0 when it is another, neutral when
-  the buyer states no preference.
+  the buyer states no preference;
+- `history`: when some supplier's past packages fit the need, the relevance of the best package a
+  supplier won, halved every two years of age (0 without one; `rantai.matching.history`).
 """
 
 from __future__ import annotations
@@ -44,7 +46,7 @@ from rantai.matching.reasons import (
 )
 
 NEUTRAL: Final = 0.5
-FEATURES: Final = ("text", "codes", "capacity", "distance", "price", "track_record", "size")
+FEATURES: Final = ("text", "codes", "capacity", "distance", "price", "track_record", "size", "history")
 _KBLI_GROUP: Final = 3  # digits of a KBLI group (golongan)
 _HS_HEADING: Final = 4  # digits of an HS heading (pos)
 
@@ -60,6 +62,7 @@ class FeatureWeights:
     price: float = 0.10
     track_record: float = 0.10
     size: float = 0.05
+    history: float = 0.15  # counted only when some supplier's history fits the need
 
     def of(self, name: str) -> float:
         """The weight of feature `name`."""

@@ -22,6 +22,8 @@ Why a supplier is there (`ShortlistEntry.reasons`, `Recommendation.reasons`):
 - `price_fits` {unit_price, total, budget}: the lowest unit price times the quantity is within budget;
 - `price_over_budget` {unit_price, total, budget}: it is above the budget (a soft point, not a rule);
 - `track_record` {completed, on_time_pct}: orders completed and the share delivered on time (percent);
+- `won_similar` {count, year}: the supplier won `count` packages like the need, the latest in `year`
+  (its history, `rantai.matching.history`; `year` only when known);
 - `newcomer` {}: the supplier has not won an award yet (it may hold a newcomer slot);
 - `size_preferred` {size}: its size class is the one the buyer prefers.
 
@@ -54,6 +56,7 @@ HS_AGREES = "hs_agrees"
 CERT_VALID = "cert_valid"
 CAPACITY_FITS = "capacity_fits"
 CAPACITY_PARTIAL = "capacity_partial"
+WON_SIMILAR = "won_similar"
 DISTANCE = "distance"
 PRICE_FITS = "price_fits"
 PRICE_OVER_BUDGET = "price_over_budget"

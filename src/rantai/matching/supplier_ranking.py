@@ -28,7 +28,14 @@ from typing import Final, cast
 
 from rantai.matching.eligibility import Capacity, Units, capacity, need_filters, supplier_failures
 from rantai.matching.engine import Matcher, MatcherConfig, Ranking
-from rantai.matching.facts import NeedLine, OfferFacts, SupplierFacts, offer_from_facts, supplier_from_facts
+from rantai.matching.facts import (
+    HISTORY,
+    NeedLine,
+    OfferFacts,
+    SupplierFacts,
+    offer_from_facts,
+    supplier_from_facts,
+)
 from rantai.matching.features import (
     FeatureWeights,
     capacity_feature,
@@ -40,6 +47,7 @@ from rantai.matching.features import (
     size_feature,
     track_record_feature,
 )
+from rantai.matching.history import HistoryScore, score_histories, win_from_facts
 from rantai.matching.index import Candidate, Filters, Hit, SearchIndex, remember
 from rantai.matching.normalize import normalize
 from rantai.matching.reading import perishable
@@ -90,6 +98,11 @@ class ShortlistConfig:
     track_prior_rate: float = 0.7
     category_support: float = 0.5  # share of the category vote above which `category_agrees` is said
     code_consensus: int = 20  # best offers whose KBLI/HS vote when the need gives no codes
+    # Histories (`rantai.matching.history`): the history documents searched (0: off), the suppliers
+    # known by their history alone that are read and scored, and how fast a past package's weight halves.
+    history_depth: int = 200
+    history_pool: int = 40
+    history_half_life_years: float = 2.0
     exclusion_depth: int = 60  # products fetched by the search without hard rules
     # Relative text score of a "good text match": an item holding two of a three-word need's words
     # ("keripik singkong" for "keripik singkong balado") scores about half the best, on either side of 0.5.
@@ -235,6 +248,8 @@ class Shortlister:
         self.index = index
         self.config = config or ShortlistConfig()
         self.matcher = Matcher(index, matcher_config)
+        # Past packages carry no category: their search has no category vote.
+        self.history_matcher = Matcher(index, replace(self.matcher.config, category_weight=0.0))
 
     def shortlist(
         self,
@@ -249,7 +264,7 @@ class Shortlister:
         also the good text matches a hard rule keeps out."""
         excluded_groups = tuple(dict.fromkeys(exclude_suppliers))
         ranking = self._rank(need, include_unverified=include_unverified, not_groups=excluded_groups)
-        scored, short = self._score(
+        scored, short, _ = self._score(
             need, ranking, include_unverified=include_unverified, not_groups=excluded_groups
         )
         entries = self._entries(self._select(scored, top), ranking.tokens)
@@ -271,19 +286,19 @@ class Shortlister:
     ) -> Explanation:
         """Why `supplier_id` is or is not on the shortlist of `top` for `need`."""
         ranking = self._rank(need, include_unverified=include_unverified)
-        scored, _ = self._score(need, ranking, include_unverified=include_unverified)
+        scored, _, histories = self._score(need, ranking, include_unverified=include_unverified)
         mine = next((item for item in scored if item.chosen.supplier.id == supplier_id), None)
         if mine is None:
             # Not among the scored: read its own products, scored on the ranking's scale.
             own = self.matcher.rescore(
-                ranking, limit=_EXPLAIN_DEPTH, filters=Filters(in_groups=(supplier_id,))
+                ranking, limit=_EXPLAIN_DEPTH, filters=Filters(none_of=(HISTORY,), in_groups=(supplier_id,))
             )
             if not own and ranking.query:
                 # Nothing under the ranking's query (feedback terms may differ): try the need's own words.
                 own = self.matcher.rank(
                     need.text,
                     depth=_EXPLAIN_DEPTH,
-                    filters=Filters(in_groups=(supplier_id,)),
+                    filters=Filters(none_of=(HISTORY,), in_groups=(supplier_id,)),
                 ).ranked
             offers = self._read(item for item in own)
             if not offers:
@@ -298,7 +313,7 @@ class Shortlister:
                 return Explanation(supplier_id, False, None, (chosen.reason,), supplier)
             mine = chosen
             scored = [*scored, mine]
-            self._features(need, scored)
+            self._features(need, scored, histories)
             scored.sort(key=_rank_order)
         selected = self._select(scored, top)
         if any(item is mine for item in selected):
@@ -353,32 +368,77 @@ class Shortlister:
         *,
         include_unverified: bool,
         not_groups: tuple[str, ...] = (),
-    ) -> tuple[list[_Scored], list[_Short]]:
+    ) -> tuple[list[_Scored], list[_Short], dict[str, HistoryScore]]:
         """The eligible suppliers of the `pool` best groups (and of the best groups selling in a unit the
-        need's quantity converts to), scored best first, and those the capacity rule keeps out."""
-        if not ranking.ranked:
-            return [], []
-        best = max(item.score for item in ranking.ranked) or 1.0
-        groups = group_by_supplier(ranking.ranked)[: self.config.pool]
-        groups += self._sold_alike(need, ranking, groups, include_unverified, not_groups)
-        firsts = {id(offer.item): offer for offer in self._read(group.items[0] for group in groups)}
+        need's quantity converts to, and of the best histories), scored best first; those the capacity
+        rule keeps out; and the suppliers' histories that fit the need."""
+        histories, known_by_history = self._histories(need, include_unverified, not_groups)
         scored: list[_Scored] = []
         short: list[_Short] = []
-        for group in groups:
-            first = firsts.get(id(group.items[0]))
-            if first is None:
+        if ranking.ranked:
+            best = max(item.score for item in ranking.ranked) or 1.0
+            groups = group_by_supplier(ranking.ranked)[: self.config.pool]
+            groups += self._sold_alike(need, ranking, groups, include_unverified, not_groups)
+            firsts = {id(offer.item): offer for offer in self._read(group.items[0] for group in groups)}
+            for group in groups:
+                first = firsts.get(id(group.items[0]))
+                if first is None:
+                    continue
+                # The index applied the rules; facts that disagree (written at another time) are left out.
+                if supplier_failures(first.supplier, need, include_unverified=include_unverified):
+                    continue
+                chosen = self._choose(need, group, first, best)
+                if isinstance(chosen, _Short):
+                    short.append(chosen)
+                else:
+                    scored.append(chosen)
+        # Suppliers known by the packages they won, not by a matching product (works and services).
+        seen = {item.chosen.supplier.id for item in scored} | {item.chosen.supplier.id for item in short}
+        for supplier_id, offer in known_by_history.items():
+            if supplier_id in seen or supplier_failures(
+                offer.supplier, need, include_unverified=include_unverified
+            ):
                 continue
-            # The index applied the rules; facts that disagree (written at another time) are left out.
-            if supplier_failures(first.supplier, need, include_unverified=include_unverified):
-                continue
-            chosen = self._choose(need, group, first, best)
-            if isinstance(chosen, _Short):
-                short.append(chosen)
-            else:
-                scored.append(chosen)
-        self._features(need, scored)
+            scored.append(_Scored(offer, _Group([offer.item]), histories[supplier_id].relevance, None))
+        self._features(need, scored, histories)
         scored.sort(key=_rank_order)
-        return scored, short
+        return scored, short, histories
+
+    def _histories(
+        self, need: NeedLine, include_unverified: bool, not_groups: tuple[str, ...]
+    ) -> tuple[dict[str, HistoryScore], dict[str, _Offer]]:
+        """The suppliers whose past packages match the need, with their `HistoryScore`, and the best
+        `history_pool` of them as offers named by their best package (for those known by history alone)."""
+        config = self.config
+        if config.history_depth <= 0:
+            return {}, {}
+        filters = need_filters(need, include_unverified=include_unverified, not_groups=not_groups)
+        filters = replace(
+            filters,
+            all_of=(*filters.all_of, HISTORY),
+            none_of=tuple(term for term in filters.none_of if term != HISTORY),
+        )
+        ranked = self.history_matcher.rank(need.text, depth=config.history_depth, filters=filters).ranked
+        if not ranked:
+            return {}, {}
+        found = []
+        firsts: dict[str, tuple[Reranked[Candidate], Hit]] = {}
+        for item, hit in zip(ranked, self.index.hits((item.hit for item in ranked), terms=True), strict=True):
+            win = win_from_facts(hit.facts)
+            if win is None or not hit.group:
+                continue
+            found.append((hit.group, item.hit.score, win))
+            firsts.setdefault(hit.group, (item, hit))
+        scores = score_histories(found, year=need.today.year, half_life_years=config.history_half_life_years)
+        offers: dict[str, _Offer] = {}
+        for supplier_id, (item, hit) in list(firsts.items())[: config.history_pool]:
+            try:
+                supplier = supplier_from_facts(hit.facts)
+            except (ValueError, TypeError):
+                continue
+            offer = OfferFacts(id="", name=scores[supplier_id].best.title)
+            offers[supplier_id] = _Offer(item, hit, supplier, offer)
+        return scores, offers
 
     def _sold_alike(
         self,
@@ -446,8 +506,11 @@ class Shortlister:
             min_window_days=config.min_window_days,
         )
 
-    def _features(self, need: NeedLine, scored: list[_Scored]) -> None:
-        """Fill in each scored supplier's features, score and reasons."""
+    def _features(
+        self, need: NeedLine, scored: list[_Scored], histories: dict[str, HistoryScore] | None = None
+    ) -> None:
+        """Fill in each scored supplier's features, score and reasons (with `histories`, the history
+        feature: a supplier's past packages as a second document)."""
         config = self.config
         weights = config.weights.as_dict()
         scale_km = config.distance_scale_km
@@ -498,6 +561,12 @@ class Shortlister:
                 for reason in (capacity_reason, distance_reason, price_reason, track_reason, size_reason)
                 if reason is not None
             ]
+            history = histories.get(supplier.id) if histories else None
+            if history is not None:
+                # The second document: as close to the need as the best package it won.
+                item.text = max(item.text, history.relevance)
+                if (won := history.reason()) is not None:
+                    reasons.append(won)
             if item.newcomer:
                 reasons.append(Reason.of(NEWCOMER))
             item.features = {
@@ -509,6 +578,8 @@ class Shortlister:
                 "track_record": track_value,
                 "size": size_value,
             }
+            if histories:
+                item.features["history"] = history.value if history is not None else 0.0
             item.score = combine(item.features, weights)
             item.reasons = reasons
 
@@ -586,7 +657,9 @@ class Shortlister:
                 Exclusion(item.chosen.supplier, item.chosen.offer, (item.reason,)),
             )
         unfiltered = self.matcher.rank(
-            need.text, depth=config.exclusion_depth, filters=Filters(not_groups=not_groups)
+            need.text,
+            depth=config.exclusion_depth,
+            filters=Filters(none_of=(HISTORY,), not_groups=not_groups),
         )
         if unfiltered.ranked:
             best = max(item.score for item in unfiltered.ranked) or 1.0

@@ -41,6 +41,8 @@ MESSAGES: dict[str, str] = {
         "price %(unit_price)s per unit: %(total)s in all, above the budget of %(budget)s"
     ),
     "track_record": N_("%(completed)s orders completed, %(on_time_pct)s%% on time"),
+    "won_similar": N_("won %(count)s similar packages in %(year)s"),
+    "won_similar_undated": N_("won %(count)s similar packages"),
     "newcomer": N_("newcomer: has not won an order on Rantai yet"),
     "size_preferred": N_("size class %(size)s, as preferred"),
     # why a supplier is not on it
@@ -70,6 +72,8 @@ SINGULAR: dict[str, tuple[str, str]] = {
         N_("capacity %(per_month)s/month < %(quantity)s requested (in %(months)s month)"),
     ),
     "track_record": ("completed", N_("%(completed)s order completed, %(on_time_pct)s%% on time")),
+    "won_similar": ("count", N_("won %(count)s similar package in %(year)s")),
+    "won_similar_undated": ("count", N_("won %(count)s similar package")),
 }
 _MONEY = frozenset({"unit_price", "total", "budget"})
 _BABEL = {"id": "id_ID", "en": "en_US"}
@@ -159,6 +163,8 @@ def _word(reason: Reason, vocabulary: Vocabulary) -> str:
     code = reason.code
     if code == "cert_valid" and params.get("until") is None:
         code = "cert_valid_open"
+    if code == "won_similar" and params.get("year") is None:
+        code = "won_similar_undated"
     message = MESSAGES.get(code)
     if message is None:  # a reason this version of the app does not word yet
         return code.replace("_", " ")
@@ -169,7 +175,8 @@ def _word(reason: Reason, vocabulary: Vocabulary) -> str:
         if key in {"cert", "code"} and isinstance(value, str) and code.startswith("cert"):
             values["cert"] = vocabulary.cert(value)
         else:
-            values[key] = _value(key, value, vocabulary)
+            # A year is a name, not an amount: 2026, never "2.026".
+            values[key] = str(value) if key == "year" else _value(key, value, vocabulary)
     unit = params.get("unit")
     if "quantity" in values and isinstance(unit, str) and unit:
         values["quantity"] = f"{values['quantity']} {vocabulary.unit(unit)}"

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -20,9 +21,12 @@ from tests.factories.suppliers import (
     supplier_row,
 )
 
+from rantai.catalog.search_index import LiveIndex
 from rantai.identity.models import Organization
 from rantai.identity.policy import Actor
 from rantai.identity.roles import OrgType
+from rantai.matching import Reason, ShortlistConfig, Shortlister
+from rantai.sourcing import shortlists
 from rantai.suppliers import claims, past_awards, repository
 from rantai.suppliers.award_file import MSG_WINNER_REQUIRED, AwardRow
 from rantai.suppliers.errors import SupplierForbidden
@@ -144,3 +148,24 @@ def test_a_profile_not_yet_verified_keeps_its_awards_unclaimed(db: Session) -> N
     make_supplier(db, status="submitted", nib=nib)
     _import(db, [f"Kementerian Contoh,Jasa Kebersihan Gedung,90000000,2026-02-01,{nib},,,"])
     assert [award.supplier_id for award in _awards(db)] == [None]
+
+
+def test_a_business_known_only_by_its_awards_is_shortlisted_for_like_work(
+    db: Session, tmp_path: Path
+) -> None:
+    nib = next_nib()
+    profile, _, _ = make_supplier(db, status="verified", nib=nib)
+    _import(
+        db,
+        [
+            f"Kementerian Contoh,Jasa Kebersihan Gedung Kantor Pusat,90000000,2026-02-01,{nib},,,",
+            f"Kementerian Contoh,Jasa Kebersihan Gedung Arsip,60000000,2025-11-01,{nib},,,",
+        ],
+    )
+    live = LiveIndex(tmp_path / "index")
+    live.rebuild(db)
+    engine = Shortlister(live.current(db), ShortlistConfig(units=shortlists.units(db)))
+    need = shortlists.engine_line(db, text="jasa kebersihan gedung kantor", on=dt.date(2026, 6, 1))
+    [entry] = [e for e in engine.shortlist(need, top=10).entries if e.supplier.id == str(profile.id)]
+    assert entry.offer.name == "Jasa Kebersihan Gedung Kantor Pusat" and not entry.newcomer
+    assert Reason.of("won_similar", count=2, year=2026) in entry.reasons

@@ -27,12 +27,14 @@ def test_need_filters_hold_every_rule_but_capacity() -> None:
     )
     assert need_filters(need, not_groups=("s9",)) == Filters(
         all_of=("province:61", "verified", "cert:halal", "cert:sni"),
-        none_of=("scale:besar",),
+        none_of=("scale:besar", "history"),  # products only: histories are searched apart
         valid_on=date(2026, 9, 1),
         not_groups=("s9",),
     )
     open_line = NeedLine("keripik", TODAY, umkm_only=False, required_certs=("halal",))
-    assert need_filters(open_line, include_unverified=True) == Filters(all_of=("cert:halal",), valid_on=TODAY)
+    assert need_filters(open_line, include_unverified=True) == Filters(
+        all_of=("cert:halal",), none_of=("history",), valid_on=TODAY
+    )
 
 
 def test_supplier_failures_in_order() -> None:

@@ -136,7 +136,11 @@ class SupplierOut(BaseModel):
 
 
 class OfferOut(BaseModel):
-    id: int
+    id: int | None = Field(
+        None,
+        description="The supplier's product; none when the supplier is known by a package it won "
+        "(issue #14): the name is then that package's title.",
+    )
     name: str
 
 

@@ -117,7 +117,7 @@ def _supplier_out(supplier: matching.SupplierFacts, nibs: dict[int, str]) -> Sup
 
 
 def _offer_out(offer: matching.OfferFacts) -> OfferOut:
-    return OfferOut(id=int(offer.id), name=offer.name)
+    return OfferOut(id=int(offer.id) if offer.id else None, name=offer.name)
 
 
 # --- needs -----------------------------------------------------------------------------------------
