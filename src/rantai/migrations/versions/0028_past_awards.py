@@ -1,8 +1,8 @@
 """past awards: contracts won before or outside Rantai, imported as track records and attached to their
 winner's profile once a verifier has checked the business (issue #14)
 
-Revision ID: 0027
-Revises: 0026
+Revision ID: 0028
+Revises: 0027
 Create Date: 2026-12-05 23:00:00.000000
 """
 
@@ -15,8 +15,8 @@ from alembic import op
 
 import rantai.db
 
-revision: str = "0027"
-down_revision: str | None = "0026"
+revision: str = "0028"
+down_revision: str | None = "0027"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
