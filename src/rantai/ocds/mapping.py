@@ -747,6 +747,20 @@ class AwardRead:
     currency: str | None
     date: dt.date | None
     items: tuple[str, ...] = ()
+    # What an award import identifies the winner by, when the party states it (identifier or
+    # additionalIdentifiers with the schemes ID-NIB and ID-NPWP).
+    supplier_nib: str | None = None
+    supplier_npwp: str | None = None
+    method: str | None = None  # the tender's procurementMethodDetails, else its procurementMethod
+    package_code: str | None = None  # the tender's id
+    delivery_region: str | None = None  # an item's deliveryAddress (locality, else region), if stated
+
+    @property
+    def value_idr(self) -> int | None:
+        """The value in whole Rupiah, when stated in Rupiah."""
+        if self.currency != "IDR" or self.amount is None:
+            return None
+        return int(self.amount)
 
 
 def _day(stamp: object) -> dt.date | None:
@@ -766,6 +780,32 @@ def _object(value: object) -> Json:
     return value if isinstance(value, dict) else {}
 
 
+def _text(value: object) -> str | None:
+    return (
+        str(value).strip() or None if isinstance(value, str | int) and not isinstance(value, bool) else None
+    )
+
+
+def _identifiers(party: Json) -> dict[str, str]:
+    """A party's identifiers by scheme (its ``identifier`` first, then ``additionalIdentifiers``)."""
+    found: dict[str, str] = {}
+    for raw in [party.get("identifier"), *(party.get("additionalIdentifiers") or [])]:
+        entry = _object(raw)
+        scheme, ident = _text(entry.get("scheme")), _text(entry.get("id"))
+        if scheme and ident and scheme not in found:
+            found[scheme] = ident
+    return found
+
+
+def _delivery_region(items: object) -> str | None:
+    for item in items if isinstance(items, list) else []:
+        address = _object(_object(item).get("deliveryAddress"))
+        region = _text(address.get("locality")) or _text(address.get("region"))
+        if region:
+            return region
+    return None
+
+
 def _releases_of(package: Json) -> Iterable[Json]:
     """The releases of a release package, or the compiled releases of a record package."""
     if isinstance(package.get("releases"), list):
@@ -779,12 +819,18 @@ def awards_read(package: Json) -> Iterable[AwardRead]:
     """Every active award of a release or record package, one per supplier (a joint award of several
     suppliers is one per supplier, each with the whole value, as OCDS states it). A release without
     awards, or an award cancelled or pending, gives nothing; a field missing is None, never a guess."""
-    for release in _releases_of(package):
+    releases = list(_releases_of(package))
+    # A release package states the tender in its own releases, the award in others: what is known of
+    # each process's tender is gathered first (later releases override earlier fields, as merging does).
+    tenders: dict[object, Json] = {}
+    for release in releases:
+        tenders[release.get("ocid")] = tenders.get(release.get("ocid"), {}) | _object(release.get("tender"))
+    for release in releases:
         parties = {p.get("id"): p for p in release.get("parties") or [] if isinstance(p, dict)}
         buyer_name = _object(release.get("buyer")).get("name") or next(
             (p.get("name") for p in parties.values() if "buyer" in (p.get("roles") or [])), None
         )
-        tender = _object(release.get("tender"))
+        tender = tenders.get(release.get("ocid"), {})
         for award in release.get("awards") or []:
             if not isinstance(award, dict) or award.get("status") not in (None, "active"):
                 continue
@@ -806,6 +852,7 @@ def awards_read(package: Json) -> Iterable[AwardRead]:
                 party = _object(parties.get(supplier_ref.get("id")))
                 identifier = _object(party.get("identifier"))
                 scheme, ident = identifier.get("scheme"), identifier.get("id")
+                schemes = _identifiers(party)
                 yield AwardRead(
                     ocid=str(release.get("ocid") or ""),
                     award_id=str(award.get("id") or ""),
@@ -817,4 +864,11 @@ def awards_read(package: Json) -> Iterable[AwardRead]:
                     currency=amount_value.get("currency"),
                     date=_day(award.get("date")) or _day(release.get("date")),
                     items=items,
+                    supplier_nib=schemes.get("ID-NIB"),
+                    supplier_npwp=schemes.get("ID-NPWP"),
+                    method=_text(tender.get("procurementMethodDetails"))
+                    or _text(tender.get("procurementMethod")),
+                    package_code=_text(tender.get("id")),
+                    delivery_region=_delivery_region(award.get("items"))
+                    or _delivery_region(tender.get("items")),
                 )

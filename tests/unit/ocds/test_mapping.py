@@ -168,6 +168,12 @@ def test_awards_read_back_from_our_own_packages() -> None:
     assert cooperative.supplier_identifier == f"ID-NIB-{KOPERASI.nib}"
     assert cooperative.buyer == "PT Semen Nusantara (Persero)" and cooperative.currency == "IDR"
     assert cooperative.date == dt.date(2026, 9, 10) and cooperative.items == ("Karung PP 50 kg",)
+    # What the award import identifies a winner by: the NIB, and the NPWP only when it is the business's.
+    assert (cooperative.supplier_nib, cooperative.supplier_npwp) == (KOPERASI.nib, KOPERASI.npwp)
+    micro = next(a for a in read if a.award_id == "A5-S11")
+    assert (micro.supplier_nib, micro.supplier_npwp) == (MIKRO.nib, None)
+    assert (cooperative.value_idr, cooperative.package_code) == (25_200_000, "RFQ/2026/000041")
+    assert cooperative.method == "Permintaan penawaran (RFQ) di Rantai"
     records = packages.record_package(
         [packages.record(_releases(), package_uri="u")], uri="r", published_at=NOW, base_url=BASE
     )
@@ -186,6 +192,32 @@ def test_awards_read_skips_what_is_not_an_active_award() -> None:
     }
     (read,) = mapping.awards_read({"releases": [release, "junk"]})
     assert (read.award_id, read.supplier, read.amount, read.date) == ("2", "B", None, dt.date(2026, 1, 5))
+    assert (read.value_idr, read.supplier_nib, read.method, read.delivery_region) == (None, None, None, None)
+    other = {
+        "ocid": "ocds-b5fd17-1",
+        "tender": {
+            "id": "T-9",
+            "procurementMethod": "open",
+            "items": [{"deliveryAddress": {"region": "Aceh"}}],
+        },
+        "parties": [{"id": "s", "identifier": {"scheme": "ID-NPWP", "id": "012345678901000"}}],
+        "awards": [
+            {
+                "id": "a",
+                "date": "2026-02-01",
+                "value": {"amount": 5, "currency": "USD"},
+                "suppliers": [{"id": "s", "name": "S"}],
+            }
+        ],
+    }
+    (usd,) = mapping.awards_read({"releases": [other]})
+    assert (usd.value_idr, usd.amount, usd.supplier_npwp, usd.method, usd.delivery_region) == (
+        None,
+        5,
+        "012345678901000",
+        "open",
+        "Aceh",
+    )
     assert list(mapping.awards_read({})) == []
 
 
