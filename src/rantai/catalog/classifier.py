@@ -32,10 +32,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from sklearn.feature_extraction.text import TfidfVectorizer  # type: ignore[import-untyped]
-from sklearn.isotonic import IsotonicRegression  # type: ignore[import-untyped]
-from sklearn.pipeline import FeatureUnion, Pipeline  # type: ignore[import-untyped]
-from sklearn.preprocessing import Normalizer  # type: ignore[import-untyped]
 
 NEIGHBOURS = 10
 MIN_CALIBRATION = 30  # held-out examples of an answer needed to calibrate it
@@ -76,8 +72,15 @@ def _normalized(text: str) -> str:
     return " ".join(text.casefold().split())
 
 
-def _space() -> Pipeline:
-    """Words and character n-grams, the joined vector scaled to length 1 (similarities are cosines)."""
+def _space() -> Any:
+    """Words and character n-grams, the joined vector scaled to length 1 (similarities are cosines).
+
+    scikit-learn is imported here and when a model is loaded, not with the catalog: the web and the
+    command line load the catalog's services on every start, and most starts classify nothing."""
+    from sklearn.feature_extraction.text import TfidfVectorizer  # type: ignore[import-untyped]  # noqa: PLC0415
+    from sklearn.pipeline import FeatureUnion, Pipeline  # type: ignore[import-untyped]  # noqa: PLC0415
+    from sklearn.preprocessing import Normalizer  # type: ignore[import-untyped]  # noqa: PLC0415
+
     union = FeatureUnion(
         [
             (
@@ -101,7 +104,7 @@ class _Head:
     def __init__(self, matrix: Any, labels: list[str]) -> None:
         self.matrix = matrix.T.tocsr()  # features x examples: a query times it gives its similarities
         self.labels = labels
-        self.calibration: IsotonicRegression | None = None
+        self.calibration: Any = None  # an IsotonicRegression
 
     def raw(self, queries: Any) -> list[tuple[str, float] | None]:
         """Each query's best label and raw score (vote share times best similarity), or None."""
@@ -138,9 +141,7 @@ class _Head:
 class CategoryModel:
     """A trained classifier. `version` names it (stored with every inference it makes)."""
 
-    def __init__(
-        self, space: Pipeline, heads: dict[str, _Head], version: str, counts: dict[str, int]
-    ) -> None:
+    def __init__(self, space: Any, heads: dict[str, _Head], version: str, counts: dict[str, int]) -> None:
         self._space = space
         self._heads = heads
         self.version = version
@@ -183,6 +184,8 @@ class CategoryModel:
                     1.0 if answer and answer[0] == labels[j] else 0.0
                     for answer, j in zip(answers, test_rows, strict=True)
                 ]
+                from sklearn.isotonic import IsotonicRegression  # type: ignore[import-untyped]  # noqa: PLC0415
+
                 calibration = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip")
                 calibration.fit(scores, right)
                 head.calibration = calibration

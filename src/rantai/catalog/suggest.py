@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from rantai.catalog import inference
 from rantai.matching import Document, SearchIndex, normalize
 from rantai.reference.models import HsCode, Kbli, KbliLevel, ReferenceDataset
 
@@ -153,3 +154,25 @@ def describe(session: Session, code: str | None, kind: str) -> Suggestion | None
     _, titles = _index(session, kind)
     title = titles.get(code)
     return Suggestion(code, title.short, 0.0, title.full) if title is not None else None
+
+
+def suggest_classified(session: Session, text: str, kind: str, *, limit: int = 3) -> list[Suggestion]:
+    """`suggest`, led by the category classifier's answer when a model is in use (issue #14): its KBLI
+    class first (its confidence as the score), and for HS the lines under its heading first."""
+    found = suggest(session, text, kind, limit=limit if kind == "kbli" else _CANDIDATES)
+    answers = inference.infer_texts([text]) if text.strip() else None
+    if not answers:
+        return found[:limit]
+    if kind == "kbli":
+        code = answers[0]["inferred_kbli_code"]
+        first = describe(session, code, "kbli") if code else None
+        if first is None:
+            return found[:limit]
+        first = Suggestion(
+            first.code, first.title, answers[0]["inferred_kbli_confidence"] or 0.0, first.full_title
+        )
+        return [first, *(s for s in found if s.code != first.code)][:limit]
+    heading = answers[0]["inferred_hs_heading"]
+    if not heading:
+        return found[:limit]
+    return sorted(found, key=lambda s: not s.code.startswith(heading))[:limit]

@@ -16,6 +16,7 @@ from rantai.catalog import inference
 from rantai.catalog.bulk import import_products
 from rantai.catalog.models import Product
 from rantai.catalog.search_index import documents_for
+from rantai.catalog.suggest import suggest_classified
 from rantai.matching import Matcher, SearchIndex
 from rantai.tabular.batches import ImportMode
 from rantai.tabular.reading import open_table
@@ -85,6 +86,10 @@ def test_a_catalogue_without_categories_gets_them_and_its_shortlists_change(
     assert shirt.inferred_by == trained.path.name
     assert 0 < (shirt.inferred_category_confidence or 0) <= 1
     assert coffee.inferred_kbli_code is not None and coffee.inferred_kbli_confidence is not None
+    # The product form's code suggestions lead with the classifier's answer.
+    suggested = suggest_classified(db, "Kopi Bubuk Gayo 250 g", "kbli")
+    assert suggested[0].code == coffee.inferred_kbli_code
+    assert len({s.code for s in suggested}) == len(suggested) <= 3
 
     documents = documents_for(db, [shirt.supplier_id])
     inferred = {d.name: d for d in documents}["Kaos Katun Lengan Pendek Hitam"]

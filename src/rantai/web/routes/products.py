@@ -17,7 +17,7 @@ from rantai.catalog import repository as catalog_repo
 from rantai.catalog import service as catalog
 from rantai.catalog.errors import ProductChanged, ProductInvalid
 from rantai.catalog.models import Product
-from rantai.catalog.suggest import describe, suggest
+from rantai.catalog.suggest import describe, suggest_classified
 from rantai.db import all_or_nothing
 from rantai.identity.policy import Action
 from rantai.kit.errors import UserError
@@ -244,8 +244,8 @@ def code_suggestions(
         "suppliers/_code_suggestions.html",
         viewer,
         {
-            "kbli": suggest(db, text, "kbli"),
-            "hs": suggest(db, text, "hs"),
+            "kbli": suggest_classified(db, text, "kbli"),
+            "hs": suggest_classified(db, text, "hs"),
             "kbli_current": describe(db, kbli_code[:5], "kbli"),
             "hs_current": describe(db, hs_code[:11], "hs"),
         },
