@@ -37,7 +37,7 @@ from rantai.catalog import directory
 from rantai.catalog import repository as catalog_repo
 from rantai.catalog import service as catalog
 from rantai.catalog.models import Product
-from rantai.catalog.suggest import suggest
+from rantai.catalog.suggest import suggest_classified
 from rantai.http import DbSession
 from rantai.identity.policy import Action, OrgScope, can
 from rantai.kit.clock import now
@@ -528,4 +528,6 @@ def suggest_codes(
     _caller: ApiCaller = Depends(api_caller),
     db: Session = DbSession,
 ) -> list[SuggestionOut]:
-    return [SuggestionOut(code=s.code, title=s.title, score=s.score) for s in suggest(db, text, kind)]
+    return [
+        SuggestionOut(code=s.code, title=s.title, score=s.score) for s in suggest_classified(db, text, kind)
+    ]
