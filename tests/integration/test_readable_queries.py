@@ -25,8 +25,9 @@ from rantai.sourcing import opportunities
 from rantai.sourcing import repository as sourcing_repository
 from rantai.sourcing import service as sourcing
 from rantai.sourcing.models import Need
+from rantai.suppliers import contacts
 from rantai.suppliers import repository as suppliers_repository
-from rantai.suppliers.models import ImportJob, SupplierProfile
+from rantai.suppliers.models import ContactRequest, ImportJob, SupplierProfile
 
 BANDUNG, SOLO = "32.73", "33.72"
 PAGE = PageRequest(1, 100)
@@ -166,6 +167,56 @@ def test_a_supplier_is_offered_open_needs_only(db: Session, world: World) -> Non
     )
     assert (
         sourcing_repository.readable_need_ids(db, None, sorted(open_needs), Action.SEE_OPPORTUNITY) == set()
+    )
+
+
+def test_browsing_open_needs_lists_open_needs_only(db: Session, world: World) -> None:
+    """Issue #13: the opportunities page's query (every open line, not only the matched) offers the
+    open needs and nothing else, to suppliers only."""
+    open_needs = {world.needs["a-open"].id, world.needs["b-open"].id}
+    for actor in world.actors:
+        page = sourcing_repository.opportunity_lines_page(
+            db, actor=actor, wanted=sourcing_repository.OpportunityFilter(words=("keripik",)), page=PAGE
+        )
+        listed = {need.id for _, need, _ in page.items} & _ids(world.needs.values())
+        assert listed == {n.id for n in world.needs.values() if can(actor, Action.SEE_OPPORTUNITY, n)}
+        assert listed in (open_needs, set())
+    supplier = world.suppliers[0]
+    assert {
+        need.id
+        for _, need, _ in sourcing_repository.opportunity_lines_page(
+            db, actor=supplier.actor, wanted=sourcing_repository.OpportunityFilter(), page=PAGE
+        ).items
+    } >= open_needs
+
+
+def test_contact_requests_are_read_by_their_buyer_and_business_only(db: Session, world: World) -> None:
+    """Issue #13: a contact request is its buyer's and its business's, in the query and in ``can``."""
+    rows = []
+    for buyer, supplier in zip(world.buyers, world.suppliers, strict=True):
+        profile = suppliers_repository.by_organization(db, supplier.org.id)
+        assert profile is not None
+        rows.append(
+            contacts.request_contact(
+                db, actor=buyer.actor, buyer_organization_id=buyer.org.id, profile=profile, message="Halo"
+            )
+        )
+    ids = _ids(rows)
+    for actor in world.actors:
+        listed = _ids(
+            db.scalars(
+                select(ContactRequest).where(contacts.request_readable(actor), ContactRequest.id.in_(ids))
+            )
+        )
+        assert listed == {r.id for r in rows if can(actor, Action.VIEW_RECORD, r)}, actor
+    assert (
+        _ids(
+            r.request
+            for r in contacts.requests_page(
+                db, actor=world.buyers[0].actor, organization_id=world.buyers[1].org.id, page=PAGE
+            ).items
+        )
+        == set()
     )
 
 
