@@ -161,6 +161,15 @@ def _story(url: str) -> Story:
             lines=[_line(quantity=2_000, budget=40_000_000, certifications=["halal"])],
             status="open",
         )
+        # And one too large for its monthly capacity by the day it is needed (a capacity gap).
+        make_need(
+            db,
+            org,
+            officer,
+            title="Keripik untuk seluruh kantin cabang",
+            lines=[_line(quantity=30_000, budget=20_000_000)],
+            status="open",
+        )
         # RFQs: one left past its deadline to decide, one awarded above the threshold (waits for the
         # approver), two awarded below it (a PO to accept; a PO delivered and invoiced, not paid).
         rfqs = []
@@ -302,6 +311,10 @@ def test_the_keripik_maker_sees_needs_it_can_win_and_its_lapsed_halal(
     gap = page.get_by_test_id("gap").first
     expect(gap).to_have_attribute("data-kind", "cert")
     expect(gap).to_contain_text("Halal")
+    capacity = page.get_by_test_id("gap").and_(page.locator("[data-kind=capacity]"))
+    expect(capacity.get_by_role("link")).to_have_attribute(
+        "href", re.compile(r"^/supplier/products/\d+/edit$")
+    )
     gap.get_by_role("link").click()
     expect(page).to_have_url(re.compile(r"/supplier$"))
 

@@ -53,7 +53,9 @@ def _log_in(page: Page, base: str, email: str) -> None:
 
 def test_api_docs_work_offline(page: Page, live_server: str, watch: Watch) -> None:
     page.goto(live_server + "/api/docs")
-    expect(page.get_by_role("heading", name=re.compile("Rantai API"))).to_be_visible()
+    # The first request of a server process builds the OpenAPI document (1.3 MB, seconds on a busy
+    # machine) and Swagger UI then parses it: wait for it longer than for a page.
+    expect(page.get_by_role("heading", name=re.compile("Rantai API"))).to_be_visible(timeout=60_000)
     operations = page.locator(".opblock")
     expect(operations.first).to_be_visible()
     assert operations.count() > 5

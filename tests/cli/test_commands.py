@@ -113,6 +113,7 @@ def test_demo_without_serving_prints_logins_and_is_idempotent(cli_db: str) -> No
         assert result.exit_code == 0, result.output
         outputs.append(result.output)
     assert "Demo RFQs: 1 open, 1 past the deadline, 1 awarded, 1 cancelled" in outputs[0]
+    assert "1 awarded and waiting for approval" in outputs[0]  # the demo approver's (issue #13)
     assert "Demo orders: 10 purchase orders" in outputs[0] and "Demo orders: 0 purchase orders" in outputs[1]
     assert DEMO_PASSWORD in result.output
     assert all(login.email in result.output for login in DEMO_LOGINS)

@@ -103,12 +103,14 @@ class RfqReport:
     past_deadline: list[int] = field(default_factory=list)
     awarded: list[int] = field(default_factory=list)
     cancelled: list[int] = field(default_factory=list)
+    waiting_approval: list[int] = field(default_factory=list)  # awarded, the award waiting for the approver
     quotes: int = 0
 
     def summary(self) -> str:
         return (
             f"Demo RFQs: {len(self.open)} open, {len(self.past_deadline)} past the deadline, "
-            f"{len(self.awarded)} awarded, {len(self.cancelled)} cancelled; {self.quotes} quotes"
+            f"{len(self.awarded)} awarded, {len(self.cancelled)} cancelled, "
+            f"{len(self.waiting_approval)} awarded and waiting for approval; {self.quotes} quotes"
         )
 
 
@@ -259,6 +261,52 @@ def _budget(session: Session, need: Need) -> int:
     return sum(line.hps or 0 for line in service.lines_from_need(session, need))
 
 
+# A quote is at least 0.82 of the HPS (``_quote``), so a need worth this much more than the approval
+# threshold gets an award above it.
+_ABOVE_THRESHOLD = 1.3
+
+
+def _quoted_above_threshold(
+    session: Session,
+    rng: random.Random,
+    officer: Actor,
+    organization_id: int,
+    taken: set[int],
+    bidders: Sequence[Bidder],
+    deadline: dt.datetime,
+) -> Rfq | None:
+    """An RFQ on a need worth more than the buyer's approval threshold, quoted by ``bidders``."""
+    threshold = service.buyer_settings(session, organization_id).approval_above
+    need = _need_above(session, organization_id, threshold, taken)
+    if need is None:
+        return None
+    rfq = _make(session, officer, need, deadline, [bidder.profile_id for bidder in bidders])
+    for bidder in bidders:
+        _quote(session, rng, rfq, bidder)
+    return rfq
+
+
+def _need_above(session: Session, organization_id: int, threshold: int, taken: set[int]) -> Need | None:
+    """The buyer's first open demo need (not ``taken``) whose one line is worth enough that an award on
+    it waits for the approver."""
+    return session.scalar(
+        select(Need)
+        .where(
+            Need.organization_id == organization_id,
+            Need.source == DEMO_SOURCE,
+            Need.status == "open",
+            Need.id.not_in(sorted(taken)),
+            exists().where(
+                NeedLine.need_id == Need.id,
+                NeedLine.quantity >= 10,
+                NeedLine.budget > int(threshold * _ABOVE_THRESHOLD),
+            ),
+        )
+        .order_by(Need.id)
+        .limit(1)
+    )
+
+
 def _approval_threshold(session: Session, approver: Actor, organization_id: int, budget: int) -> None:
     """The demo buyer's approval threshold, low enough that the awarded RFQ's award waits for approval."""
     above = next((t for t in THRESHOLDS if t <= budget // 2), 0)
@@ -400,15 +448,24 @@ def load_demo_rfqs(session: Session, *, seed: int = 2026) -> RfqReport:
         _quote(session, rng, past, bidder)
     for bidder in (me, a, b):
         _quote(session, rng, won, bidder)
+    # Waiting for approval (issue #13: the demo approver's home had nothing to decide): a need worth more
+    # than the approval threshold, quoted by the UMKM login and a competitor, awarded whole to the UMKM
+    # login; the approver has not decided yet.
+    waiting = _quoted_above_threshold(
+        session, rng, officer, buyer_org.id, {big.id, *(need.id for need in needs)}, (me, a), moment + SOON
+    )
     with clock.travel(max(past.deadline, won.deadline) - moment + dt.timedelta(minutes=1)):
         service.close_due(session)
         session.refresh(won)
         _split_award(session, officer, approver[1], won, (me, a))
-    for rfq, ago in ((past, PAST_BY), (won, AWARDED_BY)):
+        for rfq in [waiting] if waiting else []:  # awarded whole to the UMKM login; nobody approves it
+            session.refresh(rfq)
+            _split_award(session, officer, None, rfq, (me,))
+    for rfq, ago in [(past, PAST_BY), (won, AWARDED_BY), *([(waiting, PAST_BY)] if waiting else [])]:
         session.refresh(rfq)
         backdate_for_demo(session, rfq, ago + (rfq.deadline - moment))
-    report.past_deadline.append(past.id)
-    report.awarded.append(won.id)
+    report.past_deadline, report.awarded = [past.id], [won.id]
+    report.waiting_approval.extend([waiting.id] if waiting else [])
 
     # Open: invited, two quotes in, a question answered, an amendment after the first quote.
     invited = [me.profile_id, a.profile_id, b.profile_id, c.profile_id, silent[0]]

@@ -78,9 +78,16 @@ def test_the_demo_buyer_has_an_rfq_in_every_state_once(db: Session) -> None:
     gone = service.get_rfq(db, actor=buyer, rfq_id=report.cancelled[0])
     assert (gone.status, gone.cancel_reason) == ("cancelled", CANCEL_REASON)
 
+    # Issue #13: the demo approver has an award to decide, above the buyer's threshold.
+    (waiting_id,) = report.waiting_approval
+    approver_actor = _actor(db, "approver@demo.rantai.id")
+    waiting = awards.approvals_page(db, actor=approver_actor, page=PageRequest(1, 10)).items
+    assert [award.rfq_id for award in waiting] == [waiting_id]
+    assert waiting[0].total_idr > service.buyer_settings(db, waiting[0].organization_id).approval_above
+
     again = load_demo_rfqs(db)
     assert (again.open, again.past_deadline, again.awarded, again.cancelled) == ([], [], [], [])
-    assert len(db.scalars(select(Rfq).where(Rfq.organization_id == open_rfq.organization_id)).all()) == 4
+    assert len(db.scalars(select(Rfq).where(Rfq.organization_id == open_rfq.organization_id)).all()) == 5
 
 
 def test_the_umkm_login_is_invited_to_quote_and_sees_its_quote_on_the_closed_rfq(db: Session) -> None:

@@ -26,6 +26,7 @@ from rantai.sourcing import opportunities
 from rantai.sourcing import repository as sourcing_repo
 from rantai.sourcing import service as sourcing
 from rantai.sourcing.rfq import awards
+from rantai.sourcing.rfq import repository as rfq_repository
 from rantai.sourcing.rfq import service as rfqs
 from rantai.sourcing.rfq.state import RfqStatus
 from rantai.sourcing.state import NeedStatus
@@ -119,7 +120,14 @@ def _buyer_work(db: Session, viewer: Viewer) -> dict[str, Any]:
         )
         work |= _orders_and_invoices(db, viewer)
     if viewer.can(Action.APPROVE_AWARD):
-        work["approvals"] = awards.approvals_page(db, actor=actor, page=FIRST)
+        waiting = awards.approvals_page(db, actor=actor, page=FIRST)
+        work["approvals"] = waiting
+        # The RFQ each award is on (the buyer's own: the awards are those the viewer may approve).
+        work["award_rfqs"] = {
+            award.id: rfq
+            for award in waiting.items
+            if (rfq := rfq_repository.rfq(db, award.rfq_id)) is not None
+        }
     return work
 
 
@@ -202,6 +210,9 @@ def supplier_opportunities(
         if gap.kind in ("cert", "verification") and viewer.can(Action.EDIT_SUPPLIER_PROFILE):
             link = "/supplier"
             action = viewer._("Renew it on your profile") if gap.kind == "cert" else viewer._("Your profile")
+        elif gap.kind == "capacity" and gap.offer_id and viewer.can(Action.MANAGE_CATALOG):
+            link = f"/supplier/products/{int(gap.offer_id)}/edit"
+            action = viewer._("Change the product's capacity")
         text = gap_text(viewer, gap, found.offers if found else {})
         gaps.append({"kind": gap.kind, "text": text, "link": link, "action": action})
     return render(
