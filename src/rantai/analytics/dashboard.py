@@ -177,8 +177,14 @@ class Dashboard:
 def build(session: Session, *, scope: Scope, filters: Filters, today: dt.date) -> Dashboard:
     """Everything the dashboard shows for ``scope`` under ``filters``."""
     narrowing = filters.narrowing
-    facts = repository.po_facts(
-        session, scope=scope, narrowing=narrowing, issued_from=filters.start, issued_before=filters.end
+    # The scope's orders of the period are read once, for the board and the KPIs that take them.
+    period = repository.po_facts(session, scope=scope, issued_from=filters.start, issued_before=filters.end)
+    facts = (
+        period
+        if narrowing == Narrowing()
+        else repository.po_facts(
+            session, scope=scope, narrowing=narrowing, issued_from=filters.start, issued_before=filters.end
+        )
     )
     level = filters.level
     province_name = None
@@ -244,9 +250,11 @@ def build(session: Session, *, scope: Scope, filters: Filters, today: dt.date) -
             ),
         ),
         connected=kpi.connected_umkm(session, on=today, scope=scope),
-        participating=kpi.participating_buyers(session, start=filters.start, end=filters.end, scope=scope),
+        participating=kpi.participating_buyers(
+            session, start=filters.start, end=filters.end, scope=scope, facts=period
+        ),
         reserved=kpi.reserved_packages(session, start=filters.start, end=filters.end, scope=scope),
-        inclusion=kpi.inclusion(session, start=filters.start, end=filters.end, scope=scope),
+        inclusion=kpi.inclusion(session, start=filters.start, end=filters.end, scope=scope, facts=period),
         umk=Table(
             "umk",
             (
@@ -314,7 +322,7 @@ def public_figures(session: Session, *, today: dt.date) -> PublicFigures:
         start=start,
         end=end,
         connected=kpi.connected_umkm(session, on=today),
-        participating=kpi.participating_buyers(session, start=start, end=end),
+        participating=kpi.participating_buyers(session, start=start, end=end, facts=facts),
         totals=ValueRow(
             "",
             len(facts),
@@ -331,7 +339,7 @@ def public_figures(session: Session, *, today: dt.date) -> PublicFigures:
                 for r in sorted(provinces, key=lambda r: (-r.po_value, r.key))
             ),
         ),
-        inclusion=kpi.inclusion(session, start=start, end=end),
+        inclusion=kpi.inclusion(session, start=start, end=end, facts=facts),
         # The exception reasons are free text a buyer typed: not published, only their count.
         reserved=replace(reserved, exception_reasons=()),
         payments=payment_table(kpi.payment_discipline(session, on=today)),

@@ -132,16 +132,21 @@ class ParticipatingBuyers:
 
 
 def participating_buyers(
-    session: Session, *, start: dt.date, end: dt.date, scope: Scope = NATIONAL
+    session: Session,
+    *,
+    start: dt.date,
+    end: dt.date,
+    scope: Scope = NATIONAL,
+    facts: Sequence[PoFact] | None = None,
 ) -> ParticipatingBuyers:
     """BUMN, large private and global buyers with at least one RFQ sent or one purchase order issued in
     [start, end); against the program's target (``participating_buyers_target``). In a region's scope, a
-    buyer counts by its orders to suppliers there; RFQs are counted nationally and for a buyer's own."""
-    ordering = {
-        f.buyer_id
-        for f in repository.po_facts(session, scope=scope, issued_from=start, issued_before=end)
-        if f.buyer_type in PARTICIPATING_TYPES
-    }
+    buyer counts by its orders to suppliers there; RFQs are counted nationally and for a buyer's own.
+    ``facts``: the scope's live orders of the period when the caller has read them already (a dashboard
+    reads them once for several KPIs)."""
+    if facts is None:
+        facts = repository.po_facts(session, scope=scope, issued_from=start, issued_before=end)
+    ordering = {f.buyer_id for f in facts if f.buyer_type in PARTICIPATING_TYPES}
     sending = repository.buyers_with_rfqs(session, start=start, end=end, buyer_types=PARTICIPATING_TYPES)
     if not scope.everywhere:
         sending &= set(scope.buyer_ids)
@@ -403,10 +408,18 @@ class Inclusion:
         return _share(self.outside_java_value, self.po_value)
 
 
-def inclusion(session: Session, *, start: dt.date, end: dt.date, scope: Scope = NATIONAL) -> Inclusion:
+def inclusion(
+    session: Session,
+    *,
+    start: dt.date,
+    end: dt.date,
+    scope: Scope = NATIONAL,
+    facts: Sequence[PoFact] | None = None,
+) -> Inclusion:
     """First-time winners, size-class graduations, and the cooperatives' and outside-Java shares of the
-    value of the live purchase orders issued in [start, end)."""
-    facts = repository.po_facts(session, scope=scope, issued_from=start, issued_before=end)
+    value of the live purchase orders issued in [start, end) (``facts``: those orders, when already read)."""
+    if facts is None:
+        facts = repository.po_facts(session, scope=scope, issued_from=start, issued_before=end)
     awards = repository.approved_awards(session, start=start, end=end, scope=scope)
     winners = repository.award_winners(session, [a.award_id for a in awards])
     firsts = repository.first_award_days(session)
