@@ -79,22 +79,16 @@ def connected_umkm(session: Session, *, on: dt.date, scope: Scope = NATIONAL) ->
     """Verified UMKM (mikro, kecil, menengah) with at least one purchase order accepted from a BUMN, large
     private or global buyer in the 365 days up to and including ``on``."""
     until = dt.datetime.combine(on, dt.time.max, tzinfo=dt.UTC)
-    facts = repository.po_facts(
+    pairs = repository.connected_pairs(
         session,
         scope=scope,
         accepted_from=until - dt.timedelta(days=TRAILING_DAYS),
         accepted_until=until,
+        size_classes=UMKM_CLASSES,
+        buyer_types=CONNECTING_BUYERS,
     )
-    domestic: set[int] = set()
-    global_: set[int] = set()
-    verified = _verified_umkm(session, facts)
-    for fact in facts:
-        if fact.supplier_id not in verified:
-            continue
-        if fact.buyer_type in DOMESTIC_BUYERS:
-            domestic.add(fact.supplier_id)
-        elif fact.buyer_type in GLOBAL_BUYERS:
-            global_.add(fact.supplier_id)
+    domestic = {supplier for supplier, kind in pairs if kind in DOMESTIC_BUYERS}
+    global_ = {supplier for supplier, kind in pairs if kind in GLOBAL_BUYERS}
     figure = repository.program_figure(session, NATIONAL_UMKM, year=on.year)
     return ConnectedUmkm(
         on=on,
@@ -108,10 +102,6 @@ def connected_umkm(session: Session, *, on: dt.date, scope: Scope = NATIONAL) ->
         national_year=figure.year if figure else None,
         national_source=figure.source if figure else None,
     )
-
-
-def _verified_umkm(session: Session, facts: Sequence[PoFact]) -> set[int]:
-    return repository.verified_among(session, {f.supplier_id for f in facts if f.size_class in UMKM_CLASSES})
 
 
 # --- participating buyers ---------------------------------------------------------------------------
@@ -266,22 +256,19 @@ def umk_share(session: Session, *, year: int, scope: Scope = NATIONAL) -> list[U
     ordered that year: its spend with micro and small businesses and cooperatives (the winner's class
     recorded at award, else its class now) over its pagu; ordered by share, highest first, buyers
     without a pagu last."""
-    facts = [
-        f
-        for f in repository.po_facts(
-            session, scope=scope, issued_from=dt.date(year, 1, 1), issued_before=dt.date(year + 1, 1, 1)
-        )
-        if f.buyer_type in INPRES_BOUND
-    ]
+    spent = repository.spend_by_buyer(
+        session,
+        scope=scope,
+        issued_from=dt.date(year, 1, 1),
+        issued_before=dt.date(year + 1, 1, 1),
+        buyer_types=INPRES_BOUND,
+        umk_classes=UMK_CLASSES,
+    )
     pagus = repository.budgets(session, year=year)
     figure = repository.program_figure(session, UMK_TARGET, year=year)
     target = (figure.value if figure else 40) / 100
-    spend: dict[int, int] = {}
-    umk: dict[int, int] = {}
-    for fact in facts:
-        spend[fact.buyer_id] = spend.get(fact.buyer_id, 0) + fact.value
-        if (fact.size_at_award or fact.size_class) in UMK_CLASSES or is_cooperative(fact):
-            umk[fact.buyer_id] = umk.get(fact.buyer_id, 0) + fact.value
+    spend = {org_id: total for org_id, (total, _) in spent.items()}
+    umk = {org_id: with_umk for org_id, (_, with_umk) in spent.items()}
     if scope.everywhere:
         candidates = set(spend) | set(pagus)
     else:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, distinct, false, func, or_, select, true
+from sqlalchemy import ColumnElement, and_, case, distinct, false, func, or_, select, true
 from sqlalchemy.orm import InstrumentedAttribute, Session, aliased
 
 from rantai.analytics.models import BuyerBudget
@@ -515,3 +515,90 @@ def kabkota_names(session: Session) -> dict[str, str]:
     """Every kab/kota code with its name."""
     rows = session.execute(select(Region.code, Region.name).where(Region.level == 2))
     return {str(code): str(name) for code, name in rows}
+
+
+def connected_pairs(
+    session: Session,
+    *,
+    scope: Scope,
+    accepted_from: dt.datetime,
+    accepted_until: dt.datetime,
+    size_classes: Sequence[str],
+    buyer_types: Sequence[str],
+) -> set[tuple[int, str]]:
+    """(supplier, buyer type) of every live order accepted in [accepted_from, accepted_until] from a buyer
+    of ``buyer_types`` by a verified supplier of ``size_classes`` the scope admits (one DISTINCT query:
+    connected UMKM needs no more)."""
+    buyer = aliased(Organization)
+    rows = session.execute(
+        select(PurchaseOrder.supplier_id, buyer.org_type)
+        .join(buyer, buyer.id == PurchaseOrder.organization_id)
+        .join(SupplierProfile, SupplierProfile.id == PurchaseOrder.supplier_id)
+        .where(
+            PurchaseOrder.status.not_in(DEAD_PO_STATUSES),
+            PurchaseOrder.accepted_at >= accepted_from,
+            PurchaseOrder.accepted_at <= accepted_until,
+            SupplierProfile.status == "verified",
+            SupplierProfile.size_class.in_(list(size_classes)),
+            buyer.org_type.in_(list(buyer_types)),
+            _po_in_scope(scope),
+        )
+        .distinct()
+    )
+    return {(int(supplier), str(kind)) for supplier, kind in rows}
+
+
+def spend_by_buyer(
+    session: Session,
+    *,
+    scope: Scope,
+    issued_from: dt.date,
+    issued_before: dt.date,
+    buyer_types: Sequence[str],
+    umk_classes: Sequence[str],
+) -> dict[int, tuple[int, int]]:
+    """Per buyer of ``buyer_types``: (all spend, spend with ``umk_classes`` or cooperatives) of the live
+    orders issued in the period that the scope admits, in whole Rupiah. The class is the winner's recorded
+    at award, else the supplier's now. Summed in SQL per currency and rate, converted after."""
+    buyer = aliased(Organization)
+    supplier_org = aliased(Organization)
+    at_award = (
+        select(func.min(AwardLine.size_class))
+        .where(
+            AwardLine.award_id == PurchaseOrder.award_id, AwardLine.supplier_id == PurchaseOrder.supplier_id
+        )
+        .correlate(PurchaseOrder)
+        .scalar_subquery()
+    )
+    umk = or_(
+        func.coalesce(at_award, SupplierProfile.size_class).in_(list(umk_classes)),
+        SupplierProfile.legal_form == "koperasi",
+        supplier_org.org_type == "koperasi",
+    )
+    is_umk = case((umk, 1), else_=0)
+    rows = session.execute(
+        select(
+            PurchaseOrder.organization_id,
+            PurchaseOrder.currency,
+            PurchaseOrder.idr_rate,
+            is_umk,
+            func.sum(PurchaseOrder.total),
+        )
+        .join(buyer, buyer.id == PurchaseOrder.organization_id)
+        .join(SupplierProfile, SupplierProfile.id == PurchaseOrder.supplier_id)
+        .join(supplier_org, supplier_org.id == PurchaseOrder.supplier_organization_id)
+        .where(
+            PurchaseOrder.status.not_in(DEAD_PO_STATUSES),
+            PurchaseOrder.issued_at >= _midnight(issued_from),
+            PurchaseOrder.issued_at < _midnight(issued_before),
+            buyer.org_type.in_(list(buyer_types)),
+            _po_in_scope(scope),
+        )
+        .group_by(PurchaseOrder.organization_id, PurchaseOrder.currency, PurchaseOrder.idr_rate, is_umk)
+    )
+    found: dict[int, tuple[int, int]] = {}
+    for org_id, currency, rate, umk_flag, total in rows:
+        amount = _idr(int(total or 0), currency, rate)
+        spend, umk_spend = found.get(org_id, (0, 0))
+        found[org_id] = (spend + amount, umk_spend + (amount if umk_flag else 0))
+    return found
