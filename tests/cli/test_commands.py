@@ -145,3 +145,59 @@ def test_export_ocds_writes_nothing_on_an_empty_platform_and_says_so(cli_db: str
     assert result.output.startswith("0 processes, 0 releases in 0 files")
     assert out.is_dir() and list(out.iterdir()) == []
     assert runner.invoke(app, ["export", "ocds", "--out", str(out), "--per-file", "0"]).exit_code == 2
+
+
+def test_import_awards_reads_an_ocds_package(cli_db: str, tmp_path: Path) -> None:
+    """`rantai import awards x.json` reads an OCDS release package through the OCDS mapping."""
+    import datetime as dt  # noqa: PLC0415
+    import json  # noqa: PLC0415
+
+    from tests.factories.ocds import split_process  # noqa: PLC0415
+
+    from rantai.ocds import mapping, packages  # noqa: PLC0415
+    from rantai.suppliers.models import PastAward  # noqa: PLC0415
+
+    made = runner.invoke(
+        app,
+        [
+            "users",
+            "create",
+            "--email",
+            "admin@contoh.co.id",
+            "--name",
+            "Admin",
+            "--organization",
+            "PT Uji (Persero)",
+            "--org-type",
+            "bumn",
+            "--role",
+            "admin",
+            "--password",
+            "kata-sandi-panjang",
+        ],
+    )
+    assert made.exit_code == 0, made.output
+    package = packages.release_package(
+        mapping.releases(split_process(), prefix="ocds-b5fd17"),
+        uri="u",
+        published_at=dt.datetime(2026, 10, 1, tzinfo=dt.UTC),
+        base_url="https://x",
+    )
+    path = tmp_path / "awards.json"
+    path.write_text(json.dumps(package), encoding="utf-8")
+    args = [
+        "import",
+        "awards",
+        str(path),
+        "--email",
+        "admin@contoh.co.id",
+        "--organization",
+        "PT Uji (Persero)",
+    ]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert "rows 2: inserted 2" in result.output
+    assert len(_rows(cli_db, PastAward)) == 2
+    path.write_text("{", encoding="utf-8")
+    broken = runner.invoke(app, args)
+    assert broken.exit_code == 1 and "awards.json" in broken.output

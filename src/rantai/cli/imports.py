@@ -16,7 +16,7 @@ from rantai.identity import repository as identity_repo
 from rantai.identity import service as identity
 from rantai.kit.errors import NotFound
 from rantai.kit.text import N_
-from rantai.suppliers import past_awards
+from rantai.suppliers import award_ocds, past_awards
 from rantai.tabular.batches import ImportMode, ImportOutcome
 from rantai.tabular.reading import open_table
 from rantai.tabular.report import write_report_csv
@@ -110,17 +110,23 @@ def products(
 
 @app.command("awards")
 def awards(
-    path: Path = typer.Argument(..., help="CSV or XLSX with the award template's columns."),
+    path: Path = typer.Argument(
+        ..., help="CSV or XLSX with the award template's columns, or an OCDS package (.json)."
+    ),
     email: str = EMAIL,
     organization: str = ORGANIZATION,
     mode: ImportMode = MODE,
     errors: Path | None = ERRORS,
 ) -> None:
     """Import past contracts won (track records); a winner not yet checked on Rantai keeps them unclaimed
-    until a verifier checks its business (importing the same file twice changes nothing)."""
+    until a verifier checks its business (importing the same file twice changes nothing). A .json file is
+    read as an OCDS release or record package: one row per active award and supplier."""
     if not path.is_file():
         raise typer.BadParameter(f"{path} is not a file")
     locale = settings().default_locale
+    if path.suffix.lower() == ".json":
+        _awards_from_ocds(path, email, organization, mode, errors, locale)
+        return
     total = count_rows(path)
     with unit_of_work(write=False) as session:
         user = identity_repo.user_by_email(session, email)
@@ -146,4 +152,30 @@ def awards(
                 progress=lambda rows: bar.update(task, completed=rows),
                 ready_to_write=begin_writing,
             )
+    _report(outcome, errors, locale)
+
+
+def _awards_from_ocds(
+    path: Path, email: str, organization: str, mode: ImportMode, errors: Path | None, locale: str
+) -> None:
+    """``rantai import awards x.json``: the awards of an OCDS package, read through the OCDS mapping."""
+    if path.stat().st_size > settings().max_upload_mb * 1024 * 1024:
+        raise typer.BadParameter(f"{path} is larger than RANTAI_MAX_UPLOAD_MB")
+    with unit_of_work(write=False) as session:
+        user = identity_repo.user_by_email(session, email)
+        org = identity_repo.organization_by_name(session, organization)
+        if user is None:
+            raise NotFound(N_("No user with that email."))
+        if org is None:
+            raise NotFound(N_("No organization with that name."))
+        package = award_ocds.load_package(path.read_bytes(), filename=path.name)
+        outcome = past_awards.import_award_package(
+            session,
+            package,
+            filename=path.name,
+            actor=identity.actor_for(session, user),
+            importer_organization_id=org.id,
+            mode=mode,
+            ready_to_write=begin_writing,
+        )
     _report(outcome, errors, locale)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import TypeAlias
@@ -138,16 +138,15 @@ def parse_award_date(value: str, *, today: dt.date) -> dt.date:
     return day
 
 
-def read_awards(
-    table: Table,
+def row_plan(
+    headers: Sequence[str],
     *,
     resolve_region: ResolveRegion,
     known_region: Callable[[str], bool] | None = None,
     today: dt.date,
-) -> Iterator[AwardResult]:
-    """An `AwardRow` or a `RejectedRow` (with every problem of the row) per data row, in file order.
-    Raises ``Invalid`` at once when a required column is missing or the file has no data row."""
-    check_headers(table.headers, AWARDS, header_row=table.header_row).raise_for_missing()
+) -> RowPlan:
+    """How each column of an award row is read; an OCDS package's awards are read with it too
+    (``award_ocds``), as cells in the columns of ``AWARDS``."""
     fields: tuple[Field, ...] = (
         ("pembeli", memo(partial(parse_name, max_length=BUYER_MAX)), True),
         ("nama_paket", partial(parse_name, max_length=TITLE_MAX), True),
@@ -163,7 +162,34 @@ def read_awards(
         ("metode", memo(partial(parse_name, max_length=METHOD_MAX)), False),
         ("kode_paket", partial(parse_name, max_length=CODE_MAX), False),
     )
-    plan = RowPlan(table.headers, fields)
+    return RowPlan(tuple(headers), fields)
+
+
+def award_or_rejected(plan: RowPlan, number: int, cells: list[str]) -> AwardResult:
+    """The row as an `AwardRow`, or a `RejectedRow` with every problem (a winner needs a NIB or NPWP)."""
+    values, errors = plan.parse(number, cells)
+    if (
+        values[4] is None
+        and values[5] is None
+        and not any(error.column in ("nib_pemenang", "npwp_pemenang") for error in errors)
+    ):
+        errors.append(RowError(number, "nib_pemenang", "", MSG_WINNER_REQUIRED))
+    if errors:
+        return RejectedRow(number, tuple(errors))
+    return AwardRow(number, *values)
+
+
+def read_awards(
+    table: Table,
+    *,
+    resolve_region: ResolveRegion,
+    known_region: Callable[[str], bool] | None = None,
+    today: dt.date,
+) -> Iterator[AwardResult]:
+    """An `AwardRow` or a `RejectedRow` (with every problem of the row) per data row, in file order.
+    Raises ``Invalid`` at once when a required column is missing or the file has no data row."""
+    check_headers(table.headers, AWARDS, header_row=table.header_row).raise_for_missing()
+    plan = row_plan(table.headers, resolve_region=resolve_region, known_region=known_region, today=today)
     example = AWARDS.example
     checks = [(index, example[header]) for index, header in enumerate(table.headers) if header in example]
     seen = False
@@ -171,17 +197,7 @@ def read_awards(
         if all(cells[index] == text for index, text in checks):
             continue  # the template's example row
         seen = True
-        values, errors = plan.parse(number, cells)
-        if (
-            values[4] is None
-            and values[5] is None
-            and not any(error.column in ("nib_pemenang", "npwp_pemenang") for error in errors)
-        ):
-            errors.append(RowError(number, "nib_pemenang", "", MSG_WINNER_REQUIRED))
-        if errors:
-            yield RejectedRow(number, tuple(errors))
-        else:
-            yield AwardRow(number, *values)
+        yield award_or_rejected(plan, number, cells)
     if not seen:
         raise Invalid(
             N_("%(filename)s has a header row but no data rows; add at least one row."),

@@ -1,7 +1,7 @@
 """Track record from awards (issue #14, item 3): contracts won before or outside Rantai.
 
-`import_awards` records `AwardRow`s (from an award file, `award_file.read_awards`, or an OCDS package)
-as `PastAward`s, keyed by what identifies each (a second import of the same rows records nothing new).
+`import_awards` records `AwardRow`s (from an award file, `award_file.read_awards`, or an OCDS package,
+`award_ocds.read_ocds_awards`) as `PastAward`s, keyed by what identifies each (a second import of the same rows records nothing new).
 Who won is named by NIB or NPWP, which are public: naming them proves nothing. So an award attaches to a
 profile only once a verifier has checked that the business holding the profile is the one it says:
 
@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import Session
@@ -29,6 +30,7 @@ from rantai.audit import Event
 from rantai.identity.policy import Action, Actor, OrgScope, can
 from rantai.kit.clock import now, today
 from rantai.suppliers.award_file import AwardResult, AwardRow, read_awards
+from rantai.suppliers.award_ocds import read_ocds_awards
 from rantai.suppliers.bulk import RegionIndex, record_import
 from rantai.suppliers.errors import MSG_NOT_ALLOWED, SupplierForbidden
 from rantai.suppliers.models import PastAward, SupplierClaim, SupplierProfile, TrackRecord
@@ -134,6 +136,35 @@ def import_award_file(
         raise SupplierForbidden(MSG_NOT_ALLOWED)
     regions = RegionIndex(session)
     rows = read_awards(table, resolve_region=regions.resolve, known_region=regions.known, today=today())
+    return import_awards(
+        session,
+        rows,
+        actor=actor,
+        importer_organization_id=importer_organization_id,
+        mode=mode,
+        progress=progress,
+        ready_to_write=ready_to_write,
+    )
+
+
+def import_award_package(
+    session: Session,
+    package: dict[str, Any],
+    *,
+    filename: str,
+    actor: Actor | None,
+    importer_organization_id: int,
+    mode: ImportMode,
+    progress: Progress | None = None,
+    ready_to_write: ReadyToWrite | None = None,
+) -> ImportOutcome:
+    """`import_awards` over the active awards of an OCDS release or record package (`award_ocds`)."""
+    if not can(actor, Action.IMPORT_SUPPLIERS, OrgScope(importer_organization_id)):
+        raise SupplierForbidden(MSG_NOT_ALLOWED)
+    regions = RegionIndex(session)
+    rows = read_ocds_awards(
+        package, filename=filename, resolve_region=regions.resolve, known_region=regions.known, today=today()
+    )
     return import_awards(
         session,
         rows,
