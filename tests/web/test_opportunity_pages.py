@@ -45,7 +45,7 @@ def _needs(db: Session) -> tuple[Need, Need, Need]:
 
 def test_a_supplier_browses_open_needs_with_words_and_filters(client: TestClient, db: Session) -> None:
     profile, owner, actor = make_supplier(db, status="verified")
-    add_product(
+    balado = add_product(
         db, profile, actor, "Keripik Singkong Balado 250 g", unit_code="bungkus", capacity_per_month=5000
     )
     halal, unknown, _ = _needs(db)
@@ -70,6 +70,14 @@ def test_a_supplier_browses_open_needs_with_words_and_filters(client: TestClient
     # The matcher marks the line that fits the supplier's product; "fits" keeps only those.
     fitting = client.get("/opportunities", params={"fits": "1"}).text
     assert 'data-testid="fits"' in fitting and "Keripik Singkong Balado 250 g" in fitting
+
+    # A supplier's own "category": the lines one of its products fits best.
+    other = add_product(db, profile, actor, "Meja Kantor Kayu Jati", unit_code="buah", capacity_per_month=50)
+    mine = client.get("/opportunities", params={"product": str(other.id)}).text
+    assert 'data-testid="no-results"' in mine
+    assert 'name="product"' in mine and "Meja Kantor Kayu Jati" in mine
+    by_balado = client.get("/opportunities", params={"product": str(balado.id)}).text
+    assert 'data-testid="opportunity-card"' in by_balado and "Keripik Singkong Balado 250 g" in by_balado
 
     nothing = client.get("/opportunities", params={"q": "meja jati"}).text
     assert 'data-testid="no-results"' in nothing

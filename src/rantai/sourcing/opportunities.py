@@ -221,14 +221,20 @@ def browse(
     wanted: OpportunityFilter,
     page: PageRequest,
     fits_only: bool = False,
+    product_id: int | None = None,
 ) -> Browsed:
     """A page of the open need lines offered to ``actor`` matching ``wanted``; each marked with the
     supplier's best product for it when the matcher finds the supplier eligible (``fits_only``: only
-    those)."""
+    those; ``product_id``: only those this product of the supplier's fits best, the supplier's own
+    "category")."""
     recommended: dict[int, matching.Recommendation] = {}
     if supplier_id is not None:
         found = opportunities_for(session, supplier_id, actor=actor, top=FIT_TOP)
         recommended = {item[1].line_id: item[0] for item in found.recommended}
+    fitting = len(recommended)
+    if product_id is not None and supplier_id is not None:
+        recommended = {key: item for key, item in recommended.items() if item.offer.id == str(product_id)}
+        fits_only = True
     if fits_only:
         wanted = replace(wanted, line_ids=tuple(recommended))
     elif wanted.sort == "fit":
@@ -242,7 +248,7 @@ def browse(
         )
         for line, need, buyer in rows.items
     ]
-    return Browsed(Page(items, rows.total, rows.page, rows.per_page), len(recommended))
+    return Browsed(Page(items, rows.total, rows.page, rows.per_page), fitting)
 
 
 def offered_need(session: Session, *, actor: Actor | None, need_id: int) -> Need:

@@ -153,6 +153,9 @@ def open_lines(
     max_value: str = Query("", max_length=40, description="Highest line value, whole Rupiah."),
     due_within: Literal["", "7", "30", "90"] = Query("", description="Needed by within this many days."),
     fits: bool = Query(False, description="Only the lines the caller's products fit."),
+    product_id: int | None = Query(
+        None, ge=1, le=2**31 - 1, description="Only the lines this product of the caller's fits best."
+    ),
     sort: Literal["newest", "deadline", "value", "fit"] = Query("newest"),
     paging: PageRequest = Depends(page_request),
     caller: ApiCaller = Depends(api_caller),
@@ -175,6 +178,7 @@ def open_lines(
         wanted=wanted,
         page=paging,
         fits_only=fits and profile is not None,
+        product_id=product_id,
     )
 
     def convert(item: opportunities.BrowsedLine) -> OpenLineOut:

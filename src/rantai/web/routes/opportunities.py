@@ -16,11 +16,12 @@ from sqlalchemy.orm import Session
 
 import rantai.web.paths  # noqa: F401 - registers the {name:id} path convertor
 from rantai import matching
+from rantai.catalog import repository as catalog_repo
 from rantai.identity.policy import Action
 from rantai.kit.errors import UserError
 from rantai.kit.money import format_number, format_rupiah
 from rantai.kit.pagination import PageRequest
-from rantai.kit.text import N_
+from rantai.kit.text import N_, ascii_digits
 from rantai.reference import repository as ref
 from rantai.settings import Settings
 from rantai.sourcing import opportunities, repository
@@ -124,6 +125,7 @@ def index(
     max_value: str = "",
     due_within: str = "",
     fits: str = "",
+    product: str = "",
     sort: str = "",
     page: int = 1,
     db: Session = DbSession,
@@ -137,6 +139,7 @@ def index(
         "max_value": max_value[:40],
         "due_within": due_within if due_within in {str(d) for d in DUE_LABELS} else "",
         "fits": "1" if fits else "",
+        "product": product if ascii_digits(product) and len(product) <= 9 else "",
         "sort": sort if sort in SORTS else "",
     }
     profile = supplier_repo.by_organization(db, viewer.current_org.id)
@@ -159,6 +162,7 @@ def index(
         wanted=wanted,
         page=PageRequest(max(1, page), PER_PAGE),
         fits_only=bool(fits) and profile is not None,
+        product_id=int(values["product"]) if values["product"] else None,
     )
     vocabulary = Vocabulary(db, viewer.locale)
     regions = _region_names(
@@ -175,6 +179,14 @@ def index(
             "cards": [_card(viewer, vocabulary, item, regions) for item in found.page.items],
             "fitting": found.fitting,
             "has_profile": profile is not None,
+            "products": [
+                (str(p.id), p.name)
+                for p in (
+                    catalog_repo.products_of(db, profile.id, PageRequest(1, 100)).items
+                    if profile is not None
+                    else []
+                )
+            ],
             "values": values,
             "filtered": filtered,
             "provinces": [(r.code, r.name) for r in ref.region_children(db, None)],
