@@ -70,6 +70,9 @@ def _product_form(
                 (c.code, c.name_id if viewer.locale == "id" else c.name_en)
                 for c in catalog_repo.categories(db)
             ],
+            # The classifier's category for a product saved without one (issue #14): the owner confirms
+            # it by choosing it, or chooses another.
+            "category_suggestion": _category_suggestion(db, viewer, product),
             "units": units.ordered_units(db, viewer.locale),
             "error": viewer._(error.message, **error.params) if error else None,
             "field": error.field if error else None,
@@ -129,6 +132,17 @@ _FORM_FIELDS = (
     "capacity_per_month",
     "lead_time_days",
 )
+
+
+def _category_suggestion(db: Session, viewer: Viewer, product: Product | None) -> tuple[str, int] | None:
+    """The inferred category's name and how sure it is (in percent), when the product has no category."""
+    if product is None or product.category_code is not None or product.inferred_category_code is None:
+        return None
+    category = catalog_repo.category(db, product.inferred_category_code)
+    if category is None:
+        return None
+    name = category.name_id if viewer.locale == "id" else category.name_en
+    return name, round((product.inferred_category_confidence or 0.0) * 100)
 
 
 def _form_values(product: Product) -> dict[str, str]:
