@@ -273,8 +273,8 @@ def _log_in(page: Page, base: str, email: str) -> None:
 
 
 def _follow_every_link(page: Page, base: str) -> list[str]:
-    """Every link in the page's content, asked in the page's own session; returns those refused."""
-    hrefs = page.locator("main a[href]").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+    """Every link of the page (its menu too), asked in the page's own session; returns those refused."""
+    hrefs = page.locator("a[href]").evaluate_all("links => links.map(a => a.getAttribute('href'))")
     local = sorted({href for href in hrefs if href.startswith("/")})
     assert local, "a home with no link at all"
     refused = []
