@@ -106,3 +106,25 @@ def test_a_catalogue_without_categories_gets_them_and_its_shortlists_change(
         return [(m.id, round(m.category_support, 6)) for m in found]
 
     assert shortlist(True) != shortlist(False)
+
+
+def test_the_scheduled_job_trains_once_a_day_and_classifies_what_came_before(
+    db: Session, models: Path
+) -> None:
+    org, actor = importer(db)
+    nib = next_nib()
+    assert import_file(db, org, actor, [supplier_row(nib)]).inserted == 1
+    rows = [
+        product_row(nib, name, kategori=category) for category, names in CONFIRMED.items() for name in names
+    ]
+    rows.append(product_row(nib, "Kaos Lengan Panjang Katun"))  # written before any model: not classified
+    assert import_file(db, org, actor, rows, kind="products").inserted == 13
+    before = db.scalars(select(Product).where(Product.name == "Kaos Lengan Panjang Katun")).one()
+    assert before.inferred_by is None
+
+    trained = inference.retrain_if_due(db)
+    assert trained is not None and inference.retrain_if_due(db) is None  # not again within a day
+    assert inference.infer_stale(db) == 1
+    db.refresh(before)
+    assert (before.inferred_category_code, before.inferred_by) == ("tekstil.seragam", trained.path.name)
+    assert inference.infer_stale(db) == 0  # nothing left for this model
