@@ -115,3 +115,24 @@ def test_only_suppliers_browse_opportunities(client: TestClient, db: Session) ->
     log_in(client, make_user(db, org, (Role.PROCUREMENT_OFFICER,)))
     assert client.get("/opportunities").status_code == 403
     assert client.get(f"/opportunities/{halal.id}").status_code == 403
+
+
+def test_a_gap_whose_needs_state_no_value_does_not_say_rp0(client: TestClient, db: Session) -> None:
+    """The home's "what would open more" once read "worth Rp0" when no line stated a budget."""
+    profile, owner, actor = make_supplier(db, status="verified")
+    add_product(
+        db, profile, actor, "Keripik Singkong Pedas 250 g", unit_code="bungkus", capacity_per_month=5000
+    )
+    org, _, officer = make_buyer(db)
+    make_need(
+        db,
+        org,
+        officer,
+        title="Oleh-oleh",
+        lines=[line_data(name="Keripik singkong pedas", quantity=300, budget=None, certifications=["halal"])],
+        status="open",
+    )
+    log_in(client, owner)
+    page = client.get("/supplier/opportunities").text
+    assert 'data-kind="cert"' in page
+    assert "Rp0" not in page
