@@ -100,3 +100,33 @@ def test_code_suggestions(client: TestClient, db: Session) -> None:
         "/api/v1/catalog/suggest", params={"text": "kopi bubuk", "kind": "kbli"}, headers=_owner(db)
     )
     assert response.json()[0]["code"] == "10761"
+
+
+def test_a_rejection_names_what_to_fix(client: TestClient, db: Session) -> None:
+    """Issue #13: the checklist items to fix, a text, or both; neither is a 422 and nothing changes."""
+    from rantai.suppliers import repository  # noqa: PLC0415
+
+    profile, _owner, _actor = make_supplier(db, status="submitted")
+    verifier = _verifier(db, "32")
+    empty = client.post(f"/api/v1/suppliers/{profile.id}/reject", json={}, headers=verifier)
+    assert empty.status_code == 422
+    db.refresh(profile)
+    assert profile.status == "submitted"
+    stale = client.post(
+        f"/api/v1/suppliers/{profile.id}/reject",
+        json={"to_fix": ["npwp_matches"], "version": profile.version + 5},
+        headers=verifier,
+    )
+    assert stale.status_code == 409
+    sent_back = client.post(
+        f"/api/v1/suppliers/{profile.id}/reject",
+        json={"to_fix": ["npwp_matches", "not_an_item"], "version": profile.version},
+        headers=verifier,
+    )
+    assert sent_back.status_code == 200
+    assert (sent_back.json()["status"], sent_back.json()["status_reason"]) == (
+        "rejected",
+        "The NPWP card matches",
+    )
+    review = repository.latest_review(db, profile.id)
+    assert review is not None and review.to_fix == ["npwp_matches"]

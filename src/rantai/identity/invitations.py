@@ -8,10 +8,8 @@ account yet, or accepting while logged in to the account it has. Invitations exp
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from rantai import audit
@@ -98,7 +96,7 @@ def invite(
     ):
         raise Invalid(MSG_ALREADY_MEMBER, field="email", email=address)
     moment = now()
-    for old in _pending(session, organization.id, address, chosen.value):
+    for old in repository.open_invitations(session, organization.id, email=address, role=chosen.value):
         old.revoked_at = moment
     token = new_token()
     invitation = MemberInvitation(
@@ -128,38 +126,18 @@ def invite(
     return invitation
 
 
-def _pending(session: Session, organization_id: int, email: str, role: str) -> Sequence[MemberInvitation]:
-    return session.scalars(
-        select(MemberInvitation).where(
-            MemberInvitation.organization_id == organization_id,
-            MemberInvitation.email == email,
-            MemberInvitation.role == role,
-            MemberInvitation.accepted_at.is_(None),
-            MemberInvitation.revoked_at.is_(None),
-        )
-    ).all()
-
-
 def pending_of(session: Session, *, actor: Actor | None, organization_id: int) -> list[InvitationShown]:
     """The organization's invitations still waiting (not accepted, revoked nor expired), newest first."""
     _require(actor, organization_id)
-    rows = session.scalars(
-        select(MemberInvitation)
-        .where(
-            MemberInvitation.organization_id == organization_id,
-            MemberInvitation.accepted_at.is_(None),
-            MemberInvitation.revoked_at.is_(None),
-            MemberInvitation.expires_at > now(),
-        )
-        .order_by(MemberInvitation.id.desc())
-    ).all()
+    moment = now()
+    rows = [r for r in repository.open_invitations(session, organization_id) if r.expires_at > moment]
     return [InvitationShown(r.id, r.email, Role(r.role).label, r.created_at, r.expires_at) for r in rows]
 
 
 def revoke(session: Session, *, actor: Actor, organization_id: int, invitation_id: int) -> None:
     """Revoke a pending invitation of the organization (another organization's is reported missing)."""
     _require(actor, organization_id)
-    invitation = session.get(MemberInvitation, invitation_id)
+    invitation = repository.invitation_by_id(session, invitation_id)
     if invitation is None or invitation.organization_id != organization_id:
         raise NotFound(MSG_NOT_FOUND)
     if invitation.revoked_at is None and invitation.accepted_at is None:
@@ -191,9 +169,7 @@ class Opened:
 
 def open_link(session: Session, token: str) -> Opened | None:
     """The live invitation behind a link, or None when it is unknown, expired, revoked or accepted."""
-    invitation = session.scalars(
-        select(MemberInvitation).where(MemberInvitation.token_digest == token_digest(token))
-    ).first()
+    invitation = repository.invitation_by_digest(session, token_digest(token))
     if (
         invitation is None
         or invitation.accepted_at is not None

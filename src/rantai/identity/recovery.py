@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from rantai import audit
@@ -65,9 +64,7 @@ def request_reset(
 
 
 def _live_reset(session: Session, token: str) -> PasswordReset | None:
-    reset = session.scalars(
-        select(PasswordReset).where(PasswordReset.token_digest == token_digest(token))
-    ).first()
+    reset = repository.password_reset_by_digest(session, token_digest(token))
     if reset is None or reset.used_at is not None or reset.expires_at <= now():
         return None
     return reset
@@ -90,12 +87,7 @@ def reset_password(session: Session, *, token: str, new_password: str) -> User:
     check_password(new_password, email=user.email, details=(user.full_name, *organizations))
     moment = now()
     user.password_hash = hash_password(new_password)
-    session.execute(
-        update(PasswordReset)
-        .where(PasswordReset.user_id == user.id, PasswordReset.used_at.is_(None))
-        .values(used_at=moment)
-        .execution_options(synchronize_session=False)
-    )
+    repository.use_up_password_resets(session, user_id=user.id, moment=moment)
     ended = repository.end_other_web_sessions(session, user_id=user.id, keep_id=None, moment=moment)
     session.flush()
     audit.record(session, Event.USER_PASSWORD_RESET, user.id, by=user.id, details={"sessions_ended": ended})

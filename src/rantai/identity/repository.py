@@ -26,8 +26,10 @@ from rantai.db import table_of
 from rantai.identity.models import (
     ApiToken,
     LoginThrottle,
+    MemberInvitation,
     Membership,
     Organization,
+    PasswordReset,
     User,
     WebSession,
 )
@@ -292,3 +294,45 @@ def names_of_users(session: Session, user_ids: Collection[int]) -> dict[int, str
         return {}
     rows = session.execute(select(User.id, User.full_name).where(User.id.in_(set(user_ids))))
     return {row.id: row.full_name for row in rows}
+
+
+# --- password resets and invitations (issue #13) -----------------------------------------------------
+
+
+def password_reset_by_digest(session: Session, digest: str) -> PasswordReset | None:
+    return session.scalars(select(PasswordReset).where(PasswordReset.token_digest == digest)).first()
+
+
+def use_up_password_resets(session: Session, *, user_id: int, moment: dt.datetime) -> None:
+    """Mark every unused reset link of a user as used (one reset voids the others)."""
+    session.execute(
+        update(PasswordReset)
+        .where(PasswordReset.user_id == user_id, PasswordReset.used_at.is_(None))
+        .values(used_at=moment)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def invitation_by_digest(session: Session, digest: str) -> MemberInvitation | None:
+    return session.scalars(select(MemberInvitation).where(MemberInvitation.token_digest == digest)).first()
+
+
+def invitation_by_id(session: Session, invitation_id: int) -> MemberInvitation | None:
+    return session.get(MemberInvitation, invitation_id)
+
+
+def open_invitations(
+    session: Session, organization_id: int, *, email: str | None = None, role: str | None = None
+) -> Sequence[MemberInvitation]:
+    """An organization's invitations neither accepted nor revoked (expired ones included), newest first;
+    optionally those of one email and role."""
+    stmt = select(MemberInvitation).where(
+        MemberInvitation.organization_id == organization_id,
+        MemberInvitation.accepted_at.is_(None),
+        MemberInvitation.revoked_at.is_(None),
+    )
+    if email is not None:
+        stmt = stmt.where(MemberInvitation.email == email)
+    if role is not None:
+        stmt = stmt.where(MemberInvitation.role == role)
+    return session.scalars(stmt.order_by(MemberInvitation.id.desc())).all()
