@@ -22,7 +22,6 @@ recall@10 on awards fell from 0.415 to 0.226 with 30% of sellers categorised).
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Hashable, Mapping, Sequence
 from operator import attrgetter
 from typing import Generic, NamedTuple, Protocol, TypeVar
@@ -69,13 +68,14 @@ def category_votes(hits: Sequence[Ranked], *, neighbours: int, power: float = 2.
     """Each category's share (0..1) of the vote among the top `neighbours` hits, each voting
     (score / best score) ** power, times how sure its category is, for its own category. Keys of the
     result are category labels, or for keys the part naming the category (`category_kind`)."""
-    top = [(hit.score, *_kind_and_confidence(hit.category)) for hit in hits[:neighbours] if hit.category]
+    top = [hit for hit in hits[:neighbours] if hit.category]
     if not top:
         return {}
-    top_score = max(score for score, _, _ in top) or 1.0
-    votes: Counter[Hashable] = Counter()
-    for score, kind, confidence in top:
-        votes[kind] += (score / top_score) ** power * confidence
+    top_score = max(hit.score for hit in top) or 1.0
+    votes: dict[Hashable, float] = {}
+    for hit in top:
+        kind, confidence = _kind_and_confidence(hit.category)
+        votes[kind] = votes.get(kind, 0.0) + (hit.score / top_score) ** power * confidence
     total = sum(votes.values())
     if total <= 0:
         return {}
@@ -106,10 +106,18 @@ def rerank_by_category(
     # a random vote of this ranking, so that it keeps its place among the others by its text.
     neutral = sum(share * share for share in votes.values())
     reranked = []
+    # One support per distinct category key (a few dozen among hundreds of hits): a shortlist re-ranks
+    # a few hundred candidates several times, and this keeps it as cheap as a look-up of the vote.
+    supports: dict[Hashable, float] = {}
+    known = supports.get
     for hit in hits:
         text_score = hit.score / top_score
-        kind, confidence = _kind_and_confidence(hit.category)
-        support = confidence * votes.get(kind, 0.0) + (1.0 - confidence) * neutral if votes else 0.0
+        category = hit.category
+        support = known(category)
+        if support is None:
+            kind, confidence = _kind_and_confidence(category)
+            support = confidence * votes.get(kind, 0.0) + (1.0 - confidence) * neutral if votes else 0.0
+            supports[category] = support
         reranked.append(Reranked(hit, text_score, support, text_score + weight * support))
     # Stable sort (reversed too): equal scores keep BM25's order.
     return sorted(reranked, key=_score_of, reverse=True)
