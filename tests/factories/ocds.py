@@ -25,7 +25,7 @@ from rantai.sourcing.rfq.awards import AwardPart
 from rantai.sourcing.rfq.service import buyer_settings
 
 PARTY_SCALE = packages.PARTY_SCALE_URL
-CV_NPWP = "013000666091000"
+CV_NPWP = "010000008091000"
 VERSIONED_RELEASE_URL = (
     "https://standard.open-contracting.org/schema/1__1__5/versioned-release-validation-schema.json"
 )
@@ -80,7 +80,7 @@ KOPERASI = m.SupplierFacts(
     "Koperasi Produsen Maju Bersama",
     "9120007654321",
     legal_form="koperasi",
-    npwp="013000666091000",  # a business's own 15-digit NPWP
+    npwp="010000008091000",  # a business's own 15-digit NPWP
     size_class="kecil",
     cooperative=True,
     place=m.Place("JAWA TIMUR", "KAB. SIDOARJO"),
