@@ -6,7 +6,9 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 from tests.factories.identity import csrf_of, log_in, make_org, make_user
+from tests.factories.suppliers import make_supplier
 
+from rantai.analytics import figures
 from rantai.identity.roles import OrgType, Role
 
 
@@ -130,3 +132,22 @@ def test_htmx_requests_get_only_the_content(client: TestClient, db: Session) -> 
     fragment = client.get("/", headers={"HX-Request": "true"}).text
     assert "<html" not in fragment and 'data-testid="dashboard-supplier"' in fragment
     assert "<html" in client.get("/").text
+
+
+def test_the_front_door_shows_live_figures_and_searches_the_directory(
+    client: TestClient, db: Session
+) -> None:
+    """Issue #13: a visitor learns what Rantai is, with figures counted from the registry."""
+    before = client.get("/").text
+    assert 'data-testid="landing"' in before and 'action="/directory"' in before
+    make_supplier(db, status="verified")
+    count = figures.program_figures(db).verified_suppliers
+    page = client.get("/").text
+    assert f"<strong>{count}</strong>" in page or f"<strong>{count:,}</strong>".replace(",", ".") in page
+
+
+def test_a_member_whose_role_shows_no_work_is_told_so(client: TestClient, db: Session) -> None:
+    log_in(client, make_user(db, make_org(db, OrgType.KEMENTERIAN_DINAS), (Role.VIEWER,)))
+    page = client.get("/").text
+    assert 'data-testid="dashboard-government"' in page and 'href="/verification"' not in page
+    assert "shows no verification work" in page or "tidak menampilkan pekerjaan verifikasi" in page
