@@ -103,6 +103,8 @@ def test_contact_details_are_shared_only_after_the_supplier_accepts(client: Test
     assert row.status == "accepted"
     events = db.scalars(select(AuditEvent.action).where(AuditEvent.target_id == str(row.id))).all()
     assert "supplier.contact_accepted" in events
+    audit_page = client.get("/account/audit").text
+    assert "accepted a contact request" in audit_page or "menerima permintaan kontak" in audit_page
 
     log_in(client, buyer)
     assert PHONE in client.get(f"/suppliers/{profile.id}").text
