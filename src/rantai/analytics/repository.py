@@ -131,19 +131,19 @@ def po_facts(
     [issued_from, issued_before) and accepted in [accepted_from, accepted_until] when given."""
     buyer = aliased(Organization)
     supplier_org = aliased(Organization)
+    # Correlated sums (indexed by po_id) rather than derived tables: only the period's orders are summed.
     delivered = (
-        select(
-            PurchaseOrderLine.po_id,
-            func.sum(PurchaseOrderLine.accepted_quantity * PurchaseOrderLine.unit_price).label("amount"),
-        )
-        .group_by(PurchaseOrderLine.po_id)
-        .subquery()
+        select(func.coalesce(func.sum(PurchaseOrderLine.accepted_quantity * PurchaseOrderLine.unit_price), 0))
+        .where(PurchaseOrderLine.po_id == PurchaseOrder.id)
+        .correlate(PurchaseOrder)
+        .scalar_subquery()
     )
     paid = (
-        select(Invoice.po_id, func.sum(Payment.amount).label("amount"))
-        .join(Payment, Payment.invoice_id == Invoice.id)
-        .group_by(Invoice.po_id)
-        .subquery()
+        select(func.coalesce(func.sum(Payment.amount), 0))
+        .join(Invoice, Invoice.id == Payment.invoice_id)
+        .where(Invoice.po_id == PurchaseOrder.id)
+        .correlate(PurchaseOrder)
+        .scalar_subquery()
     )
     at_award = (
         select(func.min(AwardLine.size_class))
@@ -174,15 +174,13 @@ def po_facts(
             PurchaseOrder.currency,
             PurchaseOrder.idr_rate,
             PurchaseOrder.total,
-            func.coalesce(delivered.c.amount, 0),
-            func.coalesce(paid.c.amount, 0),
+            delivered,
+            paid,
         )
         .join(buyer, buyer.id == PurchaseOrder.organization_id)
         .join(SupplierProfile, SupplierProfile.id == PurchaseOrder.supplier_id)
         .join(supplier_org, supplier_org.id == PurchaseOrder.supplier_organization_id)
         .outerjoin(Kbli, Kbli.code == SupplierProfile.primary_kbli)
-        .outerjoin(delivered, delivered.c.po_id == PurchaseOrder.id)
-        .outerjoin(paid, paid.c.po_id == PurchaseOrder.id)
         .where(PurchaseOrder.status.not_in(DEAD_PO_STATUSES), _po_in_scope(scope))
         .order_by(PurchaseOrder.id)
     )
