@@ -5,18 +5,20 @@ without ticking it, sends it back naming what to fix, and the owner sees it and 
 from __future__ import annotations
 
 from fastapi.testclient import TestClient
+from markupsafe import escape
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from tests.factories.identity import csrf_of, log_in, make_org, make_user
 from tests.factories.suppliers import make_supplier
 
 from rantai.audit.models import AuditEvent
+from rantai.i18n import translate
 from rantai.identity import service as identity
 from rantai.identity.models import User
 from rantai.identity.roles import OrgType, Role
 from rantai.notifications.models import Notification
 from rantai.suppliers import repository
-from rantai.suppliers.checklist import MANUAL_CHECKS
+from rantai.suppliers.checklist import ITEMS, MANUAL_CHECKS
 from rantai.suppliers.models import SupplierProfile, VerificationReview
 
 NIB_PRINT = b"%PDF-1.4 cetak NIB dari OSS"
@@ -89,6 +91,7 @@ def test_verifier_sees_documents_checklist_and_automatic_checks(client: TestClie
     log_in(client, _verifier(db))
     queue = client.get("/verification").text
     assert "PT Perorangan" in queue and "PT_PERORANGAN" not in queue and "pt_perorangan" not in queue
+    assert f" · {translate('id', 'Micro')}" in queue and " · mikro" not in queue  # the size in words
     page = client.get(f"/verification/{profile.id}")
     assert page.status_code == 200
     assert "cetak-nib.pdf" in page.text and "npwp.png" in page.text
@@ -184,7 +187,8 @@ def test_rejection_names_what_to_fix_and_the_owner_sees_it(client: TestClient, d
     log_in(client, owner)
     mine = client.get("/supplier").text
     assert 'data-testid="to-fix"' in mine
-    assert "The NIB matches the OSS print" in mine and "Nama usaha di cetak NIB berbeda" in mine
+    assert escape(translate("id", ITEMS["nib_matches"].label)) in mine
+    assert "Nama usaha di cetak NIB berbeda" in mine
     # Fixed and sent again: back in the queue.
     client.post("/supplier/submit", data={"csrf_token": csrf_of(client)})
     db.refresh(profile)

@@ -46,6 +46,8 @@ from rantai.web.templating import render
 router = APIRouter()
 
 MSG_CHOOSE_FILE = N_("Choose the file to upload.")
+# Size classes in words on these pages (PP 7/2021), not their stored codes.
+SIZE_LABELS = {"mikro": N_("Micro"), "kecil": N_("Small"), "menengah": N_("Medium"), "besar": N_("Large")}
 
 # --- verification -------------------------------------------------------------------------------
 
@@ -91,6 +93,7 @@ def _queue(
             "provinces": region_choices(db, None),
             "statuses": [(s.value, viewer._(s.label)) for s in ProfileStatus if s is not ProfileStatus.DRAFT],
             "legal_forms": LEGAL_FORM_LABELS,
+            "size_labels": SIZE_LABELS,
         },
         status_code=status_code,
     )
@@ -144,6 +147,7 @@ def _review_page(
             "profile": profile,
             "status_label": ProfileStatus(profile.status).label,
             "legal_form": LEGAL_FORM_LABELS.get(profile.legal_form, profile.legal_form),
+            "size_label": SIZE_LABELS.get(profile.size_class or "", profile.size_class),
             "regions": _region_names(db, profile),
             "kbli": repository.kbli_codes(db, profile.id),
             "documents": repository.documents_of(db, profile.id),
