@@ -136,7 +136,7 @@ def current(data_dir: Path | None = None) -> tuple[str, CategoryModel] | None:
 
 
 def trained_at(data_dir: Path | None = None) -> dt.datetime | None:
-    """When the model in use was made in (its pointer's time), or None."""
+    """When the model in use was made (its pointer file's time), or None."""
     try:
         stamp = (models_dir(data_dir) / CURRENT).stat().st_mtime
     except FileNotFoundError:
