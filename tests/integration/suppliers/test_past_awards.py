@@ -159,7 +159,7 @@ def test_a_business_known_only_by_its_awards_is_shortlisted_for_like_work(
         db,
         [
             f"Kementerian Contoh,Jasa Kebersihan Gedung Kantor Pusat,90000000,2026-02-01,{nib},,,",
-            f"Kementerian Contoh,Jasa Kebersihan Gedung Arsip,60000000,2025-11-01,{nib},,,",
+            f"Kementerian Contoh,Jasa Kebersihan Gedung Kantor Cabang,60000000,2025-11-01,{nib},,,",
         ],
     )
     live = LiveIndex(tmp_path / "index")
