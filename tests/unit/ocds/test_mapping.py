@@ -253,3 +253,19 @@ def test_each_amendment_is_a_release_of_its_own_and_the_first_stays_as_sent() ->
     assert schema_errors(package) == []
     compiled = packages.compiled_release(releases)
     assert compiled["tender"]["items"][0]["quantity"] == 10_000
+
+
+def test_a_cancelled_rfq_is_a_cancellation_release() -> None:
+    t = split_process().tender
+    cancelled = mapping.TenderFacts(
+        **{
+            **{f: getattr(t, f) for f in t.__slots__},
+            "status": "cancelled",
+            "cancelled_at": t.sent_at + dt.timedelta(days=2),
+        }
+    )
+    releases = mapping.releases(mapping.ProcessFacts(cancelled, split_process().buyer), prefix=PREFIX)
+    assert [r["tag"] for r in releases] == [["tender"], ["tenderCancellation"]]
+    package = packages.release_package(releases, uri=f"{BASE}/r.json", published_at=NOW, base_url=BASE)
+    assert schema_errors(package) == []
+    assert packages.compiled_release(releases)["tender"]["status"] == "cancelled"
