@@ -58,6 +58,7 @@ def test_onboarding_verification_and_directory(page: Page, live_server: str) -> 
 
     # The Jawa Barat verifier verifies it from the queue.
     _log_in(page, live_server, "verifikator@demo.rantai.id")
+    page.get_by_test_id("menu-toggle").click()  # on a phone the menu is folded (issue #13)
     page.get_by_role("link", name="Verifikasi", exact=True).click()
     card = page.get_by_test_id("queue").locator("li", has_text="Keripik Tempe Ratna")
     card.get_by_role("link").last.click()
@@ -70,6 +71,7 @@ def test_onboarding_verification_and_directory(page: Page, live_server: str) -> 
 
     # A buyer finds it by a product word and the province.
     _log_in(page, live_server, "pembeli@demo.rantai.id")
+    page.get_by_test_id("menu-toggle").click()
     page.get_by_role("link", name="Direktori pemasok").first.click()
     page.get_by_label("Apa yang Anda cari?").fill("tempe")
     page.get_by_label("Provinsi").select_option("32")

@@ -113,6 +113,11 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("POST", "/supplier/submit"): EDIT_PROFILE,
     ("POST", "/supplier/certifications"): EDIT_PROFILE,
     ("POST", "/supplier/documents"): EDIT_PROFILE,
+    ("GET", "/supplier/certifications/{certification_id}/renew"): EDIT_PROFILE,
+    ("POST", "/supplier/certifications/{certification_id}/renew"): EDIT_PROFILE,
+    ("GET", "/certifications/history/{record_id}/document"): Login(
+        "the profile's members and its region's verifiers (checked per certificate)"
+    ),
     ("GET", "/supplier/export"): EDIT_PROFILE,
     ("POST", "/supplier/erase"): EDIT_PROFILE,
     ("GET", "/supplier/products/new"): CATALOG,

@@ -67,6 +67,7 @@ class Event(StrEnum):
     PAST_AWARDS_ATTACHED = "supplier.past_awards_attached"
     CERTIFICATION_ADDED = "certification.added"
     CERTIFICATION_DOCUMENT_ATTACHED = "certification.document_attached"
+    CERTIFICATION_RENEWED = "certification.renewed"
 
     CLAIM_REQUESTED = "supplier.claim_requested"
     CLAIM_WITHDRAWN = "supplier.claim_withdrawn"
@@ -178,6 +179,7 @@ RESOURCE_TYPES: dict[Event, ResourceType] = {
     Event.PAST_AWARDS_ATTACHED: _R.SUPPLIER_PROFILE,
     Event.CERTIFICATION_ADDED: _R.SUPPLIER_PROFILE,
     Event.CERTIFICATION_DOCUMENT_ATTACHED: _R.SUPPLIER_PROFILE,
+    Event.CERTIFICATION_RENEWED: _R.SUPPLIER_PROFILE,
     Event.CLAIM_REQUESTED: _R.SUPPLIER_CLAIM,
     Event.CLAIM_WITHDRAWN: _R.SUPPLIER_CLAIM,
     Event.CLAIM_APPROVED: _R.SUPPLIER_CLAIM,

@@ -275,6 +275,32 @@ class VerificationReview(Base):
     decided_at: Mapped[dt.datetime] = mapped_column(default=now)
 
 
+class CertificationRecord(Base):
+    """A certificate a renewal replaced (issue #13): the earlier number, dates, status and scan, kept as
+    history shown on the profile. The `Certification` row itself always holds the current certificate,
+    so every reader (the directory, the matching index, shortlists) counts the renewed one."""
+
+    __tablename__ = "supplier_certification_history"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    certification_id: Mapped[int] = mapped_column(
+        ForeignKey("supplier_certification.id", ondelete="CASCADE"), index=True
+    )
+    supplier_id: Mapped[int] = mapped_column(
+        ForeignKey("supplier_profile.id", ondelete="CASCADE"), index=True
+    )
+    number: Mapped[str] = mapped_column(String(100))
+    issuer: Mapped[str | None] = mapped_column(String(200), default=None)
+    valid_from: Mapped[dt.date | None] = mapped_column(Date, default=None)
+    valid_until: Mapped[dt.date | None] = mapped_column(Date, default=None)
+    document_key: Mapped[str | None] = mapped_column(String(200), default=None)
+    document_name: Mapped[str | None] = mapped_column(String(200), default=None)
+    document_type: Mapped[str | None] = mapped_column(String(100), default=None)
+    document_size: Mapped[int | None] = mapped_column(default=None)
+    status: Mapped[str] = mapped_column(String(16))
+    replaced_at: Mapped[dt.datetime] = mapped_column(default=now)
+
+
 class ImportJob(Base):
     """One bulk import of suppliers or products: its mode, progress and outcome, kept for the job page."""
 

@@ -23,6 +23,7 @@ from rantai.kit.pagination import Page, PageRequest
 from rantai.reference.models import CertificationType
 from rantai.suppliers.models import (
     Certification,
+    CertificationRecord,
     ImportJob,
     SizeClassRecord,
     SupplierClaim,
@@ -183,6 +184,22 @@ def certifications(session: Session, profile_id: int) -> Sequence[Certification]
         .where(Certification.supplier_id == profile_id)
         .order_by(Certification.valid_until.desc(), Certification.id)
     ).all()
+
+
+def certification_history(session: Session, profile_id: int) -> dict[int, list[CertificationRecord]]:
+    """Certificate id -> the certificates its renewals replaced, newest first (one query)."""
+    found: dict[int, list[CertificationRecord]] = {}
+    for record in session.scalars(
+        select(CertificationRecord)
+        .where(CertificationRecord.supplier_id == profile_id)
+        .order_by(CertificationRecord.certification_id, CertificationRecord.id.desc())
+    ):
+        found.setdefault(record.certification_id, []).append(record)
+    return found
+
+
+def certification_record(session: Session, record_id: int) -> CertificationRecord | None:
+    return session.get(CertificationRecord, record_id) if storable_id(record_id) else None
 
 
 def certification_by_id(session: Session, certification_id: int) -> Certification | None:

@@ -42,6 +42,7 @@ from rantai.suppliers.errors import (
 )
 from rantai.suppliers.models import (
     Certification,
+    CertificationRecord,
     SizeClassRecord,
     SupplierDocument,
     SupplierProfile,
@@ -510,6 +511,12 @@ def attach_document(
     )
 
 
+MSG_RENEW_DOCUMENT = N_("Upload the scan of the new certificate (PDF, JPG or PNG, at most 5 MB).")
+MSG_RENEW_UNTIL = N_("Enter the date until which the new certificate is valid.")
+MSG_RENEW_LATER = N_("The new certificate must be valid for longer than the one it replaces.")
+MSG_RENEW_PAST = N_("This certificate has already expired on that date; enter the new certificate's dates.")
+
+
 def attach_profile_document(
     session: Session,
     *,
@@ -548,6 +555,94 @@ def attach_profile_document(
     details = {"document": document_kind.value, "name": document.document_name}
     _record(session, actor, profile, Event.SUPPLIER_DOCUMENT_ATTACHED, details)
     return document
+
+
+def renew_certification(
+    session: Session,
+    *,
+    actor: Actor | None,
+    profile: SupplierProfile,
+    certification: Certification,
+    data: CertificationData,
+    document_name: str,
+    document: bytes | None,
+    storage: Storage,
+    on: dt.date | None = None,
+) -> CertificationRecord:
+    """Replace an expired (or expiring) certificate by its renewal (issue #13): the earlier number, dates,
+    status and scan go to the history (`CertificationRecord`, shown on the profile; the scan is kept),
+    the certificate takes the new ones and waits for a verifier again ("pending"). The row stays the
+    same, so the directory, the matching index (queued by the flush) and shortlists count the new one.
+    The new scan passes the same checks as any certificate's; every check runs before anything is
+    written or stored."""
+    _require(actor, Action.EDIT_SUPPLIER_PROFILE, OrgScope(profile.organization_id))
+    if certification.supplier_id != profile.id:
+        raise ProfileInvalid(N_("Choose the certificate type from the list."), field="number")
+    number = data.number.strip()
+    if not number:
+        raise ProfileInvalid(N_("Enter the certificate number."), field="number")
+    if data.valid_until is None:
+        raise ProfileInvalid(MSG_RENEW_UNTIL, field="valid_until")
+    if data.valid_from and data.valid_until <= data.valid_from:
+        raise ProfileInvalid(MSG_CERT_DATES, field="valid_until")
+    if certification.valid_until is not None and data.valid_until <= certification.valid_until:
+        raise ProfileInvalid(MSG_RENEW_LATER, field="valid_until")
+    if data.valid_until < (on or now().date()):
+        raise ProfileInvalid(MSG_RENEW_PAST, field="valid_until")
+    if number != certification.number and repository.certification_exists(
+        session, profile.id, certification.type_code, number
+    ):
+        raise ProfileInvalid(MSG_CERT_DUPLICATE, field="number", type=certification.type_code, number=number)
+    if document is None:
+        raise ProfileInvalid(MSG_RENEW_DOCUMENT, field="document")
+    kind = _document_kind(document_name, document)
+    record = CertificationRecord(
+        certification_id=certification.id,
+        supplier_id=profile.id,
+        number=certification.number,
+        issuer=certification.issuer,
+        valid_from=certification.valid_from,
+        valid_until=certification.valid_until,
+        document_key=certification.document_key,
+        document_name=certification.document_name,
+        document_type=certification.document_type,
+        document_size=certification.document_size,
+        status=certification.status,
+    )
+    session.add(record)
+    before = {"number": certification.number, "valid_until": _iso(certification.valid_until)}
+    certification.number = number[:100]
+    certification.issuer = (data.issuer or "").strip() or certification.issuer
+    certification.valid_from = data.valid_from
+    certification.valid_until = data.valid_until
+    certification.status = "pending"  # a new certificate: the verifier looks at it again
+    certification.document_key = storage.put(document, suffix=kind[0])
+    certification.document_name = document_name[:200]
+    certification.document_type = kind[1]
+    certification.document_size = len(document)
+    session.flush()
+    _record(
+        session,
+        actor,
+        profile,
+        Event.CERTIFICATION_RENEWED,
+        {
+            "certification": certification.id,
+            "type": certification.type_code,
+            "before": before,
+            "after": {"number": certification.number, "valid_until": _iso(certification.valid_until)},
+        },
+    )
+    return record
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return day.isoformat() if day is not None else None
+
+
+def renewable(state: str) -> bool:
+    """Whether a certificate in this state (`certification_state`) offers "renew": expired or expiring."""
+    return state in ("expired", "expiring_14", "expiring_60")
 
 
 def certification_state(certification: Certification, on: dt.date) -> str:

@@ -10,11 +10,13 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_date, format_datetime
 from fastapi import Request
 from fastapi.responses import HTMLResponse
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
+from jinja2.runtime import Context
 
 from rantai.i18n import translations
 from rantai.kit.money import format_money, format_number, format_rupiah
 from rantai.web.forms import new_form_key
+from rantai.web.labels import label_msgid
 from rantai.web.requestctx import Viewer
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
@@ -54,6 +56,40 @@ def _format_money(amount: int | None, currency: str = "IDR", locale: str = "id")
     return "-" if amount is None else format_money(amount, currency, locale)
 
 
+@pass_context
+def _format_date(context: Context, value: dt.date | dt.datetime | str | None) -> str:
+    """Any date the page shows, in the viewer's language (issue #13: pages showed "2028-07-26"): a day
+    as ``26 Jul 2028`` / ``Jul 26, 2028``, a moment with its time in WIB; an ISO text is read first. The
+    locale comes from the page, so a template writes ``{{ x|date }}``."""
+    locale = str(context.get("locale") or "id")
+    if isinstance(value, str):
+        text = value.strip()
+        if not text:
+            return "-"
+        try:
+            value = (
+                dt.datetime.fromisoformat(text) if "T" in text or " " in text else dt.date.fromisoformat(text)
+            )
+        except ValueError:
+            return text  # not a date after all: shown as written
+    if isinstance(value, dt.datetime):
+        return _format_when(value if value.tzinfo else value.replace(tzinfo=dt.UTC), locale)
+    return _format_day(value, locale)
+
+
+@pass_context
+def _label(context: Context, value: object, kind: str) -> str:
+    """A stored code (``pt_perorangan``, ``mikro``, an enum) in words, in the viewer's language
+    (`web.labels`): ``{{ profile.legal_form|label("legal_form") }}``."""
+    if value is None or value == "":
+        return "-"
+    translate = context.get("gettext")
+    msgid = label_msgid(value, kind)
+    return str(translate(msgid)) if callable(translate) else msgid
+
+
+_env.filters["date"] = _format_date
+_env.filters["label"] = _label
 _env.filters["rupiah"] = format_rupiah
 _env.filters["money"] = _format_money
 _env.filters["number"] = format_number

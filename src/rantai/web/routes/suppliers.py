@@ -30,6 +30,7 @@ from rantai.suppliers.models import SupplierProfile
 from rantai.suppliers.state import ProfileStatus
 from rantai.tabular.cells import LegalForm
 from rantai.web.auth import get_viewer, require_action, require_viewer
+from rantai.web.downloads import content_disposition
 from rantai.web.forms import PostedForm, chosen_file, read_upload, text_fields
 from rantai.web.requestctx import DbSession, Viewer
 from rantai.web.templating import render
@@ -197,6 +198,8 @@ def _mine(
             "products": catalog_repo.products_of(db, profile.id, PageRequest(1, 100)),
             "certifications": certifications,
             "expiring": [c for c, state in certifications if state in ("expiring_60", "expiring_14")],
+            "renewable": {c.id for c, state in certifications if suppliers.renewable(state)},
+            "history": repository.certification_history(db, profile.id),
             "state_labels": CERT_STATE_LABELS,
             "cert_names": cert_names(db, viewer),
             "cert_types": [
@@ -264,6 +267,107 @@ def add_certification(
     except UserError as exc:
         return _mine(request, db, viewer, profile, cert_error=exc, cert_values=values)
     return RedirectResponse("/supplier", status_code=303)
+
+
+# --- renewing a certificate (issue #13) -------------------------------------------------------------
+
+
+def _own_certification(db: Session, viewer: Viewer, certification_id: int) -> tuple[SupplierProfile, Any]:
+    profile = my_profile(db, viewer)
+    certification = repository.certification_by_id(db, certification_id)
+    if profile is None or certification is None or certification.supplier_id != profile.id:
+        raise SupplierNotFound(MSG_NOT_FOUND)
+    return profile, certification
+
+
+def _renew_form(
+    request: Request,
+    db: Session,
+    viewer: Viewer,
+    certification: Any,
+    values: dict[str, str],
+    error: UserError | None = None,
+) -> Response:
+    return render(
+        request,
+        "suppliers/renew_certificate.html",
+        viewer,
+        {
+            "certification": certification,
+            "type_name": cert_names(db, viewer).get(certification.type_code, certification.type_code),
+            "state": suppliers.certification_state(certification, now().date()),
+            "state_labels": CERT_STATE_LABELS,
+            "values": values,
+            "field": error.field if error else None,
+            "error": viewer._(error.message, **error.params) if error else None,
+        },
+        status_code=error.status_code if error else 200,
+    )
+
+
+@router.get("/supplier/certifications/{certification_id:id}/renew")
+def renew_certification_form(
+    request: Request, certification_id: int, db: Session = DbSession, viewer: Viewer = ProfileEditor
+) -> Response:
+    _, certification = _own_certification(db, viewer, certification_id)
+    return _renew_form(request, db, viewer, certification, {"issuer": certification.issuer or ""})
+
+
+@router.post("/supplier/certifications/{certification_id:id}/renew")
+def renew_certification(
+    request: Request,
+    certification_id: int,
+    db: Session = DbSession,
+    viewer: Viewer = ProfileEditor,
+    posted: FormData = PostedForm,
+) -> Response:
+    profile, certification = _own_certification(db, viewer, certification_id)
+    values, upload = text_fields(posted), chosen_file(posted, "document")
+    try:
+        with all_or_nothing(db):
+            suppliers.renew_certification(
+                db,
+                actor=viewer.current_actor,
+                profile=profile,
+                certification=certification,
+                data=parse_certification({**values, "type_code": certification.type_code}),
+                document_name=(upload.filename or "") if upload is not None else "",
+                document=read_upload(upload, suppliers.MAX_DOCUMENT_BYTES + 1)
+                if upload is not None
+                else None,
+                storage=request.app.state.storage,
+            )
+            directory.refresh(db, [profile.id])
+    except UserError as exc:
+        db.expire(certification)
+        return _renew_form(request, db, viewer, certification, values, exc)
+    return RedirectResponse("/supplier", status_code=303)
+
+
+@router.get("/certifications/history/{record_id:id}/document")
+def earlier_certification_document(
+    request: Request, record_id: int, db: Session = DbSession, viewer: Viewer = Depends(require_viewer)
+) -> Response:
+    """The scan of a certificate a renewal replaced: for the owner and the region's verifiers only, like
+    the current one's."""
+    record = repository.certification_record(db, record_id)
+    profile = repository.by_id(db, record.supplier_id) if record is not None else None
+    if (
+        record is None
+        or profile is None
+        or not record.document_key
+        or not viewer.can(Action.VIEW_PERSONAL_DATA, profile)
+    ):
+        raise SupplierNotFound(MSG_NOT_FOUND)
+    return Response(
+        request.app.state.storage.get(record.document_key),
+        media_type=record.document_type or "application/octet-stream",
+        headers={
+            "Content-Disposition": content_disposition(
+                "inline", record.document_name or "", fallback="sertifikat"
+            )
+        },
+    )
 
 
 @router.get("/supplier/export")

@@ -11,3 +11,15 @@ document.addEventListener("submit", function (event) {
     event.stopImmediatePropagation();
   }
 }, true);
+
+// The menu is a <details> folded on a phone; from 48rem it is a row. CSS shows its content there
+// (::details-content); opening it also covers browsers without that pseudo-element (issue #13).
+(function () {
+  var wide = window.matchMedia("(min-width: 48rem)");
+  function unfold() {
+    var menu = document.querySelector("details.menu");
+    if (menu && wide.matches) { menu.open = true; }
+  }
+  document.addEventListener("DOMContentLoaded", unfold);
+  if (wide.addEventListener) { wide.addEventListener("change", unfold); }
+})();
