@@ -102,6 +102,24 @@ def add_cert(
     )
 
 
+def many_makers(db: Session, count: int) -> list[SupplierProfile]:
+    """`count` verified, halal makers of cassava chips in Kota Bandung: a shortlist longer than a page."""
+    profiles = []
+    for i in range(count):
+        profile, _, actor = make_supplier(db, status="verified", business_name=f"Keripik Nomor {i + 1}")
+        add_cert(db, profile, actor, "halal")
+        add_product(
+            db,
+            profile,
+            actor,
+            f"Keripik Singkong Balado {i + 1}",
+            unit_code="bungkus",
+            capacity_per_month=20_000,
+        )
+        profiles.append(profile)
+    return profiles
+
+
 # --- imports and claims (issue #9) ------------------------------------------------------------------
 
 SUPPLIER_HEADER = (

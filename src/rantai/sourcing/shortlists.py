@@ -16,7 +16,7 @@ import datetime as dt
 import threading
 import time
 from collections.abc import Callable, Collection, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TypeVar, cast
 
@@ -37,6 +37,7 @@ from rantai.suppliers import repository as suppliers_repository
 from rantai.suppliers.models import SupplierProfile
 
 DEFAULT_TOP = 10
+MAX_TOP = 100  # the longest shortlist a page or the API asks for (issue #13: "show more" in tens)
 REFERENCE_SECONDS = 300.0  # how long a process keeps reference data it read before reading it again
 _T = TypeVar("_T")
 
@@ -52,6 +53,7 @@ class LineShortlist:
     nibs: dict[int, str] = field(default_factory=dict)
     names: dict[int, str] = field(default_factory=dict)  # business names of the dismissed suppliers
     certifications: tuple[str, ...] = ()  # the certificates the line requires
+    has_more: bool = False  # more eligible suppliers rank below the entries (asked with `more=True`)
 
 
 class _Reference:
@@ -294,11 +296,29 @@ def shortlist_line(
     include_unverified: bool = False,
     newcomer_slots: int = 2,
     with_nibs: bool = True,
+    more: bool = False,
 ) -> LineShortlist:
     """The explained shortlist of a stored line for ``actor``: dismissed suppliers left out (with their
     names), decisions attached, and the good text matches that a hard rule excludes ("why not"); the NIBs
     of the suppliers shown unless `with_nibs` is False (the web page shows none). Suppliers not verified
-    yet are included only when asked for by a verifier, and only those it may see (its regions')."""
+    yet are included only when asked for by a verifier, and only those it may see (its regions').
+
+    With `more`, `has_more` says whether another supplier ranks below the `top` (one more is asked of
+    the engine and left out: the newcomer places of `top` and `top + 1` are the same for every multiple
+    of ten, so the `top` shown are the shortlist of `top`)."""
+    if more:
+        top = max(1, min(top, MAX_TOP))
+        shortlist = shortlist_line(
+            session,
+            actor=actor,
+            data_dir=data_dir,
+            line=line,
+            top=top + 1,
+            include_unverified=include_unverified,
+            newcomer_slots=newcomer_slots,
+            with_nibs=with_nibs,
+        )
+        return replace(shortlist, entries=shortlist.entries[:top], has_more=len(shortlist.entries) > top)
     include_unverified = _unverified_allowed(actor, include_unverified)
     decisions = repository.decisions_of(session, line.id)
     dismissed = tuple(sid for sid, d in decisions.items() if d.decision == "dismissed")

@@ -163,6 +163,10 @@ class ExcludedOut(BaseModel):
 class MatchesOut(BaseModel):
     items: list[MatchOut]
     excluded: list[ExcludedOut]
+    offset: int = Field(0, description="The rank before the first item (0: the first page).")
+    next_offset: int | None = Field(
+        None, description="The offset of the next page when more suppliers rank below these; null at the end."
+    )
 
 
 class ExplanationOut(BaseModel):

@@ -41,9 +41,11 @@ from rantai.api.v1.types import (
 )
 from rantai.http import DbSession, get_settings_dep
 from rantai.kit.pagination import PageRequest
+from rantai.kit.text import N_
 from rantai.settings import Settings
 from rantai.sourcing import repository, shortlists
 from rantai.sourcing import service as sourcing
+from rantai.sourcing.errors import NeedInvalid
 from rantai.sourcing.models import Need, NeedLine
 from rantai.sourcing.state import NeedMove
 from rantai.sourcing.wording import Vocabulary, describe, params_json
@@ -215,6 +217,8 @@ def reopen(need_id: PathId, caller: ApiCaller = Depends(api_caller), db: Session
 
 # --- a line's shortlist ----------------------------------------------------------------------------
 
+MSG_PAGE_BEYOND = N_("A shortlist holds at most %(maximum)s suppliers: offset plus top must not exceed it.")
+
 
 def _line(db: Session, caller: ApiCaller, need_id: int, line_id: int) -> tuple[Need, NeedLine]:
     need = _need(db, caller, need_id)
@@ -230,21 +234,31 @@ def matches(
     need_id: PathId,
     line_id: PathId,
     request: Request,
-    top: int = Query(10, ge=1, le=100),
+    top: int = Query(10, ge=1, le=100, description="How many suppliers (a page)."),
+    offset: int = Query(
+        0,
+        ge=0,
+        le=90,
+        description="How many ranked suppliers to skip: the page is ranks offset+1..offset+top of the "
+        "shortlist of offset+top suppliers (pages in steps of ten keep the same newcomer places).",
+    ),
     include_unverified: bool = False,
     caller: ApiCaller = Depends(api_caller),
     db: Session = DbSession,
     settings: Settings = Depends(get_settings_dep),
 ) -> MatchesOut:
     _, line = _line(db, caller, need_id, line_id)
+    if offset + top > shortlists.MAX_TOP:
+        raise NeedInvalid(MSG_PAGE_BEYOND, field="offset", maximum=shortlists.MAX_TOP)
     shortlist = shortlists.shortlist_line(
         db,
         actor=caller.actor,
         data_dir=settings.data_dir,
         line=line,
-        top=top,
+        top=offset + top,
         include_unverified=include_unverified,
         newcomer_slots=settings.newcomer_slots,
+        more=True,
     )
     vocabulary = Vocabulary(db, api_locale(request))
     decisions = shortlist.decisions
@@ -259,7 +273,7 @@ def matches(
                 decision=(d.decision if (d := decisions.get(int(entry.supplier.id))) else None),
                 reasons=reasons_out(entry.reasons, vocabulary),
             )
-            for entry in shortlist.entries
+            for entry in shortlist.entries[offset:]
         ],
         excluded=[
             ExcludedOut(
@@ -269,6 +283,8 @@ def matches(
             )
             for exclusion in shortlist.excluded
         ],
+        offset=offset,
+        next_offset=offset + top if shortlist.has_more and offset + top < shortlists.MAX_TOP else None,
     )
 
 

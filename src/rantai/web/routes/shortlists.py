@@ -28,6 +28,21 @@ from rantai.web.templating import render
 router = APIRouter(prefix="/needs")
 
 MSG_CHOOSE_DECISION = N_("Choose shortlist or dismiss.")
+SHOW_MORE = 10  # suppliers added by "show more" (issue #13)
+
+
+def shown_count(raw: str | None) -> int:
+    """How many suppliers the page shows: the ``top`` it asked for, in tens from 10 up to
+    `shortlists.MAX_TOP`; anything else is the first ten."""
+    text = (raw or "").strip()
+    if not ascii_digits(text) or len(text) > 3:
+        return shortlists.DEFAULT_TOP
+    value = int(text)
+    if value < shortlists.DEFAULT_TOP:
+        return shortlists.DEFAULT_TOP
+    return min(value - value % SHOW_MORE, shortlists.MAX_TOP)
+
+
 # --- shortlists, decisions, "why not" --------------------------------------------------------------
 
 
@@ -40,14 +55,17 @@ def _shortlist(
     line: NeedLine,
     *,
     error: UserError | None = None,
+    top: int = shortlists.DEFAULT_TOP,
 ) -> Response:
     result = shortlists.shortlist_line(
         db,
         actor=viewer.current_actor,
         data_dir=settings.data_dir,
         line=line,
+        top=top,
         newcomer_slots=settings.newcomer_slots,
         with_nibs=False,
+        more=True,
     )
     vocabulary = wording.Vocabulary(db, viewer.locale)
     return render(
@@ -59,6 +77,8 @@ def _shortlist(
             "line": line,
             "certs": result.certifications,
             "shortlist": result,
+            "top": top,
+            "more_top": min(top + SHOW_MORE, shortlists.MAX_TOP),
             "decisions": {sid: d.decision for sid, d in result.decisions.items()},
             "dismissed": [(sid, result.names[sid]) for sid in result.dismissed if sid in result.names],
             "describe": lambda reason: wording.describe(reason, vocabulary),
@@ -75,14 +95,16 @@ def shortlist(
     request: Request,
     need_id: int,
     line_id: int,
+    top: str = "",
     db: Session = DbSession,
     viewer: Viewer = Depends(require_viewer),
     settings: Settings = Depends(get_settings_dep),
 ) -> Response:
+    """A line's shortlist; ``top`` (10, 20, ... 100) shows more of it ("show more", issue #13)."""
     _loaded = shortlists.need_and_line(db, need_id, line_id)  # one query; the checks below find them
     need = viewer_need(db, viewer, need_id)
     line = sourcing.get_line(db, need=need, line_id=line_id)
-    return _shortlist(request, db, viewer, settings, need, line)
+    return _shortlist(request, db, viewer, settings, need, line, top=shown_count(top))
 
 
 @router.post("/{need_id:id}/lines/{line_id:id}/decisions")
@@ -98,6 +120,7 @@ def decide(
     need = viewer_need(db, viewer, need_id)
     line = sourcing.get_line(db, need=need, line_id=line_id)
     values = text_fields(posted)
+    top = shown_count(values.get("top"))  # a decision keeps the suppliers shown
     try:
         with all_or_nothing(db):
             raw = values.get("decision", "")
@@ -117,10 +140,11 @@ def decide(
                 decision=decision,
             )
     except UserError as exc:
-        return _shortlist(request, db, viewer, settings, need, line, error=exc)
+        return _shortlist(request, db, viewer, settings, need, line, error=exc, top=top)
     if is_htmx(request):
-        return _shortlist(request, db, viewer, settings, need, line)
-    return RedirectResponse(f"/needs/{need_id}/lines/{line_id}/shortlist", status_code=303)
+        return _shortlist(request, db, viewer, settings, need, line, top=top)
+    more = f"?top={top}" if top != shortlists.DEFAULT_TOP else ""
+    return RedirectResponse(f"/needs/{need_id}/lines/{line_id}/shortlist{more}", status_code=303)
 
 
 @router.get("/{need_id:id}/lines/{line_id:id}/explain")
