@@ -1,7 +1,7 @@
 """certificate history: a renewal keeps the certificate it replaced (issue #13)
 
-Revision ID: 0024
-Revises: 0023
+Revision ID: 0029
+Revises: 0028
 Create Date: 2026-12-05 22:45:00
 """
 
@@ -14,8 +14,8 @@ from alembic import op
 
 import rantai.db
 
-revision: str = "0024"
-down_revision: str | None = "0023"
+revision: str = "0029"
+down_revision: str | None = "0028"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
