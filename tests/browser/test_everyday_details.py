@@ -23,6 +23,7 @@ from rantai.identity import service as identity
 from rantai.identity.roles import OrgType, Role
 from rantai.kit.clock import today
 from rantai.suppliers import service as suppliers
+from rantai.suppliers.checklist import MANUAL_CHECKS
 
 pytestmark = pytest.mark.browser
 
@@ -78,7 +79,7 @@ def _story(url: str) -> None:
                 ),
             )
             suppliers.submit(db, actor=owner, profile=profile)
-            suppliers.verify(db, actor=verifier, profile=profile)
+            suppliers.verify(db, actor=verifier, profile=profile, checked=MANUAL_CHECKS)
             directory.refresh(db, [profile.id])
     engine.dispose()
 
