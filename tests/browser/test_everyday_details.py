@@ -59,6 +59,17 @@ def _story(url: str) -> None:
                     phone=f"+62813{number:08d}",
                 ),
             )
+            catalog.create_product(
+                db,
+                actor=owner,
+                profile=profile,
+                data=catalog.ProductData(
+                    name=f"Gula Aren Cetak {number + 1}", unit_code="kg", capacity_per_month=5_000
+                ),
+            )
+            suppliers.submit(db, actor=owner, profile=profile)
+            suppliers.verify(db, actor=verifier, profile=profile, checked=MANUAL_CHECKS)
+            # After verifying: a lapsed certificate fails the verifier's automatic date check.
             suppliers.add_certification(
                 db,
                 actor=owner,
@@ -70,16 +81,6 @@ def _story(url: str) -> None:
                     valid_until=day - dt.timedelta(days=20) if number == 0 else day + dt.timedelta(days=500),
                 ),
             )
-            catalog.create_product(
-                db,
-                actor=owner,
-                profile=profile,
-                data=catalog.ProductData(
-                    name=f"Gula Aren Cetak {number + 1}", unit_code="kg", capacity_per_month=5_000
-                ),
-            )
-            suppliers.submit(db, actor=owner, profile=profile)
-            suppliers.verify(db, actor=verifier, profile=profile, checked=MANUAL_CHECKS)
             directory.refresh(db, [profile.id])
     engine.dispose()
 
