@@ -24,7 +24,7 @@ from rantai.suppliers.contacts import MESSAGE_MAX, RequestRow
 from rantai.suppliers.errors import MSG_NOT_FOUND, SupplierNotFound
 from rantai.suppliers.state import ContactMove
 
-router = APIRouter(tags=["contact requests"], responses=problem_responses(403, 404, 409))
+router = APIRouter(tags=["contact requests"], responses=problem_responses(400, 403, 404, 409))
 
 
 class ContactRequestIn(BaseModel):
