@@ -295,6 +295,9 @@ def test_each_role_home_shows_its_work_and_every_link_opens(
     if person.dashboard == "dashboard-supplier":
         # The opportunities are fetched by HTMX after the page loads.
         expect(page.get_by_test_id("opportunities-loading")).to_have_count(0)
+    if "open-needs" in person.boxes:
+        # So are the suppliers not reviewed yet on each need's shortlist.
+        expect(page.get_by_test_id("unreviewed").first).to_be_visible()
     for box in person.boxes:
         items = page.get_by_test_id(box).locator("[data-testid=home-item], [data-testid=opportunity]")
         expect(items.first).to_be_visible()

@@ -97,6 +97,7 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("POST", "/account/notifications"): Login("the caller's own choices"),
     # --- suppliers and the directory
     ("GET", "/supplier/opportunities"): CATALOG,
+    ("GET", "/buyer/matches"): CREATE_NEED,
     ("GET", "/opportunities"): CATALOG,
     ("POST", "/suppliers/{profile_id}/invite"): CREATE_NEED,
     ("POST", "/suppliers/{profile_id}/shortlist"): CREATE_NEED,

@@ -358,6 +358,45 @@ def shortlist_line(
     )
 
 
+def unreviewed_matches(
+    session: Session,
+    *,
+    actor: Actor | None,
+    data_dir: Path,
+    needs: Sequence[Need],
+    newcomer_slots: int = 2,
+    max_lines: int = 10,
+) -> dict[int, int]:
+    """Per need, the suppliers on its lines' shortlists that the buyer has not decided on yet (neither
+    shortlisted nor dismissed): the matches it has not looked at, for the buyer's home (issue #13). At most
+    ``max_lines`` lines are matched in all (each costs a shortlist), the needs' first lines first; a need
+    whose lines were not reached is left out. ``needs`` must be ones ``actor`` may read."""
+    counts: dict[int, int] = {}
+    budget = max_lines
+    for need in needs:
+        lines = list(repository.lines_of(session, need.id))[: max(0, budget)]
+        if not lines:
+            continue
+        budget -= len(lines)
+        seen: set[int] = set()
+        for line in lines:
+            found = shortlist_line(
+                session,
+                actor=actor,
+                data_dir=data_dir,
+                line=line,
+                newcomer_slots=newcomer_slots,
+                with_nibs=False,
+            )
+            seen.update(
+                int(entry.supplier.id)
+                for entry in found.entries
+                if int(entry.supplier.id) not in found.decisions
+            )
+        counts[need.id] = len(seen)
+    return counts
+
+
 def explain_line(
     session: Session,
     *,

@@ -22,7 +22,8 @@ from rantai.kit.money import format_number, format_rupiah
 from rantai.kit.pagination import PageRequest
 from rantai.orders import reading as orders_reading
 from rantai.orders.state import PoStatus
-from rantai.sourcing import opportunities
+from rantai.settings import Settings
+from rantai.sourcing import opportunities, shortlists
 from rantai.sourcing import repository as sourcing_repo
 from rantai.sourcing import service as sourcing
 from rantai.sourcing.rfq import awards
@@ -34,7 +35,7 @@ from rantai.sourcing.wording import Vocabulary, describe, short_cert_name
 from rantai.suppliers import repository as supplier_repo
 from rantai.suppliers.state import STATUS_LABELS, ProfileStatus
 from rantai.web.auth import get_viewer, require_action
-from rantai.web.requestctx import Viewer
+from rantai.web.requestctx import Viewer, get_settings_dep
 from rantai.web.routes.opportunities import gap_text
 from rantai.web.templating import render
 
@@ -45,7 +46,12 @@ FIRST = PageRequest(1, SHOWN)
 
 
 @router.get("/")
-def home(request: Request, db: Session = DbSession, viewer: Viewer = Depends(get_viewer)) -> Response:
+def home(
+    request: Request,
+    db: Session = DbSession,
+    viewer: Viewer = Depends(get_viewer),
+    settings: Settings = Depends(get_settings_dep),
+) -> Response:
     if viewer.user is None:
         if viewer.session_expired:
             return RedirectResponse("/login?expired=1", status_code=303)
@@ -55,7 +61,7 @@ def home(request: Request, db: Session = DbSession, viewer: Viewer = Depends(get
     if org is not None and viewer.actor is not None:
         roles = sorted(viewer.actor.roles.get(org.id, frozenset()), key=list(Role).index)
     kind = dashboard_kind(viewer.actor, org.id if org else None)
-    work = _WORK[kind](db, viewer) if kind in _WORK else {}
+    work = _WORK[kind](db, viewer, settings) if kind in _WORK else {}
     return render(
         request,
         "home/dashboard.html",
@@ -86,7 +92,7 @@ def _orders_and_invoices(db: Session, viewer: Viewer) -> dict[str, Any]:
     }
 
 
-def _supplier_work(db: Session, viewer: Viewer) -> dict[str, Any]:
+def _supplier_work(db: Session, viewer: Viewer, _settings: Settings) -> dict[str, Any]:
     org = viewer.current_org
     profile = supplier_repo.by_organization(db, org.id)
     work: dict[str, Any] = {
@@ -102,7 +108,7 @@ def _supplier_work(db: Session, viewer: Viewer) -> dict[str, Any]:
     return work
 
 
-def _buyer_work(db: Session, viewer: Viewer) -> dict[str, Any]:
+def _buyer_work(db: Session, viewer: Viewer, _settings: Settings) -> dict[str, Any]:
     org = viewer.current_org
     actor = viewer.current_actor.within(org.id)
     work: dict[str, Any] = {}
@@ -131,7 +137,7 @@ def _buyer_work(db: Session, viewer: Viewer) -> dict[str, Any]:
     return work
 
 
-def _government_work(db: Session, viewer: Viewer) -> dict[str, Any]:
+def _government_work(db: Session, viewer: Viewer, _settings: Settings) -> dict[str, Any]:
     work: dict[str, Any] = {}
     if viewer.can(Action.VERIFY_SUPPLIER):
         actor = viewer.current_actor.within(viewer.current_org.id)
@@ -144,7 +150,7 @@ def _government_work(db: Session, viewer: Viewer) -> dict[str, Any]:
     return work
 
 
-def _operator_work(db: Session, viewer: Viewer) -> dict[str, Any]:
+def _operator_work(db: Session, viewer: Viewer, _settings: Settings) -> dict[str, Any]:
     work: dict[str, Any] = {}
     if viewer.can(Action.OPERATE_PLATFORM):
         work["jobs"] = jobs_repo.queue_health(db)
@@ -153,7 +159,7 @@ def _operator_work(db: Session, viewer: Viewer) -> dict[str, Any]:
     return work
 
 
-def _lender_work(db: Session, _viewer: Viewer) -> dict[str, Any]:
+def _lender_work(db: Session, _viewer: Viewer, _settings: Settings) -> dict[str, Any]:
     return {"figures": figures.program_figures(db)}
 
 
@@ -164,6 +170,35 @@ _WORK = {
     "operator": _operator_work,
     "lender": _lender_work,
 }
+
+
+@router.get("/buyer/matches")
+def buyer_matches(
+    request: Request,
+    db: Session = DbSession,
+    viewer: Viewer = require_action(Action.CREATE_NEED),
+    settings: Settings = Depends(get_settings_dep),
+) -> Response:
+    """The buyer home's open needs with, for each, the best-matching suppliers it has not reviewed yet
+    (loaded into the home by HTMX: a shortlist per line)."""
+    org = viewer.current_org
+    actor = viewer.current_actor.within(org.id)
+    needs = sourcing.needs_page(
+        db, actor=actor, organization_id=org.id, page=FIRST, status=NeedStatus.OPEN.value
+    )
+    unreviewed = shortlists.unreviewed_matches(
+        db, actor=actor, data_dir=settings.data_dir, needs=needs.items, newcomer_slots=settings.newcomer_slots
+    )
+    return render(
+        request,
+        "home/_needs.html",
+        viewer,
+        {
+            "needs": needs,
+            "need_counts": sourcing_repo.line_counts(db, [need.id for need in needs.items]),
+            "unreviewed": unreviewed,
+        },
+    )
 
 
 _BABEL = {"id": "id_ID", "en": "en_US"}
