@@ -87,6 +87,14 @@ def test_a_buyer_sees_its_own_spend_and_rank(client: TestClient, db: Session) ->
     assert "PT Swasta Dua (Uji)" in own and "1" in own and "2" in own
 
 
+def test_a_lender_sees_its_portfolio_empty(client: TestClient, db: Session) -> None:
+    monitoring_fixture(db)
+    log_in(client, make_user(db, make_org(db, OrgType.LEMBAGA_PEMBIAYAAN), (Role.OWNER,)))
+    page = client.get(f"/monitoring?{PERIOD}")
+    assert page.status_code == 200 and 'href="/monitoring"' in page.text
+    assert _cells(page.text, "regions") == [[]]  # the empty-table row: nothing financed yet
+
+
 def test_no_figures_for_a_supplier(client: TestClient, db: Session) -> None:
     log_in(client, make_user(db, make_org(db, OrgType.UMKM), (Role.OWNER,)))
     response = client.get("/monitoring")

@@ -62,12 +62,11 @@ def _map(viewer: Viewer, board: Dashboard, names: Mapping[str, str]) -> str:
         else [c for c in geo.outlines()["kabkota"] if c.startswith(f"{filters.province}.")]
     )
     areas = []
+    no_orders = viewer._("no orders")
     for code in codes:
         value = board.region_values.get(code)
         name = names.get(code, code)
-        label = (
-            f"{name}: {format_rupiah(value, viewer.locale)}" if value else f"{name}: {viewer._('no orders')}"
-        )
+        label = f"{name}: {format_rupiah(value, viewer.locale)}" if value else f"{name}: {no_orders}"
         key = "province" if level == "provinces" else "kabkota"
         query = "&".join(f"{k}={v}" for k, v in filters.query(**{key: code}).items())
         areas.append(geo.Area(code, label, value, href=f"/monitoring?{query}"))
