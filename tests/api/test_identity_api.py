@@ -135,3 +135,39 @@ def test_a_tokens_use_is_recorded_after_the_answer_not_by_the_read(client: TestC
     assert client.get("/api/v1/me", headers=bearer(secret)).status_code == 200
     db.expire(token)
     assert token.last_used_at is not None and token.last_used_at > dt.datetime(2026, 1, 2, tzinfo=dt.UTC)
+
+
+def test_member_invitations_through_the_api(client: TestClient, db: Session) -> None:
+    """Issue #13: invite by email with a role the policy lets the caller give, list, revoke."""
+    from rantai.notifications.models import OutboxEmail  # noqa: PLC0415
+
+    org = make_org(db, OrgType.BUMN)
+    owner = bearer(api_token_for(db, make_user(db, org, (Role.OWNER,)), org))
+    made = client.post(
+        "/api/v1/member-invitations",
+        json={"email": "Rina@Contoh.co.id", "role": "approver"},
+        headers={**owner, "Accept-Language": "en"},
+    )
+    assert made.status_code == 201
+    assert (made.json()["email"], made.json()["role"]) == ("rina@contoh.co.id", "Approver")
+    mail = db.scalars(select(OutboxEmail).where(OutboxEmail.to_address == "rina@contoh.co.id")).one()
+    assert mail.link is not None and mail.link.startswith("/join/")
+    listed = client.get("/api/v1/member-invitations", headers=owner).json()
+    assert [i["id"] for i in listed] == [made.json()["id"]]
+    bad_role = client.post(
+        "/api/v1/member-invitations", json={"email": "x@contoh.co.id", "role": "verifier2"}, headers=owner
+    )
+    assert bad_role.status_code == 422
+    assert client.delete(f"/api/v1/member-invitations/{made.json()['id']}", headers=owner).status_code == 204
+    assert client.get("/api/v1/member-invitations", headers=owner).json() == []
+
+    admin = bearer(api_token_for(db, make_user(db, org, (Role.ADMIN,)), org))
+    mightier = client.post(
+        "/api/v1/member-invitations", json={"email": "bos@contoh.co.id", "role": "owner"}, headers=admin
+    )
+    assert mightier.status_code == 422
+    stranger_org = make_org(db, OrgType.BUMN)
+    stranger = bearer(api_token_for(db, make_user(db, stranger_org, (Role.OWNER,)), stranger_org))
+    assert (
+        client.delete(f"/api/v1/member-invitations/{made.json()['id']}", headers=stranger).status_code == 404
+    )

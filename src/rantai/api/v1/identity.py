@@ -5,21 +5,25 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from fastapi import APIRouter, Depends, Response
+from fastapi import APIRouter, Depends, Request, Response
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
-from rantai.api.problems import problem_responses
+from rantai.api.problems import api_locale, problem_responses
 from rantai.api.v1.deps import ApiCaller, api_caller, page_request
 from rantai.api.v1.schemas import PageOut
-from rantai.api.v1.types import OneLine, PathId
+from rantai.api.v1.types import OneLine, PathId, PlainCode
 from rantai.audit import repository as audit_repo
 from rantai.audit.models import AuditEvent
 from rantai.http import DbSession
+from rantai.i18n import translate
+from rantai.identity import invitations
 from rantai.identity import repository as identity_repo
 from rantai.identity import service as identity
+from rantai.identity.mail import OutboxMailer
 from rantai.identity.models import ApiToken
 from rantai.identity.policy import Action, OrgScope, allowed_actions, can
+from rantai.identity.roles import role_label
 from rantai.kit.errors import Forbidden, NotFound
 from rantai.kit.pagination import PageRequest
 from rantai.kit.text import N_
@@ -150,3 +154,77 @@ def audit_events(
     _require(caller, Action.VIEW_AUDIT_LOG)
     page = audit_repo.page_of(db, caller.organization_id, paging)
     return PageOut[AuditEventOut].of(page, _audit_out)
+
+
+# --- member invitations (issue #13) -----------------------------------------------------------------
+
+
+class InvitationIn(BaseModel):
+    email: OneLine = Field(min_length=3, max_length=254, description="Whom to invite.")
+    role: PlainCode = Field(description="The role to give (owner, admin, procurement_officer, ...).")
+
+
+class InvitationOut(BaseModel):
+    id: int
+    email: str
+    role: str = Field(description="The role's name in the reader's language.")
+    created_at: dt.datetime
+    expires_at: dt.datetime
+
+
+@router.get(
+    "/member-invitations", response_model=list[InvitationOut], summary="Invitations waiting for an answer"
+)
+def list_invitations(
+    request: Request, caller: ApiCaller = Depends(api_caller), db: Session = DbSession
+) -> list[InvitationOut]:
+    shown = invitations.pending_of(db, actor=caller.actor, organization_id=caller.organization_id)
+    locale = api_locale(request)
+    return [
+        InvitationOut(
+            id=i.id,
+            email=i.email,
+            role=translate(locale, i.role_label),
+            created_at=i.created_at,
+            expires_at=i.expires_at,
+        )
+        for i in shown
+    ]
+
+
+@router.post(
+    "/member-invitations",
+    response_model=InvitationOut,
+    status_code=201,
+    summary="Invite an email to join the organization with a role (the link goes by email)",
+)
+def create_invitation(
+    request: Request, body: InvitationIn, caller: ApiCaller = Depends(api_caller), db: Session = DbSession
+) -> InvitationOut:
+    invitation = invitations.invite(
+        db,
+        actor=caller.actor,
+        inviter=caller.user,
+        organization_id=caller.organization_id,
+        email=body.email,
+        role=body.role,
+        mailer=OutboxMailer(db),
+    )
+    label = role_label(invitation.role) or invitation.role
+    return InvitationOut(
+        id=invitation.id,
+        email=invitation.email,
+        role=translate(api_locale(request), label),
+        created_at=invitation.created_at,
+        expires_at=invitation.expires_at,
+    )
+
+
+@router.delete("/member-invitations/{invitation_id}", status_code=204, summary="Revoke an invitation")
+def revoke_invitation(
+    invitation_id: PathId, caller: ApiCaller = Depends(api_caller), db: Session = DbSession
+) -> Response:
+    invitations.revoke(
+        db, actor=caller.actor, organization_id=caller.organization_id, invitation_id=invitation_id
+    )
+    return Response(status_code=204)
