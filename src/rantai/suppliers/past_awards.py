@@ -22,18 +22,18 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import Session
 
 from rantai import audit
 from rantai.audit import Event
 from rantai.identity.policy import Action, Actor, OrgScope, can
 from rantai.kit.clock import now, today
+from rantai.suppliers import repository
 from rantai.suppliers.award_file import AwardResult, AwardRow, read_awards
 from rantai.suppliers.award_ocds import read_ocds_awards
 from rantai.suppliers.bulk import RegionIndex, record_import
 from rantai.suppliers.errors import MSG_NOT_ALLOWED, SupplierForbidden
-from rantai.suppliers.models import PastAward, SupplierClaim, SupplierProfile, TrackRecord
+from rantai.suppliers.models import PastAward, SupplierProfile, TrackRecord
 from rantai.tabular.batches import ImportMode, ImportOutcome, Progress, ReadyToWrite, check_then_write
 from rantai.tabular.reading import Table
 
@@ -70,10 +70,14 @@ def import_awards(
 
     def write(records: list[AwardRow]) -> None:
         keyed = {row_key(record): record for record in records}
-        known = set(session.scalars(select(PastAward.row_key).where(PastAward.row_key.in_(list(keyed)))))
+        known = repository.past_award_keys(session, list(keyed))
         fresh = [(key, record) for key, record in keyed.items() if key not in known]
         outcome.unchanged += len(records) - len(fresh)
-        winners = _checked_winners(session, [record for _, record in fresh])
+        winners = repository.checked_winners(
+            session,
+            {record.winner_nib for _, record in fresh if record.winner_nib},
+            {record.winner_npwp for _, record in fresh if record.winner_npwp},
+        )
         moment = now()
         attached: Counter[int] = Counter()
         for key, record in fresh:
@@ -179,17 +183,7 @@ def import_award_package(
 def attach_past_awards(session: Session, profile: SupplierProfile, *, actor: Actor | None) -> int:
     """Attach the unclaimed awards naming the profile's NIB or NPWP to it (a verifier has just checked
     the business holding it); they count in its track record. Returns how many were attached."""
-    named = [PastAward.winner_nib == profile.nib]
-    if profile.npwp:
-        named.append(PastAward.winner_npwp == profile.npwp)
-    awards = list(
-        session.scalars(
-            select(PastAward)
-            .where(PastAward.supplier_id.is_(None), or_(*named))
-            .order_by(PastAward.id)
-            .with_for_update()
-        )
-    )
+    awards = repository.unclaimed_awards_naming(session, profile.nib, profile.npwp)
     if not awards:
         return 0
     moment = now()
@@ -207,42 +201,7 @@ def attach_past_awards(session: Session, profile: SupplierProfile, *, actor: Act
 
 def histories_of(session: Session, supplier_ids: Sequence[int]) -> dict[int, list[PastAward]]:
     """Each supplier's attached past awards, oldest first (one query)."""
-    if not supplier_ids:
-        return {}
-    found: dict[int, list[PastAward]] = {}
-    for award in session.scalars(
-        select(PastAward)
-        .where(PastAward.supplier_id.in_(sorted(set(supplier_ids))))
-        .order_by(PastAward.supplier_id, PastAward.awarded_on, PastAward.id)
-    ):
-        if award.supplier_id is not None:
-            found.setdefault(award.supplier_id, []).append(award)
-    return found
-
-
-def _checked_winners(session: Session, records: Sequence[AwardRow]) -> dict[tuple[str, str], int]:
-    """("nib"|"npwp", number) -> profile id, for the winners whose profile its business holds and a
-    verifier checked (verified, or its claim approved)."""
-    nibs = {record.winner_nib for record in records if record.winner_nib}
-    npwps = {record.winner_npwp for record in records if record.winner_npwp}
-    if not nibs and not npwps:
-        return {}
-    approved = exists().where(
-        SupplierClaim.profile_id == SupplierProfile.id, SupplierClaim.status == "approved"
-    )
-    rows = session.execute(
-        select(SupplierProfile.id, SupplierProfile.nib, SupplierProfile.npwp).where(
-            or_(SupplierProfile.nib.in_(nibs), SupplierProfile.npwp.in_(npwps)),
-            SupplierProfile.claimed_at.is_not(None),
-            or_(SupplierProfile.status == "verified", approved),
-        )
-    )
-    found: dict[tuple[str, str], int] = {}
-    for profile_id, nib, npwp in rows:
-        found[("nib", nib)] = profile_id
-        if npwp:
-            found[("npwp", npwp)] = profile_id
-    return found
+    return repository.past_awards_of(session, supplier_ids)
 
 
 def _count_in_track_record(session: Session, supplier_id: int, count: int) -> None:

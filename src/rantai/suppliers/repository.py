@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, delete, false, func, or_, select, update
+from sqlalchemy import ColumnElement, Select, and_, delete, exists, false, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -25,6 +25,7 @@ from rantai.suppliers.models import (
     Certification,
     CertificationRecord,
     ImportJob,
+    PastAward,
     SizeClassRecord,
     SupplierClaim,
     SupplierDocument,
@@ -487,3 +488,66 @@ def latest_review(session: Session, profile_id: int) -> VerificationReview | Non
         .order_by(VerificationReview.id.desc())
         .limit(1)
     ).first()
+
+
+# --- past awards (issue #14) --------------------------------------------------------------------------
+
+
+def past_award_keys(session: Session, keys: Sequence[str]) -> set[str]:
+    """Which of these award keys are recorded already."""
+    if not keys:
+        return set()
+    return set(session.scalars(select(PastAward.row_key).where(PastAward.row_key.in_(keys))))
+
+
+def checked_winners(session: Session, nibs: set[str], npwps: set[str]) -> dict[tuple[str, str], int]:
+    """("nib"|"npwp", number) -> profile id, for the winners whose profile its business holds and a
+    verifier checked (verified, or its claim approved)."""
+    if not nibs and not npwps:
+        return {}
+    approved = exists().where(
+        SupplierClaim.profile_id == SupplierProfile.id, SupplierClaim.status == "approved"
+    )
+    rows = session.execute(
+        select(SupplierProfile.id, SupplierProfile.nib, SupplierProfile.npwp).where(
+            or_(SupplierProfile.nib.in_(nibs), SupplierProfile.npwp.in_(npwps)),
+            SupplierProfile.claimed_at.is_not(None),
+            or_(SupplierProfile.status == "verified", approved),
+        )
+    )
+    found: dict[tuple[str, str], int] = {}
+    for profile_id, nib, npwp in rows:
+        found[("nib", nib)] = profile_id
+        if npwp:
+            found[("npwp", npwp)] = profile_id
+    return found
+
+
+def unclaimed_awards_naming(session: Session, nib: str, npwp: str | None) -> list[PastAward]:
+    """The unclaimed past awards whose winner is this NIB or NPWP, locked until the transaction ends."""
+    named = [PastAward.winner_nib == nib]
+    if npwp:
+        named.append(PastAward.winner_npwp == npwp)
+    return list(
+        session.scalars(
+            select(PastAward)
+            .where(PastAward.supplier_id.is_(None), or_(*named))
+            .order_by(PastAward.id)
+            .with_for_update()
+        )
+    )
+
+
+def past_awards_of(session: Session, supplier_ids: Sequence[int]) -> dict[int, list[PastAward]]:
+    """Each supplier's attached past awards, oldest first (one query)."""
+    if not supplier_ids:
+        return {}
+    found: dict[int, list[PastAward]] = {}
+    for award in session.scalars(
+        select(PastAward)
+        .where(PastAward.supplier_id.in_(sorted(set(supplier_ids))))
+        .order_by(PastAward.supplier_id, PastAward.awarded_on, PastAward.id)
+    ):
+        if award.supplier_id is not None:
+            found.setdefault(award.supplier_id, []).append(award)
+    return found
