@@ -57,19 +57,6 @@ RESERVATION_STANDINGS = frozenset({"no_rule", "below_floor", "above_ceiling", "r
 # Minor units per unit of each currency an RFQ may use (IDR is whole Rupiah, USD cents).
 MINOR_UNITS = {"IDR": 1, "USD": 100}
 
-# RFQ status -> tender status (a draft is never published).
-TENDER_STATUS = {"open": "active", "evaluation": "active", "awarded": "complete", "cancelled": "cancelled"}
-# The PO's status -> contract status.
-CONTRACT_STATUS = {
-    "issued": "pending",
-    "accepted": "active",
-    "amended": "active",
-    "completed": "terminated",
-    "declined": "cancelled",
-    "cancelled": "cancelled",
-}
-
-
 # ---- The facts the mapper reads: plain data, filled by the query side (rantai.analytics.open_data). ----
 
 
@@ -595,6 +582,18 @@ class _Builder:
                     order.declined_at,
                     ["contractUpdate"],
                     {"contracts": [{**ref, "status": "cancelled"}]},
+                    s,
+                )
+            )
+        if order.status == "completed" and order.receipts:
+            # A PO completes when a BAST accepts the last of it (orders.fulfilment): dated by that BAST.
+            done_on = max(receipt.received_on for receipt in order.receipts)
+            releases.append(
+                self.release(
+                    f"contract-{order.po_id}-completed",
+                    done_on,
+                    ["contractTermination"],
+                    {"contracts": [{**ref, "status": "terminated"}]},
                     s,
                 )
             )

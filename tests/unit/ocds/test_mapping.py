@@ -269,3 +269,17 @@ def test_a_cancelled_rfq_is_a_cancellation_release() -> None:
     package = packages.release_package(releases, uri=f"{BASE}/r.json", published_at=NOW, base_url=BASE)
     assert schema_errors(package) == []
     assert packages.compiled_release(releases)["tender"]["status"] == "cancelled"
+
+
+def test_a_completed_po_terminates_its_contract_on_its_last_bast() -> None:
+    process = split_process()
+    order = process.orders[0]
+    done = mapping.OrderFacts(**{**{f: getattr(order, f) for f in order.__slots__}, "status": "completed"})
+    finished = mapping.ProcessFacts(process.tender, process.buyer, process.suppliers, process.awards, (done,))
+    releases = mapping.releases(finished, prefix=PREFIX)
+    (ending,) = [r for r in releases if r["tag"] == ["contractTermination"]]
+    assert ending["id"] == f"{PREFIX}-rfq-41-contract-31-completed"
+    assert ending["date"] == mapping.timestamp(order.receipts[0].received_on)
+    package = packages.release_package(releases, uri=f"{BASE}/r.json", published_at=NOW, base_url=BASE)
+    assert schema_errors(package) == []
+    assert packages.compiled_release(releases)["contracts"][0]["status"] == "terminated"
