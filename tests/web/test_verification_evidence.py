@@ -9,7 +9,7 @@ from markupsafe import escape
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from tests.factories.identity import csrf_of, log_in, make_org, make_user
-from tests.factories.suppliers import make_supplier
+from tests.factories.suppliers import add_cert, make_supplier
 
 from rantai.audit.models import AuditEvent
 from rantai.i18n import translate
@@ -205,3 +205,19 @@ def test_rejecting_with_items_only_keeps_a_readable_reason(client: TestClient, d
     db.refresh(profile)
     assert profile.status == "rejected"
     assert profile.status_reason == "The NPWP card matches; The address and region are plausible"
+
+
+def test_a_lapsed_certificate_is_flagged_but_does_not_block(client: TestClient, db: Session) -> None:
+    profile, _owner, actor = make_supplier(db, status="submitted")
+    add_cert(db, profile, actor, days_left=-3)
+    db.flush()
+    log_in(client, _verifier(db))
+    page = client.get(f"/verification/{profile.id}").text
+    assert 'data-check="certificate_dates"' in page and "⚠" in page
+    done = client.post(
+        f"/verification/{profile.id}/verify",
+        data={"csrf_token": csrf_of(client), "checked": sorted(MANUAL_CHECKS)},
+    )
+    assert done.status_code == 200
+    db.refresh(profile)
+    assert profile.status == "verified"

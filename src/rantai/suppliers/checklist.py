@@ -130,6 +130,9 @@ class AutoResult:
     passed: bool | None
     message: str
     params: dict[str, str] = field(default_factory=dict)
+    # Worth the verifier's eye without blocking the verification (a lapsed certificate: the business
+    # is still who it says it is; the certificate simply stops counting until it is renewed).
+    warning: bool = False
 
 
 def nib_result(profile: SupplierProfile) -> AutoResult:
@@ -177,10 +180,6 @@ def certificate_result(certifications: Sequence[Certification], today: dt.date) 
                 N_("Certificate %(number)s ends before it starts."),
                 {"number": cert.number},
             )
-        if cert.valid_until is not None and cert.valid_until < today:
-            return AutoResult(
-                "certificate_dates", False, N_("Certificate %(number)s has expired."), {"number": cert.number}
-            )
         if cert.valid_from is not None and cert.valid_from > today:
             return AutoResult(
                 "certificate_dates",
@@ -188,6 +187,17 @@ def certificate_result(certifications: Sequence[Certification], today: dt.date) 
                 N_("Certificate %(number)s is not valid yet."),
                 {"number": cert.number},
             )
+    expired = [
+        cert.number for cert in certifications if cert.valid_until is not None and cert.valid_until < today
+    ]
+    if expired:
+        return AutoResult(
+            "certificate_dates",
+            None,
+            N_("Certificate %(number)s has expired: it does not count until it is renewed."),
+            {"number": ", ".join(expired)},
+            warning=True,
+        )
     return AutoResult("certificate_dates", True, N_("Every certificate is within its dates."))
 
 

@@ -55,11 +55,14 @@ def test_certificate_dates() -> None:
     assert checklist.certificate_result([], TODAY).passed is None
     good = _cert("A", dt.date(2025, 1, 1), dt.date(2027, 1, 1))
     assert checklist.certificate_result([good], TODAY).passed is True
+    # A lapsed certificate is flagged for the verifier but does not block verifying the business.
     expired = _cert("B", dt.date(2020, 1, 1), dt.date(2026, 12, 4))
-    result = checklist.certificate_result([good, expired], TODAY)
-    assert (result.passed, result.params) == (False, {"number": "B"})
+    lapsed = checklist.certificate_result([good, expired], TODAY)
+    assert (lapsed.passed, lapsed.warning, lapsed.params) == (None, True, {"number": "B"})
+    assert checklist.failed([lapsed]) == []
     backwards = _cert("C", dt.date(2027, 1, 1), dt.date(2026, 12, 31))
     assert checklist.certificate_result([backwards], TODAY).passed is False
     future = _cert("D", dt.date(2027, 1, 1), None)
     assert checklist.certificate_result([future], TODAY).passed is False
+    result = checklist.certificate_result([good, backwards], TODAY)
     assert checklist.failed([checklist.certificate_result([good], TODAY), result]) == ["certificate_dates"]
