@@ -19,6 +19,7 @@ from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 
 from rantai import migrations
 from rantai.app import create_app
+from rantai.catalog.search_index import live_index
 from rantai.catalog.service import ensure_categories
 from rantai.db import make_engine, make_session_factory, transaction
 from rantai.demo.seed import load_demo_identity
@@ -41,6 +42,20 @@ CHROMIUM_ARGS = [
 
 # The database behind each live server, for tests that add their own story data before they browse.
 LIVE_DATABASES: dict[str, str] = {}
+# Its data directory (uploads, the matching index).
+LIVE_DATA_DIRS: dict[str, Path] = {}
+
+
+def drain_index(server_url: str) -> int:
+    """Apply a story's queued changes to the live server's matching index. The server runs no worker,
+    so what a test writes through its own session waits in the outbox otherwise, and the index is as
+    it was when the server first built it (stories came and went from shortlists by test order)."""
+    engine = make_engine(LIVE_DATABASES[server_url])
+    try:
+        with transaction(make_session_factory(engine), write=True) as session:
+            return live_index(LIVE_DATA_DIRS[server_url]).drain(session)
+    finally:
+        engine.dispose()
 
 
 def _free_port() -> int:
@@ -74,6 +89,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         time.sleep(0.05)
     server_url = f"http://127.0.0.1:{port}"
     LIVE_DATABASES[server_url] = url
+    LIVE_DATA_DIRS[server_url] = settings.data_dir
     yield server_url
     server.should_exit = True
     thread.join(timeout=10)

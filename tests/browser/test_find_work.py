@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize, expect
-from tests.browser.conftest import LIVE_DATABASES
+from tests.browser.conftest import LIVE_DATABASES, drain_index
 from tests.factories.identity import PASSWORD, make_org
 from tests.factories.sourcing import line_data, make_buyer, make_need
 from tests.factories.suppliers import add_product, make_supplier
@@ -160,6 +160,7 @@ def _no_sideways_scroll(page: Page) -> None:
 
 def test_an_umkm_finds_an_open_need_and_sees_what_it_lacks(live_server: str, open_window: Opener) -> None:
     story = _umkm_story(LIVE_DATABASES[live_server])
+    drain_index(live_server)  # the story's suppliers in the matching index
     phone = open_window(PHONE)
     _log_in(phone, live_server, story.umkm_email)
     phone.goto(live_server + "/opportunities")
@@ -184,6 +185,7 @@ def test_an_umkm_finds_an_open_need_and_sees_what_it_lacks(live_server: str, ope
 
 def test_a_buyer_finds_invites_and_reaches_a_supplier(live_server: str, open_window: Opener) -> None:
     story = _buyer_story(LIVE_DATABASES[live_server])
+    drain_index(live_server)  # the story's suppliers in the matching index
     office = open_window(DESKTOP)
     _log_in(office, live_server, story.officer_email)
     office.goto(live_server + "/directory")

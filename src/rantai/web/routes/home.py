@@ -142,7 +142,8 @@ def _government_work(db: Session, viewer: Viewer, _settings: Settings) -> dict[s
     if viewer.can(Action.VERIFY_SUPPLIER):
         actor = viewer.current_actor.within(viewer.current_org.id)
         queue = supplier_repo.verification_queue(db, FIRST, actor=actor)
-        oldest = queue.items[0].submitted_at if queue.items else None
+        submitted = [p.submitted_at for p in queue.items if p.submitted_at is not None]
+        oldest = min(submitted) if submitted else None  # a profile may wait without a submission time
         work["queue"] = queue
         work["oldest_days"] = (now() - oldest).days if oldest is not None else None
     if viewer.can(Action.VIEW_PROGRAM_KPIS):
