@@ -166,6 +166,7 @@ def _suppliers(session: Any, plan: dict[str, Any]) -> list[tuple[int, Any]]:
     from rantai.kit import clock  # noqa: PLC0415
     from rantai.orders import supplier_tax  # noqa: PLC0415
     from rantai.suppliers import service as suppliers  # noqa: PLC0415
+    from rantai.suppliers.checklist import MANUAL_CHECKS  # noqa: PLC0415
 
     verifier_org = identity.create_organization(
         session, name="Dinas Bench Orders", org_type=OrgType.KEMENTERIAN_DINAS, region_code=None
@@ -201,7 +202,7 @@ def _suppliers(session: Any, plan: dict[str, Any]) -> list[tuple[int, Any]]:
             ),
         )
         suppliers.submit(session, actor=actor, profile=profile)
-        suppliers.verify(session, actor=verifier_actor, profile=profile)
+        suppliers.verify(session, actor=verifier_actor, profile=profile, checked=MANUAL_CHECKS)
         pkp, final_tax = _tax_of(number)
         supplier_tax.change_tax_status(
             session,

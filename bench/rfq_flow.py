@@ -78,6 +78,7 @@ def setup(rounds: int) -> None:
     from rantai.sourcing.rfq import service as rfq_service  # noqa: PLC0415
     from rantai.sourcing.state import NeedMove  # noqa: PLC0415
     from rantai.suppliers import service as suppliers  # noqa: PLC0415
+    from rantai.suppliers.checklist import MANUAL_CHECKS  # noqa: PLC0415
 
     engine = make_engine(os.environ["RANTAI_DATABASE_URL"])
     password = "bench-rfq-Rantai-2026"  # noqa: S105 - throwaway users on a throwaway database
@@ -155,7 +156,7 @@ def setup(rounds: int) -> None:
                 ),
             )
             suppliers.submit(session, actor=actor, profile=profile)
-            suppliers.verify(session, actor=verifier_actor, profile=profile)
+            suppliers.verify(session, actor=verifier_actor, profile=profile, checked=MANUAL_CHECKS)
             secret, _ = identity.create_api_token(
                 session, actor=actor, user=owner, organization_id=org.id, name="b"
             )
