@@ -31,7 +31,7 @@ router = APIRouter(prefix="/rfqs")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # The page shows this many suppliers' columns at a time (the lowest price of a line is marked over all of
 # them): 200 quotes side by side read as nothing on any screen, and drew 10,000 cells.
-SUPPLIERS_PER_PAGE = 20
+SUPPLIERS_PER_PAGE = 10
 
 
 def _file_name(rfq: Rfq) -> str:
