@@ -12,7 +12,7 @@ import re
 
 import pytest
 from playwright.sync_api import Page, expect
-from tests.browser.conftest import LIVE_DATABASES
+from tests.browser.conftest import LIVE_DATABASES, drain_index
 from tests.factories.identity import PASSWORD, make_org, make_user
 
 from rantai.catalog import directory
@@ -99,6 +99,7 @@ def _fits(page: Page) -> None:
 
 def test_everyday_details_on_a_phone(page: Page, live_server: str) -> None:
     _story(LIVE_DATABASES[live_server])
+    drain_index(live_server)  # the story's suppliers in the matching index
     _log_in(page, live_server, OWNER_EMAIL, PASSWORD)
 
     # The menu is one line on a phone: folded behind "Menu", the account's pages under the user's name.

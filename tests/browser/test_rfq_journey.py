@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize, expect
-from tests.browser.conftest import LIVE_DATABASES
+from tests.browser.conftest import LIVE_DATABASES, drain_index
 from tests.factories.identity import PASSWORD, make_user
 from tests.factories.rfq import make_bidders
 from tests.factories.sourcing import line_data, make_buyer, make_buyer_org, make_need
@@ -146,6 +146,7 @@ def _quote(page: Page, base: str, rfq_id: int, price: int, quantity: int | None)
 
 def test_an_rfq_from_a_need_to_an_approved_split_award(live_server: str, open_window: Opener) -> None:
     story = _story(LIVE_DATABASES[live_server])
+    drain_index(live_server)  # the story's suppliers in the matching index
     opener, base = open_window, live_server
 
     # The officer makes the RFQ from the need: the three shortlisted suppliers are ticked.

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy.orm import Session
-from tests.browser.conftest import LIVE_DATABASES
+from tests.browser.conftest import LIVE_DATABASES, drain_index
 from tests.factories.identity import PASSWORD, make_org, make_user
 from tests.factories.sourcing import line_data, make_buyer, make_buyer_org, make_need
 from tests.factories.suppliers import add_product, make_supplier
@@ -262,7 +262,9 @@ def _story(url: str) -> Story:
 
 @pytest.fixture(scope="module")
 def story(live_server: str) -> Story:
-    return _story(LIVE_DATABASES[live_server])
+    story = _story(LIVE_DATABASES[live_server])
+    drain_index(live_server)  # the story's suppliers in the matching index
+    return story
 
 
 def _log_in(page: Page, base: str, email: str) -> None:

@@ -139,6 +139,7 @@ class Shortlist:
 
     entries: tuple[ShortlistEntry, ...]
     excluded: tuple[Exclusion, ...] = ()
+    more: bool = False  # more eligible suppliers rank below the entries (a "show more" can ask for them)
 
 
 @dataclass(frozen=True, slots=True)
@@ -285,7 +286,7 @@ class Shortlister:
                 limit=max(top, 1),
                 include_unverified=include_unverified,
             )
-        return Shortlist(entries, exclusions)
+        return Shortlist(entries, exclusions, more=len(scored) > top)
 
     def explain(
         self, need: NeedLine, supplier_id: str, *, top: int = 10, include_unverified: bool = False

@@ -16,7 +16,7 @@ import datetime as dt
 import threading
 import time
 from collections.abc import Callable, Collection, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar, cast
 
@@ -303,22 +303,11 @@ def shortlist_line(
     of the suppliers shown unless `with_nibs` is False (the web page shows none). Suppliers not verified
     yet are included only when asked for by a verifier, and only those it may see (its regions').
 
-    With `more`, `has_more` says whether another supplier ranks below the `top` (one more is asked of
-    the engine and left out: the newcomer places of `top` and `top + 1` are the same for every multiple
-    of ten, so the `top` shown are the shortlist of `top`)."""
+    With `more`, `has_more` says whether another eligible supplier ranks below the `top` (the engine's
+    `Shortlist.more`; the shortlist itself is the one of `top`, its newcomer places included: asking
+    for `top + 1` and cutting one off cut off the newcomer a place had been kept for)."""
     if more:
         top = max(1, min(top, MAX_TOP))
-        shortlist = shortlist_line(
-            session,
-            actor=actor,
-            data_dir=data_dir,
-            line=line,
-            top=top + 1,
-            include_unverified=include_unverified,
-            newcomer_slots=newcomer_slots,
-            with_nibs=with_nibs,
-        )
-        return replace(shortlist, entries=shortlist.entries[:top], has_more=len(shortlist.entries) > top)
     include_unverified = _unverified_allowed(actor, include_unverified)
     decisions = repository.decisions_of(session, line.id)
     dismissed = tuple(sid for sid, d in decisions.items() if d.decision == "dismissed")
@@ -355,6 +344,7 @@ def shortlist_line(
         nibs=nibs,
         names=names,
         certifications=certifications,
+        has_more=more and result.more,
     )
 
 

@@ -433,6 +433,18 @@ def test_newcomers_take_the_last_places_of_the_slots() -> None:
     assert not {"n1", "n2"} & set(ids(plain.shortlist(need(), top=10)))
 
 
+def test_more_says_whether_another_eligible_supplier_ranks_below() -> None:
+    shortlister = Shortlister(build(VETERANS_AND_NEWCOMERS))
+    found = shortlister.shortlist(need(), top=10)
+    assert found.more and len(found.entries) == 10
+    everyone = shortlister.shortlist(need(), top=50)
+    assert not everyone.more
+    assert not shortlister.shortlist(need(), top=len(everyone.entries)).more
+    # Asking for one more and cutting it off is not the shortlist of ten: it loses a newcomer's place.
+    longer = shortlister.shortlist(need(), top=11)
+    assert ids(longer)[:10] != ids(found)
+
+
 def test_weak_text_newcomer_takes_no_slot() -> None:
     catalogue = {key: value for key, value in VETERANS_AND_NEWCOMERS.items() if key != "n2"}
     found = Shortlister(build(catalogue)).shortlist(need(), top=10)
