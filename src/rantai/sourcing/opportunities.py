@@ -32,6 +32,7 @@ from rantai.sourcing.errors import MSG_NOT_FOUND, NeedInvalid, NeedNotFound
 from rantai.sourcing.models import Need, NeedLine
 from rantai.sourcing.repository import OpportunityFilter
 from rantai.sourcing.shortlists import line_text, units
+from rantai.suppliers import repository as suppliers_repository
 from rantai.tabular import cells
 
 DEFAULT_TOP = 20
@@ -349,3 +350,45 @@ def read_filter(
         needed_until=on + dt.timedelta(days=days) if days else None,
         sort=sort if sort in repository.OPPORTUNITY_SORTS else "newest",
     )
+
+
+@dataclass(frozen=True, slots=True)
+class OfferedNeed:
+    """An open need as a supplier sees it: its lines with their certificates, and how each line fits
+    the supplier's business (empty when the organization has no supplier profile yet)."""
+
+    need: Need
+    lines: list[NeedLine]
+    fit: dict[int, LineFit]
+    certifications: dict[int, list[str]]
+    has_profile: bool
+
+
+def offered_need_for(
+    session: Session,
+    *,
+    actor: Actor | None,
+    organization_id: int,
+    need_id: int,
+    data_dir: Path,
+    newcomer_slots: int = 2,
+) -> OfferedNeed:
+    """The need page of ``/opportunities/<id>`` and its API: the need (``offered_need``'s access), its
+    lines, and why the organization's business fits each or what it lacks."""
+    need = offered_need(session, actor=actor, need_id=need_id)
+    lines = list(repository.lines_of(session, need.id))
+    profile = suppliers_repository.by_organization(session, organization_id)
+    fit = (
+        fits(
+            session,
+            actor=actor,
+            data_dir=data_dir,
+            supplier_id=profile.id,
+            lines=lines,
+            newcomer_slots=newcomer_slots,
+        )
+        if profile is not None
+        else {}
+    )
+    certifications = repository.certifications_of(session, [line.id for line in lines])
+    return OfferedNeed(need, lines, fit, certifications, profile is not None)

@@ -240,22 +240,15 @@ def offered_need(
     settings: Settings = Depends(get_settings_dep),
 ) -> OfferedNeedOut:
     _supplier(caller)
-    need = opportunities.offered_need(db, actor=caller.actor, need_id=need_id)
-    lines = list(need_repository.lines_of(db, need.id))
-    profile = supplier_repo.by_organization(db, caller.organization_id)
-    fit = (
-        opportunities.fits(
-            db,
-            actor=caller.actor,
-            data_dir=settings.data_dir,
-            supplier_id=profile.id,
-            lines=lines,
-            newcomer_slots=settings.newcomer_slots,
-        )
-        if profile is not None
-        else {}
+    offered = opportunities.offered_need_for(
+        db,
+        actor=caller.actor,
+        organization_id=caller.organization_id,
+        need_id=need_id,
+        data_dir=settings.data_dir,
+        newcomer_slots=settings.newcomer_slots,
     )
-    certs = need_repository.certifications_of(db, [line.id for line in lines])
+    need, lines, fit, certs = offered.need, offered.lines, offered.fit, offered.certifications
     vocabulary = Vocabulary(db, api_locale(request))
     return OfferedNeedOut(
         id=need.id,

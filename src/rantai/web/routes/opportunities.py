@@ -211,23 +211,16 @@ def detail(
     settings: Settings = Depends(get_settings_dep),
 ) -> Response:
     """An open need as a supplier sees it: each line, and why the supplier fits it or what it lacks."""
-    need = opportunities.offered_need(db, actor=viewer.current_actor, need_id=need_id)
-    lines = list(repository.lines_of(db, need.id))
-    profile = supplier_repo.by_organization(db, viewer.current_org.id)
-    fit = (
-        opportunities.fits(
-            db,
-            actor=viewer.current_actor,
-            data_dir=settings.data_dir,
-            supplier_id=profile.id,
-            lines=lines,
-            newcomer_slots=settings.newcomer_slots,
-        )
-        if profile is not None
-        else {}
+    offered = opportunities.offered_need_for(
+        db,
+        actor=viewer.current_actor,
+        organization_id=viewer.current_org.id,
+        need_id=need_id,
+        data_dir=settings.data_dir,
+        newcomer_slots=settings.newcomer_slots,
     )
+    need, lines, fit, certs = offered.need, offered.lines, offered.fit, offered.certifications
     vocabulary = Vocabulary(db, viewer.locale)
-    certs = repository.certifications_of(db, [line.id for line in lines])
     regions = _region_names(db, {line.delivery_kabkota_code for line in lines if line.delivery_kabkota_code})
     shown = []
     for line in lines:
@@ -253,7 +246,7 @@ def detail(
             "need": need,
             "buyer": repository.buyer_name(db, need.organization_id),
             "lines": shown,
-            "has_profile": profile is not None,
+            "has_profile": offered.has_profile,
             "total": sum(line.budget for line in lines if line.budget is not None),
             "unknown_values": sum(1 for line in lines if line.budget is None),
         },
