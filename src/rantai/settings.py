@@ -156,6 +156,14 @@ class Settings(BaseSettings):
             "the Open Contracting Data Support Team before publishing for real."
         ),
     )
+    ocds_license: str = Field(
+        default="https://creativecommons.org/licenses/by/4.0/",
+        pattern=r"^https?://\S+$",
+        description=(
+            "The licence every OCDS package names (its `license`): the address of the licence's text. "
+            "The default is CC BY 4.0, which the Indonesian government's open-data portals use."
+        ),
+    )
     mail_enabled: bool = Field(
         default=False,
         description=(

@@ -30,6 +30,19 @@ def test_releases_and_records_are_public_and_valid(client: TestClient, db: Sessi
     assert ud.npwp and ud.npwp not in answer.text + records.text
 
 
+def test_packages_name_their_licence_and_publication_policy(client: TestClient, db: Session) -> None:
+    split_awarded(db)
+    for kind in ("releases", "records"):
+        package = client.get(f"/api/v1/ocds/{kind}").json()
+        assert package["license"] == "https://creativecommons.org/licenses/by/4.0/"  # the setting's default
+        assert package["publicationPolicy"] == "http://127.0.0.1:8000/transparansi/kebijakan-data"
+        assert schema_errors(package) == []
+    policy = client.get("/transparansi/kebijakan-data", headers=EN)  # what the packages link to, public
+    assert policy.status_code == 200
+    assert 'href="https://creativecommons.org/licenses/by/4.0/" rel="license"' in policy.text
+    assert "No NPWP" in policy.text
+
+
 def test_pages_link_to_each_other_and_end(client: TestClient, db: Session) -> None:
     for _ in range(3):
         make_rfq(db, bidders=1)

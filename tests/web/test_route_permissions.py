@@ -191,6 +191,7 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("POST", "/monitoring/pagu"): Needs(Action.MANAGE_ORGANIZATION),
     ("GET", "/transparansi"): Public("the public transparency page: national aggregates, no person"),
     ("GET", "/transparansi/download"): Public("the public page's tables (aggregates of organizations)"),
+    ("GET", "/transparansi/kebijakan-data"): Public("the open data's publication policy: no data at all"),
     ("GET", "/rfqs/{rfq_id}/print"): Login(
         "a printed RFQ is found only by its buyer and invitees (get_rfq: 404 else)"
     ),

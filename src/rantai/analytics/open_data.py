@@ -231,16 +231,21 @@ def page_uri(base_url: str, kind: str, number: int, size: int) -> str:
     return f"{base_url.rstrip('/')}/api/v1/ocds/{kind}?page={number}&per_page={size}"
 
 
-def release_package(batch: Batch, *, base_url: str, size: int, published_at: dt.datetime) -> m.Json:
+def release_package(
+    batch: Batch, *, base_url: str, size: int, published_at: dt.datetime, license_url: str | None = None
+) -> m.Json:
     return packages.release_package(
         batch.releases,
         uri=page_uri(base_url, "releases", batch.number, size),
         published_at=published_at,
         base_url=base_url,
+        license_url=license_url,
     )
 
 
-def record_package(batch: Batch, *, base_url: str, size: int, published_at: dt.datetime) -> m.Json:
+def record_package(
+    batch: Batch, *, base_url: str, size: int, published_at: dt.datetime, license_url: str | None = None
+) -> m.Json:
     releases_uri = page_uri(base_url, "releases", batch.number, size)
     return packages.record_package(
         [packages.record(process, package_uri=releases_uri) for process in batch.processes if process],
@@ -248,6 +253,7 @@ def record_package(batch: Batch, *, base_url: str, size: int, published_at: dt.d
         published_at=published_at,
         base_url=base_url,
         release_packages=[releases_uri],
+        license_url=license_url,
     )
 
 
@@ -258,17 +264,25 @@ class Exported:
     releases: int
 
 
-def export(session: Session, out: Path, *, prefix: str, base_url: str, size: int = DEFAULT_BATCH) -> Exported:
+def export(
+    session: Session,
+    out: Path,
+    *,
+    prefix: str,
+    base_url: str,
+    size: int = DEFAULT_BATCH,
+    license_url: str | None = None,
+) -> Exported:
     """Write ``releases-00001.json`` and ``records-00001.json``, ... into ``out``: one pair per batch of
     ``size`` RFQs, each file written and forgotten before the next batch is read."""
     out.mkdir(parents=True, exist_ok=True)
-    published_at = now()
+    at, lic = now(), license_url
     files = processes = releases = 0
     for batch in batches(session, prefix=prefix, size=size):
         name = f"{batch.number:05d}.json"
         for kind, package in (
-            ("releases", release_package(batch, base_url=base_url, size=size, published_at=published_at)),
-            ("records", record_package(batch, base_url=base_url, size=size, published_at=published_at)),
+            ("releases", release_package(batch, base_url=base_url, size=size, published_at=at, license_url=lic)),
+            ("records", record_package(batch, base_url=base_url, size=size, published_at=at, license_url=lic)),
         ):
             with (out / f"{kind}-{name}").open("w", encoding="utf-8") as file:
                 json.dump(package, file, ensure_ascii=False, separators=(",", ":"))

@@ -28,7 +28,12 @@ def ocds(
     started = time.perf_counter()
     with unit_of_work(write=False) as session:
         done = open_data.export(
-            session, out, prefix=conf.ocds_ocid_prefix, base_url=conf.base_url, size=per_file
+            session,
+            out,
+            prefix=conf.ocds_ocid_prefix,
+            base_url=conf.base_url,
+            size=per_file,
+            license_url=conf.ocds_license,
         )
     seconds = time.perf_counter() - started
     typer.echo(

@@ -35,6 +35,8 @@ RANTAI_EXTENSION_PATH = "/api/v1/ocds/extension/extension.json"
 EXTENSION_FILES = ("extension.json", "release-schema.json")
 OCDS_VERSION = "1.1"
 PUBLISHER = {"name": "Rantai", "uri": "https://github.com/rantai/rantai"}
+# The platform's page saying what it publishes, when, and what it leaves out (web/routes/monitoring.py).
+POLICY_PATH = "/transparansi/kebijakan-data"
 
 
 def extension_urls(base_url: str) -> list[str]:
@@ -107,19 +109,37 @@ def published(moment: dt.datetime) -> str:
     return aware.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def package_head(*, uri: str, published_at: dt.datetime, base_url: str) -> Json:
-    """What a release or record package says before its list: where it is, when, by whom, the extensions."""
-    return {
+def policy_url(base_url: str) -> str:
+    """The publication policy's address: the page that says what is published, when, and what is not."""
+    return base_url.rstrip("/") + POLICY_PATH
+
+
+def package_head(*, uri: str, published_at: dt.datetime, base_url: str, license_url: str | None = None) -> Json:
+    """What a release or record package says before its list: where it is, when, by whom, under which
+    licence and publication policy, and the extensions."""
+    head: Json = {
         "uri": uri,
         "version": OCDS_VERSION,
         "publishedDate": published(published_at),
         "publisher": dict(PUBLISHER),
-        "extensions": extension_urls(base_url),
     }
+    if license_url:
+        head["license"] = license_url
+    head["publicationPolicy"] = policy_url(base_url)
+    head["extensions"] = extension_urls(base_url)
+    return head
 
 
-def release_package(releases: Iterable[Json], *, uri: str, published_at: dt.datetime, base_url: str) -> Json:
-    return package_head(uri=uri, published_at=published_at, base_url=base_url) | {"releases": list(releases)}
+def release_package(
+    releases: Iterable[Json],
+    *,
+    uri: str,
+    published_at: dt.datetime,
+    base_url: str,
+    license_url: str | None = None,
+) -> Json:
+    head = package_head(uri=uri, published_at=published_at, base_url=base_url, license_url=license_url)
+    return head | {"releases": list(releases)}
 
 
 def record_package(
@@ -129,8 +149,9 @@ def record_package(
     published_at: dt.datetime,
     base_url: str,
     release_packages: Sequence[str] = (),
+    license_url: str | None = None,
 ) -> Json:
-    head = package_head(uri=uri, published_at=published_at, base_url=base_url)
+    head = package_head(uri=uri, published_at=published_at, base_url=base_url, license_url=license_url)
     if release_packages:
         head["packages"] = list(release_packages)
     return head | {"records": list(records)}

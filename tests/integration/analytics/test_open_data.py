@@ -55,6 +55,15 @@ def test_the_split_award_exports_and_validates_with_zero_errors(db: Session, tmp
     assert [u["url"].split("#")[1] for u in record["releases"]] == [r["id"] for r in releases]
 
 
+def test_exported_packages_name_the_licence_given(db: Session, tmp_path: Path) -> None:
+    split_awarded(db)
+    open_data.export(db, tmp_path, prefix=PREFIX, base_url=BASE, license_url="https://example.id/lisensi")
+    for path in tmp_path.glob("*.json"):
+        package = json.loads(path.read_text(encoding="utf-8"))
+        assert package["license"] == "https://example.id/lisensi"
+        assert package["publicationPolicy"] == BASE + "/transparansi/kebijakan-data"
+
+
 def test_no_personal_data_is_exported(db: Session, tmp_path: Path) -> None:
     setup = split_awarded(db)
     release_packages, record_packages = _exported(db, tmp_path)

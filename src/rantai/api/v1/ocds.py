@@ -34,7 +34,9 @@ def _page(db: Session, conf: Settings, paging: PageRequest, kind: str) -> JSONRe
     if not batch.processes and paging.page > 1:
         raise NotFound(N_("There is no page %(page)s."), field="page", page=paging.page)
     build = open_data.release_package if kind == "releases" else open_data.record_package
-    package = build(batch, base_url=conf.base_url, size=paging.per_page, published_at=now())
+    package = build(
+        batch, base_url=conf.base_url, size=paging.per_page, published_at=now(), license_url=conf.ocds_license
+    )
     links = []
     if paging.page * paging.per_page < total:
         links.append(

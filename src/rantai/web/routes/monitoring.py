@@ -26,7 +26,9 @@ from rantai.kit.money import format_number, format_rupiah
 from rantai.kit.text import ascii_digits
 from rantai.web.auth import get_viewer, require_action, require_viewer
 from rantai.web.downloads import content_disposition
-from rantai.web.requestctx import DbSession, Viewer
+from rantai.ocds import packages
+from rantai.settings import Settings
+from rantai.web.requestctx import DbSession, Viewer, get_settings_dep
 from rantai.web.templating import render
 
 router = APIRouter()
@@ -252,3 +254,18 @@ def public_download(
     if table is None:
         raise AnalyticsInvalid(MSG_FILTER, field="table")
     return _file(viewer, table, request.query_params.get("format", "csv"), f"rantai-publik-{table.name}")
+
+
+@router.get(packages.POLICY_PATH)
+def data_policy(
+    request: Request, viewer: Viewer = Depends(get_viewer), conf: Settings = Depends(get_settings_dep)
+) -> Response:
+    """The publication policy every OCDS package links to: what is published, when, under which licence,
+    and what is never published (no login)."""
+    context = {
+        "license_url": conf.ocds_license,
+        "ocid_prefix": conf.ocds_ocid_prefix,
+        "releases_url": "/api/v1/ocds/releases",
+        "records_url": "/api/v1/ocds/records",
+    }
+    return render(request, "monitoring/data_policy.html", viewer, context)
