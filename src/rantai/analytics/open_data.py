@@ -281,8 +281,14 @@ def export(
     for batch in batches(session, prefix=prefix, size=size):
         name = f"{batch.number:05d}.json"
         for kind, package in (
-            ("releases", release_package(batch, base_url=base_url, size=size, published_at=at, license_url=lic)),
-            ("records", record_package(batch, base_url=base_url, size=size, published_at=at, license_url=lic)),
+            (
+                "releases",
+                release_package(batch, base_url=base_url, size=size, published_at=at, license_url=lic),
+            ),
+            (
+                "records",
+                record_package(batch, base_url=base_url, size=size, published_at=at, license_url=lic),
+            ),
         ):
             with (out / f"{kind}-{name}").open("w", encoding="utf-8") as file:
                 json.dump(package, file, ensure_ascii=False, separators=(",", ":"))

@@ -114,7 +114,9 @@ def policy_url(base_url: str) -> str:
     return base_url.rstrip("/") + POLICY_PATH
 
 
-def package_head(*, uri: str, published_at: dt.datetime, base_url: str, license_url: str | None = None) -> Json:
+def package_head(
+    *, uri: str, published_at: dt.datetime, base_url: str, license_url: str | None = None
+) -> Json:
     """What a release or record package says before its list: where it is, when, by whom, under which
     licence and publication policy, and the extensions."""
     head: Json = {

@@ -24,10 +24,10 @@ from rantai.kit import clock
 from rantai.kit.errors import UserError
 from rantai.kit.money import format_number, format_rupiah
 from rantai.kit.text import ascii_digits
-from rantai.web.auth import get_viewer, require_action, require_viewer
-from rantai.web.downloads import content_disposition
 from rantai.ocds import packages
 from rantai.settings import Settings
+from rantai.web.auth import get_viewer, require_action, require_viewer
+from rantai.web.downloads import content_disposition
 from rantai.web.requestctx import DbSession, Viewer, get_settings_dep
 from rantai.web.templating import render
 
