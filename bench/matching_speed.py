@@ -45,7 +45,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from matching.baselines import Answer, PostgresFts, SqliteFts5, region_term
-from matching.generate import Query, centroids, read_queries, read_tsv
+from matching.generate import RUP_CSV, Query, centroids, read_queries, read_tsv
 from rantai.matching import (
     Certificate,
     Document,
@@ -59,6 +59,7 @@ from rantai.matching import (
     offer_document,
 )
 from rantai.matching.facts import supplier_terms
+from rantai.matching.history import PastWin, history_document
 from rantai.matching.index import DEFAULT_WRITER_MEMORY, default_threads
 
 REPO = Path(__file__).resolve().parents[1]
@@ -102,14 +103,56 @@ def _spread(key: str, modulo: int) -> int:
     return zlib.crc32(key.encode()) % modulo
 
 
-def engine_documents(tsv: Path, start: int = 0, end: int | None = None) -> Iterator[Document]:
+# The catalogue as issue #14 leaves it: sellers gave a category for 30% of the products (by a hash of the
+# product id, as bench/matching/withheld.py chooses them), the classifier inferred the rest with its
+# confidence (stored when the product was written, so the build only carries it); a quarter of the
+# suppliers have won packages before, 1 to 8 each, indexed as history documents (their titles are real
+# RUP package names).
+GIVEN_SHARE = 30
+HISTORY_SHARE = 4  # one supplier in four has a history
+HISTORY_MAX = 8
+
+
+@functools.cache
+def history_titles() -> tuple[str, ...]:
+    """Real package names (RUP Kalimantan Barat), the titles of the generated award histories."""
+    import csv  # noqa: PLC0415
+
+    with RUP_CSV.open(encoding="utf-8", newline="") as handle:
+        names = {" ".join(row["nama_paket"].split()) for row in csv.DictReader(handle)}
+    return tuple(sorted(name for name in names if name))
+
+
+def past_wins(supplier_id: str) -> list[PastWin]:
+    """The packages a generated supplier won (none for three in four), the same in every run."""
+    spread = zlib.crc32(("history:" + supplier_id).encode())
+    if spread % HISTORY_SHARE:
+        return []
+    titles = history_titles()
+    count = 1 + (spread >> 4) % HISTORY_MAX
+    return [
+        PastWin(
+            id=f"{supplier_id}-{number}",
+            title=titles[(spread >> 8) * (number + 7) % len(titles)],
+            year=2023 + (spread >> (number + 3)) % 4,
+            value=10_000_000 * (1 + (spread >> (number + 5)) % 150),
+        )
+        for number in range(count)
+    ]
+
+
+def engine_documents(
+    tsv: Path, start: int = 0, end: int | None = None, *, as_issue_14: bool = True
+) -> Iterator[Document]:
     """The generated products of `tsv` as the app would index them: one `offer_document` per product
     with its supplier's facts (kab/kota centroid, size class, verified, certificates with their last
     valid days, awards and order history) and its offer's (unit, price, monthly capacity, lead time),
     the figures the generator does not make spread by a hash of the ids. Like the app's rebuild, which
     reads a batch of suppliers with their products, it makes one `SupplierFacts` per supplier (the
     catalogue lists a supplier's products one after another). `start` and `end`: the stretch of the
-    file to read, in bytes (`tsv_parts`)."""
+    file to read, in bytes (`tsv_parts`). `as_issue_14`: categories inferred for 70% of the products and
+    award histories for a quarter of the suppliers (`past_wins`), as the app indexes them since issue #14;
+    off, every product carries its category as given and nobody has a history (the runs before it)."""
     places = centroids()
     supplier_columns: tuple[str, ...] = ()
     supplier: SupplierFacts | None = None
@@ -127,7 +170,13 @@ def engine_documents(tsv: Path, start: int = 0, end: int | None = None) -> Itera
             if supplier is None or columns != supplier_columns:
                 supplier = _supplier(supplier_id, kabkota, scale, verified, certificates, places)
                 supplier_columns = columns
+                if as_issue_14:
+                    for win in past_wins(supplier_id):
+                        yield history_document(supplier, win)
             spread = zlib.crc32(pid.encode())
+            confidence = 1.0
+            if as_issue_14 and spread % 100 >= GIVEN_SHARE:
+                confidence = 0.2 + (spread >> 4) % 79 / 100  # inferred: 0.20 to 0.98
             offer = OfferFacts(
                 id=pid,
                 name=name,
@@ -136,6 +185,7 @@ def engine_documents(tsv: Path, start: int = 0, end: int | None = None) -> Itera
                 price_min=1_000 * (1 + spread % 200),
                 capacity_per_month=None if (spread >> 8) % 3 == 0 else 100 * (1 + (spread >> 10) % 100),
                 lead_time_days=(spread >> 20) % 21,
+                category_confidence=confidence,
             )
             yield offer_document(supplier, offer, description=description)
 
@@ -334,13 +384,16 @@ def build_engine(tsv: Path, path: Path, args: argparse.Namespace, *, parts: int)
     or in this one (with --threads and --workers) when `parts` is 1."""
     if parts > 1:
         return SearchIndex.build_parallel(
-            [functools.partial(engine_documents, tsv, start, end) for start, end in tsv_parts(tsv, parts)],
+            [
+                functools.partial(engine_documents, tsv, start, end, as_issue_14=not args.plain_catalogue)
+                for start, end in tsv_parts(tsv, parts)
+            ],
             path=path,
             plain=False,
             memory=args.memory,
         )
     return SearchIndex.build(
-        engine_documents(tsv),
+        engine_documents(tsv, as_issue_14=not args.plain_catalogue),
         path=path,
         plain=False,
         threads=args.threads,
@@ -639,6 +692,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         action="store_true",
         help="skip building the engine's index a second time in one process (the before figure)",
     )
+    parser.add_argument(
+        "--plain-catalogue",
+        action="store_true",
+        help="every category given, no award histories (the catalogue of the runs before issue #14)",
+    )
     parser.add_argument("--out", type=Path, default=OUT, help="where to write the markdown report")
     args = parser.parse_args(argv)
     url = args.postgres.replace("postgresql+psycopg://", "postgresql://")
@@ -682,7 +740,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             else ""
         ),
         "catalogue": f"generated in {generate_seconds:.0f} s by bench/matching/generate.py (seeded; real "
-        "vocabulary from RUP Kalbar 2023-2025 and PRDECT-ID), not counted in any build",
+        "vocabulary from RUP Kalbar 2023-2025 and PRDECT-ID), not counted in any build; "
+        + (
+            "every category as given, no award histories (--plain-catalogue)"
+            if args.plain_catalogue
+            else f"sellers' categories on {GIVEN_SHARE}% of the products, the rest inferred with a "
+            f"confidence of 0.20-0.98; one supplier in {HISTORY_SHARE} with 1-{HISTORY_MAX} won packages "
+            "as history documents (real RUP package names)"
+        ),
         "needs": f"{len(queries)} distinct RUP package names (goods lines), "
         f"{sum('.' not in q.region for q in queries)} filtered on the province, "
         f"{sum('.' in q.region for q in queries)} on a kab/kota; needed-by days "
