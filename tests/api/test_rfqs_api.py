@@ -177,6 +177,20 @@ def test_an_rfq_from_a_need_to_quotes_with_questions_and_an_amendment(
     assert _ok(client.get(f"/api/v1/rfqs/{rfq_id}", headers=buyer))["quote_count"] == 0
 
 
+def test_the_supplier_extends_its_quote_validity_through_the_api(client: TestClient, db: Session) -> None:
+    setup = make_rfq(db, bidders=1)
+    quote = quote_on(db, setup, setup.bidders[0])
+    supplier = {**_supplier(db, setup.bidders[0]), **EN}
+    url = f"/api/v1/invitations/{setup.rfq.id}/quote/validity"
+    backwards = client.post(url, json={"valid_until": quote.valid_until.isoformat()}, headers=supplier)
+    assert backwards.status_code == 422 and backwards.json()["type"] == "urn:rantai:problem:quote-invalid"
+    later, read = (quote.valid_until + 7 * DAY).isoformat(), quote.version
+    extended = _ok(client.post(url, json={"valid_until": later, "version": read}, headers=supplier))
+    assert extended["valid_until"] == later
+    stale = client.post(url, json={"valid_until": later, "version": read}, headers=supplier)  # read before
+    assert stale.status_code == 409
+
+
 def test_no_price_reaches_the_buyer_before_the_deadline(client: TestClient, db: Session) -> None:
     setup = make_rfq(db, bidders=2)
     for bidder in setup.bidders:

@@ -650,3 +650,34 @@ def test_the_buyer_invites_more_shortlisted_suppliers_to_an_open_rfq(client: Tes
     assert late.profile.id in reached
     _as(client, late.user)
     assert client.get(f"/invitations/{setup.rfq.id}").status_code == 200
+
+
+def test_during_evaluation_the_supplier_extends_its_quote_validity(client: TestClient, db: Session) -> None:
+    setup = make_rfq(db, bidders=1)
+    quote = quote_on(db, setup, setup.bidders[0])
+    was = quote.valid_until
+    _as(client, setup.bidders[0].user)
+    assert (
+        'data-testid="validity-form"' not in client.get(f"/invitations/{setup.rfq.id}").text
+    )  # open: revise
+    pass_deadline(db)
+    page = client.get(f"/invitations/{setup.rfq.id}", headers={"Accept-Language": "en"}).text
+    assert 'data-testid="validity-form"' in page
+    bad = client.post(
+        f"/invitations/{setup.rfq.id}/validity",
+        data={"csrf_token": csrf_of(client), "valid_until": was.isoformat(), "version": str(quote.version)},
+        headers={"Accept-Language": "en"},
+    )
+    assert bad.status_code == 422 and 'role="alert"' in bad.text
+    assert "after the quote&#39;s current last day" in bad.text
+    db.refresh(quote)
+    assert quote.valid_until == was
+    later = was + 10 * DAY
+    done = client.post(
+        f"/invitations/{setup.rfq.id}/validity",
+        data={"csrf_token": csrf_of(client), "valid_until": later.isoformat(), "version": str(quote.version)},
+        follow_redirects=False,
+    )
+    assert done.status_code == 303 and done.headers["location"].endswith("?done=extended#own-quote")
+    db.refresh(quote)
+    assert quote.valid_until == later

@@ -224,6 +224,7 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("POST", "/invitations/{rfq_id}/quote"): INVITED,
     ("GET", "/invitations/{rfq_id}/withdraw"): INVITED,
     ("POST", "/invitations/{rfq_id}/withdraw"): INVITED,
+    ("POST", "/invitations/{rfq_id}/validity"): INVITED,
     # --- orders (issue #12): lists authorized in the query, one PO or invoice found only by its parties;
     # each step asks RUN_PURCHASE (the buyer's side) or FULFIL_ORDER (the supplier's) in the service
     ("GET", "/orders"): Login("the POs of the caller's organizations (orders.repository.po_readable)"),
@@ -310,6 +311,7 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("GET", "/api/v1/invitations/{rfq_id}/quote"): INVITED,
     ("PUT", "/api/v1/invitations/{rfq_id}/quote"): INVITED,
     ("POST", "/api/v1/invitations/{rfq_id}/quote/withdraw"): INVITED,
+    ("POST", "/api/v1/invitations/{rfq_id}/quote/validity"): INVITED,
     ("GET", "/api/v1/invitations/{rfq_id}/outcome"): INVITED,
     # Orders (issue #12): lists show the POs and invoices the caller's organization takes part in; a PO or
     # an invoice is found only by its parties (404 otherwise), the wrong side's step is 403

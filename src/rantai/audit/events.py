@@ -116,6 +116,7 @@ class Event(StrEnum):
     QUOTE_WITHDRAW = "quote.withdraw"
     QUOTE_SUBMIT_AGAIN = "quote.submit_again"
     QUOTE_ATTACHMENT_ADDED = "quote.attachment_added"
+    QUOTE_EXTEND = "quote.extend"
     AWARD_MADE = "award.made"
     AWARD_APPROVE = "award.approve"
     AWARD_REJECT = "award.reject"
@@ -220,6 +221,7 @@ RESOURCE_TYPES: dict[Event, ResourceType] = {
     Event.QUOTE_WITHDRAW: _R.QUOTE,
     Event.QUOTE_SUBMIT_AGAIN: _R.QUOTE,
     Event.QUOTE_ATTACHMENT_ADDED: _R.QUOTE,
+    Event.QUOTE_EXTEND: _R.QUOTE,
     Event.AWARD_MADE: _R.AWARD,
     Event.AWARD_APPROVE: _R.AWARD,
     Event.AWARD_REJECT: _R.AWARD,

@@ -83,6 +83,7 @@ SENTENCES: dict[Event, str] = {
     _E.QUOTE_WITHDRAW: N_("%(actor)s withdrew quote %(id)s"),
     _E.QUOTE_SUBMIT_AGAIN: N_("%(actor)s submitted quote %(id)s again"),
     _E.QUOTE_ATTACHMENT_ADDED: N_("%(actor)s attached a file to quote %(id)s"),
+    _E.QUOTE_EXTEND: N_("%(actor)s extended the validity of quote %(id)s"),
     _E.AWARD_MADE: N_("%(actor)s made award %(id)s"),
     _E.AWARD_APPROVE: N_("%(actor)s approved award %(id)s"),
     _E.AWARD_REJECT: N_("%(actor)s rejected award %(id)s"),

@@ -4,6 +4,7 @@ moving to awarded, and what winners and losers are told."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -29,7 +30,7 @@ from rantai.identity.policy import Actor
 from rantai.identity.roles import Role
 from rantai.kit import clock
 from rantai.kit.text import Localized
-from rantai.sourcing.rfq import awards, repository, service
+from rantai.sourcing.rfq import awards, quotes, repository, service
 from rantai.sourcing.rfq.awards import MSG_OWN_AWARD, AwardPart
 from rantai.sourcing.rfq.errors import (
     MSG_AWARD_QUANTITY,
@@ -37,11 +38,16 @@ from rantai.sourcing.rfq.errors import (
     MSG_CANCEL_AWARDED,
     MSG_NOT_ALLOWED,
     MSG_OVER_AWARD,
+    MSG_QUOTE_LAPSED,
+    MSG_VALIDITY_CLOSED,
+    MSG_VALIDITY_EXTEND,
     AwardConflict,
     AwardInvalid,
+    QuoteInvalid,
     ReservationBroken,
     RfqConflict,
     RfqForbidden,
+    RfqNotFound,
 )
 from rantai.sourcing.rfq.models import Award, AwardLine, RfqLine
 from rantai.sourcing.rfq.state import LOSS_REASONS, AwardStatus, RfqStatus
@@ -455,3 +461,48 @@ def test_cancelling_withdraws_awards_waiting_and_is_refused_once_one_is_approved
             service.cancel(db, actor=done.actor, rfq=done.rfq, reason="Salah pilih")
     assert caught.value.message == MSG_CANCEL_AWARDED
     assert done.rfq.status == RfqStatus.EVALUATION
+
+
+def test_a_lapsed_quote_cannot_be_awarded_until_its_supplier_extends_it(db: Session) -> None:
+    setup = make_rfq(db, bidders=1)
+    quote = quote_on(db, setup, setup.bidders[0])  # valid 30 days from today
+    (line,) = lines(db, setup)
+    parts = [AwardPart(line.id, setup.bidders[0].profile.id, line.quantity)]
+    assert service.close_due(db) == 0
+    with clock.travel(PAST_DEADLINE):
+        assert service.close_due(db) == 1
+    with clock.travel(dt.timedelta(days=31)):  # the day after its last valid day
+        with pytest.raises(AwardInvalid) as lapsed:
+            awards.make_award(db, actor=setup.actor, rfq=setup.rfq, parts=parts)
+        assert lapsed.value.message == MSG_QUOTE_LAPSED
+        assert lapsed.value.params["until"] == quote.valid_until.strftime("%d-%m-%Y")
+        assert award_count(db) == 0 and setup.rfq.status == RfqStatus.EVALUATION
+        new_day = clock.today() + dt.timedelta(days=14)
+        quotes.extend_validity(db, actor=setup.bidders[0].actor, rfq=setup.rfq, valid_until=new_day)
+        assert quote.valid_until == new_day
+        award = awards.make_award(db, actor=setup.actor, rfq=setup.rfq, parts=parts)
+    assert award.status == AwardStatus.APPROVED
+    (extended,) = [e for e in entries(db, "quote", quote.id) if e.action == "quote.extend"]
+    assert extended.after == {"valid_until": new_day.isoformat()}
+
+
+def test_a_quote_is_extended_only_forward_within_bounds_and_while_the_rfq_is_live(db: Session) -> None:
+    setup = make_rfq(db, bidders=2)
+    quote = quote_on(db, setup, setup.bidders[0])
+    bidder = setup.bidders[0]
+    was = quote.valid_until
+    for day in (was, was - dt.timedelta(days=1), clock.today() + dt.timedelta(days=181)):
+        with pytest.raises(QuoteInvalid) as refused:  # a QuoteInvalid: a user error
+            quotes.extend_validity(db, actor=bidder.actor, rfq=setup.rfq, valid_until=day)
+        assert refused.value.message == MSG_VALIDITY_EXTEND and refused.value.field == "valid_until"
+        assert quote.valid_until == was
+    with pytest.raises(RfqNotFound):  # a bidder without a quote has nothing to extend
+        quotes.extend_validity(
+            db, actor=setup.bidders[1].actor, rfq=setup.rfq, valid_until=was + dt.timedelta(days=1)
+        )
+    quotes.extend_validity(db, actor=bidder.actor, rfq=setup.rfq, valid_until=was + dt.timedelta(days=5))
+    assert quote.valid_until == was + dt.timedelta(days=5)
+    service.cancel(db, actor=setup.actor, rfq=setup.rfq, reason="Anggaran dialihkan")
+    with pytest.raises(QuoteInvalid) as closed:
+        quotes.extend_validity(db, actor=bidder.actor, rfq=setup.rfq, valid_until=was + dt.timedelta(days=9))
+    assert closed.value.message == MSG_VALIDITY_CLOSED

@@ -161,6 +161,16 @@ class QuoteLineIn(BaseModel):
     notes: MultiLine | None = Field(None, max_length=quotes.NOTES_MAX)
 
 
+class ValidityIn(BaseModel):
+    valid_until: IsoDate = Field(
+        description="The quote's new last valid day: later than the current one, at most "
+        f"{quotes.MAX_VALIDITY_DAYS} days from today."
+    )
+    version: Version | None = Field(
+        None, description="Your quote's version as you read it; a change made meanwhile is refused with 409."
+    )
+
+
 class QuoteIn(BaseModel):
     lines: list[QuoteLineIn] = Field(min_length=1, max_length=MAX_LINES)
     valid_until: IsoDate = Field(description="The quote holds at least until the deadline's day.")

@@ -41,6 +41,7 @@ from rantai.api.v1.rfq_models import (
     RfqLineOut,
     RfqOut,
     RfqSummaryOut,
+    ValidityIn,
     VersionIn,
 )
 from rantai.api.v1.schemas import PageOut
@@ -539,4 +540,24 @@ def withdraw_quote(
     rfq = _invited(db, caller, rfq_id)
     with all_or_nothing(db):
         quotes.withdraw(db, actor=caller.actor, rfq=rfq, expected_version=body.version if body else None)
+    return _own_quote_out(db, request, caller, rfq)
+
+
+@router.post(
+    "/invitations/{rfq_id}/quote/validity",
+    response_model=OwnQuoteOut,
+    summary="Extend how long the quote stays valid (open or being evaluated); prices stay as they are",
+)
+def extend_quote_validity(
+    rfq_id: PathId,
+    body: ValidityIn,
+    request: Request,
+    caller: ApiCaller = Depends(api_caller),
+    db: Session = DbSession,
+) -> OwnQuoteOut:
+    rfq = _invited(db, caller, rfq_id)
+    with all_or_nothing(db):
+        quotes.extend_validity(
+            db, actor=caller.actor, rfq=rfq, valid_until=body.valid_until, expected_version=body.version
+        )
     return _own_quote_out(db, request, caller, rfq)

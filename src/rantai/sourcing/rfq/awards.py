@@ -66,6 +66,7 @@ from rantai.sourcing.rfq.errors import (
     MSG_NOT_ALLOWED,
     MSG_NOT_EVALUATING,
     MSG_OVER_AWARD,
+    MSG_QUOTE_LAPSED,
     MSG_REJECTION_REASON,
     MSG_RFQ_NOT_FOUND,
     MSG_TOO_LONG,
@@ -219,6 +220,10 @@ def _pieces(session: Session, actor: Actor | None, rfq: Rfq, parts: Sequence[Awa
             priced = next((q for q in opened.lines.get(quote.id, []) if q.rfq_line_id == line.id), None)
         if quote is None or priced is None:
             raise AwardInvalid(MSG_AWARD_QUOTE, field=field, line=line.line_no, name=name)
+        if quote.valid_until < today():  # a lapsed quote binds nobody: the supplier extends it first
+            raise AwardInvalid(
+                MSG_QUOTE_LAPSED, field=field, name=name, until=quote.valid_until.strftime("%d-%m-%Y")
+            )
         quantity = part.quantity
         if (
             isinstance(quantity, bool)

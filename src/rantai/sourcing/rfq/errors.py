@@ -65,6 +65,17 @@ MSG_OFFERED_QUANTITY = N_(
 )
 MSG_LEAD_TIME = N_("Line %(line)s: the lead time must be a whole number of days from 0 to %(max)s.")
 MSG_VALID_UNTIL = N_("The quote must stay valid at least until the deadline (%(deadline)s).")
+MSG_VALIDITY_EXTEND = N_(
+    "Give a date after the quote's current last day (%(until)s) and at most %(days)s days from today."
+)
+MSG_VALIDITY_CLOSED = N_(
+    "This quote's validity can no longer be changed: the RFQ is no longer open or being evaluated, or the "
+    "quote was withdrawn."
+)
+MSG_QUOTE_LAPSED = N_(
+    "%(name)s's quote was valid until %(until)s. Ask the supplier to extend its validity "
+    "(on its invitation page) before awarding to it."
+)
 MSG_QUOTE_SEALED = N_(
     "Quotes stay sealed until the deadline (%(deadline)s): you see how many arrived, not what they say."
 )

@@ -174,14 +174,19 @@ def parse_quote(values: Mapping[str, str], lines: Sequence[RfqLine], currency: s
                 notes=_text(values, f"{key}-notes", QuoteInvalid, multiline=True) or None,
             )
         )
+    return QuoteData(
+        lines=given,
+        valid_until=validity_day(values),
+        notes=_text(values, "notes", QuoteInvalid, multiline=True) or None,
+    )
+
+
+def validity_day(values: Mapping[str, str]) -> dt.date:
+    """The quote's last valid day (``valid_until``, a date the form or the API gives)."""
     valid_raw = _text(values, "valid_until", QuoteInvalid)
     if not valid_raw:
         raise QuoteInvalid(MSG_DATE_FORMAT, field="valid_until")
-    return QuoteData(
-        lines=given,
-        valid_until=parse_date(valid_raw, field="valid_until", error=QuoteInvalid),
-        notes=_text(values, "notes", QuoteInvalid, multiline=True) or None,
-    )
+    return parse_date(valid_raw, field="valid_until", error=QuoteInvalid)
 
 
 def parse_order_settings(values: Mapping[str, str]) -> OrderSettings:

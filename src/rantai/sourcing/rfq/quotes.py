@@ -37,6 +37,8 @@ from rantai.sourcing.rfq.errors import (
     MSG_TOO_LONG,
     MSG_UNIT_PRICE,
     MSG_VALID_UNTIL,
+    MSG_VALIDITY_CLOSED,
+    MSG_VALIDITY_EXTEND,
     QuoteConflict,
     QuoteInvalid,
     QuoteSealed,
@@ -235,6 +237,56 @@ def _first(
             session.flush()
     except IntegrityError:
         raise QuoteConflict(MSG_QUOTE_CHANGED) from None
+    return quote
+
+
+# How far ahead a supplier may extend its quote's validity, from the day it does.
+MAX_VALIDITY_DAYS = 180
+
+
+def extend_validity(
+    session: Session,
+    *,
+    actor: Actor | None,
+    rfq: Rfq,
+    valid_until: dt.date,
+    expected_version: int | None = None,
+) -> Quote:
+    """The supplier extends how long its quote stays valid (its prices, quantities and lead times stay as
+    they are), while the RFQ is open or being evaluated: an award needs a quote still valid on the day
+    it is made. Only to a later day, at most ``MAX_VALIDITY_DAYS`` from today."""
+    invitation = acting_supplier(actor, session, rfq)
+    quote = repository.quote_for_supplier(session, rfq.id, invitation.supplier_id)
+    if quote is None:
+        raise RfqNotFound(MSG_QUOTE_NOT_FOUND)
+    status = RfqStatus(rfq.status)
+    if status not in (RfqStatus.OPEN, RfqStatus.EVALUATION) or quote.status != QuoteStatus.SUBMITTED:
+        raise QuoteInvalid(MSG_VALIDITY_CLOSED, field="valid_until")
+    if expected_version is not None and quote.version != expected_version:
+        raise QuoteConflict(MSG_QUOTE_CHANGED)
+    day = today()
+    latest = day + dt.timedelta(days=MAX_VALIDITY_DAYS)
+    if not max(quote.valid_until, day) < valid_until <= latest:
+        raise QuoteInvalid(
+            MSG_VALIDITY_EXTEND,
+            field="valid_until",
+            until=quote.valid_until.strftime("%d-%m-%Y"),
+            days=MAX_VALIDITY_DAYS,
+        )
+    before = {"valid_until": quote.valid_until.isoformat()}
+    quote.valid_until = valid_until
+    quote.updated_at = now()
+    _flush(session)
+    audit.record(
+        session,
+        Event.QUOTE_EXTEND,
+        quote.id,
+        [quote.supplier_organization_id],
+        by=actor,
+        details={"rfq": rfq.id},
+        before=before,
+        after={"valid_until": valid_until.isoformat()},
+    )
     return quote
 
 

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 import rantai.web.paths  # noqa: F401 - registers the {name:id} path convertor
 from rantai.db import all_or_nothing
+from rantai.kit import clock
 from rantai.kit.pagination import MAX_PAGE, Page
 from rantai.settings import Settings
 from rantai.sourcing.rfq import comparison, export, service
@@ -78,6 +79,7 @@ def page(
             "columns": shown,
             "first": start + 1,
             "large": compared.rows > export.EXPORT_NOW_MAX_ROWS,
+            "today": clock.today(),
             "describe": lambda reason: viewer._(reason.message, **reason.params),
         },
     )

@@ -42,6 +42,7 @@ NOTICES = {
     "quoted": N_("Your quote is sent. You may revise it until the deadline; the buyer sees it only then."),
     "asked": N_("Your question is sent. The answer is shown here to every invited supplier."),
     "withdrawn": N_("Your quote is withdrawn. You may give it again until the deadline."),
+    "extended": N_("Your quote's validity is extended. Its prices, quantities and lead times are unchanged."),
 }
 
 
@@ -136,6 +137,7 @@ def _detail(
             "outcome": awards.outcome_for_supplier(db, actor=viewer.actor, rfq=rfq),
             "quote_values": quote_values,
             "question_values": values if form == "question" and values else {},
+            "values": values or {},
             "max_mb": MAX_ATTACHMENT_BYTES // (1024 * 1024),
             "form": form,
             "notice": notice,
@@ -233,3 +235,25 @@ def withdraw(
     except UserError as exc:
         return _detail(request, db, viewer, rfq, error=exc)
     return RedirectResponse(f"/invitations/{rfq_id}?done=withdrawn", status_code=303)
+
+
+@router.post("/{rfq_id:id}/validity")
+def extend_validity(
+    request: Request,
+    rfq_id: int,
+    db: Session = DbSession,
+    viewer: Viewer = Depends(require_viewer),
+    posted: FormData = PostedForm,
+) -> Response:
+    """The supplier extends how long its quote stays valid while the buyer evaluates."""
+    rfq = _invited_rfq(db, viewer, rfq_id)
+    values = text_fields(posted)
+    try:
+        with all_or_nothing(db):
+            until = inputs.validity_day(values)
+            quotes.extend_validity(
+                db, actor=viewer.actor, rfq=rfq, valid_until=until, expected_version=posted_version(posted)
+            )
+    except UserError as exc:
+        return _detail(request, db, viewer, rfq, error=exc, form="validity", values=values)
+    return RedirectResponse(f"/invitations/{rfq_id}?done=extended#own-quote", status_code=303)
