@@ -140,6 +140,7 @@ class Event(StrEnum):
     BUYER_BUDGET_CHANGED = "organization.budget_changed"  # the pagu a buyer enters per year (issue #15)
 
     DEMO_REGISTRY_LOADED = "demo.registry_loaded"
+    DEMO_HISTORY_LOADED = "demo.history_loaded"  # the demo's contracting history (issue #15)
 
     @property
     def resource_type(self) -> ResourceType:
@@ -241,4 +242,5 @@ RESOURCE_TYPES: dict[Event, ResourceType] = {
     Event.SUPPLIER_TAX_CHANGED: _R.SUPPLIER_PROFILE,
     Event.BUYER_BUDGET_CHANGED: _R.ORGANIZATION,
     Event.DEMO_REGISTRY_LOADED: _R.DEMO_REGISTRY,
+    Event.DEMO_HISTORY_LOADED: _R.DEMO_REGISTRY,
 }

@@ -103,6 +103,7 @@ SENTENCES: dict[Event, str] = {
     _E.WITHHOLDING_RECORDED: N_("%(actor)s recorded a tax withholding on invoice %(id)s"),
     _E.SUPPLIER_TAX_CHANGED: N_("%(actor)s changed the tax status of the business"),
     _E.DEMO_REGISTRY_LOADED: N_("The demo registry was loaded"),
+    _E.DEMO_HISTORY_LOADED: N_("The demo contracting history was loaded"),
 }
 
 

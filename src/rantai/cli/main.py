@@ -93,12 +93,20 @@ def worker() -> None:
 @app.command("demo")
 def demo(
     serve_after: bool = typer.Option(True, "--serve/--no-serve", help="Serve the platform after loading."),
-    suppliers: int = typer.Option(3000, "--suppliers", min=0, help="How many demo UMKM and cooperatives."),
+    scale: str = typer.Option(
+        "small",
+        "--scale",
+        help="small (3,000 UMKM, about 2,500 orders over 24 months) or large (100,000 UMKM, 50,000 orders).",
+    ),
+    suppliers: int | None = typer.Option(
+        None, "--suppliers", min=0, help="How many demo UMKM and cooperatives (overrides the scale's)."
+    ),
     host: str | None = typer.Option(None, help="Address to listen on."),
     port: int | None = typer.Option(None, help="Port."),
 ) -> None:
     """Upgrade the database, load the demo data, print the demo logins, then serve."""
     from rantai.catalog.search_index import live_index  # noqa: PLC0415
+    from rantai.demo.history import load_demo_history  # noqa: PLC0415
     from rantai.demo.orders import load_demo_orders  # noqa: PLC0415
     from rantai.demo.procurement import (  # noqa: PLC0415
         load_demo_koperasi_login,
@@ -107,18 +115,28 @@ def demo(
     )
     from rantai.demo.registry import load_demo_registry  # noqa: PLC0415
     from rantai.demo.rfqs import load_demo_rfqs  # noqa: PLC0415
+    from rantai.demo.scale import SCALES  # noqa: PLC0415
     from rantai.demo.seed import DEMO_PASSWORD, load_demo_identity  # noqa: PLC0415
     from rantai.kit.clock import today  # noqa: PLC0415
 
+    if scale not in SCALES:
+        raise typer.BadParameter(f"choose one of: {', '.join(SCALES)}", param_hint="--scale")
+    size = SCALES[scale].with_suppliers(suppliers)
     db.upgrade_database(with_reference=True)
     with unit_of_work() as session:
         logins = load_demo_identity(session)
-        registry = load_demo_registry(session, suppliers=suppliers)  # after the logins: it needs the verifier
+        # After the logins: it needs the verifier.
+        registry = load_demo_registry(
+            session, suppliers=size.suppliers, products_per_supplier=size.products_per_supplier
+        )
         procurement = load_demo_procurement(session, today=today())
         load_demo_supplier_login(session, today=today())
         load_demo_koperasi_login(session, today=today())
         rfqs = load_demo_rfqs(session)  # after the UMKM login's business: it is invited
         orders = load_demo_orders(session)  # after the RFQs: the awarded one is ordered
+    with unit_of_work() as session:
+        # Last: it reads the buyers and suppliers loaded above and numbers after their orders.
+        history = load_demo_history(session, scale=size)
     typer.echo(registry.summary())
     typer.echo(
         f"Demo buyers: {procurement.buyers}; needs added: {procurement.needs} ({procurement.open_needs} open); "
@@ -126,6 +144,7 @@ def demo(
     )
     typer.echo(rfqs.summary())
     typer.echo(orders.summary())
+    typer.echo(history.summary())
     conf = settings()
     with unit_of_work() as session:
         built = live_index(conf.data_dir).rebuild(session)

@@ -60,6 +60,8 @@ VERIFIER_EMAIL = "verifikator@demo.rantai.id"  # made by rantai.demo.seed; verif
 # import anywhere). It manages the demo profiles until their businesses claim them (issue #9).
 IMPORTER_ORGANIZATION = "Operator Rantai"
 COOPERATIVE_SHARE = 0.08
+# Products a supplier offers in the registry's own mix: 1-3 for a draft, 2-6 otherwise (about four).
+MEAN_PRODUCTS = 4.0
 STATUS_SHARES = {
     ProfileStatus.VERIFIED: 0.65,
     ProfileStatus.SUBMITTED: 0.20,
@@ -401,8 +403,17 @@ def _npwp(rng: random.Random, entity: bool) -> str:
 class Planner:
     """Draws the whole registry in memory; makes no query and writes nothing."""
 
-    def __init__(self, data: DemoData, reference: Reference, rng: random.Random, today: dt.date) -> None:
+    def __init__(
+        self,
+        data: DemoData,
+        reference: Reference,
+        rng: random.Random,
+        today: dt.date,
+        products_per_supplier: float | None = None,
+    ) -> None:
         self.data = data
+        # The registry's own mix offers about four products a supplier; a benchmark may ask for more.
+        self.product_factor = products_per_supplier / MEAN_PRODUCTS if products_per_supplier else None
         self.ref = reference
         self.rng = rng
         self.today = today
@@ -650,6 +661,8 @@ class Planner:
             if status is ProfileStatus.DRAFT
             else rng.choices((2, 3, 4, 5, 6), (1, 2, 3, 3, 2))[0]
         )
+        if self.product_factor is not None:  # scaled, rounded up or down at random to keep the mean
+            count = max(1, int(count * self.product_factor + rng.random()))
         kind_weights = {k: (4.0 if i == 0 else 2.0 / i) for i, k in enumerate(sector.kinds)}
         used: set[str] = set()
         products: list[PlannedProduct] = []
@@ -990,15 +1003,28 @@ def _report(plans: Sequence[PlannedSupplier], today: dt.date) -> RegistryReport:
 
 
 def plan_registry(
-    data: DemoData, reference: Reference, *, suppliers: int, seed: int, today: dt.date
+    data: DemoData,
+    reference: Reference,
+    *,
+    suppliers: int,
+    seed: int,
+    today: dt.date,
+    products_per_supplier: float | None = None,
 ) -> list[PlannedSupplier]:
     """The registry as plain data (no database): what ``load_demo_registry`` writes."""
     rng = random.Random(seed)  # noqa: S311 - the demo must be reproducible; nothing here is secret
-    return Planner(data, reference, rng, today).plan(suppliers)
+    return Planner(data, reference, rng, today, products_per_supplier).plan(suppliers)
 
 
-def load_demo_registry(session: Session, *, suppliers: int = 3000, seed: int = 2026) -> RegistryReport:
-    """Add the demo supplier registry unless it is already there. Flushes, never commits."""
+def load_demo_registry(
+    session: Session,
+    *,
+    suppliers: int = 3000,
+    seed: int = 2026,
+    products_per_supplier: float | None = None,
+) -> RegistryReport:
+    """Add the demo supplier registry unless it is already there (``products_per_supplier``: about so
+    many products a supplier, for the large demo; None: the registry's own mix). Flushes, never commits."""
     if not 1 <= suppliers <= 10**8 - 1:
         raise ValueError("suppliers must be between 1 and 99,999,999")
     started = time.perf_counter()
@@ -1008,7 +1034,14 @@ def load_demo_registry(session: Session, *, suppliers: int = 3000, seed: int = 2
     today = now().date()
     data = demo_data()
     reference = read_reference(session, data, today)
-    plans = plan_registry(data, reference, suppliers=suppliers, seed=seed, today=today)
+    plans = plan_registry(
+        data,
+        reference,
+        suppliers=suppliers,
+        seed=seed,
+        today=today,
+        products_per_supplier=products_per_supplier,
+    )
     importer = identity_repo.organization_by_name(session, IMPORTER_ORGANIZATION)
     _write(session, plans, importer.id if importer else None)
     report = _report(plans, today)
