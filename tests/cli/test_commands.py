@@ -115,6 +115,11 @@ def test_demo_without_serving_prints_logins_and_is_idempotent(cli_db: str) -> No
     assert "Demo RFQs: 1 open, 1 past the deadline, 1 awarded, 1 cancelled" in outputs[0]
     assert "1 awarded and waiting for approval" in outputs[0]  # the demo approver's (issue #13)
     assert "Demo orders: 10 purchase orders" in outputs[0] and "Demo orders: 0 purchase orders" in outputs[1]
+    # The small scale's history (issue #15): every province's UMKM sells, once.
+    assert re.search(
+        r"Demo history \(24 months\): .* [23]\d{3} purchase orders .* in 38 provinces", outputs[0]
+    )
+    assert "Demo history: already loaded, nothing added" in outputs[1]
     assert DEMO_PASSWORD in result.output
     assert all(login.email in result.output for login in DEMO_LOGINS)
     # The demo logins, the owners of the three registry suppliers that quote on the demo RFQs, and the

@@ -34,9 +34,10 @@ from collections import Counter as Tally
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 from stdnum import luhn
 
@@ -44,14 +45,13 @@ from rantai import audit
 from rantai.audit import Event
 from rantai.audit.models import AuditEvent
 from rantai.catalog.models import Product
-from rantai.db import bulk_insert
+from rantai.db import bulk_insert, table_of
 from rantai.demo.registry import DEMO_NIB_PREFIX, SALES_RANGES
 from rantai.demo.scale import SMALL, Scale
 from rantai.identity.models import Organization
 from rantai.identity.roles import OrgType
-from rantai.kit.clock import WIB, today
+from rantai.kit.clock import WIB, now, today
 from rantai.orders import days_to_pay, tax
-from rantai.orders import repository as orders_repo
 from rantai.orders.models import (
     Counter,
     Delivery,
@@ -69,6 +69,7 @@ from rantai.orders.models import (
 )
 from rantai.orders.purchase_orders import buyer_code
 from rantai.orders.state import InvoiceStatus, PoStatus
+from rantai.reference.models import TaxRate
 from rantai.sourcing.rfq.models import (
     Award,
     AwardLine,
@@ -80,8 +81,8 @@ from rantai.sourcing.rfq.models import (
     RfqLine,
 )
 from rantai.sourcing.rfq.state import AwardStatus, QuoteStatus, RfqStatus
-from rantai.suppliers import repository as suppliers_repo
-from rantai.suppliers.models import SizeClassRecord, SupplierProfile
+from rantai.suppliers.models import SizeClassRecord, SupplierProfile, TrackRecord
+from rantai.suppliers.repository import TRACK_COUNTERS
 
 BUYER_TYPES = (OrgType.BUMN.value, OrgType.SWASTA_BESAR.value, OrgType.PEMBELI_GLOBAL.value)
 UMKM_CLASSES = frozenset({"mikro", "kecil", "menengah"})
@@ -449,8 +450,8 @@ def _graduate(rng: random.Random, deals: Sequence[_Deal], on: dt.date) -> list[t
 
 
 def _at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
-    """A moment of that Indonesian day, in UTC as stored."""
-    return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=WIB).astimezone(dt.UTC)
+    """A moment of that Indonesian day, in UTC as stored; never later than now (today's steps)."""
+    return min(dt.datetime.combine(day, dt.time(hour, minute), tzinfo=WIB).astimezone(dt.UTC), now())
 
 
 class _Numbers:
@@ -528,12 +529,25 @@ class _Writer:
         self.report = report
         self.numbers = _Numbers(session)
         self.rates: dict[dt.date, tax.Rates] = {}
+        self.tax_rates: dict[str, list[tuple[dt.date, tax.Rate]]] = {}
         self.track: dict[int, Tally[str]] = defaultdict(Tally)
         self.references = 0
 
     def rates_on(self, day: dt.date) -> tax.Rates:
+        """The rates in force on ``day`` (as ``orders.repository.rates_on`` reads them, from one read)."""
+        if not self.tax_rates:
+            for row in self.session.scalars(select(TaxRate).order_by(TaxRate.effective_from)):
+                rate = tax.Rate(Decimal(row.percent), row.base_numerator, row.base_denominator)
+                self.tax_rates.setdefault(row.code, []).append((row.effective_from, rate))
         if day not in self.rates:
-            self.rates[day] = orders_repo.rates_on(self.session, day)
+
+            def in_force(code: str) -> tax.Rate:
+                found = [rate for since, rate in self.tax_rates.get(code, []) if since <= day]
+                if not found:
+                    raise LookupError(f"no {code} rate in force on {day} (is the reference data loaded?)")
+                return found[-1]
+
+            self.rates[day] = tax.Rates(ppn=in_force("ppn"), pph22=in_force("pph22"), pph23=in_force("pph23"))
         return self.rates[day]
 
     # -- sourcing --
@@ -870,7 +884,9 @@ class _Writer:
                     "accepted_at": row["accepted_at"],
                 }
             )
-        bulk_insert(self.session, PurchaseOrderRevision, revisions)
+        # Plain executemany: ``bulk_insert``'s PostgreSQL arrays take no JSON objects.
+        for start in range(0, len(revisions), 5000):
+            self.session.execute(insert(PurchaseOrderRevision), revisions[start : start + 5000])
         self._fulfil(po_ids, pos, po_rows, by_po, stories)
 
     def _link(self, pos: Sequence[_Po], po_rows: list[dict[str, Any]]) -> None:
@@ -1250,9 +1266,35 @@ class _Writer:
 
     def finish(self) -> None:
         self.numbers.save()
-        for supplier_id in sorted(self.track):
-            counts = {name: count for name, count in self.track[supplier_id].items() if count}
-            suppliers_repo.add_to_track_record(self.session, supplier_id, **counts)
+        self._track_records()
+
+    def _track_records(self) -> None:
+        """Add the history to each supplier's track record (as ``suppliers.repository.add_to_track_record``
+        does one event at a time): one UPDATE for the suppliers that have a record, one INSERT for the rest."""
+        table = table_of(TrackRecord)
+        have = set(self.session.scalars(select(TrackRecord.supplier_id)))
+        moment = now()
+        rows = [
+            {"sid": sid, **{name: self.track[sid][name] for name in TRACK_COUNTERS}, "moment": moment}
+            for sid in sorted(self.track)
+        ]
+        old = [row for row in rows if row["sid"] in have]
+        if old:
+            self.session.execute(
+                update(table)
+                .where(table.c.supplier_id == bindparam("sid"))
+                .values(
+                    {name: table.c[name] + bindparam(name) for name in sorted(TRACK_COUNTERS)}
+                    | {"updated_at": bindparam("moment")}
+                ),
+                old,
+            )
+        new = [
+            {"supplier_id": row["sid"], **{name: row[name] for name in TRACK_COUNTERS}, "updated_at": moment}
+            for row in rows
+            if row["sid"] not in have
+        ]
+        bulk_insert(self.session, TrackRecord, new)
 
 
 def _write_graduations(
