@@ -93,6 +93,95 @@ def split(rows: Sequence[dict[str, str]]) -> Split:
     return Split(held, [row for row in rows if id(row) not in chosen])
 
 
+class Places:
+    """The delivery place a row names: a kab/kota (or only a province) read from its satker's name (the
+    part of `buyer` after "INSTANSI / "), else from its title. This is where the package is delivered,
+    which a buyer states with every need; the instansi (ministry) part is never read."""
+
+    _ABBREVIATIONS: dict[str, str] = {
+        "JABAR": "32",
+        "JATENG": "33",
+        "JATIM": "35",
+        "SUMUT": "12",
+        "SUMBAR": "13",
+        "SUMSEL": "16",
+        "KALBAR": "61",
+        "KALTENG": "62",
+        "KALSEL": "63",
+        "KALTIM": "64",
+        "KALTARA": "65",
+        "SULUT": "71",
+        "SULTENG": "72",
+        "SULSEL": "73",
+        "SULTRA": "74",
+        "SULBAR": "76",
+        "NTB": "52",
+        "NTT": "53",
+        "DIY": "34",
+        "DKI": "31",
+        "JAKARTA": "31",
+        "BABEL": "19",
+        "KEPRI": "21",
+    }
+
+    def __init__(self) -> None:
+        import gzip  # noqa: PLC0415
+
+        source = REPO / "src" / "rantai" / "reference" / "data" / "wilayah2025_all_levels.csv.gz"
+        self.kabkota: dict[str, set[str]] = defaultdict(set)  # a bare name -> its kab/kota codes
+        self.kota: dict[str, str] = {}  # "KOTA X" -> code
+        self.provinces: dict[str, str] = dict(self._ABBREVIATIONS)
+        with gzip.open(source, "rt", encoding="utf-8") as handle:
+            for row in csv.DictReader(handle):
+                name = self._words(row["nama"]).strip()
+                if row["level"] == "1":
+                    self.provinces[name] = row["kode"]
+                elif row["level"] == "2":
+                    bare = name.removeprefix("KABUPATEN ").removeprefix("KOTA ")
+                    self.kabkota[bare].add(row["kode"])
+                    if name.startswith("KOTA "):
+                        self.kota[name] = row["kode"]
+        self._cache: dict[str, str | None] = {}
+
+    @staticmethod
+    def _words(text: str) -> str:
+        return " " + " ".join(re.sub(r"[^A-Z0-9 ]", " ", text.upper()).split()) + " "
+
+    def of(self, row: dict[str, str]) -> str | None:
+        satker = row["buyer"].split(" / ", 1)[-1]
+        return self._read(satker) or self._read(row["title"])
+
+    def _read(self, text: str) -> str | None:
+        if text in self._cache:
+            return self._cache[text]
+        words = self._words(text)
+        found: str | None = None
+        named = [bare for bare in self.kabkota if f" {bare} " in words]
+        if named:
+            bare = max(named, key=len)
+            codes = self.kabkota[bare]
+            if len(codes) == 1:
+                found = next(iter(codes))
+            elif f" KOTA {bare} " in words and f"KOTA {bare} " in {f"{k} " for k in self.kota}:
+                found = self.kota[f"KOTA {bare}"]
+            elif len({code.split(".")[0] for code in codes}) == 1:
+                found = next(iter(codes)).split(".")[0]  # Kab. and Kota Bandung: the province
+        if found is None:
+            provinces = [name for name in self.provinces if f" {name.strip()} " in words]
+            if provinces:
+                found = self.provinces[max(provinces, key=len)]
+        self._cache[text] = found
+        return found
+
+
+PROCUREMENT_TYPES = {
+    "barang": "goods",
+    "pekerjaan konstruksi": "works",
+    "jasa konsultansi": "consulting",
+    "jasa lainnya": "services",
+}
+
+
 def tokens(text: str) -> list[str]:
     return _TOKEN.findall(text.lower())
 
@@ -143,7 +232,7 @@ class Platform:
     buyers: dict[str, set[str]]  # buyer -> the winners it awarded in the history
 
 
-def build(data: Split, label: str) -> Platform:
+def build(data: Split, label: str, places: Places | None = None) -> Platform:
     """A fresh database with the winners as checked suppliers, their histories imported with `rantai
     import awards`' service, and the index rebuilt."""
     workdir = Path(tempfile.mkdtemp(prefix="rantai-awards-"))
@@ -191,7 +280,7 @@ def build(data: Split, label: str) -> Platform:
         session.execute(
             update(SupplierProfile).values(status="verified", claimed_at=now(), verified_at=now())
         )
-        with open_table(io.BytesIO(award_file(data.history)), filename="awards.csv") as table:
+        with open_table(io.BytesIO(award_file(data.history, places)), filename="awards.csv") as table:
             imported = past_awards.import_award_file(
                 session, table, actor=actor, importer_organization_id=org.id, mode=ImportMode.VALID_ROWS
             )
@@ -210,17 +299,37 @@ def build(data: Split, label: str) -> Platform:
     return Platform(workdir, factory, {str(ids[nib_of(key)]): key for key in winners}, buyers)
 
 
-def award_file(rows: Sequence[dict[str, str]]) -> bytes:
+def award_file(rows: Sequence[dict[str, str]], places: Places | None = None) -> bytes:
     """The history as an award file with the template's headers (the year as its first day)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(["pembeli", "nama_paket", "nilai", "tanggal", "nib_pemenang", "metode"])
+    writer.writerow(
+        [
+            "pembeli",
+            "nama_paket",
+            "nilai",
+            "tanggal",
+            "nib_pemenang",
+            "metode",
+            "kode_wilayah_pengiriman",
+            "jenis_pengadaan",
+        ]
+    )
     methods = {"T": "tender", "NT": "non tender", "EK": "e-katalog"}
     for row in rows:
         value = row["value_idr"] if row["value_idr"] and int(row["value_idr"]) > 0 else ""
         method = methods[row["award_id"].split("-", 1)[0]]
         writer.writerow(
-            [row["buyer"], row["title"], value, f"{row['year']}-01-01", nib_of(row["supplier_key"]), method]
+            [
+                row["buyer"],
+                row["title"],
+                value,
+                f"{row['year']}-01-01",
+                nib_of(row["supplier_key"]),
+                method,
+                (places.of(row) or "") if places else "",
+                row["procurement_type"],
+            ]
         )
     return buffer.getvalue().encode()
 
@@ -233,6 +342,7 @@ def measure(
     buyer_figure: bool,
     config: object = None,
     matcher_config: object = None,
+    places: Places | None = None,
 ) -> list[Figure]:
     """Each held-out title shortlisted as a need (top 10; top 50 for the buyer's figure)."""
     from rantai.catalog.search_index import LiveIndex  # noqa: PLC0415
@@ -251,7 +361,19 @@ def measure(
         started = time.perf_counter()
         ranked: dict[str, list[str]] = {}
         for key, row in data.held.items():
-            need = shortlists.engine_line(session, text=row["title"], on=on)
+            place = places.of(row) if places else None
+            need = shortlists.engine_line(
+                session,
+                text=row["title"],
+                on=on,
+                # What the buyer's need carries beside its words (never who the buyer is): the
+                # procurement type, the package's value (the realised value stands in for the HPS)
+                # and the delivery place.
+                procurement_type=PROCUREMENT_TYPES.get(row["procurement_type"]) if places else None,
+                budget=int(row["value_idr"]) if places and row["value_idr"] else None,
+                kabkota_code=place if place and "." in place else None,
+                province_code=place if place and "." not in place else None,
+            )
             found = shortlister.shortlist(need, top=50 if buyer_figure else K, include_unverified=True)
             ranked[key] = [platform.key_of[entry.supplier.id] for entry in found.entries]
         seconds = time.perf_counter() - started
@@ -262,6 +384,27 @@ def measure(
             for key, found in ranked.items()
         }
         figures.append(_from_rankings(f"{name} + the buyer's past suppliers", data, own, seconds))
+    return figures
+
+
+def ablation(platform: Platform, data: Split, places: Places) -> list[Figure]:
+    """The same shortlists with one signal of the histories left out at a time."""
+    from rantai.matching import ShortlistConfig  # noqa: PLC0415
+    from rantai.matching.history import HistoryWeights  # noqa: PLC0415
+
+    full = HistoryWeights()
+    variants: list[tuple[str, HistoryWeights, Places | None]] = [
+        ("words only (the need carries no type, value or place)", full, None),
+        ("without the procurement type", replace(full, kind=0.0), places),
+        ("without the value", replace(full, size=0.0), places),
+        ("without the delivery place", replace(full, place=0.0), places),
+        ("without the best few and the count (best package only)", replace(full, few=0.0, many=0.0), places),
+    ]
+    figures = []
+    for name, weights, given in variants:
+        config = ShortlistConfig(history_weights=weights)
+        figures += measure(platform, data, f"Rantai, {name}", buyer_figure=False, config=config, places=given)
+        print(f"{figures[-1].name}: {figures[-1].recall:.3f} / {figures[-1].mrr:.3f}", flush=True)
     return figures
 
 
@@ -293,6 +436,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--no-ekatalog", action="store_true", help="tender and non-tender rows only")
+    parser.add_argument("--ablation", action="store_true", help="also each signal of the history left out")
     args = parser.parse_args(argv)
     figures: list[Figure] = []
     tender = split(load(args.data, ekatalog=False))
@@ -302,9 +446,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     figures.append(plain_bm25(tender))
     print(report(figures), flush=True)
-    platform = build(tender, "tender and non-tender")
-    figures += measure(platform, tender, "Rantai (tender and non-tender)", buyer_figure=True)
+    places = Places()
+    held_places = [places.of(row) for row in tender.held.values()]
+    print(
+        f"delivery place read for {sum(1 for p in held_places if p)} of {len(held_places)} held-out rows "
+        f"({sum(1 for p in held_places if p and '.' in p)} to a kab/kota)",
+        flush=True,
+    )
+    platform = build(tender, "tender and non-tender", places)
+    figures += measure(platform, tender, "Rantai (tender and non-tender)", buyer_figure=True, places=places)
     print(report(figures), flush=True)
+    if args.ablation:
+        figures += ablation(platform, tender, places)
+        print(report(figures), flush=True)
     if not args.no_ekatalog:
         ekatalog = split(load(args.data, ekatalog=True))
         print(
@@ -320,7 +474,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                 baseline.seconds,
             )
         )
-        figures += measure(build(ekatalog, "e-katalog"), ekatalog, "Rantai (e-katalog)", buyer_figure=False)
+        figures += measure(
+            build(ekatalog, "e-katalog", places),
+            ekatalog,
+            "Rantai (e-katalog)",
+            buyer_figure=False,
+            places=places,
+        )
     table = report(figures)
     print(table)
     main_figure = next(figure for figure in figures if figure.name == "Rantai (tender and non-tender)")

@@ -45,7 +45,7 @@ from rantai.matching import (
     SupplierFacts,
     offer_document,
 )
-from rantai.matching.history import PastWin, history_document
+from rantai.matching.history import PastWin, history_document, history_profile
 from rantai.matching.index import default_threads
 from rantai.suppliers import past_awards
 from rantai.suppliers.models import Certification, SupplierProfile, TrackRecord
@@ -180,13 +180,19 @@ def documents_for(session: Session, supplier_ids: Sequence[int]) -> list[Documen
     ]
     for supplier_id, awards in past_awards.histories_of(session, list(found)).items():
         supplier = found[supplier_id][0]
-        documents += [
-            history_document(
-                supplier,
-                PastWin(str(award.id), award.title, award.awarded_on.year, award.value_idr),
+        wins = [
+            PastWin(
+                str(award.id),
+                award.title,
+                award.awarded_on.year,
+                award.value_idr,
+                award.region_code,
+                award.procurement_type,
             )
             for award in awards
         ]
+        profile = history_profile(wins)
+        documents += [history_document(supplier, win, profile) for win in wins]
     return documents
 
 

@@ -101,7 +101,9 @@ class NeedLine:
     `budget` is the pagu/HPS of the whole line in whole Rupiah; `lat`/`lng` the delivery place (the
     kab/kota centroid); `region` an optional hard filter term (`province:61`, `kabkota:61.71`); `kbli`
     and `hs` optional codes the buyer gave. Certificates must be valid on `needed_by` (on `today` when
-    there is no needed-by day).
+    there is no needed-by day). `kind` is the procurement type (`rantai.matching.history.KINDS`: goods,
+    works, consulting, services) and `delivery_place` the delivery kab/kota code ("61.71", or a province
+    code when only the province is known): suppliers' histories are weighed against both.
     """
 
     text: str
@@ -119,6 +121,8 @@ class NeedLine:
     hs: tuple[str, ...] = ()
     region: str | None = None
     places: tuple[tuple[float, float], ...] = ()
+    kind: str | None = None
+    delivery_place: str | None = None
 
     @property
     def delivery_points(self) -> tuple[tuple[float, float], ...]:

@@ -47,7 +47,13 @@ from rantai.matching.features import (
     size_feature,
     track_record_feature,
 )
-from rantai.matching.history import HistoryScore, score_histories, win_from_facts
+from rantai.matching.history import (
+    HistoryScore,
+    HistoryWeights,
+    profile_from_facts,
+    score_histories,
+    win_from_facts,
+)
 from rantai.matching.index import Candidate, Filters, Hit, SearchIndex, remember
 from rantai.matching.normalize import normalize
 from rantai.matching.reading import perishable
@@ -103,6 +109,8 @@ class ShortlistConfig:
     history_depth: int = 200
     history_pool: int = 40
     history_half_life_years: float = 2.0
+    # How a history's words and its fit to the need's type, value and delivery place weigh.
+    history_weights: HistoryWeights = field(default_factory=HistoryWeights)
     exclusion_depth: int = 60  # products fetched by the search without hard rules
     # Relative text score of a "good text match": an item holding two of a three-word need's words
     # ("keripik singkong" for "keripik singkong balado") scores about half the best, on either side of 0.5.
@@ -434,11 +442,32 @@ class Shortlister:
             win = win_from_facts(hit.facts)
             if win is None or not hit.group:
                 continue
-            found.append((hit.group, item.hit.score, win))
+            found.append((hit.group, item.hit.score, win, profile_from_facts(hit.facts)))
             firsts.setdefault(hit.group, (item, hit))
-        scores = score_histories(found, year=need.today.year, half_life_years=config.history_half_life_years)
+        scores = score_histories(
+            found,
+            year=need.today.year,
+            half_life_years=config.history_half_life_years,
+            kind=need.kind,
+            value=need.budget,
+            place=need.delivery_place,
+            weights=config.history_weights,
+        )
         offers: dict[str, _Offer] = {}
-        for supplier_id, (item, hit) in list(firsts.items())[: config.history_pool]:
+        # The best histories by their words and their fit to the need, as the shortlist weighs them.
+        weights = config.weights
+
+        def pooled_by(supplier_id: str) -> float:
+            score = scores[supplier_id]
+            return -(
+                weights.text * score.relevance
+                + weights.history * score.value
+                + weights.history_fit * (score.fit or 0.0)
+            )
+
+        pooled = sorted(firsts, key=pooled_by)[: config.history_pool]
+        for supplier_id in pooled:
+            item, hit = firsts[supplier_id]
             try:
                 supplier = supplier_from_facts(hit.facts)
             except (ValueError, TypeError):
@@ -536,6 +565,8 @@ class Shortlister:
             majority_code((item.chosen.offer.kbli, item.text) for item in by_text)
         )
         hs_targets = need.hs or _one(majority_code((item.chosen.offer.hs, item.text) for item in by_text))
+        # The fit to the need's type, value and place counts when some history says something of them.
+        fitted = bool(histories) and any(score.fit is not None for score in (histories or {}).values())
         for item in scored:
             supplier, offer, hit = item.chosen.supplier, item.chosen.offer, item.chosen.hit
             reasons = [Reason.of(MATCHED_OFFER, name=offer.name)]
@@ -587,6 +618,8 @@ class Shortlister:
             }
             if histories:
                 item.features["history"] = history.value if history is not None else 0.0
+                if fitted:
+                    item.features["history_fit"] = (history.fit or 0.0) if history is not None else 0.0
             item.score = combine(item.features, weights)
             item.reasons = reasons
 

@@ -158,8 +158,10 @@ def engine_line(
     region: str | None = None,
     on: dt.date | None = None,
     province_code: str | None = None,
+    procurement_type: str | None = None,
 ) -> matching.NeedLine:
-    """The engine's view of a need line (delivered to a kab/kota, or anywhere in a province)."""
+    """The engine's view of a need line (delivered to a kab/kota, or anywhere in a province), of a
+    procurement type (goods, works, consulting, services) when known."""
     lat, lng = place_of(session, kabkota_code)
     return matching.NeedLine(
         text=text,
@@ -175,6 +177,8 @@ def engine_line(
         preferred_size=preferred_size_class,
         region=region,
         places=province_places(session, province_code) if lat is None else (),
+        kind=procurement_type,
+        delivery_place=kabkota_code or province_code,
     )
 
 

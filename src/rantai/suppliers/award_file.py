@@ -18,6 +18,7 @@ from typing import TypeAlias
 
 from rantai.kit.errors import Invalid
 from rantai.kit.text import N_
+from rantai.matching.history import CONSULTING, GOODS, SERVICES, WORKS
 from rantai.tabular.cells import (
     CellError,
     ResolveRegion,
@@ -39,6 +40,25 @@ CODE_MAX = 100
 MSG_WINNER_REQUIRED = N_("Fill in the winner's NIB or NPWP (nib_pemenang or npwp_pemenang).")
 MSG_DATE = N_("Enter a date as 2026-03-31 or 31/03/2026; found %(value)s.")
 MSG_FUTURE_DATE = N_("The award date %(date)s is in the future.")
+MSG_PROCUREMENT_TYPE = N_(
+    "Enter the procurement type as barang, pekerjaan konstruksi, jasa konsultansi or jasa lainnya; "
+    "found %(value)s."
+)
+_PROCUREMENT_TYPES = {
+    "barang": GOODS,
+    "goods": GOODS,
+    "pekerjaan konstruksi": WORKS,
+    "konstruksi": WORKS,
+    "works": WORKS,
+    "konsultansi": CONSULTING,
+    "jasa konsultansi": CONSULTING,
+    "consulting": CONSULTING,
+    "consultancy": CONSULTING,
+    "jasa lainnya": SERVICES,
+    "lainnya": SERVICES,
+    "services": SERVICES,
+    "other services": SERVICES,
+}
 _DATE_DMY = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
 
 AWARDS = ImportSpec(
@@ -93,6 +113,15 @@ AWARDS = ImportSpec(
             help=N_("How it was procured: tender, non tender, e-katalog, pengadaan langsung..."),
         ),
         Column("kode_paket", required=False, text=True, example="", help=N_("The package's code, if any.")),
+        Column(
+            "jenis_pengadaan",
+            required=False,
+            example="barang",
+            help=N_(
+                "The procurement type: barang, pekerjaan konstruksi, jasa konsultansi or jasa lainnya "
+                "(goods, works, consulting, services)."
+            ),
+        ),
     ),
 )
 
@@ -113,6 +142,7 @@ class AwardRow:
     region_code: str | None = None
     method: str | None = None
     package_code: str | None = None
+    procurement_type: str | None = None  # `rantai.matching.history.KINDS`
 
 
 AwardResult: TypeAlias = AwardRow | RejectedRow
@@ -138,6 +168,20 @@ def parse_award_date(value: str, *, today: dt.date) -> dt.date:
     return day
 
 
+def parse_procurement_type(value: str) -> str:
+    """A procurement type (jenis pengadaan) as the engine names it: goods, works, consulting or services.
+    Takes the Indonesian names (as LKPP's portals write them, in any case) or the English ones."""
+    key = " ".join(value.lower().replace("/", " ").split())
+    found = _PROCUREMENT_TYPES.get(key) or _PROCUREMENT_TYPES.get(key.removeprefix("jasa "))
+    if found is None and key.startswith("jasa konsultansi"):
+        found = CONSULTING  # "Jasa Konsultansi Badan Usaha Konstruksi" and the other consulting kinds
+    if found is None and key.startswith("pekerjaan konstruksi"):
+        found = WORKS  # "Pekerjaan Konstruksi Terintegrasi"
+    if found is None:
+        raise CellError(MSG_PROCUREMENT_TYPE, value=value)
+    return found
+
+
 def row_plan(
     headers: Sequence[str],
     *,
@@ -161,6 +205,7 @@ def row_plan(
         ),
         ("metode", memo(partial(parse_name, max_length=METHOD_MAX)), False),
         ("kode_paket", partial(parse_name, max_length=CODE_MAX), False),
+        ("jenis_pengadaan", memo(parse_procurement_type), False),
     )
     return RowPlan(tuple(headers), fields)
 

@@ -51,6 +51,7 @@ def cells_of(award: AwardRead) -> list[str]:
         "kode_wilayah_pengiriman": award.delivery_region or "",
         "metode": award.method or "",
         "kode_paket": award.package_code or award.award_id,
+        "jenis_pengadaan": "",  # OCDS's mainProcurementCategory does not tell consulting from services
     }
     return [by_column[header] for header in HEADERS]
 

@@ -389,6 +389,8 @@ class PastAward(Base):
     winner_npwp: Mapped[str | None] = mapped_column(String(16), default=None)
     region_code: Mapped[str | None] = mapped_column(ForeignKey("ref_region.code"), default=None)
     method: Mapped[str | None] = mapped_column(String(60), default=None)  # tender, non tender, e-katalog...
+    # Jenis pengadaan: goods, works, consulting or services (`rantai.matching.history.KINDS`).
+    procurement_type: Mapped[str | None] = mapped_column(String(16), default=None)
     supplier_id: Mapped[int | None] = mapped_column(
         ForeignKey("supplier_profile.id", ondelete="SET NULL"), default=None
     )

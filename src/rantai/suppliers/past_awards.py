@@ -96,6 +96,7 @@ def import_awards(
                     winner_npwp=record.winner_npwp,
                     region_code=record.region_code,
                     method=record.method,
+                    procurement_type=record.procurement_type,
                     supplier_id=supplier_id,
                     attached_at=moment if supplier_id else None,
                     imported_by_organization_id=importer_organization_id,

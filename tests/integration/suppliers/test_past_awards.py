@@ -169,3 +169,44 @@ def test_a_business_known_only_by_its_awards_is_shortlisted_for_like_work(
     [entry] = [e for e in engine.shortlist(need, top=10).entries if e.supplier.id == str(profile.id)]
     assert entry.offer.name == "Jasa Kebersihan Gedung Kantor Pusat" and not entry.newcomer
     assert Reason.of("won_similar", count=2, year=2026) in entry.reasons
+
+
+def test_the_procurement_type_and_delivery_place_are_recorded_and_weighed(
+    db: Session, tmp_path: Path
+) -> None:
+    """The award file's jenis_pengadaan and kode_wilayah_pengiriman reach the shortlist: for a need of
+    the same words, the supplier whose past packages are of the need's type and were delivered where the
+    need is ranks first."""
+    consultant, builder = next_nib(), next_nib()
+    consultant_profile, _, _ = make_supplier(db, status="verified", nib=consultant)
+    builder_profile, _, _ = make_supplier(db, status="verified", nib=builder)
+    org, actor = importer(db, OrgType.BUMN)
+    rows = [
+        "pembeli,nama_paket,nilai,tanggal,nib_pemenang,kode_wilayah_pengiriman,jenis_pengadaan",
+        f"Kementerian Contoh,Pengawasan Gedung Kantor,90000000,2026-02-01,{consultant},61.71,Jasa Konsultansi",
+        f"Kementerian Contoh,Pengawasan Gedung Kantor,900000000,2026-02-01,{builder},32.73,pekerjaan konstruksi",
+        f"Kementerian Contoh,Pengawasan Gedung Kantor,1000,2026-02-01,{builder},32.73,sembako",
+    ]
+    with open_table(io.BytesIO(("\r\n".join(rows) + "\r\n").encode()), filename="awards.csv") as table:
+        outcome = past_awards.import_award_file(
+            db, table, actor=actor, importer_organization_id=org.id, mode=ImportMode.VALID_ROWS
+        )
+    assert (outcome.inserted, [error.column for error in outcome.errors]) == (2, ["jenis_pengadaan"])
+    assert sorted((award.procurement_type, award.region_code) for award in _awards(db)) == [
+        ("consulting", "61.71"),
+        ("works", "32.73"),
+    ]
+    live = LiveIndex(tmp_path / "index")
+    live.rebuild(db)
+    engine = Shortlister(live.current(db), ShortlistConfig(units=shortlists.units(db)))
+    ids = {str(consultant_profile.id): "consultant", str(builder_profile.id): "builder"}
+    for kind, place, first in (("consulting", "61.71", "consultant"), ("works", "32.73", "builder")):
+        need = shortlists.engine_line(
+            db,
+            text="pengawasan gedung kantor",
+            on=dt.date(2026, 6, 1),
+            procurement_type=kind,
+            kabkota_code=place,
+        )
+        ranked = [ids[e.supplier.id] for e in engine.shortlist(need, top=10).entries if e.supplier.id in ids]
+        assert ranked[0] == first

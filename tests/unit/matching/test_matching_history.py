@@ -3,6 +3,7 @@ are found by the contracts they won, closer and more recent packages first, and 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from rantai.matching import (
@@ -14,7 +15,13 @@ from rantai.matching import (
     SupplierFacts,
     offer_document,
 )
-from rantai.matching.history import PastWin, history_document, score_histories
+from rantai.matching.history import (
+    PastWin,
+    history_document,
+    history_profile,
+    profile_fit,
+    score_histories,
+)
 
 TODAY = date(2026, 6, 1)
 
@@ -81,3 +88,100 @@ def test_score_histories_weighs_relevance_by_age() -> None:
     assert scores["a"].value == 1.0 and (scores["a"].similar, scores["a"].latest_year) == (1, 2026)
     assert scores["b"].value == 0.4  # 0.25 for the 4-year-old best, 0.4 for the weaker recent one
     assert scores["b"].similar == 1 and scores["b"].latest_year == 2022
+
+
+# What the need carries beside its words (issue #14, the awards figure): the procurement type, the value
+# and the delivery place, against each supplier's whole history.
+
+
+def test_a_history_profile_counts_types_places_and_the_usual_value() -> None:
+    profile = history_profile(
+        [
+            PastWin("1", "a", 2026, 100, "61.71", "goods"),
+            PastWin("2", "b", 2026, 300, "61.04", "goods"),
+            PastWin("3", "c", 2026, 200, "32", "works"),
+            PastWin("4", "d", 2026, None, None, None),
+        ]
+    )
+    assert profile.count == 4
+    assert dict(profile.kinds) == {"goods": 2, "works": 1}
+    assert dict(profile.places) == {"61.71": 1, "61.04": 1, "61": 2, "32": 1}
+    assert profile.usual_value == 200
+
+
+def test_the_fit_weighs_the_share_of_the_need_s_procurement_type() -> None:
+    consultant = history_profile([PastWin(str(i), "x", kind="consulting") for i in range(4)])
+    mixed = history_profile([PastWin("1", "x", kind="consulting"), PastWin("2", "x", kind="goods")])
+    assert profile_fit(consultant, kind="goods") == 0.0
+    assert profile_fit(mixed, kind="goods") == 0.5
+    assert profile_fit(consultant, kind="consulting") == 1.0
+
+
+def test_the_fit_weighs_the_need_s_value_against_the_usual_one() -> None:
+    profile = history_profile([PastWin("1", "x", value=100_000_000)])
+    assert profile_fit(profile, value=100_000_000) == 1.0
+    near = profile_fit(profile, value=150_000_000)
+    far = profile_fit(profile, value=5_000_000_000)
+    assert near is not None and far is not None and 1.0 > near > far > 0.0
+
+
+def test_the_fit_weighs_where_the_supplier_delivered_before() -> None:
+    local = history_profile([PastWin("1", "x", place="61.71"), PastWin("2", "x", place="61.71")])
+    same_province = history_profile([PastWin("1", "x", place="61.04")])
+    elsewhere = history_profile([PastWin("1", "x", place="32.73")])
+    fits = [profile_fit(profile, place="61.71") for profile in (local, same_province, elsewhere)]
+    assert fits == [1.0, 0.6, 0.0]
+    # A need delivered anywhere in the province: the province's share.
+    assert profile_fit(same_province, place="61") == 1.0
+
+
+def test_no_fit_when_the_need_or_the_history_says_nothing_to_compare() -> None:
+    bare = history_profile([PastWin("1", "x")])
+    assert profile_fit(bare, kind="goods", value=10, place="61.71") is None
+    full = history_profile([PastWin("1", "x", 2026, 10, "61.71", "goods")])
+    assert profile_fit(full) is None
+
+
+def fitted_shortlister() -> Shortlister:
+    """Two suppliers whose past packages read alike: one a consultant of Kalimantan Barat with small
+    packages, the other a builder of Jawa Barat with large ones."""
+    documents = []
+    for id_, kind, place, value in (
+        ("konsultan", "consulting", "61.71", 100_000_000),
+        ("kontraktor", "works", "32.73", 5_000_000_000),
+    ):
+        wins = [
+            PastWin(f"{id_}-{n}", f"Pengawasan Pembangunan Gedung Kantor {n}", 2026, value, place, kind)
+            for n in range(2)
+        ]
+        profile = history_profile(wins)
+        documents += [history_document(supplier(id_, 2), one, profile) for one in wins]
+    return Shortlister(SearchIndex.build(documents), ShortlistConfig(newcomer_slots=0))
+
+
+def ranked_for(**carried: object) -> list[str]:
+    need = NeedLine("pengawasan pembangunan gedung kantor", TODAY, **carried)  # type: ignore[arg-type]
+    return [entry.supplier.id for entry in fitted_shortlister().shortlist(need, top=5).entries]
+
+
+def test_the_need_s_procurement_type_ranks_the_supplier_of_that_type_first() -> None:
+    assert ranked_for(kind="consulting") == ["konsultan", "kontraktor"]
+    assert ranked_for(kind="works") == ["kontraktor", "konsultan"]
+
+
+def test_the_need_s_value_ranks_the_supplier_of_that_size_first() -> None:
+    assert ranked_for(budget=120_000_000) == ["konsultan", "kontraktor"]
+    assert ranked_for(budget=4_000_000_000) == ["kontraktor", "konsultan"]
+
+
+def test_the_delivery_place_ranks_the_supplier_who_delivered_there_first() -> None:
+    assert ranked_for(delivery_place="61.71") == ["konsultan", "kontraktor"]
+    assert ranked_for(delivery_place="32") == ["kontraktor", "konsultan"]
+
+
+def test_the_fit_is_a_feature_only_when_the_need_carries_something_to_compare() -> None:
+    need = NeedLine("pengawasan pembangunan gedung kantor", TODAY)
+    entries = fitted_shortlister().shortlist(need, top=5).entries
+    assert all("history_fit" not in entry.features for entry in entries)
+    placed = fitted_shortlister().shortlist(replace(need, delivery_place="61.71"), top=5).entries
+    assert [entry.features["history_fit"] for entry in placed] == [1.0, 0.0]
