@@ -59,7 +59,7 @@ from rantai.matching import (
     offer_document,
 )
 from rantai.matching.facts import supplier_terms
-from rantai.matching.history import PastWin, history_document
+from rantai.matching.history import KINDS, PastWin, history_document, history_profile
 from rantai.matching.index import DEFAULT_WRITER_MEMORY, default_threads
 
 REPO = Path(__file__).resolve().parents[1]
@@ -123,7 +123,7 @@ def history_titles() -> tuple[str, ...]:
     return tuple(sorted(name for name in names if name))
 
 
-def past_wins(supplier_id: str) -> list[PastWin]:
+def past_wins(supplier_id: str, kabkota: str = "") -> list[PastWin]:
     """The packages a generated supplier won (none for three in four), the same in every run."""
     spread = zlib.crc32(("history:" + supplier_id).encode())
     if spread % HISTORY_SHARE:
@@ -136,6 +136,8 @@ def past_wins(supplier_id: str) -> list[PastWin]:
             title=titles[(spread >> 8) * (number + 7) % len(titles)],
             year=2023 + (spread >> (number + 3)) % 4,
             value=10_000_000 * (1 + (spread >> (number + 5)) % 150),
+            place=kabkota or None,
+            kind=KINDS[(spread >> (number + 9)) % len(KINDS)],
         )
         for number in range(count)
     ]
@@ -171,8 +173,10 @@ def engine_documents(
                 supplier = _supplier(supplier_id, kabkota, scale, verified, certificates, places)
                 supplier_columns = columns
                 if as_issue_14:
-                    for win in past_wins(supplier_id):
-                        yield history_document(supplier, win)
+                    wins = past_wins(supplier_id, kabkota)
+                    profile = history_profile(wins)  # as the app keeps it with each history document
+                    for win in wins:
+                        yield history_document(supplier, win, profile)
             spread = zlib.crc32(pid.encode())
             confidence = 1.0
             if as_issue_14 and spread % 100 >= GIVEN_SHARE:
