@@ -72,7 +72,7 @@ DEMO_LOGINS: tuple[DemoLogin, ...] = (
         "Admin Rantai",
         "Operator Rantai",
         OrgType.OPERATOR_PLATFORM,
-        (Role.ADMIN,),
+        (Role.ADMIN, Role.ANALYST),  # the operator watches the program's figures too (/monitoring)
         None,
     ),
 )
