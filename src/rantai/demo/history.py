@@ -180,6 +180,7 @@ class _Supplier:
     pkp: bool = False
     final_tax_until: dt.date | None = None
     final_tax: bool = False
+    since: dt.date = dt.date.min  # the day it was verified: it wins nothing before
 
     def class_on(self, day: dt.date) -> str:
         found = None
@@ -262,6 +263,7 @@ def _suppliers(session: Session, rng: random.Random) -> list[_Supplier]:
             SupplierProfile.nib,
             SupplierProfile.province_code,
             SupplierProfile.size_class,
+            SupplierProfile.verified_at,
         )
         .where(
             SupplierProfile.status == "verified",
@@ -270,7 +272,19 @@ def _suppliers(session: Session, rng: random.Random) -> list[_Supplier]:
         )
         .order_by(SupplierProfile.id)
     ).all()
-    found = {r[0]: _Supplier(r[0], r[1], r[2], r[3], str(r[4]), [], []) for r in rows}
+    found = {
+        r[0]: _Supplier(
+            r[0],
+            r[1],
+            r[2],
+            r[3],
+            str(r[4]),
+            [],
+            [],
+            since=r[5].astimezone(WIB).date() if r[5] else dt.date.min,
+        )
+        for r in rows
+    }
     for supplier_id, name, unit, low, high, lead in session.execute(
         select(
             Product.supplier_id,
@@ -367,21 +381,25 @@ def _plan(
     cumulative = _weights(rng, len(suppliers))
     buyer_weights = [b.weight for b in buyers]
 
-    def supplier_other_than(taken: Iterable[_Supplier]) -> _Supplier:
+    def supplier_other_than(taken: Iterable[_Supplier], day: dt.date) -> _Supplier:
+        """A supplier of the long tail, verified by ``day``, not one of ``taken``."""
         ids = {s.id for s in taken}
         for _ in range(20):
             pick = rng.choices(suppliers, cum_weights=cumulative)[0]
-            if pick.id not in ids:
+            if pick.id not in ids and pick.since <= day:
                 return pick
-        return next(s for s in suppliers if s.id not in ids)
+        return next(
+            (s for s in suppliers if s.id not in ids and s.since <= day),
+            next(s for s in suppliers if s.id not in ids),
+        )
 
     def deal(winner: _Supplier, day: dt.date, *, keep: bool) -> _Deal:
         buyer = rng.choices(buyers, weights=buyer_weights)[0]
         lines = _lines(rng, winner)
         split = len(suppliers) > 2 and not keep and rng.random() < SPLIT_SHARE
-        winners = [winner, supplier_other_than([winner])] if split else [winner]
+        winners = [winner, supplier_other_than([winner], day)] if split else [winner]
         losers = (
-            [supplier_other_than(winners) for _ in range(rng.choice((1, 1, 2, 3)))]
+            [supplier_other_than(winners, day) for _ in range(rng.choice((1, 1, 2, 3)))]
             if len(suppliers) > 3
             else []
         )
@@ -405,16 +423,18 @@ def _plan(
         if supplier.size_class in UMKM_CLASSES:
             by_province[supplier.province].append(supplier)
     for province in sorted(by_province):
-        deals.append(
-            deal(rng.choice(by_province[province]), on - dt.timedelta(days=rng.randint(30, 300)), keep=True)
-        )
+        winner = rng.choice(by_province[province])
+        day = on - dt.timedelta(days=rng.randint(30, 300))
+        if winner.since > day:  # verified later: the province's longest verified UMKM, once verified
+            winner = min(by_province[province], key=lambda s: (s.since, s.id))
+            day = min(max(day, winner.since), on - dt.timedelta(days=1))
+        deals.append(deal(winner, day, keep=True))
     orders = sum(len(d.winners) for d in deals)
     while orders < scale.purchase_orders:
         # More orders in recent months: the platform grows (density falls linearly with age).
         ago = int(horizon * (1 - math.sqrt(rng.random())))
-        made = deal(
-            rng.choices(suppliers, cum_weights=cumulative)[0], on - dt.timedelta(days=max(1, ago)), keep=False
-        )
+        day = on - dt.timedelta(days=max(1, ago))
+        made = deal(supplier_other_than((), day), day, keep=False)
         deals.append(made)
         orders += 0 if made.cancelled else len(made.winners)
     deals.sort(key=lambda d: d.award_day)

@@ -27,7 +27,9 @@ from rantai.demo.procurement import load_demo_procurement, load_demo_supplier_lo
 from rantai.demo.registry import DEMO_NIB_PREFIX, load_demo_registry
 from rantai.demo.rfqs import load_demo_rfqs
 from rantai.demo.scale import Scale
-from rantai.demo.seed import load_demo_identity
+from rantai.demo.seed import DEMO_PASSWORD, load_demo_identity
+from rantai.identity import repository as identity_repo
+from rantai.identity import service as identity
 from rantai.identity.roles import OrgType, Role
 from rantai.kit.clock import today
 from rantai.orders import days_to_pay
@@ -179,3 +181,25 @@ def test_the_monitoring_pages_show_the_history(client: TestClient, db: Session) 
     assert len(set(re.findall(r'data-code="(\d\d)"', page.text))) >= 20
     assert client.get("/monitoring?province=94").status_code == 200
     assert client.get("/transparansi").status_code == 200
+    # The demo buyer login reads its history: an RFQ, a PO, an invoice, its lists.
+    client.cookies.clear()
+    buyer = identity_repo.user_by_email(db, "pembeli@demo.rantai.id")
+    assert buyer is not None
+    log_in(client, buyer, DEMO_PASSWORD)
+    (org_id,) = identity.actor_for(db, buyer).roles
+    invoice = db.scalars(
+        select(Invoice).where(Invoice.organization_id == org_id).order_by(Invoice.id.desc())
+    ).first()
+    assert invoice is not None
+    po = db.get(PurchaseOrder, invoice.po_id)
+    assert po is not None
+    for path in (
+        "/orders",
+        "/invoices",
+        "/rfqs",
+        f"/orders/{po.id}",
+        f"/invoices/{invoice.id}",
+        f"/rfqs/{po.rfq_id}",
+    ):
+        assert client.get(path).status_code == 200, path
+    assert invoice.number in client.get(f"/invoices/{invoice.id}").text
