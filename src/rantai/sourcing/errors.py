@@ -28,6 +28,9 @@ MSG_PAST_DATE = N_("Line %(line)s: the needed-by date %(date)s has passed. Choos
 MSG_BUDGET = N_("Line %(line)s: the budget (HPS/pagu) must be a whole number of Rupiah from 0 to %(max)s.")
 MSG_CERT_UNKNOWN = N_("Line %(line)s: '%(code)s' is not a certificate type Rantai knows.")
 MSG_SIZE_UNKNOWN = N_("Line %(line)s: the preferred size class must be mikro, kecil or menengah.")
+MSG_PROCUREMENT_TYPE_UNKNOWN = N_(
+    "Line %(line)s: the procurement type must be goods, works, consulting or other services."
+)
 MSG_KEMITRAAN_UNKNOWN = N_("Line %(line)s: '%(code)s' is not a kemitraan pattern of PP 7/2021.")
 MSG_NEED_CHANGED = N_(
     "Someone saved this need after you opened it, so your changes are not saved yet. Check them against "

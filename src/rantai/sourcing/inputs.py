@@ -38,6 +38,7 @@ LINE_FIELDS = (
     "umkm_only",
     "preferred_size_class",
     "kemitraan_code",
+    "procurement_type",
 )
 REFERENCE_MAX = 64  # the column's width
 TEXT_MAX = 4000  # a description or a specification, as a plan file's spesifikasi cell
@@ -149,6 +150,7 @@ def parse_line(line: LineForm, *, number: int) -> LineData:
         umkm_only=parse("umkm_only", parse_yes_no),
         preferred_size_class=_code(values, "preferred_size_class", field("preferred_size_class")),
         kemitraan_code=_code(values, "kemitraan_code", field("kemitraan_code")),
+        procurement_type=_code(values, "procurement_type", field("procurement_type")),
         certifications=[
             code for c in line.certifications if (code := _code({"c": c}, "c", field("certifications")))
         ],

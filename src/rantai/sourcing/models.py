@@ -87,6 +87,9 @@ class NeedLine(Base):
     # (ref_umkm_reservation), which the service applies; the buyer may change it.
     umkm_only: Mapped[bool] = mapped_column(default=True)
     preferred_size_class: Mapped[str | None] = mapped_column(String(16), default=None)
+    # Jenis pengadaan: goods, works, consulting or services (`rantai.matching.history.KINDS`): weighed
+    # against the types of the packages each supplier won (issue #14).
+    procurement_type: Mapped[str | None] = mapped_column(String(16), default=None)
     kemitraan_code: Mapped[str | None] = mapped_column(ForeignKey("ref_kemitraan_pattern.code"), default=None)
 
 

@@ -19,6 +19,7 @@ from rantai.audit import Event
 from rantai.identity.policy import Action, Actor, OrgScope, can, ruled_out_by_type
 from rantai.kit.clock import now, today
 from rantai.kit.pagination import Page, PageRequest
+from rantai.kit.text import N_
 from rantai.lifecycle import advance
 from rantai.reference.models import CertificationType, KemitraanPattern, Region, RegionLevel, Unit
 from rantai.reference.repository import umkm_reservation_ceiling
@@ -37,6 +38,7 @@ from rantai.sourcing.errors import (
     MSG_NOT_EDITABLE,
     MSG_NOT_FOUND,
     MSG_PAST_DATE,
+    MSG_PROCUREMENT_TYPE_UNKNOWN,
     MSG_QUANTITY,
     MSG_REGION_UNKNOWN,
     MSG_SIZE_UNKNOWN,
@@ -86,6 +88,17 @@ class LineData:
     preferred_size_class: str | None = None
     kemitraan_code: str | None = None
     certifications: list[str] = field(default_factory=list)
+    procurement_type: str | None = None  # goods, works, consulting, services (PROCUREMENT_TYPES)
+
+
+# A line's procurement type (jenis pengadaan), the engine's codes (`rantai.matching.history.KINDS`) with
+# their words.
+PROCUREMENT_TYPES: dict[str, str] = {
+    "goods": N_("Goods (barang)"),
+    "works": N_("Works (pekerjaan konstruksi)"),
+    "consulting": N_("Consulting (jasa konsultansi)"),
+    "services": N_("Other services (jasa lainnya)"),
+}
 
 
 @dataclass
@@ -117,6 +130,15 @@ def reserved_for_umkm(session: Session, budget: int | None, on: dt.date) -> bool
     return ceiling is None or budget <= ceiling
 
 
+def _unknown_choice(line: LineData) -> tuple[str, str] | None:
+    """The message and field of a size class or procurement type that is none of the choices."""
+    if line.preferred_size_class and line.preferred_size_class not in SIZE_CLASSES:
+        return MSG_SIZE_UNKNOWN, "preferred_size_class"
+    if line.procurement_type and line.procurement_type not in PROCUREMENT_TYPES:
+        return MSG_PROCUREMENT_TYPE_UNKNOWN, "procurement_type"
+    return None
+
+
 def check_line(
     session: Session, line: LineData, *, number: int, on: dt.date, check_dates: bool = True
 ) -> dict[str, Any]:
@@ -146,8 +168,8 @@ def check_line(
     for code in certs:
         if session.get(CertificationType, code) is None:
             raise invalid(MSG_CERT_UNKNOWN, "certifications", code=code)
-    if line.preferred_size_class and line.preferred_size_class not in SIZE_CLASSES:
-        raise invalid(MSG_SIZE_UNKNOWN, "preferred_size_class")
+    if (unknown := _unknown_choice(line)) is not None:
+        raise invalid(*unknown)
     if line.kemitraan_code and session.get(KemitraanPattern, line.kemitraan_code) is None:
         raise invalid(MSG_KEMITRAAN_UNKNOWN, "kemitraan_code", code=line.kemitraan_code)
     umkm_only = line.umkm_only if line.umkm_only is not None else reserved_for_umkm(session, line.budget, on)
@@ -163,6 +185,7 @@ def check_line(
         "umkm_only": umkm_only,
         "preferred_size_class": line.preferred_size_class or None,
         "kemitraan_code": line.kemitraan_code or None,
+        "procurement_type": line.procurement_type or None,
         "certifications": certs,
     }
 

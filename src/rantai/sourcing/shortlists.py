@@ -208,6 +208,7 @@ def need_line(
         certifications=certs,
         umkm_only=line.umkm_only,
         preferred_size_class=line.preferred_size_class,
+        procurement_type=line.procurement_type,
     )
 
 
@@ -227,6 +228,7 @@ def from_line_data(
         preferred_size_class=line.preferred_size_class,
         region=region,
         province_code=line.delivery_province_code,
+        procurement_type=line.procurement_type,
     )
 
 

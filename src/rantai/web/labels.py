@@ -9,6 +9,7 @@ from enum import Enum
 
 from rantai.identity.roles import ORG_TYPE_LABELS, ROLE_LABELS
 from rantai.kit.text import N_
+from rantai.sourcing.service import PROCUREMENT_TYPES
 from rantai.sourcing.state import STATUS_LABELS as NEED_STATUS_LABELS
 from rantai.suppliers.state import STATUS_LABELS as PROFILE_STATUS_LABELS
 
@@ -37,6 +38,7 @@ LABELS: Mapping[str, Mapping[str, str]] = {
     "role": {str(k): v for k, v in ROLE_LABELS.items()},
     "profile_status": {str(k): v for k, v in PROFILE_STATUS_LABELS.items()},
     "need_status": {str(k): v for k, v in NEED_STATUS_LABELS.items()},
+    "procurement_type": PROCUREMENT_TYPES,
 }
 
 

@@ -17,7 +17,8 @@ from rantai.identity.policy import Actor
 from rantai.identity.roles import OrgType, Role
 from rantai.kit.clock import today
 from rantai.kit.pagination import PageRequest
-from rantai.sourcing import plan_file, repository, service
+from rantai.matching.history import KINDS
+from rantai.sourcing import plan_file, repository, service, shortlists
 from rantai.sourcing.errors import NeedForbidden, NeedInvalid, NeedMoveNotAllowed, NeedNotFound
 from rantai.sourcing.models import Need, NeedLine
 from rantai.sourcing.service import LineData, NeedData
@@ -109,6 +110,7 @@ def test_umkm_only_defaults_to_the_reservation_ceiling_in_force(db: Session) -> 
         ({"certifications": ["halal", "kosher-x"]}, "lines-1-certifications"),
         ({"preferred_size_class": "besar"}, "lines-1-preferred_size_class"),
         ({"kemitraan_code": "waralaba-x"}, "lines-1-kemitraan_code"),
+        ({"procurement_type": "sembako"}, "lines-1-procurement_type"),
     ],
 )
 def test_a_bad_line_names_its_field_and_writes_nothing(
@@ -330,3 +332,24 @@ def test_a_plan_file_with_a_bad_row_writes_nothing_and_says_where(db: Session) -
     }
     assert count_needs(db) == before
     assert db.scalar(select(func.count()).select_from(NeedLine)) is not None
+
+
+def test_a_line_s_procurement_type_is_stored_and_given_to_the_engine(db: Session) -> None:
+    """Issue #14: the shortlist weighs a line's procurement type against suppliers' past packages."""
+    org_id, actor = buyer(db)
+    need = service.create_need(
+        db,
+        actor=actor,
+        organization_id=org_id,
+        data=NeedData(
+            title="Pengawasan",
+            lines=[
+                line(name="Pengawasan gedung", procurement_type="consulting", delivery_kabkota_code="32.73")
+            ],
+        ),
+    )
+    [stored] = repository.lines_of(db, need.id)
+    assert stored.procurement_type == "consulting"
+    engine = shortlists.need_line(db, stored)
+    assert (engine.kind, engine.delivery_place) == ("consulting", "32.73")
+    assert set(service.PROCUREMENT_TYPES) == set(KINDS)  # the form's choices are the engine's types

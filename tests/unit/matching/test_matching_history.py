@@ -137,7 +137,9 @@ def test_the_fit_weighs_where_the_supplier_delivered_before() -> None:
 
 def test_no_fit_when_the_need_or_the_history_says_nothing_to_compare() -> None:
     bare = history_profile([PastWin("1", "x")])
-    assert profile_fit(bare, kind="goods", value=10, place="61.71") is None
+    assert profile_fit(bare, kind="goods", value=10) is None
+    # A package whose place is unknown counts as delivered elsewhere.
+    assert profile_fit(bare, place="61.71") == 0.0
     full = history_profile([PastWin("1", "x", 2026, 10, "61.71", "goods")])
     assert profile_fit(full) is None
 

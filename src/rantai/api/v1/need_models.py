@@ -45,6 +45,12 @@ class LineIn(BaseModel):
         None, description="mikro, kecil or menengah"
     )
     kemitraan_code: PlainCode | None = Field(None, description="A kemitraan pattern of PP 7/2021.")
+    procurement_type: Literal["goods", "works", "consulting", "services"] | None = Field(
+        None,
+        description="The procurement type (jenis pengadaan): goods (barang), works (pekerjaan konstruksi), "
+        "consulting (jasa konsultansi) or services (jasa lainnya). Suppliers whose past packages are of "
+        "this type rank higher.",
+    )
     certifications: list[PlainCode] = Field(
         default_factory=list, max_length=50, description="Certificate type codes, e.g. halal"
     )
@@ -88,6 +94,7 @@ class LineOut(BaseModel):
     umkm_only: bool
     preferred_size_class: str | None
     kemitraan_code: str | None
+    procurement_type: str | None
     certifications: list[str]
 
 

@@ -75,6 +75,7 @@ def _line_out(line: NeedLine, certifications: list[str]) -> LineOut:
         umkm_only=line.umkm_only,
         preferred_size_class=line.preferred_size_class,
         kemitraan_code=line.kemitraan_code,
+        procurement_type=line.procurement_type,
         certifications=certifications,
     )
 

@@ -188,6 +188,7 @@ def _choices(db: Session, viewer: Viewer) -> dict[str, Any]:
         ],
         "provinces": _regions(db, None),
         "size_classes": list(SIZE_CLASSES),
+        "procurement_types": [(code, viewer._(label)) for code, label in sourcing.PROCUREMENT_TYPES.items()],
         "umkm_choices": [(value, viewer._(label)) for value, label in UMKM_CHOICES],
     }
 
@@ -283,6 +284,7 @@ def _stored_form(db: Session, viewer: Viewer, need: Need) -> NeedForm:
                     "umkm_only": "" if automatic else ("yes" if line.umkm_only else "no"),
                     "preferred_size_class": line.preferred_size_class or "",
                     "kemitraan_code": line.kemitraan_code or "",
+                    "procurement_type": line.procurement_type or "",
                 },
                 certifications=list(certs.get(line.id, [])),
             )
