@@ -9,7 +9,9 @@ than 30 lines left out). For each set:
 - plain BM25 (the baseline) and the engine with every item's category (the ceiling);
 - the engine with a share kept of the sellers' categories: 0%, 30% (items whose blake2b(id) mod 100 is
   below 30), 100%; each without inference and with the rest inferred by the category classifier
-  (`rantai.catalog.classifier`), confidence-weighted.
+  (`rantai.catalog.classifier`), confidence-weighted;
+- each of those again with related words (issue #14 item 2, `rantai.catalog.relatedness`) learned from
+  the indexed catalogue's own titles, as the platform learns them from its products (no label used).
 
 The classifier never sees the evaluated set's labels but for the share kept (as a platform learns from
 the products whose owners confirmed a category): it learns from the reference titles (KBLI 2020 classes,
@@ -29,8 +31,11 @@ from pathlib import Path
 from matching.generate import Vocabulary
 from rantai.catalog import repository as catalog_repository
 from rantai.catalog.classifier import CategoryModel, Example, reference_examples
+from rantai.catalog.relatedness import learn_related
 from rantai.matching.engine import Matcher
 from rantai.matching.index import Document, SearchIndex
+from rantai.matching.normalize import normalize
+from rantai.matching.related import RelatedWords
 from rantai.reference.datasets import DATASETS, read_contents
 
 K = 10
@@ -112,9 +117,12 @@ def catalogue(documents: list[Document], share: int, model: CategoryModel | None
     return indexed
 
 
-def engine(indexed: list[Document]) -> Callable[[Document], list[str]]:
-    matcher = Matcher(SearchIndex.build(indexed, plain=False))
+def engine(indexed: list[Document], related: RelatedWords | None = None) -> Callable[[Document], list[str]]:
+    matcher = Matcher(SearchIndex.build(indexed, plain=False), related=related)
     return lambda d: [m.id for m in matcher.match(d.name, limit=K, exclude_ids={d.id})]
+
+
+RELATED = " + related words"
 
 
 def run_set(name: str, documents: list[Document], other: list[Document], ref: list[Example]) -> list[str]:
@@ -125,27 +133,24 @@ def run_set(name: str, documents: list[Document], other: list[Document], ref: li
     )
     rows = [("plain BM25 (baseline)", plain)]
     foreign = [Example(d.name, category=f"{name}-other:{d.category}") for d in other]
+    # What the platform learns related words from: the catalogue's own texts (titles here), no labels.
+    related = learn_related([normalize(d.name) for d in documents])
     for share in SHARES:
         with_categories = catalogue(documents, share, None)
-        rows.append(
-            (
-                f"engine, {share}% of sellers' categories, no inference",
-                precision(documents, engine(with_categories)),
-            )
-        )
+        label = f"engine, {share}% of sellers' categories, no inference"
+        rows.append((label, precision(documents, engine(with_categories))))
+        rows.append((label + RELATED, precision(documents, engine(with_categories, related))))
         if share < 100:
             own = [Example(d.name, category=d.category) for d in documents if kept(d.id, share)]
             model = CategoryModel.train([*ref, *foreign, *own])
-            rows.append(
-                (
-                    f"engine, {share}% of sellers' categories, the rest inferred",
-                    precision(documents, engine(catalogue(documents, share, model))),
-                )
-            )
+            inferred = catalogue(documents, share, model)
+            label = f"engine, {share}% of sellers' categories, the rest inferred"
+            rows.append((label, precision(documents, engine(inferred))))
+            rows.append((label + RELATED, precision(documents, engine(inferred, related))))
         print(f"  {name} {share}% done ({time.perf_counter() - started:.0f} s)", file=sys.stderr, flush=True)
     lines = [
         f"### {name}: {len(documents)} items, {len({d.category for d in documents})} labels "
-        f"({time.perf_counter() - started:.0f} s)",
+        f"({time.perf_counter() - started:.0f} s); related words: {len(related)} words",
         "",
         "| system | P@10 | vs plain BM25 |",
         "|---|---:|---:|",
@@ -156,6 +161,14 @@ def run_set(name: str, documents: list[Document], other: list[Document], ref: li
     mixed = dict(rows)["engine, 30% of sellers' categories, the rest inferred"]
     none = dict(rows)["engine, 0% of sellers' categories, no inference"]
     mixed_plain = dict(rows)["engine, 30% of sellers' categories, no inference"]
+    withheld_related = dict(rows)["engine, 0% of sellers' categories, the rest inferred" + RELATED]
+    mixed_related = dict(rows)["engine, 30% of sellers' categories, the rest inferred" + RELATED]
+    lines.append(
+        f"With related words: withheld {withheld_related - plain:+.3f} over plain BM25 "
+        f"({'met' if withheld_related - plain >= TARGET_GAIN else 'not met'}); mixed "
+        f"{mixed_related - withheld_related:+.3f} over withheld "
+        f"({'better' if mixed_related > withheld_related else 'not better'})."
+    )
     lines.append(
         f"Withheld (all inferred): {withheld - plain:+.3f} over plain BM25 (target +{TARGET_GAIN:.2f}: "
         f"{'met' if withheld - plain >= TARGET_GAIN else 'not met'}). 30% kept vs none: without inference "

@@ -23,6 +23,7 @@ from rantai.settings import Settings
 from rantai.catalog import tasks as catalog_tasks  # noqa: F401  # isort: skip
 from rantai.documents import tasks as document_tasks  # noqa: F401  # isort: skip
 from rantai.notifications import tasks as notification_tasks  # noqa: F401  # isort: skip
+from rantai.sourcing import tasks as sourcing_tasks  # noqa: F401  # isort: skip
 from rantai.sourcing.rfq import tasks as rfq_tasks  # noqa: F401  # isort: skip
 from rantai.sourcing.rfq import export_tasks as rfq_export_tasks  # noqa: F401  # isort: skip
 

@@ -47,6 +47,7 @@ from rantai.matching.intent import ParsedNeed, parse_need
 from rantai.matching.need_ranking import Gap, NeedIndex, Opportunities, OpportunityConfig, Recommendation
 from rantai.matching.normalize import normalize
 from rantai.matching.reasons import Reason
+from rantai.matching.related import RelatedWords
 from rantai.matching.supplier_ranking import (
     Exclusion,
     Explanation,
@@ -80,6 +81,7 @@ __all__ = [
     "Ranking",
     "Reason",
     "Recommendation",
+    "RelatedWords",
     "SearchIndex",
     "Shortlist",
     "ShortlistConfig",

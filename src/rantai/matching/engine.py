@@ -21,6 +21,7 @@ from rantai.matching.feedback import feedback_terms, interpolate
 from rantai.matching.index import Candidate, FieldWeights, Filters, SearchIndex, term_weights
 from rantai.matching.normalize import Phrase, normalize, synonym_pairs
 from rantai.matching.reading import head_of
+from rantai.matching.related import NO_RELATED_WORDS, RelatedWords, expansions
 from rantai.matching.rerank import Reranked, category_votes, rerank_by_category
 
 
@@ -32,6 +33,12 @@ class MatcherConfig:
     # The need's head word (`reading.head_of`) scores this many times its strongest modifier (1: off).
     head_weight: float = 1.5
     synonym_weight: float = 1.0  # of a synonym, against the need's phrase it stands for (IDF-equalized)
+    # Related words learned from the catalogue (issue #14 item 2, `matching.related`): a related word
+    # weighs at most this share of the need's word (times its strength and the IDF guard), at most
+    # `related_per_word` of them per need word, none much commoner than it (`related_max_commoner`).
+    related_weight: float = 0.5
+    related_per_word: int = 3
+    related_max_commoner: float = 0.5
     feedback_docs: int = 5  # first-pass hits read for feedback terms
     feedback_terms: int = 10  # terms taken from them
     feedback_weight: float = 0.3  # RM3's lambda: the expansion's share of the final query
@@ -80,9 +87,12 @@ class Ranking:
 class Matcher:
     """Ranks the items of a `SearchIndex` for a need."""
 
-    def __init__(self, index: SearchIndex, config: MatcherConfig | None = None) -> None:
+    def __init__(
+        self, index: SearchIndex, config: MatcherConfig | None = None, related: RelatedWords | None = None
+    ) -> None:
         self.index = index
         self.config = config or MatcherConfig()
+        self.related = related or NO_RELATED_WORDS  # learned by the platform, given as data
 
     def query_for(self, need: str) -> tuple[list[str], dict[Phrase, float]]:
         """The need's normalized tokens and its weighted query with synonyms (before feedback)."""
@@ -109,6 +119,19 @@ class Matcher:
             strongest = max(self._idf(phrase) for phrase in query if phrase != (head,))
             query[(head,)] *= self.config.head_weight * max(1.0, strongest / own)
         same_as: dict[Phrase, Phrase] = {}
+        widened = (
+            expansions(
+                self.related,
+                query,
+                doc_freq=self.index.doc_freq,
+                num_docs=len(self.index),
+                weight=self.config.related_weight,
+                per_word=self.config.related_per_word,
+                max_commoner=self.config.related_max_commoner,
+            )
+            if self.related
+            else {}
+        )
         if self.config.synonym_weight > 0:
             for found, phrase in synonym_pairs(tokens):
                 own = sum(query.get((token,), 1.0) for token in found) / len(found)
@@ -116,6 +139,12 @@ class Matcher:
                 query[phrase] = max(query.get(phrase, 0.0), weight)
                 if len(found) == 1:
                     same_as[phrase] = found
+        for word, (source, weight) in widened.items():
+            # A related word found with its need word counts once, like a synonym: it is there to find
+            # the items that say the thing otherwise, not to score twice those that say both.
+            if (word,) not in query:
+                query[(word,)] = weight
+                same_as[(word,)] = (source,)
         return tokens, query, same_as
 
     def _idf(self, phrase: Phrase) -> float:

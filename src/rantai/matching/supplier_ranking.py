@@ -67,6 +67,7 @@ from rantai.matching.reasons import (
     RANKED_BELOW,
     Reason,
 )
+from rantai.matching.related import RelatedWords
 from rantai.matching.rerank import Reranked
 
 _EXPLAIN_DEPTH: Final = 50  # a supplier's own products searched by `explain`
@@ -253,10 +254,12 @@ class Shortlister:
         index: SearchIndex,
         config: ShortlistConfig | None = None,
         matcher_config: MatcherConfig | None = None,
+        related: RelatedWords | None = None,
     ) -> None:
         self.index = index
         self.config = config or ShortlistConfig()
-        self.matcher = Matcher(index, matcher_config)
+        # Related words learned from the platform's texts widen the need's words (issue #14 item 2).
+        self.matcher = Matcher(index, matcher_config, related)
         # Past packages carry no category: their search has no category vote. Package titles start with
         # what is bought after purchase words already passed over, and their best few are too alike for
         # feedback terms: on the award histories (bench/matching_awards.py) the head weight and feedback

@@ -29,7 +29,7 @@ from rantai.identity.policy import Actor, sees_unverified_suppliers
 from rantai.kit.clock import today
 from rantai.kit.ids import storable_id
 from rantai.reference.models import Region, RegionLevel, Unit
-from rantai.sourcing import repository
+from rantai.sourcing import related_words, repository
 from rantai.sourcing.errors import MSG_ONLY_VERIFIERS_UNVERIFIED, NeedForbidden
 from rantai.sourcing.models import Need, NeedLine, ShortlistDecision
 from rantai.sourcing.service import LineData
@@ -236,7 +236,9 @@ def shortlister(session: Session, data_dir: Path, *, newcomer_slots: int = 2) ->
     """An engine over the shared index as last committed (reading only: the worker applies changes)."""
     index = live_index(data_dir).current(session)
     return matching.Shortlister(
-        index, matching.ShortlistConfig(newcomer_slots=newcomer_slots, units=units(session))
+        index,
+        matching.ShortlistConfig(newcomer_slots=newcomer_slots, units=units(session)),
+        related=related_words.current(data_dir),
     )
 
 
