@@ -51,6 +51,7 @@ _TRACK_RECORD_SHARE = 0.45  # of verified demo suppliers, those that have won be
 # The demo buyer login's organization is not in data/bumn_buyers.csv: its pagu (latest year, whole Rupiah),
 # the size of a plantation company's regional unit.
 LOGIN_BUYER_PAGU = 24_000_000_000
+_NOT_FOR_LOGIN = frozenset({"material_bangunan", "renovasi_bangunan"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,11 +84,12 @@ def _buyer_orgs(session: Session, buyers: list[BuyerSeed]) -> dict[str, int]:
 
 
 def _login_buyer(buyers: list[BuyerSeed]) -> tuple[BuyerSeed, str] | None:
-    """The demo buyer login's organization, as a buyer that buys every kind."""
+    """The demo buyer login's organization, as a buyer that buys every kind but building materials and
+    works: their large budgets would crowd out the goods its RFQ stories are made of (demo/rfqs.py)."""
     login = next((d for d in DEMO_LOGINS if d.org_type is OrgType.BUMN and d.region_code), None)
     if login is None or login.region_code is None:
         return None
-    kinds = tuple(sorted({kind for buyer in buyers for kind in buyer.kinds}))
+    kinds = tuple(sorted({kind for buyer in buyers for kind in buyer.kinds} - _NOT_FOR_LOGIN))
     seed = BuyerSeed(
         name=login.organization,
         cluster="Demo",
