@@ -52,6 +52,8 @@ _TRACK_RECORD_SHARE = 0.45  # of verified demo suppliers, those that have won be
 # the size of a plantation company's regional unit.
 LOGIN_BUYER_PAGU = 24_000_000_000
 _NOT_FOR_LOGIN = frozenset({"material_bangunan", "renovasi_bangunan"})
+# The plan line's jenis_pengadaan as a need line's procurement type (sourcing.service.PROCUREMENT_TYPES).
+_PROCUREMENT_TYPE = {"Barang": "goods", "Pekerjaan Konstruksi": "works", "Jasa Lainnya": "services"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,6 +219,7 @@ def _line_row(line: NeedSeed, buyer: BuyerSeed, *, today: dt.date, ceiling: int)
         "budget": line.budget,
         "umkm_only": line.budget <= ceiling if ceiling else True,
         "preferred_size_class": None,
+        "procurement_type": _PROCUREMENT_TYPE.get(line.procurement_type),
         "kemitraan_code": "rantai_pasok",
     }
 

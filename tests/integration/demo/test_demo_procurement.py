@@ -63,6 +63,7 @@ def test_needs_read_like_a_bumn_units_and_every_spend_group_has_open_ones(db: Se
         for text in (need.title, line.name, need.description or "", line.specification or ""):
             assert not needs.BOILERPLATE.search(text), (need.reference, text)
         assert need.title.startswith((line.name, f"Pengadaan {line.name}")), need.title
+        assert line.procurement_type in {"goods", "works", "services"}, need.reference
         if need.status == "open":
             group = needs.spend_group(kinds.get(need.reference or ""))
             groups[group] = groups.get(group, 0) + 1
