@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from rantai.analytics import kpi, repository
 from rantai.analytics.errors import MSG_FILTER, MSG_PERIOD, AnalyticsInvalid
 from rantai.analytics.kpi import Dimension, ValueRow
-from rantai.analytics.repository import NATIONAL, Narrowing, Scope
+from rantai.analytics.repository import Narrowing, Scope
 from rantai.identity.roles import BUYER_TYPES
 from rantai.kit.text import N_, ascii_digits
 
@@ -175,17 +175,9 @@ class Dashboard:
 
 
 def build(session: Session, *, scope: Scope, filters: Filters, today: dt.date) -> Dashboard:
-    """Everything the dashboard shows for ``scope`` under ``filters``."""
+    """Everything the dashboard shows for ``scope`` under ``filters``. Each table is grouped in SQL
+    (``kpi.value_by``): a view reads group rows, never the period's orders one by one."""
     narrowing = filters.narrowing
-    # The scope's orders of the period are read once, for the board and the KPIs that take them.
-    period = repository.po_facts(session, scope=scope, issued_from=filters.start, issued_before=filters.end)
-    facts = (
-        period
-        if narrowing == Narrowing()
-        else repository.po_facts(
-            session, scope=scope, narrowing=narrowing, issued_from=filters.start, issued_before=filters.end
-        )
-    )
     level = filters.level
     province_name = None
     if level is Level.NATION:
@@ -199,12 +191,17 @@ def build(session: Session, *, scope: Scope, filters: Filters, today: dt.date) -
         place = province_name or ""
         if level is Level.KABKOTA:
             place = repository.region_names(session, [filters.kabkota or ""]).get(filters.kabkota or "", "")
-    grouped = kpi.group_value(facts, by)
+
+    def value(dimension: Dimension) -> list[ValueRow]:
+        return kpi.value_by(
+            session, start=filters.start, end=filters.end, by=dimension, scope=scope, narrowing=narrowing
+        )
+
+    grouped = value(by)
     if by is Dimension.SUPPLIER:
-        supplier_names = {str(f.supplier_id): f.supplier_name for f in facts}
         region_rows = tuple(
-            (supplier_names[r.key], r.orders, r.po_value, r.delivered, r.paid)
-            for r in sorted(grouped, key=lambda r: (-r.po_value, supplier_names[r.key]))
+            (r.name, r.orders, r.po_value, r.delivered, r.paid)
+            for r in sorted(grouped, key=lambda r: (-r.po_value, r.name))
         )
         regions = Table("suppliers", (N_("Supplier"), *VALUE_COLUMNS), region_rows)
     else:
@@ -216,17 +213,12 @@ def build(session: Session, *, scope: Scope, filters: Filters, today: dt.date) -
                 for r in sorted(grouped, key=lambda r: (-r.po_value, r.key))
             ),
         )
-    months = kpi.group_value(facts, Dimension.MONTH)
-    buyer_rows = kpi.group_value(facts, Dimension.BUYER)
-    buyer_names = {str(f.buyer_id): f.buyer_name for f in facts}
-    totals = ValueRow(
-        key="",
-        orders=len(facts),
-        po_value=sum(f.value for f in facts),
-        delivered=sum(f.delivered for f in facts),
-        paid=sum(f.paid for f in facts),
-        suppliers=len({f.supplier_id for f in facts}),
-    )
+    months = value(Dimension.MONTH)
+    buyer_rows = value(Dimension.BUYER)
+    # Every supplier lies in one region: the regions' (or the suppliers') rows add up to the total.
+    totals = kpi.total_of(grouped)
+    # Unnarrowed at the nation, the provinces are the period's value by province that inclusion needs.
+    by_province = grouped if level is Level.NATION and narrowing == Narrowing() else None
     ranking = kpi.payment_discipline(session, on=today)
     year = (filters.end - dt.timedelta(days=1)).year
     umk_rows = kpi.umk_share(session, year=year, scope=scope)
@@ -245,16 +237,16 @@ def build(session: Session, *, scope: Scope, filters: Filters, today: dt.date) -
             "buyers",
             (N_("Rank"), N_("Buyer"), *VALUE_COLUMNS),
             tuple(
-                (n, buyer_names[r.key], *_value_cells(r))
-                for n, r in enumerate(sorted(buyer_rows, key=lambda r: (-r.po_value, buyer_names[r.key])), 1)
+                (n, r.name, *_value_cells(r))
+                for n, r in enumerate(sorted(buyer_rows, key=lambda r: (-r.po_value, r.name)), 1)
             ),
         ),
         connected=kpi.connected_umkm(session, on=today, scope=scope),
-        participating=kpi.participating_buyers(
-            session, start=filters.start, end=filters.end, scope=scope, facts=period
-        ),
+        participating=kpi.participating_buyers(session, start=filters.start, end=filters.end, scope=scope),
         reserved=kpi.reserved_packages(session, start=filters.start, end=filters.end, scope=scope),
-        inclusion=kpi.inclusion(session, start=filters.start, end=filters.end, scope=scope, facts=period),
+        inclusion=kpi.inclusion(
+            session, start=filters.start, end=filters.end, scope=scope, by_province=by_province
+        ),
         umk=Table(
             "umk",
             (
@@ -314,23 +306,16 @@ class PublicFigures:
 def public_figures(session: Session, *, today: dt.date) -> PublicFigures:
     """The national figures of the last twelve months (nothing that names a person or a supplier)."""
     start, end = default_period(today)
-    facts = repository.po_facts(session, scope=NATIONAL, issued_from=start, issued_before=end)
     names = repository.regions_under(session, None)
-    provinces = kpi.group_value(facts, Dimension.PROVINCE)
+    provinces = kpi.value_by(session, start=start, end=end, by=Dimension.PROVINCE)
     reserved = kpi.reserved_packages(session, start=start, end=end)
     return PublicFigures(
         start=start,
         end=end,
         connected=kpi.connected_umkm(session, on=today),
-        participating=kpi.participating_buyers(session, start=start, end=end, facts=facts),
-        totals=ValueRow(
-            "",
-            len(facts),
-            sum(f.value for f in facts),
-            sum(f.delivered for f in facts),
-            sum(f.paid for f in facts),
-            len({f.supplier_id for f in facts}),
-        ),
+        participating=kpi.participating_buyers(session, start=start, end=end),
+        # Every supplier lies in one province: the provinces add up to the nation.
+        totals=kpi.total_of(provinces),
         provinces=Table(
             "regions",
             (N_("Code"), N_("Region"), N_("Suppliers"), *VALUE_COLUMNS),
@@ -339,7 +324,7 @@ def public_figures(session: Session, *, today: dt.date) -> PublicFigures:
                 for r in sorted(provinces, key=lambda r: (-r.po_value, r.key))
             ),
         ),
-        inclusion=kpi.inclusion(session, start=start, end=end, facts=facts),
+        inclusion=kpi.inclusion(session, start=start, end=end, by_province=provinces),
         # The exception reasons are free text a buyer typed: not published, only their count.
         reserved=replace(reserved, exception_reasons=()),
         payments=payment_table(kpi.payment_discipline(session, on=today)),

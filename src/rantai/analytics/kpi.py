@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
 from sqlalchemy.orm import Session
 
 from rantai.analytics import repository
-from rantai.analytics.repository import NATIONAL, Narrowing, PoFact, Scope
+from rantai.analytics.repository import NATIONAL, Narrowing, Scope
 from rantai.identity.roles import OrgType
 from rantai.orders.days_to_pay import days_to_pay
 from rantai.reference import reservation
@@ -46,10 +46,6 @@ BASELINE_2021 = "connected_umkm_share_baseline"
 
 def _share(part: int | float, whole: int | float) -> float | None:
     return part / whole if whole else None
-
-
-def is_cooperative(fact: PoFact) -> bool:
-    return fact.supplier_type == OrgType.KOPERASI.value or fact.legal_form == "koperasi"
 
 
 # --- connected UMKM ---------------------------------------------------------------------------------
@@ -122,21 +118,14 @@ class ParticipatingBuyers:
 
 
 def participating_buyers(
-    session: Session,
-    *,
-    start: dt.date,
-    end: dt.date,
-    scope: Scope = NATIONAL,
-    facts: Sequence[PoFact] | None = None,
+    session: Session, *, start: dt.date, end: dt.date, scope: Scope = NATIONAL
 ) -> ParticipatingBuyers:
     """BUMN, large private and global buyers with at least one RFQ sent or one purchase order issued in
     [start, end); against the program's target (``participating_buyers_target``). In a region's scope, a
-    buyer counts by its orders to suppliers there; RFQs are counted nationally and for a buyer's own.
-    ``facts``: the scope's live orders of the period when the caller has read them already (a dashboard
-    reads them once for several KPIs)."""
-    if facts is None:
-        facts = repository.po_facts(session, scope=scope, issued_from=start, issued_before=end)
-    ordering = {f.buyer_id for f in facts if f.buyer_type in PARTICIPATING_TYPES}
+    buyer counts by its orders to suppliers there; RFQs are counted nationally and for a buyer's own."""
+    ordering = repository.ordering_buyers(
+        session, scope=scope, issued_from=start, issued_before=end, buyer_types=PARTICIPATING_TYPES
+    )
     sending = repository.buyers_with_rfqs(session, start=start, end=end, buyer_types=PARTICIPATING_TYPES)
     if not scope.everywhere:
         sending &= set(scope.buyer_ids)
@@ -173,16 +162,18 @@ class ValueRow:
     delivered: int
     paid: int
     suppliers: int
+    name: str = ""  # a buyer's or a supplier's name (grouped by buyer or supplier)
 
 
-_KEYS: dict[Dimension, Callable[[PoFact], str]] = {
-    Dimension.MONTH: lambda f: f.issued_on.strftime("%Y-%m"),
-    Dimension.PROVINCE: lambda f: f.province_code,
-    Dimension.KABKOTA: lambda f: f.kabkota_code,
-    Dimension.SECTOR: lambda f: f.kbli_section or "",
-    Dimension.SIZE_CLASS: lambda f: f.size_class or "",
-    Dimension.BUYER: lambda f: str(f.buyer_id),
-    Dimension.SUPPLIER: lambda f: str(f.supplier_id),
+# The columns each dimension groups by (``repository.GROUP_KEYS``); a buyer or supplier with its name.
+_GROUP_BY: dict[Dimension, tuple[str, ...]] = {
+    Dimension.MONTH: ("month",),
+    Dimension.PROVINCE: ("province",),
+    Dimension.KABKOTA: ("kabkota",),
+    Dimension.SECTOR: ("sector",),
+    Dimension.SIZE_CLASS: ("size_class",),
+    Dimension.BUYER: ("buyer", "buyer_name"),
+    Dimension.SUPPLIER: ("supplier", "supplier_name"),
 }
 
 
@@ -197,30 +188,37 @@ def value_by(
 ) -> list[ValueRow]:
     """PO value (the order's total as issued or last amended), delivered value (quantities accepted at
     BAST times their unit price) and paid value (cash paid on the order's invoices) of the live purchase
-    orders issued in [start, end), grouped by ``by``; rows in key order."""
-    facts = repository.po_facts(
-        session, scope=scope, narrowing=narrowing, issued_from=start, issued_before=end
+    orders issued in [start, end), grouped by ``by`` in SQL; rows in key order."""
+    found = repository.value_sums(
+        session, scope=scope, by=_GROUP_BY[by], narrowing=narrowing, issued_from=start, issued_before=end
     )
-    return group_value(facts, by)
-
-
-def group_value(facts: Iterable[PoFact], by: Dimension) -> list[ValueRow]:
-    """The value rows of ``facts`` grouped by ``by`` (the arithmetic of ``value_by``)."""
-    key_of = _KEYS[by]
-    groups: dict[str, list[PoFact]] = {}
-    for fact in facts:
-        groups.setdefault(key_of(fact), []).append(fact)
-    return [
+    rows = [
         ValueRow(
-            key=key,
-            orders=len(rows),
-            po_value=sum(f.value for f in rows),
-            delivered=sum(f.delivered for f in rows),
-            paid=sum(f.paid for f in rows),
-            suppliers=len({f.supplier_id for f in rows}),
+            key=str(key[0]),
+            orders=s.orders,
+            po_value=s.po_value,
+            delivered=s.delivered,
+            paid=s.paid,
+            suppliers=s.suppliers,
+            name=str(key[1]) if len(key) > 1 else "",
         )
-        for key, rows in sorted(groups.items())
+        for key, s in found.items()
     ]
+    return sorted(rows, key=lambda r: r.key)
+
+
+def total_of(rows: Iterable[ValueRow]) -> ValueRow:
+    """The total of rows grouped by a region or a supplier: as every supplier lies in one region, the
+    groups' distinct suppliers add up (not so for months or buyers)."""
+    rows = list(rows)
+    return ValueRow(
+        key="",
+        orders=sum(r.orders for r in rows),
+        po_value=sum(r.po_value for r in rows),
+        delivered=sum(r.delivered for r in rows),
+        paid=sum(r.paid for r in rows),
+        suppliers=sum(r.suppliers for r in rows),
+    )
 
 
 # --- UMK share of spend (Inpres 2/2022) ---------------------------------------------------------------
@@ -401,12 +399,23 @@ def inclusion(
     start: dt.date,
     end: dt.date,
     scope: Scope = NATIONAL,
-    facts: Sequence[PoFact] | None = None,
+    by_province: Sequence[ValueRow] | None = None,
 ) -> Inclusion:
     """First-time winners, size-class graduations, and the cooperatives' and outside-Java shares of the
-    value of the live purchase orders issued in [start, end) (``facts``: those orders, when already read)."""
-    if facts is None:
-        facts = repository.po_facts(session, scope=scope, issued_from=start, issued_before=end)
+    value of the live purchase orders issued in [start, end) (``by_province``: their value by province,
+    when the caller has it already)."""
+    if by_province is None:
+        by_province = value_by(session, start=start, end=end, by=Dimension.PROVINCE, scope=scope)
+    cooperative = repository.value_sums(
+        session,
+        scope=scope,
+        by=(),
+        issued_from=start,
+        issued_before=end,
+        with_payments=False,
+        with_suppliers=False,
+        only_cooperatives=True,
+    )
     awards = repository.approved_awards(session, start=start, end=end, scope=scope)
     winners = repository.award_winners(session, [a.award_id for a in awards])
     firsts = repository.first_award_days(session)
@@ -417,13 +426,14 @@ def inclusion(
             if start <= day < end and SIZE_RANK.get(after, 0) > SIZE_RANK.get(before, 0) > 0:
                 graduations += 1
                 break
-    outside = [f for f in facts if f.province_code not in JAVA_PROVINCES]
+    # A supplier lies in one province, so the provinces' distinct suppliers add up.
+    outside = [r for r in by_province if r.key not in JAVA_PROVINCES]
     return Inclusion(
         first_time_winners=first_time,
         graduations=graduations,
-        po_value=sum(f.value for f in facts),
-        cooperative_value=sum(f.value for f in facts if is_cooperative(f)),
-        outside_java_value=sum(f.value for f in outside),
-        suppliers=len({f.supplier_id for f in facts}),
-        outside_java_suppliers=len({f.supplier_id for f in outside}),
+        po_value=sum(r.po_value for r in by_province),
+        cooperative_value=sum(s.po_value for s in cooperative.values()),
+        outside_java_value=sum(r.po_value for r in outside),
+        suppliers=sum(r.suppliers for r in by_province),
+        outside_java_suppliers=sum(r.suppliers for r in outside),
     )

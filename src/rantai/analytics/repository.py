@@ -13,8 +13,24 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, distinct, false, func, or_, select, true
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    String,
+    and_,
+    case,
+    distinct,
+    false,
+    func,
+    literal,
+    or_,
+    select,
+    true,
+)
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import InstrumentedAttribute, Session, aliased
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.functions import FunctionElement
 
 from rantai.analytics.models import BuyerBudget
 from rantai.identity.models import Organization
@@ -60,31 +76,6 @@ class Narrowing:
     buyer_id: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class PoFact:
-    """One purchase order as the KPIs see it; money in whole Rupiah (a USD order at its rate)."""
-
-    po_id: int
-    buyer_id: int
-    buyer_name: str
-    buyer_type: str
-    supplier_id: int
-    supplier_name: str
-    supplier_type: str
-    legal_form: str
-    province_code: str
-    kabkota_code: str
-    kbli_section: str | None
-    size_class: str | None  # the supplier's class now
-    size_at_award: str | None  # the winner's class recorded on the award (None: not recorded)
-    issued_on: dt.date
-    accepted_at: dt.datetime | None
-    status: str
-    value: int
-    delivered: int
-    paid: int
-
-
 def _in_area(area: str) -> ColumnElement[bool]:
     return or_(
         SupplierProfile.province_code == area,
@@ -117,114 +108,208 @@ def _idr(amount: int, currency: str, rate: Decimal | None) -> int:
     return int((Decimal(amount) * rate / 100).to_integral_value())
 
 
-def po_facts(
+@dataclass(frozen=True, slots=True)
+class Sums:
+    """Live purchase orders of one group and their value in whole Rupiah (a USD order at its rate)."""
+
+    orders: int
+    po_value: int  # the orders' totals as in force
+    delivered: int  # quantities accepted at BAST times their unit price
+    paid: int  # cash paid on the orders' invoices
+    suppliers: int  # distinct supplier profiles
+
+
+class _UtcMonth(FunctionElement[str]):
+    """``YYYY-MM`` of a UTC timestamp column, in SQL: the month a value is grouped by (issue #15). SQLite
+    keeps timestamps as UTC text; PostgreSQL's ``timestamptz`` is read in UTC whatever the session's zone."""
+
+    type = String()
+    inherit_cache = True
+
+
+@compiles(_UtcMonth, "sqlite")
+def _utc_month_sqlite(element: _UtcMonth, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"strftime('%Y-%m', {compiler.process(element.clauses, **kw)})"
+
+
+@compiles(_UtcMonth)
+def _utc_month(element: _UtcMonth, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"to_char(timezone('UTC', {compiler.process(element.clauses, **kw)}), 'YYYY-MM')"
+
+
+_Column = ColumnElement[Any] | InstrumentedAttribute[Any]
+
+# The keys a value can be grouped by (``value_sums``' ``by``); each reads one column of the order, its
+# supplier, buyer or the supplier's KBLI.
+GROUP_KEYS = (
+    "month",
+    "province",
+    "kabkota",
+    "sector",
+    "size_class",
+    "buyer",
+    "buyer_name",
+    "supplier",
+    "supplier_name",
+)
+
+
+def value_sums(
     session: Session,
     *,
     scope: Scope,
+    by: Sequence[str],
     narrowing: Narrowing = Narrowing(),  # a frozen value
-    issued_from: dt.date | None = None,
-    issued_before: dt.date | None = None,
-    accepted_from: dt.datetime | None = None,
-    accepted_until: dt.datetime | None = None,
-) -> list[PoFact]:
-    """The live purchase orders (not declined or cancelled) the scope admits, narrowed, issued in
-    [issued_from, issued_before) and accepted in [accepted_from, accepted_until] when given."""
+    issued_from: dt.date,
+    issued_before: dt.date,
+    with_payments: bool = True,
+    with_suppliers: bool = True,
+    only_cooperatives: bool = False,
+) -> dict[tuple[Any, ...], Sums]:
+    """The live purchase orders (not declined or cancelled) issued in [issued_from, issued_before) that the
+    scope admits, narrowed, grouped in SQL by the keys ``by`` (of ``GROUP_KEYS``): group key -> sums.
+    ``with_payments`` False leaves the delivered and paid values at 0 (they cost two look-ups an order),
+    ``with_suppliers`` False the distinct suppliers (a DISTINCT per group); ``only_cooperatives`` keeps
+    the orders to cooperatives (``cooperative_orders``).
+
+    Rupiah orders (or orders without a rate) are summed in SQL; an order in another currency is read on
+    its own and converted at its rate, rounded per order as the order shows it."""
     buyer = aliased(Organization)
-    supplier_org = aliased(Organization)
+    columns: dict[str, _Column] = {
+        "month": _UtcMonth(PurchaseOrder.issued_at),
+        "province": SupplierProfile.province_code,
+        "kabkota": SupplierProfile.kabkota_code,
+        "sector": func.coalesce(Kbli.section, ""),
+        "size_class": func.coalesce(SupplierProfile.size_class, ""),
+        "buyer": PurchaseOrder.organization_id,
+        "buyer_name": buyer.name,
+        "supplier": PurchaseOrder.supplier_id,
+        "supplier_name": SupplierProfile.business_name,
+    }
+    keys = [columns[name] for name in by]
     # Correlated sums (indexed by po_id) rather than derived tables: only the period's orders are summed.
-    delivered = (
+    delivered: ColumnElement[Any] = (
         select(func.coalesce(func.sum(PurchaseOrderLine.accepted_quantity * PurchaseOrderLine.unit_price), 0))
         .where(PurchaseOrderLine.po_id == PurchaseOrder.id)
         .correlate(PurchaseOrder)
         .scalar_subquery()
+        if with_payments
+        else literal(0)
     )
-    paid = (
+    paid: ColumnElement[Any] = (
         select(func.coalesce(func.sum(Payment.amount), 0))
         .join(Invoice, Invoice.id == Payment.invoice_id)
         .where(Invoice.po_id == PurchaseOrder.id)
         .correlate(PurchaseOrder)
         .scalar_subquery()
+        if with_payments
+        else literal(0)
     )
-    at_award = (
-        select(func.min(AwardLine.size_class))
-        .where(
-            AwardLine.award_id == PurchaseOrder.award_id, AwardLine.supplier_id == PurchaseOrder.supplier_id
+    rupiah = or_(PurchaseOrder.currency == "IDR", PurchaseOrder.idr_rate.is_(None))
+
+    # The supplier's profile is read only when a key, a filter or the scope's areas need it.
+    profile_keys = {"province", "kabkota", "sector", "size_class", "supplier_name"}
+    needs_profile = (
+        bool(profile_keys & set(by))
+        or bool(scope.areas and not scope.everywhere)
+        or any(
+            (narrowing.province_code, narrowing.kabkota_code, narrowing.kbli_section, narrowing.size_class)
         )
-        .correlate(PurchaseOrder)
-        .scalar_subquery()
     )
-    query = (
-        select(
-            PurchaseOrder.id,
-            PurchaseOrder.organization_id,
-            buyer.name,
-            buyer.org_type,
-            SupplierProfile.id,
-            SupplierProfile.business_name,
-            supplier_org.org_type,
-            SupplierProfile.legal_form,
-            SupplierProfile.province_code,
-            SupplierProfile.kabkota_code,
-            Kbli.section,
-            SupplierProfile.size_class,
-            at_award,
-            PurchaseOrder.issued_at,
-            PurchaseOrder.accepted_at,
-            PurchaseOrder.status,
-            PurchaseOrder.currency,
-            PurchaseOrder.idr_rate,
-            PurchaseOrder.total,
-            delivered,
-            paid,
+
+    def orders(*selected: _Column) -> Select[Any]:
+        query = select(*keys, *selected).select_from(PurchaseOrder)
+        if needs_profile:
+            query = query.join(SupplierProfile, SupplierProfile.id == PurchaseOrder.supplier_id)
+        if "buyer_name" in by or narrowing.buyer_type:
+            query = query.join(buyer, buyer.id == PurchaseOrder.organization_id)
+        if only_cooperatives:
+            query = query.where(cooperative_orders())
+        if "sector" in by or narrowing.kbli_section:
+            query = query.outerjoin(Kbli, Kbli.code == SupplierProfile.primary_kbli)
+        return query.where(
+            PurchaseOrder.status.not_in(DEAD_PO_STATUSES),
+            _po_in_scope(scope),
+            PurchaseOrder.issued_at >= _midnight(issued_from),
+            PurchaseOrder.issued_at < _midnight(issued_before),
+            *_narrowed(narrowing, buyer.org_type),
         )
-        .join(buyer, buyer.id == PurchaseOrder.organization_id)
-        .join(SupplierProfile, SupplierProfile.id == PurchaseOrder.supplier_id)
-        .join(supplier_org, supplier_org.id == PurchaseOrder.supplier_organization_id)
-        .outerjoin(Kbli, Kbli.code == SupplierProfile.primary_kbli)
-        .where(PurchaseOrder.status.not_in(DEAD_PO_STATUSES), _po_in_scope(scope))
-        .order_by(PurchaseOrder.id)
+
+    found: dict[tuple[Any, ...], list[int]] = {}
+    grouped = orders(
+        func.count(),
+        func.count(distinct(PurchaseOrder.supplier_id)) if with_suppliers else literal(0),
+        func.sum(case((rupiah, PurchaseOrder.total), else_=0)),
+        func.sum(case((rupiah, delivered), else_=0)),
+        func.sum(case((rupiah, paid), else_=0)),
+        func.sum(case((rupiah, 0), else_=1)),
+    ).group_by(*keys)
+    foreign_orders = 0
+    for row in session.execute(grouped):
+        *key, count, suppliers, value, delivered_value, paid_value, foreign_count = tuple(row)
+        foreign_orders += int(foreign_count or 0)
+        found[tuple(key)] = [
+            int(count),
+            int(value or 0),
+            int(delivered_value or 0),
+            int(paid_value or 0),
+            int(suppliers),
+        ]
+    foreign = orders(
+        PurchaseOrder.currency, PurchaseOrder.idr_rate, PurchaseOrder.total, delivered, paid
+    ).where(~rupiah)
+    for row in session.execute(foreign) if foreign_orders else ():
+        *key, currency, rate, total, delivered_value, paid_value = tuple(row)
+        sums = found[tuple(key)]
+        sums[1] += _idr(total, currency, rate)
+        sums[2] += _idr(int(delivered_value or 0), currency, rate)
+        sums[3] += _idr(int(paid_value or 0), currency, rate)
+    return {
+        key: Sums(count, value, dlv, paid_value, suppliers)
+        for key, (count, value, dlv, paid_value, suppliers) in found.items()
+    }
+
+
+def cooperative_orders() -> ColumnElement[bool]:
+    """The orders to a cooperative: the supplier's organization is one, or its profile's legal form is
+    (docs/kpi.md). Two IN sets, each read once, rather than a join to every order's organization."""
+    return or_(
+        PurchaseOrder.supplier_organization_id.in_(
+            select(Organization.id).where(Organization.org_type == "koperasi")
+        ),
+        PurchaseOrder.supplier_id.in_(
+            select(SupplierProfile.id).where(SupplierProfile.legal_form == "koperasi")
+        ),
     )
-    if issued_from is not None:
-        query = query.where(PurchaseOrder.issued_at >= _midnight(issued_from))
-    if issued_before is not None:
-        query = query.where(PurchaseOrder.issued_at < _midnight(issued_before))
-    if accepted_from is not None:
-        query = query.where(PurchaseOrder.accepted_at >= accepted_from)
-    if accepted_until is not None:
-        query = query.where(PurchaseOrder.accepted_at <= accepted_until)
-    query = query.where(*_narrowed(narrowing, buyer.org_type))
-    facts = []
-    for found in session.execute(query):
-        row: tuple[Any, ...] = tuple(found)
-        (po_id, buyer_id, buyer_name, buyer_type, supplier_id, supplier_name, supplier_type, legal_form) = (
-            row[:8]
-        )
-        province, kabkota, section, size, size_at_award, issued_at, accepted_at, status = row[8:16]
-        currency, rate, total, delivered_amount, paid_amount = row[16:]
-        facts.append(
-            PoFact(
-                po_id=po_id,
-                buyer_id=buyer_id,
-                buyer_name=buyer_name,
-                buyer_type=buyer_type,
-                supplier_id=supplier_id,
-                supplier_name=supplier_name,
-                supplier_type=supplier_type,
-                legal_form=legal_form,
-                province_code=province,
-                kabkota_code=kabkota,
-                kbli_section=section,
-                size_class=size,
-                size_at_award=size_at_award,
-                issued_on=issued_at.date(),
-                accepted_at=accepted_at,
-                status=status,
-                value=_idr(total, currency, rate),
-                delivered=_idr(delivered_amount, currency, rate),
-                paid=_idr(paid_amount, currency, rate),
+
+
+def ordering_buyers(
+    session: Session,
+    *,
+    scope: Scope,
+    issued_from: dt.date,
+    issued_before: dt.date,
+    buyer_types: Sequence[str],
+) -> set[int]:
+    """Buyers of ``buyer_types`` with a live order issued in [issued_from, issued_before) that the scope
+    admits (one DISTINCT query)."""
+    buyer = aliased(Organization)
+    return {
+        int(org_id)
+        for org_id in session.scalars(
+            select(PurchaseOrder.organization_id)
+            .join(buyer, buyer.id == PurchaseOrder.organization_id)
+            .join(SupplierProfile, SupplierProfile.id == PurchaseOrder.supplier_id)
+            .where(
+                PurchaseOrder.status.not_in(DEAD_PO_STATUSES),
+                PurchaseOrder.issued_at >= _midnight(issued_from),
+                PurchaseOrder.issued_at < _midnight(issued_before),
+                buyer.org_type.in_(list(buyer_types)),
+                _po_in_scope(scope),
             )
+            .distinct()
         )
-    return facts
+    }
 
 
 def _midnight(day: dt.date) -> dt.datetime:
@@ -559,7 +644,6 @@ def spend_by_buyer(
     orders issued in the period that the scope admits, in whole Rupiah. The class is the winner's recorded
     at award, else the supplier's now. Summed in SQL per currency and rate, converted after."""
     buyer = aliased(Organization)
-    supplier_org = aliased(Organization)
     at_award = (
         select(func.min(AwardLine.size_class))
         .where(
@@ -569,9 +653,7 @@ def spend_by_buyer(
         .scalar_subquery()
     )
     umk = or_(
-        func.coalesce(at_award, SupplierProfile.size_class).in_(list(umk_classes)),
-        SupplierProfile.legal_form == "koperasi",
-        supplier_org.org_type == "koperasi",
+        func.coalesce(at_award, SupplierProfile.size_class).in_(list(umk_classes)), cooperative_orders()
     )
     is_umk = case((umk, 1), else_=0)
     rows = session.execute(
@@ -584,7 +666,6 @@ def spend_by_buyer(
         )
         .join(buyer, buyer.id == PurchaseOrder.organization_id)
         .join(SupplierProfile, SupplierProfile.id == PurchaseOrder.supplier_id)
-        .join(supplier_org, supplier_org.id == PurchaseOrder.supplier_organization_id)
         .where(
             PurchaseOrder.status.not_in(DEAD_PO_STATUSES),
             PurchaseOrder.issued_at >= _midnight(issued_from),

@@ -70,6 +70,18 @@ class PurchaseOrder(Base):
         UniqueConstraint("organization_id", "number"),
         Index("ix_orders_po_supplier_org_status", "supplier_organization_id", "status"),
         Index("ix_orders_po_org_status", "organization_id", "status"),
+        # The monitoring views (issue #15) read a period's orders from this index alone.
+        Index(
+            "ix_orders_po_issued_figures",
+            "issued_at",
+            "status",
+            "organization_id",
+            "supplier_id",
+            "supplier_organization_id",
+            "currency",
+            "idr_rate",
+            "total",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -124,6 +136,8 @@ class PurchaseOrderLine(Base):
         ),
         CheckConstraint("accepted_quantity <= quantity", name="accepted_within"),
         CheckConstraint("invoiced_quantity <= accepted_quantity", name="invoiced_within"),
+        # An order's delivered value, read from the index alone (the monitoring views, issue #15).
+        Index("ix_orders_po_line_po_accepted", "po_id", "accepted_quantity", "unit_price"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -303,7 +317,11 @@ class Payment(Base):
     """Cash paid on an invoice, recorded by the buyer (or, later, reported by a payment gateway)."""
 
     __tablename__ = "orders_payment"
-    __table_args__ = (CheckConstraint("amount > 0", name="amount_positive"),)
+    __table_args__ = (
+        CheckConstraint("amount > 0", name="amount_positive"),
+        # An order's paid value, read from the index alone (the monitoring views, issue #15).
+        Index("ix_orders_payment_invoice_amount", "invoice_id", "amount"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     invoice_id: Mapped[int] = mapped_column(ForeignKey("orders_invoice.id", ondelete="CASCADE"), index=True)

@@ -38,6 +38,8 @@ class SupplierProfile(Base):
     __table_args__ = (
         Index("ix_supplier_profile_status_province", "status", "province_code"),
         Index("ix_supplier_profile_status_kabkota", "status", "kabkota_code"),
+        # The cooperatives among the suppliers (the monitoring's inclusion figures, issue #15).
+        Index("ix_supplier_profile_legal_form", "legal_form"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -10,10 +10,10 @@ from sqlalchemy.orm import Session
 from tests.factories.analytics import END, JUTA, ON, START, Monitoring, monitoring_fixture
 from tests.factories.identity import make_org, make_user
 
-from rantai.analytics import budgets, kpi, repository
+from rantai.analytics import budgets, kpi
 from rantai.analytics.errors import AnalyticsForbidden, AnalyticsInvalid
 from rantai.analytics.kpi import Dimension
-from rantai.analytics.repository import NATIONAL, Narrowing, Scope
+from rantai.analytics.repository import Narrowing, Scope
 from rantai.analytics.scope import scope_for
 from rantai.identity import service as identity
 from rantai.identity.roles import OrgType, Role
@@ -148,8 +148,8 @@ def test_inclusion(db: Session, m: Monitoring) -> None:
     assert found.cooperative_value == 40 * JUTA and found.cooperative_share == pytest.approx(40 / 615)
     assert found.outside_java_value == 240 * JUTA  # NTB 80 + Sulawesi Selatan 160
     assert (found.suppliers, found.outside_java_suppliers) == (6, 2)
-    read = repository.po_facts(db, scope=NATIONAL, issued_from=START, issued_before=END)
-    assert kpi.inclusion(db, start=START, end=END, facts=read) == found  # the dashboard reads them once
+    by_province = kpi.value_by(db, start=START, end=END, by=Dimension.PROVINCE)
+    assert kpi.inclusion(db, start=START, end=END, by_province=by_province) == found  # as the dashboard
 
 
 def test_scope_follows_the_policy(db: Session) -> None:
