@@ -37,8 +37,9 @@ class MatcherConfig:
     # weighs at most this share of the need's word (times its strength and the IDF guard), at most
     # `related_per_word` of them per need word, none much commoner than it (`related_max_commoner`).
     related_weight: float = 0.5
-    related_per_word: int = 3
+    related_per_word: int = 2
     related_max_commoner: float = 0.5
+    related_max_share: float = 0.01  # need words held by a larger share of the items are not widened
     feedback_docs: int = 5  # first-pass hits read for feedback terms
     feedback_terms: int = 10  # terms taken from them
     feedback_weight: float = 0.3  # RM3's lambda: the expansion's share of the final query
@@ -128,6 +129,7 @@ class Matcher:
                 weight=self.config.related_weight,
                 per_word=self.config.related_per_word,
                 max_commoner=self.config.related_max_commoner,
+                max_share=self.config.related_max_share,
             )
             if self.related
             else {}

@@ -72,6 +72,7 @@ def expansions(
     weight: float,
     per_word: int,
     max_commoner: float,
+    max_share: float = 1.0,
 ) -> dict[str, tuple[str, float]]:
     """The related words that widen `query` (single words and their weights) in an index of `num_docs`
     items with `doc_freq`: related word -> (the query
@@ -83,7 +84,9 @@ def expansions(
     that share of an item holding the need's own word: BM25 alone would rank a rare related word above
     the need's own), so never above the query word's own weight when `weight` <= 1; a related word with
     less than `max_commoner` times the query word's IDF (a much commoner word, which would find
-    everything: 0.5 is about the square of its document frequency) is not taken at all.
+    everything: 0.5 is about the square of its document frequency) is not taken at all. A query word held
+    by more than `max_share` of the items is not widened: it finds enough by itself, and each related
+    word is one more clause for every search of the shortlist.
     """
     found: dict[str, tuple[str, float]] = {}
     if weight <= 0 or per_word <= 0 or not related or num_docs <= 0:
@@ -102,6 +105,8 @@ def expansions(
         candidates = related.related(word)
         if not candidates:
             continue
+        if doc_freq(word) > max_share * num_docs:
+            continue  # a word this many items hold finds enough by itself: no clauses spent on it
         # A need word no item holds counts as the rarest word any item holds (held by one).
         own_idf = idf(word) or math.log(1 + (num_docs - 0.5) / 1.5)
         taken = 0

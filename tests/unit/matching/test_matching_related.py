@@ -111,6 +111,25 @@ def test_without_a_table_or_with_weight_zero_the_need_is_not_widened() -> None:
     related = RelatedWords.of([("kopi", "teh", 0.9)])
     plain = Matcher(_index(), MatcherConfig(feedback_weight=0.0)).query_for("kopi")[1]
     off = Matcher(_index(), MatcherConfig(feedback_weight=0.0, related_weight=0.0), related).query_for("kopi")
-    on = Matcher(_index(), MatcherConfig(feedback_weight=0.0), related).query_for("kopi")[1]
+    on = Matcher(_index(), MatcherConfig(feedback_weight=0.0, related_max_share=1.0), related).query_for(
+        "kopi"
+    )[1]
     assert off[1] == plain
     assert ("teh",) in on and on[("teh",)] < on[("kopi",)]
+
+
+def test_a_need_word_many_items_hold_is_not_widened() -> None:
+    table = RelatedWords.of([("kemeja", "blus", 0.9)])
+    freq = {"kemeja": 50, "blus": 40}
+    widen = lambda share: expansions(  # noqa: E731
+        table,
+        {("kemeja",): 1.0},
+        doc_freq=freq.__getitem__,
+        num_docs=1000,
+        weight=0.5,
+        per_word=2,
+        max_commoner=0.5,
+        max_share=share,
+    )
+    assert widen(0.01) == {}  # kemeja is in 5% of the items: it finds enough by itself
+    assert set(widen(0.1)) == {"blus"}
