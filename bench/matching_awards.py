@@ -147,9 +147,18 @@ class Places:
     def _words(text: str) -> str:
         return " " + " ".join(re.sub(r"[^A-Z0-9 ]", " ", text.upper()).split()) + " "
 
+    # A central unit (a directorate general, secretariat, deputy, inspectorate or central office) that
+    # names no place sits in Jakarta: its packages are delivered there.
+    _CENTRAL = re.compile(
+        r"\b(DIREKTORAT|DITJEN|SEKRETARIAT|SETJEN|DEPUTI|INSPEKTORAT|KANTOR PUSAT|KANTOR MENTERI|BIRO|PUSAT)\b"
+    )
+
     def of(self, row: dict[str, str]) -> str | None:
         satker = row["buyer"].split(" / ", 1)[-1]
-        return self._read(satker) or self._read(row["title"])
+        found = self._read(satker) or self._read(row["title"])
+        if found is None and self._CENTRAL.search(satker.upper()):
+            found = "31"
+        return found
 
     def _read(self, text: str) -> str | None:
         if text in self._cache:
@@ -398,7 +407,7 @@ def ablation(platform: Platform, data: Split, places: Places) -> list[Figure]:
         ("without the procurement type", replace(full, kind=0.0), places),
         ("without the value", replace(full, size=0.0), places),
         ("without the delivery place", replace(full, place=0.0), places),
-        ("without the best few and the count (best package only)", replace(full, few=0.0, many=0.0), places),
+        ("the place, type and value weighed alike (1:1:1)", replace(full, place=1.0), places),
     ]
     figures = []
     for name, weights, given in variants:

@@ -1,8 +1,10 @@
 """Demo buyers and their procurement needs, made of real procurement plan lines (`demo/needs.py`).
 
-BUMN buyers (real names from the Kementerian BUMN list) each get open needs drawn from real RUP lines of
-the kinds they buy, delivered to their head office or a large city, needed 30-120 days from the load day;
-the demo buyer login's organization gets some too. Some food and timber lines require the certificate
+BUMN buyers (real names from the Kementerian BUMN list, many as one of their units in a province) and a
+large private and a global buyer each get open needs drawn from real RUP lines of the kinds they buy,
+titled as a BUMN unit would write them, delivered to their office or a large city, needed 30-120 days from
+the load day; the demo buyer login's organization gets some too. Each BUMN buyer has its goods-and-services
+budget (pagu) for the last three years, so the UMK-share KPI (Inpres 2/2022) has a denominator. Some food and timber lines require the certificate
 that applies to their kind. Demo suppliers get a track record (a share have won and delivered before),
 so shortlists show both experienced suppliers and newcomers. Idempotent: a second load adds nothing.
 """
@@ -17,14 +19,17 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from rantai.analytics.models import BuyerBudget
 from rantai.catalog import index_changes
 from rantai.db import bulk_insert
 from rantai.demo.needs import (
     BuyerSeed,
     NeedSeed,
+    budget_by_year,
     delivery_kabkota,
     load_buyers,
     load_need_lines,
+    need_title,
     needed_by,
     plan_needs,
 )
@@ -43,6 +48,12 @@ DEMO_SOURCE = "demo"
 _REQUIRABLE = frozenset({"halal", "spp_irt", "bpom_md", "svlk", "sni"})
 _REQUIRE_SHARE = 3  # one line in three of a kind with such a certificate requires it
 _TRACK_RECORD_SHARE = 0.45  # of verified demo suppliers, those that have won before
+# The demo buyer login's organization is not in data/bumn_buyers.csv: its pagu (latest year, whole Rupiah),
+# the size of a plantation company's regional unit.
+LOGIN_BUYER_PAGU = 24_000_000_000
+_NOT_FOR_LOGIN = frozenset({"material_bangunan", "renovasi_bangunan"})
+# The plan line's jenis_pengadaan as a need line's procurement type (sourcing.service.PROCUREMENT_TYPES).
+_PROCUREMENT_TYPE = {"Barang": "goods", "Pekerjaan Konstruksi": "works", "Jasa Lainnya": "services"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +62,7 @@ class ProcurementReport:
     needs: int
     open_needs: int
     track_records: int
+    budgets: int = 0  # yearly pagu rows added
 
 
 def demo_need_count(session: Session) -> int:
@@ -67,18 +79,19 @@ def _buyer_orgs(session: Session, buyers: list[BuyerSeed]) -> dict[str, int]:
         org = identity_repo.organization_by_name(session, buyer.name)
         if org is None:
             org = identity.create_organization(
-                session, name=buyer.name, org_type=OrgType.BUMN, region_code=buyer.kabkota_code
+                session, name=buyer.name, org_type=OrgType(buyer.org_type), region_code=buyer.kabkota_code
             )
         ids[buyer.slug] = org.id
     return ids
 
 
 def _login_buyer(buyers: list[BuyerSeed]) -> tuple[BuyerSeed, str] | None:
-    """The demo buyer login's organization, as a buyer that buys every kind."""
+    """The demo buyer login's organization, as a buyer that buys every kind but building materials and
+    works: their large budgets would crowd out the goods its RFQ stories are made of (demo/rfqs.py)."""
     login = next((d for d in DEMO_LOGINS if d.org_type is OrgType.BUMN and d.region_code), None)
     if login is None or login.region_code is None:
         return None
-    kinds = tuple(sorted({kind for buyer in buyers for kind in buyer.kinds}))
+    kinds = tuple(sorted({kind for buyer in buyers for kind in buyer.kinds} - _NOT_FOR_LOGIN))
     seed = BuyerSeed(
         name=login.organization,
         cluster="Demo",
@@ -86,6 +99,7 @@ def _login_buyer(buyers: list[BuyerSeed]) -> tuple[BuyerSeed, str] | None:
         province_code=login.region_code.split(".")[0],
         kabkota_code=login.region_code,
         kinds=kinds,
+        pagu=LOGIN_BUYER_PAGU,
     )
     return seed, login.organization
 
@@ -99,12 +113,14 @@ def load_demo_procurement(
     if extra is not None:
         buyers = [*buyers, extra[0]]
     if demo_need_count(session):
-        return ProcurementReport(len(buyers), 0, 0, 0)
+        budgets = _budgets(session, buyers, _existing_orgs(session, buyers), today=today)
+        return ProcurementReport(len(buyers), 0, 0, 0, budgets)
     orgs = _buyer_orgs(session, [b for b in buyers if b.slug != "demo-login"])
     if extra is not None:
         login_org = identity_repo.organization_by_name(session, extra[1])
         if login_org is not None:
             orgs["demo-login"] = login_org.id
+    budgets = _budgets(session, buyers, orgs, today=today)
     buyers = [b for b in buyers if b.slug in orgs]
     plan = plan_needs(buyers, load_need_lines(), per_buyer=needs_per_buyer, seed=seed)
     kinds = demo_data().kinds
@@ -122,7 +138,7 @@ def load_demo_procurement(
             need_rows.append(
                 {
                     "organization_id": orgs[slug],
-                    "title": line.package_name[:500],
+                    "title": need_title(line)[:500],
                     "reference": line.kd_rup,
                     "description": (line.description or None) and line.description[:2000],
                     "status": status,
@@ -153,7 +169,42 @@ def load_demo_procurement(
         needs=len(need_rows),
         open_needs=sum(1 for row in need_rows if row["status"] == "open"),
         track_records=records,
+        budgets=budgets,
     )
+
+
+def _existing_orgs(session: Session, buyers: list[BuyerSeed]) -> dict[str, int]:
+    found = {b.slug: identity_repo.organization_by_name(session, b.name) for b in buyers}
+    return {slug: org.id for slug, org in found.items() if org is not None}
+
+
+def _budgets(session: Session, buyers: list[BuyerSeed], orgs: dict[str, int], *, today: dt.date) -> int:
+    """Each buyer's pagu for the last three years, as its officer would enter it (issue #15), for the
+    years it has none yet; returns how many were added. Written as rows, as the rest of the demo is: the
+    service (analytics.budgets.set_budget) asks for an actor who manages the buyer and audits each one."""
+    wanted = {
+        (orgs[b.slug], year): pagu
+        for b in buyers
+        if b.slug in orgs
+        for year, pagu in budget_by_year(b, today=today).items()
+    }
+    if not wanted:
+        return 0
+    have = set(
+        session.execute(
+            select(BuyerBudget.organization_id, BuyerBudget.year).where(
+                BuyerBudget.organization_id.in_({org for org, _ in wanted})
+            )
+        ).tuples()
+    )
+    stamp = now()
+    rows = [
+        {"organization_id": org, "year": year, "pagu": pagu, "entered_at": stamp}
+        for (org, year), pagu in sorted(wanted.items())
+        if (org, year) not in have
+    ]
+    bulk_insert(session, BuyerBudget, rows)
+    return len(rows)
 
 
 def _line_row(line: NeedSeed, buyer: BuyerSeed, *, today: dt.date, ceiling: int) -> dict[str, object]:
@@ -168,6 +219,7 @@ def _line_row(line: NeedSeed, buyer: BuyerSeed, *, today: dt.date, ceiling: int)
         "budget": line.budget,
         "umkm_only": line.budget <= ceiling if ceiling else True,
         "preferred_size_class": None,
+        "procurement_type": _PROCUREMENT_TYPE.get(line.procurement_type),
         "kemitraan_code": "rantai_pasok",
     }
 

@@ -30,7 +30,7 @@ from typing import Final
 
 from rantai.matching.facts import HISTORY, SupplierFacts, supplier_part
 from rantai.matching.index import Document, EncodedFacts
-from rantai.matching.reasons import WON_SIMILAR, Reason
+from rantai.matching.reasons import WON_HERE, WON_SIMILAR, Reason
 
 # Procurement types (jenis pengadaan) as the engine names them.
 GOODS: Final = "goods"  # barang
@@ -104,7 +104,9 @@ class HistoryWeights:
 
     kind: float = 1.0
     size: float = 1.0
-    place: float = 1.0
+    # The place weighs most: on a second hold-out of the 2026 awards' histories (disjoint from the
+    # measured rows) 1:1:3 ranked best of the weights tried (recall@10 0.416 against 0.403 at 1:1:1).
+    place: float = 3.0
     kabkota: float = 0.4
     province: float = 0.6
     size_scale: float = math.e
@@ -124,6 +126,7 @@ class HistoryScore:
     latest_year: int | None
     best: PastWin
     fit: float | None = None
+    here: int = 0  # its packages delivered to the need's delivery place
 
     def reason(self) -> Reason | None:
         """`won_similar` {count, year}, when some package is similar."""
@@ -132,6 +135,10 @@ class HistoryScore:
         if self.latest_year is None:
             return Reason.of(WON_SIMILAR, count=self.similar)
         return Reason.of(WON_SIMILAR, count=self.similar, year=self.latest_year)
+
+    def place_reason(self) -> Reason | None:
+        """`won_here` {count}, when some of its packages were delivered to the need's place."""
+        return Reason.of(WON_HERE, count=self.here) if self.here else None
 
 
 def history_document(
@@ -260,6 +267,7 @@ def score_histories(
             fit=profile_fit(profile, kind=kind, value=value, place=place, weights=weights)
             if profile is not None
             else None,
+            here=profile.places.get(place, 0) if profile is not None and place else 0,
         )
     return scores
 

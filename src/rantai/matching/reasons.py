@@ -24,6 +24,8 @@ Why a supplier is there (`ShortlistEntry.reasons`, `Recommendation.reasons`):
 - `track_record` {completed, on_time_pct}: orders completed and the share delivered on time (percent);
 - `won_similar` {count, year}: the supplier won `count` packages like the need, the latest in `year`
   (its history, `rantai.matching.history`; `year` only when known);
+- `won_here` {count}: `count` of the packages it won were delivered to the need's delivery place (its
+  kab/kota, or its province when the need names only that);
 - `newcomer` {}: the supplier has not won an award yet (it may hold a newcomer slot);
 - `size_preferred` {size}: its size class is the one the buyer prefers.
 
@@ -57,6 +59,7 @@ CERT_VALID = "cert_valid"
 CAPACITY_FITS = "capacity_fits"
 CAPACITY_PARTIAL = "capacity_partial"
 WON_SIMILAR = "won_similar"
+WON_HERE = "won_here"
 DISTANCE = "distance"
 PRICE_FITS = "price_fits"
 PRICE_OVER_BUDGET = "price_over_budget"

@@ -608,6 +608,8 @@ class Shortlister:
                 item.text = max(item.text, history.relevance)
                 if (won := history.reason()) is not None:
                     reasons.append(won)
+                if (here := history.place_reason()) is not None:
+                    reasons.append(here)
             if item.newcomer:
                 reasons.append(Reason.of(NEWCOMER))
             item.features = {

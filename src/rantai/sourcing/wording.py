@@ -43,6 +43,7 @@ MESSAGES: dict[str, str] = {
     "track_record": N_("%(completed)s orders completed, %(on_time_pct)s%% on time"),
     "won_similar": N_("won %(count)s similar packages in %(year)s"),
     "won_similar_undated": N_("won %(count)s similar packages"),
+    "won_here": N_("won %(count)s packages delivered to this place"),
     "newcomer": N_("newcomer: has not won an order on Rantai yet"),
     "size_preferred": N_("size class %(size)s, as preferred"),
     # why a supplier is not on it
@@ -74,6 +75,7 @@ SINGULAR: dict[str, tuple[str, str]] = {
     "track_record": ("completed", N_("%(completed)s order completed, %(on_time_pct)s%% on time")),
     "won_similar": ("count", N_("won %(count)s similar package in %(year)s")),
     "won_similar_undated": ("count", N_("won %(count)s similar package")),
+    "won_here": ("count", N_("won %(count)s package delivered to this place")),
 }
 _MONEY = frozenset({"unit_price", "total", "budget"})
 _BABEL = {"id": "id_ID", "en": "en_US"}

@@ -83,6 +83,8 @@ def test_what_was_won_and_what_is_covered_in_english(db: Session) -> None:
     assert describe(reason("won_similar", count=3, year=2025), english) == "won 3 similar packages in 2025"
     assert describe(reason("won_similar", count=1, year=2026), english) == "won 1 similar package in 2026"
     assert describe(reason("won_similar", count=2), english) == "won 2 similar packages"
+    assert describe(reason("won_here", count=4), english) == "won 4 packages delivered to this place"
+    assert describe(reason("won_here", count=1), english) == "won 1 package delivered to this place"
     partial = reason("capacity_partial", per_month=2700, quantity=20000, months=1, unit="buah", share_pct=13)
     assert describe(partial, english) == (
         "covers part: capacity 2,700/month is 13% of 20,000 piece in 1 month"

@@ -1,4 +1,5 @@
-"""The demo's BUMN buyers and real procurement plan lines: the files parse, their codes exist, plans are fair."""
+"""The demo's BUMN buyers and real procurement plan lines: the files parse, their codes exist, plans are fair,
+needs read like a BUMN unit's (no local-government budget boilerplate) and cover the spend groups."""
 
 from __future__ import annotations
 
@@ -35,14 +36,41 @@ TODAY = dt.date(2026, 3, 2)
 
 
 def test_buyers_parse_with_unique_names_and_slugs() -> None:
-    assert 12 <= len(BUYERS) <= 15
+    assert 40 <= len(BUYERS) <= 80
     names = [b.name for b in BUYERS]
-    assert all(name.strip() == name and name for name in names)
+    assert all(name.strip() == name and name and len(name) <= 200 for name in names)
     assert len(set(names)) == len(names)
     slugs = [b.slug for b in BUYERS]
     assert len(set(slugs)) == len(slugs)
     assert all(re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", slug) for slug in slugs)
-    assert all(b.cluster for b in BUYERS)
+    assert all(b.cluster for b in BUYERS if b.org_type == "bumn")
+    # The demo's other modules name these buyers (demo/orders.py, the UMKM login's needs).
+    assert {"hin", "angkasa-pura-1", "sarinah", "twc", "perinus"} <= set(slugs)
+
+
+def test_buyers_are_bumn_units_across_the_country_and_a_private_and_a_global_buyer() -> None:
+    types = Counter(b.org_type for b in BUYERS)
+    assert set(types) == {"bumn", "swasta_besar", "pembeli_global"}
+    assert types["bumn"] >= 40
+    assert len({b.province_code for b in BUYERS}) >= 15
+    assert sum(b.province_code != "31" for b in BUYERS) >= len(BUYERS) / 2  # not only Jakarta
+    # Units of one company: "PT Perusahaan Listrik Negara (Persero) UID Jawa Barat"
+    units = Counter(b.name.split(")")[0] for b in BUYERS if b.org_type == "bumn" and not b.name.endswith(")"))
+    assert max(units.values()) >= 3
+
+
+def test_every_bumn_buyer_has_a_pagu_for_the_last_three_years() -> None:
+    for buyer in BUYERS:
+        if buyer.org_type != "bumn":
+            assert buyer.pagu is None, buyer.slug  # Inpres 2/2022 binds BUMN, not private buyers
+            continue
+        assert buyer.pagu is not None, buyer.slug
+        assert 1_000_000_000 <= buyer.pagu <= 1_000_000_000_000, buyer.slug
+        years = needs.budget_by_year(buyer, today=TODAY)
+        assert sorted(years) == [2024, 2025, 2026], buyer.slug
+        assert years[2026] == buyer.pagu
+        assert years[2024] < years[2025] < years[2026], buyer.slug
+        assert all(value % 1_000_000 == 0 for value in years.values()), buyer.slug
 
 
 def test_buyer_regions_and_kinds_exist() -> None:
@@ -66,7 +94,7 @@ def test_need_lines_parse_with_sound_values() -> None:
     for line in LINES:
         assert re.fullmatch(r"\d{8}", line.kd_rup), line.kd_rup
         assert 2023 <= line.year <= 2025, line.kd_rup
-        assert line.procurement_type in {"Barang", "Jasa Lainnya"}, line.kd_rup
+        assert line.procurement_type in {"Barang", "Jasa Lainnya", "Pekerjaan Konstruksi"}, line.kd_rup
         assert isinstance(line.budget, int), line.kd_rup
         assert line.budget > 0, line.kd_rup
         assert line.package_name.strip(), line.kd_rup
@@ -75,7 +103,8 @@ def test_need_lines_parse_with_sound_values() -> None:
         assert not re.search(r"(?i)\b(belanja|pengadaan)\b|\d+\.\d+\.\d+", line.name), line.name
         assert line.quantity >= 1, line.kd_rup
         assert line.quantity_from in {"volume", "pagu", "paket"}, line.kd_rup
-        assert line.quantity_from != "paket" or (line.kind is None and line.quantity == 1), line.kd_rup
+        assert line.quantity_from != "paket" or line.quantity == 1, line.kd_rup
+        assert line.quantity_from != "paket" or line.kind is None or line.unit_code == "paket", line.kd_rup
         assert line.selection_start <= line.contract_end, line.kd_rup
 
 
@@ -128,12 +157,12 @@ def test_plan_is_deterministic_and_independent_of_line_order() -> None:
 
 
 def test_plan_respects_kinds_and_never_shares_a_line() -> None:
-    plan = needs.plan_needs(BUYERS, LINES, per_buyer=60, seed=1)
+    plan = needs.plan_needs(BUYERS, LINES, per_buyer=40, seed=1)
     assert list(plan) == [b.slug for b in BUYERS]
     by_slug = {b.slug: b for b in BUYERS}
     seen: set[str] = set()
     for slug, lines in plan.items():
-        assert len(lines) == 60, slug
+        assert len(lines) == 40, slug
         buys = set(by_slug[slug].kinds)
         for line in lines:
             assert line.kind is None or line.kind in buys, (slug, line.kd_rup, line.kind)
@@ -203,3 +232,70 @@ def test_delivery_is_mostly_the_buyers_own_kabkota() -> None:
     assert len(places) >= 8
     line = LINES[3]
     assert needs.delivery_kabkota(line, buyer) == needs.delivery_kabkota(line, buyer)
+
+
+# Local-government budget boilerplate a demo need must not show (issue #15: the demo buyer's list was 182
+# titles such as "Belanja Alat/Bahan untuk Kegiatan Kantor- Bahan Cetak ... DPA-SKPD").
+FORBIDDEN = (
+    r"(?i)\bbelanja\b",
+    r"(?i)\bbeban\b",
+    r"(?i)dpa",
+    r"(?i)skpd",
+    r"(?i)\bsub kegiatan\b",
+    r"(?i)\bapbd\b",
+    r"(?i)\bkabupaten\b|\bkab\.",
+    r"(?i)\bkecamatan\b|\bkec\.",
+    r"(?i)\bprovinsi\b|\bprov\.",
+    r"(?i)\bdesa\b",
+    r"(?i)\bkepala dinas\b",
+    r"(?i)\bpemerintah\b",
+    r"(?i)persediaan untuk dijual",
+    r"(?i)\bkorpri\b|\bkdh\b",
+    r"\d+\.\d+\.\d+\.\d+",  # account codes: 5.02.01.1.06.0005
+    r"\b20[12]\d\b",  # budget years
+)
+
+
+def test_needs_carry_no_budget_boilerplate() -> None:
+    for line in LINES:
+        title = needs.need_title(line)
+        for text in (title, line.name, line.description or "", line.specification or ""):
+            for pattern in FORBIDDEN:
+                assert not re.search(pattern, text), (pattern, line.kd_rup, text)
+        assert 10 <= len(title) <= 200, title
+        assert not re.search(r"(?i)\b(pengadaan|belanja|penyediaan)\b", line.name), title
+        assert title.startswith((line.name, f"Pengadaan {line.name}")), title
+
+
+def test_titles_read_like_a_bumn_units_need_and_vary() -> None:
+    by_name = {
+        "Perawatan AC": "Perawatan AC ",
+        "Semen Portland 50 kg": "Pengadaan Semen Portland 50 kg untuk ",
+        "Jasa Pengiriman Paket dan Dokumen": "Jasa Pengiriman Paket dan Dokumen untuk ",
+    }
+    for name, start in by_name.items():
+        line = dataclasses.replace(LINES[0], name=name, kind=None)
+        assert needs.need_title(line).startswith(start), needs.need_title(line)
+    titles = [needs.need_title(line) for line in LINES]
+    assert len(set(titles)) >= len(LINES) / 4  # not 182 near-identical titles
+    kantor = dataclasses.replace(LINES[0], name="Pemeliharaan Taman Kantor", kind="renovasi_bangunan")
+    assert "Kantor Kantor" not in needs.need_title(kantor)
+    assert needs.need_title(LINES[5]) == needs.need_title(LINES[5])
+
+
+def test_the_old_boilerplate_is_caught() -> None:
+    old = "Belanja Alat/Bahan untuk Kegiatan Kantor- Bahan Cetak (5.02.01.1.06.0005) DPA-SKPD Tahun 2024"
+    assert all(re.search(pattern, old) for pattern in FORBIDDEN[:1] + FORBIDDEN[2:4] + FORBIDDEN[-2:])
+    assert needs.BOILERPLATE.search(old)
+
+
+def test_every_spend_group_has_lines_and_buyers() -> None:
+    groups = Counter(needs.spend_group(line.kind) for line in LINES)
+    assert set(groups) == {*needs.SPEND_GROUPS, needs.ROUTINE}
+    assert all(count >= 20 for count in groups.values()), groups
+    bought = {needs.spend_group(kind) for buyer in BUYERS for kind in buyer.kinds}
+    assert bought == set(groups)
+    assert {kind for kinds in needs.SPEND_GROUPS.values() for kind in kinds} <= KINDS.keys()
+    plan = needs.plan_needs(BUYERS, LINES, per_buyer=200, seed=2026)
+    planned = Counter(needs.spend_group(line.kind) for lines in plan.values() for line in lines)
+    assert set(planned) == set(groups)

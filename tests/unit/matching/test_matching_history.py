@@ -9,6 +9,7 @@ from datetime import date
 from rantai.matching import (
     NeedLine,
     OfferFacts,
+    Reason,
     SearchIndex,
     ShortlistConfig,
     Shortlister,
@@ -187,3 +188,13 @@ def test_the_fit_is_a_feature_only_when_the_need_carries_something_to_compare() 
     assert all("history_fit" not in entry.features for entry in entries)
     placed = fitted_shortlister().shortlist(replace(need, delivery_place="61.71"), top=5).entries
     assert [entry.features["history_fit"] for entry in placed] == [1.0, 0.0]
+
+
+def test_the_reasons_say_how_many_packages_it_won_and_how_many_were_delivered_there() -> None:
+    need = NeedLine("pengawasan pembangunan gedung kantor", TODAY, delivery_place="61.71")
+    first = fitted_shortlister().shortlist(need, top=5).entries[0]
+    assert first.supplier.id == "konsultan"
+    assert Reason.of("won_similar", count=2, year=2026) in first.reasons
+    assert Reason.of("won_here", count=2) in first.reasons
+    elsewhere = fitted_shortlister().shortlist(need, top=5).entries[1]
+    assert not any(reason.code == "won_here" for reason in elsewhere.reasons)
