@@ -13,6 +13,7 @@ from rantai.matching import (
     NeedLine,
     OfferFacts,
     Reason,
+    RelatedWords,
     SearchIndex,
     ShortlistConfig,
     Shortlister,
@@ -548,3 +549,13 @@ def test_a_shortlist_reads_each_stored_product_once() -> None:
     assert len(read) < 2 * len(set(read))
     explanation = shortlister.explain(need(), "exp")
     assert codes(explanation.reasons) == ["cert_expired"]
+
+
+def test_a_shortlist_finds_a_supplier_through_a_related_word_learned_from_the_catalogue() -> None:
+    # Issue #14 item 2: no product says "oblong"; the platform learned that it keeps kaos's company.
+    index = build(SUPPLIERS)
+    line = need(text="oblong", required_certs=(), quantity=10, unit="bungkus")
+    assert ids(Shortlister(index, ShortlistConfig(units=UNITS)).shortlist(line, top=5)) == []
+    related = RelatedWords.of([("oblong", "kaos", 0.7)])
+    found = Shortlister(index, ShortlistConfig(units=UNITS), related=related).shortlist(line, top=5)
+    assert ids(found) == ["shirt"]
