@@ -101,7 +101,7 @@ SPLIT_SHARE = 0.15  # awards split across two suppliers
 DECLINE_SHARE = 0.02  # POs the supplier declined
 CANCEL_SHARE = 0.04  # RFQs cancelled before an award
 REJECT_SHARE = 0.07  # BAST that reject some goods (replaced by a second delivery)
-GRADUATE_SHARE = 0.08  # frequent mikro winners that grow into kecil during the history
+GRADUATE_SHARE = 0.32  # of the mikro suppliers that win three times or more: grow into kecil meanwhile
 REJECT_REASON = "Sebagian barang tidak sesuai spesifikasi; diganti pada pengiriman berikutnya."
 CANCEL_REASON = "Kebutuhan ditunda oleh unit pengguna."
 DECLINE_REASON = "Kapasitas produksi penuh pada periode ini."
@@ -453,7 +453,7 @@ def _graduate(rng: random.Random, deals: Sequence[_Deal], on: dt.date) -> list[t
     for supplier_id in sorted(wins):
         supplier = suppliers[supplier_id]
         days = sorted(wins[supplier_id])
-        if supplier.size_class != "mikro" or len(days) < 3 or rng.random() >= GRADUATE_SHARE * 4:
+        if supplier.size_class != "mikro" or len(days) < 3 or rng.random() >= GRADUATE_SHARE:
             continue
         if any(size != "mikro" for _, size in supplier.history):
             continue
