@@ -16,13 +16,18 @@ for the baseline.
   bench marks them verified and held by their business, as a verifier's check would), their history
   imported with `rantai import awards` (`past_awards.import_award_file`, which attaches each award to its
   checked winner), the index rebuilt (`LiveIndex.rebuild`: a history document per award), and each
-  held-out title shortlisted (`Shortlister.shortlist`, top 10) without anything about its buyer;
+  held-out title shortlisted (`Shortlister.shortlist`, top 10) without anything about its buyer, as a
+  need carrying what a buyer's need carries: its procurement type, its value as the budget and its
+  delivery place (`Places`: read from the satker's name or the title, never from the instansi; the
+  history rows get theirs the same way, in the award file's `kode_wilayah_pengiriman`);
 - **Rantai + the buyer's own past suppliers**: the same shortlist's first 50, re-ordered so that the
   suppliers who won from the held-out row's buyer before come first (kept in their order): what a buyer
   could ask for; reported apart because the protocol's figure must not use who the buyer is;
 - **e-katalog rows** (`EK-`): the same protocol on the e-katalog rows alone (plain BM25 and Rantai).
 
-    .venv/bin/python bench/matching_awards.py [--data PATH] [--no-ekatalog] [--limit N]
+With `--ablation`, the same shortlists again with each part of the history fit left out.
+
+    .venv/bin/python bench/matching_awards.py [--data PATH] [--no-ekatalog] [--ablation]
 """
 
 from __future__ import annotations
