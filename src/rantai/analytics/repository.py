@@ -187,23 +187,20 @@ def value_sums(
         "supplier_name": SupplierProfile.business_name,
     }
     keys = [columns[name] for name in by]
-    # Correlated sums (indexed by po_id) rather than derived tables: only the period's orders are summed.
-    delivered: ColumnElement[Any] = (
+    # An order's delivered and paid values, looked up per order: only for the few orders in another
+    # currency, which are converted one by one.
+    delivered = (
         select(func.coalesce(func.sum(PurchaseOrderLine.accepted_quantity * PurchaseOrderLine.unit_price), 0))
         .where(PurchaseOrderLine.po_id == PurchaseOrder.id)
         .correlate(PurchaseOrder)
         .scalar_subquery()
-        if with_payments
-        else literal(0)
     )
-    paid: ColumnElement[Any] = (
+    paid = (
         select(func.coalesce(func.sum(Payment.amount), 0))
         .join(Invoice, Invoice.id == Payment.invoice_id)
         .where(Invoice.po_id == PurchaseOrder.id)
         .correlate(PurchaseOrder)
         .scalar_subquery()
-        if with_payments
-        else literal(0)
     )
     rupiah = or_(PurchaseOrder.currency == "IDR", PurchaseOrder.idr_rate.is_(None))
 
@@ -240,23 +237,41 @@ def value_sums(
         func.count(),
         func.count(distinct(PurchaseOrder.supplier_id)) if with_suppliers else literal(0),
         func.sum(case((rupiah, PurchaseOrder.total), else_=0)),
-        func.sum(case((rupiah, delivered), else_=0)),
-        func.sum(case((rupiah, paid), else_=0)),
         func.sum(case((rupiah, 0), else_=1)),
     ).group_by(*keys)
     foreign_orders = 0
     for row in session.execute(grouped):
-        *key, count, suppliers, value, delivered_value, paid_value, foreign_count = tuple(row)
+        *key, count, suppliers, value, foreign_count = tuple(row)
         foreign_orders += int(foreign_count or 0)
-        found[tuple(key)] = [
-            int(count),
-            int(value or 0),
-            int(delivered_value or 0),
-            int(paid_value or 0),
-            int(suppliers),
-        ]
+        found[tuple(key)] = [int(count), int(value or 0), 0, 0, int(suppliers)]
+    if with_payments:
+        # The Rupiah orders' lines and payments joined and summed per group (a hash join on PostgreSQL;
+        # a look-up in a covering index an order on SQLite), rather than a sub-query per order.
+        lines = (
+            orders(func.sum(PurchaseOrderLine.accepted_quantity * PurchaseOrderLine.unit_price))
+            .join(PurchaseOrderLine, PurchaseOrderLine.po_id == PurchaseOrder.id)
+            .where(rupiah)
+            .group_by(*keys)
+        )
+        for row in session.execute(lines):
+            *key, amount = tuple(row)
+            found[tuple(key)][2] += int(amount or 0)
+        payments = (
+            orders(func.sum(Payment.amount))
+            .join(Invoice, Invoice.po_id == PurchaseOrder.id)
+            .join(Payment, Payment.invoice_id == Invoice.id)
+            .where(rupiah)
+            .group_by(*keys)
+        )
+        for row in session.execute(payments):
+            *key, amount = tuple(row)
+            found[tuple(key)][3] += int(amount or 0)
     foreign = orders(
-        PurchaseOrder.currency, PurchaseOrder.idr_rate, PurchaseOrder.total, delivered, paid
+        PurchaseOrder.currency,
+        PurchaseOrder.idr_rate,
+        PurchaseOrder.total,
+        delivered if with_payments else literal(0),
+        paid if with_payments else literal(0),
     ).where(~rupiah)
     for row in session.execute(foreign) if foreign_orders else ():
         *key, currency, rate, total, delivered_value, paid_value = tuple(row)
