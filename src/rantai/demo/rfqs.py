@@ -176,8 +176,11 @@ def pick_needs(
     return sorted(needs, key=rank)[:count]  # a stable sort: the shuffle decides within a rank
 
 
-def _registry_suppliers(session: Session, rng: random.Random, count: int) -> list[SupplierProfile]:
-    """``count`` verified UMKM of the demo registry, those making keripik or kerupuk first."""
+def _registry_suppliers(
+    session: Session, rng: random.Random, count: int, *, besides: int
+) -> list[SupplierProfile]:
+    """``count`` verified UMKM of the demo registry, those making keripik or kerupuk first, never the
+    profile ``besides`` (the UMKM login's own business: it bids beside them, not against itself)."""
     makers = (
         exists()
         .where(Product.supplier_id == SupplierProfile.id, Product.kbli_code == _FAVOURED_KBLI)
@@ -193,6 +196,7 @@ def _registry_suppliers(session: Session, rng: random.Random, count: int) -> lis
                     SupplierProfile.status == "verified",
                     SupplierProfile.size_class.in_(_UMKM_CLASSES),
                     SupplierProfile.erased_at.is_(None),
+                    SupplierProfile.id != besides,
                     condition,
                 )
                 .order_by(SupplierProfile.id)
@@ -425,7 +429,7 @@ def load_demo_rfqs(session: Session, *, seed: int = 2026) -> RfqReport:
     me = Bidder(umkm_profile.id, umkm[1])
     rng = random.Random(seed)  # noqa: S311 - the demo must be reproducible; nothing here is secret
     needs = pick_needs(session, buyer_org.id, rng, 4)
-    profiles = _registry_suppliers(session, rng, 5)
+    profiles = _registry_suppliers(session, rng, 5, besides=umkm_profile.id)
     approver = login_of(session, OrgType.BUMN, Role.APPROVER)
     if len(needs) < 4 or len(profiles) < 5 or approver is None:
         return report
