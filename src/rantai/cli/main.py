@@ -107,6 +107,7 @@ def demo(
 ) -> None:
     """Upgrade the database, load the demo data, print the demo logins, then serve."""
     from rantai.catalog.search_index import live_index  # noqa: PLC0415
+    from rantai.db import refresh_statistics  # noqa: PLC0415
     from rantai.demo.history import load_demo_history  # noqa: PLC0415
     from rantai.demo.orders import load_demo_orders  # noqa: PLC0415
     from rantai.demo.procurement import (  # noqa: PLC0415
@@ -138,6 +139,8 @@ def demo(
     with unit_of_work() as session:
         # Last: it reads the buyers and suppliers loaded above and numbers after their orders.
         history = load_demo_history(session, scale=size)
+    with unit_of_work() as session:
+        refresh_statistics(session)  # the history's bulk rows, before anyone reads them
     typer.echo(registry.summary())
     typer.echo(
         f"Demo buyers: {procurement.buyers}; needs added: {procurement.needs} ({procurement.open_needs} open); "
