@@ -84,6 +84,10 @@ i18n: install ## Extract messages and update the id/en catalogs (then translate 
 
 lock: ## Re-resolve requirements.lock from pyproject.toml (needs network)
 	$(PYTHON) -m pip install -q uv && $(PYTHON) -m uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 -o requirements.lock
+	# uv writes a dependency's requested extras away (fonttools, asked for as fonttools[woff] by
+	# WeasyPrint); pip 23 in --require-hashes mode then calls the extra unpinned as soon as a newer
+	# release exists. tests/unit/test_lock.py checks every such extra is written back here.
+	sed -i 's/^fonttools==/fonttools[woff]==/' requirements.lock
 
 bench: install ## Run the benchmarks under bench/ and refresh docs/benchmarks.md
 	@for f in bench/*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
