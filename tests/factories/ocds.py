@@ -102,8 +102,10 @@ def split_process(*, prefix_rfq: int = 41) -> m.ProcessFacts:
         published=True,
         description="Karung polipropilena 50 kg dan tali rafia untuk pabrik Tuban.",
         lines=(
-            m.TenderLineFacts(101, 1, "Karung PP 50 kg", 10_000, "lembar", 45_000_000, True, "rantai_pasok"),
-            m.TenderLineFacts(102, 2, "Tali rafia", 500, "gulung", None, True, None),
+            m.TenderLineFacts(
+                101, 1, "Karung PP 50 kg", 10_000, "lembar", 45_000_000, True, "rantai_pasok", "goods"
+            ),
+            m.TenderLineFacts(102, 2, "Tali rafia", 500, "gulung", None, True, None, "goods"),
         ),
     )
     award = m.AwardFacts(

@@ -132,7 +132,7 @@ def _facts(session: Session, rfqs: Sequence[repo.AnyRow]) -> list[m.ProcessFacts
                     amendments=[_amendment(a) for a in amended.get(r.id, [])],
                     cancelled_at=r.cancelled_at,
                     lines=[
-                        m.TenderLineFacts(x[1], x[2], x[3], x[4], x[5], x[6], bool(x[7]), x[8])
+                        m.TenderLineFacts(x[1], x[2], x[3], x[4], x[5], x[6], bool(x[7]), x[8], x[9])
                         for x in lines.get(r.id, [])
                     ],
                 ),

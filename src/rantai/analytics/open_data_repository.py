@@ -90,6 +90,7 @@ def rfq_lines(session: Session, rfq_ids: Sequence[int]) -> Sequence[AnyRow]:
             RfqLine.hps,
             NeedLine.umkm_only,
             NeedLine.kemitraan_code,
+            NeedLine.procurement_type,
         )
         .outerjoin(Unit, Unit.code == RfqLine.unit_code)
         .outerjoin(NeedLine, NeedLine.id == RfqLine.need_line_id)

@@ -56,6 +56,15 @@ KEMITRAAN_PATTERNS = frozenset(
 RESERVATION_STANDINGS = frozenset({"no_rule", "below_floor", "above_ceiling", "reserved"})
 # Minor units per unit of each currency an RFQ may use (IDR is whole Rupiah, USD cents).
 MINOR_UNITS = {"IDR": 1, "USD": 100}
+# A procurement type (jenis pengadaan, as the need line and the matching engine name it) -> OCDS's
+# mainProcurementCategory and the extendedProcurementCategory code that says which kind of services.
+# The codelist: where consultingServices is in use, services means non-consulting services only.
+CATEGORY_OF_PROCUREMENT_TYPE = {
+    "goods": ("goods", "goods"),
+    "works": ("works", "works"),
+    "consulting": ("services", "consultingServices"),
+    "services": ("services", "services"),
+}
 
 # ---- The facts the mapper reads: plain data, filled by the query side (rantai.analytics.open_data). ----
 
@@ -101,6 +110,7 @@ class TenderLineFacts:
     hps: int | None = None  # minor units, the whole line
     umkm_only: bool = False
     kemitraan: str | None = None
+    procurement_type: str | None = None  # the need line's: goods | works | consulting | services
 
 
 @dataclass(frozen=True, slots=True)
@@ -473,6 +483,11 @@ class _Builder:
         }
         if t.description:
             body["description"] = t.description
+        kinds = {line.procurement_type for line in t.lines}
+        if len(kinds) == 1 and (kind := kinds.pop()) in CATEGORY_OF_PROCUREMENT_TYPE:
+            main, extended = CATEGORY_OF_PROCUREMENT_TYPE[kind]
+            body["mainProcurementCategory"] = main
+            body["additionalProcurementCategories"] = [extended]
         if t.lines and all(line.hps is not None for line in t.lines):
             body["value"] = value(sum(line.hps or 0 for line in t.lines), t.currency)
         return body
@@ -753,6 +768,7 @@ class AwardRead:
     method: str | None = None  # the tender's procurementMethodDetails, else its procurementMethod
     package_code: str | None = None  # the tender's id
     delivery_region: str | None = None  # an item's deliveryAddress (locality, else region), if stated
+    procurement_type: str | None = None  # goods | works | consulting | services, when the tender says
 
     @property
     def value_idr(self) -> int | None:
@@ -805,6 +821,32 @@ def _delivery_region(items: object) -> str | None:
     return None
 
 
+def _procurement_type(tender: Json, *, consulting_in_use: bool) -> str | None:
+    """The procurement type a tender's categories state: goods, works, consulting (services with the
+    extended code consultingServices) or services (services said to be non-consulting: with the extended
+    code services, or plain where the package uses consultingServices elsewhere, as the codelist reads).
+    Plain services in a package that never says consultingServices may be either: None."""
+    main = tender.get("mainProcurementCategory")
+    extra = tender.get("additionalProcurementCategories")
+    additional = {c for c in extra if isinstance(c, str)} if isinstance(extra, list) else set()
+    if main in ("goods", "works"):
+        return str(main)
+    if main == "services" or (main is None and additional & {"services", "consultingServices"}):
+        if "consultingServices" in additional:
+            return "consulting"
+        if "services" in additional or consulting_in_use:
+            return "services"
+    return None
+
+
+def _uses_consulting(tenders: Iterable[Json]) -> bool:
+    for tender in tenders:
+        extra = tender.get("additionalProcurementCategories")
+        if isinstance(extra, list) and "consultingServices" in extra:
+            return True
+    return False
+
+
 def _releases_of(package: Json) -> Iterable[Json]:
     """The releases of a release package, or the compiled releases of a record package."""
     if isinstance(package.get("releases"), list):
@@ -824,6 +866,7 @@ def awards_read(package: Json) -> Iterable[AwardRead]:
     tenders: dict[object, Json] = {}
     for release in releases:
         tenders[release.get("ocid")] = tenders.get(release.get("ocid"), {}) | _object(release.get("tender"))
+    consulting_in_use = _uses_consulting(tenders.values())
     for release in releases:
         parties = {p.get("id"): p for p in release.get("parties") or [] if isinstance(p, dict)}
         buyer_name = _object(release.get("buyer")).get("name") or next(
@@ -870,4 +913,5 @@ def awards_read(package: Json) -> Iterable[AwardRead]:
                     package_code=_text(tender.get("id")),
                     delivery_region=_delivery_region(award.get("items"))
                     or _delivery_region(tender.get("items")),
+                    procurement_type=_procurement_type(tender, consulting_in_use=consulting_in_use),
                 )

@@ -51,7 +51,8 @@ def cells_of(award: AwardRead) -> list[str]:
         "kode_wilayah_pengiriman": award.delivery_region or "",
         "metode": award.method or "",
         "kode_paket": award.package_code or award.award_id,
-        "jenis_pengadaan": "",  # OCDS's mainProcurementCategory does not tell consulting from services
+        # English names (goods, works, consulting, services), which the award file's cell rule takes too.
+        "jenis_pengadaan": award.procurement_type or "",
     }
     return [by_column[header] for header in HEADERS]
 

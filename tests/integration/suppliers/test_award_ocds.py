@@ -57,6 +57,7 @@ def test_each_winner_of_an_ocds_award_is_a_past_award(db: Session, kind: str) ->
         dt.date(2026, 9, 10),
     )
     assert cooperative.package_code == "RFQ/2026/000041" and cooperative.method
+    assert cooperative.procurement_type == "goods"  # the tender's mainProcurementCategory
     assert cooperative.winner_npwp == "0" + (KOPERASI.npwp or "")  # stored as 16 digits
     assert awards[MIKRO.nib].winner_npwp is None  # a sole proprietor's NPWP was never published
     again = _import(db, _package(kind))

@@ -4,6 +4,7 @@ extensions, offline, with zero errors; ids are stable; no personal data."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 
@@ -174,6 +175,7 @@ def test_awards_read_back_from_our_own_packages() -> None:
     assert (micro.supplier_nib, micro.supplier_npwp) == (MIKRO.nib, None)
     assert (cooperative.value_idr, cooperative.package_code) == (25_200_000, "RFQ/2026/000041")
     assert cooperative.method == "Permintaan penawaran (RFQ) di Rantai"
+    assert cooperative.procurement_type == "goods"
     records = packages.record_package(
         [packages.record(_releases(), package_uri="u")], uri="r", published_at=NOW, base_url=BASE
     )
@@ -219,6 +221,43 @@ def test_awards_read_skips_what_is_not_an_active_award() -> None:
         "Aceh",
     )
     assert list(mapping.awards_read({})) == []
+
+
+def test_the_tender_states_its_lines_procurement_type_as_ocds_categories() -> None:
+    (tender, *_) = _releases()
+    body = tender["tender"]
+    assert isinstance(body, dict)
+    assert (body["mainProcurementCategory"], body["additionalProcurementCategories"]) == ("goods", ["goods"])
+    mixed = split_process()
+    lines = (mixed.tender.lines[0], dataclasses.replace(mixed.tender.lines[1], procurement_type="services"))
+    mixed = dataclasses.replace(mixed, tender=dataclasses.replace(mixed.tender, lines=lines))
+    (first, *_) = mapping.releases(mixed, prefix=PREFIX)
+    assert "mainProcurementCategory" not in first["tender"]  # lines of two types: no one main category
+
+
+def _typed(main: str | None, *additional: str, ocid: str = "ocds-x-1") -> dict[str, object]:
+    tender: dict[str, object] = {"id": ocid}
+    if main is not None:
+        tender["mainProcurementCategory"] = main
+    if additional:
+        tender["additionalProcurementCategories"] = list(additional)
+    return {"ocid": ocid, "tender": tender, "awards": [{"id": "a", "suppliers": [{"name": "S"}]}]}
+
+
+def test_the_award_import_reads_the_procurement_type_from_the_tenders_categories() -> None:
+    def kinds(*releases: dict[str, object]) -> list[str | None]:
+        return [a.procurement_type for a in mapping.awards_read({"releases": list(releases)})]
+
+    assert kinds(_typed("goods"), _typed("works", ocid="2")) == ["goods", "works"]
+    assert kinds(_typed("services", "consultingServices")) == ["consulting"]
+    assert kinds(_typed("services", "services")) == ["services"]
+    # Plain services may be consulting unless the package uses consultingServices (the codelist's rule).
+    assert kinds(_typed("services")) == [None]
+    assert kinds(_typed("services"), _typed("services", "consultingServices", ocid="2")) == [
+        "services",
+        "consulting",
+    ]
+    assert kinds(_typed(None), _typed("junk", ocid="2")) == [None, None]
 
 
 def test_each_amendment_is_a_release_of_its_own_and_the_first_stays_as_sent() -> None:
