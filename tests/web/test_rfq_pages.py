@@ -22,6 +22,7 @@ from rantai.identity.policy import Actor
 from rantai.identity.roles import Role
 from rantai.kit import clock
 from rantai.kit.clock import WIB
+from rantai.settings import Settings
 from rantai.sourcing import repository as need_repository
 from rantai.sourcing import service as sourcing
 from rantai.sourcing.rfq import export, repository, service
@@ -403,7 +404,7 @@ def test_buyer_settings_are_changed_by_the_owner_and_read_by_officers(
 
 
 def test_the_comparison_opens_after_the_deadline_only(
-    client: TestClient, db: Session, monkeypatch: pytest.MonkeyPatch
+    client: TestClient, db: Session, monkeypatch: pytest.MonkeyPatch, settings: Settings
 ) -> None:
     setup = make_rfq(db, bidders=3)
     cheap, dear, late = setup.bidders
@@ -441,6 +442,12 @@ def test_the_comparison_opens_after_the_deadline_only(
         )
         assert job.status_code == 303 and "/comparison/export/" in job.headers["location"]
         assert client.get(job.headers["location"]).status_code == 200
+        # Its file removed after the keeping time: the page says so and how to get a new one.
+        later_on = clock.now() + export.EXPORT_KEEP + dt.timedelta(days=1)
+        assert export.remove_old_exports(settings.data_dir, now=later_on) == 1
+        gone = client.get(job.headers["location"])
+        assert gone.status_code == 200 and 'data-status="expired"' in gone.text
+        assert "removed 7 days after" in gone.text
 
         _as(client, cheap.user)
         assert client.get(f"/rfqs/{setup.rfq.id}/comparison").status_code == 404

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -346,3 +347,45 @@ def test_a_large_comparison_is_made_by_the_worker(
     assert state.status == "done" and state.path is not None
     rows = list(_workbook(state.path.read_bytes()).iter_rows(values_only=True))
     assert rows[0][0] == "Line no" and len(rows) == 3
+
+
+def test_a_prepared_workbook_is_removed_after_its_keeping_time_and_its_job_reads_expired(
+    db: Session, session_factory: sessionmaker[Session], tmp_path: Path
+) -> None:
+    import rantai.worker  # noqa: F401, PLC0415 - registers the task and the sweep, as the worker does
+    from rantai.sourcing.rfq.export_tasks import CLEANUP_SIGNAL  # noqa: PLC0415
+
+    def written(ago: dt.timedelta, *paths: Path) -> None:
+        stamp = (clock.now() - ago).timestamp()
+        for path in paths:
+            os.utime(path, (stamp, stamp))
+
+    setup = make_rfq(db, bidders=1)
+    quote_on(db, setup, setup.bidders[0])
+    context = jobs.Context(session_factory, tmp_path)
+    sweep = runner.SIGNALS[CLEANUP_SIGNAL]
+    with clock.travel(PAST_DEADLINE):
+        service.close_due(db)
+        job = export.export_now_or_later(db, actor=setup.actor, rfq=setup.rfq, locale="id", now_max_rows=0)
+        assert isinstance(job, Job)
+        db.commit()
+        runner.run(context, job.id)
+        db.expire_all()
+        made = export.export_path(tmp_path, job.id)
+        half = made.with_name("999.xlsx.part")  # left by a killed worker
+        other = made.with_name("notes.txt")  # not a workbook: never touched
+        half.write_bytes(b"x")
+        other.write_bytes(b"x")
+        # Within the keeping time nothing goes.
+        written(export.EXPORT_KEEP - dt.timedelta(hours=1), made, half, other)
+        sweep.run(context)
+        assert made.exists() and half.exists()
+        state = export.finished_export(db, actor=setup.actor, rfq=setup.rfq, job_id=job.id, data_dir=tmp_path)
+        assert state.status == "done" and state.ready
+        # Past it, the worker's sweep removes the workbook and the half-written file, nothing else.
+        written(export.EXPORT_KEEP + dt.timedelta(hours=1), made, half, other)
+        sweep.run(context)
+        assert not made.exists() and not half.exists() and other.exists()
+        state = export.finished_export(db, actor=setup.actor, rfq=setup.rfq, job_id=job.id, data_dir=tmp_path)
+        assert (state.status, state.ready) == (export.EXPIRED, False)
+    assert export.remove_old_exports(tmp_path / "nowhere", now=clock.now()) == 0

@@ -211,8 +211,12 @@ def export_comparison(
             "description": "Not ready: `status` is queued or running (or failed: ask again).",
             "model": ExportOut,
         },
+        410: {
+            "description": "`status` expired: the workbook was removed 7 days after it was made; ask again.",
+            "model": ExportOut,
+        },
     },
-    summary="A prepared workbook (200) once its job is done; its job's state before (202)",
+    summary="A prepared workbook (200) once its job is done; its job's state before (202) or after (410)",
 )
 def exported_comparison(
     rfq_id: PathId,
@@ -226,4 +230,7 @@ def exported_comparison(
     if state.path is not None:
         name = f"{rfq.number.replace('/', '-')}-comparison.xlsx"
         return FileResponse(state.path, media_type=XLSX, filename=name)
-    return JSONResponse(_export_out(rfq, state.job, state.status).model_dump(), status_code=202)
+    gone = state.status == export.EXPIRED
+    return JSONResponse(
+        _export_out(rfq, state.job, state.status).model_dump(), status_code=410 if gone else 202
+    )

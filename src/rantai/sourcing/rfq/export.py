@@ -4,13 +4,17 @@ reader's language, amounts with the currency's number format, the header frozen 
 Small comparisons are made at once (``export_now_or_later`` returns the bytes); one of more than
 ``EXPORT_NOW_MAX_ROWS`` rows becomes a durable job (``sourcing.comparison_export``, run by the worker,
 ``export_tasks``) that writes the file under ``<data_dir>/exports/rfq-comparison/``; the door then shows
-the job and serves the file with ``finished_export`` once it is done, to the RFQ's buyer only.
+the job and serves the file with ``finished_export`` once it is done, to the RFQ's buyer only. A prepared
+file is kept ``EXPORT_KEEP`` (7 days; the worker's sweep ``remove_old_exports`` deletes older ones), then
+its job reads as ``expired`` and the buyer asks for a new one: quotes hold prices, so copies of them do not
+pile up on the server.
 
 The columns are documented in docs/rfq.md ("Comparison export layout").
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import os
 from dataclasses import dataclass
@@ -42,6 +46,10 @@ EXPORT_NOW_MAX_ROWS = 7_500
 RUPIAH_FORMAT = '"Rp"#,##0'
 USD_FORMAT = '"US$"#,##0.00'
 PERCENT_FORMAT = "0.0"
+# How long a workbook made by the worker stays on the server after it was written.
+EXPORT_KEEP = dt.timedelta(days=7)
+# A workbook's job is done but its file was removed (older than EXPORT_KEEP): ask for a new one.
+EXPIRED = "expired"
 
 COLUMNS: tuple[tuple[str, float], ...] = (
     (N_("Line no"), 8),
@@ -153,6 +161,26 @@ def write_export(data_dir: Path, job_id: int, data: bytes) -> Path:
     return target
 
 
+def remove_old_exports(data_dir: Path, *, now: dt.datetime, keep: dt.timedelta = EXPORT_KEEP) -> int:
+    """Delete the workbooks (and any half-written ``.part`` left by a killed worker) written more than
+    ``keep`` before ``now``; the number of files deleted. A file that vanishes meanwhile is no error."""
+    folder = Path(data_dir) / "exports" / "rfq-comparison"
+    if not folder.is_dir():
+        return 0
+    cutoff = (now - keep).timestamp()
+    removed = 0
+    for path in folder.iterdir():
+        if not path.name.endswith((".xlsx", ".xlsx.part")):
+            continue
+        try:
+            if path.stat().st_mtime < cutoff:
+                path.unlink()
+                removed += 1
+        except FileNotFoundError:
+            continue
+    return removed
+
+
 def export_now_or_later(
     session: Session,
     *,
@@ -178,8 +206,8 @@ def export_now_or_later(
 
 @dataclass(frozen=True, slots=True)
 class ExportState:
-    """Where a comparison export job is: ``status`` queued | running | done | failed; ``path`` once
-    done and written."""
+    """Where a comparison export job is: ``status`` queued | running | done | failed | expired (done, its
+    file removed after ``EXPORT_KEEP``); ``path`` once done and while the file is kept."""
 
     job: Job
     status: str
@@ -201,4 +229,8 @@ def finished_export(
     if job is None or job.kind != EXPORT_JOB or (job.payload or {}).get("rfq_id") != rfq.id:
         raise RfqNotFound(MSG_RFQ_NOT_FOUND)
     path = export_path(data_dir, job.id)
-    return ExportState(job, job.status, path if job.status == "done" and path.exists() else None)
+    if job.status != "done":
+        return ExportState(job, job.status, None)
+    if not path.exists():
+        return ExportState(job, EXPIRED, None)
+    return ExportState(job, job.status, path)

@@ -1,6 +1,7 @@
 """The worker's part of the comparison export: ``sourcing.comparison_export`` (durable) makes the
 workbook of a large comparison (more than ``export.EXPORT_NOW_MAX_ROWS`` rows) and writes it under
-``<data_dir>/exports/rfq-comparison/<job id>.xlsx``.
+``<data_dir>/exports/rfq-comparison/<job id>.xlsx``; ``sourcing.comparison_export_cleanup`` (a signal,
+swept every minute) deletes the workbooks older than ``export.EXPORT_KEEP``.
 
 It runs as the user who asked, within the RFQ's buyer organization (their memberships read again: a user
 who has left it since gets nothing), so ``compare`` applies the same seal and access as the page. The file
@@ -13,11 +14,14 @@ from rantai import jobs
 from rantai.db import transaction
 from rantai.identity import repository as identity_repository
 from rantai.identity import service as identity
+from rantai.kit import clock
 from rantai.kit.errors import UserError
 from rantai.sourcing.rfq import repository
 from rantai.sourcing.rfq.comparison import compare
 from rantai.sourcing.rfq.errors import MSG_RFQ_NOT_FOUND
-from rantai.sourcing.rfq.export import EXPORT_JOB, comparison_xlsx, write_export
+from rantai.sourcing.rfq.export import EXPORT_JOB, comparison_xlsx, remove_old_exports, write_export
+
+CLEANUP_SIGNAL = "sourcing.comparison_export_cleanup"
 
 
 @jobs.task(EXPORT_JOB, max_attempts=3)
@@ -45,3 +49,9 @@ def comparison_export(attempt: jobs.Attempt) -> None:
             return
         write_export(data_dir, attempt.claim.job_id, data)
         attempt.complete(session)
+
+
+@jobs.signal(CLEANUP_SIGNAL)
+def remove_old_workbooks(context: jobs.Context) -> None:
+    """Delete the prepared workbooks past their keeping time (files only: the jobs stay as history)."""
+    remove_old_exports(context.data_dir, now=clock.now())

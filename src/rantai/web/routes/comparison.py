@@ -133,4 +133,9 @@ def prepared(
             media_type=XLSX,
             headers={"Content-Disposition": content_disposition("attachment", _file_name(rfq))},
         )
-    return render(request, "rfqs/export_job.html", viewer, {"rfq": rfq, "state": state})
+    return render(
+        request,
+        "rfqs/export_job.html",
+        viewer,
+        {"rfq": rfq, "state": state, "keep_days": export.EXPORT_KEEP.days},
+    )
