@@ -5,10 +5,13 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 from tests.factories.identity import api_token_for, bearer, make_org, make_user
-from tests.factories.suppliers import make_supplier, next_nib
+from tests.factories.suppliers import add_cert, make_supplier, next_nib
 
 from rantai.identity import service as identity
+from rantai.identity.models import Organization
 from rantai.identity.roles import OrgType, Role
+from rantai.kit.clock import today
+from rantai.suppliers import repository
 from rantai.suppliers.checklist import MANUAL_CHECKS
 
 PROFILE = {
@@ -130,3 +133,43 @@ def test_a_rejection_names_what_to_fix(client: TestClient, db: Session) -> None:
     )
     review = repository.latest_review(db, profile.id)
     assert review is not None and review.to_fix == ["npwp_matches"]
+
+
+def test_owner_renews_an_expired_certificate_through_the_api(client: TestClient, db: Session) -> None:
+    profile, owner, actor = make_supplier(db, status="verified")
+    add_cert(db, profile, actor, "halal", days_left=-5)
+    expired = repository.certifications(db, profile.id)[0]
+    org = db.get(Organization, profile.organization_id)
+    assert org is not None
+    headers = bearer(api_token_for(db, owner, org))
+    url = f"/api/v1/supplier/certifications/{expired.id}/renew"
+    until = today().replace(year=today().year + 4)
+    scan = {"document": ("halal.pdf", b"%PDF-1.4 sertifikat halal baru", "application/pdf")}
+
+    missing = client.post(
+        url, data={"number": "ID-HALAL-BARU", "valid_until": until.isoformat()}, headers=headers
+    )
+    assert missing.status_code == 422 and "document" in missing.text
+    earlier = client.post(
+        url, data={"number": "ID-HALAL-BARU", "valid_until": "2020-01-01"}, files=scan, headers=headers
+    )
+    assert earlier.status_code == 422 and earlier.json()["detail"]
+    db.refresh(expired)
+    assert expired.number != "ID-HALAL-BARU"  # a refused renewal changes nothing
+
+    renewed = client.post(
+        url, data={"number": "ID-HALAL-BARU", "valid_until": until.isoformat()}, files=scan, headers=headers
+    )
+    assert renewed.status_code == 200, renewed.text
+    assert (renewed.json()["number"], renewed.json()["valid_until"]) == ("ID-HALAL-BARU", until.isoformat())
+    db.refresh(expired)
+    assert expired.status == "pending"  # a verifier looks at the new certificate
+    assert repository.certification_history(db, profile.id)[expired.id][0].valid_until < today()
+
+    stranger = _owner(db)  # another business: as if the certificate did not exist
+    assert (
+        client.post(
+            url, data={"number": "X", "valid_until": "2040-01-01"}, files=scan, headers=stranger
+        ).status_code
+        == 404
+    )

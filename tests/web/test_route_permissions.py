@@ -352,6 +352,9 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("POST", "/api/v1/supplier/submit"): Login("the caller organization's own profile"),
     ("GET", "/api/v1/supplier/export"): Login("the caller organization's own profile"),
     ("POST", "/api/v1/supplier/certifications"): Login("the caller organization's own profile"),
+    ("POST", "/api/v1/supplier/certifications/{certification_id}/renew"): Login(
+        "the caller organization's own certificate; another's is not found"
+    ),
     ("GET", "/api/v1/supplier/products"): Login("the caller organization's own profile"),
     ("POST", "/api/v1/supplier/products"): Login("the caller organization's own profile"),
     ("PUT", "/api/v1/supplier/products/{product_id}"): Login("the caller organization's own profile"),

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import replace
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
@@ -38,6 +38,7 @@ from rantai.catalog import repository as catalog_repo
 from rantai.catalog import service as catalog
 from rantai.catalog.models import Product
 from rantai.catalog.suggest import suggest_classified
+from rantai.db import all_or_nothing
 from rantai.http import DbSession
 from rantai.identity.policy import Action, OrgScope, can
 from rantai.kit.clock import now
@@ -306,6 +307,58 @@ def add_certification(
         valid_from=cert.valid_from,
         valid_until=cert.valid_until,
         state=suppliers.certification_state(cert, now().date()),
+    )
+
+
+@router.post(
+    "/supplier/certifications/{certification_id}/renew",
+    response_model=CertificationOut,
+    summary="Renew a certificate: its new number, dates and scan (multipart form); a verifier checks it again",
+)
+def renew_certification(
+    certification_id: PathId,
+    request: Request,
+    number: Annotated[OneLine, Form(max_length=100)],
+    valid_until: Annotated[IsoDate, Form()],
+    document: Annotated[UploadFile, File(description="The new certificate's scan: PDF, JPEG or PNG")],
+    issuer: Annotated[OneLine | None, Form(max_length=NAME_MAX)] = None,
+    valid_from: Annotated[IsoDate | None, Form()] = None,
+    caller: ApiCaller = Depends(api_caller),
+    db: Session = DbSession,
+) -> CertificationOut:
+    """The API's way to what the profile page's "Renew" does (issue #13): the earlier number, dates and
+    scan stay in the certificate's history and the certificate waits for a verifier again."""
+    profile = _own(db, caller)
+    certification = repository.certification_by_id(db, certification_id)
+    if certification is None or certification.supplier_id != profile.id:
+        raise SupplierNotFound(MSG_NOT_FOUND)
+    fields = {
+        "type_code": certification.type_code,
+        "number": number,
+        "issuer": issuer or "",
+        "valid_from": valid_from.isoformat() if valid_from else "",
+        "valid_until": valid_until.isoformat(),
+    }
+    document.file.seek(0)
+    with all_or_nothing(db):
+        suppliers.renew_certification(
+            db,
+            actor=caller.actor,
+            profile=profile,
+            certification=certification,
+            data=parse_certification(fields),
+            document_name=document.filename or "",
+            document=document.file.read(suppliers.MAX_DOCUMENT_BYTES + 1),
+            storage=request.app.state.storage,
+        )
+        directory.refresh(db, [profile.id])
+    return CertificationOut(
+        id=certification.id,
+        type_code=certification.type_code,
+        number=certification.number,
+        valid_from=certification.valid_from,
+        valid_until=certification.valid_until,
+        state=suppliers.certification_state(certification, now().date()),
     )
 
 
