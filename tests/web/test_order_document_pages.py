@@ -8,7 +8,7 @@ import io
 
 from fastapi.testclient import TestClient
 from pypdf import PdfReader
-from sqlalchemy import select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 from tests.factories.identity import log_in, make_org, make_user
 from tests.factories.orders import make_po
@@ -18,6 +18,7 @@ from rantai import jobs
 from rantai.identity.roles import OrgType
 from rantai.jobs.models import Job
 from rantai.orders import documents
+from rantai.orders.models import OrderDocument
 
 
 def _run_render_jobs(db: Session, job_queue: jobs.InlineQueue) -> None:
@@ -96,3 +97,26 @@ def test_a_stranger_is_told_the_documents_do_not_exist(client: TestClient, db: S
         response = client.get(url)
         assert response.status_code == 404, url
         assert made.po.number not in response.text and receipt.number not in response.text
+
+
+def test_a_document_never_asked_for_is_made_when_first_opened(
+    client: TestClient, db: Session, job_queue: jobs.InlineQueue
+) -> None:
+    """A PO or BAST written without its PDF (before PDFs existed, or loaded in bulk like the demo's
+    history) is asked for on its first opening: the link leads to "being prepared", then to the PDF."""
+    job_queue.immediate = False
+    made = make_po(db)
+    receipt = receipt_of(db, made)
+    po = made.po
+    db.execute(delete(OrderDocument))
+    db.commit()
+    log_in(client, made.setup.user)
+    for url in (f"/orders/{po.id}/po.pdf", f"/orders/{po.id}/receipts/{receipt.id}/bast.pdf"):
+        first = client.get(url)
+        assert first.status_code == 202 and 'data-testid="pdf-pending"' in first.text, url
+        assert client.get(url).status_code == 202  # asked for once: still the one row, still queued
+    assert db.scalar(select(func.count()).select_from(OrderDocument)) == 2
+    _run_render_jobs(db, job_queue)
+    for url in (f"/orders/{po.id}/po.pdf", f"/orders/{po.id}/receipts/{receipt.id}/bast.pdf"):
+        pdf = client.get(url)
+        assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF-"), url

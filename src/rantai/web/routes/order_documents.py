@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
 import rantai.web.paths  # noqa: F401 - registers the {name:id} path convertor
+from rantai.db import begin_writing
 from rantai.documents import render
 from rantai.orders import documents, purchase_orders
 from rantai.orders.models import OrderDocument, PurchaseOrder
@@ -72,7 +73,7 @@ def po_pdf(
 ) -> Response:
     po = _po(db, viewer, po_id)
     number = _revision(po, revision)
-    row = documents.document(db, documents.PO, po.id, number)
+    row = _document(db, documents.PO, po.id, number)
     name = f"{po.number.replace('/', '-')}-v{number}.pdf"
     return _pdf(
         request,
@@ -111,7 +112,7 @@ def bast_pdf(
 ) -> Response:
     po = _po(db, viewer, po_id)
     receipt = documents.receipt_of(db, po, receipt_id)
-    row = documents.document(db, documents.BAST, receipt.id)
+    row = _document(db, documents.BAST, receipt.id)
     return _pdf(
         request,
         viewer,
@@ -121,6 +122,17 @@ def bast_pdf(
         name=f"{receipt.number.replace('/', '-')}.pdf",
         print_href=f"/orders/{po.id}/receipts/{receipt.id}/print",
     )
+
+
+def _document(db: Session, kind: str, subject_id: int, revision: int = 1) -> OrderDocument:
+    """The document's PDF row; one never asked for (a PO or BAST made before PDFs existed, or loaded in
+    bulk such as the demo's history) is asked for now, so the link leads to a PDF a few seconds later
+    rather than to an error. Asking twice gives the same row (``documents.request``)."""
+    row = documents.document(db, kind, subject_id, revision)
+    if row is None:
+        begin_writing(db)  # a GET reads; this one queues the render once
+        row = documents.request(db, kind, subject_id, revision)
+    return row
 
 
 def _pdf(
@@ -133,8 +145,8 @@ def _pdf(
     name: str,
     print_href: str,
 ) -> Response:
-    """The stored PDF; while it is queued a 202 page that reloads itself; when it failed (or was never
-    asked for: a PO made before PDFs existed) a 404 page pointing to the printable page."""
+    """The stored PDF; while it is queued a 202 page that reloads itself; when it failed, or its file is
+    gone, a 404 page pointing to the printable page."""
     data: bytes | None = None
     if row is not None and row.status == documents.READY and row.storage_key:
         try:
