@@ -16,6 +16,9 @@ than 30 lines left out). For each set:
 The classifier never sees the evaluated set's labels but for the share kept (as a platform learns from
 the products whose owners confirmed a category): it learns from the reference titles (KBLI 2020 classes,
 BTKI 2022 lines; the platform categories through their KBLI prefixes) and from the other set's labels.
+The other set is another catalogue, not this platform's confirmed products (`Example.confirmed` False):
+it teaches, but does not calibrate the category answer, so with no category kept the classifier gives
+none (`rantai.catalog.classifier`'s docstring says why).
 """
 
 from __future__ import annotations
@@ -132,7 +135,9 @@ def run_set(name: str, documents: list[Document], other: list[Document], ref: li
         documents, lambda d: [h.id for h in index.search_plain(d.name, limit=K, exclude_ids={d.id})]
     )
     rows = [("plain BM25 (baseline)", plain)]
-    foreign = [Example(d.name, category=f"{name}-other:{d.category}") for d in other]
+    # The other set is another catalogue: it teaches the classifier but is not this platform's products
+    # (`Example.confirmed`), so it does not measure how sure the category answers are here.
+    foreign = [Example(d.name, category=f"{name}-other:{d.category}", confirmed=False) for d in other]
     # What the platform learns related words from: the catalogue's own texts (titles here), no labels.
     related = learn_related([normalize(d.name) for d in documents])
     for share in SHARES:

@@ -17,6 +17,17 @@ on data like the examples. Only held-out examples whose label the rest also hold
 known by its one reference title cannot be answered right when that title is held out); without
 `MIN_CALIBRATION` of them the raw score is kept, capped at 1.
 
+The platform category is the answer that acts unseen: it votes in every shortlist's category re-rank
+(`matching.rerank`), so its confidence is measured on the texts it will classify, the platform's own
+products (`Example.confirmed`), never on the reference titles or another catalogue: a neighbour vote
+among title-like examples is right on held-out titles of the same kind far more often than on a seller's
+listing (issue #14, "Categories withheld": answers taught by the KBLI titles and another catalogue,
+calibrated on their own held-out lines at a mean confidence of 0.46-0.48, lowered P@10 when they voted).
+So the category head is calibrated on held-out confirmed products when there are `MIN_CALIBRATION` of
+them (with fewer, like the other answers), and gives no answer at all when no confirmed product taught
+it (nothing measured it on this platform's texts); the KBLI and HS answers, suggestions a person reads
+on the product form, keep the calibration on every held-out example.
+
 The examples: products whose owners confirmed a category (and their KBLI and HS codes), and the
 reference titles (KBLI 2020 classes with their descriptions; BTKI 2022 lines with their Indonesian
 descriptions), which also teach the platform categories through each category's KBLI prefixes.
@@ -39,17 +50,21 @@ MIN_CALIBRATION = 30  # held-out examples of an answer needed to calibrate it
 HELD_OUT = 5  # one example in HELD_OUT is held out for calibration (by a hash of its text)
 FORMAT = 1  # of the pickled model; a file of another format is not loaded
 HEADS = ("category", "kbli", "hs")
+# Answers whose confidence must be measured on confirmed products (see the module's docstring).
+MEASURED_ON_CONFIRMED = frozenset({"category"})
 
 
 @dataclass(frozen=True, slots=True)
 class Example:
     """A text and what is known of it: a platform category code, a KBLI class (5 digits), an HS heading
-    (4 digits, dotted: `09.01`); any may be None."""
+    (4 digits, dotted: `09.01`); any may be None. `confirmed`: a product of this platform whose owner
+    chose its codes (False for the reference titles and texts of other catalogues)."""
 
     text: str
     category: str | None = None
     kbli: str | None = None
     hs: str | None = None
+    confirmed: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +121,7 @@ class _Head:
         self.matrix = matrix.T.tocsr()  # features x examples: a query times it gives its similarities
         self.labels = labels
         self.calibration: Any = None  # an IsotonicRegression
+        self.abstains = False  # no answer at all (never measured on the platform's texts)
 
     def raw(self, queries: Any) -> list[tuple[str, float] | None]:
         """Each query's best label and raw score (vote share times best similarity), or None.
@@ -141,6 +157,8 @@ class _Head:
         return answers
 
     def guesses(self, queries: Any) -> list[Guess | None]:
+        if getattr(self, "abstains", False):  # a model file written before the attribute has it False
+            return [None] * queries.shape[0]
         answers = self.raw(queries)
         if self.calibration is None:
             return [Guess(answer[0], round(min(answer[1], 1.0), 3)) if answer else None for answer in answers]
@@ -165,13 +183,14 @@ class CategoryModel:
     def train(cls, examples: Iterable[Example]) -> CategoryModel:
         """A model learnt from `examples` (deterministic: the same examples give the same model)."""
         kept = [
-            Example(_normalized(e.text), e.category, e.kbli, e.hs)
+            Example(_normalized(e.text), e.category, e.kbli, e.hs, e.confirmed)
             for e in examples
             if e.text.strip() and (e.category or e.kbli or e.hs)
         ]
         digest = hashlib.sha256()
         for example in kept:
-            digest.update(f"{example.text}\t{example.category}\t{example.kbli}\t{example.hs}\n".encode())
+            line = f"{example.text}\t{example.category}\t{example.kbli}\t{example.hs}"
+            digest.update(f"{line}\t{'' if example.confirmed else 'reference'}\n".encode())
         space = _space()
         matrix = space.fit_transform([example.text for example in kept]).tocsr()
         held = np.array([_held_out(example.text) for example in kept], dtype=bool)
@@ -190,6 +209,12 @@ class CategoryModel:
             # reference title alone, held out, would teach that every answer is wrong.
             seen = {labels[j] for j in train_rows}
             test_rows = [j for j, i in enumerate(rows) if held[i] and labels[j] in seen]
+            if name in MEASURED_ON_CONFIRMED:
+                confirmed = [j for j in test_rows if kept[rows[j]].confirmed]
+                if not any(kept[i].confirmed for i in rows):
+                    head.abstains = True
+                elif len(confirmed) >= MIN_CALIBRATION:
+                    test_rows = confirmed
             if len(test_rows) >= MIN_CALIBRATION and train_rows:
                 partial = _Head(matrix[rows][train_rows], [labels[j] for j in train_rows])
                 answers = partial.raw(matrix[rows][test_rows])
@@ -270,7 +295,7 @@ def reference_examples(
     examples = []
     for code, title, description in kbli_classes:
         text = f"{title} {description[:300]}"
-        examples.append(Example(text, category_by_kbli(category_prefixes, code), code, None))
+        examples.append(Example(text, category_by_kbli(category_prefixes, code), code, None, confirmed=False))
     for code, description in hs_lines:
-        examples.append(Example(description, None, None, code[:5]))
+        examples.append(Example(description, None, None, code[:5], confirmed=False))
     return examples

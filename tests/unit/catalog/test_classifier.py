@@ -76,3 +76,19 @@ def test_reference_titles_teach_platform_categories_through_kbli_prefixes() -> N
     )
     assert examples[0].category == "pangan.minuman" and examples[0].kbli == "11040"
     assert examples[1].hs == "09.01" and examples[1].category is None
+
+
+def test_the_category_is_not_answered_when_no_confirmed_product_taught_it() -> None:
+    """The category votes in every shortlist: a model taught only by reference titles or another
+    catalogue was never measured on this platform's texts, so it gives no category (KBLI and HS
+    suggestions stay)."""
+    taught_elsewhere = [Example(e.text, e.category, e.kbli, e.hs, confirmed=False) for e in EXAMPLES]
+    shirt, coffee = CategoryModel.train(taught_elsewhere).infer(
+        ["Kaos polo katun pria", "Kopi bubuk arabika"]
+    )
+    assert shirt.category is None and coffee.category is None
+    assert shirt.kbli is not None and shirt.kbli.code == "14111"
+    assert coffee.hs is not None and coffee.hs.code == "09.01"
+    one_confirmed = [*taught_elsewhere, Example("Kaos lengan panjang", category="tekstil.seragam")]
+    shirt = CategoryModel.train(one_confirmed).infer(["Kaos polo katun pria"])[0]
+    assert shirt.category is not None and shirt.category.code == "tekstil.seragam"
