@@ -27,6 +27,6 @@ def test_related_train_writes_the_model_and_says_so(tmp_path: Path) -> None:
         get_settings.cache_clear()
     assert result.exit_code == 0, result.output
     assert "learned from 0 texts" in result.output
-    assert (tmp_path / "data" / "models" / related_words.CURRENT).is_file()
+    assert (tmp_path / "data" / "models" / related_words.FILES.pointer).is_file()
     table = related_words.current(tmp_path / "data")
     assert table is not None and len(table) == 0  # an empty platform relates nothing

@@ -7,9 +7,10 @@ holds, keeping its model file, and storing its answers on the products when they
   `catalog.classifier` (`catalog/tasks.py`), swept every minute, which retrains once the model is
   older than `RETRAIN_AFTER` (or when there is none).
 - **The model file**: `RANTAI_DATA_DIR/models/category-<version>.pkl`, the version a digest of the
-  examples; `models/category.current` names the one in use (replaced atomically), and every inference
-  stores the file's name (`Product.inferred_by`), so an answer can be traced to its model. Older files are
-  kept (`KEEP_MODELS`) so that the answers they gave stay traceable for a while.
+  examples; `models/category.current` names the one in use, and every inference stores the file's name
+  (`Product.inferred_by`), so an answer can be traced to its model. Older files are kept (`KEEP_MODELS`)
+  so that the answers they gave stay traceable for a while. The files, the pointer and each process's
+  copy of the model are `kit.model_files`' (shared with the related words).
 - **Inference when a product is written** (`infer_products`): the catalog service (form, API) and the
   import call it for products written without a category; the answer is stored on the product, so
   the index rebuild reads it and never classifies. Without a model file nothing is inferred.
@@ -21,7 +22,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,20 +35,19 @@ from rantai.catalog.classifier import CategoryModel, Example, Inference, referen
 from rantai.catalog.models import Category, Product
 from rantai.db import table_of
 from rantai.kit.clock import now
+from rantai.kit.model_files import ModelFiles
 from rantai.reference.models import HsCode, Kbli, KbliLevel
 from rantai.settings import get_settings
 
 log = logging.getLogger(__name__)
 
 MODELS = "models"
-CURRENT = "category.current"
 MAX_CONFIRMED = 50_000  # owner-confirmed products learnt from (the newest)
 RETRAIN_AFTER = dt.timedelta(days=1)
 KEEP_MODELS = 5
 MIN_CONFIDENCE = 0.05  # an answer less sure than this is not stored
 
-_lock = threading.Lock()
-_loaded: dict[Path, tuple[str, CategoryModel]] = {}  # models folder -> (file name, model)
+FILES = ModelFiles("category", ".pkl", read=CategoryModel.load, keep=KEEP_MODELS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,63 +90,31 @@ def training_examples(session: Session) -> list[Example]:
     ).all()
     for name, description, category, kbli_code, hs_code in confirmed:
         text = f"{name} {(description or '')[:200]}"
-        examples.append(Example(text, category, kbli_code, hs_code[:5] if hs_code else None))
+        examples.append(Example(text, category, kbli_code, hs_code[:5] if hs_code else None, confirmed=True))
     return examples
 
 
 def train(session: Session, data_dir: Path | None = None) -> Trained:
     """Train a model on what the platform holds now, write its file and make it the one in use."""
     model = CategoryModel.train(training_examples(session))
-    folder = models_dir(data_dir)
-    path = folder / f"category-{model.version}.pkl"
-    if not path.exists():
-        model.save(path)
-    pointer = folder / CURRENT
-    partial = pointer.with_suffix(".part")
-    partial.write_text(path.name, encoding="utf-8")
-    partial.replace(pointer)
-    _prune(folder, keep=path.name)
+    path = FILES.publish(models_dir(data_dir), model.version, model.save)
     log.info("category model %s trained: %s", path.name, model.counts)
     return Trained(path, model.version, model.counts)
 
 
-def _prune(folder: Path, *, keep: str) -> None:
-    files = sorted(folder.glob("category-*.pkl"), key=lambda p: p.stat().st_mtime, reverse=True)
-    for old in [p for p in files if p.name != keep][KEEP_MODELS - 1 :]:
-        old.unlink(missing_ok=True)
-
-
 def current(data_dir: Path | None = None) -> tuple[str, CategoryModel] | None:
     """The model in use (its file name and the model), loaded once per process and file; None if none."""
-    folder = models_dir(data_dir)
-    try:
-        name = (folder / CURRENT).read_text(encoding="utf-8").strip()
-    except FileNotFoundError:
-        return None
-    with _lock:
-        loaded = _loaded.get(folder)
-        if loaded is not None and loaded[0] == name:
-            return loaded
-        model = CategoryModel.load(folder / name)
-        if model is None:
-            return None
-        _loaded[folder] = (name, model)
-        return name, model
+    return FILES.current(models_dir(data_dir))
 
 
 def trained_at(data_dir: Path | None = None) -> dt.datetime | None:
     """When the model in use was made (its pointer file's time), or None."""
-    try:
-        stamp = (models_dir(data_dir) / CURRENT).stat().st_mtime
-    except FileNotFoundError:
-        return None
-    return dt.datetime.fromtimestamp(stamp, tz=dt.UTC)
+    return FILES.made_at(models_dir(data_dir))
 
 
 def retrain_if_due(session: Session, data_dir: Path | None = None) -> Trained | None:
     """Train when there is no model or it is older than `RETRAIN_AFTER` (the scheduled job)."""
-    made = trained_at(data_dir)
-    if made is not None and now() - made < RETRAIN_AFTER:
+    if not FILES.due(models_dir(data_dir), RETRAIN_AFTER, now()):
         return None
     return train(session, data_dir)
 

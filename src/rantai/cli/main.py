@@ -8,7 +8,7 @@ import sys
 
 import typer
 
-from rantai.cli import audit, classify, db, export, imports, index, mail, match, related, rfq, tokens, users
+from rantai.cli import audit, db, export, imports, index, mail, match, models, rfq, tokens, users
 from rantai.cli.common import settings, unit_of_work
 
 app = typer.Typer(help="Rantai: UMKM in the supply chains of BUMN and large buyers.", no_args_is_help=True)
@@ -18,8 +18,8 @@ app.add_typer(users.app, name="users")
 app.add_typer(tokens.app, name="tokens")
 app.add_typer(imports.app, name="import")
 app.add_typer(index.app, name="index")
-app.add_typer(classify.app, name="classify")
-app.add_typer(related.app, name="related")
+app.add_typer(models.classify, name="classify")
+app.add_typer(models.related, name="related")
 app.add_typer(match.app, name="match")
 app.add_typer(mail.app, name="mail")
 app.add_typer(rfq.app, name="rfq")

@@ -8,10 +8,12 @@ platform holds, keeping the model file, and handing the table in use to the matc
   swept every minute, which learns again once the table is older than `RELEARN_AFTER` (or missing).
   It lives in sourcing because need lines are sourcing's; the learning itself is catalog's, plain data.
 - **The model file**: `RANTAI_DATA_DIR/models/related-<version>.json` beside the category classifier's,
-  the version a digest of the texts learnt from; `models/related.current` names the one in use (replaced
-  atomically); older files are pruned but for `KEEP_MODELS`.
+  the version a digest of the texts learnt from; `models/related.current` names the one in use; older
+  files are pruned but for `KEEP_MODELS` (`kit.model_files`, shared with the classifier).
 - **Use** (`current`): the shortlist gives the table to the engine (`matching.Matcher(related=...)`),
-  loaded once per process and file; without a file the engine widens with the hand-kept synonyms only.
+  loaded once per process and file; asking for it costs a look-up, and a stat of the pointer file at
+  most every few seconds, so a table learnt by the worker reaches every process within seconds
+  (`kit.model_files.RECHECK_SECONDS`). Without a file the engine widens with the hand-kept synonyms only.
 """
 
 from __future__ import annotations
@@ -19,7 +21,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +31,7 @@ from sqlalchemy.orm import Session
 from rantai.catalog.models import Product
 from rantai.catalog.relatedness import learn_related
 from rantai.kit.clock import now
+from rantai.kit.model_files import ModelFiles
 from rantai.matching import RelatedWords
 from rantai.matching.normalize import normalize
 from rantai.settings import get_settings
@@ -38,16 +40,12 @@ from rantai.sourcing.models import NeedLine
 log = logging.getLogger(__name__)
 
 MODELS = "models"
-CURRENT = "related.current"
 FORMAT = 1  # of the JSON file; a file of another format is not loaded
 MAX_PRODUCTS = 300_000  # newest active products learnt from
 MAX_LINES = 100_000  # newest need lines learnt from
 DESCRIPTION_CHARS = 300  # of a description, as the index reads the start of one
 RELEARN_AFTER = dt.timedelta(days=1)
 KEEP_MODELS = 3
-
-_lock = threading.Lock()
-_loaded: dict[Path, tuple[str, RelatedWords]] = {}  # models folder -> (file name, table)
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,66 +107,44 @@ def loads(text: str) -> RelatedWords | None:
     )
 
 
+def read(path: Path) -> RelatedWords | None:
+    """The table in the model file at `path`, or None when it is missing, unreadable or of another
+    format (the engine then widens with the hand-kept synonyms only)."""
+    try:
+        return loads(path.read_text(encoding="utf-8"))
+    except (FileNotFoundError, ValueError, KeyError):
+        log.warning("related words file %s unreadable; matching without it", path.name, exc_info=True)
+        return None
+
+
+FILES = ModelFiles("related", ".json", read=read, keep=KEEP_MODELS)
+
+
 def train(session: Session, data_dir: Path | None = None) -> Learned:
     """Learn the related words of what the platform holds now, write the file and make it the one in use."""
     texts = list(platform_texts(session))
     table = learn_related(texts)
-    folder = models_dir(data_dir)
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"related-{table.version}.json"
-    if not path.exists():
-        partial = path.with_suffix(".part")
-        partial.write_text(dumps(table), encoding="utf-8")
-        partial.replace(path)
-    pointer = folder / CURRENT
-    partial = pointer.with_suffix(".part")
-    partial.write_text(path.name, encoding="utf-8")
-    partial.replace(pointer)
-    _prune(folder, keep=path.name)
+    text = dumps(table)
+    path = FILES.publish(
+        models_dir(data_dir), table.version, lambda out: out.write_text(text, encoding="utf-8")
+    )
     log.info("related words %s learned from %d texts: %d words", path.name, len(texts), len(table))
     return Learned(path, table.version, len(texts), len(table))
 
 
-def _prune(folder: Path, *, keep: str) -> None:
-    files = sorted(folder.glob("related-*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
-    for old in [p for p in files if p.name != keep][KEEP_MODELS - 1 :]:
-        old.unlink(missing_ok=True)
-
-
 def current(data_dir: Path | None = None) -> RelatedWords | None:
     """The table in use, loaded once per process and file; None without one."""
-    folder = models_dir(data_dir)
-    try:
-        name = (folder / CURRENT).read_text(encoding="utf-8").strip()
-    except FileNotFoundError:
-        return None
-    with _lock:
-        loaded = _loaded.get(folder)
-        if loaded is not None and loaded[0] == name:
-            return loaded[1]
-        try:
-            table = loads((folder / name).read_text(encoding="utf-8"))
-        except (FileNotFoundError, ValueError, KeyError):
-            log.warning("related words file %s unreadable; matching without it", name, exc_info=True)
-            return None
-        if table is None:
-            return None
-        _loaded[folder] = (name, table)
-        return table
+    loaded = FILES.current(models_dir(data_dir))
+    return loaded[1] if loaded else None
 
 
 def learned_at(data_dir: Path | None = None) -> dt.datetime | None:
     """When the table in use was made (its pointer file's time), or None."""
-    try:
-        stamp = (models_dir(data_dir) / CURRENT).stat().st_mtime
-    except FileNotFoundError:
-        return None
-    return dt.datetime.fromtimestamp(stamp, tz=dt.UTC)
+    return FILES.made_at(models_dir(data_dir))
 
 
 def relearn_if_due(session: Session, data_dir: Path | None = None) -> Learned | None:
     """Learn when there is no table or it is older than `RELEARN_AFTER` (the scheduled job)."""
-    made = learned_at(data_dir)
-    if made is not None and now() - made < RELEARN_AFTER:
+    if not FILES.due(models_dir(data_dir), RELEARN_AFTER, now()):
         return None
     return train(session, data_dir)

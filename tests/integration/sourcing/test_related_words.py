@@ -49,7 +49,7 @@ def test_a_model_file_of_another_format_is_not_used(tmp_path: Path) -> None:
     folder = tmp_path / "models"
     folder.mkdir()
     (folder / "related-x.json").write_text('{"format": 0, "related": {}}', encoding="utf-8")
-    (folder / related_words.CURRENT).write_text("related-x.json", encoding="utf-8")
+    (folder / related_words.FILES.pointer).write_text("related-x.json", encoding="utf-8")
     assert related_words.current(tmp_path) is None
 
 
