@@ -7,7 +7,8 @@ keeps it out of product searches). The shortlist searches the histories for the 
 products and scores each supplier's history (`score_histories`) on two sides:
 
 - its words (`HistoryScore.value`): how close the need is to the best package it won (BM25 relative to
-  the best history found), halved every `half_life_years`;
+  the best history found), halved every `half_life_years`, plus a share of its next best packages
+  (`aggregate`: a supplier that won several such packages before comes first);
 - its fit (`HistoryScore.fit`, the shortlist's `history_fit` feature): what the need carries beside its words, against the supplier's whole
   history (`HistoryProfile`, kept with each of its history documents): the procurement type (goods,
   works, consulting, other services: a consultant rarely wins goods), the package's value against the
@@ -230,11 +231,19 @@ def score_histories(
     value: int | None = None,
     place: str | None = None,
     weights: HistoryWeights | None = None,
+    others: int = 0,
+    others_weight: float = 0.5,
 ) -> dict[str, HistoryScore]:
     """Each supplier's `HistoryScore` from its history hits: (supplier id, BM25 score, package[, the
     supplier's profile]), any order, and the need's procurement type, value and delivery place (kab/kota
-    or province code) when known. Relevance is relative to the best score among them all; a package's age
-    is `year` less its year (none: as recent as `year`)."""
+    or province code) when known. A package's relevance is relative to the best score among them all; a
+    package's age is `year` less its year (none: as recent as `year`).
+
+    With `others`, a supplier's relevance (and value) is its best package's plus `others_weight` times
+    each of its next `others` packages' (`aggregate`), relative to the best supplier's: a supplier that
+    won several packages like the need ranks above one that won a single one as close (issue #14: on a
+    second hold-out of the 2026 awards' histories, the best package plus half of the next two ranked the
+    real winner in the top 10 for 0.428 of the rows against 0.408 for the best package alone)."""
     weights = weights or HistoryWeights()
     hits = [(hit[0], hit[1], hit[2], hit[3] if len(hit) > 3 else None) for hit in found]
     best = max((score for _, score, _, _ in hits), default=0.0)
@@ -252,6 +261,12 @@ def score_histories(
         age = max(0, year - win.year) if win.year is not None else 0
         return float(relevance * 0.5 ** (age / half_life_years))
 
+    relevances = {
+        supplier_id: aggregate([relevance for relevance, _ in wins], others, others_weight)
+        for supplier_id, wins in per.items()
+    }
+    # The best supplier's aggregate is 1 (with `others` 0, the best package's relevance already is).
+    scale = max(relevances.values())
     scores = {}
     for supplier_id, wins in per.items():
         top = max(wins, key=lambda pair: (weighed(pair), pair[0]))
@@ -259,8 +274,8 @@ def score_histories(
         years = [win.year for win in similar if win.year is not None]
         profile = profiles.get(supplier_id)
         scores[supplier_id] = HistoryScore(
-            value=weighed(top),
-            relevance=top[0],
+            value=aggregate([weighed(pair) for pair in wins], others, others_weight) / scale,
+            relevance=relevances[supplier_id] / scale,
             similar=len(similar),
             latest_year=max(years) if years else None,
             best=top[1],
@@ -270,6 +285,14 @@ def score_histories(
             here=profile.places.get(place, 0) if profile is not None and place else 0,
         )
     return scores
+
+
+def aggregate(scores: Iterable[float], others: int, others_weight: float) -> float:
+    """The best of `scores` plus `others_weight` times each of the next `others` best (0 when empty)."""
+    ranked = sorted(scores, reverse=True)
+    if not ranked:
+        return 0.0
+    return ranked[0] + others_weight * sum(ranked[1 : 1 + max(0, others)])
 
 
 def _places(code: str | None) -> tuple[str, ...]:

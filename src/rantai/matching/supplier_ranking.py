@@ -110,6 +110,10 @@ class ShortlistConfig:
     history_depth: int = 200
     history_pool: int = 40
     history_half_life_years: float = 2.0
+    # A supplier's history relevance: its best package's plus `history_others_weight` times each of its
+    # next `history_others` packages' (`rantai.matching.history.aggregate`; 0: the best package alone).
+    history_others: int = 2
+    history_others_weight: float = 0.5
     # How a history's words and its fit to the need's type, value and delivery place weigh.
     history_weights: HistoryWeights = field(default_factory=HistoryWeights)
     exclusion_depth: int = 60  # products fetched by the search without hard rules
@@ -455,6 +459,8 @@ class Shortlister:
             value=need.budget,
             place=need.delivery_place,
             weights=config.history_weights,
+            others=config.history_others,
+            others_weight=config.history_others_weight,
         )
         offers: dict[str, _Offer] = {}
         # The best histories by their words and their fit to the need, as the shortlist weighs them.

@@ -6,6 +6,9 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from rantai.matching import (
     NeedLine,
     OfferFacts,
@@ -18,6 +21,7 @@ from rantai.matching import (
 )
 from rantai.matching.history import (
     PastWin,
+    aggregate,
     history_document,
     history_profile,
     profile_fit,
@@ -198,3 +202,83 @@ def test_the_reasons_say_how_many_packages_it_won_and_how_many_were_delivered_th
     assert Reason.of("won_here", count=2) in first.reasons
     elsewhere = fitted_shortlister().shortlist(need, top=5).entries[1]
     assert not any(reason.code == "won_here" for reason in elsewhere.reasons)
+
+
+# A supplier's relevance from several packages (issue #14, the awards figure): its best package's plus half
+# of each of its next two, relative to the best supplier's.
+
+
+def test_a_supplier_that_won_several_close_packages_ranks_above_one_that_won_a_single_one() -> None:
+    many, once = supplier("many"), supplier("once")
+    documents = [
+        history_document(once, win("o1", "Pemeliharaan Gedung Kantor Pusat")),
+        history_document(many, win("m1", "Pemeliharaan Gedung Kantor")),
+        history_document(many, win("m2", "Pemeliharaan Gedung Kantor Wilayah")),
+        history_document(many, win("m3", "Pemeliharaan Gedung Kantor Arsip")),
+        # Unrelated packages keep the need's words rare enough to score.
+        *(history_document(supplier(f"x{i}"), win(f"x{i}", f"Sewa Kendaraan Dinas {i}")) for i in range(6)),
+    ]
+    need = NeedLine("pemeliharaan gedung kantor pusat", TODAY)
+
+    def ranked(config: ShortlistConfig) -> list[str]:
+        found = Shortlister(SearchIndex.build(documents), config).shortlist(need, top=5)
+        return [entry.supplier.id for entry in found.entries]
+
+    assert ranked(ShortlistConfig(newcomer_slots=0))[0] == "many"
+    # With its best package alone, the single exact package comes first (its title matches best).
+    alone = ranked(ShortlistConfig(newcomer_slots=0, history_others=0))
+    assert alone.index("once") < alone.index("many")
+
+
+def test_score_histories_adds_the_next_packages_relative_to_the_best_supplier() -> None:
+    hits = [
+        ("a", 10.0, win("1", "x")),
+        ("b", 8.0, win("2", "y")),
+        ("b", 6.0, win("3", "z")),
+        ("b", 4.0, win("4", "w")),
+        ("b", 2.0, win("5", "v")),  # beyond the next two: not counted
+    ]
+    alone = score_histories(hits, year=2026)
+    assert (alone["a"].relevance, alone["b"].relevance) == (1.0, 0.8)
+    summed = score_histories(hits, year=2026, others=2, others_weight=0.5)
+    # b: 0.8 + 0.5 x (0.6 + 0.4) = 1.3, the best supplier's; a: 1.0 / 1.3.
+    assert summed["b"].relevance == 1.0 and summed["b"].value == 1.0
+    assert abs(summed["a"].relevance - 1.0 / 1.3) < 1e-9
+    # What is said of the packages themselves does not change: similar packages, the best one.
+    assert summed["b"].similar == alone["b"].similar == 2  # 0.8 and 0.6 (similar_at 0.5)
+    assert summed["b"].best == alone["b"].best
+
+
+@given(
+    st.lists(st.floats(min_value=0.0, max_value=1.0), max_size=8),
+    st.integers(min_value=0, max_value=4),
+    st.floats(min_value=0.0, max_value=1.0),
+)
+def test_aggregate_is_the_best_score_plus_a_bounded_share_of_the_next(
+    scores: list[float], others: int, weight: float
+) -> None:
+    total = aggregate(scores, others, weight)
+    best = max(scores, default=0.0)
+    assert best <= total <= best * (1 + weight * others) + 1e-9
+    assert aggregate(list(reversed(scores)), others, weight) == total  # the order of the hits is irrelevant
+    assert aggregate(scores, 0, weight) == best
+    # One more package never lowers a supplier's relevance.
+    assert aggregate([*scores, 0.5], others, weight) >= total - 1e-9
+
+
+@given(
+    st.lists(
+        st.tuples(st.sampled_from("abcd"), st.floats(min_value=0.01, max_value=50.0)), min_size=1, max_size=12
+    ),
+    st.integers(min_value=0, max_value=3),
+)
+def test_history_relevance_stays_between_zero_and_one_and_the_best_supplier_has_one(
+    hits: list[tuple[str, float]], others: int
+) -> None:
+    scores = score_histories(
+        [(supplier_id, score, win(str(i), "x")) for i, (supplier_id, score) in enumerate(hits)],
+        year=2026,
+        others=others,
+    )
+    assert all(0.0 <= score.relevance <= 1.0 and 0.0 <= score.value <= 1.0 for score in scores.values())
+    assert max(score.relevance for score in scores.values()) == 1.0
