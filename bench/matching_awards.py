@@ -413,14 +413,15 @@ def ablation(platform: Platform, data: Split, places: Places) -> list[Figure]:
         ("without the value", replace(full, size=0.0), places),
         ("without the delivery place", replace(full, place=0.0), places),
         ("the place, type and value weighed alike (1:1:1)", replace(full, place=1.0), places),
-        # A supplier's relevance from its best package alone, not also its next two (history_others 0).
-        ("the best package alone (not also the next two)", full, places),
+        # A supplier's relevance from its best package and half of each of its next two (history_others 2;
+        # the shortlist's is the best package alone).
+        ("the best package plus half of the next two", full, places),
     ]
     figures = []
     for name, weights, given in variants:
         config = ShortlistConfig(history_weights=weights)
-        if name.startswith("the best package alone"):
-            config = replace(config, history_others=0)
+        if name.startswith("the best package plus"):
+            config = replace(config, history_others=2, history_others_weight=0.5)
         figures += measure(platform, data, f"Rantai, {name}", buyer_figure=False, config=config, places=given)
         print(f"{figures[-1].name}: {figures[-1].recall:.3f} / {figures[-1].mrr:.3f}", flush=True)
     return figures

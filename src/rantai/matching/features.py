@@ -20,7 +20,7 @@ features (`combine`):
 - `size`: 1 when the supplier's size class is the preferred one, 0 when it is another, neutral when
   the buyer states no preference;
 - `history`: when some supplier's past packages fit the need, the relevance of the best package a
-  supplier won, halved every two years of age, plus half of its next two (relative to the best supplier's) (0 without one; `rantai.matching.history`).
+  supplier won, halved every two years of age (0 without one; `rantai.matching.history`).
 """
 
 from __future__ import annotations

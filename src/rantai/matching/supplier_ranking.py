@@ -112,7 +112,9 @@ class ShortlistConfig:
     history_half_life_years: float = 2.0
     # A supplier's history relevance: its best package's plus `history_others_weight` times each of its
     # next `history_others` packages' (`rantai.matching.history.aggregate`; 0: the best package alone).
-    history_others: int = 2
+    # Off: on the 2026 awards 2 with 0.5 gave +0.003 on tender rows and -0.022 on e-katalog rows
+    # (docs/benchmarks.md, the run of 2026-12-06 04:16 UTC).
+    history_others: int = 0
     history_others_weight: float = 0.5
     # How a history's words and its fit to the need's type, value and delivery place weigh.
     history_weights: HistoryWeights = field(default_factory=HistoryWeights)

@@ -208,7 +208,7 @@ def test_the_reasons_say_how_many_packages_it_won_and_how_many_were_delivered_th
 # of each of its next two, relative to the best supplier's.
 
 
-def test_a_supplier_that_won_several_close_packages_ranks_above_one_that_won_a_single_one() -> None:
+def test_with_history_others_a_supplier_that_won_several_close_packages_comes_first() -> None:
     many, once = supplier("many"), supplier("once")
     documents = [
         history_document(once, win("o1", "Pemeliharaan Gedung Kantor Pusat")),
@@ -224,9 +224,9 @@ def test_a_supplier_that_won_several_close_packages_ranks_above_one_that_won_a_s
         found = Shortlister(SearchIndex.build(documents), config).shortlist(need, top=5)
         return [entry.supplier.id for entry in found.entries]
 
-    assert ranked(ShortlistConfig(newcomer_slots=0))[0] == "many"
-    # With its best package alone, the single exact package comes first (its title matches best).
-    alone = ranked(ShortlistConfig(newcomer_slots=0, history_others=0))
+    assert ranked(ShortlistConfig(newcomer_slots=0, history_others=2))[0] == "many"
+    # With its best package alone (the shortlist's default), the single exact package comes first.
+    alone = ranked(ShortlistConfig(newcomer_slots=0))
     assert alone.index("once") < alone.index("many")
 
 
