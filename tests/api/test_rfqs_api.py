@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, get_args
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -18,7 +19,8 @@ from rantai.api.v1.rfq_models import Incoterm
 from rantai.identity.models import Organization, User
 from rantai.identity.roles import OrgType, Role
 from rantai.kit import clock
-from rantai.sourcing.rfq import service
+from rantai.settings import Settings
+from rantai.sourcing.rfq import export, service
 from rantai.sourcing.rfq.models import RfqQuestion
 
 EN = {"Accept-Language": "en"}
@@ -406,3 +408,26 @@ def test_a_replayed_post_gets_the_first_answer_and_asks_once(client: TestClient,
     assert again.headers["Idempotent-Replayed"] == "true"
     count = db.scalar(select(func.count()).select_from(RfqQuestion).where(RfqQuestion.rfq_id == setup.rfq.id))
     assert count == 1
+
+
+def test_a_prepared_comparison_workbook_is_fetched_then_gone_after_its_keeping_time(
+    client: TestClient, db: Session, monkeypatch: pytest.MonkeyPatch, settings: Settings
+) -> None:
+    setup = make_rfq(db, bidders=2)
+    for bidder in setup.bidders:
+        quote_on(db, setup, bidder)
+    buyer = _token(db, setup.user, setup.rfq.organization_id)
+    monkeypatch.setattr(export, "EXPORT_NOW_MAX_ROWS", 0)
+    with clock.travel(PAST_DEADLINE):
+        service.close_due(db)
+        db.commit()
+        asked = client.post(f"/api/v1/rfqs/{setup.rfq.id}/comparison/exports", headers=buyer)
+        assert asked.status_code == 202, asked.text
+        url = asked.json()["url"]
+        made = client.get(url, headers=buyer)  # the test queue runs the job at once
+        assert made.status_code == 200 and made.content[:2] == b"PK"
+        later = clock.now() + export.EXPORT_KEEP + DAY
+        assert export.remove_old_exports(settings.data_dir, now=later) == 1
+        gone = client.get(url, headers=buyer)
+        assert gone.status_code == 410 and gone.headers["content-type"] == PROBLEM
+        assert "7 hari" in gone.json()["detail"] and "POST" in gone.json()["detail"]

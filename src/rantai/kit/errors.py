@@ -49,6 +49,13 @@ class Conflict(UserError):
     code = "conflict"
 
 
+class Gone(UserError):
+    """It existed and was removed on purpose (a prepared file past its keeping time): ask for it again."""
+
+    status_code = 410
+    code = "gone"
+
+
 class Invalid(UserError):
     status_code = 422
     code = "invalid"

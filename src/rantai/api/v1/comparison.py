@@ -30,7 +30,7 @@ from rantai.db import all_or_nothing
 from rantai.http import DbSession, get_settings_dep
 from rantai.i18n import translate
 from rantai.jobs.models import Job
-from rantai.kit.errors import Conflict
+from rantai.kit.errors import Conflict, Gone
 from rantai.kit.text import N_
 from rantai.settings import Settings
 from rantai.sourcing.rfq import export, service
@@ -43,6 +43,9 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MSG_TOO_LARGE = N_(
     "This comparison has %(rows)s rows, too many to make the workbook during a request. Ask for it with "
     "POST %(path)s and fetch it when its job is done."
+)
+MSG_EXPIRED = N_(
+    "This workbook was removed %(days)s days after it was made. Ask for a new one with POST %(path)s."
 )
 _WORKBOOK: dict[int | str, dict[str, Any]] = {
     200: {"content": {XLSX: {"schema": {"type": "string", "format": "binary"}}}}
@@ -211,10 +214,7 @@ def export_comparison(
             "description": "Not ready: `status` is queued or running (or failed: ask again).",
             "model": ExportOut,
         },
-        410: {
-            "description": "`status` expired: the workbook was removed 7 days after it was made; ask again.",
-            "model": ExportOut,
-        },
+        **problem_responses(410),
     },
     summary="A prepared workbook (200) once its job is done; its job's state before (202) or after (410)",
 )
@@ -230,7 +230,8 @@ def exported_comparison(
     if state.path is not None:
         name = f"{rfq.number.replace('/', '-')}-comparison.xlsx"
         return FileResponse(state.path, media_type=XLSX, filename=name)
-    gone = state.status == export.EXPIRED
-    return JSONResponse(
-        _export_out(rfq, state.job, state.status).model_dump(), status_code=410 if gone else 202
-    )
+    if state.status == export.EXPIRED:
+        raise Gone(
+            MSG_EXPIRED, days=export.EXPORT_KEEP.days, path=f"/api/v1/rfqs/{rfq.id}/comparison/exports"
+        )
+    return JSONResponse(_export_out(rfq, state.job, state.status).model_dump(), status_code=202)

@@ -549,6 +549,6 @@ class ExportOut(BaseModel):
 
     job_id: int
     status: str = Field(
-        description="queued, running, done, failed or expired (failed, expired: ask for a new one)"
+        description="queued, running, done or failed (failed: ask for a new one)"
     )
     url: str
