@@ -548,7 +548,5 @@ class ExportOut(BaseModel):
     """A comparison workbook being made by a job: fetch ``url`` until it answers with the file."""
 
     job_id: int
-    status: str = Field(
-        description="queued, running, done or failed (failed: ask for a new one)"
-    )
+    status: str = Field(description="queued, running, done or failed (failed: ask for a new one)")
     url: str
