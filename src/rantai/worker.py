@@ -20,6 +20,7 @@ from rantai.logging import configure_logging
 from rantai.settings import Settings
 
 # Every domain's task module: importing it registers its tasks (a new domain with tasks adds its own).
+from rantai.analytics import tasks as analytics_tasks  # noqa: F401  # isort: skip
 from rantai.catalog import tasks as catalog_tasks  # noqa: F401  # isort: skip
 from rantai.documents import tasks as document_tasks  # noqa: F401  # isort: skip
 from rantai.notifications import tasks as notification_tasks  # noqa: F401  # isort: skip

@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
+from rantai.analytics import rollup
 from rantai.analytics.models import BuyerBudget
 from rantai.identity.models import Organization
 from rantai.orders.models import Invoice, Payment, PurchaseOrder, PurchaseOrderLine
@@ -327,4 +328,6 @@ def monitoring_fixture(db: Session) -> Monitoring:
 
     db.add(BuyerBudget(organization_id=m.bumn.id, year=2026, pagu=500 * JUTA))
     db.flush()
+    # The dashboards read the rollup, which the worker keeps; here it is built as a rebuild would.
+    rollup.rebuild(db)
     return m

@@ -14,7 +14,7 @@ from enum import StrEnum
 
 from sqlalchemy.orm import Session
 
-from rantai.analytics import kpi, repository
+from rantai.analytics import kpi, repository, rollup
 from rantai.analytics.errors import MSG_FILTER, MSG_PERIOD, AnalyticsInvalid
 from rantai.analytics.kpi import Dimension, ValueRow
 from rantai.analytics.repository import Narrowing, Scope
@@ -167,6 +167,7 @@ class Dashboard:
     umk: Table
     payments: Table
     own_ranks: tuple[kpi.PayRank, ...] = field(default=())
+    as_of: dt.datetime | None = None  # when the rollup the figures come from was last brought up to date
 
     def table(self, name: str) -> Table | None:
         return {t.name: t for t in (self.regions, self.months, self.buyers, self.umk, self.payments)}.get(
@@ -175,8 +176,9 @@ class Dashboard:
 
 
 def build(session: Session, *, scope: Scope, filters: Filters, today: dt.date) -> Dashboard:
-    """Everything the dashboard shows for ``scope`` under ``filters``. Each table is grouped in SQL
-    (``kpi.value_by``): a view reads group rows, never the period's orders one by one."""
+    """Everything the dashboard shows for ``scope`` under ``filters``, read from the rollup the worker
+    keeps (``analytics.rollup``; ``as_of`` says how fresh): each table one GROUP BY over the period's
+    rolled orders, never the transaction tables."""
     narrowing = filters.narrowing
     level = filters.level
     province_name = None
@@ -194,7 +196,13 @@ def build(session: Session, *, scope: Scope, filters: Filters, today: dt.date) -
 
     def value(dimension: Dimension) -> list[ValueRow]:
         return kpi.value_by(
-            session, start=filters.start, end=filters.end, by=dimension, scope=scope, narrowing=narrowing
+            session,
+            start=filters.start,
+            end=filters.end,
+            by=dimension,
+            scope=scope,
+            narrowing=narrowing,
+            rolled=True,
         )
 
     grouped = value(by)
@@ -219,9 +227,9 @@ def build(session: Session, *, scope: Scope, filters: Filters, today: dt.date) -
     totals = kpi.total_of(grouped)
     # Unnarrowed at the nation, the provinces are the period's value by province that inclusion needs.
     by_province = grouped if level is Level.NATION and narrowing == Narrowing() else None
-    ranking = kpi.payment_discipline(session, on=today)
+    ranking = kpi.payment_discipline(session, on=today, rolled=True)
     year = (filters.end - dt.timedelta(days=1)).year
-    umk_rows = kpi.umk_share(session, year=year, scope=scope)
+    umk_rows = kpi.umk_share(session, year=year, scope=scope, rolled=True)
     return Dashboard(
         filters=filters,
         scope=scope,
@@ -241,11 +249,15 @@ def build(session: Session, *, scope: Scope, filters: Filters, today: dt.date) -
                 for n, r in enumerate(sorted(buyer_rows, key=lambda r: (-r.po_value, r.name)), 1)
             ),
         ),
-        connected=kpi.connected_umkm(session, on=today, scope=scope),
-        participating=kpi.participating_buyers(session, start=filters.start, end=filters.end, scope=scope),
-        reserved=kpi.reserved_packages(session, start=filters.start, end=filters.end, scope=scope),
+        connected=kpi.connected_umkm(session, on=today, scope=scope, rolled=True),
+        participating=kpi.participating_buyers(
+            session, start=filters.start, end=filters.end, scope=scope, rolled=True
+        ),
+        reserved=kpi.reserved_packages(
+            session, start=filters.start, end=filters.end, scope=scope, rolled=True
+        ),
         inclusion=kpi.inclusion(
-            session, start=filters.start, end=filters.end, scope=scope, by_province=by_province
+            session, start=filters.start, end=filters.end, scope=scope, by_province=by_province, rolled=True
         ),
         umk=Table(
             "umk",
@@ -264,6 +276,7 @@ def build(session: Session, *, scope: Scope, filters: Filters, today: dt.date) -
         ),
         payments=payment_table(ranking),
         own_ranks=tuple(r for r in ranking if r.buyer_id in scope.buyer_ids),
+        as_of=rollup.as_of(session),
     )
 
 
@@ -301,19 +314,21 @@ class PublicFigures:
     inclusion: kpi.Inclusion
     reserved: kpi.ReservedPackages
     payments: Table
+    as_of: dt.datetime | None = None  # when the rollup was last brought up to date
 
 
 def public_figures(session: Session, *, today: dt.date) -> PublicFigures:
-    """The national figures of the last twelve months (nothing that names a person or a supplier)."""
+    """The national figures of the last twelve months (nothing that names a person or a supplier), read
+    from the rollup like the dashboard."""
     start, end = default_period(today)
     names = repository.regions_under(session, None)
-    provinces = kpi.value_by(session, start=start, end=end, by=Dimension.PROVINCE)
-    reserved = kpi.reserved_packages(session, start=start, end=end)
+    provinces = kpi.value_by(session, start=start, end=end, by=Dimension.PROVINCE, rolled=True)
+    reserved = kpi.reserved_packages(session, start=start, end=end, rolled=True)
     return PublicFigures(
         start=start,
         end=end,
-        connected=kpi.connected_umkm(session, on=today),
-        participating=kpi.participating_buyers(session, start=start, end=end),
+        connected=kpi.connected_umkm(session, on=today, rolled=True),
+        participating=kpi.participating_buyers(session, start=start, end=end, rolled=True),
         # Every supplier lies in one province: the provinces add up to the nation.
         totals=kpi.total_of(provinces),
         provinces=Table(
@@ -324,10 +339,11 @@ def public_figures(session: Session, *, today: dt.date) -> PublicFigures:
                 for r in sorted(provinces, key=lambda r: (-r.po_value, r.key))
             ),
         ),
-        inclusion=kpi.inclusion(session, start=start, end=end, by_province=provinces),
+        inclusion=kpi.inclusion(session, start=start, end=end, by_province=provinces, rolled=True),
         # The exception reasons are free text a buyer typed: not published, only their count.
         reserved=replace(reserved, exception_reasons=()),
-        payments=payment_table(kpi.payment_discipline(session, on=today)),
+        payments=payment_table(kpi.payment_discipline(session, on=today, rolled=True)),
+        as_of=rollup.as_of(session),
     )
 
 

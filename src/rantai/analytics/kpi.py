@@ -4,6 +4,10 @@ hand on a small fixture.
 
 Every function takes the reader's ``Scope`` (``analytics.scope.scope_for``): the nation, a region's
 suppliers, a buyer's own orders. Money is whole Rupiah (a USD order at its rate).
+
+``rolled=True`` reads the same figures from the rollup the worker keeps (``analytics.rollup``) instead of
+the transaction tables: the dashboards do, the definitions are these functions' (test_rollup.py checks
+that both give the same figures).
 """
 
 from __future__ import annotations
@@ -16,10 +20,10 @@ from enum import StrEnum
 
 from sqlalchemy.orm import Session
 
-from rantai.analytics import repository
+from rantai.analytics import repository, rollup_repository
 from rantai.analytics.repository import NATIONAL, Narrowing, Scope
 from rantai.identity.roles import OrgType
-from rantai.orders.days_to_pay import days_to_pay
+from rantai.orders.days_to_pay import DaysToPay, days_to_pay
 from rantai.reference import reservation
 from rantai.reference.reservation import Winner
 
@@ -71,11 +75,13 @@ class ConnectedUmkm:
         return _share(self.connected, self.national_umkm or 0)
 
 
-def connected_umkm(session: Session, *, on: dt.date, scope: Scope = NATIONAL) -> ConnectedUmkm:
+def connected_umkm(
+    session: Session, *, on: dt.date, scope: Scope = NATIONAL, rolled: bool = False
+) -> ConnectedUmkm:
     """Verified UMKM (mikro, kecil, menengah) with at least one purchase order accepted from a BUMN, large
     private or global buyer in the 365 days up to and including ``on``."""
     until = dt.datetime.combine(on, dt.time.max, tzinfo=dt.UTC)
-    pairs = repository.connected_pairs(
+    pairs = (rollup_repository if rolled else repository).connected_pairs(
         session,
         scope=scope,
         accepted_from=until - dt.timedelta(days=TRAILING_DAYS),
@@ -118,12 +124,12 @@ class ParticipatingBuyers:
 
 
 def participating_buyers(
-    session: Session, *, start: dt.date, end: dt.date, scope: Scope = NATIONAL
+    session: Session, *, start: dt.date, end: dt.date, scope: Scope = NATIONAL, rolled: bool = False
 ) -> ParticipatingBuyers:
     """BUMN, large private and global buyers with at least one RFQ sent or one purchase order issued in
     [start, end); against the program's target (``participating_buyers_target``). In a region's scope, a
     buyer counts by its orders to suppliers there; RFQs are counted nationally and for a buyer's own."""
-    ordering = repository.ordering_buyers(
+    ordering = (rollup_repository if rolled else repository).ordering_buyers(
         session, scope=scope, issued_from=start, issued_before=end, buyer_types=PARTICIPATING_TYPES
     )
     sending = repository.buyers_with_rfqs(session, start=start, end=end, buyer_types=PARTICIPATING_TYPES)
@@ -185,11 +191,12 @@ def value_by(
     by: Dimension,
     scope: Scope = NATIONAL,
     narrowing: Narrowing = Narrowing(),  # a frozen value
+    rolled: bool = False,
 ) -> list[ValueRow]:
     """PO value (the order's total as issued or last amended), delivered value (quantities accepted at
     BAST times their unit price) and paid value (cash paid on the order's invoices) of the live purchase
     orders issued in [start, end), grouped by ``by`` in SQL; rows in key order."""
-    found = repository.value_sums(
+    found = (rollup_repository if rolled else repository).value_sums(
         session, scope=scope, by=_GROUP_BY[by], narrowing=narrowing, issued_from=start, issued_before=end
     )
     rows = [
@@ -249,12 +256,14 @@ class UmkShare:
         return None if share is None else share >= self.target
 
 
-def umk_share(session: Session, *, year: int, scope: Scope = NATIONAL) -> list[UmkShare]:
+def umk_share(
+    session: Session, *, year: int, scope: Scope = NATIONAL, rolled: bool = False
+) -> list[UmkShare]:
     """For each buyer Inpres 2/2022 binds (BUMN, government agencies) that has a pagu for ``year`` or
     ordered that year: its spend with micro and small businesses and cooperatives (the winner's class
     recorded at award, else its class now) over its pagu; ordered by share, highest first, buyers
     without a pagu last."""
-    spent = repository.spend_by_buyer(
+    spent = (rollup_repository if rolled else repository).spend_by_buyer(
         session,
         scope=scope,
         issued_from=dt.date(year, 1, 1),
@@ -305,11 +314,17 @@ class ReservedPackages:
 
 
 def reserved_packages(
-    session: Session, *, start: dt.date, end: dt.date, scope: Scope = NATIONAL
+    session: Session, *, start: dt.date, end: dt.date, scope: Scope = NATIONAL, rolled: bool = False
 ) -> ReservedPackages:
     """Of the awards approved in [start, end) whose package value lay in the reserved range of the rule in
     force for their buyer's kind that day (``reference.reservation``), how many went only to businesses
     the rule allows, and the exceptions recorded at award."""
+    if rolled:  # the verdicts were worked out when the awards were rolled up
+        found = rollup_repository.reserved_awards(session, start=start, end=end, scope=scope)
+        rolled_reasons = tuple((award, reason) for award, _, reason in found if reason)
+        return ReservedPackages(
+            len(found), sum(1 for _, allowed, _ in found if allowed), len(rolled_reasons), rolled_reasons
+        )
     reserved = eligible = 0
     reasons: list[tuple[int, str]] = []
     # One look-up per buyer kind and day, not per award (the national demo's 30,000 awards of a year took
@@ -347,11 +362,11 @@ class PayRank:
     overdue_share: float
 
 
-def payment_discipline(session: Session, *, on: dt.date) -> list[PayRank]:
+def payment_discipline(session: Session, *, on: dt.date, rolled: bool = False) -> list[PayRank]:
     """Every buyer with invoices ranked by ``orders.days_to_pay`` (open invoices counted with their age):
     fewest average days first, then highest on-time rate, then lowest overdue share. Public (aggregates
     of organizations only, as the buyer's profile publishes them)."""
-    found = days_to_pay(session, on=on)
+    found = _rolled_days_to_pay(session, on=on) if rolled else days_to_pay(session, on=on)
     orgs = repository.organization_names(session, sorted(found))
     ordered = sorted(
         found.items(),
@@ -375,6 +390,20 @@ def payment_discipline(session: Session, *, on: dt.date) -> list[PayRank]:
         )
         for n, (org_id, d) in enumerate(((o, d) for o, d in ordered if o in orgs), start=1)
     ]
+
+
+def _rolled_days_to_pay(session: Session, *, on: dt.date) -> dict[int, DaysToPay]:
+    """``orders.days_to_pay`` of every buyer from the rollup's invoices, tallied in SQL."""
+    return {
+        buyer: DaysToPay(
+            invoices=t.invoices,
+            settled=t.settled,
+            average_days=t.days / t.invoices,
+            on_time_rate=t.on_time / t.known if t.known else None,
+            overdue_share=t.overdue / t.invoices,
+        )
+        for buyer, t in rollup_repository.pay_tallies(session, on=on).items()
+    }
 
 
 # --- inclusion and growth -----------------------------------------------------------------------------
@@ -406,32 +435,39 @@ def inclusion(
     end: dt.date,
     scope: Scope = NATIONAL,
     by_province: Sequence[ValueRow] | None = None,
+    rolled: bool = False,
 ) -> Inclusion:
     """First-time winners, size-class graduations, and the cooperatives' and outside-Java shares of the
     value of the live purchase orders issued in [start, end) (``by_province``: their value by province,
     when the caller has it already)."""
     if by_province is None:
-        by_province = value_by(session, start=start, end=end, by=Dimension.PROVINCE, scope=scope)
-    cooperative = repository.value_sums(
-        session,
-        scope=scope,
-        by=(),
-        issued_from=start,
-        issued_before=end,
-        with_payments=False,
-        with_suppliers=False,
-        only_cooperatives=True,
-    )
-    awards = repository.approved_awards(session, start=start, end=end, scope=scope)
-    winners = repository.award_winners(session, [a.award_id for a in awards])
-    firsts = repository.first_award_days(session)
-    first_time = sum(1 for supplier in winners if start <= firsts.get(supplier, dt.date.max) < end)
-    graduations = 0
-    for history in repository.size_histories(session, scope=scope).values():
-        for (_, before), (day, after) in itertools.pairwise(history):
-            if start <= day < end and SIZE_RANK.get(after, 0) > SIZE_RANK.get(before, 0) > 0:
-                graduations += 1
-                break
+        by_province = value_by(
+            session, start=start, end=end, by=Dimension.PROVINCE, scope=scope, rolled=rolled
+        )
+    if rolled:
+        first_time = rollup_repository.first_time_winners(session, start=start, end=end, scope=scope)
+        graduations = rollup_repository.graduations(session, start=start, end=end, scope=scope)
+        cooperative = rollup_repository.value_sums(
+            session,
+            scope=scope,
+            by=(),
+            issued_from=start,
+            issued_before=end,
+            with_suppliers=False,
+            only_cooperatives=True,
+        )
+    else:
+        first_time, graduations = _first_time_and_graduations(session, start=start, end=end, scope=scope)
+        cooperative = repository.value_sums(
+            session,
+            scope=scope,
+            by=(),
+            issued_from=start,
+            issued_before=end,
+            with_payments=False,
+            with_suppliers=False,
+            only_cooperatives=True,
+        )
     # A supplier lies in one province, so the provinces' distinct suppliers add up.
     outside = [r for r in by_province if r.key not in JAVA_PROVINCES]
     return Inclusion(
@@ -443,3 +479,21 @@ def inclusion(
         suppliers=sum(r.suppliers for r in by_province),
         outside_java_suppliers=sum(r.suppliers for r in outside),
     )
+
+
+def _first_time_and_graduations(
+    session: Session, *, start: dt.date, end: dt.date, scope: Scope
+) -> tuple[int, int]:
+    """Suppliers whose first approved award fell in [start, end) among the winners of the period's
+    awards the scope admits; suppliers the scope admits that moved up a size class in the period."""
+    awards = repository.approved_awards(session, start=start, end=end, scope=scope)
+    winners = repository.award_winners(session, [a.award_id for a in awards])
+    firsts = repository.first_award_days(session)
+    first_time = sum(1 for supplier in winners if start <= firsts.get(supplier, dt.date.max) < end)
+    graduations = 0
+    for history in repository.size_histories(session, scope=scope).values():
+        for (_, before), (day, after) in itertools.pairwise(history):
+            if start <= day < end and SIZE_RANK.get(after, 0) > SIZE_RANK.get(before, 0) > 0:
+                graduations += 1
+                break
+    return first_time, graduations

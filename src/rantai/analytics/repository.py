@@ -92,12 +92,13 @@ def _supplier_in_scope(scope: Scope) -> ColumnElement[bool]:
     return or_(*(_in_area(area) for area in scope.areas))
 
 
-def _po_in_scope(scope: Scope) -> ColumnElement[bool]:
+def _po_in_scope(scope: Scope, buyer_id: _Column = PurchaseOrder.organization_id) -> ColumnElement[bool]:
+    """The orders the scope admits (``buyer_id``: the order's buyer column, the rollup's too)."""
     if scope.everywhere:
         return true()
     conditions = [_in_area(area) for area in scope.areas]
     if scope.buyer_ids:
-        conditions.append(PurchaseOrder.organization_id.in_(sorted(scope.buyer_ids)))
+        conditions.append(buyer_id.in_(sorted(scope.buyer_ids)))
     return or_(*conditions) if conditions else false()
 
 
@@ -332,7 +333,9 @@ def _midnight(day: dt.date) -> dt.datetime:
 
 
 def _narrowed(
-    narrowing: Narrowing, buyer_type: ColumnElement[str] | InstrumentedAttribute[str]
+    narrowing: Narrowing,
+    buyer_type: ColumnElement[str] | InstrumentedAttribute[str],
+    buyer_id: _Column = PurchaseOrder.organization_id,
 ) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = []
     if narrowing.province_code:
@@ -346,7 +349,7 @@ def _narrowed(
     if narrowing.buyer_type:
         conditions.append(buyer_type == narrowing.buyer_type)
     if narrowing.buyer_id is not None:
-        conditions.append(PurchaseOrder.organization_id == narrowing.buyer_id)
+        conditions.append(buyer_id == narrowing.buyer_id)
     return conditions
 
 

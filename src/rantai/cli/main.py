@@ -8,7 +8,7 @@ import sys
 
 import typer
 
-from rantai.cli import audit, db, export, imports, index, mail, match, models, rfq, tokens, users
+from rantai.cli import analytics, audit, db, export, imports, index, mail, match, models, rfq, tokens, users
 from rantai.cli.common import settings, unit_of_work
 
 app = typer.Typer(help="Rantai: UMKM in the supply chains of BUMN and large buyers.", no_args_is_help=True)
@@ -24,6 +24,7 @@ app.add_typer(match.app, name="match")
 app.add_typer(mail.app, name="mail")
 app.add_typer(rfq.app, name="rfq")
 app.add_typer(export.app, name="export")
+app.add_typer(analytics.app, name="analytics")
 
 
 @app.command("serve")
@@ -106,6 +107,7 @@ def demo(
     port: int | None = typer.Option(None, help="Port."),
 ) -> None:
     """Upgrade the database, load the demo data, print the demo logins, then serve."""
+    from rantai.analytics import rollup as analytics_rollup  # noqa: PLC0415
     from rantai.catalog.search_index import live_index  # noqa: PLC0415
     from rantai.db import refresh_statistics  # noqa: PLC0415
     from rantai.demo.history import load_demo_history  # noqa: PLC0415
@@ -141,6 +143,11 @@ def demo(
         history = load_demo_history(session, scale=size)
     with unit_of_work() as session:
         refresh_statistics(session)  # the history's bulk rows, before anyone reads them
+    with unit_of_work() as session:
+        # The monitoring's rollup from the rows just loaded (the worker keeps it fresh from here on).
+        rolled = analytics_rollup.rebuild(session)
+    with unit_of_work() as session:
+        refresh_statistics(session)  # and the rollup's
     typer.echo(registry.summary())
     typer.echo(
         f"Demo buyers: {procurement.buyers}; needs added: {procurement.needs} ({procurement.open_needs} open); "
@@ -149,6 +156,7 @@ def demo(
     typer.echo(rfqs.summary())
     typer.echo(orders.summary())
     typer.echo(history.summary())
+    typer.echo(rolled.summary())
     conf = settings()
     with unit_of_work() as session:
         built = live_index(conf.data_dir).rebuild(session)

@@ -1,0 +1,130 @@
+"""The monitoring rollup (issue #15): the figures the dashboards read from it equal those of the transaction
+tables (the KPI definitions) on the hand fixture and its edges, for every scope and filter; a new order
+and a payment reach it through the worker's sweep; a rebuild is idempotent. SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+from tests.factories.analytics import END, JUTA, ON, START, Monitoring, _po
+from tests.integration.analytics.test_grouped_in_sql import NARROWINGS, m, scopes
+
+from rantai import jobs
+from rantai.analytics import kpi, rollup
+from rantai.analytics.kpi import Dimension
+from rantai.analytics.models import RollupAward, RollupGraduation, RollupInvoice, RollupOrder, RollupState
+from rantai.analytics.tasks import ROLLUP_SIGNAL
+from rantai.audit import log as audit
+from rantai.audit.events import Event
+from rantai.kit import clock
+from rantai.orders.models import Invoice, Payment
+
+__all__ = ["m"]  # the fixture of test_grouped_in_sql: the hand fixture and the edges, rolled up
+
+PERIODS = [
+    (START, END),
+    (dt.date(2025, 7, 1), dt.date(2026, 7, 1)),
+    (dt.date(2026, 4, 1), dt.date(2026, 4, 2)),
+]
+
+
+def _both(fn: Any, **kwargs: Any) -> tuple[Any, Any]:
+    return fn(rolled=True, **kwargs), fn(rolled=False, **kwargs)
+
+
+@pytest.mark.parametrize("by", list(Dimension))
+def test_values_from_the_rollup_equal_the_transaction_tables(
+    db: Session, m: Monitoring, by: Dimension
+) -> None:
+    for scope in scopes(m):
+        for narrowing in NARROWINGS:
+            for start, end in PERIODS:
+                rolled, live = _both(
+                    kpi.value_by, session=db, start=start, end=end, by=by, scope=scope, narrowing=narrowing
+                )
+                assert rolled == live, (scope, narrowing, start)
+
+
+def test_every_kpi_from_the_rollup_equals_the_transaction_tables(db: Session, m: Monitoring) -> None:
+    for scope in scopes(m):
+        for start, end in PERIODS:
+            for fn in (kpi.participating_buyers, kpi.reserved_packages, kpi.inclusion):
+                rolled, live = _both(fn, session=db, start=start, end=end, scope=scope)
+                assert rolled == live, (fn.__name__, scope, start)
+        for on in (ON, dt.date(2026, 4, 1), dt.date(2027, 1, 1)):
+            rolled, live = _both(kpi.connected_umkm, session=db, on=on, scope=scope)
+            assert rolled == live, (scope, on)
+        for year in (2025, 2026):
+            rolled, live = _both(kpi.umk_share, session=db, year=year, scope=scope)
+            assert rolled == live, (scope, year)
+    for on in (ON, dt.date(2026, 3, 25), dt.date(2026, 6, 9), dt.date(2026, 6, 10)):
+        rolled, live = _both(kpi.payment_discipline, session=db, on=on)
+        assert rolled == live, on
+    # Not empty: A1 and A2 lay in the BUMN's reserved range; S3 and S6 moved up a class in the period.
+    assert kpi.reserved_packages(db, start=START, end=END, rolled=True).reserved == 2
+    assert kpi.inclusion(db, start=START, end=END, rolled=True).graduations == 2
+
+
+def _rows(db: Session) -> dict[str, list[tuple[Any, ...]]]:
+    found: dict[str, list[tuple[Any, ...]]] = {}
+    for model in (RollupOrder, RollupAward, RollupInvoice, RollupGraduation):
+        columns = list(model.__table__.columns)
+        found[model.__tablename__] = sorted(tuple(row) for row in db.execute(select(*columns)))
+    return found
+
+
+def test_a_rebuild_is_idempotent(db: Session, m: Monitoring) -> None:
+    before = _rows(db)
+    assert len(before["analytics_rollup_order"]) == 13  # the fixture's 10 live orders and 3 of its edges
+    report = rollup.rebuild(db)
+    assert report.full and report.orders == 13
+    assert _rows(db) == before
+    # A refresh with nothing new re-derives at most what its overlap window reads again: the same rows.
+    assert not rollup.refresh(db).full
+    assert _rows(db) == before
+
+
+def test_a_new_order_and_a_payment_reach_the_rollup_through_the_worker(
+    db: Session, m: Monitoring, session_factory: sessionmaker[Session], tmp_path: Path
+) -> None:
+    import rantai.worker  # noqa: F401, PLC0415 - registers the sweep, as the worker does
+
+    assert jobs.tasks.SIGNALS[ROLLUP_SIGNAL].sweep  # run every minute by the worker
+    # A new order from the BUMN and the open invoice of P4 settled, as the orders service records them.
+    new = _po(db, m.bumn, m.suppliers["S7"], issued=dt.date(2026, 6, 28), accepted=dt.date(2026, 6, 29),
+              total=12 * JUTA)  # fmt: skip
+    audit.record(db, Event.PO_ISSUED, new.id, [new.organization_id], by=None)
+    invoice = db.scalars(select(Invoice).where(Invoice.po_id == m.orders["P4"].id)).one()
+    db.add(Payment(invoice_id=invoice.id, amount=40 * JUTA, paid_on=dt.date(2026, 6, 20), reference="TRF-2"))
+    invoice.status, invoice.settled_on, invoice.cash_received = "paid", dt.date(2026, 6, 20), 40 * JUTA
+    audit.record(db, Event.INVOICE_SETTLE, invoice.id, [invoice.organization_id], by=None)
+    db.commit()
+
+    def figures(rolled: bool) -> tuple[Any, ...]:
+        return (
+            kpi.value_by(db, start=START, end=END, by=Dimension.BUYER, rolled=rolled),
+            kpi.payment_discipline(db, on=ON, rolled=rolled),
+            kpi.connected_umkm(db, on=ON, rolled=rolled),
+        )
+
+    assert figures(rolled=True) != figures(rolled=False)  # not in the rollup yet
+    jobs.tasks.SIGNALS[ROLLUP_SIGNAL].run(jobs.Context(session_factory, tmp_path))
+    db.expire_all()
+    assert figures(rolled=True) == figures(rolled=False)
+    row = db.get(RollupOrder, new.id)
+    assert row is not None and row.po_value == 12 * JUTA
+    assert db.get(RollupOrder, m.orders["P4"].id).paid == 40 * JUTA  # type: ignore[union-attr]
+    state = db.get(RollupState, "rollup")
+    assert state is not None and state.refreshed_at is not None and state.refreshed_at > state.built_at  # type: ignore[operator]
+
+
+def test_the_worker_rebuilds_a_day_old_rollup(db: Session, m: Monitoring) -> None:
+    assert not rollup.due_for_rebuild(db)
+    with clock.travel(rollup.REBUILD_EVERY):
+        assert rollup.due_for_rebuild(db)
+    assert rollup.as_of(db) is not None
