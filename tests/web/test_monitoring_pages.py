@@ -132,3 +132,19 @@ def test_the_public_page_needs_no_login_and_names_no_person(client: TestClient, 
     assert 'href="/api/v1/ocds/releases"' in text  # the open contracting data, public since issue #15
     download = client.get("/transparansi/download?table=payments&format=csv")
     assert "PT Swasta Dua (Uji)" in download.content.decode("utf-8-sig")
+
+
+def test_the_pages_say_how_fresh_the_rollup_is(client: TestClient, db: Session) -> None:
+    """The figures come from the worker's rollup (issue #15): the pages say as of when, in WIB."""
+    from rantai.analytics.models import RollupState  # noqa: PLC0415
+
+    page = client.get("/transparansi").text
+    assert 'data-testid="as-of"' in page and " WIB" not in page.split('data-testid="as-of"', 1)[1][:200]
+    monitoring_fixture(db)  # rebuilds the rollup
+    state = db.get(RollupState, "rollup")
+    assert state is not None and state.refreshed_at is not None
+    page = client.get("/transparansi").text
+    marker = page.split('data-testid="as-of"', 1)[1][:200]
+    assert " WIB" in marker and str(state.refreshed_at.year) in marker
+    log_in(client, make_user(db, _analyst(db), (Role.ANALYST,)))
+    assert " WIB" in client.get(f"/monitoring?{PERIOD}").text.split('data-testid="as-of"', 1)[1][:200]
