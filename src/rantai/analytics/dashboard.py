@@ -221,8 +221,10 @@ def build(session: Session, *, scope: Scope, filters: Filters, today: dt.date) -
                 for r in sorted(grouped, key=lambda r: (-r.po_value, r.key))
             ),
         )
-    months = value(Dimension.MONTH)
-    buyer_rows = value(Dimension.BUYER)
+    # The month and buyer tables show no distinct suppliers: one GROUP BY gives both.
+    months, buyer_rows = kpi.value_by_month_and_buyer(
+        session, start=filters.start, end=filters.end, scope=scope, narrowing=narrowing, rolled=True
+    )
     # Every supplier lies in one region: the regions' (or the suppliers') rows add up to the total.
     totals = kpi.total_of(grouped)
     # Unnarrowed at the nation, the provinces are the period's value by province that inclusion needs.

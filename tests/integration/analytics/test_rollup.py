@@ -5,6 +5,7 @@ and a payment reach it through the worker's sweep; a rebuild is idempotent. SQLi
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -128,3 +129,17 @@ def test_the_worker_rebuilds_a_day_old_rollup(db: Session, m: Monitoring) -> Non
     with clock.travel(rollup.REBUILD_EVERY):
         assert rollup.due_for_rebuild(db)
     assert rollup.as_of(db) is not None
+
+
+def test_the_month_and_buyer_tables_from_one_grouping(db: Session, m: Monitoring) -> None:
+    """The dashboard's month and buyer tables come from one GROUP BY: the same rows as ``value_by``
+    (without the distinct suppliers they do not show), read from the rollup or the tables."""
+    for scope in scopes(m):
+        for narrowing in NARROWINGS:
+            for rolled in (True, False):
+                months, buyers = kpi.value_by_month_and_buyer(
+                    db, start=START, end=END, scope=scope, narrowing=narrowing, rolled=rolled
+                )
+                for rows, by in ((months, Dimension.MONTH), (buyers, Dimension.BUYER)):
+                    alone = kpi.value_by(db, start=START, end=END, by=by, scope=scope, narrowing=narrowing)
+                    assert rows == [replace(r, suppliers=0) for r in alone], (scope, narrowing, by)
