@@ -28,6 +28,7 @@ from __future__ import annotations
 import argparse
 import functools
 import itertools
+import json
 import os
 import platform
 import resource
@@ -54,6 +55,7 @@ from rantai.matching import (
     NeedLine,
     OfferFacts,
     SearchIndex,
+    ShortlistEntry,
     Shortlister,
     SupplierFacts,
     offer_document,
@@ -351,9 +353,13 @@ def run_engine(
     needs = {query.id: need_line(query, places) for query in queries}
     broken = 0
 
+    answers: dict[str, list[object]] = {}
+
     def shortlist(query: Query) -> int:
         nonlocal broken
         entries = shortlister.shortlist(needs[query.id], top=LIMIT, include_unverified=True).entries
+        if args.answers:
+            answers[query.id] = [answer(entry) for entry in entries]
         for entry in entries:
             held, until = entry.supplier.certificate_end(query.certification)
             outside = region_term(query.region) not in supplier_terms(entry.supplier)
@@ -362,6 +368,11 @@ def run_engine(
         return len(entries)
 
     timed_queries(result, queries, shortlist, progress="engine shortlist")
+    if args.answers:
+        args.answers.write_text(
+            "".join(json.dumps([key, answers[key]], ensure_ascii=False) + "\n" for key in sorted(answers)),
+            encoding="utf-8",
+        )
     products = Result("Rantai engine: product matcher alone (the previous timed path; ten products)")
     matcher = Matcher(index)
 
@@ -381,6 +392,22 @@ def run_engine(
     memory["parts"] = args.parts
     result.documents_us = documents_cost(tsv)
     return result, products, memory, broken
+
+
+def answer(entry: ShortlistEntry) -> list[object]:
+    """What a shortlist entry tells the buyer, as JSON: the supplier, its offer, the score (to 12 digits),
+    the reasons with their parameters, the features and the other offers (`--answers`: two versions of
+    the code give the same shortlists when these files are equal)."""
+    return [
+        entry.supplier.id,
+        entry.offer.id,
+        entry.offer.name,
+        round(entry.score, 12),
+        entry.newcomer,
+        [[reason.code, [[name, str(value)] for name, value in reason.params]] for reason in entry.reasons],
+        sorted((name, round(value, 12)) for name, value in entry.features.items()),
+        [offer.id for offer in entry.other_offers],
+    ]
 
 
 def build_engine(tsv: Path, path: Path, args: argparse.Namespace, *, parts: int) -> SearchIndex:
@@ -700,6 +727,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--plain-catalogue",
         action="store_true",
         help="every category given, no award histories (the catalogue of the runs before issue #14)",
+    )
+    parser.add_argument(
+        "--answers",
+        type=Path,
+        help="write each need's shortlist (suppliers, offers, scores, reasons, features) to this file as "
+        "JSON lines, to compare two versions of the code",
     )
     parser.add_argument("--out", type=Path, default=OUT, help="where to write the markdown report")
     args = parser.parse_args(argv)

@@ -29,7 +29,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Final
 
-from rantai.matching.facts import HISTORY, SupplierFacts, supplier_part
+from rantai.matching.facts import HISTORY, SupplierFacts, supplier_part, with_term
 from rantai.matching.index import Document, EncodedFacts
 from rantai.matching.reasons import WON_HERE, WON_SIMILAR, Reason
 
@@ -156,7 +156,7 @@ def history_document(
         win.title,
         "",
         "",
-        (*filters, HISTORY),
+        with_term(filters, HISTORY),
         lapsing,
         locality,
         supplier.id,

@@ -22,7 +22,10 @@ rule are listed with the rules they fail, for the "why not" view.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator, Sequence
+import os
+import threading
+from collections.abc import Callable, Collection, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from typing import Final, cast
 
@@ -48,8 +51,10 @@ from rantai.matching.features import (
     track_record_feature,
 )
 from rantai.matching.history import (
+    HistoryProfile,
     HistoryScore,
     HistoryWeights,
+    PastWin,
     profile_from_facts,
     score_histories,
     win_from_facts,
@@ -72,6 +77,10 @@ from rantai.matching.rerank import Reranked
 
 _EXPLAIN_DEPTH: Final = 50  # a supplier's own products searched by `explain`
 _FACTS: Final = "shortlist-facts"  # the `SearchIndex.memo` of parsed document facts
+_HISTORY_FACTS: Final = "shortlist-history"  # the `SearchIndex.memo` of parsed history documents
+# Threads for history searches run beside product rankings (`ShortlistConfig.history_in_parallel`): as
+# many as shortlists made at once in a process that wait for one.
+_SEARCH_THREADS: Final = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +118,9 @@ class ShortlistConfig:
     # known by their history alone that are read and scored, and how fast a past package's weight halves.
     history_depth: int = 200
     history_pool: int = 40
+    # The history search runs in a thread of its own while the products are ranked (tantivy searches
+    # without holding the interpreter: the two searches use two cores); False: one after the other.
+    history_in_parallel: bool = True
     history_half_life_years: float = 2.0
     # A supplier's history relevance: its best package's plus `history_others_weight` times each of its
     # next `history_others` packages' (`rantai.matching.history.aggregate`; 0: the best package alone).
@@ -193,6 +205,9 @@ class _Offer:
 
 # A document's facts parsed (`Shortlister._read`), or () when they are not a shortlist's.
 _Parsed = tuple[SupplierFacts, OfferFacts] | tuple[()]
+# A history document's supplier, package and the supplier's history profile (`Shortlister._past`), or ()
+# for another document.
+_Past = tuple[str, PastWin, HistoryProfile | None] | tuple[()]
 
 
 @dataclass(slots=True)
@@ -287,9 +302,10 @@ class Shortlister:
         """The `top` best eligible suppliers for `need`, with their reasons; with `explain_exclusions`,
         also the good text matches a hard rule keeps out."""
         excluded_groups = tuple(dict.fromkeys(exclude_suppliers))
+        past = self._search_histories(need, include_unverified, excluded_groups)
         ranking = self._rank(need, include_unverified=include_unverified, not_groups=excluded_groups)
         scored, short, _ = self._score(
-            need, ranking, include_unverified=include_unverified, not_groups=excluded_groups
+            need, ranking, past, include_unverified=include_unverified, not_groups=excluded_groups
         )
         entries = self._entries(self._select(scored, top), ranking.tokens)
         exclusions: tuple[Exclusion, ...] = ()
@@ -309,8 +325,9 @@ class Shortlister:
         self, need: NeedLine, supplier_id: str, *, top: int = 10, include_unverified: bool = False
     ) -> Explanation:
         """Why `supplier_id` is or is not on the shortlist of `top` for `need`."""
+        past = self._search_histories(need, include_unverified, ())
         ranking = self._rank(need, include_unverified=include_unverified)
-        scored, _, histories = self._score(need, ranking, include_unverified=include_unverified)
+        scored, _, histories = self._score(need, ranking, past, include_unverified=include_unverified)
         mine = next((item for item in scored if item.chosen.supplier.id == supplier_id), None)
         if mine is None:
             # Not among the scored: read its own products, scored on the ranking's scale.
@@ -389,6 +406,7 @@ class Shortlister:
         self,
         need: NeedLine,
         ranking: Ranking,
+        past: Callable[[], list[Reranked[Candidate]]],
         *,
         include_unverified: bool,
         not_groups: tuple[str, ...] = (),
@@ -396,7 +414,7 @@ class Shortlister:
         """The eligible suppliers of the `pool` best groups (and of the best groups selling in a unit the
         need's quantity converts to, and of the best histories), scored best first; those the capacity
         rule keeps out; and the suppliers' histories that fit the need."""
-        histories, known_by_history = self._histories(need, include_unverified, not_groups)
+        histories, known_by_history = self._histories(need, past())
         scored: list[_Scored] = []
         short: list[_Short] = []
         if ranking.ranked:
@@ -428,31 +446,44 @@ class Shortlister:
         scored.sort(key=_rank_order)
         return scored, short, histories
 
-    def _histories(
+    def _search_histories(
         self, need: NeedLine, include_unverified: bool, not_groups: tuple[str, ...]
-    ) -> tuple[dict[str, HistoryScore], dict[str, _Offer]]:
-        """The suppliers whose past packages match the need, with their `HistoryScore`, and the best
-        `history_pool` of them as offers named by their best package (for those known by history alone)."""
+    ) -> Callable[[], list[Reranked[Candidate]]]:
+        """The history documents matching the need, ranked: started now in a thread of its own when
+        `history_in_parallel` (the product ranking runs meanwhile), else when the result is asked for."""
         config = self.config
         if config.history_depth <= 0:
-            return {}, {}
+            return list
         filters = need_filters(need, include_unverified=include_unverified, not_groups=not_groups)
         filters = replace(
             filters,
             all_of=(*filters.all_of, HISTORY),
             none_of=tuple(term for term in filters.none_of if term != HISTORY),
         )
-        ranked = self.history_matcher.rank(need.text, depth=config.history_depth, filters=filters).ranked
+
+        def search() -> list[Reranked[Candidate]]:
+            return self.history_matcher.rank(need.text, depth=config.history_depth, filters=filters).ranked
+
+        if not config.history_in_parallel:
+            return search
+        return _searches().submit(search).result
+
+    def _histories(
+        self, need: NeedLine, ranked: list[Reranked[Candidate]]
+    ) -> tuple[dict[str, HistoryScore], dict[str, _Offer]]:
+        """The suppliers whose past packages (`ranked`, as `_search_histories` found them) match the
+        need, with their `HistoryScore`, and the best `history_pool` of them as offers named by their best
+        package (for those known by history alone)."""
+        config = self.config
         if not ranked:
             return {}, {}
         found = []
-        firsts: dict[str, tuple[Reranked[Candidate], Hit]] = {}
-        for item, hit in zip(ranked, self.index.hits((item.hit for item in ranked), terms=True), strict=True):
-            win = win_from_facts(hit.facts)
-            if win is None or not hit.group:
-                continue
-            found.append((hit.group, item.hit.score, win, profile_from_facts(hit.facts)))
-            firsts.setdefault(hit.group, (item, hit))
+        firsts: dict[str, Reranked[Candidate]] = {}
+        for item, past in zip(ranked, self._past(ranked), strict=True):
+            if past:
+                group, win, profile = past
+                found.append((group, item.hit.score, win, profile))
+                firsts.setdefault(group, item)
         scores = score_histories(
             found,
             year=need.today.year,
@@ -477,8 +508,10 @@ class Shortlister:
             )
 
         pooled = sorted(firsts, key=pooled_by)[: config.history_pool]
-        for supplier_id in pooled:
-            item, hit = firsts[supplier_id]
+        # Only the pooled suppliers' first packages are read whole (with their words, for the reasons).
+        pooled_hits = self.index.hits((firsts[supplier_id].hit for supplier_id in pooled), terms=True)
+        for supplier_id, hit in zip(pooled, pooled_hits, strict=True):
+            item = firsts[supplier_id]
             try:
                 supplier = supplier_from_facts(hit.facts)
             except (ValueError, TypeError):
@@ -486,6 +519,24 @@ class Shortlister:
             offer = OfferFacts(id="", name=scores[supplier_id].best.title)
             offers[supplier_id] = _Offer(item, hit, supplier, offer)
         return scores, offers
+
+    def _past(self, ranked: Sequence[Reranked[Candidate]]) -> list[_Past]:
+        """The package, supplier and history profile of each ranked history document (() for another
+        document), parsed once per document while the index sees no other commit (`SearchIndex.memo`,
+        keyed by the document's address): a shortlist finds about 150 packages, mostly found by earlier
+        shortlists too, and decoding them per hit was a third of the history search's time."""
+        memo = cast("dict[tuple[int, int], _Past]", self.index.memo(_HISTORY_FACTS))
+        keys = [(item.hit.address.segment_ord, item.hit.address.doc) for item in ranked]
+        found = [memo.get(key) for key in keys]
+        missing = [number for number, past in enumerate(found) if past is None]
+        if missing:
+            hits = self.index.hits((ranked[number].hit for number in missing), terms=False)
+            for number, hit in zip(missing, hits, strict=True):
+                win = win_from_facts(hit.facts)
+                past: _Past = (hit.group, win, profile_from_facts(hit.facts)) if win and hit.group else ()
+                found[number] = past
+                remember(memo, keys[number], past)
+        return cast("list[_Past]", found)
 
     def _sold_alike(
         self,
@@ -733,6 +784,26 @@ class Shortlister:
                     )
         ranked = sorted(found.values(), key=lambda pair: -pair[0])
         return tuple(exclusion for _, exclusion in ranked[:limit])
+
+
+_searches_lock: Final = threading.Lock()
+_searches_of: dict[int, ThreadPoolExecutor] = {}  # process id -> the history searches' threads
+
+
+def _searches() -> ThreadPoolExecutor:
+    """The threads the history searches run in, one set per process (a forked process starts its own:
+    the threads of the process it was forked from do not exist in it)."""
+    pid = os.getpid()
+    executor = _searches_of.get(pid)
+    if executor is None:
+        with _searches_lock:
+            executor = _searches_of.get(pid)
+            if executor is None:
+                _searches_of.clear()
+                executor = _searches_of[pid] = ThreadPoolExecutor(
+                    max_workers=_SEARCH_THREADS, thread_name_prefix="rantai-history-search"
+                )
+    return executor
 
 
 def _one(code: str | None) -> tuple[str, ...]:

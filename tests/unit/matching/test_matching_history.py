@@ -14,6 +14,7 @@ from rantai.matching import (
     OfferFacts,
     Reason,
     SearchIndex,
+    Shortlist,
     ShortlistConfig,
     Shortlister,
     SupplierFacts,
@@ -282,3 +283,36 @@ def test_history_relevance_stays_between_zero_and_one_and_the_best_supplier_has_
     )
     assert all(0.0 <= score.relevance <= 1.0 and 0.0 <= score.value <= 1.0 for score in scores.values())
     assert max(score.relevance for score in scores.values()) == 1.0
+
+
+# How the history search runs (issue #14, the speed figure): beside the product ranking in a thread, and
+# each package read once per index commit. Neither may change a shortlist.
+
+
+def _answers(found: Shortlist) -> list[tuple[str, str, float, tuple[Reason, ...], dict[str, float]]]:
+    return [
+        (entry.supplier.id, entry.offer.name, entry.score, entry.reasons, entry.features)
+        for entry in found.entries
+    ]
+
+
+def test_the_history_search_in_a_thread_gives_the_same_shortlist() -> None:
+    need = NeedLine("jasa kebersihan gedung kantor", TODAY, kind="services", delivery_place="61.71")
+    beside = shortlister()
+    after = Shortlister(beside.index, replace(beside.config, history_in_parallel=False))
+    assert beside.config.history_in_parallel
+    first = _answers(beside.shortlist(need, top=5))
+    assert first == _answers(after.shortlist(need, top=5))
+    # Again, with every package already read (kept with the index's searcher).
+    assert first == _answers(beside.shortlist(need, top=5))
+    assert first[0][0] == "bersih" and any(reason.code == "won_similar" for reason in first[0][3])
+    assert beside.explain(need, "lama", top=5) == after.explain(need, "lama", top=5)
+
+
+def test_of_equally_weighed_packages_the_more_relevant_stands_for_the_history() -> None:
+    # Half as relevant this year, or fully relevant two years ago (one half-life): equal weights.
+    scores = score_histories(
+        [("a", 5.0, win("new", "x", 2026)), ("a", 10.0, win("old", "y", 2024))], year=2026
+    )
+    assert (scores["a"].best.id, scores["a"].value, scores["a"].relevance) == ("old", 0.5, 1.0)
+    assert scores["a"].similar == 2 and scores["a"].latest_year == 2026
