@@ -7,7 +7,16 @@ from pathlib import Path
 
 import pytest
 
-from rantai.matching import Document, FieldWeights, Hit, SearchIndex
+from rantai.matching import (
+    Document,
+    FieldWeights,
+    Hit,
+    OfferFacts,
+    SearchIndex,
+    SupplierFacts,
+    offer_document,
+)
+from rantai.matching.history import PastWin, history_document
 
 DOCUMENTS = [
     Document("k1", "Keripik Singkong Pedas 250gr", "camilan renyah khas Garut", "Makanan", ("province:32",)),
@@ -97,3 +106,18 @@ def test_on_disk_index_reopens(tmp_path: Path) -> None:
 def test_duplicate_ids_are_refused() -> None:
     with pytest.raises(ValueError, match="twice"):
         SearchIndex.build([Document("x", "a"), Document("x", "b")])
+
+
+def test_a_supplier_s_documents_share_its_filter_terms_for_the_build() -> None:
+    # The build makes what a document has from its supplier once and copies it while the next document
+    # carries the very same terms (`index.schema.Converter`; issue #14's speed figure): the unit an offer
+    # is sold in, or a past package's `history` term, must not make a new tuple per document.
+    supplier = SupplierFacts(id="s1", name="CV Satu", verified=True, size_class="kecil", kabkota="61.71")
+    first, second, by_sack = (
+        offer_document(supplier, OfferFacts(id, "Beras", unit=unit))
+        for id, unit in (("p1", "kg"), ("p2", "kg"), ("p3", "karung"))
+    )
+    assert first.filters is second.filters
+    assert "unit:kg" in first.filters and "unit:karung" in by_sack.filters
+    wins = [history_document(supplier, PastWin(id, "Pengadaan Beras")) for id in ("a1", "a2")]
+    assert wins[0].filters is wins[1].filters and "history" in wins[0].filters
