@@ -205,7 +205,16 @@ def build(session: Session, *, scope: Scope, filters: Filters, today: dt.date) -
             rolled=True,
         )
 
-    grouped = value(by)
+    by_province: list[ValueRow] | None = None
+    if level is Level.PROVINCE and narrowing == Narrowing(province_code=filters.province):
+        # A province with no other filter: one GROUP BY (province, kab/kota) gives its kab/kota and the
+        # provinces inclusion needs (it counts the scope's whole period, not the province's).
+        by_province, by_kabkota = kpi.value_by_province_and_kabkota(
+            session, start=filters.start, end=filters.end, scope=scope, rolled=True
+        )
+        grouped = by_kabkota.get(filters.province or "", [])
+    else:
+        grouped = value(by)
     if by is Dimension.SUPPLIER:
         region_rows = tuple(
             (r.name, r.orders, r.po_value, r.delivered, r.paid)
@@ -227,8 +236,10 @@ def build(session: Session, *, scope: Scope, filters: Filters, today: dt.date) -
     )
     # Every supplier lies in one region: the regions' (or the suppliers') rows add up to the total.
     totals = kpi.total_of(grouped)
-    # Unnarrowed at the nation, the provinces are the period's value by province that inclusion needs.
-    by_province = grouped if level is Level.NATION and narrowing == Narrowing() else None
+    # Unnarrowed at the nation, the provinces are the period's value by province that inclusion needs
+    # (a province without filters has them from its own GROUP BY above).
+    if level is Level.NATION and narrowing == Narrowing():
+        by_province = grouped
     ranking = kpi.payment_discipline(session, on=today, rolled=True)
     year = (filters.end - dt.timedelta(days=1)).year
     umk_rows = kpi.umk_share(session, year=year, scope=scope, rolled=True)

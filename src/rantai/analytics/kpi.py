@@ -214,6 +214,36 @@ def value_by(
     return sorted(rows, key=lambda r: r.key)
 
 
+def value_by_province_and_kabkota(
+    session: Session,
+    *,
+    start: dt.date,
+    end: dt.date,
+    scope: Scope = NATIONAL,
+    rolled: bool = False,
+) -> tuple[list[ValueRow], dict[str, list[ValueRow]]]:
+    """``value_by`` province (unnarrowed) and, for each province, ``value_by`` kab/kota narrowed to it,
+    from one GROUP BY (province, kab/kota): a province's drill-down shows its kab/kota and needs the
+    provinces for inclusion, one pass instead of two. A supplier lies in one kab/kota of one province,
+    so the kab/kota's distinct suppliers add up to their province's."""
+    found = (rollup_repository if rolled else repository).value_sums(
+        session, scope=scope, by=("province", "kabkota"), issued_from=start, issued_before=end
+    )
+    provinces: dict[str, list[int]] = {}
+    kabkota: dict[str, list[ValueRow]] = {}
+    for (province, place), s in found.items():
+        sink = provinces.setdefault(str(province), [0, 0, 0, 0, 0])
+        for at, figure in enumerate((s.orders, s.po_value, s.delivered, s.paid, s.suppliers)):
+            sink[at] += figure
+        kabkota.setdefault(str(province), []).append(
+            ValueRow(str(place), s.orders, s.po_value, s.delivered, s.paid, s.suppliers)
+        )
+    return (
+        [ValueRow(k, o, v, d, p, n) for k, (o, v, d, p, n) in sorted(provinces.items())],
+        {k: sorted(rows, key=lambda r: r.key) for k, rows in kabkota.items()},
+    )
+
+
 def value_by_month_and_buyer(
     session: Session,
     *,

@@ -40,6 +40,12 @@ class SupplierProfile(Base):
         Index("ix_supplier_profile_status_kabkota", "status", "kabkota_code"),
         # The cooperatives among the suppliers (the monitoring's inclusion figures, issue #15).
         Index("ix_supplier_profile_legal_form", "legal_form"),
+        # The verified UMKM a scope reaches, counted from the index alone (connected UMKM, issue #15).
+        Index(
+            "ix_supplier_profile_status_class_area", "status", "size_class", "province_code", "kabkota_code"
+        ),
+        # A kab/kota's suppliers, where its drill-down starts (SQLite reads their orders, not the period's).
+        Index("ix_supplier_profile_kabkota", "kabkota_code"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

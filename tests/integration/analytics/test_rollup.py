@@ -10,15 +10,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session, sessionmaker
 from tests.factories.analytics import END, JUTA, ON, START, Monitoring, _po
 from tests.integration.analytics.test_grouped_in_sql import NARROWINGS, m, scopes
 
 from rantai import jobs
-from rantai.analytics import kpi, rollup
+from rantai.analytics import dashboard, kpi, rollup
 from rantai.analytics.kpi import Dimension
 from rantai.analytics.models import RollupAward, RollupGraduation, RollupInvoice, RollupOrder, RollupState
+from rantai.analytics.repository import NATIONAL, Narrowing
 from rantai.analytics.tasks import ROLLUP_SIGNAL
 from rantai.audit import log as audit
 from rantai.audit.events import Event
@@ -143,3 +144,71 @@ def test_the_month_and_buyer_tables_from_one_grouping(db: Session, m: Monitoring
                 for rows, by in ((months, Dimension.MONTH), (buyers, Dimension.BUYER)):
                     alone = kpi.value_by(db, start=START, end=END, by=by, scope=scope, narrowing=narrowing)
                     assert rows == [replace(r, suppliers=0) for r in alone], (scope, narrowing, by)
+
+
+def test_the_provinces_and_their_kabkota_from_one_grouping(db: Session, m: Monitoring) -> None:
+    """A province's drill-down reads its kab/kota and inclusion's provinces from one GROUP BY (province,
+    kab/kota): the same rows as ``value_by`` province and ``value_by`` kab/kota narrowed to each province,
+    read from the rollup or the tables."""
+    for scope in scopes(m):
+        for start, end in PERIODS:
+            for rolled in (True, False):
+                provinces, kabkota = kpi.value_by_province_and_kabkota(
+                    db, start=start, end=end, scope=scope, rolled=rolled
+                )
+                alone = kpi.value_by(db, start=start, end=end, by=Dimension.PROVINCE, scope=scope)
+                assert provinces == alone, (scope, start, rolled)
+                for province in {r.key for r in alone} | {"32", "99"}:
+                    narrowed = kpi.value_by(
+                        db,
+                        start=start,
+                        end=end,
+                        by=Dimension.KABKOTA,
+                        scope=scope,
+                        narrowing=Narrowing(province_code=province),
+                    )
+                    assert kabkota.get(province, []) == narrowed, (scope, start, rolled, province)
+
+
+@pytest.mark.parametrize("params", [{"province": "32"}, {"province": "32", "sector": "C"}])
+def test_a_province_board_counts_inclusion_nationally(
+    db: Session, m: Monitoring, params: dict[str, str]
+) -> None:
+    """The drill-down's inclusion is the scope's over every province, whichever GROUP BY gave it."""
+    filters = dashboard.read_filters(
+        {"start": START.isoformat(), "end": (END - dt.timedelta(days=1)).isoformat(), **params},
+        today=ON,
+        regions=dashboard.known_regions(db),
+    )
+    for scope in scopes(m):
+        board = dashboard.build(db, scope=scope, filters=filters, today=ON)
+        assert board.inclusion == kpi.inclusion(db, start=START, end=END, scope=scope), scope
+        assert board.connected == kpi.connected_umkm(db, on=ON, scope=scope), scope
+        assert board.participating == kpi.participating_buyers(db, start=START, end=END, scope=scope), scope
+
+
+def test_the_live_counts_read_an_index_alone(db: Session, m: Monitoring) -> None:
+    """The two figures still read live on every view, the verified UMKM a scope reaches and the buyers that
+    sent an RFQ, are counted from covering indexes (migration 0034) on SQLite, which keeps no statistics."""
+    engine = db.get_bind()
+    if engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's plan")
+    seen: list[tuple[str, Any]] = []
+
+    def keep(conn: Any, cursor: Any, statement: str, params: Any, context: Any, many: bool) -> None:
+        counted = statement.startswith("SELECT count(*)") and "FROM supplier_profile" in statement
+        if counted or "FROM sourcing_rfq" in statement:
+            seen.append((statement, params))
+
+    event.listen(engine, "before_cursor_execute", keep)
+    try:
+        kpi.connected_umkm(db, on=ON, scope=NATIONAL)
+        kpi.participating_buyers(db, start=START, end=END, scope=NATIONAL)
+    finally:
+        event.remove(engine, "before_cursor_execute", keep)
+    indexes = ("ix_supplier_profile_status_class_area", "ix_sourcing_rfq_org_sent")
+    assert len(seen) == len(indexes)
+    for (statement, params), index in zip(seen, indexes, strict=True):
+        rows = db.connection().exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", params).all()
+        plan = " | ".join(str(row[-1]) for row in rows)
+        assert f"COVERING INDEX {index}" in plan, plan

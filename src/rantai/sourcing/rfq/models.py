@@ -66,6 +66,8 @@ class Rfq(Base):
     __table_args__ = (
         Index("ix_sourcing_rfq_org_status", "organization_id", "status"),
         Index("ix_sourcing_rfq_status_deadline", "status", "deadline"),
+        # The buyers that sent an RFQ in a period, from the index alone (participating buyers, issue #15).
+        Index("ix_sourcing_rfq_org_sent", "organization_id", "sent_at"),
         UniqueConstraint("organization_id", "number"),
         CheckConstraint("currency IN ('IDR', 'USD')", name="currency"),
     )
