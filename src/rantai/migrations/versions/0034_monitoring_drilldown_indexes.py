@@ -2,8 +2,9 @@
 
 The verified UMKM a scope reaches (connected UMKM's denominator) and the BUMN, large and global buyers
 that sent an RFQ in the period (participating buyers) are read from the transaction tables on every view;
-two covering indexes let both be counted from an index alone instead of looking up each row (SQLite: the
-count of verified UMKM went from 125 ms to 5 ms over the large demo's 100,000 profiles).
+two covering indexes let both be counted from an index alone instead of looking up each row (SQLite, on
+the large demo: the verified UMKM of 100,000 profiles from 124 ms to 5 ms, the RFQ senders of 45,000
+RFQs from 100-150 ms to 2-7 ms).
 
 A kab/kota's view narrows every table to its suppliers: with an index on the supplier's kab/kota, SQLite
 starts from its few hundred suppliers and their rolled orders (the rollup's index by supplier) instead of
