@@ -34,11 +34,13 @@ from rantai.suppliers.errors import (
     MSG_INCOMPLETE,
     MSG_NIB_TAKEN,
     MSG_NOT_ALLOWED,
+    MSG_NOT_FOUND,
     MSG_PROFILE_EXISTS,
     MSG_REASON_REQUIRED,
     NibTaken,
     ProfileInvalid,
     SupplierForbidden,
+    SupplierNotFound,
 )
 from rantai.suppliers.models import (
     Certification,
@@ -555,6 +557,14 @@ def attach_profile_document(
     details = {"document": document_kind.value, "name": document.document_name}
     _record(session, actor, profile, Event.SUPPLIER_DOCUMENT_ATTACHED, details)
     return document
+
+
+def own_certification(session: Session, profile: SupplierProfile, certification_id: int) -> Certification:
+    """A certificate of ``profile``; another business's (or none) is not found, as if it did not exist."""
+    certification = repository.certification_by_id(session, certification_id)
+    if certification is None or certification.supplier_id != profile.id:
+        raise SupplierNotFound(MSG_NOT_FOUND)
+    return certification
 
 
 def renew_certification(

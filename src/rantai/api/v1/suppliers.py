@@ -49,7 +49,7 @@ from rantai.suppliers import contacts, repository
 from rantai.suppliers import service as suppliers
 from rantai.suppliers.errors import MSG_NOT_FOUND, SupplierNotFound
 from rantai.suppliers.inputs import parse_certification, parse_profile
-from rantai.suppliers.models import SupplierProfile
+from rantai.suppliers.models import Certification, SupplierProfile
 
 router = APIRouter(tags=["suppliers"], responses=problem_responses(400, 403, 404, 409))
 
@@ -300,6 +300,10 @@ def add_certification(
     profile = _own(db, caller)
     data = parse_certification({k: "" if v is None else str(v) for k, v in body.model_dump().items()})
     cert = suppliers.add_certification(db, actor=caller.actor, profile=profile, data=data)
+    return _certification_out(cert)
+
+
+def _certification_out(cert: Certification) -> CertificationOut:
     return CertificationOut(
         id=cert.id,
         type_code=cert.type_code,
@@ -329,9 +333,7 @@ def renew_certification(
     """The API's way to what the profile page's "Renew" does (issue #13): the earlier number, dates and
     scan stay in the certificate's history and the certificate waits for a verifier again."""
     profile = _own(db, caller)
-    certification = repository.certification_by_id(db, certification_id)
-    if certification is None or certification.supplier_id != profile.id:
-        raise SupplierNotFound(MSG_NOT_FOUND)
+    certification = suppliers.own_certification(db, profile, certification_id)
     fields = {
         "type_code": certification.type_code,
         "number": number,
@@ -352,14 +354,7 @@ def renew_certification(
             storage=request.app.state.storage,
         )
         directory.refresh(db, [profile.id])
-    return CertificationOut(
-        id=certification.id,
-        type_code=certification.type_code,
-        number=certification.number,
-        valid_from=certification.valid_from,
-        valid_until=certification.valid_until,
-        state=suppliers.certification_state(certification, now().date()),
-    )
+    return _certification_out(certification)
 
 
 @router.get("/supplier/products", response_model=PageOut[ProductOut], summary="The caller's products")

@@ -274,10 +274,9 @@ def add_certification(
 
 def _own_certification(db: Session, viewer: Viewer, certification_id: int) -> tuple[SupplierProfile, Any]:
     profile = my_profile(db, viewer)
-    certification = repository.certification_by_id(db, certification_id)
-    if profile is None or certification is None or certification.supplier_id != profile.id:
+    if profile is None:
         raise SupplierNotFound(MSG_NOT_FOUND)
-    return profile, certification
+    return profile, suppliers.own_certification(db, profile, certification_id)
 
 
 def _renew_form(
