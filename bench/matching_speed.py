@@ -47,6 +47,7 @@ from pathlib import Path
 
 from matching.baselines import Answer, PostgresFts, SqliteFts5, region_term
 from matching.generate import RUP_CSV, Query, centroids, read_queries, read_tsv
+from rantai.kit.collector import tune_for_serving
 from rantai.matching import (
     Certificate,
     Document,
@@ -352,6 +353,9 @@ def run_engine(
     places = centroids()
     needs = {query.id: need_line(query, places) for query in queries}
     broken = 0
+    if not args.python_gc:
+        # Where a served worker would be: started, its index open (rantai.app.create_served_app).
+        tune_for_serving()
 
     answers: dict[str, list[object]] = {}
 
@@ -734,6 +738,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="write each need's shortlist (suppliers, offers, scores, reasons, features) to this file as "
         "JSON lines, to compare two versions of the code",
     )
+    parser.add_argument(
+        "--python-gc",
+        action="store_true",
+        help="keep Python's default garbage collector instead of tuning it as a served worker does "
+        "(rantai.kit.collector.tune_for_serving): the figure before that tuning",
+    )
     parser.add_argument("--out", type=Path, default=OUT, help="where to write the markdown report")
     args = parser.parse_args(argv)
     url = args.postgres.replace("postgresql+psycopg://", "postgresql://")
@@ -789,6 +799,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"{sum('.' not in q.region for q in queries)} filtered on the province, "
         f"{sum('.' in q.region for q in queries)} on a kab/kota; needed-by days "
         f"{min(q.needed_by for q in queries)} to {max(q.needed_by for q in queries)}",
+        "shortlist process": (
+            "Python's default garbage collector (--python-gc)"
+            if args.python_gc
+            else "garbage collector tuned as a served worker's (rantai.kit.collector.tune_for_serving, "
+            "after the index opened)"
+        ),
     }
     text = report(results, queries=queries, memory=memory, broken=broken, setup=setup)
     print(text)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import logging
 import re
 from pathlib import Path
@@ -20,6 +19,7 @@ from rantai import jobs
 from rantai.api.problems import is_api_request, problem_response
 from rantai.api.v1 import router as api_v1_router
 from rantai.db import make_engine, make_session_factory
+from rantai.kit.collector import tune_for_serving
 from rantai.kit.context import current_request_id
 from rantai.kit.errors import Busy, Invalid, UserError
 from rantai.kit.ids import new_token
@@ -190,24 +190,13 @@ def create_app(
     return app
 
 
-# The collector looks for reference cycles once this many more objects were made than freed (default 700).
-GC_YOUNG_THRESHOLD = 20_000
-
-
 def create_served_app(settings: Settings | None = None) -> FastAPI:
     """The app as `rantai serve` runs it, in each worker process: `create_app`, then the garbage
-    collector tuned for a long-lived server.
-
-    Everything made at start-up (the framework, the ORM, the routes) lives as long as the process, so it
-    is moved out of the collector's sight (`gc.freeze`), and young objects are collected every
-    `GC_YOUNG_THRESHOLD` instead of every 700: with 50 concurrent page views, objects alive across
-    requests reached the oldest generation quickly and its full collections walked the whole heap, about
-    120 ms each and 3-5 ms per shortlist page (issue #9, bench/shortlist_load.py). Tests keep Python's
-    defaults (they make an app per test)."""
+    collector tuned for a long-lived server (`rantai.kit.collector.tune_for_serving`): with 50 concurrent
+    page views, full collections walking the start-up objects cost 3-5 ms of every shortlist page (issue
+    #9, bench/shortlist_load.py). Tests keep Python's defaults (they make an app per test)."""
     app = create_app(settings)
-    gc.collect()
-    gc.freeze()
-    gc.set_threshold(GC_YOUNG_THRESHOLD, 10, 10)
+    tune_for_serving()
     return app
 
 

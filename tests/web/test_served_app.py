@@ -8,7 +8,8 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
-from rantai.app import GC_YOUNG_THRESHOLD, create_served_app
+from rantai.app import create_served_app
+from rantai.kit.collector import YOUNG_THRESHOLD
 from rantai.settings import Settings
 
 
@@ -27,6 +28,6 @@ def test_a_served_worker_keeps_its_start_up_objects_out_of_the_collector(setting
     # every shortlist page; a served worker freezes what start-up made and collects young objects less often.
     app = create_served_app(settings)
     assert gc.get_freeze_count() > 0
-    assert gc.get_threshold()[0] == GC_YOUNG_THRESHOLD
+    assert gc.get_threshold()[0] == YOUNG_THRESHOLD
     with TestClient(app) as client:
         assert client.get("/healthz").status_code == 200
