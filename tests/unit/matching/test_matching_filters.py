@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+from collections.abc import Iterator, Sequence
 from datetime import date
 
 import pytest
 
 from rantai.matching import Document, Filters, Hit, SearchIndex
+from rantai.matching.index import schema, writing
 
 NEED_BY = date(2026, 6, 30)
 DOCUMENTS = [
@@ -63,9 +65,22 @@ DOCUMENTS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def index() -> SearchIndex:
-    return SearchIndex.build(DOCUMENTS)
+@pytest.fixture(scope="module", params=["column", "inverted index"])
+def index(request: pytest.FixtureRequest) -> Iterator[SearchIndex]:
+    """The documents indexed as now (end days also a column), and as an index built before that column
+    (end days in the inverted index only): both must select alike."""
+    if request.param == "column":
+        yield SearchIndex.build(DOCUMENTS)
+        return
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(writing, "build_schema", functools.partial(schema.build_schema, until_column=False))
+        built = SearchIndex.build(DOCUMENTS)
+    assert not built.until_in_columns
+    yield built
+
+
+def test_an_index_keeps_end_days_as_a_column() -> None:
+    assert SearchIndex.build(DOCUMENTS).until_in_columns
 
 
 def ids(hits: Sequence[Hit]) -> set[str]:

@@ -13,7 +13,7 @@ import tantivy
 from rantai.matching.groups import GroupFacts
 from rantai.matching.index.parallel import build_in_parts
 from rantai.matching.index.schema import PLAIN_PREFIX, register
-from rantai.matching.index.searching import Searching
+from rantai.matching.index.searching import Searching, has_until_column
 from rantai.matching.index.types import Document
 from rantai.matching.index.writing import (
     DEFAULT_WRITER_MEMORY,
@@ -35,6 +35,7 @@ class SearchIndex(Searching, Writing):
         self._index = index
         self._schema = index.schema
         self._searcher = index.searcher()
+        self.until_in_columns = has_until_column(self._searcher)
         self._kept = None  # documents read through `_searcher` (`Searching.hits`)
         self.path = path
         self._meta: dict[str, Any] = {}  # an in-memory index's meta (an on-disk one keeps a file)

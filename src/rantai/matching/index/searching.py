@@ -32,6 +32,7 @@ from rantai.matching.index.schema import (
     FILTER_UNTIL,
     GROUP,
     GROUP_KEY,
+    LAST_DAY,
     PLAIN_ANALYZER,
     PLAIN_PREFIX,
     TITLE,
@@ -62,6 +63,7 @@ class Searching:
     """`SearchIndex`'s reading side: the searches, stored fields of hits, and `reload`."""
 
     has_plain: bool
+    until_in_columns: bool  # `has_until_column`
     _index: tantivy.Index
     _schema: tantivy.Schema
     _searcher: tantivy.Searcher
@@ -308,25 +310,58 @@ class Searching:
         return clauses
 
     def _holds(self, term: str, filters: Filters) -> tantivy.Query:
-        """Documents that hold `term`, and still hold it on `filters.valid_on` if a day is given."""
+        """Documents that hold `term`, and still hold it on `filters.valid_on` if a day is given.
+
+        Lapsed = the term's end day falls before the day asked for; terms with no end never lapse, and a
+        term no document gives an end (a province, say) is not tested. The test reads the end days'
+        column where the index has one (`until_in_columns`): a range over the inverted index instead
+        gathers every document whose term ended before that day, whatever the rest of the query selects
+        (on issue #14's million products, 0.4 ms of each 1.4 ms search; the column, 0.2 ms)."""
         holds = tantivy.Query.term_query(self._schema, FILTER, term)
         if filters.valid_on is None:
             return holds
         day = day_number(filters.valid_on)
-        if day == 0:
+        if day == 0 or not self._can_lapse(term):
             return holds
         base = term_hash(term) << DAY_BITS
-        # Lapsed = the term's end day falls before the day asked for; terms with no end never lapse.
         lapsed = tantivy.Query.range_query(
             self._schema,
             FILTER_UNTIL,
             tantivy.FieldType.Unsigned,
             base,
             base + day - 1,
-            use_inverted_index=True,
+            use_inverted_index=not self.until_in_columns,
         )
         occur = tantivy.Occur
         return tantivy.Query.boolean_query([(occur.Must, holds), (occur.MustNot, lapsed)])
+
+    def _can_lapse(self, term: str) -> bool:
+        """Whether some document gives `term` an end day (asked once per term and index commit)."""
+        snapshot = self._snapshot()
+        known = snapshot.lapsing.get(term)
+        if known is None:
+            base = term_hash(term) << DAY_BITS
+            ends = tantivy.Query.range_query(
+                self._schema,
+                FILTER_UNTIL,
+                tantivy.FieldType.Unsigned,
+                base,
+                base + LAST_DAY,
+                use_inverted_index=True,
+            )
+            known = bool(snapshot.searcher.search(ends, limit=1, count=False).hits)
+            remember(snapshot.lapsing, term, known)
+        return known
+
+
+def has_until_column(searcher: tantivy.Searcher) -> bool:
+    """Whether the index keeps its lapsing terms' end days as a column (built since issue #14's speed
+    work); an older index is still searched right, through its inverted index, until it is rebuilt."""
+    try:
+        searcher.fast_field_values(FILTER_UNTIL, [])
+    except ValueError:
+        return False
+    return True
 
 
 class _Snapshot:
@@ -339,12 +374,13 @@ class _Snapshot:
     and `dict.clear` is one step for them (a working set larger than that is read again from time to time).
     """
 
-    __slots__ = ("_memos", "doc_freqs", "hits", "searcher")
+    __slots__ = ("_memos", "doc_freqs", "hits", "lapsing", "searcher")
 
     def __init__(self, searcher: tantivy.Searcher) -> None:
         self.searcher = searcher
         self.hits: dict[tuple[int, int], tuple[Hit, str]] = {}
         self.doc_freqs: dict[tuple[str, str], int] = {}
+        self.lapsing: dict[str, bool] = {}  # filter term -> whether some document gives it an end day
         self._memos: dict[str, dict[object, object]] = {}
 
     def memo(self, name: str) -> dict[object, object]:
