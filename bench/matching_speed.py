@@ -74,7 +74,8 @@ LIMIT = 10
 # The targets.
 TARGET_P50_MS = 10.0
 TARGET_P99_MS = 50.0
-TARGET_BUILD_PER_S = 50_000
+# The build target as the brief restates it: a full rebuild of 1M products in under a minute.
+TARGET_BUILD_SECONDS = 60.0
 TARGET_RSS_BYTES = 2 * 1024**3
 
 
@@ -671,8 +672,9 @@ def report(
         f"| p50 at most {TARGET_P50_MS:.0f} ms | {p50:.2f} ms | {_verdict(p50 <= TARGET_P50_MS)} |",
         f"| p99 at most {TARGET_P99_MS:.0f} ms | {engine.percentile(99):.2f} ms | "
         f"{_verdict(engine.percentile(99) <= TARGET_P99_MS)} |",
-        f"| build at least {TARGET_BUILD_PER_S:,} products/s | {engine.per_second:,.0f} | "
-        f"{_verdict(engine.per_second >= TARGET_BUILD_PER_S)} |",
+        f"| full build of the catalogue ({engine.products:,} documents) in under "
+        f"{TARGET_BUILD_SECONDS:.0f} s | {engine.build_seconds:.1f} s ({engine.per_second:,.0f}/s) | "
+        f"{_verdict(engine.build_seconds < TARGET_BUILD_SECONDS)} |",
         f"| resident memory at most 2 GB | {_mb(together)} | {_verdict(0 < together <= TARGET_RSS_BYTES)} |",
     ]
     for baseline in baselines:

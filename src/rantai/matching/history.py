@@ -270,12 +270,13 @@ def score_histories(
     scale = max(relevances.values())
     scores = {}
     for supplier_id, wins in per.items():
-        top = max(wins, key=lambda pair: (weighed(pair), pair[0]))
+        ages = [weighed(pair) for pair in wins]
+        top = wins[max(range(len(wins)), key=lambda number: (ages[number], wins[number][0]))]
         similar = [win for relevance, win in wins if relevance >= similar_at]
         years = [win.year for win in similar if win.year is not None]
         profile = profiles.get(supplier_id)
         scores[supplier_id] = HistoryScore(
-            value=aggregate([weighed(pair) for pair in wins], others, others_weight) / scale,
+            value=aggregate(ages, others, others_weight) / scale,
             relevance=relevances[supplier_id] / scale,
             similar=len(similar),
             latest_year=max(years) if years else None,
@@ -290,10 +291,12 @@ def score_histories(
 
 def aggregate(scores: Iterable[float], others: int, others_weight: float) -> float:
     """The best of `scores` plus `others_weight` times each of the next `others` best (0 when empty)."""
+    if others <= 0:
+        return max(scores, default=0.0)
     ranked = sorted(scores, reverse=True)
     if not ranked:
         return 0.0
-    return ranked[0] + others_weight * sum(ranked[1 : 1 + max(0, others)])
+    return ranked[0] + others_weight * sum(ranked[1 : 1 + others])
 
 
 def _places(code: str | None) -> tuple[str, ...]:
