@@ -462,14 +462,8 @@ def payment_discipline(session: Session, *, on: dt.date, rolled: bool = False) -
 def _rolled_days_to_pay(session: Session, *, on: dt.date) -> dict[int, DaysToPay]:
     """``orders.days_to_pay`` of every buyer from the rollup's invoices, tallied in SQL."""
     return {
-        buyer: DaysToPay(
-            invoices=t.invoices,
-            settled=t.settled,
-            average_days=t.days / t.invoices,
-            on_time_rate=t.on_time / t.known if t.known else None,
-            overdue_share=t.overdue / t.invoices,
-        )
-        for buyer, t in rollup_repository.pay_tallies(session, on=on).items()
+        buyer: DaysToPay.of_counts(tally)
+        for buyer, tally in rollup_repository.pay_tallies(session, on=on).items()
     }
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from sqlalchemy.orm import Session
 
@@ -31,6 +32,36 @@ class DaysToPay:
     average_days: float
     on_time_rate: float | None  # None: no invoice whose outcome is known yet
     overdue_share: float
+
+    @classmethod
+    def of_counts(cls, counts: PayCounts) -> DaysToPay:
+        """From a buyer's counts (at least one invoice). The monitoring's rollup tallies the same counts
+        in SQL (`analytics.kpi`)."""
+        return cls(
+            invoices=counts.invoices,
+            settled=counts.settled,
+            average_days=counts.days / counts.invoices,
+            on_time_rate=counts.on_time / counts.known if counts.known else None,
+            overdue_share=counts.overdue / counts.invoices,
+        )
+
+
+class PayCounts(Protocol):
+    """A buyer's invoices, the settled ones, the days of all (settled: to settlement; open: their age),
+    those whose outcome is known, those settled on time, and those open past their due day."""
+
+    @property
+    def invoices(self) -> int: ...
+    @property
+    def settled(self) -> int: ...
+    @property
+    def days(self) -> int: ...
+    @property
+    def known(self) -> int: ...
+    @property
+    def on_time(self) -> int: ...
+    @property
+    def overdue(self) -> int: ...
 
 
 @dataclass(slots=True)
@@ -61,16 +92,7 @@ def days_to_pay(
             if on > due:
                 tally.known += 1
                 tally.overdue += 1
-    return {
-        buyer: DaysToPay(
-            invoices=t.invoices,
-            settled=t.settled,
-            average_days=t.days / t.invoices,
-            on_time_rate=t.on_time / t.known if t.known else None,
-            overdue_share=t.overdue / t.invoices,
-        )
-        for buyer, t in tallies.items()
-    }
+    return {buyer: DaysToPay.of_counts(tally) for buyer, tally in tallies.items()}
 
 
 def published(session: Session, *, organization_id: int, on: dt.date) -> DaysToPay:
