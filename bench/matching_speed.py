@@ -62,7 +62,7 @@ from rantai.matching import (
     offer_document,
 )
 from rantai.matching.facts import supplier_terms
-from rantai.matching.history import KINDS, PastWin, history_document, history_profile
+from rantai.matching.history import GOODS, KINDS, PastWin, history_document, history_profile
 from rantai.matching.index import DEFAULT_WRITER_MEMORY, default_threads
 
 REPO = Path(__file__).resolve().parents[1]
@@ -258,8 +258,9 @@ def engine_filters(query: Query) -> Filters:
 
 def need_line(query: Query, places: dict[str, tuple[float, float]]) -> NeedLine:
     """The query as a need line: the baselines' filters (region, certification valid on the needed-by
-    day; open to large firms, unverified suppliers included by the caller), a delivery place at the
-    region's centroid, and for half the lines a quantity and a budget."""
+    day; open to large firms, unverified suppliers included by the caller), a delivery point at the
+    region's centroid and the region as delivery place, goods as procurement type (both for the award
+    histories' fit), and for half the lines a quantity and a budget."""
     lat, lng = places.get(query.region, (None, None))
     quantity = 50 * (1 + _spread(query.id, 40)) if _spread(query.id + "q", 2) else None
     return NeedLine(
@@ -274,6 +275,9 @@ def need_line(query: Query, places: dict[str, tuple[float, float]]) -> NeedLine:
         required_certs=(query.certification,),
         umkm_only=False,
         region=region_term(query.region),
+        # What a buyer's need carries for the history fit: goods, delivered in the region.
+        kind=GOODS,
+        delivery_place=query.region,
     )
 
 
