@@ -129,13 +129,14 @@ class Places:
         "KEPRI": "21",
     }
 
-    def __init__(self) -> None:
+    def __init__(self, data: Path | None = DEFAULT_DATA) -> None:
         import gzip  # noqa: PLC0415
 
         source = REPO / "src" / "rantai" / "reference" / "data" / "wilayah2025_all_levels.csv.gz"
         self.kabkota: dict[str, set[str]] = defaultdict(set)  # a bare name -> its kab/kota codes
         self.kota: dict[str, str] = {}  # "KOTA X" -> code
         self.provinces: dict[str, str] = dict(self._ABBREVIATIONS)
+        kecamatan: dict[str, set[str]] = defaultdict(set)  # a kecamatan's name -> its kab/kota codes
         with gzip.open(source, "rt", encoding="utf-8") as handle:
             for row in csv.DictReader(handle):
                 name = self._words(row["nama"]).strip()
@@ -146,7 +147,32 @@ class Places:
                     self.kabkota[bare].add(row["kode"])
                     if name.startswith("KOTA "):
                         self.kota[name] = row["kode"]
+                elif row["level"] == "3" and len(name) >= 5:
+                    kecamatan[name].add(".".join(row["kode"].split(".")[:2]))
+        # A kecamatan names the kab/kota it lies in ("PENGADILAN NEGERI BELOPA": Kab. Luwu; "UNIT
+        # PENYELENGGARA PELABUHAN LARANTUKA": Kab. Flores Timur), unless its name is a kab/kota's or a
+        # province's, or made only of words common in satker names (BALAI, NEGARA, WILAYAH, TANJUNG...:
+        # words in 10 or more distinct satker names of the file).
+        common = set(self.kabkota) | {name.strip() for name in self.provinces} | self._satker_words(data)
+        self.kecamatan = {
+            name: codes
+            for name, codes in kecamatan.items()
+            if name not in common and not set(name.split()) <= common
+        }
         self._cache: dict[str, str | None] = {}
+
+    @classmethod
+    def _satker_words(cls, data: Path | None) -> set[str]:
+        if data is None or not data.exists():
+            return set()
+        satkers = set()
+        with data.open(encoding="utf-8", newline="") as handle:
+            for row in csv.DictReader(handle):
+                satkers.add(row["buyer"].split(" / ", 1)[-1])
+        counts: Counter[str] = Counter()
+        for satker in satkers:
+            counts.update(set(cls._words(satker).split()))
+        return {word for word, count in counts.items() if count >= 10}
 
     @staticmethod
     def _words(text: str) -> str:
@@ -158,12 +184,29 @@ class Places:
         r"\b(DIREKTORAT|DITJEN|SEKRETARIAT|SETJEN|DEPUTI|INSPEKTORAT|KANTOR PUSAT|KANTOR MENTERI|BIRO|PUSAT)\b"
     )
 
+    # A national body's own office (a commission, agency, institute, court or ministry naming no place,
+    # such as "KOMISI PEMBERANTASAN KORUPSI KPK" or "BADAN URUSAN ADMINISTRASI") sits in Jakarta too.
+    _NATIONAL = re.compile(r"\b(KOMISI|LEMBAGA|BADAN|KEMENKO|KEMENTERIAN|MAHKAMAH|MENTERI)\b")
+
     def of(self, row: dict[str, str]) -> str | None:
         satker = row["buyer"].split(" / ", 1)[-1]
-        found = self._read(satker) or self._read(row["title"])
-        if found is None and self._CENTRAL.search(satker.upper()):
+        found = self._read(satker) or self._in_kecamatan(satker) or self._read(row["title"])
+        if found is None and (self._CENTRAL.search(satker.upper()) or self._NATIONAL.search(satker.upper())):
             found = "31"
         return found
+
+    def _in_kecamatan(self, text: str) -> str | None:
+        """The kab/kota of the longest kecamatan `text` names (its province when the name is a
+        kecamatan's in several kab/kota of one province; None in several provinces)."""
+        words = self._words(text)
+        named = [name for name in self.kecamatan if f" {name} " in words]
+        if not named:
+            return None
+        codes = self.kecamatan[max(named, key=len)]
+        if len(codes) == 1:
+            return next(iter(codes))
+        provinces = {code.split(".")[0] for code in codes}
+        return next(iter(provinces)) if len(provinces) == 1 else None
 
     def _read(self, text: str) -> str | None:
         if text in self._cache:
@@ -416,12 +459,16 @@ def ablation(platform: Platform, data: Split, places: Places) -> list[Figure]:
         # A supplier's relevance from its best package and half of each of its next two (history_others 2;
         # the shortlist's is the best package alone).
         ("the best package plus half of the next two", full, places),
+        # No supplier found by its deliveries to the need's place alone (history_nearby_pool 0).
+        ("without the suppliers found by place alone", full, places),
     ]
     figures = []
     for name, weights, given in variants:
         config = ShortlistConfig(history_weights=weights)
         if name.startswith("the best package plus"):
             config = replace(config, history_others=2, history_others_weight=0.5)
+        if name.startswith("without the suppliers found by place"):
+            config = replace(config, history_nearby_pool=0)
         figures += measure(platform, data, f"Rantai, {name}", buyer_figure=False, config=config, places=given)
         print(f"{figures[-1].name}: {figures[-1].recall:.3f} / {figures[-1].mrr:.3f}", flush=True)
     return figures

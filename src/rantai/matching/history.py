@@ -15,6 +15,13 @@ products and scores each supplier's history (`score_histories`) on two sides:
   supplier's usual one, and the delivery place (the kab/kota and province it delivered to before). The
   delivery place is where the need is delivered, never who the buyer is.
 
+A supplier whose past packages share no word with the need is still found when it delivered packages to
+the need's delivery place before (`delivered_term`, the filter term each history document carries for
+its kab/kota and province): the shortlist reads some of those documents and `score_histories` scores the
+best of those suppliers by their fit, at a low relevance (`nearby`), so that the fit can lift them. On
+the 2026 awards about a third of the held-out winners that share no word with the package title had
+delivered to the same place before.
+
 How the parts weigh (`HistoryWeights`, and `history_fit` against the words) was fitted on the central-government awards of 2026 with a second
 hold-out of the histories, disjoint from the rows `bench/matching_awards.py` measures (docs/benchmarks.md).
 The reason says how many similar packages it won and the year of the latest (`won_similar`).
@@ -142,12 +149,21 @@ class HistoryScore:
         return Reason.of(WON_HERE, count=self.here) if self.here else None
 
 
+def delivered_term(place: str) -> str:
+    """The filter term of the history documents of packages delivered to `place` (a kab/kota or province
+    code); a package delivered to a kab/kota holds its province's term too."""
+    return f"delivered:{place}"
+
+
 def history_document(
     supplier: SupplierFacts, win: PastWin, profile: HistoryProfile | None = None
 ) -> Document:
     """The index document of one package `supplier` won (its id is `award:<win.id>`), with the profile of
     the supplier's whole history when given."""
     filters, lapsing, facts, locality = supplier_part(supplier)
+    filters = with_term(filters, HISTORY)
+    for place in _places(win.place):
+        filters = with_term(filters, delivered_term(place))
     data: dict[str, object] = {"h": [win.id, win.title, win.year, win.value, win.place, win.kind]}
     if profile is not None:
         data["hp"] = profile.encode()
@@ -156,7 +172,7 @@ def history_document(
         win.title,
         "",
         "",
-        with_term(filters, HISTORY),
+        filters,
         lapsing,
         locality,
         supplier.id,
@@ -233,6 +249,9 @@ def score_histories(
     weights: HistoryWeights | None = None,
     others: int = 0,
     others_weight: float = 0.5,
+    nearby: Iterable[tuple[str, PastWin, HistoryProfile | None]] = (),
+    nearby_pool: int = 0,
+    nearby_relevance: float = 0.1,
 ) -> dict[str, HistoryScore]:
     """Each supplier's `HistoryScore` from its history hits: (supplier id, BM25 score, package[, the
     supplier's profile]), any order, and the need's procurement type, value and delivery place (kab/kota
@@ -244,12 +263,96 @@ def score_histories(
     won several packages like the need ranks above one that won a single one as close. (Issue #14: on
     the 2026 awards' tender rows, half of the next two raised recall@10 of the real winner a little,
     0.408 to 0.428 on a second hold-out and 0.501 to 0.504 measured; on the e-katalog rows, whose short
-    titles repeat, it lowered it, 0.505 to 0.483: the shortlist keeps `others` 0.)"""
+    titles repeat, it lowered it, 0.505 to 0.483: the shortlist keeps `others` 0.)
+
+    `nearby`: packages (supplier id, package, the supplier's profile) delivered to the need's place,
+    found without its words; of their suppliers not among the hits, the `nearby_pool` best by fit are
+    scored too, with relevance (and value) `nearby_relevance`."""
     weights = weights or HistoryWeights()
     hits = [(hit[0], hit[1], hit[2], hit[3] if len(hit) > 3 else None) for hit in found]
     best = max((score for _, score, _, _ in hits), default=0.0)
-    if best <= 0:
-        return {}
+    scores = (
+        _scored_by_words(
+            hits,
+            best,
+            year=year,
+            half_life_years=half_life_years,
+            similar_at=similar_at,
+            kind=kind,
+            value=value,
+            place=place,
+            weights=weights,
+            others=others,
+            others_weight=others_weight,
+        )
+        if best > 0
+        else {}
+    )
+    if nearby_pool > 0 and place:
+        scores.update(
+            _nearby(
+                nearby,
+                set(scores),
+                pool=nearby_pool,
+                relevance=nearby_relevance,
+                kind=kind,
+                value=value,
+                place=place,
+                weights=weights,
+            )
+        )
+    return scores
+
+
+def _nearby(
+    nearby: Iterable[tuple[str, PastWin, HistoryProfile | None]],
+    known: set[str],
+    *,
+    pool: int,
+    relevance: float,
+    kind: str | None,
+    value: int | None,
+    place: str,
+    weights: HistoryWeights,
+) -> dict[str, HistoryScore]:
+    """The `pool` best suppliers by fit among those of `nearby` not `known`, at `relevance`."""
+    fits: dict[str, tuple[float, PastWin, HistoryProfile]] = {}
+    for supplier_id, win, profile in nearby:
+        if supplier_id in known or supplier_id in fits or profile is None:
+            continue
+        fit = profile_fit(profile, kind=kind, value=value, place=place, weights=weights)
+        if fit is not None:
+            fits[supplier_id] = (fit, win, profile)
+    chosen = sorted(fits, key=lambda supplier_id: (-fits[supplier_id][0], supplier_id))[:pool]
+    return {
+        supplier_id: HistoryScore(
+            value=relevance,
+            relevance=relevance,
+            similar=0,
+            latest_year=None,
+            best=fits[supplier_id][1],
+            fit=fits[supplier_id][0],
+            here=fits[supplier_id][2].places.get(place, 0),
+        )
+        for supplier_id in chosen
+    }
+
+
+def _scored_by_words(
+    hits: list[tuple[str, float, PastWin, HistoryProfile | None]],
+    best: float,
+    *,
+    year: int,
+    half_life_years: float,
+    similar_at: float,
+    kind: str | None,
+    value: int | None,
+    place: str | None,
+    weights: HistoryWeights,
+    others: int,
+    others_weight: float,
+) -> dict[str, HistoryScore]:
+    """`score_histories` for the suppliers of the hits (their best score `best` > 0)."""
     per: dict[str, list[tuple[float, PastWin]]] = {}
     profiles: dict[str, HistoryProfile] = {}
     for supplier_id, score, win, profile in hits:

@@ -156,6 +156,14 @@ class Searching:
                 clauses.append(alike[0] if len(alike) == 1 else tantivy.Query.disjunction_max_query(alike))
         return self._run(clauses, limit=limit, exclude_ids=exclude_ids, filters=Filters.of(filters))
 
+    def holding(self, filters: Filters | Sequence[str], *, limit: int) -> list[Candidate]:
+        """Up to `limit` documents that pass `filters`, whatever their words, each scored 1 (in the
+        index's order): for documents found by what they hold, not by what they say (a supplier's past
+        packages delivered to a place: `rantai.matching.history.delivered_term`)."""
+        return self._run(
+            [tantivy.Query.all_query()], limit=limit, exclude_ids=(), filters=Filters.of(filters)
+        )
+
     def _phrase_query(self, field_name: str, phrase: Phrase) -> tantivy.Query:
         if len(phrase) == 1:
             return tantivy.Query.term_query(self._schema, field_name, phrase[0])
