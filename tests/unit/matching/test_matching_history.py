@@ -23,6 +23,7 @@ from rantai.matching import (
 from rantai.matching.history import (
     PastWin,
     aggregate,
+    delivered_term,
     history_document,
     history_profile,
     profile_fit,
@@ -314,3 +315,73 @@ def test_of_equally_weighed_packages_the_more_relevant_stands_for_the_history() 
     )
     assert (scores["a"].best.id, scores["a"].value, scores["a"].relevance) == ("old", 0.5, 1.0)
     assert scores["a"].similar == 2 and scores["a"].latest_year == 2026
+
+
+# Suppliers found by where they delivered (issue #14, the awards figure): a winner whose packages share no
+# word with the need, but which delivered packages to its place before, is still scored, by its fit.
+
+
+def nearby_shortlister(config: ShortlistConfig | None = None) -> Shortlister:
+    """A builder whose packages share no word with "rehabilitasi dermaga", which built in Kota Pontianak
+    (61.71) before, another that built in Jawa Barat, and a supplier whose package shares the need's
+    words, delivered elsewhere."""
+    documents = []
+    for id_, title, place in (
+        ("lokal", "Pembangunan Talud Penahan Tanah", "61.71"),
+        ("jauh", "Pembangunan Talud Penahan Tanah", "32.73"),
+        ("dermaga", "Rehabilitasi Dermaga Penyeberangan", "73.71"),
+    ):
+        wins = [PastWin(f"{id_}-{n}", f"{title} {n}", 2026, 1_000_000_000, place, "works") for n in range(2)]
+        profile = history_profile(wins)
+        documents += [history_document(supplier(id_, 2), one, profile) for one in wins]
+    return Shortlister(SearchIndex.build(documents), config or ShortlistConfig(newcomer_slots=0))
+
+
+def test_a_supplier_that_delivered_to_the_need_s_place_is_found_without_a_common_word() -> None:
+    need = NeedLine("rehabilitasi dermaga", TODAY, kind="works", delivery_place="61.71")
+    entries = nearby_shortlister().shortlist(need, top=5).entries
+    assert [entry.supplier.id for entry in entries] == ["dermaga", "lokal"]
+    lokal = entries[1]
+    # Its words count for little (the relevance given), its fit fully; the reason says where it delivered.
+    assert lokal.features["text"] == 0.1 and lokal.features["history_fit"] == 1.0
+    assert Reason.of("won_here", count=2) in lokal.reasons
+    assert not any(reason.code == "won_similar" for reason in lokal.reasons)
+    # A need in the province finds it too (each package holds its province's term); none off.
+    in_province = nearby_shortlister().shortlist(replace(need, delivery_place="61"), top=5).entries
+    assert "lokal" in [entry.supplier.id for entry in in_province]
+    off = nearby_shortlister(ShortlistConfig(newcomer_slots=0, history_nearby_pool=0))
+    assert [entry.supplier.id for entry in off.shortlist(need, top=5).entries] == ["dermaga"]
+    # Without a delivery place, no supplier is found by place.
+    placeless = nearby_shortlister().shortlist(replace(need, delivery_place=None), top=5).entries
+    assert [entry.supplier.id for entry in placeless] == ["dermaga"]
+
+
+def test_score_histories_adds_the_best_fitting_suppliers_found_by_place() -> None:
+    here = history_profile([PastWin("h", "x", place="61.71", kind="works")] * 2)
+    half = history_profile([PastWin("a", "x", place="61.71", kind="works"), PastWin("b", "x", place="32.73")])
+    hits = [("a", 10.0, win("1", "rehabilitasi dermaga"), here)]
+    nearby = [("a", win("2", "x"), here), ("b", win("3", "y"), half), ("c", win("4", "z"), here)]
+    scores = score_histories(
+        hits, year=2026, place="61.71", nearby=nearby, nearby_pool=1, nearby_relevance=0.1
+    )
+    # "a" keeps the score its words give; of "b" and "c", only the better fit, at the relevance given.
+    assert set(scores) == {"a", "c"}
+    assert scores["a"].relevance == 1.0
+    assert (scores["c"].relevance, scores["c"].value, scores["c"].fit, scores["c"].similar) == (
+        0.1,
+        0.1,
+        1.0,
+        0,
+    )
+    assert scores["c"].here == 2
+    # Found by place alone, when no package matches the words.
+    alone = score_histories([], year=2026, place="61.71", nearby=nearby, nearby_pool=5)
+    assert set(alone) == {"a", "b", "c"}
+    assert score_histories([], year=2026, nearby=nearby, nearby_pool=5) == {}
+
+
+def test_a_history_document_holds_the_terms_of_where_its_package_was_delivered() -> None:
+    placed = history_document(supplier("s"), PastWin("1", "x", place="61.71"))
+    assert {"history", delivered_term("61.71"), delivered_term("61")} <= set(placed.filters)
+    bare = history_document(supplier("s"), PastWin("2", "x"))
+    assert not any(term.startswith("delivered:") for term in bare.filters)
