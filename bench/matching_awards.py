@@ -447,6 +447,7 @@ def measure(
 def ablation(platform: Platform, data: Split, places: Places) -> list[Figure]:
     """The same shortlists with one signal of the histories left out at a time."""
     from rantai.matching import ShortlistConfig  # noqa: PLC0415
+    from rantai.matching.features import FeatureWeights  # noqa: PLC0415
     from rantai.matching.history import HistoryWeights  # noqa: PLC0415
 
     full = HistoryWeights()
@@ -461,6 +462,8 @@ def ablation(platform: Platform, data: Split, places: Places) -> list[Figure]:
         ("the best package plus half of the next two", full, places),
         # No supplier found by its deliveries to the need's place alone (history_nearby_pool 0).
         ("without the suppliers found by place alone", full, places),
+        # The fit weighed as before this run (FeatureWeights.history_fit 0.5, the shortlist's 0.7).
+        ("the fit at 0.5 against the words", full, places),
     ]
     figures = []
     for name, weights, given in variants:
@@ -469,6 +472,8 @@ def ablation(platform: Platform, data: Split, places: Places) -> list[Figure]:
             config = replace(config, history_others=2, history_others_weight=0.5)
         if name.startswith("without the suppliers found by place"):
             config = replace(config, history_nearby_pool=0)
+        if name.startswith("the fit at 0.5"):
+            config = replace(config, weights=FeatureWeights(history_fit=0.5))
         figures += measure(platform, data, f"Rantai, {name}", buyer_figure=False, config=config, places=given)
         print(f"{figures[-1].name}: {figures[-1].recall:.3f} / {figures[-1].mrr:.3f}", flush=True)
     return figures
