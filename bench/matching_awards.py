@@ -18,8 +18,9 @@ for the baseline.
   checked winner), the index rebuilt (`LiveIndex.rebuild`: a history document per award), and each
   held-out title shortlisted (`Shortlister.shortlist`, top 10) without anything about its buyer, as a
   need carrying what a buyer's need carries: its procurement type, its value as the budget and its
-  delivery place (`Places`: read from the satker's name or the title, never from the instansi; the
-  history rows get theirs the same way, in the award file's `kode_wilayah_pengiriman`);
+  delivery place (`Places`: read from the satker's name (a kab/kota, province or kecamatan it names; a
+  central unit or national body's own office naming none: Jakarta) or the title, never from the
+  instansi; the history rows get theirs the same way, in the award file's `kode_wilayah_pengiriman`);
 - **Rantai + the buyer's own past suppliers**: the same shortlist's first 50, re-ordered so that the
   suppliers who won from the held-out row's buyer before come first (kept in their order): what a buyer
   could ask for; reported apart because the protocol's figure must not use who the buyer is;

@@ -78,7 +78,7 @@ class FeatureWeights:
     # one of them. A little more than the words, as fitted on the 2026 central-government awards
     # (bench/matching_awards.py, second hold-outs disjoint from the measured rows): 0.5 while the bench
     # read fewer delivery places; 0.7 once it read the kecamatan named by a satker and suppliers found by
-    # place alone came in (recall@10 0.446 against 0.430 at 0.5 over seven second hold-outs; 0.6 0.442,
+    # place alone came in (recall@10 0.446 against 0.430 at 0.5 over seven second hold-outs; 0.6 0.441,
     # 0.8 0.448, 1.0 0.436; with the earlier place reading 0.6 gave nothing, 0.407 against 0.406).
     history_fit: float = 0.7
 

@@ -124,9 +124,10 @@ class ShortlistConfig:
     history_weights: HistoryWeights = field(default_factory=HistoryWeights)
     # Suppliers whose packages share no word with the need but were delivered to its delivery place: the
     # history documents of that place read (0: off), the best suppliers by fit among them scored, and
-    # the relevance they are given (`rantai.matching.history.score_histories`' `nearby`). On a second
-    # hold-out of the 2026 awards (docs/benchmarks.md, the run of 2026-12-06 08:xx UTC) 200, 20 and 0.1
-    # raised recall@10 of the real winner from 0.420 to 0.431 (tender rows; e-katalog rows 0.499, level).
+    # the relevance they are given (`rantai.matching.history.score_histories`' `nearby`). On seven second
+    # hold-outs of the 2026 awards' tender rows 200, 20 and 0.1 raised recall@10 of the real winner from
+    # 0.425 to 0.446 (the e-katalog one: 0.495 to 0.497); measured, 0.502 to 0.517 (docs/benchmarks.md,
+    # the run of 2026-12-06 08:03 UTC).
     history_nearby_depth: int = 200
     history_nearby_pool: int = 20
     history_nearby_relevance: float = 0.1

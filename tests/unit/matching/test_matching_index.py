@@ -121,3 +121,11 @@ def test_a_supplier_s_documents_share_its_filter_terms_for_the_build() -> None:
     assert "unit:kg" in first.filters and "unit:karung" in by_sack.filters
     wins = [history_document(supplier, PastWin(id, "Pengadaan Beras")) for id in ("a1", "a2")]
     assert wins[0].filters is wins[1].filters and "history" in wins[0].filters
+
+
+def test_holding_finds_documents_by_their_terms_whatever_their_words(index: SearchIndex) -> None:
+    found = index.hits(index.holding(("province:61",), limit=10))
+    assert sorted(ids(found)) == ["k2", "s1"]
+    assert len({hit.score for hit in found}) == 1  # found by what they hold: no score tells them apart
+    assert len(index.holding(("province:31",), limit=1)) == 1
+    assert index.holding(("province:99",), limit=10) == []

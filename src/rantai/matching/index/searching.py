@@ -157,7 +157,7 @@ class Searching:
         return self._run(clauses, limit=limit, exclude_ids=exclude_ids, filters=Filters.of(filters))
 
     def holding(self, filters: Filters | Sequence[str], *, limit: int) -> list[Candidate]:
-        """Up to `limit` documents that pass `filters`, whatever their words, each scored 1 (in the
+        """Up to `limit` documents that pass `filters`, whatever their words, all scored alike (in the
         index's order): for documents found by what they hold, not by what they say (a supplier's past
         packages delivered to a place: `rantai.matching.history.delivered_term`)."""
         return self._run(
