@@ -53,6 +53,11 @@ from rantai.suppliers.models import Certification, SupplierProfile, TrackRecord
 log = logging.getLogger(__name__)
 
 _CURRENT = "CURRENT"
+# What a generation's documents hold, written beside them at build (`_LAYOUT_FILE`). A server start
+# (`ensure`) rebuilds a generation of an older layout: 2 = the lapsing terms' end days also a column and
+# each history document's delivered-place terms (issue #14). A generation without the file is layout 1.
+LAYOUT = 2
+_LAYOUT_FILE = "rantai-layout"
 _BATCH = 500  # suppliers read from the database at a time
 DRAIN_BATCH = 2000  # queued changes applied per commit
 _WAIT_SECONDS = 2.0  # how long a process waits for another one's commit before answering from its copy
@@ -285,9 +290,12 @@ class LiveIndex:
         return self._index
 
     def ensure(self, session: Session) -> RebuildReport | None:
-        """Build the index when there is none yet (at server start, so no request waits for it)."""
+        """Build the index when there is none yet, or when the current one was built with an older
+        layout than this code's (`LAYOUT`): at server start, so no request waits for it. An older
+        generation is still searched right until then, only without what the newer layout adds."""
         with self._lock:
-            if self._current_name() is not None:
+            generation = self._current_name()
+            if generation is not None and layout_of(self.root / generation) >= LAYOUT:
                 return None
             return self.rebuild(session)
 
@@ -393,6 +401,7 @@ class LiveIndex:
                 products = _Counter(_all_documents(session, counts))
                 SearchIndex.build(products, path=path, plain=False, threads=threads or default_threads())
                 indexed = products.count
+            (path / _LAYOUT_FILE).write_text(f"{LAYOUT}\n")
             tmp = self.root / (_CURRENT + ".tmp")
             tmp.write_text(name + "\n")
             os.replace(tmp, self.root / _CURRENT)
@@ -408,6 +417,14 @@ class LiveIndex:
         for old in generations[:-_KEEP_GENERATIONS]:
             if old.name != keep:
                 shutil.rmtree(old, ignore_errors=True)
+
+
+def layout_of(generation: Path) -> int:
+    """The layout a generation was built with (1 when it does not say: built before layouts)."""
+    try:
+        return int((generation / _LAYOUT_FILE).read_text().strip())
+    except (OSError, ValueError):
+        return 1
 
 
 class _Counter:

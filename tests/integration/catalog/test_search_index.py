@@ -157,6 +157,23 @@ def test_ensure_builds_only_when_there_is_no_index(db: Session, tmp_path: Path) 
     assert live.ensure(db) is None
 
 
+def test_ensure_rebuilds_an_index_of_an_older_layout(db: Session, tmp_path: Path) -> None:
+    """An index built before the end days' column and the delivered-place terms (issue #14) is rebuilt
+    at the next server start; one of this layout is not."""
+    live = LiveIndex(tmp_path / "index")
+    profile, _, owner = make_supplier(db, status="verified")
+    add_product(db, profile, owner, "Kopi Liberika Sangrai 250 g")
+    built = live.ensure(db)
+    assert built is not None and search_index.layout_of(built.path) == search_index.LAYOUT
+    (built.path / "rantai-layout").unlink()  # as a generation built before layouts
+    assert search_index.layout_of(built.path) == 1
+    again = live.ensure(db)
+    assert again is not None and again.path != built.path
+    assert search_index.layout_of(again.path) == search_index.LAYOUT
+    assert groups(live.current(db), "kopi liberika") == {str(profile.id)}
+    assert live.ensure(db) is None
+
+
 def test_a_rebuild_in_several_processes_indexes_what_one_process_does(
     committed_url: str, tmp_path: Path
 ) -> None:
