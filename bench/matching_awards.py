@@ -458,8 +458,9 @@ def ablation(platform: Platform, data: Split, places: Places) -> list[Figure]:
         ("without the value", replace(full, size=0.0), places),
         ("without the delivery place", replace(full, place=0.0), places),
         ("the place, type and value weighed alike (1:1:1)", replace(full, place=1.0), places),
-        # A supplier's relevance from its best package and half of each of its next two (history_others 2;
-        # the shortlist's is the best package alone).
+        # A supplier's relevance from its best package alone (history_others 0), or with half of each of
+        # its next two (2; the shortlist's is half of the next one).
+        ("the best package alone", full, places),
         ("the best package plus half of the next two", full, places),
         # No supplier found by its deliveries to the need's place alone (history_nearby_pool 0).
         ("without the suppliers found by place alone", full, places),
@@ -469,6 +470,8 @@ def ablation(platform: Platform, data: Split, places: Places) -> list[Figure]:
     figures = []
     for name, weights, given in variants:
         config = ShortlistConfig(history_weights=weights)
+        if name.startswith("the best package alone"):
+            config = replace(config, history_others=0)
         if name.startswith("the best package plus"):
             config = replace(config, history_others=2, history_others_weight=0.5)
         if name.startswith("without the suppliers found by place"):

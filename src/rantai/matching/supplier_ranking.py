@@ -116,9 +116,10 @@ class ShortlistConfig:
     history_half_life_years: float = 2.0
     # A supplier's history relevance: its best package's plus `history_others_weight` times each of its
     # next `history_others` packages' (`rantai.matching.history.aggregate`; 0: the best package alone).
-    # Off: on the 2026 awards 2 with 0.5 gave +0.003 on tender rows and -0.022 on e-katalog rows
-    # (docs/benchmarks.md, the run of 2026-12-06 04:16 UTC).
-    history_others: int = 0
+    # On the 2026 awards' second hold-outs (docs/benchmarks.md, the run of 2026-12-06 08:40 UTC), half of
+    # the next one: tender 0.446 to 0.461 (mean of seven), e-katalog 0.497 to 0.501; the next two cost on
+    # e-katalog rows, whose short titles repeat (0.488).
+    history_others: int = 1
     history_others_weight: float = 0.5
     # How a history's words and its fit to the need's type, value and delivery place weigh.
     history_weights: HistoryWeights = field(default_factory=HistoryWeights)

@@ -207,7 +207,7 @@ def test_the_reasons_say_how_many_packages_it_won_and_how_many_were_delivered_th
 
 
 # A supplier's relevance from several packages (issue #14, the awards figure): its best package's plus half
-# of each of its next two, relative to the best supplier's.
+# of each of its next ones (the shortlist's: the next one), relative to the best supplier's.
 
 
 def test_with_history_others_a_supplier_that_won_several_close_packages_comes_first() -> None:
@@ -227,8 +227,10 @@ def test_with_history_others_a_supplier_that_won_several_close_packages_comes_fi
         return [entry.supplier.id for entry in found.entries]
 
     assert ranked(ShortlistConfig(newcomer_slots=0, history_others=2))[0] == "many"
-    # With its best package alone (the shortlist's default), the single exact package comes first.
-    alone = ranked(ShortlistConfig(newcomer_slots=0))
+    # The shortlist's default counts half of the next package.
+    assert ShortlistConfig().history_others == 1
+    # With its best package alone, the single exact package comes first.
+    alone = ranked(ShortlistConfig(newcomer_slots=0, history_others=0))
     assert alone.index("once") < alone.index("many")
 
 
