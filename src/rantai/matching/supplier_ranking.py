@@ -473,11 +473,13 @@ class Shortlister:
         if not place or config.history_nearby_depth <= 0 or config.history_nearby_pool <= 0:
             return ranked, []
         delivered = replace(filters, all_of=(*filters.all_of, delivered_term(place)))
-        nearby = [
-            Reranked(candidate, 0.0, 0.0, 0.0)
-            for candidate in self.index.holding(delivered, limit=config.history_nearby_depth)
-        ]
-        return ranked, nearby
+        # A supplier's first package there is all `_histories` reads of it (its profile is the same on
+        # every package), so only that one is kept: a third of the documents to decode.
+        nearby: dict[int, Reranked[Candidate]] = {}
+        for candidate in self.index.holding(delivered, limit=config.history_nearby_depth):
+            if candidate.group not in nearby:
+                nearby[candidate.group] = Reranked(candidate, 0.0, 0.0, 0.0)
+        return ranked, list(nearby.values())
 
     def _histories(
         self,
