@@ -76,6 +76,7 @@ from rantai.matching.rerank import Reranked
 _EXPLAIN_DEPTH: Final = 50  # a supplier's own products searched by `explain`
 _FACTS: Final = "shortlist-facts"  # the `SearchIndex.memo` of parsed document facts
 _HISTORY_FACTS: Final = "shortlist-history"  # the `SearchIndex.memo` of parsed history documents
+_HISTORY_SUPPLIERS: Final = "shortlist-history-suppliers"  # ... and of their suppliers' facts, by group
 
 
 @dataclass(frozen=True, slots=True)
@@ -539,12 +540,22 @@ class Shortlister:
         ]
         # Only the pooled suppliers' first packages are read whole (with their words, for the reasons).
         pooled_hits = self.index.hits((firsts[supplier_id].hit for supplier_id in pooled), terms=True)
+        # A history document's supplier facts are its group's (`history_document`): parsed once per
+        # supplier and index commit.
+        suppliers = cast("dict[str, SupplierFacts | None]", self.index.memo(_HISTORY_SUPPLIERS))
         for supplier_id, hit in zip(pooled, pooled_hits, strict=True):
             item = firsts[supplier_id]
-            try:
-                supplier = supplier_from_facts(hit.facts)
-            except (ValueError, TypeError):
+            if hit.group in suppliers:
+                known = suppliers[hit.group]
+            else:
+                try:
+                    known = supplier_from_facts(hit.facts)
+                except (ValueError, TypeError):
+                    known = None
+                remember(suppliers, hit.group, known)
+            if known is None:
                 continue
+            supplier = known
             offer = OfferFacts(id="", name=scores[supplier_id].best.title)
             offers[supplier_id] = _Offer(item, hit, supplier, offer)
         return scores, offers
