@@ -7,6 +7,7 @@ run on SQLite always and on PostgreSQL too when RANTAI_TEST_DATABASE_URL is set.
 
 from __future__ import annotations
 
+import gc
 import os
 import sqlite3
 from collections.abc import Iterator
@@ -190,3 +191,12 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         counts = _OUTCOMES.get(group, {})
         text = ", ".join(f"{n} {outcome}" for outcome, n in sorted(counts.items())) or "none"
         terminalreporter.write_line(f"{group:>20}: {text}")
+
+
+@pytest.fixture
+def collector() -> Iterator[None]:
+    """Python's garbage collector as it was, whatever the test does to it (`tune_for_serving`)."""
+    threshold = gc.get_threshold()
+    yield
+    gc.unfreeze()
+    gc.set_threshold(*threshold)

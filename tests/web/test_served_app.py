@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
@@ -11,15 +10,6 @@ from fastapi.testclient import TestClient
 from rantai.app import create_served_app
 from rantai.kit.collector import YOUNG_THRESHOLD
 from rantai.settings import Settings
-
-
-@pytest.fixture
-def collector() -> Iterator[None]:
-    """Python's collector as it was, whatever the test does to it."""
-    threshold = gc.get_threshold()
-    yield
-    gc.unfreeze()
-    gc.set_threshold(*threshold)
 
 
 @pytest.mark.usefixtures("collector")

@@ -263,7 +263,8 @@ def score_histories(
     won several packages like the need ranks above one that won a single one as close. (Issue #14: on
     the 2026 awards' tender rows, half of the next two raised recall@10 of the real winner a little,
     0.408 to 0.428 on a second hold-out and 0.501 to 0.504 measured; on the e-katalog rows, whose short
-    titles repeat, it lowered it, 0.505 to 0.483: the shortlist keeps `others` 0.)
+    titles repeat, it lowered it, 0.505 to 0.483; half of the next one gained on both sides' second
+    hold-outs, and the shortlist counts it: `ShortlistConfig.history_others`.)
 
     `nearby`: packages (supplier id, package, the supplier's profile) delivered to the need's place,
     found without its words; of their suppliers not among the hits, the `nearby_pool` best by fit are

@@ -546,16 +546,15 @@ class Shortlister:
         for supplier_id, hit in zip(pooled, pooled_hits, strict=True):
             item = firsts[supplier_id]
             if hit.group in suppliers:
-                known = suppliers[hit.group]
+                supplier = suppliers[hit.group]
             else:
                 try:
-                    known = supplier_from_facts(hit.facts)
+                    supplier = supplier_from_facts(hit.facts)
                 except (ValueError, TypeError):
-                    known = None
-                remember(suppliers, hit.group, known)
-            if known is None:
+                    supplier = None
+                remember(suppliers, hit.group, supplier)
+            if supplier is None:
                 continue
-            supplier = known
             offer = OfferFacts(id="", name=scores[supplier_id].best.title)
             offers[supplier_id] = _Offer(item, hit, supplier, offer)
         return scores, offers

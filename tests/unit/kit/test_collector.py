@@ -3,20 +3,10 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
 
 import pytest
 
 from rantai.kit.collector import YOUNG_THRESHOLD, tune_for_serving
-
-
-@pytest.fixture
-def collector() -> Iterator[None]:
-    """Python's collector as it was, whatever the test does to it."""
-    threshold = gc.get_threshold()
-    yield
-    gc.unfreeze()
-    gc.set_threshold(*threshold)
 
 
 @pytest.mark.usefixtures("collector")

@@ -331,15 +331,7 @@ class Searching:
         day = day_number(filters.valid_on)
         if day == 0 or not self._can_lapse(term):
             return holds
-        base = term_hash(term) << DAY_BITS
-        lapsed = tantivy.Query.range_query(
-            self._schema,
-            FILTER_UNTIL,
-            tantivy.FieldType.Unsigned,
-            base,
-            base + day - 1,
-            use_inverted_index=not self.until_in_columns,
-        )
+        lapsed = self._ending(term, 0, day - 1, in_columns=self.until_in_columns)
         occur = tantivy.Occur
         return tantivy.Query.boolean_query([(occur.Must, holds), (occur.MustNot, lapsed)])
 
@@ -348,18 +340,23 @@ class Searching:
         snapshot = self._snapshot()
         known = snapshot.lapsing.get(term)
         if known is None:
-            base = term_hash(term) << DAY_BITS
-            ends = tantivy.Query.range_query(
-                self._schema,
-                FILTER_UNTIL,
-                tantivy.FieldType.Unsigned,
-                base,
-                base + LAST_DAY,
-                use_inverted_index=True,
-            )
+            ends = self._ending(term, 0, LAST_DAY, in_columns=False)
             known = bool(snapshot.searcher.search(ends, limit=1, count=False).hits)
             remember(snapshot.lapsing, term, known)
         return known
+
+    def _ending(self, term: str, first: int, last: int, *, in_columns: bool) -> tantivy.Query:
+        """Documents that give `term` an end day numbered `first` to `last` (`day_number`), read from the
+        end days' column or from the inverted index."""
+        base = term_hash(term) << DAY_BITS
+        return tantivy.Query.range_query(
+            self._schema,
+            FILTER_UNTIL,
+            tantivy.FieldType.Unsigned,
+            base + first,
+            base + last,
+            use_inverted_index=not in_columns,
+        )
 
 
 def has_until_column(searcher: tantivy.Searcher) -> bool:
